@@ -1,0 +1,60 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+
+#include "cli/commands.h"
+#include "store/store.h"
+#include "web/server.h"
+#include "web/site.h"
+
+namespace newsdesk {
+
+Status RunServe(Config config, const ServeFlags& flags) {
+  if (!flags.listen.empty()) config.listen = flags.listen;
+  if (flags.threads) config.threads = flags.threads;
+  ND_RETURN_IF_ERROR(ValidateConfig(config));
+  ServerOptions options;
+  ND_RETURN_IF_ERROR(ParseListenAddress(config.listen, options.host, options.port));
+  options.threads = config.threads;
+  options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
+  options.max_header_bytes = config.max_header_bytes;
+  options.max_body_bytes = config.max_body_bytes;
+
+  auto store = OpenStore(config);
+  if (!store.ok()) return store.status();
+
+  // The site needs the bound address for absolute links in feeds, and the
+  // address is known only once the server listens: until the site is
+  // attached (microseconds), requests are answered 503.
+  std::atomic<Site*> site_ptr{nullptr};
+  auto server = HttpServer::Start(options, [&site_ptr](const Request& r) {
+    Site* site = site_ptr.load(std::memory_order_acquire);
+    if (!site) return Response::Text(503, "Starting up\n");
+    return site->Handle(r);
+  });
+  if (!server.ok()) return server.status();
+  const std::string url = fmt::format("http://{}:{}", options.host.find(':') != std::string::npos
+                                                          ? "[" + options.host + "]"
+                                                          : options.host,
+                                      (*server)->port());
+  if (config.base_url.empty()) config.base_url = url;
+  while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
+
+  auto site = Site::Create(**store, config);
+  if (!site.ok()) {
+    (*server)->Shutdown();
+    (*server)->Wait();
+    return site.status();
+  }
+  (*site)->WatchStore(std::chrono::milliseconds(250));
+  site_ptr.store(site->get(), std::memory_order_release);
+  (*server)->ShutdownOnSignals();
+  spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
+  (*server)->Wait();
+  site_ptr.store(nullptr);
+  spdlog::info("newsdesk stopped");
+  return Status::Ok();
+}
+
+}  // namespace newsdesk

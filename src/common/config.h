@@ -1,0 +1,51 @@
+// File: common/config.h
+//
+// `Config`: every setting of a newsdesk process, with its default. Loaded
+// from a TOML file (`LoadConfigFile`), then overridden by command-line flags.
+// Tests build a Config in code; nothing here reads the environment.
+//
+//   Config c;                                   // defaults
+//   ND_RETURN_IF_ERROR(LoadConfigFile("site.toml", c));
+//
+// See config/newsdesk.example.toml for the file format.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace newsdesk {
+
+struct Config {
+  // data_dir holds the SQLite database and everything else newsdesk writes.
+  std::string data_dir = "./data";
+
+  // [server]
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  unsigned threads = 0;                    // worker threads; 0 = one per core
+  unsigned read_timeout_seconds = 30;      // idle keep-alive and slow clients
+  size_t max_header_bytes = 16 * 1024;     // larger headers get 431
+  size_t max_body_bytes = 1024 * 1024;     // larger bodies get 413
+  size_t page_cache_bytes = 64 * 1024 * 1024;
+
+  // [site]
+  std::string site_name = "newsdesk";
+  std::string base_url;                      // absolute URL for feeds; empty = from listen
+  std::vector<std::string> editions = {"en", "ru"};  // the first is the default
+  int utc_offset_minutes = 0;                // zone in which times are shown
+  std::string zone_label = "UTC";            // printed after times
+
+  // [log]
+  std::string log_level = "info";
+};
+
+// LoadConfigFile reads TOML from `path` into `config`, leaving settings the
+// file doesn't name untouched. Errors name the file, the key and the reason.
+Status LoadConfigFile(const std::string& path, Config& config);
+
+// ValidateConfig checks values that can't be checked one key at a time.
+Status ValidateConfig(const Config& config);
+
+}  // namespace newsdesk

@@ -1,0 +1,74 @@
+#include "common/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace newsdesk {
+namespace {
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(LoadConfigFile, ReadsEverySection) {
+  auto path = WriteTemp("nd_config_ok.toml", R"(
+data_dir = "/srv/newsdesk"
+[server]
+listen = "0.0.0.0:9000"
+threads = 4
+max_body_bytes = 2048
+[site]
+name = "Defence Desk"
+editions = ["ru", "en"]
+utc_offset_minutes = 180
+zone_label = "MSK"
+)");
+  Config c;
+  ASSERT_TRUE(LoadConfigFile(path, c).ok());
+  EXPECT_EQ(c.data_dir, "/srv/newsdesk");
+  EXPECT_EQ(c.listen, "0.0.0.0:9000");
+  EXPECT_EQ(c.threads, 4u);
+  EXPECT_EQ(c.max_body_bytes, 2048u);
+  EXPECT_EQ(c.site_name, "Defence Desk");
+  EXPECT_EQ(c.editions, (std::vector<std::string>{"ru", "en"}));
+  EXPECT_EQ(c.utc_offset_minutes, 180);
+  EXPECT_EQ(c.zone_label, "MSK");
+}
+
+TEST(LoadConfigFile, SyntaxErrorNamesFileAndLine) {
+  auto path = WriteTemp("nd_config_bad.toml", "[server]\nlisten = \n");
+  Config c;
+  Status s = LoadConfigFile(path, c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("nd_config_bad.toml:2"), std::string::npos) << s.message();
+}
+
+TEST(LoadConfigFile, WrongTypeNamesTheKey) {
+  auto path = WriteTemp("nd_config_type.toml", "[server]\nthreads = \"many\"\n");
+  Config c;
+  Status s = LoadConfigFile(path, c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("threads"), std::string::npos) << s.message();
+}
+
+TEST(LoadConfigFile, MissingFileIsAnError) {
+  Config c;
+  EXPECT_FALSE(LoadConfigFile("/nonexistent/newsdesk.toml", c).ok());
+}
+
+TEST(ValidateConfig, RejectsBadEditions) {
+  Config c;
+  c.editions = {};
+  EXPECT_FALSE(ValidateConfig(c).ok());
+  c.editions = {"EN"};
+  EXPECT_FALSE(ValidateConfig(c).ok());
+  c.editions = {"en", "../x"};
+  EXPECT_FALSE(ValidateConfig(c).ok());
+}
+
+}  // namespace
+}  // namespace newsdesk

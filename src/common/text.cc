@@ -1,0 +1,119 @@
+#include "common/text.h"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <memory>
+#include <mutex>
+
+namespace newsdesk {
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+bool HasControlChars(std::string_view s) {
+  for (unsigned char c : s) {
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
+  }
+  return false;
+}
+
+size_t Utf8Length(std::string_view s) {
+  size_t count = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (b < e && ws(s[b])) ++b;
+  while (e > b && ws(s[e - 1])) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+namespace {
+
+// ICU transliterators are costly to build and not thread-safe to share
+// without a lock; slugs are made at import time, so one guarded instance is
+// plenty.
+std::string ToAscii(std::string_view text) {
+  static std::mutex mu;
+  static std::unique_ptr<icu::Transliterator> translit;
+  static bool failed = false;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!translit && !failed) {
+      UErrorCode err = U_ZERO_ERROR;
+      // BGN/PCGN for Russian reads as readers expect ("stantsiya", not ISO 9's
+      // "stancia"); every other script goes through Any-Latin.
+      translit.reset(icu::Transliterator::createInstance("Russian-Latin/BGN; Any-Latin; Latin-ASCII",
+                                                         UTRANS_FORWARD, err));
+      if (U_FAILURE(err)) {
+        err = U_ZERO_ERROR;
+        translit.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD, err));
+      }
+      if (U_FAILURE(err)) { translit.reset(); failed = true; }
+    }
+    if (translit) translit->transliterate(u);
+  }
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+std::string Slugify(std::string_view text, size_t max_len) {
+  std::string ascii = ToAscii(text);
+  std::string slug;
+  bool pending_dash = false;
+  for (unsigned char c : ascii) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      if (pending_dash && !slug.empty()) slug += '-';
+      pending_dash = false;
+      slug += static_cast<char>(c);
+    } else if (c >= 'A' && c <= 'Z') {
+      if (pending_dash && !slug.empty()) slug += '-';
+      pending_dash = false;
+      slug += static_cast<char>(c - 'A' + 'a');
+    } else if (c == '\'' || c == '"') {
+      // apostrophes, and the hard and soft signs ("ob\"yem"), join the word
+    } else {
+      pending_dash = true;
+    }
+  }
+  if (slug.size() > max_len) {
+    size_t cut = slug.rfind('-', max_len);
+    slug.resize(cut == std::string::npos || cut == 0 ? max_len : cut);
+  }
+  if (slug.empty()) slug = "item";
+  return slug;
+}
+
+}  // namespace newsdesk

@@ -1,0 +1,33 @@
+// File: common/text.h
+//
+// Small text utilities every stage needs: UTF-8 validation, slugs (ICU
+// transliteration, so "Шойгу в Астане" becomes "shoigu-v-astane"), and
+// trimming. Thread-safety: all functions are safe to call concurrently.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace newsdesk {
+
+// IsValidUtf8 is true when `s` is well-formed UTF-8 (no overlongs, no
+// surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// HasControlChars is true when `s` holds C0 controls other than tab, CR, LF,
+// or DEL.
+bool HasControlChars(std::string_view s);
+
+// Slugify transliterates any script to ASCII (ICU "Russian-Latin/BGN;
+// Any-Latin; Latin-ASCII"),
+// lower-cases, and joins the alphanumeric runs with '-', at most `max_len`
+// bytes, cut at a '-'. Returns "item" when nothing is left.
+std::string Slugify(std::string_view text, size_t max_len = 80);
+
+// Trim removes leading and trailing ASCII whitespace.
+std::string Trim(std::string_view s);
+
+// Utf8Length counts code points. REQUIRES: IsValidUtf8(s).
+size_t Utf8Length(std::string_view s);
+
+}  // namespace newsdesk

@@ -1,0 +1,110 @@
+// File: model/article.h
+//
+// The domain model every stage shares: a source (an outlet we republish),
+// an article as it arrives (`ArticleRecord`) and as it is stored (`Article`),
+// its body as structured blocks, and its translations.
+//
+// Plain values with no behaviour beyond small helpers; no stage's framework
+// (SQL, HTTP, JSON) appears here.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace newsdesk {
+
+using TimePoint = std::chrono::sys_seconds;
+
+struct Source {
+  int64_t id = 0;
+  std::string slug;      // ASCII, unique; from the name
+  std::string name;      // "TSAMTO"
+  std::string home_url;  // "https://agency.example/"
+  std::string country;   // ISO 3166-1 alpha-2, may be empty
+  std::string language;  // primary language of the outlet ("ru")
+};
+
+enum class BlockType { kParagraph, kHeading, kQuote, kList, kImage };
+
+const char* BlockTypeName(BlockType t);
+std::optional<BlockType> ParseBlockType(const std::string& name);
+
+// Block: one unit of an article's body. Which fields are used depends on type:
+// paragraph/heading/quote use `text`; list uses `items`; image uses `url`,
+// `caption`, `credit`.
+struct Block {
+  BlockType type = BlockType::kParagraph;
+  std::string text;
+  std::vector<std::string> items;
+  std::string url;
+  std::string caption;
+  std::string credit;
+};
+
+struct Image {
+  std::string url;
+  std::string credit;   // "© Sputnik / …"
+  std::string caption;
+};
+
+enum class TranslatedBy { kHuman, kMachine };
+
+struct Translation {
+  std::string language;
+  std::string headline;
+  std::string dateline;
+  std::vector<Block> body;
+  TranslatedBy by = TranslatedBy::kMachine;
+};
+
+// ArticleRecord: an article as it arrives, before it has an id.
+struct ArticleRecord {
+  std::string url;            // original URL; unique key for re-imports
+  std::string canonical_url;  // defaults to url
+  Source source;              // id ignored; matched by home_url
+  std::string language;
+  std::string headline;
+  std::string dateline;       // "TSAMTO, April 26th"
+  TimePoint published_at{};
+  std::optional<Image> image;
+  std::string rights;         // rights/licence line
+  std::vector<Block> body;
+  std::vector<Translation> translations;
+};
+
+// Article: a stored article.
+struct Article {
+  int64_t id = 0;
+  std::string slug;
+  Source source;
+  std::string url;
+  std::string canonical_url;
+  std::string language;
+  std::string headline;
+  std::string dateline;
+  TimePoint published_at{};
+  std::optional<Image> image;
+  std::string rights;
+  std::vector<Block> body;
+  int64_t view_count = 0;
+  std::vector<std::string> translation_languages;  // editions it is translated into
+};
+
+// ArticleSummary: what lists and feeds need, without the body.
+struct ArticleSummary {
+  int64_t id = 0;
+  std::string slug;
+  Source source;
+  std::string language;
+  std::string headline;
+  TimePoint published_at{};
+  std::string lead;  // first paragraph, for feeds and API
+  // Present when the summary was asked for in an edition and a translation
+  // into that edition exists.
+  std::optional<Translation> translation;
+};
+
+}  // namespace newsdesk

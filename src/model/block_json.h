@@ -1,0 +1,32 @@
+// File: model/block_json.h
+//
+// The JSON form of body blocks, shared by the importer (which validates what
+// arrives) and the store (which keeps bodies as JSON text):
+//   [{"type": "paragraph", "text": "…"}, {"type": "list", "items": ["…"]},
+//    {"type": "image", "url": "…", "caption": "…", "credit": "…"}]
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/status.h"
+#include "model/article.h"
+
+namespace newsdesk {
+
+// BlocksFromJson validates and converts a JSON array of blocks. Errors name
+// the block ("body[3]: a list block needs 'items'").
+Result<std::vector<Block>> BlocksFromJson(const nlohmann::json& j, const std::string& where = "body");
+
+nlohmann::json BlocksToJson(const std::vector<Block>& blocks);
+
+// BlocksToJsonText / BlocksFromJsonText: the same as compact text.
+std::string BlocksToJsonText(const std::vector<Block>& blocks);
+Result<std::vector<Block>> BlocksFromJsonText(const std::string& text);
+
+// LeadOf returns the first paragraph's text (or the first block with text).
+std::string LeadOf(const std::vector<Block>& blocks);
+
+}  // namespace newsdesk

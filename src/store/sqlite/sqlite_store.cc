@@ -1,0 +1,523 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <unordered_map>
+
+#include "common/text.h"
+#include "model/block_json.h"
+#include "store/sqlite/migrations.h"
+
+namespace newsdesk {
+
+namespace {
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Stmt: a borrowed prepared statement; resets and clears its bindings when
+// it goes out of scope so the connection's cache can hand it out again.
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+
+  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
+
+  // Step returns SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(s_); }
+
+  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  std::string Text(int col) const {
+    const unsigned char* t = sqlite3_column_text(s_, col);
+    if (!t) return {};
+    return std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s_, col)));
+  }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+// Connection: one sqlite3 handle and its cache of prepared statements.
+// Used by one thread at a time (the pool guarantees it).
+class Connection {
+ public:
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    if (db_) sqlite3_close_v2(db_);
+  }
+
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path) {
+    auto c = std::unique_ptr<Connection>(new Connection());
+    int rc = sqlite3_open_v2(path.c_str(), &c->db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string why = c->db_ ? sqlite3_errmsg(c->db_) : sqlite3_errstr(rc);
+      return Status::IOError(fmt::format("cannot open database {}: {}", path, why));
+    }
+    sqlite3_busy_timeout(c->db_, 5000);
+    sqlite3_extended_result_codes(c->db_, 1);
+    for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"}) {
+      ND_RETURN_IF_ERROR(c->Exec(pragma));
+    }
+    return c;
+  }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      return Status::IOError(msg);
+    }
+    return Status::Ok();
+  }
+
+  // Prepare returns the cached statement for `sql`, preparing it once.
+  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                                nullptr);
+    if (rc != SQLITE_OK) return Status::Internal(fmt::format("prepare failed: {}", sqlite3_errmsg(db_)));
+    cache_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  std::string LastError() const { return sqlite3_errmsg(db_); }
+  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+
+ private:
+  Connection() = default;
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// Transaction: BEGIN IMMEDIATE on construction (so a write never fails half
+// way on a lock upgrade), ROLLBACK unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Connection& c) : c_(c) { status_ = c_.Exec("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (status_.ok() && !done_) (void)c_.Exec("ROLLBACK");
+  }
+  const Status& status() const { return status_; }
+  Status Commit() {
+    done_ = true;
+    return c_.Exec("COMMIT");
+  }
+
+ private:
+  Connection& c_;
+  Status status_;
+  bool done_ = false;
+};
+
+const char* TranslatedByName(TranslatedBy by) { return by == TranslatedBy::kHuman ? "human" : "machine"; }
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+
+  Status Init() {
+    auto conn = Connection::Open(path_);
+    if (!conn.ok()) return conn.status();
+    auto& c = **conn;
+    // WAL is a property of the file: set once, readers then never block the writer.
+    ND_RETURN_IF_ERROR(c.Exec("PRAGMA journal_mode = WAL").WithContext(
+        fmt::format("cannot write database {}", path_)));
+    ND_RETURN_IF_ERROR(Migrate(c));
+    idle_.push_back(std::move(*conn));
+    return Status::Ok();
+  }
+
+  Result<UpsertSummary> UpsertArticles(const std::vector<ArticleRecord>& records) override {
+    return WithConnection<UpsertSummary>([&](Connection& c) -> Result<UpsertSummary> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      UpsertSummary summary;
+      std::unordered_map<std::string, int64_t> source_ids;  // by home URL, within this batch
+      const int64_t now = NowSeconds();
+      for (size_t i = 0; i < records.size(); ++i) {
+        const ArticleRecord& r = records[i];
+        int64_t source_id;
+        if (auto it = source_ids.find(r.source.home_url); it != source_ids.end()) {
+          source_id = it->second;
+        } else {
+          auto sid = UpsertSource(c, r.source);
+          if (!sid.ok()) return sid.status().WithContext(fmt::format("record {}", i + 1));
+          source_id = *sid;
+          source_ids.emplace(r.source.home_url, source_id);
+        }
+        auto id = UpsertArticle(c, r, source_id, now, summary);
+        if (!id.ok()) return id.status().WithContext(fmt::format("record {} ({})", i + 1, r.url));
+        for (const auto& t : r.translations) {
+          ND_RETURN_IF_ERROR(UpsertTranslation(c, *id, t, now).WithContext(fmt::format("record {}", i + 1)));
+        }
+        ND_RETURN_IF_ERROR(RecordChange(c, "article", *id, now));
+        summary.ids.push_back(*id);
+      }
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return summary;
+    });
+  }
+
+  Result<Article> GetArticle(int64_t id) override {
+    return WithConnection<Article>([&](Connection& c) -> Result<Article> {
+      auto p = c.Prepare(
+          "SELECT a.id, a.slug, a.url, a.canonical_url, a.language, a.headline, a.dateline, a.published_at, "
+          "a.image_url, a.image_credit, a.image_caption, a.rights, a.body, a.view_count, "
+          "s.id, s.slug, s.name, s.home_url, s.country, s.language "
+          "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, id);
+      int rc = st.Step();
+      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("article {}", id));
+      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      Article a;
+      a.id = st.Int(0);
+      a.slug = st.Text(1);
+      a.url = st.Text(2);
+      a.canonical_url = st.Text(3);
+      a.language = st.Text(4);
+      a.headline = st.Text(5);
+      a.dateline = st.Text(6);
+      a.published_at = TimePoint{std::chrono::seconds{st.Int(7)}};
+      if (!st.IsNull(8)) a.image = Image{st.Text(8), st.Text(9), st.Text(10)};
+      a.rights = st.Text(11);
+      auto body = BlocksFromJsonText(st.Text(12));
+      if (!body.ok()) return body.status().WithContext(fmt::format("article {}", id));
+      a.body = std::move(*body);
+      a.view_count = st.Int(13);
+      a.source = Source{st.Int(14), st.Text(15), st.Text(16), st.Text(17), st.Text(18), st.Text(19)};
+
+      auto q = c.Prepare("SELECT language FROM article_translations WHERE article_id = ? ORDER BY language");
+      if (!q.ok()) return q.status();
+      Stmt tl(*q);
+      tl.Bind(1, id);
+      while ((rc = tl.Step()) == SQLITE_ROW) a.translation_languages.push_back(tl.Text(0));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return a;
+    });
+  }
+
+  Result<Translation> GetTranslation(int64_t id, const std::string& language) override {
+    return WithConnection<Translation>([&](Connection& c) -> Result<Translation> {
+      auto p = c.Prepare(
+          "SELECT headline, dateline, body, produced_by FROM article_translations "
+          "WHERE article_id = ? AND language = ?");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, id).Bind(2, language);
+      int rc = st.Step();
+      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("translation of article {} into {}", id, language));
+      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      Translation t;
+      t.language = language;
+      t.headline = st.Text(0);
+      t.dateline = st.Text(1);
+      auto body = BlocksFromJsonText(st.Text(2));
+      if (!body.ok()) return body.status();
+      t.body = std::move(*body);
+      t.by = st.Text(3) == "human" ? TranslatedBy::kHuman : TranslatedBy::kMachine;
+      return t;
+    });
+  }
+
+  Result<ArticlePage> ListArticles(const ArticleQuery& q) override {
+    if (q.limit < 1 || q.limit > 200) return Status::InvalidArgument("limit must be from 1 to 200");
+    // The SQL is assembled from fixed fragments only; every value is bound.
+    std::string sql =
+        "SELECT a.id, a.slug, a.language, a.headline, a.published_at, a.lead, "
+        "s.id, s.slug, s.name, s.home_url, s.country, s.language, "
+        "t.headline, t.dateline, t.lead, t.produced_by "
+        "FROM articles a JOIN sources s ON s.id = a.source_id "
+        "LEFT JOIN article_translations t ON t.article_id = a.id AND t.language = ?1 WHERE 1 = 1";
+    if (q.language) sql += " AND a.language = ?2";
+    if (q.source_id) sql += " AND a.source_id = ?3";
+    if (q.after) sql += " AND (a.published_at < ?4 OR (a.published_at = ?4 AND a.id < ?5))";
+    sql += " ORDER BY a.published_at DESC, a.id DESC LIMIT ?6";
+    return WithConnection<ArticlePage>([&](Connection& c) -> Result<ArticlePage> {
+      auto p = c.Prepare(sql);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, q.edition);
+      if (q.language) st.Bind(2, *q.language);
+      if (q.source_id) st.Bind(3, *q.source_id);
+      if (q.after) st.Bind(4, static_cast<int64_t>(q.after->published_at.time_since_epoch().count())).Bind(5, q.after->id);
+      st.Bind(6, static_cast<int64_t>(q.limit + 1));
+      ArticlePage page;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) {
+        ArticleSummary s;
+        s.id = st.Int(0);
+        s.slug = st.Text(1);
+        s.language = st.Text(2);
+        s.headline = st.Text(3);
+        s.published_at = TimePoint{std::chrono::seconds{st.Int(4)}};
+        s.lead = st.Text(5);
+        s.source = Source{st.Int(6), st.Text(7), st.Text(8), st.Text(9), st.Text(10), st.Text(11)};
+        if (!st.IsNull(12)) {
+          Translation t;
+          t.language = q.edition;
+          t.headline = st.Text(12);
+          t.dateline = st.Text(13);
+          t.body = {Block{BlockType::kParagraph, st.Text(14), {}, {}, {}, {}}};
+          t.by = st.Text(15) == "human" ? TranslatedBy::kHuman : TranslatedBy::kMachine;
+          s.translation = std::move(t);
+        }
+        page.items.push_back(std::move(s));
+      }
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (page.items.size() > static_cast<size_t>(q.limit)) {
+        page.items.pop_back();
+        page.next = ArticleCursor{page.items.back().published_at, page.items.back().id};
+      }
+      return page;
+    });
+  }
+
+  Result<Source> GetSourceBySlug(const std::string& slug) override {
+    return WithConnection<Source>([&](Connection& c) -> Result<Source> {
+      auto p = c.Prepare("SELECT id, slug, name, home_url, country, language FROM sources WHERE slug = ?");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, slug);
+      int rc = st.Step();
+      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("source '{}'", slug));
+      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      return Source{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5)};
+    });
+  }
+
+  Result<std::vector<Source>> ListSources() override {
+    return WithConnection<std::vector<Source>>([&](Connection& c) -> Result<std::vector<Source>> {
+      auto p = c.Prepare("SELECT id, slug, name, home_url, country, language FROM sources ORDER BY name");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      std::vector<Source> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW)
+        out.push_back(Source{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5)});
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Result<int64_t> ChangeSequence() override {
+    return WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
+      auto p = c.Prepare("SELECT COALESCE(MAX(seq), 0) FROM changes");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      return st.Int(0);
+    });
+  }
+
+  Status Ping() override { return ChangeSequence().status(); }
+
+ private:
+  template <typename T, typename F>
+  Result<T> WithConnection(F&& f) {
+    std::unique_ptr<Connection> conn;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        conn = std::move(idle_.back());
+        idle_.pop_back();
+      }
+    }
+    if (!conn) {
+      auto opened = Connection::Open(path_);
+      if (!opened.ok()) return opened.status();
+      conn = std::move(*opened);
+    }
+    Result<T> result = f(*conn);
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_.push_back(std::move(conn));
+    return result;
+  }
+
+  Status Migrate(Connection& c) {
+    ND_RETURN_IF_ERROR(c.Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+    for (const auto& m : sqlite::Migrations()) {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      auto p = c.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
+      if (!p.ok()) return p.status();
+      bool applied;
+      {
+        Stmt st(*p);
+        st.Bind(1, static_cast<int64_t>(m.version));
+        applied = st.Step() == SQLITE_ROW;
+      }
+      if (applied) continue;
+      ND_RETURN_IF_ERROR(c.Exec(m.sql).WithContext(fmt::format("migration {}", m.version)));
+      auto ins = c.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+      if (!ins.ok()) return ins.status();
+      {
+        Stmt st(*ins);
+        st.Bind(1, static_cast<int64_t>(m.version)).Bind(2, NowSeconds());
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      ND_RETURN_IF_ERROR(tx.Commit());
+    }
+    return Status::Ok();
+  }
+
+  Result<int64_t> UpsertSource(Connection& c, const Source& s) {
+    auto find = c.Prepare("SELECT id FROM sources WHERE home_url = ?");
+    if (!find.ok()) return find.status();
+    {
+      Stmt st(*find);
+      st.Bind(1, s.home_url);
+      if (st.Step() == SQLITE_ROW) {
+        int64_t id = st.Int(0);
+        auto upd = c.Prepare("UPDATE sources SET name = ?, country = ?, language = ? WHERE id = ?");
+        if (!upd.ok()) return upd.status();
+        Stmt u(*upd);
+        u.Bind(1, s.name).Bind(2, s.country).Bind(3, s.language).Bind(4, id);
+        if (u.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        return id;
+      }
+    }
+    // A new source: its slug comes from its name, made unique with a suffix.
+    const std::string base = s.slug.empty() ? Slugify(s.name, 60) : s.slug;
+    auto taken = c.Prepare("SELECT 1 FROM sources WHERE slug = ?");
+    if (!taken.ok()) return taken.status();
+    std::string slug = base;
+    for (int n = 2;; ++n) {
+      Stmt st(*taken);
+      st.Bind(1, slug);
+      if (st.Step() != SQLITE_ROW) break;
+      slug = fmt::format("{}-{}", base, n);
+    }
+    auto ins = c.Prepare("INSERT INTO sources (slug, name, home_url, country, language) VALUES (?, ?, ?, ?, ?)");
+    if (!ins.ok()) return ins.status();
+    Stmt st(*ins);
+    st.Bind(1, slug).Bind(2, s.name).Bind(3, s.home_url).Bind(4, s.country).Bind(5, s.language);
+    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    return c.LastInsertId();
+  }
+
+  Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t source_id, int64_t now,
+                                UpsertSummary& summary) {
+    int64_t existing = 0;
+    {
+      auto find = c.Prepare("SELECT id FROM articles WHERE url = ?");
+      if (!find.ok()) return find.status();
+      Stmt st(*find);
+      st.Bind(1, r.url);
+      if (st.Step() == SQLITE_ROW) existing = st.Int(0);
+    }
+    const std::string body = BlocksToJsonText(r.body);
+    const std::string lead = LeadOf(r.body);
+    const std::string canonical = r.canonical_url.empty() ? r.url : r.canonical_url;
+    const std::string slug = Slugify(r.headline);
+    const int64_t published = r.published_at.time_since_epoch().count();
+    auto bind_common = [&](Stmt& st) {
+      st.Bind(1, slug).Bind(2, source_id).Bind(3, canonical).Bind(4, r.language).Bind(5, r.headline)
+          .Bind(6, r.dateline).Bind(7, published);
+      if (r.image) {
+        st.Bind(8, r.image->url).Bind(9, r.image->credit).Bind(10, r.image->caption);
+      } else {
+        st.BindNull(8).Bind(9, std::string()).Bind(10, std::string());
+      }
+      st.Bind(11, r.rights).Bind(12, body).Bind(13, lead).Bind(14, now).Bind(15, r.url);
+    };
+    if (existing) {
+      auto upd = c.Prepare(
+          "UPDATE articles SET slug = ?1, source_id = ?2, canonical_url = ?3, language = ?4, headline = ?5, "
+          "dateline = ?6, published_at = ?7, image_url = ?8, image_credit = ?9, image_caption = ?10, "
+          "rights = ?11, body = ?12, lead = ?13, updated_at = ?14 WHERE url = ?15");
+      if (!upd.ok()) return upd.status();
+      Stmt st(*upd);
+      bind_common(st);
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      ++summary.updated;
+      return existing;
+    }
+    auto ins = c.Prepare(
+        "INSERT INTO articles (slug, source_id, canonical_url, language, headline, dateline, published_at, "
+        "image_url, image_credit, image_caption, rights, body, lead, created_at, updated_at, url) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)");
+    if (!ins.ok()) return ins.status();
+    Stmt st(*ins);
+    bind_common(st);
+    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    ++summary.inserted;
+    return c.LastInsertId();
+  }
+
+  Status UpsertTranslation(Connection& c, int64_t article_id, const Translation& t, int64_t now) {
+    // A human translation is never overwritten by a machine one.
+    auto p = c.Prepare(
+        "INSERT INTO article_translations (article_id, language, headline, dateline, body, lead, produced_by, "
+        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (article_id, language) DO UPDATE SET headline = excluded.headline, "
+        "dateline = excluded.dateline, body = excluded.body, lead = excluded.lead, "
+        "produced_by = excluded.produced_by, updated_at = excluded.updated_at "
+        "WHERE excluded.produced_by = 'human' OR article_translations.produced_by = 'machine'");
+    if (!p.ok()) return p.status();
+    Stmt st(*p);
+    st.Bind(1, article_id).Bind(2, t.language).Bind(3, t.headline).Bind(4, t.dateline)
+        .Bind(5, BlocksToJsonText(t.body)).Bind(6, LeadOf(t.body)).Bind(7, std::string(TranslatedByName(t.by)))
+        .Bind(8, now);
+    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    return Status::Ok();
+  }
+
+  Status RecordChange(Connection& c, const char* entity, int64_t id, int64_t now) {
+    auto p = c.Prepare("INSERT INTO changes (entity, entity_id, changed_at) VALUES (?, ?, ?)");
+    if (!p.ok()) return p.status();
+    Stmt st(*p);
+    st.Bind(1, std::string(entity)).Bind(2, id).Bind(3, now);
+    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    return Status::Ok();
+  }
+
+  const std::string path_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStoreAt(const std::string& path) {
+  auto store = std::make_unique<SqliteStore>(path);
+  ND_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return Status::IOError(fmt::format("cannot create data directory {}: {}", data_dir, ec.message()));
+  if (!fs::is_directory(data_dir, ec))
+    return Status::IOError(fmt::format("data directory {} is not a directory", data_dir));
+  return OpenSqliteStoreAt((fs::path(data_dir) / "newsdesk.db").string());
+}
+
+}  // namespace newsdesk

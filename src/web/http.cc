@@ -1,0 +1,118 @@
+#include "web/http.h"
+
+#include "common/text.h"
+
+namespace newsdesk {
+
+std::string_view Request::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (k == name) return v;
+  return {};
+}
+
+std::optional<std::string> Request::QueryParam(std::string_view name) const {
+  for (const auto& [k, v] : query)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+Response Response::Text(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::Redirect(int status, std::string location) {
+  Response r;
+  r.status = status;
+  r.headers.emplace_back("Location", std::move(location));
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "Redirecting";
+  return r;
+}
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool IsCleanText(std::string_view s) {
+  return IsValidUtf8(s) && s.find('\0') == std::string_view::npos;
+}
+
+}  // namespace
+
+Result<std::string> PercentDecode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size()) return Status::InvalidArgument("truncated percent escape");
+      int hi = HexValue(s[i + 1]);
+      int lo = HexValue(s[i + 2]);
+      if (hi < 0 || lo < 0) return Status::InvalidArgument("malformed percent escape");
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+Status ParseTarget(Request& r) {
+  std::string_view t = r.target;
+  if (t.empty() || t[0] != '/') return Status::InvalidArgument("the request target must start with '/'");
+  size_t q = t.find('?');
+  std::string_view raw_path = t.substr(0, q);
+  size_t hash = raw_path.find('#');
+  if (hash != std::string_view::npos) raw_path = raw_path.substr(0, hash);
+  auto path = PercentDecode(raw_path, false);
+  if (!path.ok()) return Status::InvalidArgument("path: " + path.status().message());
+  if (!IsCleanText(*path)) return Status::InvalidArgument("path: not valid UTF-8");
+  r.path = std::move(*path);
+  r.query.clear();
+  if (q == std::string_view::npos) return Status::Ok();
+  std::string_view qs = t.substr(q + 1);
+  if (size_t h = qs.find('#'); h != std::string_view::npos) qs = qs.substr(0, h);
+  while (!qs.empty()) {
+    size_t amp = qs.find('&');
+    std::string_view pair = qs.substr(0, amp);
+    qs = amp == std::string_view::npos ? std::string_view() : qs.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    auto key = PercentDecode(pair.substr(0, eq), true);
+    auto value = PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    if (!key.ok() || !value.ok()) return Status::InvalidArgument("query: malformed percent escape");
+    if (!IsCleanText(*key) || !IsCleanText(*value)) return Status::InvalidArgument("query: not valid UTF-8");
+    r.query.emplace_back(std::move(*key), std::move(*value));
+  }
+  return Status::Ok();
+}
+
+}  // namespace newsdesk

@@ -1,0 +1,63 @@
+// File: web/http.h
+//
+// Our own HTTP request and response types: what handlers see. The server
+// (web/server.h) converts to and from the wire; nothing else knows Beast.
+// Thread-safety: values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace newsdesk {
+
+struct Request {
+  std::string method;  // "GET", "HEAD", "POST", …
+  std::string target;  // as sent: "/en/articles/12-x?cursor=…"
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote_address;
+
+  // Filled from `target` by ParseTarget: the decoded path and query, or
+  // the reason the target could not be decoded.
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string target_error;
+
+  // Header returns the first value of header `name` (lower-case), or "".
+  std::string_view Header(std::string_view name) const;
+  // Query returns the first value of query parameter `name`, if present.
+  std::optional<std::string> QueryParam(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
+  std::string body;
+
+  // Set by the site: the route pattern that answered (for metrics), and
+  // whether the response may be kept in the page cache.
+  std::string route;
+  bool cacheable = false;
+
+  static Response Text(int status, std::string body);
+  static Response Redirect(int status, std::string location);
+};
+
+// ParseTarget decodes `request.target` into `path` and `query`. Percent
+// escapes must be well-formed, and the decoded path and every query key and
+// value valid UTF-8 without NUL; otherwise InvalidArgument says which part.
+Status ParseTarget(Request& request);
+
+// PercentDecode decodes %XX escapes (and '+' as space when `plus_is_space`).
+Result<std::string> PercentDecode(std::string_view s, bool plus_is_space);
+
+// PercentEncode escapes everything but RFC 3986 unreserved characters.
+std::string PercentEncode(std::string_view s);
+
+}  // namespace newsdesk

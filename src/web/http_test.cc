@@ -1,0 +1,33 @@
+#include "web/http.h"
+
+#include <gtest/gtest.h>
+
+namespace newsdesk {
+namespace {
+
+TEST(ParseTarget, DecodesPathAndQuery) {
+  Request r;
+  r.target = "/ru/sources/%D1%82%D0%B0%D1%81%D1%81?q=a+b&cursor=1.2&empty&x=%26";
+  ASSERT_TRUE(ParseTarget(r).ok());
+  EXPECT_EQ(r.path, "/ru/sources/тасс");
+  EXPECT_EQ(r.QueryParam("q"), "a b");
+  EXPECT_EQ(r.QueryParam("cursor"), "1.2");
+  EXPECT_EQ(r.QueryParam("empty"), "");
+  EXPECT_EQ(r.QueryParam("x"), "&");
+  EXPECT_FALSE(r.QueryParam("missing").has_value());
+}
+
+TEST(ParseTarget, RejectsMalformedEscapesAndInvalidUtf8) {
+  for (const char* t : {"/en/%", "/en/%4", "/en/%zz", "/en/%FF", "/en/?q=%C0%AF", "/en/%00", "relative", ""}) {
+    Request r;
+    r.target = t;
+    EXPECT_FALSE(ParseTarget(r).ok()) << t;
+  }
+}
+
+TEST(PercentEncode, EscapesAllButUnreserved) {
+  EXPECT_EQ(PercentEncode("a b/ж~"), "a%20b%2F%D0%B6~");
+}
+
+}  // namespace
+}  // namespace newsdesk

@@ -1,0 +1,722 @@
+#include "web/site.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "common/time.h"
+#include "model/block_json.h"
+#include "web/assets.h"
+#include "web/catalog.h"
+#include "web/metrics.h"
+#include "web/page_cache.h"
+#include "web/router.h"
+#include "web/templates.h"
+
+namespace newsdesk {
+
+using nlohmann::json;
+
+namespace {
+
+enum Route {
+  kRoot,
+  kEditionBare,
+  kFront,
+  kArticle,
+  kSource,
+  kFeed,
+  kHealth,
+  kMetrics,
+  kStatic,
+  kStaticDemo,
+  kApiArticles,
+  kApiArticle,
+};
+
+constexpr int kPageSize = 30;
+constexpr int kSidebarSize = 10;
+constexpr int kFeedSize = 50;
+
+const char* kSecurityPolicy =
+    "default-src 'none'; style-src 'self'; img-src 'self' https: http: data:; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+std::string ArticlePath(const std::string& ed, int64_t id, const std::string& slug) {
+  return fmt::format("/{}/articles/{}-{}", ed, id, slug);
+}
+
+std::string EncodeCursor(const ArticleCursor& c) {
+  return fmt::format("{}.{}", c.published_at.time_since_epoch().count(), c.id);
+}
+
+// DecodeCursor reads "<epoch seconds>.<id>".
+std::optional<ArticleCursor> DecodeCursor(const std::string& s) {
+  size_t dot = s.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == s.size() || s.size() > 40) return std::nullopt;
+  int64_t t = 0, id = 0;
+  auto r1 = std::from_chars(s.data(), s.data() + dot, t);
+  auto r2 = std::from_chars(s.data() + dot + 1, s.data() + s.size(), id);
+  if (r1.ec != std::errc() || r1.ptr != s.data() + dot || r2.ec != std::errc() || r2.ptr != s.data() + s.size() ||
+      t < 0 || id <= 0)
+    return std::nullopt;
+  return ArticleCursor{TimePoint{std::chrono::seconds{t}}, id};
+}
+
+std::optional<int64_t> ParseId(std::string_view s) {
+  int64_t id = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || id <= 0 || s.empty() || s[0] == '+') return std::nullopt;
+  return id;
+}
+
+std::string Upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool IsLanguageCode(const std::string& s) {
+  return s.size() >= 2 && s.size() <= 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+std::string ContentTypeFor(std::string_view path) {
+  auto ends = [&](std::string_view ext) {
+    return path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext;
+  };
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".png")) return "image/png";
+  return "application/octet-stream";
+}
+
+json BlockView(const Block& b) {
+  json v = {{"text", b.text}};
+  switch (b.type) {
+    case BlockType::kParagraph: v["is_paragraph"] = true; break;
+    case BlockType::kHeading: v["is_heading"] = true; break;
+    case BlockType::kQuote: v["is_quote"] = true; break;
+    case BlockType::kList: v["is_list"] = true; v["items"] = b.items; break;
+    case BlockType::kImage:
+      v["is_image"] = true;
+      v["url"] = b.url;
+      v["caption"] = b.caption;
+      v["credit"] = b.credit;
+      break;
+  }
+  return v;
+}
+
+}  // namespace
+
+class Site::Impl {
+ public:
+  Impl(Store& store, const Config& config) : store_(store), config_(config), cache_(config.page_cache_bytes) {
+    const std::vector<std::string> get = {"GET", "HEAD"};
+    router_.Add(get, "/", kRoot);
+    router_.Add(get, "/healthz", kHealth);
+    router_.Add(get, "/metrics", kMetrics);
+    router_.Add(get, "/static/{file}", kStatic);
+    router_.Add(get, "/static/demo/{file}", kStaticDemo);
+    router_.Add(get, "/api/v1/articles", kApiArticles);
+    router_.Add(get, "/api/v1/articles/{id}", kApiArticle);
+    router_.Add(get, "/{ed}", kEditionBare);
+    router_.Add(get, "/{ed}/", kFront);
+    router_.Add(get, "/{ed}/articles/{idslug}", kArticle);
+    router_.Add(get, "/{ed}/sources/{slug}", kSource);
+    router_.Add(get, "/{ed}/feed.xml", kFeed);
+  }
+
+  Status Init() {
+    auto templates = Templates::Load();
+    if (!templates.ok()) return templates.status();
+    templates_ = std::move(*templates);
+    for (const auto& ed : config_.editions) {
+      auto c = Catalog::Load(ed);
+      if (!c.ok()) return c.status();
+      catalogs_.emplace(ed, std::move(*c));
+    }
+    return Status::Ok();
+  }
+
+  void SyncWithStore() {
+    auto seq = store_.ChangeSequence();
+    if (seq.ok()) cache_.Observe(*seq);
+    else spdlog::warn("cannot read the store's change sequence: {}", seq.status().ToString());
+  }
+
+  Response Handle(const Request& req) {
+    const auto start = std::chrono::steady_clock::now();
+    Response res = HandleSteps(req);
+    metrics_.RecordRequest(res.route, res.status, std::chrono::steady_clock::now() - start);
+    return res;
+  }
+
+ private:
+  // The steps every request goes through, in order.
+  Response HandleSteps(const Request& req) {
+    // 1. A target we could not decode.
+    if (!req.target_error.empty()) {
+      return Finish(req, ErrorPage(DefaultEdition(), 400, "unmatched", req.target_error));
+    }
+    // 2. The page cache.
+    const bool readable = req.method == "GET" || req.method == "HEAD";
+    if (readable) {
+      if (auto hit = cache_.Get(req.target)) {
+        metrics_.RecordCacheHit();
+        return *hit;
+      }
+    }
+    // 3. Routing.
+    RouteMatch match = router_.Match(req.method, req.path);
+    if (match.kind == RouteMatch::Kind::kNotFound)
+      return Finish(req, ErrorPage(EditionOfPath(req.path), 404, "unmatched", "no route"));
+    if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
+      Response r = ErrorPage(EditionOfPath(req.path), 405, match.pattern, "method " + req.method.substr(0, 16));
+      r.headers.emplace_back("Allow", match.allowed_methods);
+      return Finish(req, std::move(r));
+    }
+    // 4. The handler, inside the catch-all. The cache sequence is read before
+    // the store, so a write during rendering makes the page stale, never the
+    // reverse.
+    const int64_t seq = cache_.sequence();
+    Response res;
+    try {
+      res = Dispatch(req, match);
+    } catch (const std::exception& e) {
+      spdlog::error("500 {} {}: {}", req.method, req.path.substr(0, 200), e.what());
+      res = ErrorPage(EditionOfPath(req.path), 500, match.pattern, "");
+    }
+    if (res.route.empty()) res.route = match.pattern;
+    // 5. Keep what may be kept.
+    res = Finish(req, std::move(res));
+    if (readable && res.cacheable && (res.status == 200 || res.status == 301)) {
+      metrics_.RecordCacheMiss();
+      cache_.Put(req.target, res, seq);
+    }
+    return res;
+  }
+
+  // Finish adds the headers every response carries and logs failures.
+  Response Finish(const Request& req, Response res) {
+    if (res.content_type.rfind("text/html", 0) == 0) {
+      res.headers.emplace_back("Content-Security-Policy", kSecurityPolicy);
+      res.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
+    }
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    if (res.status >= 400 && res.status < 500) {
+      spdlog::info("{} {} {}", res.status, req.method.substr(0, 16), req.target.substr(0, 200));
+    }
+    return res;
+  }
+
+  Response Dispatch(const Request& req, const RouteMatch& m) {
+    switch (static_cast<Route>(m.route)) {
+      case kRoot: return RootRedirect(req);
+      case kHealth: return Health();
+      case kMetrics: {
+        Response r = Response::Text(200, metrics_.Render());
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        return r;
+      }
+      case kStatic: return StaticFile("static/" + m.Param("file"));
+      case kStaticDemo: return StaticFile("static/demo/" + m.Param("file"));
+      case kApiArticles: return ApiArticles(req);
+      case kApiArticle: return ApiArticle(m.Param("id"));
+      default: break;
+    }
+    const std::string ed = m.Param("ed");
+    if (!catalogs_.count(ed)) return ErrorPage(DefaultEdition(), 404, m.pattern, "unknown edition");
+    switch (static_cast<Route>(m.route)) {
+      case kEditionBare: {
+        Response r = Response::Redirect(301, "/" + ed + "/");
+        r.cacheable = true;
+        return r;
+      }
+      case kFront: return ListPage(req, ed, std::nullopt);
+      case kArticle: return ArticlePage(req, ed, m.Param("idslug"));
+      case kSource: return SourcePage(req, ed, m.Param("slug"));
+      case kFeed: return Feed(ed);
+      default: return ErrorPage(ed, 404, m.pattern, "no handler");
+    }
+  }
+
+  // --- editions ---------------------------------------------------------
+
+  const std::string& DefaultEdition() const { return config_.editions.front(); }
+  const Catalog& CatalogFor(const std::string& ed) const { return catalogs_.at(ed); }
+
+  std::string EditionOfPath(const std::string& path) const {
+    auto segs = SplitPath(path);
+    if (!segs.empty()) {
+      std::string first(segs[0]);
+      if (catalogs_.count(first)) return first;
+    }
+    return DefaultEdition();
+  }
+
+  // PreferredEdition picks the configured edition the reader's
+  // Accept-Language ranks highest; the default edition otherwise.
+  std::string PreferredEdition(std::string_view accept) const {
+    std::string best = DefaultEdition();
+    double best_q = 0;
+    size_t pos = 0;
+    while (pos < accept.size()) {
+      size_t comma = accept.find(',', pos);
+      std::string_view item = accept.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+      pos = comma == std::string_view::npos ? accept.size() : comma + 1;
+      size_t semi = item.find(';');
+      std::string tag(item.substr(0, semi));
+      tag.erase(std::remove(tag.begin(), tag.end(), ' '), tag.end());
+      for (auto& c : tag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string primary = tag.substr(0, tag.find('-'));
+      double q = 1.0;
+      if (semi != std::string_view::npos) {
+        std::string_view params = item.substr(semi + 1);
+        size_t qpos = params.find("q=");
+        if (qpos != std::string_view::npos) {
+          try {
+            q = std::stod(std::string(params.substr(qpos + 2, 5)));
+          } catch (...) {
+            q = 0;
+          }
+        }
+      }
+      if (catalogs_.count(primary) && q > best_q) {
+        best = primary;
+        best_q = q;
+      }
+    }
+    return best;
+  }
+
+  Response RootRedirect(const Request& req) {
+    Response r = Response::Redirect(302, "/" + PreferredEdition(req.Header("accept-language")) + "/");
+    r.headers.emplace_back("Vary", "Accept-Language");
+    return r;
+  }
+
+  // --- rendering ----------------------------------------------------------
+
+  // Page wraps `content` in the layout. `edition_hrefs` gives, per edition,
+  // where the same page is in it (the edition's front page when absent).
+  Response Page(const std::string& ed, const std::string& title, const std::string& content,
+                const std::map<std::string, std::string>& edition_hrefs, int status = 200) {
+    const Catalog& cat = CatalogFor(ed);
+    json editions = json::array();
+    for (const auto& e : config_.editions) {
+      auto it = edition_hrefs.find(e);
+      editions.push_back({{"code", e},
+                          {"name", CatalogFor(e).language_name()},
+                          {"href", it == edition_hrefs.end() ? "/" + e + "/" : it->second},
+                          {"current", e == ed}});
+    }
+    json view = {{"lang", ed},     {"title", title},       {"site_name", config_.site_name},
+                 {"t", cat.strings()}, {"editions", editions}, {"content", content}};
+    Response r;
+    r.status = status;
+    r.body = templates_->Render("layout", view);
+    return r;
+  }
+
+  Response ErrorPage(const std::string& ed, int status, const std::string& route, const std::string& why) {
+    if (status >= 500) spdlog::error("{} on {}: {}", status, route, why);
+    const Catalog& cat = CatalogFor(ed);
+    const std::string key = fmt::format("error_{}", status);
+    json view = {{"lang", ed},
+                 {"t", cat.strings()},
+                 {"error_title", cat.Get(key + "_title")},
+                 {"error_text", cat.Get(key + "_text")}};
+    Response r = Page(ed, cat.Get(key + "_title"), templates_->Render("error", view), {}, status);
+    r.route = route;
+    return r;
+  }
+
+  Response StoreError(const std::string& ed, const Status& s) {
+    int status = s.code() == Code::kIOError || s.code() == Code::kUnavailable ? 503 : 500;
+    return ErrorPage(ed, status, "", s.ToString());
+  }
+
+  // ListItem is one article in a list of edition `ed`: its translation's
+  // headline when there is one, else the original with a language label.
+  json ListItem(const ArticleSummary& s, const std::string& ed) {
+    const Catalog& cat = CatalogFor(ed);
+    json v = {{"href", ArticlePath(ed, s.id, s.slug)},
+              {"source_name", s.source.name},
+              {"source_href", fmt::format("/{}/sources/{}", ed, s.source.slug)},
+              {"iso", FormatIso8601(s.published_at)},
+              {"time", cat.Date(s.published_at, config_.utc_offset_minutes, config_.zone_label)},
+              {"short_time", cat.ShortDate(s.published_at, config_.utc_offset_minutes)}};
+    if (s.language == ed) {
+      v["headline"] = s.headline;
+    } else if (s.translation) {
+      v["headline"] = s.translation->headline;
+    } else {
+      v["headline"] = s.headline;
+      v["content_lang"] = s.language;
+      v["label"] = Upper(s.language);
+      v["label_title"] = cat.Format("untranslated_short_title", {{"language", cat.LanguageName(s.language)}});
+    }
+    return v;
+  }
+
+  Result<std::optional<ArticleCursor>> CursorParam(const Request& req) {
+    auto c = req.QueryParam("cursor");
+    if (!c) return std::optional<ArticleCursor>();
+    auto decoded = DecodeCursor(*c);
+    if (!decoded) return Status::InvalidArgument("malformed cursor");
+    return std::optional<ArticleCursor>(*decoded);
+  }
+
+  Response ListPage(const Request& req, const std::string& ed, std::optional<Source> source) {
+    const Catalog& cat = CatalogFor(ed);
+    auto cursor = CursorParam(req);
+    if (!cursor.ok()) return ErrorPage(ed, 400, "", cursor.status().message());
+    ArticleQuery q;
+    q.edition = ed;
+    q.after = *cursor;
+    q.limit = kPageSize;
+    if (source) q.source_id = source->id;
+    auto page = store_.ListArticles(q);
+    if (!page.ok()) return StoreError(ed, page.status());
+    const std::string base = source ? fmt::format("/{}/sources/{}", ed, source->slug) : "/" + ed + "/";
+    json items = json::array();
+    for (const auto& s : page->items) items.push_back(ListItem(s, ed));
+    json list = {{"t", cat.strings()}, {"articles", items}};
+    if (page->next) list["next_href"] = base + "?cursor=" + EncodeCursor(*page->next);
+    const std::string heading =
+        source ? cat.Format("source_heading", {{"source", source->name}}) : cat.Get("latest_news");
+    json view = {{"heading", heading}, {"list", templates_->Render("article_list", list)}};
+    if (source) view["source"] = {{"home_url", source->home_url}, {"country", source->country}};
+    std::map<std::string, std::string> hrefs;
+    for (const auto& e : config_.editions)
+      hrefs[e] = source ? fmt::format("/{}/sources/{}", e, source->slug) : "/" + e + "/";
+    Response r = Page(ed, heading, templates_->Render("front", view), hrefs);
+    r.cacheable = true;
+    return r;
+  }
+
+  Response SourcePage(const Request& req, const std::string& ed, const std::string& slug) {
+    auto source = store_.GetSourceBySlug(slug);
+    if (!source.ok()) {
+      if (source.status().is_not_found()) return ErrorPage(ed, 404, "", "unknown source");
+      return StoreError(ed, source.status());
+    }
+    return ListPage(req, ed, *source);
+  }
+
+  Response ArticlePage(const Request& req, const std::string& ed, const std::string& idslug) {
+    const Catalog& cat = CatalogFor(ed);
+    auto id = ParseId(std::string_view(idslug).substr(0, idslug.find('-')));
+    if (!id) return ErrorPage(ed, 404, "", "article id is not a number");
+    auto article = store_.GetArticle(*id);
+    if (!article.ok()) {
+      if (article.status().is_not_found()) return ErrorPage(ed, 404, "", "no such article");
+      return StoreError(ed, article.status());
+    }
+    const Article& a = *article;
+    const std::string path = ArticlePath(ed, a.id, a.slug);
+    const bool show_original = req.QueryParam("original") == std::optional<std::string>("1");
+    if (idslug != fmt::format("{}-{}", a.id, a.slug)) {
+      Response r = Response::Redirect(301, show_original ? path + "?original=1" : path);
+      r.cacheable = true;
+      return r;
+    }
+
+    json view = {{"lang", ed}, {"t", cat.strings()}, {"original_lang", a.language}};
+    std::string headline = a.headline, dateline = a.dateline;
+    const std::vector<Block>* body = &a.body;
+    std::optional<Translation> translation;
+    const std::string original_language = cat.LanguageName(a.language);
+    if (a.language != ed && !show_original) {
+      auto t = store_.GetTranslation(a.id, ed);
+      if (t.ok()) {
+        translation = std::move(*t);
+      } else if (!t.status().is_not_found()) {
+        return StoreError(ed, t.status());
+      }
+    }
+    if (translation) {
+      headline = translation->headline;
+      if (!translation->dateline.empty()) dateline = translation->dateline;
+      body = &translation->body;
+      view["notice"] = cat.Format(translation->by == TranslatedBy::kMachine ? "machine_translation_notice"
+                                                                             : "human_translation_notice",
+                                  {{"language", original_language}});
+      view["original_href"] = path + "?original=1";
+    } else if (a.language != ed) {
+      view["content_lang"] = a.language;
+      view["label"] = show_original ? cat.Format("original_notice", {{"language", original_language}})
+                                    : cat.Format("untranslated_label", {{"language", original_language}});
+    }
+    if (dateline.empty()) dateline = fmt::format("{}, {}", a.source.name, cat.Date(a.published_at, config_.utc_offset_minutes, config_.zone_label));
+    view["headline"] = headline;
+    view["dateline"] = dateline;
+    view["source_name"] = a.source.name;
+    view["source_href"] = fmt::format("/{}/sources/{}", ed, a.source.slug);
+    view["source_url"] = a.source.home_url;
+    view["original_url"] = a.canonical_url.empty() ? a.url : a.canonical_url;
+    view["iso"] = FormatIso8601(a.published_at);
+    view["time"] = cat.Date(a.published_at, config_.utc_offset_minutes, config_.zone_label);
+    view["views"] = std::to_string(a.view_count);
+    view["rights"] = a.rights.empty() ? fmt::format("© {}", a.source.name) : a.rights;
+    if (a.image) {
+      view["image"] = {{"url", a.image->url},
+                       {"credit", a.image->credit},
+                       {"caption", a.image->caption},
+                       {"alt", a.image->caption.empty() ? headline : a.image->caption}};
+    }
+    json blocks = json::array();
+    for (const auto& b : *body) blocks.push_back(BlockView(b));
+    view["blocks"] = blocks;
+    view["has_mentions"] = false;
+
+    std::map<std::string, std::string> hrefs;
+    json others = json::array();
+    for (const auto& e : config_.editions) {
+      hrefs[e] = ArticlePath(e, a.id, a.slug);
+      if (e == ed) continue;
+      std::string state = e == a.language ? cat.Get("edition_original")
+                          : std::count(a.translation_languages.begin(), a.translation_languages.end(), e)
+                              ? cat.Get("edition_translated")
+                              : cat.Get("edition_untranslated");
+      others.push_back({{"code", e}, {"name", CatalogFor(e).language_name()}, {"href", hrefs[e]}, {"state", state}});
+    }
+    view["other_editions"] = others;
+
+    ArticleQuery latest;
+    latest.edition = ed;
+    latest.limit = kSidebarSize;
+    auto side = store_.ListArticles(latest);
+    if (!side.ok()) return StoreError(ed, side.status());
+    json items = json::array();
+    for (const auto& s : side->items) items.push_back(ListItem(s, ed));
+    view["latest"] = items;
+
+    Response r = Page(ed, headline, templates_->Render("article", view), hrefs);
+    r.cacheable = true;
+    return r;
+  }
+
+  Response Feed(const std::string& ed) {
+    const Catalog& cat = CatalogFor(ed);
+    ArticleQuery q;
+    q.edition = ed;
+    q.limit = kFeedSize;
+    auto page = store_.ListArticles(q);
+    if (!page.ok()) return StoreError(ed, page.status());
+    const std::string base = config_.base_url;
+    pugi::xml_document doc;
+    auto decl = doc.append_child(pugi::node_declaration);
+    decl.append_attribute("version") = "1.0";
+    decl.append_attribute("encoding") = "UTF-8";
+    auto rss = doc.append_child("rss");
+    rss.append_attribute("version") = "2.0";
+    auto channel = rss.append_child("channel");
+    auto text = [](pugi::xml_node parent, const char* name, const std::string& value) {
+      parent.append_child(name).text().set(value.c_str());
+    };
+    text(channel, "title", fmt::format("{} — {}", config_.site_name, cat.language_name()));
+    text(channel, "link", base + "/" + ed + "/");
+    text(channel, "description", cat.Get("feed_description"));
+    text(channel, "language", ed);
+    if (!page->items.empty()) text(channel, "lastBuildDate", FormatRfc822(page->items.front().published_at));
+    for (const auto& s : page->items) {
+      auto item = channel.append_child("item");
+      std::string title = s.headline, lead = s.lead;
+      if (s.language != ed) {
+        if (s.translation) {
+          title = s.translation->headline;
+          lead = s.translation->body.empty() ? std::string() : s.translation->body.front().text;
+        } else {
+          // Feed readers show no styles: the label goes into the text.
+          title = fmt::format("[{}] {}", Upper(s.language), s.headline);
+        }
+      }
+      const std::string link = base + ArticlePath(ed, s.id, s.slug);
+      text(item, "title", title);
+      text(item, "link", link);
+      auto guid = item.append_child("guid");
+      guid.append_attribute("isPermaLink") = "true";
+      guid.text().set(link.c_str());
+      text(item, "pubDate", FormatRfc822(s.published_at));
+      if (!lead.empty()) text(item, "description", lead);
+      auto src = item.append_child("source");
+      src.append_attribute("url") = s.source.home_url.c_str();
+      src.text().set(s.source.name.c_str());
+    }
+    std::ostringstream out;
+    doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+    Response r;
+    r.content_type = "application/rss+xml; charset=utf-8";
+    r.body = out.str();
+    r.cacheable = true;
+    return r;
+  }
+
+  Response Health() {
+    Status s = store_.Ping();
+    if (!s.ok()) {
+      spdlog::warn("health check failed: {}", s.ToString());
+      return Response::Text(503, "unavailable\n");
+    }
+    return Response::Text(200, "ok\n");
+  }
+
+  Response StaticFile(const std::string& path) {
+    auto content = FindAsset(path);
+    if (!content) return ErrorPage(DefaultEdition(), 404, "", "no static file");
+    Response r;
+    r.content_type = ContentTypeFor(path);
+    r.body = std::string(*content);
+    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    return r;
+  }
+
+  // --- JSON API -----------------------------------------------------------
+
+  Response Json(int status, const json& body) {
+    Response r;
+    r.status = status;
+    r.content_type = "application/json; charset=utf-8";
+    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    r.cacheable = status == 200;
+    return r;
+  }
+
+  Response ApiError(int status, const std::string& message) {
+    if (status >= 500) spdlog::error("API {}: {}", status, message);
+    return Json(status, {{"error", message}});
+  }
+
+  json SourceJson(const Source& s) {
+    return {{"slug", s.slug}, {"name", s.name}, {"url", s.home_url}, {"country", s.country}, {"language", s.language}};
+  }
+
+  Response ApiArticles(const Request& req) {
+    ArticleQuery q;
+    if (auto lang = req.QueryParam("lang"); lang && !lang->empty()) {
+      if (!IsLanguageCode(*lang)) return ApiError(400, "lang must be a lower-case language code such as \"en\"");
+      q.language = *lang;
+    }
+    if (auto source = req.QueryParam("source"); source && !source->empty()) {
+      auto s = store_.GetSourceBySlug(*source);
+      if (!s.ok()) {
+        if (s.status().is_not_found()) return ApiError(400, "unknown source");
+        return ApiError(503, "store unavailable");
+      }
+      q.source_id = s->id;
+    }
+    if (auto limit = req.QueryParam("limit")) {
+      auto n = ParseId(*limit);
+      if (!n || *n > 100) return ApiError(400, "limit must be a number from 1 to 100");
+      q.limit = static_cast<int>(*n);
+    }
+    auto cursor = CursorParam(req);
+    if (!cursor.ok()) return ApiError(400, "malformed cursor");
+    q.after = *cursor;
+    auto page = store_.ListArticles(q);
+    if (!page.ok()) return ApiError(503, "store unavailable");
+    json items = json::array();
+    for (const auto& s : page->items) {
+      items.push_back({{"id", s.id},
+                       {"url", config_.base_url + ArticlePath(s.language, s.id, s.slug)},
+                       {"language", s.language},
+                       {"headline", s.headline},
+                       {"lead", s.lead},
+                       {"published", FormatIso8601(s.published_at)},
+                       {"source", SourceJson(s.source)}});
+    }
+    json body = {{"articles", items}, {"next_cursor", nullptr}};
+    if (page->next) body["next_cursor"] = EncodeCursor(*page->next);
+    return Json(200, body);
+  }
+
+  Response ApiArticle(const std::string& id_text) {
+    auto id = ParseId(id_text);
+    if (!id) return ApiError(404, "no such article");
+    auto article = store_.GetArticle(*id);
+    if (!article.ok()) {
+      if (article.status().is_not_found()) return ApiError(404, "no such article");
+      return ApiError(503, "store unavailable");
+    }
+    const Article& a = *article;
+    json translations = json::array();
+    for (const auto& lang : a.translation_languages) {
+      auto t = store_.GetTranslation(a.id, lang);
+      if (!t.ok()) continue;
+      translations.push_back({{"language", t->language},
+                              {"headline", t->headline},
+                              {"dateline", t->dateline},
+                              {"body", BlocksToJson(t->body)},
+                              {"by", t->by == TranslatedBy::kHuman ? "human" : "machine"}});
+    }
+    json body = {{"id", a.id},
+                 {"slug", a.slug},
+                 {"url", config_.base_url + ArticlePath(a.language, a.id, a.slug)},
+                 {"original_url", a.url},
+                 {"canonical_url", a.canonical_url},
+                 {"language", a.language},
+                 {"headline", a.headline},
+                 {"dateline", a.dateline},
+                 {"published", FormatIso8601(a.published_at)},
+                 {"rights", a.rights},
+                 {"views", a.view_count},
+                 {"source", SourceJson(a.source)},
+                 {"body", BlocksToJson(a.body)},
+                 {"translations", translations}};
+    body["image"] = a.image ? json{{"url", a.image->url}, {"credit", a.image->credit}, {"caption", a.image->caption}}
+                            : json(nullptr);
+    return Json(200, body);
+  }
+
+  Store& store_;
+  const Config config_;
+  Router router_;
+  PageCache cache_;
+  Metrics metrics_;
+  std::unique_ptr<Templates> templates_;
+  std::map<std::string, Catalog> catalogs_;
+};
+
+Site::Site(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Site::~Site() {
+  {
+    std::lock_guard<std::mutex> lock(watch_mu_);
+    stop_watch_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+Result<std::unique_ptr<Site>> Site::Create(Store& store, const Config& config) {
+  ND_RETURN_IF_ERROR(ValidateConfig(config));
+  auto impl = std::make_unique<Impl>(store, config);
+  ND_RETURN_IF_ERROR(impl->Init());
+  auto site = std::unique_ptr<Site>(new Site(std::move(impl)));
+  site->SyncWithStore();
+  return site;
+}
+
+Response Site::Handle(const Request& request) { return impl_->Handle(request); }
+
+void Site::SyncWithStore() { impl_->SyncWithStore(); }
+
+void Site::WatchStore(std::chrono::milliseconds interval) {
+  watcher_ = std::thread([this, interval] {
+    std::unique_lock<std::mutex> lock(watch_mu_);
+    while (!watch_cv_.wait_for(lock, interval, [this] { return stop_watch_; })) {
+      lock.unlock();
+      impl_->SyncWithStore();
+      lock.lock();
+    }
+  });
+}
+
+}  // namespace newsdesk

@@ -1,0 +1,60 @@
+// File: web/site.h
+//
+// Front door of the pages stage: the reader-facing site and its JSON API,
+// as one `Handle(Request) -> Response` that the HTTP server calls. Pages are
+// server-rendered per edition (/en/, /ru/, …), cached in memory until the
+// store changes, and never mix languages silently: an article without a
+// translation into the edition shows its original with a language label.
+//
+//   auto site = Site::Create(store, config);
+//   site->WatchStore(std::chrono::milliseconds(250));   // drop stale pages
+//   auto server = HttpServer::Start(opts, [&](const Request& r) { return site->Handle(r); });
+//
+// Routes are listed in docs/site.md. Thread-safety: Handle is safe to call
+// concurrently.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/config.h"
+#include "common/status.h"
+#include "store/store.h"
+#include "web/http.h"
+
+namespace newsdesk {
+
+class Site {
+ public:
+  // Create loads templates and the catalog of every configured edition.
+  static Result<std::unique_ptr<Site>> Create(Store& store, const Config& config);
+  ~Site();
+
+  // Handle answers one request; it never throws.
+  Response Handle(const Request& request);
+
+  // WatchStore starts a thread that polls the store's change sequence every
+  // `interval` and empties the page cache when it moves (writes by other
+  // processes, such as `newsdesk import`, included). Stopped by the destructor.
+  void WatchStore(std::chrono::milliseconds interval);
+
+  // SyncWithStore does one such poll now.
+  void SyncWithStore();
+
+ private:
+  class Impl;
+  explicit Site(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::thread watcher_;
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
+  bool stop_watch_ = false;  // GUARDED_BY(watch_mu_)
+};
+
+}  // namespace newsdesk

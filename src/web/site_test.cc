@@ -1,0 +1,292 @@
+#include "web/site.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include "common/time.h"
+#include "import/importer.h"
+
+namespace newsdesk {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class SiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("nd_site_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    config_.data_dir = dir_.string();
+    config_.base_url = "https://news.example";
+    auto s = OpenStore(config_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    Add(Record("https://tass.example/1", "ru", "Шойгу выступил в Астане", "2024-04-26T12:40:00+03:00"));
+    auto translated = Record("https://tass.example/2", "ru", "Учения ОДКБ начались", "2024-04-25T10:00:00Z");
+    translated.translations.push_back(
+        Translation{"en", "CSTO exercises begin", "TASS, April 25th",
+                    {Block{BlockType::kParagraph, "The exercises began.", {}, {}, {}, {}}}, TranslatedBy::kMachine});
+    Add(translated);
+    Add(Record("https://wire.example/3", "en", "NATO ministers meet", "2024-04-24T10:00:00Z"));
+    auto site = Site::Create(*store_, config_);
+    ASSERT_TRUE(site.ok()) << site.status().ToString();
+    site_ = std::move(*site);
+  }
+  void TearDown() override {
+    site_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  static ArticleRecord Record(const std::string& url, const std::string& lang, const std::string& headline,
+                              const std::string& when) {
+    ArticleRecord r;
+    r.url = url;
+    r.source = lang == "ru" ? Source{0, "", "ТАСС", "https://tass.example/", "RU", "ru"}
+                            : Source{0, "", "Wire", "https://wire.example/", "GB", "en"};
+    r.language = lang;
+    r.headline = headline;
+    r.dateline = lang == "ru" ? "ТАСС, 26 апреля" : "Wire, April 24th";
+    r.published_at = *ParseIso8601(when);
+    r.image = Image{"https://tass.example/1.jpg", "© Sputnik / Болат Шайхинов", "Астана"};
+    r.rights = "The material is placed by the copyright holder in the public domain";
+    r.body = {Block{BlockType::kParagraph, "Первый абзац.", {}, {}, {}, {}},
+              Block{BlockType::kQuote, "Уважаемые коллеги!", {}, {}, {}, {}}};
+    return r;
+  }
+
+  int64_t Add(const ArticleRecord& r) {
+    auto s = store_->UpsertArticles({r});
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? s->ids[0] : 0;
+  }
+
+  Response Get(const std::string& target, std::vector<std::pair<std::string, std::string>> headers = {},
+               const std::string& method = "GET") {
+    Request r;
+    r.method = method;
+    r.target = target;
+    r.headers = std::move(headers);
+    if (Status s = ParseTarget(r); !s.ok()) r.target_error = s.message();
+    return site_->Handle(r);
+  }
+
+  static std::string Header(const Response& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers)
+      if (k == name) return v;
+    return {};
+  }
+
+  fs::path dir_;
+  Config config_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Site> site_;
+};
+
+TEST_F(SiteTest, RootRedirectsByAcceptLanguage) {
+  auto r = Get("/", {{"accept-language", "de-DE,ru;q=0.8,en;q=0.5"}});
+  EXPECT_EQ(r.status, 302);
+  EXPECT_EQ(Header(r, "Location"), "/ru/");
+  EXPECT_EQ(Header(Get("/", {{"accept-language", "fr"}}), "Location"), "/en/");
+  EXPECT_EQ(Header(Get("/"), "Location"), "/en/");
+}
+
+TEST_F(SiteTest, FrontPageListsTranslatedHeadlinesAndLabelsTheRest) {
+  auto r = Get("/en/");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("CSTO exercises begin"));
+  EXPECT_THAT(r.body, Not(HasSubstr("Учения ОДКБ начались")));
+  EXPECT_THAT(r.body, HasSubstr("NATO ministers meet"));
+  // The untranslated Russian article: original headline, marked as Russian.
+  EXPECT_THAT(r.body, HasSubstr("lang=\"ru\">Шойгу выступил в Астане</a> <span class=\"lang-label\""));
+}
+
+TEST_F(SiteTest, ArticlePageShowsHeadlineDatelineCreditRightsAndBody) {
+  auto r = Get("/ru/articles/1-shoygu-vystupil-v-astane");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("<h1 class=\"article-headline\">Шойгу выступил в Астане</h1>"));
+  EXPECT_THAT(r.body, HasSubstr("<p class=\"dateline\">ТАСС, 26 апреля</p>"));
+  EXPECT_THAT(r.body, HasSubstr("Источник изображения: <span lang=\"ru\">© Sputnik / Болат Шайхинов</span>"));
+  EXPECT_THAT(r.body, HasSubstr("The material is placed by the copyright holder in the public domain"));
+  EXPECT_THAT(r.body, HasSubstr("<blockquote><p>Уважаемые коллеги!</p></blockquote>"));
+  EXPECT_THAT(r.body, HasSubstr("href=\"/en/articles/1-shoygu-vystupil-v-astane\""));
+}
+
+TEST_F(SiteTest, UntranslatedArticleShowsItsOriginalWithALanguageLabel) {
+  auto r = Get("/en/articles/1-shoygu-vystupil-v-astane");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("<article class=\"article\" lang=\"ru\">"));
+  EXPECT_THAT(r.body, HasSubstr("<span class=\"lang-label\">In Russian, not yet translated</span>"));
+}
+
+TEST_F(SiteTest, MachineTranslationIsMarkedWithTheOriginalOneClickAway) {
+  auto r = Get("/en/articles/2-ucheniya-odkb-nachalis");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("CSTO exercises begin"));
+  EXPECT_THAT(r.body, HasSubstr("Machine translation from Russian."));
+  EXPECT_THAT(r.body, HasSubstr("href=\"/en/articles/2-ucheniya-odkb-nachalis?original=1\""));
+  auto original = Get("/en/articles/2-ucheniya-odkb-nachalis?original=1");
+  ASSERT_EQ(original.status, 200);
+  EXPECT_THAT(original.body, HasSubstr("Учения ОДКБ начались"));
+  EXPECT_THAT(original.body, HasSubstr("Original text in Russian."));
+}
+
+TEST_F(SiteTest, WrongSlugRedirectsPermanentlyToTheRightOne) {
+  auto r = Get("/en/articles/1-old-headline");
+  EXPECT_EQ(r.status, 301);
+  EXPECT_EQ(Header(r, "Location"), "/en/articles/1-shoygu-vystupil-v-astane");
+  EXPECT_EQ(Header(Get("/en/articles/1"), "Location"), "/en/articles/1-shoygu-vystupil-v-astane");
+}
+
+TEST_F(SiteTest, BadIdsAndUnknownRoutesAre404InTheEditionsLanguage) {
+  for (const char* t : {"/ru/articles/abc", "/ru/articles/-1", "/ru/articles/999999", "/ru/articles/99999999999999999999",
+                        "/ru/nope", "/ru/sources/nobody"}) {
+    auto r = Get(t);
+    EXPECT_EQ(r.status, 404) << t;
+    EXPECT_THAT(r.body, HasSubstr("Страница не найдена")) << t;
+  }
+  auto en = Get("/xx/");
+  EXPECT_EQ(en.status, 404);
+  EXPECT_THAT(en.body, HasSubstr("Page not found"));
+}
+
+TEST_F(SiteTest, MalformedTargetsAre400) {
+  auto r = Get("/en/%ff");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("Bad request"));
+  EXPECT_EQ(Get("/en/?cursor=%00").status, 400);
+  EXPECT_EQ(Get("/en/?cursor=nonsense").status, 400);
+  EXPECT_EQ(Get("/en/?cursor=1.2;DROP TABLE articles").status, 400);
+}
+
+TEST_F(SiteTest, SqlMetacharactersInParametersAreHarmless) {
+  EXPECT_EQ(Get("/en/sources/x'%20OR%20'1'='1").status, 404);
+  EXPECT_EQ(Get("/api/v1/articles?source=x%27%3B--").status, 400);
+  EXPECT_EQ(Get("/api/v1/articles?lang=en'--").status, 400);
+  EXPECT_EQ(Get("/en/").status, 200);
+}
+
+TEST_F(SiteTest, OtherMethodsAre405WithAllow) {
+  auto r = Get("/en/", {}, "POST");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(Header(r, "Allow"), "GET, HEAD");
+}
+
+TEST_F(SiteTest, MarkupInStoredTextIsEscaped) {
+  auto rec = Record("https://wire.example/x", "en", "<script>alert(1)</script> & \"quotes\"", "2024-04-27T10:00:00Z");
+  rec.body = {Block{BlockType::kParagraph, "<img src=x onerror=alert(1)>", {}, {}, {}, {}}};
+  int64_t id = Add(rec);
+  site_->SyncWithStore();
+  auto r = Get("/en/articles/" + std::to_string(id) + "-script-alert-1-script-quotes");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, Not(HasSubstr("<script>")));
+  EXPECT_THAT(r.body, Not(HasSubstr("<img src=x")));
+  EXPECT_THAT(r.body, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+}
+
+TEST_F(SiteTest, CachedPagesAreReplacedWhenTheStoreChanges) {
+  auto before = Get("/en/");
+  ASSERT_EQ(before.status, 200);
+  EXPECT_EQ(Get("/en/").body, before.body);  // served from the cache
+  Add(Record("https://wire.example/new", "en", "Fresh headline", "2024-04-28T10:00:00Z"));
+  EXPECT_THAT(Get("/en/").body, Not(HasSubstr("Fresh headline")));  // not yet observed
+  site_->SyncWithStore();
+  EXPECT_THAT(Get("/en/").body, HasSubstr("Fresh headline"));
+  auto metrics = Get("/metrics").body;
+  EXPECT_THAT(metrics, HasSubstr("newsdesk_page_cache_hits_total"));
+  EXPECT_THAT(metrics, Not(HasSubstr("newsdesk_page_cache_hits_total 0\n")));
+}
+
+TEST_F(SiteTest, CursorPaginationWalksTheWholeList) {
+  std::vector<ArticleRecord> records;
+  for (int i = 0; i < 65; ++i)
+    records.push_back(Record("https://wire.example/p" + std::to_string(i), "en", "Paged " + std::to_string(i),
+                             "2023-01-01T00:00:00Z"));
+  ASSERT_TRUE(store_->UpsertArticles(records).ok());
+  site_->SyncWithStore();
+  std::string target = "/en/";
+  int pages = 0, items = 0;
+  while (!target.empty() && pages < 10) {
+    auto r = Get(target);
+    ASSERT_EQ(r.status, 200);
+    ++pages;
+    for (size_t p = r.body.find("class=\"article-item\""); p != std::string::npos;
+         p = r.body.find("class=\"article-item\"", p + 1))
+      ++items;
+    size_t next = r.body.find("rel=\"next\" href=\"");
+    target.clear();
+    if (next != std::string::npos) {
+      size_t start = next + 17;
+      target = r.body.substr(start, r.body.find('"', start) - start);
+    }
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(items, 68);
+}
+
+TEST_F(SiteTest, FeedIsRss2WithLabelsForUntranslatedItems) {
+  auto r = Get("/en/feed.xml");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/rss+xml; charset=utf-8");
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(r.body.c_str()));
+  auto channel = doc.child("rss").child("channel");
+  ASSERT_TRUE(channel);
+  EXPECT_STREQ(channel.child_value("language"), "en");
+  std::vector<std::string> titles;
+  for (auto item : channel.children("item")) titles.push_back(item.child_value("title"));
+  EXPECT_THAT(titles, ::testing::ElementsAre("[RU] Шойгу выступил в Астане", "CSTO exercises begin",
+                                             "NATO ministers meet"));
+  EXPECT_STREQ(channel.child("item").child_value("link"), "https://news.example/en/articles/1-shoygu-vystupil-v-astane");
+}
+
+TEST_F(SiteTest, ApiListsAndShowsArticles) {
+  auto list = Get("/api/v1/articles?lang=ru&limit=1");
+  ASSERT_EQ(list.status, 200);
+  auto j = nlohmann::json::parse(list.body);
+  ASSERT_EQ(j["articles"].size(), 1u);
+  EXPECT_EQ(j["articles"][0]["headline"], "Шойгу выступил в Астане");
+  ASSERT_TRUE(j["next_cursor"].is_string());
+  auto next = nlohmann::json::parse(Get("/api/v1/articles?lang=ru&limit=1&cursor=" + j["next_cursor"].get<std::string>()).body);
+  EXPECT_EQ(next["articles"][0]["headline"], "Учения ОДКБ начались");
+
+  auto one = Get("/api/v1/articles/2");
+  ASSERT_EQ(one.status, 200);
+  auto a = nlohmann::json::parse(one.body);
+  EXPECT_EQ(a["image"]["credit"], "© Sputnik / Болат Шайхинов");
+  EXPECT_EQ(a["translations"][0]["language"], "en");
+  EXPECT_EQ(a["translations"][0]["by"], "machine");
+  EXPECT_EQ(a["body"][1]["type"], "quote");
+
+  EXPECT_EQ(Get("/api/v1/articles/abc").status, 404);
+  EXPECT_EQ(Get("/api/v1/articles?limit=0").status, 400);
+  EXPECT_EQ(Get("/api/v1/articles?cursor=zz").status, 400);
+  EXPECT_EQ(nlohmann::json::parse(Get("/api/v1/articles?cursor=zz").body)["error"], "malformed cursor");
+}
+
+TEST_F(SiteTest, HealthAndStaticFiles) {
+  EXPECT_EQ(Get("/healthz").status, 200);
+  auto css = Get("/static/site.css");
+  EXPECT_EQ(css.status, 200);
+  EXPECT_EQ(css.content_type, "text/css; charset=utf-8");
+  EXPECT_EQ(Get("/static/demo/ship.svg").content_type, "image/svg+xml");
+  EXPECT_EQ(Get("/static/..%2Fsrc%2Fmain.cc").status, 404);
+  EXPECT_EQ(Get("/static/nope.css").status, 404);
+}
+
+TEST_F(SiteTest, HtmlResponsesCarrySecurityHeaders) {
+  auto r = Get("/en/");
+  EXPECT_THAT(Header(r, "Content-Security-Policy"), HasSubstr("default-src 'none'"));
+  EXPECT_EQ(Header(r, "X-Content-Type-Options"), "nosniff");
+}
+
+}  // namespace
+}  // namespace newsdesk

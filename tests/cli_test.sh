@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: help, failures with a one-line reason
+# and a non-zero exit, all-or-nothing import, and graceful shutdown.
+# Usage: cli_test.sh PATH/TO/newsdesk REPO_ROOT
+set -uo pipefail
+nd=$1
+root=$2
+tmp=$(mktemp -d)
+server_pid=""
+cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+passed=0
+failed=0
+check() {  # check NAME COMMAND...: passes when COMMAND succeeds
+  local name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+one_line_error() {  # the last command's stderr is one line naming the reason
+  [[ $(wc -l <"$tmp/err") -eq 1 ]] && grep -q "$1" "$tmp/err"
+}
+
+check "--help documents the commands" bash -c "'$nd' --help | grep -q serve && '$nd' --help | grep -q import"
+check "serve --help documents --listen" bash -c "'$nd' serve --help | grep -q -- --listen"
+check "serve --help documents --data" bash -c "'$nd' serve --help | grep -q -- --data"
+
+"$nd" frobnicate >/dev/null 2>"$tmp/err"
+check "an unknown command exits non-zero" test $? -ne 0
+
+# A bad record anywhere: non-zero, file and line in the reason, nothing written.
+head -n 3 "$root/demo/articles.jsonl" >"$tmp/mixed.jsonl"
+echo '{"url": "https://x.example/1", "headline": "no source"}' >>"$tmp/mixed.jsonl"
+"$nd" import "$tmp/mixed.jsonl" --data "$tmp/data" >/dev/null 2>"$tmp/err"
+check "an invalid import exits non-zero" test $? -ne 0
+check "the reason names file and line" one_line_error "mixed.jsonl:4: source: is required"
+head -n 3 "$root/demo/articles.jsonl" >"$tmp/good.jsonl"
+check "after a failed import nothing was written" bash -c "'$nd' import '$tmp/good.jsonl' --data '$tmp/data' | grep -q '3 new, 0 updated'"
+check "importing again updates" bash -c "'$nd' import '$tmp/good.jsonl' --data '$tmp/data' | grep -q '0 new, 3 updated'"
+
+"$nd" import "$tmp/nothing-here.json" --data "$tmp/data" >/dev/null 2>"$tmp/err"
+check "importing a missing path fails clearly" one_line_error "no such file or directory"
+
+# A data directory that cannot be written: clear error at start, non-zero exit.
+touch "$tmp/a-file"
+"$nd" serve --data "$tmp/a-file/data" --listen 127.0.0.1:0 >/dev/null 2>"$tmp/err"
+check "an unwritable data directory stops serve" test $? -ne 0
+check "and says which directory" one_line_error "cannot create data directory $tmp/a-file/data"
+
+printf '[server]\nthreads = "many"\n' >"$tmp/bad.toml"
+"$nd" serve --config "$tmp/bad.toml" --data "$tmp/data" >/dev/null 2>"$tmp/err"
+check "a bad config file stops serve, naming file and key" one_line_error "bad.toml \[server\]: 'threads'"
+
+"$nd" serve --listen nonsense --data "$tmp/data" >/dev/null 2>"$tmp/err"
+check "a bad listen address is refused" one_line_error "host:port"
+
+# Serve, then SIGTERM: a clean exit 0.
+"$nd" serve --data "$tmp/data" --listen 127.0.0.1:0 2>"$tmp/serve.log" &
+server_pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$tmp/serve.log" | grep -o '[0-9]*$' || true)
+  [[ -n "$port" ]] && break
+  sleep 0.1
+done
+check "serve logs the port it picked" test -n "$port"
+check "the server answers /healthz" bash -c "curl -sf http://127.0.0.1:$port/healthz | grep -q ok"
+
+# The same port twice: the second serve fails with the address in the reason.
+"$nd" serve --data "$tmp/data2" --listen "127.0.0.1:$port" >/dev/null 2>"$tmp/err"
+check "a busy port is a clear error" one_line_error "127.0.0.1:$port"
+
+kill -TERM "$server_pid"
+wait "$server_pid"
+status=$?
+server_pid=""
+check "SIGTERM shuts down cleanly" test "$status" -eq 0
+check "and says so" grep -q "newsdesk stopped" "$tmp/serve.log"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
