@@ -1,0 +1,82 @@
+#include "common/charset.h"
+
+#include <gtest/gtest.h>
+#include <unicode/ucnv.h>
+
+namespace newsdesk {
+namespace {
+
+// Encode converts UTF-8 test text into `charset`, as a Russian site would send it.
+std::string Encode(const std::string& utf8, const char* charset) {
+  UErrorCode err = U_ZERO_ERROR;
+  std::string out(utf8.size() * 2 + 8, '\0');
+  int32_t n = ucnv_convert(charset, "UTF-8", out.data(), static_cast<int32_t>(out.size()), utf8.data(),
+                           static_cast<int32_t>(utf8.size()), &err);
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+const std::string kRussian = "Министр обороны выступил на совещании министров обороны государств-членов ШОС в Астане.";
+
+TEST(DecodeToUtf8, UsesTheHttpCharset) {
+  auto d = DecodeToUtf8(Encode(kRussian, "windows-1251"), "text/html; charset=windows-1251");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->utf8, kRussian);
+  EXPECT_EQ(d->source, "http");
+}
+
+TEST(DecodeToUtf8, UsesTheDocumentsDeclaration) {
+  std::string xml = "<?xml version=\"1.0\" encoding=\"KOI8-R\"?><rss><title>" + kRussian + "</title></rss>";
+  auto d = DecodeToUtf8(Encode(xml, "KOI8-R"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_NE(d->utf8.find(kRussian), std::string::npos);
+  EXPECT_EQ(d->charset, "KOI8-R");
+  std::string html = "<html><head><meta charset=\"windows-1251\"></head><body>" + kRussian + "</body></html>";
+  auto h = DecodeToUtf8(Encode(html, "windows-1251"));
+  ASSERT_TRUE(h.ok());
+  EXPECT_NE(h->utf8.find(kRussian), std::string::npos);
+}
+
+TEST(DecodeToUtf8, StripsAByteOrderMark) {
+  auto d = DecodeToUtf8("\xEF\xBB\xBF<rss/>");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->utf8, "<rss/>");
+  EXPECT_EQ(d->source, "bom");
+}
+
+TEST(DecodeToUtf8, TrustsValidUtf8OverALyingDeclaration) {
+  std::string html = "<meta charset=\"windows-1251\"><p>" + kRussian + "</p>";
+  auto d = DecodeToUtf8(html);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->charset, "UTF-8");
+  EXPECT_NE(d->utf8.find(kRussian), std::string::npos);
+}
+
+TEST(DecodeToUtf8, DetectsRussianBytesLabelledAsUtf8) {
+  std::string html = "<meta charset=\"utf-8\"><p>" + kRussian + " " + kRussian + "</p>";
+  auto d = DecodeToUtf8(Encode(html, "windows-1251"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->source, "detected");
+  EXPECT_NE(d->utf8.find(kRussian), std::string::npos) << d->charset;
+}
+
+TEST(DecodeToUtf8, PicksKoi8rWhenLabelledWindows1251) {
+  std::string html = "<meta charset=\"windows-1251\"><p>" + kRussian + " " + kRussian + "</p>";
+  auto d = DecodeToUtf8(Encode(html, "KOI8-R"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_NE(d->utf8.find(kRussian), std::string::npos) << d->charset;
+}
+
+TEST(DecodeToUtf8, UnknownCharsetFallsBackToDetection) {
+  auto d = DecodeToUtf8("plain ascii text", "text/html; charset=x-no-such-charset");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->utf8, "plain ascii text");
+}
+
+TEST(CharsetFromContentType, ReadsTheParameter) {
+  EXPECT_EQ(CharsetFromContentType("text/html; charset=\"KOI8-R\""), "KOI8-R");
+  EXPECT_EQ(CharsetFromContentType("text/html"), "");
+}
+
+}  // namespace
+}  // namespace newsdesk
