@@ -25,6 +25,35 @@ struct Source {
   std::string home_url;  // "https://agency.example/"
   std::string country;   // ISO 3166-1 alpha-2, may be empty
   std::string language;  // primary language of the outlet ("ru")
+
+  // Followed sources only (empty feed_url: articles arrive by import).
+  std::string feed_url;
+  int fetch_interval_seconds = 900;
+  std::string body_selector;                // editor's extraction rule, overrides the generic extractor
+  std::vector<std::string> drop_selectors;  // parts of the page to leave out
+};
+
+// SourceStatus: a followed source with how its fetching goes.
+struct SourceStatus {
+  Source source;
+  std::optional<TimePoint> last_fetch_at;
+  std::string last_status;    // "ok", "not modified", "HTTP 404", "error"
+  std::string last_error;     // the message of the last failure, "" after a success
+  int consecutive_failures = 0;
+  TimePoint next_fetch_at{};
+  std::string etag, last_modified;  // validators for the next conditional GET
+  int64_t article_count = 0;
+  double articles_per_day = 0;      // over the last 7 days
+};
+
+// FetchOutcome: what one fetch of a source's feed came to.
+struct FetchOutcome {
+  TimePoint at{};
+  bool ok = false;
+  std::string status;   // "ok", "not modified", "HTTP 503", "parse error", …
+  std::string error;    // message when !ok (or when some items failed)
+  std::string etag, last_modified;
+  TimePoint next_fetch_at{};
 };
 
 enum class BlockType { kParagraph, kHeading, kQuote, kList, kImage };
@@ -63,6 +92,7 @@ struct Translation {
 // ArticleRecord: an article as it arrives, before it has an id.
 struct ArticleRecord {
   std::string url;            // original URL; unique key for re-imports
+  std::string guid;           // the feed's id for it, if any: also a key
   std::string canonical_url;  // defaults to url
   Source source;              // id ignored; matched by home_url
   std::string language;
@@ -73,6 +103,9 @@ struct ArticleRecord {
   std::string rights;         // rights/licence line
   std::vector<Block> body;
   std::vector<Translation> translations;
+  std::string author;
+  int language_confidence = 100;  // percent; 100 when declared by an editor
+  std::string fingerprint;        // EncodeFingerprint(MinHash(body)) for grouping stories; "" = none
 };
 
 // Article: a stored article.
@@ -91,6 +124,9 @@ struct Article {
   std::vector<Block> body;
   int64_t view_count = 0;
   std::vector<std::string> translation_languages;  // editions it is translated into
+  std::string author;
+  int language_confidence = 100;
+  int64_t story_id = 0;  // articles telling the same story share it
 };
 
 // ArticleSummary: what lists and feeds need, without the body.
@@ -102,6 +138,7 @@ struct ArticleSummary {
   std::string headline;
   TimePoint published_at{};
   std::string lead;  // first paragraph, for feeds and API
+  int64_t story_id = 0;
   // Present when the summary was asked for in an edition and a translation
   // into that edition exists.
   std::optional<Translation> translation;

@@ -114,6 +114,24 @@ Result<std::vector<Block>> BlocksFromJsonText(const std::string& text) {
   return BlocksFromJson(j);
 }
 
+std::string PlainText(const std::vector<Block>& blocks) {
+  std::string out;
+  for (const auto& b : blocks) {
+    std::string text;
+    if (b.type == BlockType::kList) {
+      for (const auto& item : b.items) text += (text.empty() ? "" : "\n") + item;
+    } else if (b.type == BlockType::kImage) {
+      text = b.caption;
+    } else {
+      text = b.text;
+    }
+    if (text.empty()) continue;
+    if (!out.empty()) out += "\n\n";
+    out += text;
+  }
+  return out;
+}
+
 std::string LeadOf(const std::vector<Block>& blocks) {
   for (const auto& b : blocks)
     if (b.type == BlockType::kParagraph) return b.text;

@@ -26,6 +26,10 @@ nlohmann::json BlocksToJson(const std::vector<Block>& blocks);
 std::string BlocksToJsonText(const std::vector<Block>& blocks);
 Result<std::vector<Block>> BlocksFromJsonText(const std::string& text);
 
+// PlainText joins every block's text (list items one per line) with blank
+// lines between blocks: what search, fingerprints and `extract --json` use.
+std::string PlainText(const std::vector<Block>& blocks);
+
 // LeadOf returns the first paragraph's text (or the first block with text).
 std::string LeadOf(const std::vector<Block>& blocks);
 

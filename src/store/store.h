@@ -38,6 +38,7 @@ struct ArticleQuery {
   std::string edition;                  // attach the translation into it, if any
   std::optional<ArticleCursor> after;
   int limit = 30;                       // 1..200
+  bool one_per_story = false;           // only the newest article of each story
 };
 
 struct ArticlePage {
@@ -48,7 +49,14 @@ struct ArticlePage {
 struct UpsertSummary {
   int inserted = 0;
   int updated = 0;
-  std::vector<int64_t> ids;             // in the order of the records
+  int skipped = 0;                      // deleted by an editor: kept out
+  std::vector<int64_t> ids;             // in the order of the records; 0 when skipped
+};
+
+// ArticleKey: what the store knows of an article by its URL or feed guid.
+struct ArticleKey {
+  enum class State { kNew, kStored, kDeleted } state = State::kNew;
+  int64_t id = 0;  // when stored
 };
 
 class Store {
@@ -71,6 +79,35 @@ class Store {
 
   virtual Result<Source> GetSourceBySlug(const std::string& slug) = 0;
   virtual Result<std::vector<Source>> ListSources() = 0;
+
+  // LookupArticle tells whether an article of `source_id` with `url` or
+  // (when non-empty) `guid` is stored, deleted by an editor, or new.
+  virtual Result<ArticleKey> LookupArticle(int64_t source_id, const std::string& url, const std::string& guid) = 0;
+
+  // DeleteArticle removes an article and leaves a tombstone, so fetching its
+  // source again never brings it back. NotFound when there is no such article.
+  virtual Status DeleteArticle(int64_t id) = 0;
+
+  // StoryArticles lists the articles of a story, newest first.
+  virtual Result<std::vector<ArticleSummary>> StoryArticles(int64_t story_id) = 0;
+
+  // --- followed sources --------------------------------------------------
+
+  // AddFeedSource starts following `source.feed_url`. AlreadyExists when the
+  // feed is followed already; a source known by its home URL (from imports)
+  // becomes followed.
+  virtual Result<Source> AddFeedSource(const Source& source) = 0;
+  virtual Result<SourceStatus> GetSourceStatus(int64_t id) = 0;
+  // ListSourceStatuses lists every source, followed or not, by name.
+  virtual Result<std::vector<SourceStatus>> ListSourceStatuses() = 0;
+  // RemoveSource stops following a source; a source with no articles is
+  // forgotten, one with articles stays for their attribution.
+  virtual Status RemoveSource(int64_t id) = 0;
+  // DueSources lists followed sources whose next fetch is at or before `now`.
+  virtual Result<std::vector<SourceStatus>> DueSources(TimePoint now, int limit) = 0;
+  // RecordFetch stores how a fetch went: status, error, validators, failures
+  // in a row, and when to fetch next.
+  virtual Status RecordFetch(int64_t source_id, const FetchOutcome& outcome) = 0;
 
   // ChangeSequence grows with every committed write, from any process using
   // the same database; caches compare it to know they are stale.

@@ -56,6 +56,39 @@ CREATE TABLE changes (
   changed_at INTEGER NOT NULL
 );
 )sql"},
+      {2, R"sql(
+-- Followed sources: the feed, its schedule, how fetching goes, extraction rules.
+ALTER TABLE sources ADD COLUMN feed_url TEXT;
+ALTER TABLE sources ADD COLUMN fetch_interval_seconds INTEGER NOT NULL DEFAULT 900;
+ALTER TABLE sources ADD COLUMN etag TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN last_modified TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN last_fetch_at INTEGER;
+ALTER TABLE sources ADD COLUMN last_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN consecutive_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN next_fetch_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN body_selector TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN drop_selectors TEXT NOT NULL DEFAULT '[]';
+CREATE UNIQUE INDEX sources_by_feed ON sources (feed_url) WHERE feed_url IS NOT NULL;
+-- Articles from feeds: the feed's guid, author, how sure the language is,
+-- and the story (near-duplicates share the id of the story's first article).
+ALTER TABLE articles ADD COLUMN guid TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN author TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN language_confidence INTEGER NOT NULL DEFAULT 100;
+ALTER TABLE articles ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN story_id INTEGER NOT NULL DEFAULT 0;
+UPDATE articles SET story_id = id;
+CREATE INDEX articles_by_guid ON articles (source_id, guid) WHERE guid <> '';
+CREATE INDEX articles_by_story ON articles (story_id, published_at DESC, id DESC);
+-- Articles an editor deleted: the next fetch must not bring them back.
+CREATE TABLE tombstones (
+  url        TEXT PRIMARY KEY,
+  source_id  INTEGER NOT NULL,
+  guid       TEXT NOT NULL DEFAULT '',
+  deleted_at INTEGER NOT NULL
+);
+CREATE INDEX tombstones_by_guid ON tombstones (source_id, guid) WHERE guid <> '';
+)sql"},
   };
   return kMigrations;
 }

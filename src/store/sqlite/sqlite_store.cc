@@ -8,7 +8,9 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "common/minhash.h"
 #include "common/text.h"
+#include <nlohmann/json.hpp>
 #include "model/block_json.h"
 #include "store/sqlite/migrations.h"
 
@@ -105,6 +107,7 @@ class Connection {
 
   std::string LastError() const { return sqlite3_errmsg(db_); }
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+  sqlite3* handle() const { return db_; }
 
  private:
   Connection() = default;
@@ -134,6 +137,55 @@ class Transaction {
 
 const char* TranslatedByName(TranslatedBy by) { return by == TranslatedBy::kHuman ? "human" : "machine"; }
 
+// SourceFromRow reads id, slug, name, home_url, country, language from
+// columns `first`.. of `st`.
+Source SourceFromRow(const Stmt& st, int first) {
+  Source s;
+  s.id = st.Int(first);
+  s.slug = st.Text(first + 1);
+  s.name = st.Text(first + 2);
+  s.home_url = st.Text(first + 3);
+  s.country = st.Text(first + 4);
+  s.language = st.Text(first + 5);
+  return s;
+}
+
+// The columns SourceStatusFromRow reads; ?1 is "created since" for the
+// articles-per-day figure.
+constexpr const char* kSourceStatusColumns =
+    "SELECT s.id, s.slug, s.name, s.home_url, s.country, s.language, COALESCE(s.feed_url, ''), "
+    "s.fetch_interval_seconds, s.body_selector, s.drop_selectors, s.last_fetch_at, s.last_status, s.last_error, "
+    "s.consecutive_failures, s.next_fetch_at, s.etag, s.last_modified, "
+    "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id), "
+    "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.created_at >= ?1) "
+    "FROM sources s ";
+
+SourceStatus SourceStatusFromRow(const Stmt& st) {
+  SourceStatus out;
+  out.source = SourceFromRow(st, 0);
+  out.source.feed_url = st.Text(6);
+  out.source.fetch_interval_seconds = static_cast<int>(st.Int(7));
+  out.source.body_selector = st.Text(8);
+  auto drops = nlohmann::json::parse(st.Text(9), nullptr, false);
+  if (drops.is_array())
+    for (const auto& d : drops)
+      if (d.is_string()) out.source.drop_selectors.push_back(d.get<std::string>());
+  if (!st.IsNull(10)) out.last_fetch_at = TimePoint{std::chrono::seconds{st.Int(10)}};
+  out.last_status = st.Text(11);
+  out.last_error = st.Text(12);
+  out.consecutive_failures = static_cast<int>(st.Int(13));
+  out.next_fetch_at = TimePoint{std::chrono::seconds{st.Int(14)}};
+  out.etag = st.Text(15);
+  out.last_modified = st.Text(16);
+  out.article_count = st.Int(17);
+  out.articles_per_day = static_cast<double>(st.Int(18)) / 7.0;
+  return out;
+}
+
+constexpr int64_t kWeekSeconds = 7 * 24 * 3600;
+// Near-duplicates are looked for among articles published this close in time.
+constexpr int64_t kStoryWindowSeconds = 3 * 24 * 3600;
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
@@ -160,7 +212,9 @@ class SqliteStore final : public Store {
       for (size_t i = 0; i < records.size(); ++i) {
         const ArticleRecord& r = records[i];
         int64_t source_id;
-        if (auto it = source_ids.find(r.source.home_url); it != source_ids.end()) {
+        if (r.source.id != 0) {
+          source_id = r.source.id;
+        } else if (auto it = source_ids.find(r.source.home_url); it != source_ids.end()) {
           source_id = it->second;
         } else {
           auto sid = UpsertSource(c, r.source);
@@ -170,6 +224,10 @@ class SqliteStore final : public Store {
         }
         auto id = UpsertArticle(c, r, source_id, now, summary);
         if (!id.ok()) return id.status().WithContext(fmt::format("record {} ({})", i + 1, r.url));
+        if (*id == 0) {  // deleted by an editor
+          summary.ids.push_back(0);
+          continue;
+        }
         for (const auto& t : r.translations) {
           ND_RETURN_IF_ERROR(UpsertTranslation(c, *id, t, now).WithContext(fmt::format("record {}", i + 1)));
         }
@@ -186,7 +244,7 @@ class SqliteStore final : public Store {
       auto p = c.Prepare(
           "SELECT a.id, a.slug, a.url, a.canonical_url, a.language, a.headline, a.dateline, a.published_at, "
           "a.image_url, a.image_credit, a.image_caption, a.rights, a.body, a.view_count, "
-          "s.id, s.slug, s.name, s.home_url, s.country, s.language "
+          "s.id, s.slug, s.name, s.home_url, s.country, s.language, a.author, a.language_confidence, a.story_id "
           "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?");
       if (!p.ok()) return p.status();
       Stmt st(*p);
@@ -209,7 +267,10 @@ class SqliteStore final : public Store {
       if (!body.ok()) return body.status().WithContext(fmt::format("article {}", id));
       a.body = std::move(*body);
       a.view_count = st.Int(13);
-      a.source = Source{st.Int(14), st.Text(15), st.Text(16), st.Text(17), st.Text(18), st.Text(19)};
+      a.source = SourceFromRow(st, 14);
+      a.author = st.Text(20);
+      a.language_confidence = static_cast<int>(st.Int(21));
+      a.story_id = st.Int(22);
 
       auto q = c.Prepare("SELECT language FROM article_translations WHERE article_id = ? ORDER BY language");
       if (!q.ok()) return q.status();
@@ -250,12 +311,15 @@ class SqliteStore final : public Store {
     std::string sql =
         "SELECT a.id, a.slug, a.language, a.headline, a.published_at, a.lead, "
         "s.id, s.slug, s.name, s.home_url, s.country, s.language, "
-        "t.headline, t.dateline, t.lead, t.produced_by "
+        "t.headline, t.dateline, t.lead, t.produced_by, a.story_id "
         "FROM articles a JOIN sources s ON s.id = a.source_id "
         "LEFT JOIN article_translations t ON t.article_id = a.id AND t.language = ?1 WHERE 1 = 1";
     if (q.language) sql += " AND a.language = ?2";
     if (q.source_id) sql += " AND a.source_id = ?3";
     if (q.after) sql += " AND (a.published_at < ?4 OR (a.published_at = ?4 AND a.id < ?5))";
+    if (q.one_per_story)
+      sql += " AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND "
+             "(b.published_at > a.published_at OR (b.published_at = a.published_at AND b.id > a.id)))";
     sql += " ORDER BY a.published_at DESC, a.id DESC LIMIT ?6";
     return WithConnection<ArticlePage>([&](Connection& c) -> Result<ArticlePage> {
       auto p = c.Prepare(sql);
@@ -276,7 +340,8 @@ class SqliteStore final : public Store {
         s.headline = st.Text(3);
         s.published_at = TimePoint{std::chrono::seconds{st.Int(4)}};
         s.lead = st.Text(5);
-        s.source = Source{st.Int(6), st.Text(7), st.Text(8), st.Text(9), st.Text(10), st.Text(11)};
+        s.source = SourceFromRow(st, 6);
+        s.story_id = st.Int(16);
         if (!st.IsNull(12)) {
           Translation t;
           t.language = q.edition;
@@ -306,7 +371,7 @@ class SqliteStore final : public Store {
       int rc = st.Step();
       if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("source '{}'", slug));
       if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
-      return Source{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5)};
+      return SourceFromRow(st, 0);
     });
   }
 
@@ -318,10 +383,186 @@ class SqliteStore final : public Store {
       std::vector<Source> out;
       int rc;
       while ((rc = st.Step()) == SQLITE_ROW)
-        out.push_back(Source{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5)});
+        out.push_back(SourceFromRow(st, 0));
       if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
       return out;
     });
+  }
+
+  Result<ArticleKey> LookupArticle(int64_t source_id, const std::string& url, const std::string& guid) override {
+    return WithConnection<ArticleKey>([&](Connection& c) { return FindKey(c, source_id, url, guid); });
+  }
+
+  Status DeleteArticle(int64_t id) override {
+    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      const int64_t now = NowSeconds();
+      auto tomb = c.Prepare(
+          "INSERT OR REPLACE INTO tombstones (url, source_id, guid, deleted_at) "
+          "SELECT url, source_id, guid, ?2 FROM articles WHERE id = ?1");
+      if (!tomb.ok()) return tomb.status();
+      {
+        Stmt st(*tomb);
+        st.Bind(1, id).Bind(2, now);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      auto del = c.Prepare("DELETE FROM articles WHERE id = ?");
+      if (!del.ok()) return del.status();
+      {
+        Stmt st(*del);
+        st.Bind(1, id);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("article {}", id));
+      ND_RETURN_IF_ERROR(RecordChange(c, "article", id, now));
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return true;
+    });
+    return r.status();
+  }
+
+  Result<std::vector<ArticleSummary>> StoryArticles(int64_t story_id) override {
+    return WithConnection<std::vector<ArticleSummary>>([&](Connection& c) -> Result<std::vector<ArticleSummary>> {
+      auto p = c.Prepare(
+          "SELECT a.id, a.slug, a.language, a.headline, a.published_at, a.lead, "
+          "s.id, s.slug, s.name, s.home_url, s.country, s.language "
+          "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.story_id = ? "
+          "ORDER BY a.published_at DESC, a.id DESC LIMIT 50");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, story_id);
+      std::vector<ArticleSummary> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) {
+        ArticleSummary a;
+        a.id = st.Int(0);
+        a.slug = st.Text(1);
+        a.language = st.Text(2);
+        a.headline = st.Text(3);
+        a.published_at = TimePoint{std::chrono::seconds{st.Int(4)}};
+        a.lead = st.Text(5);
+        a.source = SourceFromRow(st, 6);
+        a.story_id = story_id;
+        out.push_back(std::move(a));
+      }
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Result<Source> AddFeedSource(const Source& s) override {
+    auto id = WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      {
+        auto p = c.Prepare("SELECT id FROM sources WHERE feed_url = ?");
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, s.feed_url);
+        if (st.Step() == SQLITE_ROW)
+          return Status::AlreadyExists(fmt::format("{} is followed already (source {})", s.feed_url, st.Int(0)));
+      }
+      auto sid = UpsertSource(c, s);
+      if (!sid.ok()) return sid.status();
+      auto p = c.Prepare(
+          "UPDATE sources SET feed_url = ?1, fetch_interval_seconds = ?2, body_selector = ?3, drop_selectors = ?4, "
+          "next_fetch_at = 0, consecutive_failures = 0, last_error = '' WHERE id = ?5");
+      if (!p.ok()) return p.status();
+      {
+        Stmt st(*p);
+        st.Bind(1, s.feed_url).Bind(2, static_cast<int64_t>(s.fetch_interval_seconds)).Bind(3, s.body_selector)
+            .Bind(4, nlohmann::json(s.drop_selectors).dump()).Bind(5, *sid);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      ND_RETURN_IF_ERROR(RecordChange(c, "source", *sid, NowSeconds()));
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return *sid;
+    });
+    if (!id.ok()) return id.status();
+    auto status = GetSourceStatus(*id);
+    if (!status.ok()) return status.status();
+    return status->source;
+  }
+
+  Result<SourceStatus> GetSourceStatus(int64_t id) override {
+    return WithConnection<SourceStatus>([&](Connection& c) -> Result<SourceStatus> {
+      auto p = c.Prepare(std::string(kSourceStatusColumns) + "WHERE s.id = ?2");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, NowSeconds() - kWeekSeconds).Bind(2, id);
+      int rc = st.Step();
+      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("source {}", id));
+      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      return SourceStatusFromRow(st);
+    });
+  }
+
+  Result<std::vector<SourceStatus>> ListSourceStatuses() override {
+    return ListStatuses(std::string(kSourceStatusColumns) + "ORDER BY s.name, s.id", std::nullopt, 100000);
+  }
+
+  Result<std::vector<SourceStatus>> DueSources(TimePoint now, int limit) override {
+    return ListStatuses(std::string(kSourceStatusColumns) +
+                            "WHERE s.feed_url IS NOT NULL AND s.next_fetch_at <= ?2 ORDER BY s.next_fetch_at, s.id "
+                            "LIMIT ?3",
+                        now.time_since_epoch().count(), limit);
+  }
+
+  Status RemoveSource(int64_t id) override {
+    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      int64_t articles = 0;
+      {
+        auto p = c.Prepare("SELECT COUNT(*) FROM articles WHERE source_id = ?");
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, id);
+        if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+        articles = st.Int(0);
+      }
+      auto p = c.Prepare(articles ? "UPDATE sources SET feed_url = NULL, next_fetch_at = 0 WHERE id = ?"
+                                  : "DELETE FROM sources WHERE id = ?");
+      if (!p.ok()) return p.status();
+      {
+        Stmt st(*p);
+        st.Bind(1, id);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("source {}", id));
+      if (!articles) {
+        auto t = c.Prepare("DELETE FROM tombstones WHERE source_id = ?");
+        if (!t.ok()) return t.status();
+        Stmt st(*t);
+        st.Bind(1, id);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      ND_RETURN_IF_ERROR(RecordChange(c, "source", id, NowSeconds()));
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return true;
+    });
+    return r.status();
+  }
+
+  Status RecordFetch(int64_t source_id, const FetchOutcome& o) override {
+    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      auto p = c.Prepare(
+          "UPDATE sources SET last_fetch_at = ?1, last_status = ?2, last_error = ?3, "
+          "consecutive_failures = CASE WHEN ?4 THEN 0 ELSE consecutive_failures + 1 END, "
+          "etag = CASE WHEN ?4 AND ?5 <> '' THEN ?5 ELSE etag END, "
+          "last_modified = CASE WHEN ?4 AND ?6 <> '' THEN ?6 ELSE last_modified END, "
+          "next_fetch_at = ?7 WHERE id = ?8");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, o.at.time_since_epoch().count()).Bind(2, o.status).Bind(3, o.error).Bind(4, int64_t{o.ok})
+          .Bind(5, o.etag).Bind(6, o.last_modified).Bind(7, o.next_fetch_at.time_since_epoch().count())
+          .Bind(8, source_id);
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("source {}", source_id));
+      return true;
+    });
+    return r.status();
   }
 
   Result<int64_t> ChangeSequence() override {
@@ -356,6 +597,21 @@ class SqliteStore final : public Store {
     std::lock_guard<std::mutex> lock(mu_);
     idle_.push_back(std::move(conn));
     return result;
+  }
+
+  Result<std::vector<SourceStatus>> ListStatuses(const std::string& sql, std::optional<int64_t> now, int limit) {
+    return WithConnection<std::vector<SourceStatus>>([&](Connection& c) -> Result<std::vector<SourceStatus>> {
+      auto p = c.Prepare(sql);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, NowSeconds() - kWeekSeconds);
+      if (now) st.Bind(2, *now).Bind(3, static_cast<int64_t>(limit));
+      std::vector<SourceStatus> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(SourceStatusFromRow(st));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
   }
 
   Status Migrate(Connection& c) {
@@ -421,21 +677,71 @@ class SqliteStore final : public Store {
     return c.LastInsertId();
   }
 
+  // FindKey looks an article up by URL, then by (source, guid).
+  Result<ArticleKey> FindKey(Connection& c, int64_t source_id, const std::string& url, const std::string& guid) {
+    ArticleKey key;
+    for (const char* sql : {"SELECT 1 FROM tombstones WHERE url = ?1", "SELECT 1 FROM tombstones WHERE source_id = ?2 AND guid = ?3 AND ?3 <> ''"}) {
+      auto p = c.Prepare(sql);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, url).Bind(2, source_id).Bind(3, guid);
+      int rc = st.Step();
+      if (rc == SQLITE_ROW) {
+        key.state = ArticleKey::State::kDeleted;
+        return key;
+      }
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+    }
+    for (const char* sql : {"SELECT id FROM articles WHERE url = ?1", "SELECT id FROM articles WHERE source_id = ?2 AND guid = ?3 AND ?3 <> ''"}) {
+      auto p = c.Prepare(sql);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, url).Bind(2, source_id).Bind(3, guid);
+      int rc = st.Step();
+      if (rc == SQLITE_ROW) {
+        key.state = ArticleKey::State::kStored;
+        key.id = st.Int(0);
+        return key;
+      }
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+    }
+    return key;
+  }
+
+  // StoryFor finds the story of a near-duplicate published close in time,
+  // or 0 when the article starts a story of its own.
+  Result<int64_t> StoryFor(Connection& c, const Fingerprint& print, int64_t published, int64_t self) {
+    if (IsEmpty(print)) return int64_t{0};
+    auto p = c.Prepare(
+        "SELECT story_id, fingerprint FROM articles WHERE published_at BETWEEN ?1 AND ?2 AND id <> ?3 "
+        "AND fingerprint <> '' ORDER BY published_at, id");
+    if (!p.ok()) return p.status();
+    Stmt st(*p);
+    st.Bind(1, published - kStoryWindowSeconds).Bind(2, published + kStoryWindowSeconds).Bind(3, self);
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW)
+      if (SameStory(print, DecodeFingerprint(st.Text(1)))) return st.Int(0);
+    if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+    return int64_t{0};
+  }
+
+  // UpsertArticle returns the article's id, or 0 when an editor deleted it.
   Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t source_id, int64_t now,
                                 UpsertSummary& summary) {
-    int64_t existing = 0;
-    {
-      auto find = c.Prepare("SELECT id FROM articles WHERE url = ?");
-      if (!find.ok()) return find.status();
-      Stmt st(*find);
-      st.Bind(1, r.url);
-      if (st.Step() == SQLITE_ROW) existing = st.Int(0);
+    auto key = FindKey(c, source_id, r.url, r.guid);
+    if (!key.ok()) return key.status();
+    if (key->state == ArticleKey::State::kDeleted) {
+      ++summary.skipped;
+      return int64_t{0};
     }
+    const int64_t existing = key->id;
     const std::string body = BlocksToJsonText(r.body);
     const std::string lead = LeadOf(r.body);
     const std::string canonical = r.canonical_url.empty() ? r.url : r.canonical_url;
     const std::string slug = Slugify(r.headline);
     const int64_t published = r.published_at.time_since_epoch().count();
+    const std::string fingerprint =
+        r.fingerprint.empty() ? EncodeFingerprint(MinHash(r.headline + "\n\n" + PlainText(r.body))) : r.fingerprint;
     auto bind_common = [&](Stmt& st) {
       st.Bind(1, slug).Bind(2, source_id).Bind(3, canonical).Bind(4, r.language).Bind(5, r.headline)
           .Bind(6, r.dateline).Bind(7, published);
@@ -444,13 +750,16 @@ class SqliteStore final : public Store {
       } else {
         st.BindNull(8).Bind(9, std::string()).Bind(10, std::string());
       }
-      st.Bind(11, r.rights).Bind(12, body).Bind(13, lead).Bind(14, now).Bind(15, r.url);
+      st.Bind(11, r.rights).Bind(12, body).Bind(13, lead).Bind(14, now).Bind(15, r.url).Bind(16, r.guid)
+          .Bind(17, r.author).Bind(18, static_cast<int64_t>(r.language_confidence)).Bind(19, fingerprint)
+          .Bind(20, existing);
     };
     if (existing) {
       auto upd = c.Prepare(
           "UPDATE articles SET slug = ?1, source_id = ?2, canonical_url = ?3, language = ?4, headline = ?5, "
           "dateline = ?6, published_at = ?7, image_url = ?8, image_credit = ?9, image_caption = ?10, "
-          "rights = ?11, body = ?12, lead = ?13, updated_at = ?14 WHERE url = ?15");
+          "rights = ?11, body = ?12, lead = ?13, updated_at = ?14, url = ?15, guid = ?16, author = ?17, "
+          "language_confidence = ?18, fingerprint = ?19 WHERE id = ?20");
       if (!upd.ok()) return upd.status();
       Stmt st(*upd);
       bind_common(st);
@@ -460,14 +769,26 @@ class SqliteStore final : public Store {
     }
     auto ins = c.Prepare(
         "INSERT INTO articles (slug, source_id, canonical_url, language, headline, dateline, published_at, "
-        "image_url, image_credit, image_caption, rights, body, lead, created_at, updated_at, url) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)");
+        "image_url, image_credit, image_caption, rights, body, lead, created_at, updated_at, url, guid, author, "
+        "language_confidence, fingerprint, story_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
     if (!ins.ok()) return ins.status();
-    Stmt st(*ins);
-    bind_common(st);
+    int64_t id;
+    {
+      Stmt st(*ins);
+      bind_common(st);  // ?20 (existing = 0) is the provisional story
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      id = c.LastInsertId();
+    }
+    auto story = StoryFor(c, DecodeFingerprint(fingerprint), published, id);
+    if (!story.ok()) return story.status();
+    auto set = c.Prepare("UPDATE articles SET story_id = ?1 WHERE id = ?2");
+    if (!set.ok()) return set.status();
+    Stmt st(*set);
+    st.Bind(1, *story ? *story : id).Bind(2, id);
     if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
     ++summary.inserted;
-    return c.LastInsertId();
+    return id;
   }
 
   Status UpsertTranslation(Connection& c, int64_t article_id, const Translation& t, int64_t now) {

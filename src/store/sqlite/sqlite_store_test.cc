@@ -231,3 +231,157 @@ TEST(OpenSqliteStore, DataDirectoryThatIsAFileIsAClearError) {
 
 }  // namespace
 }  // namespace newsdesk
+
+namespace newsdesk {
+namespace {
+
+class SqliteFeedStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("nd_feedstore_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    auto s = OpenSqliteStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    Source src;
+    src.name = "Wire";
+    src.home_url = "https://wire.example/";
+    src.language = "en";
+    src.feed_url = "https://wire.example/rss";
+    src.fetch_interval_seconds = 600;
+    src.drop_selectors = {".share", "#comments"};
+    auto added = store_->AddFeedSource(src);
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+    source_ = *added;
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  ArticleRecord Item(const std::string& url, const std::string& guid, const std::string& text) {
+    ArticleRecord r;
+    r.url = url;
+    r.guid = guid;
+    r.source = source_;
+    r.language = "en";
+    r.headline = "Headline of " + url;
+    r.published_at = *ParseIso8601("2024-04-26T10:00:00Z");
+    r.body = {Block{BlockType::kParagraph, text, {}, {}, {}, {}}};
+    return r;
+  }
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+  Source source_;
+};
+
+const char* kStory =
+    "The defence ministers of the member states met in Astana on Friday to discuss regional security, joint "
+    "exercises and the situation in Afghanistan, and agreed to expand military contacts between the organisations "
+    "over the coming year, the ministry said in a statement published after the meeting.";
+
+TEST_F(SqliteFeedStoreTest, FollowedSourcesKeepTheirSettings) {
+  EXPECT_EQ(source_.slug, "wire");
+  auto st = store_->GetSourceStatus(source_.id);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->source.feed_url, "https://wire.example/rss");
+  EXPECT_EQ(st->source.fetch_interval_seconds, 600);
+  EXPECT_EQ(st->source.drop_selectors, (std::vector<std::string>{".share", "#comments"}));
+  Source again = source_;
+  EXPECT_EQ(store_->AddFeedSource(again).status().code(), Code::kAlreadyExists);
+}
+
+TEST_F(SqliteFeedStoreTest, RecordsFetchOutcomesAndSchedulesTheNext) {
+  auto now = *ParseIso8601("2024-04-26T10:00:00Z");
+  auto due = store_->DueSources(now, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  FetchOutcome fail{now, false, "HTTP 503", "HTTP 503", "", "", now + std::chrono::seconds(120)};
+  ASSERT_TRUE(store_->RecordFetch(source_.id, fail).ok());
+  ASSERT_TRUE(store_->RecordFetch(source_.id, fail).ok());
+  auto st = store_->GetSourceStatus(source_.id);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->consecutive_failures, 2);
+  EXPECT_EQ(st->last_error, "HTTP 503");
+  EXPECT_TRUE(store_->DueSources(now, 10)->empty());
+  EXPECT_EQ(store_->DueSources(now + std::chrono::seconds(120), 10)->size(), 1u);
+  FetchOutcome ok{now, true, "ok", "", "\"e1\"", "Fri, 26 Apr 2024 10:00:00 GMT", now + std::chrono::seconds(600)};
+  ASSERT_TRUE(store_->RecordFetch(source_.id, ok).ok());
+  st = store_->GetSourceStatus(source_.id);
+  EXPECT_EQ(st->consecutive_failures, 0);
+  EXPECT_EQ(st->last_error, "");
+  EXPECT_EQ(st->etag, "\"e1\"");
+}
+
+TEST_F(SqliteFeedStoreTest, FindsArticlesByUrlOrGuid) {
+  ASSERT_TRUE(store_->UpsertArticles({Item("https://wire.example/a", "guid-a", kStory)}).ok());
+  EXPECT_EQ(store_->LookupArticle(source_.id, "https://wire.example/a", "")->state, ArticleKey::State::kStored);
+  EXPECT_EQ(store_->LookupArticle(source_.id, "https://wire.example/moved", "guid-a")->state,
+            ArticleKey::State::kStored);
+  EXPECT_EQ(store_->LookupArticle(source_.id, "https://wire.example/b", "guid-b")->state, ArticleKey::State::kNew);
+  // The same guid under a new URL updates the article, it does not duplicate it.
+  auto moved = store_->UpsertArticles({Item("https://wire.example/moved", "guid-a", kStory)});
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved->updated, 1);
+}
+
+TEST_F(SqliteFeedStoreTest, DeletedArticlesStayDeleted) {
+  auto s = store_->UpsertArticles({Item("https://wire.example/a", "guid-a", kStory)});
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(store_->DeleteArticle(s->ids[0]).ok());
+  EXPECT_TRUE(store_->GetArticle(s->ids[0]).status().is_not_found());
+  EXPECT_EQ(store_->LookupArticle(source_.id, "https://wire.example/other", "guid-a")->state,
+            ArticleKey::State::kDeleted);
+  auto again = store_->UpsertArticles({Item("https://wire.example/a", "guid-a", kStory)});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->skipped, 1);
+  EXPECT_EQ(again->inserted, 0);
+  EXPECT_TRUE(store_->ListArticles({})->items.empty());
+  EXPECT_TRUE(store_->DeleteArticle(999).is_not_found());
+}
+
+TEST_F(SqliteFeedStoreTest, NearDuplicatesShareAStoryShownOnce) {
+  std::string edited = std::string("Wire reports: ") + kStory + " More to follow.";
+  auto s = store_->UpsertArticles({Item("https://wire.example/a", "", kStory), Item("https://wire.example/b", "", edited),
+                                   Item("https://wire.example/c", "", "A different story entirely about shipbuilding "
+                                                                      "in the north, where a new corvette was launched "
+                                                                      "on Thursday after two years of construction.")});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto a = store_->GetArticle(s->ids[0]);
+  auto b = store_->GetArticle(s->ids[1]);
+  auto c = store_->GetArticle(s->ids[2]);
+  EXPECT_EQ(a->story_id, a->id);
+  EXPECT_EQ(b->story_id, a->id);
+  EXPECT_EQ(c->story_id, c->id);
+  auto story = store_->StoryArticles(a->id);
+  ASSERT_TRUE(story.ok());
+  EXPECT_EQ(story->size(), 2u);
+  ArticleQuery q;
+  q.one_per_story = true;
+  EXPECT_EQ(store_->ListArticles(q)->items.size(), 2u);
+  EXPECT_EQ(store_->ListArticles({})->items.size(), 3u);
+}
+
+TEST_F(SqliteFeedStoreTest, RemovingASourceKeepsItForItsArticles) {
+  ASSERT_TRUE(store_->UpsertArticles({Item("https://wire.example/a", "", kStory)}).ok());
+  ASSERT_TRUE(store_->RemoveSource(source_.id).ok());
+  auto st = store_->GetSourceStatus(source_.id);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->source.feed_url, "");
+  EXPECT_TRUE(store_->DueSources(*ParseIso8601("2030-01-01T00:00:00Z"), 10)->empty());
+
+  Source empty;
+  empty.name = "Empty";
+  empty.home_url = "https://empty.example/";
+  empty.language = "en";
+  empty.feed_url = "https://empty.example/rss";
+  auto added = store_->AddFeedSource(empty);
+  ASSERT_TRUE(added.ok());
+  ASSERT_TRUE(store_->RemoveSource(added->id).ok());
+  EXPECT_TRUE(store_->GetSourceStatus(added->id).status().is_not_found());
+  EXPECT_TRUE(store_->RemoveSource(added->id).is_not_found());
+}
+
+}  // namespace
+}  // namespace newsdesk
