@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <sstream>
@@ -37,6 +38,7 @@ enum Route {
   kStaticDemo,
   kApiArticles,
   kApiArticle,
+  kApiSources,
 };
 
 constexpr int kPageSize = 30;
@@ -125,6 +127,7 @@ class Site::Impl {
     router_.Add(get, "/static/demo/{file}", kStaticDemo);
     router_.Add(get, "/api/v1/articles", kApiArticles);
     router_.Add(get, "/api/v1/articles/{id}", kApiArticle);
+    router_.Add(get, "/api/v1/sources", kApiSources);
     router_.Add(get, "/{ed}", kEditionBare);
     router_.Add(get, "/{ed}/", kFront);
     router_.Add(get, "/{ed}/articles/{idslug}", kArticle);
@@ -228,6 +231,7 @@ class Site::Impl {
       case kStaticDemo: return StaticFile("static/demo/" + m.Param("file"));
       case kApiArticles: return ApiArticles(req);
       case kApiArticle: return ApiArticle(m.Param("id"));
+      case kApiSources: return ApiSources();
       default: break;
     }
     const std::string ed = m.Param("ed");
@@ -382,6 +386,7 @@ class Site::Impl {
     q.after = *cursor;
     q.limit = kPageSize;
     if (source) q.source_id = source->id;
+    else q.one_per_story = true;  // the front page shows a story once
     auto page = store_.ListArticles(q);
     if (!page.ok()) return StoreError(ed, page.status());
     const std::string base = source ? fmt::format("/{}/sources/{}", ed, source->slug) : "/" + ed + "/";
@@ -488,6 +493,19 @@ class Site::Impl {
       others.push_back({{"code", e}, {"name", CatalogFor(e).language_name()}, {"href", hrefs[e]}, {"state", state}});
     }
     view["other_editions"] = others;
+
+    auto story = store_.StoryArticles(a.story_id);
+    if (!story.ok()) return StoreError(ed, story.status());
+    json also = json::array();
+    for (const auto& s : *story) {
+      if (s.id == a.id) continue;
+      also.push_back({{"href", ArticlePath(ed, s.id, s.slug)}, {"source_name", s.source.name}});
+    }
+    if (!also.empty()) {
+      also.back()["last"] = true;
+      view["also_reported"] = also;
+      view["has_also"] = true;
+    }
 
     ArticleQuery latest;
     latest.edition = ed;
@@ -635,6 +653,31 @@ class Site::Impl {
     json body = {{"articles", items}, {"next_cursor", nullptr}};
     if (page->next) body["next_cursor"] = EncodeCursor(*page->next);
     return Json(200, body);
+  }
+
+  Response ApiSources() {
+    auto sources = store_.ListSourceStatuses();
+    if (!sources.ok()) return ApiError(503, "store unavailable");
+    json items = json::array();
+    auto time_or_null = [](const std::optional<TimePoint>& t) { return t ? json(FormatIso8601(*t)) : json(nullptr); };
+    for (const auto& st : *sources) {
+      const Source& s = st.source;
+      json item = SourceJson(s);
+      item["id"] = s.id;
+      item["feed_url"] = s.feed_url.empty() ? json(nullptr) : json(s.feed_url);
+      item["fetch_interval_seconds"] = s.fetch_interval_seconds;
+      item["last_fetch"] = time_or_null(st.last_fetch_at);
+      item["last_status"] = st.last_status;
+      item["last_error"] = st.last_error;
+      item["consecutive_failures"] = st.consecutive_failures;
+      item["next_fetch"] = s.feed_url.empty() ? json(nullptr) : json(FormatIso8601(st.next_fetch_at));
+      item["articles"] = st.article_count;
+      item["articles_per_day"] = std::round(st.articles_per_day * 10) / 10;
+      items.push_back(std::move(item));
+    }
+    Response r = Json(200, {{"sources", items}});
+    r.cacheable = false;  // fetch status changes without new articles
+    return r;
   }
 
   Response ApiArticle(const std::string& id_text) {

@@ -207,9 +207,13 @@ TEST_F(SiteTest, CachedPagesAreReplacedWhenTheStoreChanges) {
 
 TEST_F(SiteTest, CursorPaginationWalksTheWholeList) {
   std::vector<ArticleRecord> records;
-  for (int i = 0; i < 65; ++i)
-    records.push_back(Record("https://wire.example/p" + std::to_string(i), "en", "Paged " + std::to_string(i),
-                             "2023-01-01T00:00:00Z"));
+  for (int i = 0; i < 65; ++i) {
+    const std::string n = std::to_string(i);
+    records.push_back(Record("https://wire.example/p" + n, "en", "Paged " + n, "2023-01-01T00:00:00Z"));
+    // Distinct texts: identical ones would rightly fold into one story.
+    records.back().body = {Block{BlockType::kParagraph, "alpha" + n + " beta" + n + " gamma" + n + " delta" + n,
+                                 {}, {}, {}, {}}};
+  }
   ASSERT_TRUE(store_->UpsertArticles(records).ok());
   site_->SyncWithStore();
   std::string target = "/en/";
@@ -270,6 +274,38 @@ TEST_F(SiteTest, ApiListsAndShowsArticles) {
   EXPECT_EQ(Get("/api/v1/articles?limit=0").status, 400);
   EXPECT_EQ(Get("/api/v1/articles?cursor=zz").status, 400);
   EXPECT_EQ(nlohmann::json::parse(Get("/api/v1/articles?cursor=zz").body)["error"], "malformed cursor");
+}
+
+TEST_F(SiteTest, AStoryIsShownOnceWithItsOtherReports) {
+  const std::string text =
+      "The defence ministers of the member states met in Astana on Friday to discuss regional security, joint "
+      "exercises and the situation in Afghanistan, and agreed to expand military contacts over the coming year.";
+  auto first = Record("https://wire.example/s1", "en", "Ministers meet in Astana", "2024-04-27T10:00:00Z");
+  first.body = {Block{BlockType::kParagraph, text, {}, {}, {}, {}}};
+  auto second = Record("https://tass.example/s2", "en", "Ministers meet in Astana, agree on contacts",
+                       "2024-04-27T11:00:00Z");
+  second.source = Source{0, "", "ТАСС", "https://tass.example/", "RU", "ru"};
+  second.body = {Block{BlockType::kParagraph, "TASS: " + text, {}, {}, {}, {}}};
+  int64_t a = Add(first);
+  int64_t b = Add(second);
+  site_->SyncWithStore();
+  auto front = Get("/en/").body;
+  EXPECT_THAT(front, HasSubstr("Ministers meet in Astana, agree on contacts"));
+  EXPECT_THAT(front, Not(HasSubstr(">Ministers meet in Astana</a>")));
+  auto page = Get("/en/articles/" + std::to_string(b) + "-ministers-meet-in-astana-agree-on-contacts");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("Also reported by <a href=\"/en/articles/" + std::to_string(a) +
+                                   "-ministers-meet-in-astana\">Wire</a>"));
+}
+
+TEST_F(SiteTest, ApiListsSourcesWithTheirFetchStatus) {
+  auto r = Get("/api/v1/sources");
+  ASSERT_EQ(r.status, 200);
+  auto j = nlohmann::json::parse(r.body);
+  ASSERT_EQ(j["sources"].size(), 2u);
+  EXPECT_EQ(j["sources"][1]["name"], "ТАСС");
+  EXPECT_EQ(j["sources"][1]["articles"], 2);
+  EXPECT_TRUE(j["sources"][1]["feed_url"].is_null());
 }
 
 TEST_F(SiteTest, HealthAndStaticFiles) {
