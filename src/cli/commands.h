@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/config.h"
 #include "common/status.h"
@@ -20,8 +21,42 @@ struct ServeFlags {
 // RunServe serves the site until SIGINT/SIGTERM, then shuts down gracefully.
 Status RunServe(Config config, const ServeFlags& flags);
 
+struct SourceAddFlags {
+  std::string url;  // a feed, or a page naming its feed
+  std::string name, country, language;
+  int interval_seconds = 0;  // 0 = the configured default
+  std::string body_selector;
+  std::vector<std::string> drop_selectors;
+};
+
+// Sources: follow, list, stop following, exchange as OPML.
+Status RunSourceAdd(const Config& config, const SourceAddFlags& flags);
+Status RunSourceList(const Config& config, bool as_json);
+Status RunSourceRemove(const Config& config, const std::string& id_or_slug);
+Status RunOpmlImport(const Config& config, const std::string& path);
+Status RunOpmlExport(const Config& config, const std::string& path);
+
+// RunFetch fetches due sources (or one, due or not) in the foreground.
+Status RunFetch(const Config& config, const std::string& only_source);
+
+// RunArticleDelete deletes an article for good (a tombstone keeps it out).
+Status RunArticleDelete(const Config& config, int64_t id);
+
 // RunImport imports a JSON/JSON Lines file or a directory of them, all or
 // nothing, and prints what it did.
 Status RunImport(const Config& config, const std::string& path);
+
+struct ExtractFlags {
+  std::vector<std::string> files;  // saved article pages
+  std::string url;                 // where the page came from: the base for absolute URLs
+  std::string out_dir;             // many pages: DIR/<name>.json each
+  bool json = false;               // one page: print JSON instead of text
+};
+
+// RunExtract extracts the article from saved pages. One page prints to
+// stdout (text, or JSON with --json); with `out_dir`, each page gets
+// DIR/<file name without .html>.json, a failing page {"error": "…"} while the
+// others go on, and the run fails if any page did.
+Status RunExtract(const ExtractFlags& flags);
 
 }  // namespace newsdesk

@@ -50,6 +50,54 @@ int main(int argc, char** argv) {
   import->add_option("PATH", import_path, "file or directory to import")->required();
   add_common(import);
 
+  ExtractFlags extract_flags;
+  auto* extract = app.add_subcommand("extract", "extract the article from saved pages: one to stdout (--json), or many into --out DIR");
+  extract->add_option("FILE", extract_flags.files, "saved article page(s), HTML in any charset")->required()->check(CLI::ExistingFile);
+  extract->add_option("--url", extract_flags.url, "where the page came from (the base for absolute URLs)");
+  extract->add_option("--out", extract_flags.out_dir, "write DIR/<name>.json per page; a failing page gets {\"error\"} and the rest go on");
+  extract->add_flag("--json", extract_flags.json, "print one JSON object (title, published, author, canonical_url, image, image_credit, language, rights, text, blocks)");
+  add_common(extract);
+
+  SourceAddFlags add_flags;
+  bool list_json = false;
+  std::string source_ref, opml_path;
+  auto* source = app.add_subcommand("source", "follow outlets' feeds: add, list, remove, OPML import and export");
+  source->require_subcommand(1);
+  auto* source_add = source->add_subcommand("add", "follow a feed (RSS, RDF, Atom, JSON Feed) or the feed a home page names");
+  source_add->add_option("URL", add_flags.url, "the feed, or a page with <link rel=\"alternate\"> to it")->required();
+  source_add->add_option("--name", add_flags.name, "the outlet's name [default: the feed's title]");
+  source_add->add_option("--country", add_flags.country, "ISO 3166-1 alpha-2 country code, e.g. RU");
+  source_add->add_option("--lang", add_flags.language, "the outlet's language, e.g. ru [default: the feed's]");
+  source_add->add_option("--interval", add_flags.interval_seconds, "seconds between fetches [default: from config]")
+      ->check(CLI::Range(60, 86400 * 7));
+  source_add->add_option("--body-selector", add_flags.body_selector, "extraction rule: the article body, e.g. div.article-text");
+  source_add->add_option("--drop", add_flags.drop_selectors, "extraction rule: parts to leave out (repeatable)");
+  add_common(source_add);
+  auto* source_list = source->add_subcommand("list", "each source with its last fetch, status, failures in a row, articles per day and last error");
+  source_list->add_flag("--json", list_json, "print JSON");
+  add_common(source_list);
+  auto* source_remove = source->add_subcommand("remove", "stop following a source (its articles stay)");
+  source_remove->add_option("SOURCE", source_ref, "source id or slug")->required();
+  add_common(source_remove);
+  auto* opml_import = source->add_subcommand("import-opml", "follow every feed of an OPML file");
+  opml_import->add_option("FILE", opml_path, "OPML file")->required()->check(CLI::ExistingFile);
+  add_common(opml_import);
+  auto* opml_export = source->add_subcommand("export-opml", "write the followed feeds as OPML");
+  opml_export->add_option("FILE", opml_path, "output file [default: stdout]");
+  add_common(opml_export);
+
+  std::string fetch_source;
+  auto* fetch = app.add_subcommand("fetch", "fetch due sources now, in the foreground, with a summary");
+  fetch->add_option("--source", fetch_source, "only this source (id or slug), due or not");
+  add_common(fetch);
+
+  int64_t article_id = 0;
+  auto* article = app.add_subcommand("article", "manage stored articles");
+  article->require_subcommand(1);
+  auto* article_delete = article->add_subcommand("delete", "delete an article for good: fetching its source again will not bring it back");
+  article_delete->add_option("ID", article_id, "article id")->required()->check(CLI::PositiveNumber);
+  add_common(article_delete);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -75,6 +123,14 @@ int main(int argc, char** argv) {
   try {
     if (*serve) status = RunServe(config, serve_flags);
     else if (*import) status = RunImport(config, import_path);
+    else if (*extract) status = RunExtract(extract_flags);
+    else if (*source_add) status = RunSourceAdd(config, add_flags);
+    else if (*source_list) status = RunSourceList(config, list_json);
+    else if (*source_remove) status = RunSourceRemove(config, source_ref);
+    else if (*opml_import) status = RunOpmlImport(config, opml_path);
+    else if (*opml_export) status = RunOpmlExport(config, opml_path);
+    else if (*fetch) status = RunFetch(config, fetch_source);
+    else if (*article_delete) status = RunArticleDelete(config, article_id);
   } catch (const std::exception& e) {
     status = Status::Internal(e.what());
   }

@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "cli/commands.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 #include "web/server.h"
 #include "web/site.h"
@@ -50,8 +51,15 @@ Status RunServe(Config config, const ServeFlags& flags) {
   (*site)->WatchStore(std::chrono::milliseconds(250));
   site_ptr.store(site->get(), std::memory_order_release);
   (*server)->ShutdownOnSignals();
+
+  // Fetching due sources runs beside serving, stopped after the server.
+  Fetcher fetcher(FetchOptionsFrom(config));
+  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config));
+  IngestScheduler scheduler(ingestor);
+  if (config.ingest_enabled) scheduler.Start();
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   (*server)->Wait();
+  scheduler.Stop();
   site_ptr.store(nullptr);
   spdlog::info("newsdesk stopped");
   return Status::Ok();

@@ -29,6 +29,15 @@ Status ReadString(const toml::table& t, std::string_view key, const std::string&
   return Status::Ok();
 }
 
+Status ReadBool(const toml::table& t, std::string_view key, const std::string& where, bool& out) {
+  const toml::node* n = t.get(key);
+  if (!n) return Status::Ok();
+  auto v = n->value<bool>();
+  if (!v) return Status::InvalidArgument(fmt::format("{}: '{}' must be true or false", where, key));
+  out = *v;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status LoadConfigFile(const std::string& path, Config& c) {
@@ -66,6 +75,28 @@ Status LoadConfigFile(const std::string& path, Config& c) {
         auto v = e.value<std::string>();
         if (!v) return Status::InvalidArgument(where + ": 'editions' must be an array of language codes");
         c.editions.push_back(*v);
+      }
+    }
+  }
+  if (const toml::table* s = root["ingest"].as_table()) {
+    const std::string where = path + " [ingest]";
+    ND_RETURN_IF_ERROR(ReadBool(*s, "enabled", where, c.ingest_enabled));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "workers", where, c.ingest_workers, 1, 64));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "default_interval_seconds", where, c.default_interval_seconds, 60, 86400 * 7));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "fetch_timeout_seconds", where, c.fetch_timeout_seconds, 1, 600));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "fetch_connect_timeout_seconds", where, c.fetch_connect_timeout_seconds, 1, 120));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "fetch_max_bytes", where, c.fetch_max_bytes, 1024, int64_t{1} << 30));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "per_host_delay_ms", where, c.per_host_delay_ms, 0, 600000));
+    ND_RETURN_IF_ERROR(ReadString(*s, "user_agent", where, c.user_agent));
+    ND_RETURN_IF_ERROR(ReadBool(*s, "allow_private_networks", where, c.allow_private_networks));
+    if (const toml::node* n = s->get("allowed_hosts")) {
+      const toml::array* arr = n->as_array();
+      if (!arr) return Status::InvalidArgument(where + ": 'allowed_hosts' must be an array of \"host:port\"");
+      c.allowed_hosts.clear();
+      for (const auto& e : *arr) {
+        auto v = e.value<std::string>();
+        if (!v) return Status::InvalidArgument(where + ": 'allowed_hosts' must be an array of \"host:port\"");
+        c.allowed_hosts.push_back(*v);
       }
     }
   }

@@ -37,6 +37,18 @@ struct Config {
   int utc_offset_minutes = 0;                // zone in which times are shown
   std::string zone_label = "UTC";            // printed after times
 
+  // [ingest]
+  bool ingest_enabled = true;              // serve fetches due sources in the background
+  unsigned ingest_workers = 2;             // sources fetched at once
+  unsigned default_interval_seconds = 900; // for sources added without --interval
+  unsigned fetch_timeout_seconds = 30;
+  unsigned fetch_connect_timeout_seconds = 10;
+  size_t fetch_max_bytes = 10 * 1024 * 1024;
+  unsigned per_host_delay_ms = 1000;
+  std::string user_agent = "newsdesk/0.1 (news aggregator)";
+  bool allow_private_networks = false;     // tests only: lets fetches reach loopback and private addresses
+  std::vector<std::string> allowed_hosts;  // "host:port" exempt from the private-address guard
+
   // [log]
   std::string log_level = "info";
 };

@@ -94,8 +94,9 @@ class Store {
   // --- followed sources --------------------------------------------------
 
   // AddFeedSource starts following `source.feed_url`. AlreadyExists when the
-  // feed is followed already; a source known by its home URL (from imports)
-  // becomes followed.
+  // feed is followed already, or when its outlet (home URL) is followed
+  // through another feed (one feed per outlet for now); a source known by its
+  // home URL from imports becomes followed.
   virtual Result<Source> AddFeedSource(const Source& source) = 0;
   virtual Result<SourceStatus> GetSourceStatus(int64_t id) = 0;
   // ListSourceStatuses lists every source, followed or not, by name.

@@ -250,7 +250,7 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, id);
       int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("article {}", id));
+      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no article {}", id));
       if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
       Article a;
       a.id = st.Int(0);
@@ -369,7 +369,7 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, slug);
       int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("source '{}'", slug));
+      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no source '{}'", slug));
       if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
       return SourceFromRow(st, 0);
     });
@@ -414,7 +414,7 @@ class SqliteStore final : public Store {
         st.Bind(1, id);
         if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
       }
-      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("article {}", id));
+      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no article {}", id));
       ND_RETURN_IF_ERROR(RecordChange(c, "article", id, now));
       ND_RETURN_IF_ERROR(tx.Commit());
       return true;
@@ -463,6 +463,16 @@ class SqliteStore final : public Store {
         if (st.Step() == SQLITE_ROW)
           return Status::AlreadyExists(fmt::format("{} is followed already (source {})", s.feed_url, st.Int(0)));
       }
+      {
+        auto p = c.Prepare("SELECT id, feed_url FROM sources WHERE home_url = ? AND feed_url IS NOT NULL");
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, s.home_url);
+        if (st.Step() == SQLITE_ROW)
+          return Status::AlreadyExists(fmt::format(
+              "{} is followed through {} already (source {}); one feed per outlet for now", s.home_url, st.Text(1),
+              st.Int(0)));
+      }
       auto sid = UpsertSource(c, s);
       if (!sid.ok()) return sid.status();
       auto p = c.Prepare(
@@ -492,7 +502,7 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, NowSeconds() - kWeekSeconds).Bind(2, id);
       int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("source {}", id));
+      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no source {}", id));
       if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
       return SourceStatusFromRow(st);
     });
@@ -530,7 +540,7 @@ class SqliteStore final : public Store {
         st.Bind(1, id);
         if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
       }
-      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("source {}", id));
+      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no source {}", id));
       if (!articles) {
         auto t = c.Prepare("DELETE FROM tombstones WHERE source_id = ?");
         if (!t.ok()) return t.status();
@@ -559,7 +569,7 @@ class SqliteStore final : public Store {
           .Bind(5, o.etag).Bind(6, o.last_modified).Bind(7, o.next_fetch_at.time_since_epoch().count())
           .Bind(8, source_id);
       if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
-      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("source {}", source_id));
+      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no source {}", source_id));
       return true;
     });
     return r.status();

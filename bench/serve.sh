@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Serving benchmark: newsdesk article page vs nginx serving the same bytes as
+# a static file, both with T = $(nproc) workers, measured with
+# `wrk -t1 -c50 -d$DURATION --latency`.
+#
+# Usage (from the repo root): bash bench/serve.sh
+# Environment:
+#   NEWSDESK  newsdesk binary (default: build/newsdesk under the repo root)
+#   DURATION  wrk duration per run (default: 10s)
+set -euo pipefail
+
+die() { echo "serve.sh: error: $*" >&2; exit 1; }
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+NEWSDESK=${NEWSDESK:-$ROOT/build/newsdesk}
+DURATION=${DURATION:-10s}
+DEMO=$ROOT/demo/articles.jsonl
+T=$(nproc)
+
+for tool in wrk curl nginx python3; do
+  command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || die "$tool not found"
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[[ -x $NEWSDESK ]] || die "newsdesk binary not found or not executable: $NEWSDESK"
+[[ -f $DEMO ]] || die "demo corpus not found: $DEMO"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-bench.XXXXXX")
+ND_PID=
+NGX_PID=
+
+stop() {  # stop PID: SIGTERM, wait up to 5 s, then SIGKILL
+  local pid=$1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local rc=$?
+  stop "$ND_PID"
+  stop "$NGX_PID"
+  rm -rf -- "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- newsdesk ---------------------------------------------------------------
+mkdir -p -- "$TMP/data" "$TMP/www" "$TMP/nginx"
+"$NEWSDESK" import "$DEMO" --data "$TMP/data" >"$TMP/import.log" 2>&1 || {
+  cat -- "$TMP/import.log" >&2
+  die "newsdesk import failed"
+}
+"$NEWSDESK" serve --data "$TMP/data" --listen 127.0.0.1:0 --threads "$T" \
+  >"$TMP/newsdesk.log" 2>&1 &
+ND_PID=$!
+ND_PORT=
+for _ in $(seq 100); do  # up to 10 s
+  ND_PORT=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' -- "$TMP/newsdesk.log" 2>/dev/null \
+            | head -n1 | grep -oE '[0-9]+$' || true)
+  [[ -n $ND_PORT ]] && break
+  kill -0 "$ND_PID" 2>/dev/null || { cat -- "$TMP/newsdesk.log" >&2; die "newsdesk exited before listening"; }
+  sleep 0.1
+done
+[[ -n $ND_PORT ]] || { cat -- "$TMP/newsdesk.log" >&2; die "newsdesk did not log 'listening on' within 10 s"; }
+ND_BASE=http://127.0.0.1:$ND_PORT
+
+curl -fsS -o "$TMP/front.html" "$ND_BASE/en/" || die "GET $ND_BASE/en/ failed"
+ARTICLE_PATH=$(grep -oE 'href="/en/articles/[^"]+"' -- "$TMP/front.html" | head -n1 | sed -E 's/^href="//; s/"$//' || true)
+[[ -n $ARTICLE_PATH ]] || die "no /en/articles/ link on $ND_BASE/en/"
+ND_URL=$ND_BASE$ARTICLE_PATH
+# Warm the cache, and keep the exact bytes for nginx to serve.
+curl -fsS -o "$TMP/www/index.html" "$ND_URL" || die "GET $ND_URL failed"
+BYTES=$(wc -c <"$TMP/www/index.html")
+
+# ---- nginx ------------------------------------------------------------------
+NGX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+USER_LINE=
+[[ $(id -u) -eq 0 ]] && USER_LINE='user root;'  # workers must read files in our 0700 temp dir
+cat >"$TMP/nginx/nginx.conf" <<EOF
+$USER_LINE
+worker_processes $T;
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events {
+    worker_connections 1024;
+}
+http {
+    access_log off;
+    client_body_temp_path $TMP/nginx/client_body;
+    proxy_temp_path $TMP/nginx/proxy;
+    fastcgi_temp_path $TMP/nginx/fastcgi;
+    uwsgi_temp_path $TMP/nginx/uwsgi;
+    scgi_temp_path $TMP/nginx/scgi;
+    types { text/html html; }
+    default_type text/html;
+    charset utf-8;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 65s;
+    keepalive_requests 1000000;
+    open_file_cache max=16 inactive=60s;
+    server {
+        listen 127.0.0.1:$NGX_PORT;
+        root $TMP/www;
+        location / { }
+    }
+}
+EOF
+"$NGINX" -e "$TMP/nginx/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -t >"$TMP/nginx/test.log" 2>&1 || {
+  cat -- "$TMP/nginx/test.log" >&2
+  die "nginx config test failed"
+}
+"$NGINX" -e "$TMP/nginx/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx/stdout.log" 2>&1 &
+NGX_PID=$!
+NGX_URL=http://127.0.0.1:$NGX_PORT/index.html
+for _ in $(seq 50); do  # up to 5 s
+  curl -fsS -o "$TMP/nginx-check.html" "$NGX_URL" 2>/dev/null && break
+  kill -0 "$NGX_PID" 2>/dev/null || { cat -- "$TMP/nginx/error.log" >&2; die "nginx exited"; }
+  sleep 0.1
+done
+cmp -s "$TMP/www/index.html" "$TMP/nginx-check.html" || die "nginx is not serving the saved page at $NGX_URL"
+NGX_CT=$(curl -fsS -o /dev/null -w '%{content_type}' "$NGX_URL")
+ND_CT=$(curl -fsS -o /dev/null -w '%{content_type}' "$ND_URL")
+
+# ---- measure ----------------------------------------------------------------
+# to_ms VALUE-WITH-UNIT  (wrk prints us, ms, s, m or h)
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    if (match(v, /^[0-9.]+/) == 0) { print "nan"; exit }
+    n = substr(v, 1, RLENGTH); u = substr(v, RLENGTH + 1)
+    if (u == "us") f = 0.001; else if (u == "ms") f = 1; else if (u == "s") f = 1000;
+    else if (u == "m") f = 60000; else if (u == "h") f = 3600000; else { print "nan"; exit }
+    printf "%.3f", n * f
+  }'
+}
+
+# run_wrk NAME URL -> writes "REQ_PER_SEC P99_MS" to $TMP/result-NAME; warns about errors
+run_wrk() {
+  local name=$1 url=$2 out=$TMP/wrk-$1.txt
+  echo "serve.sh: wrk -t1 -c50 -d$DURATION --latency $url" >&2
+  wrk -t1 -c50 -d"$DURATION" --latency "$url" >"$out" 2>&1 || { cat -- "$out" >&2; die "wrk failed against $url"; }
+  local rps p99
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+  p99=$(awk '$1 == "99%" { print $2 }' "$out")
+  [[ -n $rps && -n $p99 ]] || { cat -- "$out" >&2; die "could not parse wrk output for $name"; }
+  if grep -qE 'Non-2xx or 3xx responses|Socket errors' "$out"; then
+    echo "serve.sh: warning: $name: $(grep -hE 'Non-2xx or 3xx responses|Socket errors' "$out" | sed -E 's/^ +//' | paste -sd';' -)" >&2
+  fi
+  echo "$rps $(to_ms "$p99")" >"$TMP/result-$name"
+}
+
+echo "serve.sh: page $ARTICLE_PATH ($BYTES bytes), $T threads/workers, duration $DURATION" >&2
+echo "serve.sh: content-type newsdesk '$ND_CT', nginx '$NGX_CT'" >&2
+run_wrk newsdesk "$ND_URL"
+run_wrk nginx "$NGX_URL"
+read -r RPS_newsdesk P99_newsdesk <"$TMP/result-newsdesk"
+read -r RPS_nginx P99_nginx <"$TMP/result-nginx"
+
+RATIO=$(awk -v a="$RPS_newsdesk" -v b="$RPS_nginx" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }')
+printf 'newsdesk: %.0f req/s, p99 %.2f ms\n' "$RPS_newsdesk" "$P99_newsdesk"
+printf 'nginx:    %.0f req/s, p99 %.2f ms\n' "$RPS_nginx" "$P99_nginx"
+printf 'ratio (newsdesk/nginx): %s   target >= 0.7\n' "$RATIO"
+printf 'newsdesk p99: %.2f ms        target < 5 ms\n' "$P99_newsdesk"

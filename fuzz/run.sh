@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds and runs one libFuzzer target for a bounded time.
+#
+#   bash fuzz/run.sh TARGET SECONDS      e.g. bash fuzz/run.sh feed 180
+#
+# Builds fuzz/TARGET_fuzz.cc with clang (-fsanitize=fuzzer,address,undefined)
+# into build/fuzz/, seeds a fresh corpus from the target's fixtures in
+# ../shared, and runs it for SECONDS. Exits non-zero when the fuzzer finds a
+# crash, a leak or a sanitizer report (the reproducer is left in build/fuzz/).
+# Built directly with clang, not CMake: the project's build uses g++.
+set -euo pipefail
+
+target=${1:?usage: fuzz/run.sh TARGET SECONDS}
+seconds=${2:?usage: fuzz/run.sh TARGET SECONDS}
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${ND_SHARED_DIR:-$root/../shared}
+out=$root/build/fuzz
+mkdir -p "$out"
+
+common_sources=()
+for f in "$root"/src/common/*.cc; do
+  [[ $f == *_test.cc ]] || common_sources+=("$f")
+done
+
+# Per target: its sources (besides src/common) and the fixtures that seed it.
+case "$target" in
+  feed)
+    sources=("$root/fuzz/feed_fuzz.cc" "$root/src/ingest/feed.cc")
+    seeds=("$shared/fixtures/feeds")
+    libs=(-lpugixml)
+    ;;
+  *)
+    echo "fuzz/run.sh: unknown target '$target' (known: feed)" >&2
+    exit 2
+    ;;
+esac
+
+for dir in "${seeds[@]}"; do
+  if [[ ! -d $dir ]]; then
+    if [[ ${CI:-} == true ]]; then
+      echo "fuzz/run.sh: CI=true but the seed fixtures are missing: $dir" >&2
+      exit 1
+    fi
+    echo "fuzz/run.sh: seeds not found at $dir; starting from an empty corpus" >&2
+  fi
+done
+
+cxx=${CLANGXX:-clang++}
+if ! command -v "$cxx" >/dev/null; then
+  echo "fuzz/run.sh: $cxx not found (scripts/install-deps --test installs clang)" >&2
+  exit 1
+fi
+
+binary=$out/${target}_fuzz
+flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$root/src")
+# Rebuild only when a source is newer than the binary.
+stale=0
+[[ -x $binary ]] || stale=1
+for f in "${sources[@]}" "${common_sources[@]}" "$root"/src/common/*.h "$root"/src/model/*.h "$root"/src/ingest/*.h \
+         "$root/fuzz/run.sh"; do
+  [[ $f -nt $binary ]] && stale=1
+done
+if ((stale)); then
+  echo "fuzz/run.sh: building $binary"
+  "$cxx" "${flags[@]}" "${sources[@]}" "${common_sources[@]}" -o "$binary.tmp" "${libs[@]}" -licuuc -licui18n -lfmt
+  mv "$binary.tmp" "$binary"
+fi
+
+corpus=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-$target.XXXXXX")
+trap 'rm -rf "$corpus"' EXIT
+for dir in "${seeds[@]}"; do
+  [[ -d $dir ]] && find "$dir" -type f ! -name LICENSE ! -name '*.serde.json' -exec cp -t "$corpus" --backup=numbered {} +
+done
+
+echo "fuzz/run.sh: running $target for ${seconds}s on $(find "$corpus" -type f | wc -l) seeds"
+cd "$out"
+# -max_len keeps runs fast (longer seeds are cut, which fuzzes truncated
+# documents too); -timeout catches hangs and -rss_limit_mb memory blow-ups.
+"$binary" "$corpus" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -artifact_prefix="$out/$target-"

@@ -1,0 +1,233 @@
+// `newsdesk source …`, `newsdesk fetch` and `newsdesk article delete`.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "common/text.h"
+#include "common/time.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+namespace newsdesk {
+
+namespace {
+
+TimePoint Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// FindSource accepts a numeric id or a slug.
+Result<SourceStatus> FindSource(Store& store, const std::string& id_or_slug) {
+  if (!id_or_slug.empty() && id_or_slug.find_first_not_of("0123456789") == std::string::npos)
+    return store.GetSourceStatus(std::stoll(id_or_slug));
+  auto s = store.GetSourceBySlug(id_or_slug);
+  if (!s.ok()) return s.status();
+  return store.GetSourceStatus(s->id);
+}
+
+std::string Ago(const std::optional<TimePoint>& t, TimePoint now) {
+  if (!t) return "never";
+  auto s = std::chrono::duration_cast<std::chrono::seconds>(now - *t).count();
+  if (s < 120) return fmt::format("{} s ago", s);
+  if (s < 7200) return fmt::format("{} min ago", s / 60);
+  if (s < 172800) return fmt::format("{} h ago", s / 3600);
+  return fmt::format("{} d ago", s / 86400);
+}
+
+}  // namespace
+
+Status RunSourceAdd(const Config& config, const SourceAddFlags& f) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return store.status();
+  Fetcher fetcher(FetchOptionsFrom(config));
+  auto found = DiscoverFeed(fetcher, f.url);
+  if (!found.ok()) return found.status();
+  Source s;
+  s.feed_url = found->feed_url;
+  s.name = !f.name.empty() ? f.name : Trim(found->feed.title);
+  if (s.name.empty()) s.name = found->feed_url;
+  s.home_url = !found->feed.link.empty() ? found->feed.link : f.url;
+  s.country = f.country;
+  s.language = f.language;
+  if (s.language.empty()) {
+    std::string declared = found->feed.language.substr(0, found->feed.language.find_first_of("-_"));
+    for (auto& c : declared) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    s.language = declared;
+  }
+  s.fetch_interval_seconds = f.interval_seconds ? f.interval_seconds : static_cast<int>(config.default_interval_seconds);
+  s.body_selector = f.body_selector;
+  s.drop_selectors = f.drop_selectors;
+  auto added = (*store)->AddFeedSource(s);
+  if (!added.ok()) return added.status();
+  fmt::print("following {} (source {}, \"{}\", {} items in the feed now, every {} s)\n", added->feed_url, added->id,
+             added->name, found->feed.items.size(), added->fetch_interval_seconds);
+  return Status::Ok();
+}
+
+Status RunSourceList(const Config& config, bool as_json) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return store.status();
+  auto list = (*store)->ListSourceStatuses();
+  if (!list.ok()) return list.status();
+  const TimePoint now = Now();
+  if (as_json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& st : *list) {
+      out.push_back({{"id", st.source.id},
+                     {"slug", st.source.slug},
+                     {"name", st.source.name},
+                     {"feed_url", st.source.feed_url},
+                     {"last_fetch", st.last_fetch_at ? FormatIso8601(*st.last_fetch_at) : ""},
+                     {"last_status", st.last_status},
+                     {"consecutive_failures", st.consecutive_failures},
+                     {"last_error", st.last_error},
+                     {"articles", st.article_count},
+                     {"articles_per_day", st.articles_per_day}});
+    }
+    fmt::print("{}\n", out.dump(2));
+    return Status::Ok();
+  }
+  fmt::print("{:>4}  {:<28} {:<12} {:<14} {:>5} {:>8} {:>7}  {}\n", "ID", "SOURCE", "LAST FETCH", "STATUS", "FAILS",
+             "ARTICLES", "PER DAY", "FEED / LAST ERROR");
+  for (const auto& st : *list) {
+    std::string name = st.source.name;
+    if (Utf8Length(name) > 28) {
+      size_t cut = 0, count = 0;
+      while (cut < name.size() && count < 27) {
+        cut += 1;
+        while (cut < name.size() && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) ++cut;
+        ++count;
+      }
+      name = name.substr(0, cut) + "…";
+    }
+    const size_t pad = 28 - std::min<size_t>(28, Utf8Length(name));
+    fmt::print("{:>4}  {}{} {:<12} {:<14} {:>5} {:>8} {:>7.1f}  {}\n", st.source.id, name, std::string(pad, ' '),
+               st.source.feed_url.empty() ? "-" : Ago(st.last_fetch_at, now),
+               st.source.feed_url.empty() ? "not followed" : (st.last_status.empty() ? "pending" : st.last_status),
+               st.consecutive_failures, st.article_count, st.articles_per_day,
+               st.last_error.empty() ? st.source.feed_url : st.last_error);
+  }
+  return Status::Ok();
+}
+
+Status RunSourceRemove(const Config& config, const std::string& id_or_slug) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return store.status();
+  auto st = FindSource(**store, id_or_slug);
+  if (!st.ok()) return st.status();
+  ND_RETURN_IF_ERROR((*store)->RemoveSource(st->source.id));
+  if (st->article_count)
+    fmt::print("stopped following {} (its {} articles stay, with their attribution)\n", st->source.name, st->article_count);
+  else
+    fmt::print("removed {}\n", st->source.name);
+  return Status::Ok();
+}
+
+Status RunOpmlImport(const Config& config, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError(path + ": cannot read");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto sources = SourcesFromOpml(text.str());
+  if (!sources.ok()) return sources.status().WithContext(path);
+  auto store = OpenStore(config);
+  if (!store.ok()) return store.status();
+  int added = 0, known = 0;
+  for (auto& s : *sources) {
+    s.fetch_interval_seconds = static_cast<int>(config.default_interval_seconds);
+    auto r = (*store)->AddFeedSource(s);
+    if (r.ok()) ++added;
+    else if (r.status().code() == Code::kAlreadyExists) ++known;
+    else return r.status().WithContext(s.feed_url);
+  }
+  fmt::print("{} feeds in {}: {} added, {} already followed\n", sources->size(), path, added, known);
+  return Status::Ok();
+}
+
+Status RunOpmlExport(const Config& config, const std::string& path) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return store.status();
+  auto list = (*store)->ListSourceStatuses();
+  if (!list.ok()) return list.status();
+  std::string opml = SourcesToOpml(*list, config.site_name + " sources");
+  if (path.empty() || path == "-") {
+    std::cout << opml;
+    return Status::Ok();
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << opml;
+  if (!out) return Status::IOError(path + ": cannot write");
+  return Status::Ok();
+}
+
+Status RunFetch(const Config& config, const std::string& only_source) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return store.status();
+  int64_t only = 0;
+  if (!only_source.empty()) {
+    auto st = FindSource(**store, only_source);
+    if (!st.ok()) return st.status();
+    only = st->source.id;
+  }
+  Fetcher fetcher(FetchOptionsFrom(config));
+  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config));
+  const bool tty = ::isatty(STDERR_FILENO);
+  size_t done = 0, total = 0;
+  if (!only) {
+    auto due = (*store)->DueSources(Now(), 1000);
+    if (due.ok()) total = due->size();
+  } else {
+    total = 1;
+  }
+  if (total == 0) {
+    fmt::print("no source is due; new 0, updated 0, unchanged 0, failed 0\n");
+    return Status::Ok();
+  }
+  SourceReport sum;
+  int failed_sources = 0;
+  auto reports = ingestor.FetchDue(
+      Now(),
+      [&](const SourceReport& r) {
+        ++done;
+        std::string line = r.status.ok() ? fmt::format("{}: {} new, {} updated, {} unchanged, {} failed{}", r.source_name,
+                                                       r.new_articles, r.updated, r.unchanged, r.failed,
+                                                       r.not_modified ? " (not modified)" : "")
+                                         : fmt::format("{}: failed: {}", r.source_name, r.status.message());
+        if (tty) {
+          const int width = 24;
+          int filled = static_cast<int>(width * done / std::max<size_t>(total, 1));
+          fmt::print(stderr, "\r\033[K[{}{}] {}/{} {}", std::string(filled, '#'), std::string(width - filled, ' '), done,
+                     total, line.substr(0, 80));
+          if (done == total) fmt::print(stderr, "\n");
+        } else {
+          fmt::print(stderr, "{}/{} {}\n", done, total, line);
+        }
+      },
+      only);
+  for (const auto& r : reports) {
+    sum.new_articles += r.new_articles;
+    sum.updated += r.updated;
+    sum.unchanged += r.unchanged;
+    sum.failed += r.failed;
+    failed_sources += !r.status.ok();
+  }
+  fmt::print("{} sources: new {}, updated {}, unchanged {}, failed {}{}\n", reports.size(), sum.new_articles, sum.updated,
+             sum.unchanged, sum.failed, failed_sources ? fmt::format(" ({} sources failed)", failed_sources) : "");
+  if (only && !reports.empty() && !reports[0].status.ok()) return reports[0].status;
+  return Status::Ok();
+}
+
+Status RunArticleDelete(const Config& config, int64_t id) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return store.status();
+  ND_RETURN_IF_ERROR((*store)->DeleteArticle(id));
+  fmt::print("deleted article {}; fetching its source again will not bring it back\n", id);
+  return Status::Ok();
+}
+
+}  // namespace newsdesk

@@ -1,0 +1,53 @@
+// File: extract/content.h  (internal to extract/)
+//
+// Finding the article body in a page: a port of the content scoring of
+// Mozilla Readability (Readability.js 0.6): paragraphs score by length and
+// commas, their score flows to their ancestors, candidates are weighed by
+// class/id hints and link density, the best one gathers its siblings, and
+// the result is cleaned of forms, share boxes and link lists. Retries with
+// gentler settings when the first pass finds too little.
+//
+//   PrepareDocument(doc);                       // scripts, styles, <br><br>, lazy images
+//   auto found = GrabArticle(doc, {.title = md.title});
+//   if (found.content) ...                      // a detached <div> holding the body
+//
+// Thread-safety: edits `doc`; one thread per Document.
+#pragma once
+
+#include <string>
+
+#include "extract/dom.h"
+
+namespace newsdesk::extract_internal {
+
+struct GrabOptions {
+  std::string title;          // the headline, so a heading repeating it is dropped from the body
+  bool find_byline = true;    // look for a byline element when the metadata had no author
+  size_t char_threshold = 500;  // below this many characters, retry with gentler settings
+};
+
+struct GrabResult {
+  Node* content = nullptr;    // a detached div with the article's nodes; null when nothing was found
+  std::string byline;         // text of a byline element found (and removed) on the way
+  size_t text_length = 0;     // code points of text in `content`
+};
+
+// PrepareDocument does Readability's document preparation: images from
+// <noscript> replace their lazy placeholders, scripts/styles/noscript go,
+// chains of <br> become paragraph breaks, <font> becomes <span>.
+void PrepareDocument(Document& doc);
+
+// GrabArticle finds the article body of a prepared document. It edits the
+// tree (the body is moved into the result).
+GrabResult GrabArticle(Document& doc, const GrabOptions& options);
+
+// CleanContent applies the post-selection cleaning (share boxes, forms,
+// link-heavy divs, empty paragraphs) to a body chosen by a rule; GrabArticle
+// already does this itself.
+void CleanContent(Document& doc, Node* content, std::string_view title);
+
+// IsProbablyVisible: not display:none / visibility:hidden / hidden /
+// aria-hidden (Readability's test).
+bool IsProbablyVisible(const Node* n);
+
+}  // namespace newsdesk::extract_internal

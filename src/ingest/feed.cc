@@ -1,0 +1,2302 @@
+#include "ingest/feed.h"
+
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "common/charset.h"
+#include "common/text.h"
+#include "common/time.h"
+
+namespace newsdesk {
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Characters and entities
+// ---------------------------------------------------------------------------
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  return true;
+}
+
+bool IStartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && IEquals(s.substr(0, prefix.size()), prefix);
+}
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// ScrubUtf8 replaces ill-formed UTF-8 sequences and NUL bytes with U+FFFD,
+// so that every string the parser returns is valid UTF-8.
+std::string ScrubUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c != 0 && c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    bool ok = len != 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) ok = false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (ok && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+               cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
+      ok = false;
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      AppendUtf8(out, 0xFFFD);
+      ++i;
+    }
+  }
+  return out;
+}
+
+struct NamedEntity {
+  std::string_view name;
+  uint32_t cp;
+};
+
+// The HTML 4 entities plus &apos;, sorted by name (byte order) for binary search.
+constexpr NamedEntity kEntities[] = {
+    {"AElig", 0xC6}, {"Aacute", 0xC1}, {"Acirc", 0xC2}, {"Agrave", 0xC0}, {"Alpha", 0x391}, {"Aring", 0xC5},
+    {"Atilde", 0xC3}, {"Auml", 0xC4}, {"Beta", 0x392}, {"Ccedil", 0xC7}, {"Chi", 0x3A7}, {"Dagger", 0x2021},
+    {"Delta", 0x394}, {"ETH", 0xD0}, {"Eacute", 0xC9}, {"Ecirc", 0xCA}, {"Egrave", 0xC8}, {"Epsilon", 0x395},
+    {"Eta", 0x397}, {"Euml", 0xCB}, {"Gamma", 0x393}, {"Iacute", 0xCD}, {"Icirc", 0xCE}, {"Igrave", 0xCC},
+    {"Iota", 0x399}, {"Iuml", 0xCF}, {"Kappa", 0x39A}, {"Lambda", 0x39B}, {"Mu", 0x39C}, {"Ntilde", 0xD1},
+    {"Nu", 0x39D}, {"OElig", 0x152}, {"Oacute", 0xD3}, {"Ocirc", 0xD4}, {"Ograve", 0xD2}, {"Omega", 0x3A9},
+    {"Omicron", 0x39F}, {"Oslash", 0xD8}, {"Otilde", 0xD5}, {"Ouml", 0xD6}, {"Phi", 0x3A6}, {"Pi", 0x3A0},
+    {"Prime", 0x2033}, {"Psi", 0x3A8}, {"Rho", 0x3A1}, {"Scaron", 0x160}, {"Sigma", 0x3A3}, {"THORN", 0xDE},
+    {"Tau", 0x3A4}, {"Theta", 0x398}, {"Uacute", 0xDA}, {"Ucirc", 0xDB}, {"Ugrave", 0xD9}, {"Upsilon", 0x3A5},
+    {"Uuml", 0xDC}, {"Xi", 0x39E}, {"Yacute", 0xDD}, {"Yuml", 0x178}, {"Zeta", 0x396}, {"aacute", 0xE1},
+    {"acirc", 0xE2}, {"acute", 0xB4}, {"aelig", 0xE6}, {"agrave", 0xE0}, {"alefsym", 0x2135}, {"alpha", 0x3B1},
+    {"amp", 0x26}, {"and", 0x2227}, {"ang", 0x2220}, {"apos", 0x27}, {"aring", 0xE5}, {"asymp", 0x2248},
+    {"atilde", 0xE3}, {"auml", 0xE4}, {"bdquo", 0x201E}, {"beta", 0x3B2}, {"brvbar", 0xA6}, {"bull", 0x2022},
+    {"cap", 0x2229}, {"ccedil", 0xE7}, {"cedil", 0xB8}, {"cent", 0xA2}, {"chi", 0x3C7}, {"circ", 0x2C6},
+    {"clubs", 0x2663}, {"cong", 0x2245}, {"copy", 0xA9}, {"crarr", 0x21B5}, {"cup", 0x222A}, {"curren", 0xA4},
+    {"dArr", 0x21D3}, {"dagger", 0x2020}, {"darr", 0x2193}, {"deg", 0xB0}, {"delta", 0x3B4}, {"diams", 0x2666},
+    {"divide", 0xF7}, {"eacute", 0xE9}, {"ecirc", 0xEA}, {"egrave", 0xE8}, {"empty", 0x2205}, {"emsp", 0x2003},
+    {"ensp", 0x2002}, {"epsilon", 0x3B5}, {"equiv", 0x2261}, {"eta", 0x3B7}, {"eth", 0xF0}, {"euml", 0xEB},
+    {"euro", 0x20AC}, {"exist", 0x2203}, {"fnof", 0x192}, {"forall", 0x2200}, {"frac12", 0xBD}, {"frac14", 0xBC},
+    {"frac34", 0xBE}, {"frasl", 0x2044}, {"gamma", 0x3B3}, {"ge", 0x2265}, {"gt", 0x3E}, {"hArr", 0x21D4},
+    {"harr", 0x2194}, {"hearts", 0x2665}, {"hellip", 0x2026}, {"iacute", 0xED}, {"icirc", 0xEE}, {"iexcl", 0xA1},
+    {"igrave", 0xEC}, {"image", 0x2111}, {"infin", 0x221E}, {"int", 0x222B}, {"iota", 0x3B9}, {"iquest", 0xBF},
+    {"isin", 0x2208}, {"iuml", 0xEF}, {"kappa", 0x3BA}, {"lArr", 0x21D0}, {"lambda", 0x3BB}, {"lang", 0x2329},
+    {"laquo", 0xAB}, {"larr", 0x2190}, {"lceil", 0x2308}, {"ldquo", 0x201C}, {"le", 0x2264}, {"lfloor", 0x230A},
+    {"lowast", 0x2217}, {"loz", 0x25CA}, {"lrm", 0x200E}, {"lsaquo", 0x2039}, {"lsquo", 0x2018}, {"lt", 0x3C},
+    {"macr", 0xAF}, {"mdash", 0x2014}, {"micro", 0xB5}, {"middot", 0xB7}, {"minus", 0x2212}, {"mu", 0x3BC},
+    {"nabla", 0x2207}, {"nbsp", 0xA0}, {"ndash", 0x2013}, {"ne", 0x2260}, {"ni", 0x220B}, {"not", 0xAC},
+    {"notin", 0x2209}, {"nsub", 0x2284}, {"ntilde", 0xF1}, {"nu", 0x3BD}, {"oacute", 0xF3}, {"ocirc", 0xF4},
+    {"oelig", 0x153}, {"ograve", 0xF2}, {"oline", 0x203E}, {"omega", 0x3C9}, {"omicron", 0x3BF}, {"oplus", 0x2295},
+    {"or", 0x2228}, {"ordf", 0xAA}, {"ordm", 0xBA}, {"oslash", 0xF8}, {"otilde", 0xF5}, {"otimes", 0x2297},
+    {"ouml", 0xF6}, {"para", 0xB6}, {"part", 0x2202}, {"permil", 0x2030}, {"perp", 0x22A5}, {"phi", 0x3C6},
+    {"pi", 0x3C0}, {"piv", 0x3D6}, {"plusmn", 0xB1}, {"pound", 0xA3}, {"prime", 0x2032}, {"prod", 0x220F},
+    {"prop", 0x221D}, {"psi", 0x3C8}, {"quot", 0x22}, {"rArr", 0x21D2}, {"radic", 0x221A}, {"rang", 0x232A},
+    {"raquo", 0xBB}, {"rarr", 0x2192}, {"rceil", 0x2309}, {"rdquo", 0x201D}, {"real", 0x211C}, {"reg", 0xAE},
+    {"rfloor", 0x230B}, {"rho", 0x3C1}, {"rlm", 0x200F}, {"rsaquo", 0x203A}, {"rsquo", 0x2019}, {"sbquo", 0x201A},
+    {"scaron", 0x161}, {"sdot", 0x22C5}, {"sect", 0xA7}, {"shy", 0xAD}, {"sigma", 0x3C3}, {"sigmaf", 0x3C2},
+    {"sim", 0x223C}, {"spades", 0x2660}, {"sub", 0x2282}, {"sube", 0x2286}, {"sum", 0x2211}, {"sup", 0x2283},
+    {"sup1", 0xB9}, {"sup2", 0xB2}, {"sup3", 0xB3}, {"supe", 0x2287}, {"szlig", 0xDF}, {"tau", 0x3C4},
+    {"there4", 0x2234}, {"theta", 0x3B8}, {"thetasym", 0x3D1}, {"thinsp", 0x2009}, {"thorn", 0xFE}, {"tilde", 0x2DC},
+    {"times", 0xD7}, {"trade", 0x2122}, {"uArr", 0x21D1}, {"uacute", 0xFA}, {"uarr", 0x2191}, {"ucirc", 0xFB},
+    {"ugrave", 0xF9}, {"uml", 0xA8}, {"upsih", 0x3D2}, {"upsilon", 0x3C5}, {"uuml", 0xFC}, {"weierp", 0x2118},
+    {"xi", 0x3BE}, {"yacute", 0xFD}, {"yen", 0xA5}, {"yuml", 0xFF}, {"zeta", 0x3B6}, {"zwj", 0x200D},
+    {"zwnj", 0x200C},
+};
+
+std::optional<uint32_t> LookupEntity(std::string_view name) {
+  auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), name,
+                             [](const NamedEntity& e, std::string_view n) { return e.name < n; });
+  if (it != std::end(kEntities) && it->name == name) return it->cp;
+  return std::nullopt;
+}
+
+// Windows-1252 meanings of the C1 range, as HTML5 reads "&#150;".
+constexpr uint16_t kCp1252C1[32] = {0x20AC, 0x81,   0x201A, 0x192,  0x201E, 0x2026, 0x2020, 0x2021,
+                                    0x2C6,  0x2030, 0x160,  0x2039, 0x152,  0x8D,   0x17D,  0x8F,
+                                    0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                    0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
+
+// DecodeEntityAt decodes the character reference starting at s[i] == '&'.
+// On success appends the character(s) to `out`, and returns the length
+// consumed; returns 0 when s[i] does not start a reference we know.
+size_t DecodeEntityAt(std::string_view s, size_t i, std::string& out) {
+  size_t j = i + 1;
+  if (j < s.size() && s[j] == '#') {
+    ++j;
+    bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
+    if (hex) ++j;
+    size_t start = j;
+    uint64_t v = 0;
+    while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) : IsDigit(s[j]))) {
+      int d = IsDigit(s[j]) ? s[j] - '0' : Lower(s[j]) - 'a' + 10;
+      if (v < 0x1000000) v = v * (hex ? 16 : 10) + static_cast<uint64_t>(d);
+      ++j;
+    }
+    if (j == start) return 0;
+    if (j < s.size() && s[j] == ';') ++j;
+    uint32_t cp = v > 0x10FFFF ? 0xFFFD : static_cast<uint32_t>(v);
+    if (cp >= 0x80 && cp < 0xA0) cp = kCp1252C1[cp - 0x80];
+    AppendUtf8(out, cp);
+    return j - i;
+  }
+  size_t start = j;
+  while (j < s.size() && j - start < 10 && IsAlnum(s[j])) ++j;
+  if (j == start || j >= s.size() || s[j] != ';') return 0;
+  auto cp = LookupEntity(s.substr(start, j - start));
+  if (!cp) return 0;
+  AppendUtf8(out, *cp);
+  return j + 1 - i;
+}
+
+// DecodeEntities decodes XML and HTML character references; what isn't one
+// (a stray '&', an unknown name) stays as written.
+std::string DecodeEntities(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == '&') {
+      size_t n = DecodeEntityAt(s, i, out);
+      if (n) {
+        i += n;
+        continue;
+      }
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+void AppendEscapedHtml(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::string EscapeHtml(std::string_view s) {
+  std::string out;
+  AppendEscapedHtml(out, s);
+  return out;
+}
+
+// CollapseWhitespace turns runs of whitespace (ASCII and U+00A0) into one
+// space and trims the ends.
+std::string CollapseWhitespace(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool ws = IsSpace(s[i]);
+    size_t skip = 0;
+    if (!ws && static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() &&
+        static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+      ws = true;
+      skip = 1;
+    }
+    if (ws) {
+      pending = !out.empty();
+      i += skip;
+      continue;
+    }
+    if (pending) out += ' ';
+    pending = false;
+    out += s[i];
+  }
+  return out;
+}
+
+bool IsBlockTag(std::string_view name) {
+  static constexpr std::string_view kBlocks[] = {
+      "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption",
+      "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "li", "main", "nav",
+      "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"};
+  return std::find(std::begin(kBlocks), std::end(kBlocks), name) != std::end(kBlocks);
+}
+
+bool IsKnownHtmlTag(std::string_view name) {
+  static constexpr std::string_view kInline[] = {
+      "a", "abbr", "acronym", "b", "big", "cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark",
+      "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"};
+  return IsBlockTag(name) || std::find(std::begin(kInline), std::end(kInline), name) != std::end(kInline);
+}
+
+// HtmlToText reads `html` as a browser would show it as one line of text:
+// tags dropped (block-level ones become a space), script and style skipped,
+// entities decoded, whitespace collapsed. With `known_tags_only`, only tags
+// named like HTML elements are dropped, so "a <b" and "<T>" in a title stay.
+std::string HtmlToText(std::string_view html, bool known_tags_only) {
+  std::string out;
+  out.reserve(html.size());
+  size_t i = 0;
+  const size_t n = html.size();
+  bool tags_possible = true;  // false once no '>' is left: every '<' after is text
+  while (i < n) {
+    char c = html[i];
+    if (c == '<' && i + 1 < n && tags_possible) {
+      if (html.compare(i, 4, "<!--") == 0) {
+        size_t end = html.find("-->", i + 4);
+        i = end == std::string_view::npos ? n : end + 3;
+        continue;
+      }
+      char d = html[i + 1];
+      bool tagish = IsAlpha(d) || (d == '/' && i + 2 < n && IsAlpha(html[i + 2])) ||
+                    (!known_tags_only && (d == '/' || d == '!' || d == '?'));
+      if (!tagish) {
+        out += c;
+        ++i;
+        continue;
+      }
+      size_t j = i + 1;
+      bool closing = html[j] == '/';
+      if (closing) ++j;
+      size_t name_start = j;
+      while (j < n && (IsAlnum(html[j]) || html[j] == ':' || html[j] == '-')) ++j;
+      std::string name = AsciiLower(html.substr(name_start, j - name_start));
+      if (known_tags_only && !IsKnownHtmlTag(name)) {
+        out += c;
+        ++i;
+        continue;
+      }
+      // Find the end of the tag, honouring quoted attribute values.
+      char quote = 0;
+      size_t k = j;
+      for (; k < n; ++k) {
+        if (quote) {
+          if (html[k] == quote) quote = 0;
+        } else if (html[k] == '"' || html[k] == '\'') {
+          quote = html[k];
+        } else if (html[k] == '>') {
+          break;
+        }
+      }
+      if (k >= n) {  // an unmatched quote: end at the next '>', if there is one
+        k = html.find('>', j);
+        if (k == std::string_view::npos) {
+          tags_possible = false;
+          out += c;
+          ++i;
+          continue;
+        }
+      }
+      i = k + 1;
+      if (!closing && (name == "script" || name == "style")) {
+        size_t end = std::string_view::npos;
+        for (size_t p = i; p + 2 + name.size() <= n; ++p) {
+          if (html[p] == '<' && html[p + 1] == '/' && IEquals(html.substr(p + 2, name.size()), name)) {
+            end = p;
+            break;
+          }
+        }
+        if (end == std::string_view::npos) {
+          i = n;
+        } else {
+          size_t gt = html.find('>', end);
+          i = gt == std::string_view::npos ? n : gt + 1;
+        }
+        continue;
+      }
+      if (IsBlockTag(name)) out += ' ';
+      continue;
+    }
+    if (c == '&') {
+      size_t used = DecodeEntityAt(html, i, out);
+      if (used) {
+        i += used;
+        continue;
+      }
+    }
+    out += c;
+    ++i;
+  }
+  return CollapseWhitespace(out);
+}
+
+// ---------------------------------------------------------------------------
+// URLs
+// ---------------------------------------------------------------------------
+
+struct UrlParts {
+  std::string scheme;  // lower-case, without ':'
+  bool has_authority = false;
+  std::string authority;
+  std::string path;
+  bool has_query = false;
+  std::string query;
+  bool has_fragment = false;
+  std::string fragment;
+};
+
+// SplitUrl splits by RFC 3986 appendix B. A scheme must be ASCII letters,
+// digits, '+', '-' and '.', starting with a letter.
+UrlParts SplitUrl(std::string_view u) {
+  UrlParts p;
+  size_t i = 0;
+  size_t colon = u.find_first_of(":/?#");
+  if (colon != std::string_view::npos && u[colon] == ':' && colon > 0 && IsAlpha(u[0])) {
+    bool ok = true;
+    for (size_t k = 0; k < colon; ++k)
+      if (!(IsAlnum(u[k]) || u[k] == '+' || u[k] == '-' || u[k] == '.')) ok = false;
+    if (ok) {
+      p.scheme = AsciiLower(u.substr(0, colon));
+      i = colon + 1;
+    }
+  }
+  if (u.substr(i, 2) == "//") {
+    p.has_authority = true;
+    size_t end = u.find_first_of("/?#", i + 2);
+    if (end == std::string_view::npos) end = u.size();
+    p.authority = std::string(u.substr(i + 2, end - i - 2));
+    i = end;
+  }
+  size_t end = u.find_first_of("?#", i);
+  if (end == std::string_view::npos) end = u.size();
+  p.path = std::string(u.substr(i, end - i));
+  i = end;
+  if (i < u.size() && u[i] == '?') {
+    p.has_query = true;
+    end = u.find('#', i);
+    if (end == std::string_view::npos) end = u.size();
+    p.query = std::string(u.substr(i + 1, end - i - 1));
+    i = end;
+  }
+  if (i < u.size() && u[i] == '#') {
+    p.has_fragment = true;
+    p.fragment = std::string(u.substr(i + 1));
+  }
+  return p;
+}
+
+std::string RemoveDotSegments(std::string_view path) {
+  std::vector<std::string_view> out;
+  bool absolute = !path.empty() && path[0] == '/';
+  size_t i = absolute ? 1 : 0;
+  bool trailing = false;
+  while (i <= path.size()) {
+    size_t end = path.find('/', i);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view seg = path.substr(i, end - i);
+    trailing = false;
+    if (seg == ".") {
+      trailing = true;
+    } else if (seg == "..") {
+      if (!out.empty()) out.pop_back();
+      trailing = true;
+    } else {
+      out.push_back(seg);
+    }
+    i = end + 1;
+  }
+  std::string result = absolute ? "/" : "";
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (k) result += '/';
+    result += out[k];
+  }
+  if (trailing && !out.empty()) result += '/';
+  return result;
+}
+
+std::string JoinUrl(const UrlParts& p) {
+  std::string out;
+  if (!p.scheme.empty()) out += p.scheme + ":";
+  if (p.has_authority) out += "//" + p.authority;
+  out += p.path;
+  if (p.has_query) out += "?" + p.query;
+  if (p.has_fragment) out += "#" + p.fragment;
+  return out;
+}
+
+// CleanUrl trims a URL written in a feed and drops the tabs and line breaks
+// that wrapped feeds put inside it.
+std::string CleanUrl(std::string_view s) {
+  std::string out;
+  for (char c : Trim(s))
+    if (c != '\n' && c != '\r' && c != '\t') out += c;
+  return out;
+}
+
+bool IsAbsoluteUrl(std::string_view u) { return !SplitUrl(u).scheme.empty(); }
+
+// ResolveUrl resolves `ref` against `base` (RFC 3986 section 5.2). When
+// `base` is not absolute, `ref` is returned as it is.
+std::string ResolveUrl(std::string_view base, std::string_view ref_in) {
+  std::string ref = CleanUrl(ref_in);
+  if (ref.empty()) return ref;
+  UrlParts r = SplitUrl(ref);
+  if (!r.scheme.empty()) return ref;
+  UrlParts b = SplitUrl(CleanUrl(base));
+  if (b.scheme.empty()) return ref;
+  UrlParts t;
+  t.scheme = b.scheme;
+  if (r.has_authority) {
+    t.has_authority = true;
+    t.authority = r.authority;
+    t.path = RemoveDotSegments(r.path);
+    t.has_query = r.has_query;
+    t.query = r.query;
+  } else {
+    t.has_authority = b.has_authority;
+    t.authority = b.authority;
+    if (r.path.empty()) {
+      t.path = b.path;
+      t.has_query = r.has_query || b.has_query;
+      t.query = r.has_query ? r.query : b.query;
+    } else {
+      if (r.path[0] == '/') {
+        t.path = RemoveDotSegments(r.path);
+      } else {
+        std::string merged;
+        if (b.has_authority && b.path.empty()) {
+          merged = "/" + r.path;
+        } else {
+          size_t slash = b.path.rfind('/');
+          merged = (slash == std::string::npos ? std::string() : b.path.substr(0, slash + 1)) + r.path;
+        }
+        t.path = RemoveDotSegments(merged);
+      }
+      t.has_query = r.has_query;
+      t.query = r.query;
+    }
+  }
+  t.has_fragment = r.has_fragment;
+  t.fragment = r.fragment;
+  if (t.has_authority && t.path.empty() && (t.scheme == "http" || t.scheme == "https")) t.path.push_back('/');  // (not = "/": GCC 12 -Wrestrict false positive)
+  return JoinUrl(t);
+}
+
+bool LooksLikeImageUrl(std::string_view url) {
+  UrlParts p = SplitUrl(url);
+  std::string path = AsciiLower(p.path);
+  for (std::string_view ext : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp"}) {
+    if (path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+// ---------------------------------------------------------------------------
+
+std::optional<TimePoint> FromFields(int year, int month, int day, int hour, int minute, int second,
+                                    int offset_minutes) {
+  if (year < 0 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  if (hour == 24) hour = 0;  // "24:05" in feeds means just after midnight of that day
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return std::nullopt;
+  if (offset_minutes <= -24 * 60 || offset_minutes >= 24 * 60) return std::nullopt;
+  int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  std::string iso = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", year, month, day, hour, minute,
+                                second, offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  auto t = ParseIso8601(iso);
+  if (!t.ok()) return std::nullopt;
+  return *t;
+}
+
+struct ZoneName {
+  std::string_view name;
+  int minutes;
+};
+
+constexpr ZoneName kZones[] = {
+    {"UT", 0},        {"UTC", 0},       {"GMT", 0},       {"Z", 0},         {"WET", 0},       {"WEST", 60},
+    {"BST", 60},      {"CET", 60},      {"MET", 60},      {"CEST", 120},    {"MEST", 120},    {"EET", 120},
+    {"EEST", 180},    {"MSK", 180},     {"MSD", 240},     {"SAMT", 240},    {"YEKT", 300},    {"OMST", 360},
+    {"KRAT", 420},    {"IRKT", 480},    {"YAKT", 540},    {"VLAT", 600},    {"MAGT", 660},    {"PETT", 720},
+    {"EST", -300},    {"EDT", -240},    {"CST", -360},    {"CDT", -300},    {"MST", -420},    {"MDT", -360},
+    {"PST", -480},    {"PDT", -420},    {"AKST", -540},   {"AKDT", -480},   {"HST", -600},    {"AST", -240},
+    {"ADT", -180},    {"NST", -210},    {"NDT", -150},    {"IST", 330},     {"PKT", 300},     {"JST", 540},
+    {"KST", 540},     {"HKT", 480},     {"SGT", 480},     {"AWST", 480},    {"ACST", 570},    {"AEST", 600},
+    {"AEDT", 660},    {"NZST", 720},    {"NZDT", 780},    {"WIB", 420},     {"SAST", 120},    {"CAT", 120},
+    {"EAT", 180},     {"WAT", 60},      {"TRT", 180},
+};
+
+std::optional<int> LookupZone(std::string_view word) {
+  for (const ZoneName& z : kZones)
+    if (IEquals(z.name, word)) return z.minutes;
+  return std::nullopt;
+}
+
+// LowerWord lower-cases ASCII and the Cyrillic capitals.
+std::string LowerWord(std::string_view w) {
+  std::string out;
+  out.reserve(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(w[i]);
+    if (c == 0xD0 && i + 1 < w.size()) {
+      unsigned char d = static_cast<unsigned char>(w[i + 1]);
+      if (d >= 0x90 && d <= 0x9F) {
+        out += '\xD0';
+        out += static_cast<char>(d + 0x20);
+        ++i;
+        continue;
+      }
+      if (d >= 0xA0 && d <= 0xAF) {
+        out += '\xD1';
+        out += static_cast<char>(d - 0x20);
+        ++i;
+        continue;
+      }
+      if (d == 0x81) {  // Ё
+        out += "\xD1\x91";
+        ++i;
+        continue;
+      }
+    }
+    out += Lower(static_cast<char>(c));
+  }
+  return out;
+}
+
+// MonthOf reads a month name or abbreviation in English, French, German,
+// Spanish, Italian or Russian; 0 when `word` is not one.
+int MonthOf(std::string_view word) {
+  struct Prefix {
+    std::string_view p;
+    int month;
+  };
+  static constexpr Prefix kMonths[] = {
+      {"jan", 1},  {"feb", 2},  {"mar", 3},  {"apr", 4},  {"may", 5},  {"jun", 6},  {"jul", 7},  {"aug", 8},
+      {"sep", 9},  {"oct", 10}, {"nov", 11}, {"dec", 12},
+      // French
+      {"f\xC3\xA9v", 2}, {"fev", 2}, {"avr", 4}, {"mai", 5}, {"juin", 6}, {"juil", 7}, {"ao\xC3\xBB", 8},
+      {"aou", 8}, {"d\xC3\xA9" "c", 12},
+      // German
+      {"m\xC3\xA4r", 3}, {"mrz", 3}, {"okt", 10}, {"dez", 12},
+      // Spanish and Italian
+      {"ene", 1}, {"abr", 4}, {"ago", 8}, {"dic", 12}, {"gen", 1}, {"mag", 5}, {"giu", 6}, {"lug", 7},
+      {"set", 9}, {"ott", 10},
+      // Russian (nominative and genitive share these stems)
+      {"\xD1\x8F\xD0\xBD\xD0\xB2", 1}, {"\xD1\x84\xD0\xB5\xD0\xB2", 2}, {"\xD0\xBC\xD0\xB0\xD1\x80", 3},
+      {"\xD0\xB0\xD0\xBF\xD1\x80", 4}, {"\xD0\xBC\xD0\xB0", 5}, {"\xD0\xB8\xD1\x8E\xD0\xBD", 6},
+      {"\xD0\xB8\xD1\x8E\xD0\xBB", 7}, {"\xD0\xB0\xD0\xB2\xD0\xB3", 8}, {"\xD1\x81\xD0\xB5\xD0\xBD", 9},
+      {"\xD0\xBE\xD0\xBA\xD1\x82", 10}, {"\xD0\xBD\xD0\xBE\xD1\x8F", 11}, {"\xD0\xB4\xD0\xB5\xD0\xBA", 12},
+  };
+  std::string w = LowerWord(word);
+  int best = 0;
+  size_t best_len = 0;
+  for (const Prefix& m : kMonths) {
+    if (w.size() >= m.p.size() && w.compare(0, m.p.size(), m.p) == 0 && m.p.size() > best_len) {
+      best = m.month;
+      best_len = m.p.size();
+    }
+  }
+  // A month word is an abbreviation or a full name, never longer than "сентября".
+  if (best && Utf8Length(w) > 9) return 0;
+  return best;
+}
+
+int ReadDigits(std::string_view s, size_t& p, size_t max_digits, int& value) {
+  size_t start = p;
+  value = 0;
+  while (p < s.size() && IsDigit(s[p]) && p - start < max_digits) value = value * 10 + (s[p++] - '0');
+  return static_cast<int>(p - start);
+}
+
+// ParseOffset reads "+03:00", "+0300", "+03", "-3", "+00:0" at s[p] (a sign).
+std::optional<int> ParseOffset(std::string_view s, size_t& p) {
+  if (p >= s.size() || (s[p] != '+' && s[p] != '-')) return std::nullopt;
+  int sign = s[p] == '-' ? -1 : 1;
+  size_t q = p + 1;
+  int h = 0, m = 0;
+  int nd = ReadDigits(s, q, 4, h);
+  if (nd == 0) return std::nullopt;
+  if (nd == 4) {
+    m = h % 100;
+    h /= 100;
+  } else if (nd == 3) {
+    m = h % 100;
+    h /= 100;
+  } else if (q < s.size() && s[q] == ':') {
+    size_t r = q + 1;
+    int md = ReadDigits(s, r, 2, m);
+    if (md == 0) m = 0;
+    q = r;
+  }
+  if (h > 23 || m > 59) return std::nullopt;
+  p = q;
+  return sign * (h * 60 + m);
+}
+
+// ParseIsoLike: "YYYY[-MM[-DD]][(T| )hh:mm[:ss[.frac]]][ ][Z|±hh[:mm]|NAME]",
+// also the basic "YYYYMMDDThhmmss" form and one-digit fields.
+std::optional<TimePoint> ParseIsoLike(std::string_view s) {
+  size_t p = 0;
+  int year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, offset = 0;
+  if (ReadDigits(s, p, 4, year) != 4) return std::nullopt;
+  if (p < s.size() && s[p] == '-') {
+    ++p;
+    if (ReadDigits(s, p, 2, month) == 0) return std::nullopt;
+    if (p < s.size() && s[p] == '-') {
+      ++p;
+      if (ReadDigits(s, p, 2, day) == 0) return std::nullopt;
+    }
+  } else if (p + 4 <= s.size() && IsDigit(s[p])) {
+    if (ReadDigits(s, p, 2, month) != 2 || ReadDigits(s, p, 2, day) != 2) return std::nullopt;
+  }
+  if (p < s.size() && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) {
+    while (p < s.size() && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) ++p;
+    int nd = ReadDigits(s, p, 2, hour);
+    if (nd == 0) return std::nullopt;
+    if (p < s.size() && s[p] == ':') {
+      ++p;
+      if (ReadDigits(s, p, 2, minute) == 0) return std::nullopt;
+      if (p < s.size() && s[p] == ':') {
+        ++p;
+        if (ReadDigits(s, p, 2, second) == 0) return std::nullopt;
+      }
+    } else if (nd == 2 && p + 2 <= s.size() && IsDigit(s[p])) {  // basic format hhmm[ss]
+      ReadDigits(s, p, 2, minute);
+      if (p + 2 <= s.size() && IsDigit(s[p])) ReadDigits(s, p, 2, second);
+    } else {
+      return std::nullopt;
+    }
+    if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
+      ++p;
+      while (p < s.size() && IsDigit(s[p])) ++p;
+    }
+    while (p < s.size() && s[p] == ' ') ++p;
+    if (p < s.size()) {
+      if (s[p] == 'Z' || s[p] == 'z') {
+        ++p;
+      } else if (s[p] == '+' || s[p] == '-') {
+        auto off = ParseOffset(s, p);
+        if (!off) return std::nullopt;
+        offset = *off;
+      } else if (IsAlpha(s[p])) {
+        size_t start = p;
+        while (p < s.size() && IsAlpha(s[p])) ++p;
+        auto z = LookupZone(s.substr(start, p - start));
+        if (!z) return std::nullopt;
+        offset = *z;
+        if (p < s.size() && (s[p] == '+' || s[p] == '-')) {
+          auto off = ParseOffset(s, p);
+          if (!off) return std::nullopt;
+          offset = *off;
+        }
+      }
+    }
+  }
+  while (p < s.size() && s[p] == ' ') ++p;
+  if (p != s.size()) return std::nullopt;
+  return FromFields(year, month, day, hour, minute, second, offset);
+}
+
+// ParseRfcLike: the RFC 822 family, read as a bag of tokens: words (day
+// names are ignored, month names counted, AM/PM, zone names), numbers (day,
+// year), a time "h:mm[:ss]" and a numeric offset after it.
+std::optional<TimePoint> ParseRfcLike(std::string_view s) {
+  int year = -1, month = 0, day = -1, hour = 0, minute = 0, second = 0, offset = 0;
+  int year_digits = 0;
+  bool have_time = false, pm = false, am = false;
+  int first_word_month = 0;  // a month-looking first word followed by ',' is a day name ("mar," is mardi)
+  size_t p = 0;
+  bool first_token = true;
+  while (p < s.size()) {
+    char c = s[p];
+    if (IsAlpha(c) || static_cast<unsigned char>(c) >= 0x80) {
+      size_t start = p;
+      while (p < s.size() && (IsAlpha(s[p]) || static_cast<unsigned char>(s[p]) >= 0x80)) ++p;
+      std::string_view word = s.substr(start, p - start);
+      bool was_first = first_token;
+      first_token = false;
+      size_t q = p;
+      while (q < s.size() && (s[q] == '.' || s[q] == ' ')) ++q;
+      bool comma_follows = q < s.size() && s[q] == ',';
+      if (IEquals(word, "am")) { am = true; continue; }
+      if (IEquals(word, "pm")) { pm = true; continue; }
+      if (have_time) {
+        if (auto z = LookupZone(word)) {
+          offset = *z;
+          continue;
+        }
+      }
+      if (int m = MonthOf(word)) {
+        if (was_first && comma_follows) {
+          first_word_month = m;
+        } else if (!month) {
+          month = m;
+        }
+      }
+      continue;
+    }
+    if (IsDigit(c)) {
+      first_token = false;
+      size_t start = p;
+      int v = 0;
+      int nd = ReadDigits(s, p, 9, v);
+      if (p < s.size() && IsDigit(s[p])) return std::nullopt;  // absurdly long number
+      if (p < s.size() && s[p] == ':') {  // a time
+        if (have_time) return std::nullopt;
+        have_time = true;
+        hour = v;
+        ++p;
+        if (ReadDigits(s, p, 2, minute) == 0) return std::nullopt;
+        if (p < s.size() && s[p] == ':') {
+          ++p;
+          if (ReadDigits(s, p, 2, second) == 0) return std::nullopt;
+          if (p < s.size() && (s[p] == '.' || s[p] == ',') && p + 1 < s.size() && IsDigit(s[p + 1])) {
+            ++p;
+            while (p < s.size() && IsDigit(s[p])) ++p;
+          }
+        }
+        continue;
+      }
+      // Day.month.year, as Russian sites write it.
+      if (p < s.size() && s[p] == '.' && !month && day < 0) {
+        size_t q = p + 1;
+        int m = 0, y = 0;
+        int md = ReadDigits(s, q, 2, m);
+        if (md > 0 && q < s.size() && s[q] == '.') {
+          ++q;
+          int yd = ReadDigits(s, q, 4, y);
+          if (yd == 2 || yd == 4) {
+            day = v;
+            month = m;
+            year = y;
+            year_digits = yd;
+            p = q;
+            continue;
+          }
+        }
+      }
+      (void)start;
+      if (nd >= 3 || v > 31) {
+        if (year < 0) {
+          year = v;
+          year_digits = nd;
+        }
+      } else if (day < 0) {
+        day = v;
+      } else if (year < 0) {
+        year = v;
+        year_digits = nd;
+      }
+      continue;
+    }
+    if ((c == '+' || c == '-') && have_time && p + 1 < s.size() && IsDigit(s[p + 1])) {
+      auto off = ParseOffset(s, p);
+      if (!off) return std::nullopt;
+      offset = *off;
+      continue;
+    }
+    ++p;  // separators: space , - / . ( )
+  }
+  if (!month) month = first_word_month;
+  if (!month || day < 0 || year < 0) return std::nullopt;
+  if (year_digits <= 2) year += year < 50 ? 2000 : 1900;
+  else if (year_digits == 3) year += 1900;  // JavaScript getYear()
+  if (pm && hour < 12) hour += 12;
+  if (am && hour == 12) hour = 0;
+  return FromFields(year, month, day, hour, minute, second, offset);
+}
+
+// ---------------------------------------------------------------------------
+// Tolerant XML repair
+// ---------------------------------------------------------------------------
+
+constexpr size_t kMaxDepth = 256;
+
+bool IsNameStart(char c) { return IsAlpha(c) || c == '_' || c == ':' || static_cast<unsigned char>(c) >= 0x80; }
+bool IsNameChar(char c) { return IsNameStart(c) || IsDigit(c) || c == '-' || c == '.'; }
+
+// AppendText appends character data with stray '&' and '<' escaped.
+void AppendXmlText(std::string& out, std::string_view text, int& stray) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '&') {
+      size_t j = i + 1;
+      if (j < text.size() && text[j] == '#') {
+        ++j;
+        if (j < text.size() && (text[j] == 'x' || text[j] == 'X')) ++j;
+      }
+      size_t start = j;
+      while (j < text.size() && IsAlnum(text[j]) && j - start < 32) ++j;
+      if (j > start && j < text.size() && text[j] == ';') {
+        out += c;
+      } else {
+        out += "&amp;";
+        ++stray;
+      }
+    } else if (c == '<') {
+      out += "&lt;";
+      ++stray;
+    } else {
+      out += c;
+    }
+  }
+}
+
+struct RepairCounts {
+  int stray_chars = 0;
+  int closed_elements = 0;
+  int dropped_end_tags = 0;
+  int fixed_attributes = 0;
+  int dropped_tags = 0;
+  int fixed_end_tags = 0;
+  bool unterminated_cdata = false;
+  bool trailing_garbage = false;
+};
+
+// RepairXml rewrites `in` into well-formed XML the way a lenient reader
+// understands it: stray '&' and '<' escaped, attributes quoted and
+// de-duplicated, end tags matched to the nearest open element of that name
+// (closing the ones in between) or dropped, an unterminated CDATA section or
+// tag closed at the end, open elements closed at the end, and what follows
+// the root element dropped. Comments, processing instructions and the
+// DOCTYPE are dropped.
+std::string RepairXml(std::string_view in, RepairCounts& counts) {
+  std::string out;
+  out.reserve(in.size() + in.size() / 8 + 64);
+  std::vector<std::string> stack;
+  bool root_done = false;
+  size_t i = 0;
+  const size_t n = in.size();
+  while (i < n && !root_done) {
+    if (in[i] != '<') {
+      size_t end = in.find('<', i);
+      if (end == std::string_view::npos) end = n;
+      if (!stack.empty()) AppendXmlText(out, in.substr(i, end - i), counts.stray_chars);
+      i = end;
+      continue;
+    }
+    std::string_view rest = in.substr(i);
+    if (rest.substr(0, 4) == "<!--") {
+      size_t end = in.find("-->", i + 4);
+      i = end == std::string_view::npos ? n : end + 3;
+      continue;
+    }
+    if (rest.substr(0, 9) == "<![CDATA[") {
+      size_t end = in.find("]]>", i + 9);
+      std::string_view body = in.substr(i + 9, end == std::string_view::npos ? std::string_view::npos : end - i - 9);
+      if (end == std::string_view::npos) counts.unterminated_cdata = true;
+      if (!stack.empty()) {
+        out += "<![CDATA[";
+        out += body;
+        out += "]]>";
+      }
+      i = end == std::string_view::npos ? n : end + 3;
+      continue;
+    }
+    if (rest.substr(0, 2) == "<!") {  // DOCTYPE, with an internal subset in brackets
+      size_t j = i + 2;
+      int bracket = 0;
+      for (; j < n; ++j) {
+        if (in[j] == '[') ++bracket;
+        else if (in[j] == ']' && bracket > 0) --bracket;
+        else if (in[j] == '>' && bracket == 0) break;
+      }
+      i = j < n ? j + 1 : n;
+      continue;
+    }
+    if (rest.substr(0, 2) == "<?") {
+      size_t end = in.find("?>", i + 2);
+      i = end == std::string_view::npos ? n : end + 2;
+      continue;
+    }
+    if (rest.size() >= 3 && rest[1] == '/' && IsNameStart(rest[2])) {
+      size_t j = i + 2;
+      while (j < n && IsNameChar(in[j])) ++j;
+      std::string name(in.substr(i + 2, j - i - 2));
+      size_t lt = in.find('<', j);
+      size_t gt = in.substr(0, lt).find('>', j);  // only up to the next tag: no quadratic scans
+      if (gt == std::string_view::npos) {
+        ++counts.fixed_end_tags;  // "</rss" without its '>'
+        i = j;
+      } else {
+        i = gt + 1;
+      }
+      auto it = std::find(stack.rbegin(), stack.rend(), name);
+      if (it == stack.rend()) {
+        ++counts.dropped_end_tags;
+        continue;
+      }
+      while (!stack.empty()) {
+        bool match = stack.back() == name;
+        out += "</" + stack.back() + ">";
+        if (!match) ++counts.closed_elements;
+        stack.pop_back();
+        if (match) break;
+      }
+      if (stack.empty()) root_done = true;
+      continue;
+    }
+    if (rest.size() >= 2 && IsNameStart(rest[1])) {
+      size_t j = i + 1;
+      while (j < n && IsNameChar(in[j])) ++j;
+      std::string name(in.substr(i + 1, j - i - 1));
+      std::string tag = "<" + name;
+      std::set<std::string> seen;
+      bool self_closing = false;
+      bool complete = false;
+      while (j < n) {
+        while (j < n && IsSpace(in[j])) ++j;
+        if (j >= n) break;
+        if (in[j] == '>') {
+          complete = true;
+          ++j;
+          break;
+        }
+        if (in[j] == '/' && j + 1 < n && in[j + 1] == '>') {
+          self_closing = complete = true;
+          j += 2;
+          break;
+        }
+        if (in[j] == '<') break;  // a tag that never ended
+        if (!IsNameStart(in[j])) {
+          ++counts.fixed_attributes;
+          ++j;
+          continue;
+        }
+        size_t a = j;
+        while (j < n && IsNameChar(in[j])) ++j;
+        std::string attr(in.substr(a, j - a));
+        while (j < n && IsSpace(in[j])) ++j;
+        std::string value;
+        bool has_value = false;
+        if (j < n && in[j] == '=') {
+          ++j;
+          while (j < n && IsSpace(in[j])) ++j;
+          if (j < n && (in[j] == '"' || in[j] == '\'')) {
+            char q = in[j];
+            size_t end = in.find(q, j + 1);
+            if (end == std::string_view::npos) {  // unterminated: up to the '>'
+              size_t gt = in.find('>', j + 1);
+              end = gt == std::string_view::npos ? n : gt;
+              ++counts.fixed_attributes;
+              value = std::string(in.substr(j + 1, end - j - 1));
+              j = end;
+            } else {
+              value = std::string(in.substr(j + 1, end - j - 1));
+              j = end + 1;
+            }
+          } else {
+            size_t a2 = j;
+            while (j < n && !IsSpace(in[j]) && in[j] != '>' && !(in[j] == '/' && j + 1 < n && in[j + 1] == '>')) ++j;
+            value = std::string(in.substr(a2, j - a2));
+            ++counts.fixed_attributes;
+          }
+          has_value = true;
+        }
+        if (!has_value) {
+          value = attr;
+          ++counts.fixed_attributes;
+        }
+        if (!seen.insert(attr).second) {
+          ++counts.fixed_attributes;
+          continue;
+        }
+        tag += " " + attr + "=\"";
+        int ignored = 0;
+        std::string escaped;
+        AppendXmlText(escaped, value, ignored);
+        for (char ch : escaped) tag += ch == '"' ? std::string("&quot;") : std::string(1, ch);
+        tag += "\"";
+      }
+      if (!complete) {
+        ++counts.dropped_tags;
+        i = j;
+        continue;
+      }
+      i = j;
+      // An item or entry never nests in another: a new one closes the open one
+      // (the way HTML closes an open <p> or <li>).
+      std::string_view local = std::string_view(name).substr(name.find(':') == std::string::npos ? 0 : name.find(':') + 1);
+      if (local == "item" || local == "entry") {
+        auto open = std::find(stack.rbegin(), stack.rend(), name);
+        if (open != stack.rend()) {
+          while (!stack.empty()) {
+            bool match = stack.back() == name;
+            out += "</" + stack.back() + ">";
+            ++counts.closed_elements;
+            stack.pop_back();
+            if (match) break;
+          }
+        }
+      }
+      if (stack.size() >= kMaxDepth) {
+        ++counts.dropped_tags;
+        continue;
+      }
+      out += tag;
+      out += self_closing ? "/>" : ">";
+      if (!self_closing) stack.push_back(std::move(name));
+      else if (stack.empty()) root_done = true;
+      continue;
+    }
+    // A '<' that starts nothing.
+    if (!stack.empty()) {
+      out += "&lt;";
+      ++counts.stray_chars;
+    }
+    ++i;
+  }
+  if (root_done && in.find_first_not_of(" \t\r\n", i) != std::string_view::npos) {
+    // Anything but comments and whitespace after the root is garbage.
+    std::string_view tail = in.substr(i);
+    size_t p = 0;
+    while (p < tail.size()) {
+      p = tail.find_first_not_of(" \t\r\n", p);
+      if (p == std::string_view::npos) break;
+      if (tail.substr(p, 4) == "<!--") {
+        size_t end = tail.find("-->", p);
+        p = end == std::string_view::npos ? tail.size() : end + 3;
+        continue;
+      }
+      counts.trailing_garbage = true;
+      break;
+    }
+  }
+  counts.closed_elements += static_cast<int>(stack.size());
+  while (!stack.empty()) {
+    out += "</" + stack.back() + ">";
+    stack.pop_back();
+  }
+  return out;
+}
+
+std::string DescribeRepair(const RepairCounts& c) {
+  std::vector<std::string> parts;
+  if (c.stray_chars) parts.push_back(fmt::format("{} stray '&' or '<' escaped", c.stray_chars));
+  if (c.closed_elements) parts.push_back(fmt::format("{} unclosed element(s) closed", c.closed_elements));
+  if (c.dropped_end_tags) parts.push_back(fmt::format("{} unmatched end tag(s) dropped", c.dropped_end_tags));
+  if (c.fixed_attributes) parts.push_back(fmt::format("{} attribute(s) fixed", c.fixed_attributes));
+  if (c.dropped_tags) parts.push_back(fmt::format("{} broken tag(s) dropped", c.dropped_tags));
+  if (c.fixed_end_tags) parts.push_back(fmt::format("{} unterminated end tag(s) completed", c.fixed_end_tags));
+  if (c.unterminated_cdata) parts.push_back("an unterminated CDATA section closed");
+  if (c.trailing_garbage) parts.push_back("content after the root element ignored");
+  if (parts.empty()) return "no change needed";
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out;
+}
+
+std::pair<int, int> LineAndColumn(std::string_view s, size_t offset) {
+  offset = std::min(offset, s.size());
+  int line = 1, col = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    if (s[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+// ---------------------------------------------------------------------------
+// XML access: namespaces, values
+// ---------------------------------------------------------------------------
+
+enum class Ns { kNone, kAtom, kRss, kRdf, kContent, kDc, kDcTerms, kMedia, kItunes, kXhtml, kFeedburner, kOther };
+
+Ns NsOfUri(std::string_view uri_in) {
+  std::string uri = AsciiLower(Trim(uri_in));
+  if (uri.empty()) return Ns::kNone;
+  if (uri == "http://www.w3.org/2005/atom" || uri == "http://purl.org/atom/ns#" || uri == "https://www.w3.org/2005/atom")
+    return Ns::kAtom;
+  if (uri == "http://purl.org/rss/1.0/" || uri == "http://my.netscape.com/rdf/simple/0.9/" ||
+      uri == "http://backend.userland.com/rss2" || uri == "http://blogs.law.harvard.edu/tech/rss" ||
+      uri == "http://backend.userland.com/rss")
+    return Ns::kRss;
+  if (uri == "http://www.w3.org/1999/02/22-rdf-syntax-ns#") return Ns::kRdf;
+  if (uri == "http://purl.org/rss/1.0/modules/content/") return Ns::kContent;
+  if (uri == "http://purl.org/dc/elements/1.1/" || uri == "http://purl.org/dc/elements/1.0/") return Ns::kDc;
+  if (uri == "http://purl.org/dc/terms/") return Ns::kDcTerms;
+  if (uri.rfind("http://search.yahoo.com/mrss", 0) == 0 || uri.rfind("http://video.search.yahoo.com/mrss", 0) == 0 ||
+      uri.rfind("https://search.yahoo.com/mrss", 0) == 0)
+    return Ns::kMedia;
+  if (uri.find("itunes.com/dtds/podcast") != std::string::npos) return Ns::kItunes;
+  if (uri == "http://www.w3.org/1999/xhtml") return Ns::kXhtml;
+  if (uri.find("rssnamespace.org/feedburner") != std::string::npos) return Ns::kFeedburner;
+  return Ns::kOther;
+}
+
+Ns NsOfPrefix(std::string_view prefix) {
+  std::string p = AsciiLower(prefix);
+  if (p == "atom") return Ns::kAtom;
+  if (p == "rdf") return Ns::kRdf;
+  if (p == "content") return Ns::kContent;
+  if (p == "dc") return Ns::kDc;
+  if (p == "dcterms") return Ns::kDcTerms;
+  if (p == "media") return Ns::kMedia;
+  if (p == "itunes") return Ns::kItunes;
+  if (p == "xhtml" || p == "html") return Ns::kXhtml;
+  if (p == "feedburner") return Ns::kFeedburner;
+  return Ns::kOther;
+}
+
+struct QName {
+  Ns ns = Ns::kNone;
+  bool prefixed = false;
+  std::string_view local;
+};
+
+// NameOf resolves an element's namespace through the xmlns declarations in
+// scope; an undeclared prefix falls back on its conventional meaning.
+QName NameOf(pugi::xml_node n) {
+  QName q;
+  std::string_view name = n.name();
+  size_t colon = name.find(':');
+  std::string key = "xmlns";
+  if (colon != std::string_view::npos) {
+    q.prefixed = true;
+    key += ":";
+    key += name.substr(0, colon);
+    q.local = name.substr(colon + 1);
+  } else {
+    q.local = name;
+  }
+  size_t depth = 0;
+  for (pugi::xml_node a = n; a && a.type() == pugi::node_element && depth < kMaxDepth; a = a.parent(), ++depth) {
+    pugi::xml_attribute attr = a.attribute(key.c_str());
+    if (attr) {
+      q.ns = NsOfUri(attr.value());
+      return q;
+    }
+  }
+  q.ns = q.prefixed ? NsOfPrefix(name.substr(0, colon)) : Ns::kNone;
+  return q;
+}
+
+// kMaxAttributes: an element keeps its first 64 attributes. Namespace and
+// attribute lookups scan them, and a feed with a million attributes on its
+// channel would otherwise make every lookup below it slow.
+constexpr size_t kMaxAttributes = 64;
+
+void LimitAttributes(pugi::xml_node top) {
+  std::vector<pugi::xml_node> todo{top};
+  while (!todo.empty()) {
+    pugi::xml_node n = todo.back();
+    todo.pop_back();
+    size_t count = 0;
+    pugi::xml_attribute a = n.first_attribute();
+    while (a) {
+      pugi::xml_attribute next = a.next_attribute();
+      if (++count > kMaxAttributes) n.remove_attribute(a);
+      a = next;
+    }
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
+      if (c.type() == pugi::node_element) todo.push_back(c);
+  }
+}
+
+// Core: the format's own (unprefixed or own-namespace) elements.
+bool IsCore(const QName& q, Ns own) {
+  return q.ns == own || (!q.prefixed && (q.ns == Ns::kNone || q.ns == Ns::kOther || q.ns == Ns::kRss));
+}
+
+bool Is(const QName& q, Ns ns, std::string_view local) { return q.ns == ns && q.local == local; }
+
+std::string Attr(pugi::xml_node n, const char* name) { return DecodeEntities(n.attribute(name).value()); }
+
+// AttrLocal finds an attribute by local name ("rdf:about" as "about").
+std::string AttrLocal(pugi::xml_node n, std::string_view local) {
+  for (pugi::xml_attribute a : n.attributes()) {
+    std::string_view name = a.name();
+    size_t colon = name.find(':');
+    std::string_view l = colon == std::string_view::npos ? name : name.substr(colon + 1);
+    if (l == local) return DecodeEntities(a.value());
+  }
+  return {};
+}
+
+bool IsVoidElement(std::string_view name) {
+  static constexpr std::string_view kVoid[] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
+                                               "link", "meta", "param", "source", "track", "wbr"};
+  return std::find(std::begin(kVoid), std::end(kVoid), name) != std::end(kVoid);
+}
+
+// AppendHtml serializes `n` (an element, text or CDATA node) as HTML.
+// Text is written as the source wrote it (it is already escaped markup).
+void AppendHtml(std::string& out, pugi::xml_node n, size_t depth) {
+  switch (n.type()) {
+    case pugi::node_pcdata:
+      out += n.value();
+      return;
+    case pugi::node_cdata:
+      AppendEscapedHtml(out, n.value());
+      return;
+    case pugi::node_element: {
+      if (depth >= kMaxDepth) return;
+      std::string_view name = n.name();
+      size_t colon = name.find(':');
+      if (colon != std::string_view::npos) name = name.substr(colon + 1);
+      out += '<';
+      out += name;
+      for (pugi::xml_attribute a : n.attributes()) {
+        std::string_view an = a.name();
+        if (an == "xmlns" || an.rfind("xmlns:", 0) == 0) continue;
+        out += ' ';
+        out += an;
+        out += "=\"";
+        for (const char* v = a.value(); *v; ++v) {
+          if (*v == '"') out += "&quot;";
+          else if (*v == '<') out += "&lt;";
+          else out += *v;
+        }
+        out += '"';
+      }
+      out += '>';
+      if (IsVoidElement(name) && !n.first_child()) return;
+      for (pugi::xml_node c : n.children()) AppendHtml(out, c, depth + 1);
+      out += "</";
+      out += name;
+      out += '>';
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+std::string InnerHtml(pugi::xml_node n) {
+  std::string out;
+  for (pugi::xml_node c : n.children()) AppendHtml(out, c, 1);
+  return out;
+}
+
+// Value: an element's content as a string: text with its character
+// references decoded, CDATA as written, child elements as HTML.
+std::string Value(pugi::xml_node n) {
+  std::string out;
+  for (pugi::xml_node c : n.children()) {
+    if (c.type() == pugi::node_pcdata) out += DecodeEntities(c.value());
+    else if (c.type() == pugi::node_cdata) out += c.value();
+    else if (c.type() == pugi::node_element) AppendHtml(out, c, 1);
+  }
+  return out;
+}
+
+std::string TrimmedValue(pugi::xml_node n) { return Trim(Value(n)); }
+
+// HtmlOfTextConstruct reads an Atom text construct (or anything with a
+// `type`/`mode` attribute) as HTML.
+std::string HtmlOfTextConstruct(pugi::xml_node n) {
+  std::string type = AsciiLower(Trim(Attr(n, "type")));
+  std::string mode = AsciiLower(Trim(Attr(n, "mode")));
+  if (type == "xhtml" || type == "application/xhtml+xml" || mode == "xml") {
+    for (pugi::xml_node c : n.children()) {
+      if (c.type() == pugi::node_element) {
+        std::string_view name = c.name();
+        size_t colon = name.find(':');
+        if ((colon == std::string_view::npos ? name : name.substr(colon + 1)) == "div") return Trim(InnerHtml(c));
+        break;
+      }
+    }
+    return Trim(InnerHtml(n));
+  }
+  if (type == "html" || type == "text/html" || mode == "escaped") return Trim(Value(n));
+  if (type.empty() || type == "text" || type == "text/plain") {
+    // Plain text by the spec; but an element child means someone put markup in.
+    bool has_element = false;
+    for (pugi::xml_node c : n.children())
+      if (c.type() == pugi::node_element) has_element = true;
+    if (has_element) return Trim(Value(n));
+    return EscapeHtml(Trim(Value(n)));
+  }
+  return Trim(Value(n));  // another media type: best effort
+}
+
+std::string ChildBase(pugi::xml_node n, const std::string& parent_base) {
+  pugi::xml_attribute a = n.attribute("xml:base");
+  if (!a) return parent_base;
+  std::string v = DecodeEntities(a.value());
+  if (parent_base.empty()) return CleanUrl(v);
+  return ResolveUrl(parent_base, v);
+}
+
+// ---------------------------------------------------------------------------
+// Building items
+// ---------------------------------------------------------------------------
+
+// AuthorName turns "jo@example.com (Jo Smith)" and "Jo Smith <jo@example.com>"
+// into "Jo Smith"; anything else stays as written.
+std::string AuthorName(std::string_view raw) {
+  std::string s = CollapseWhitespace(raw);
+  size_t open = s.find('(');
+  if (open != std::string::npos && !s.empty() && s.back() == ')') {
+    std::string before = Trim(s.substr(0, open));
+    std::string inside = Trim(s.substr(open + 1, s.size() - open - 2));
+    if (before.find('@') != std::string::npos && before.find(' ') == std::string::npos && !inside.empty())
+      return inside;
+  }
+  size_t lt = s.find('<');
+  if (lt != std::string::npos && lt > 0 && s.back() == '>' && s.find('@', lt) != std::string::npos) {
+    std::string before = Trim(s.substr(0, lt));
+    if (before.size() >= 2 && before.front() == '"' && before.back() == '"') before = before.substr(1, before.size() - 2);
+    if (!before.empty()) return before;
+  }
+  return s;
+}
+
+// kMaxList bounds the categories, authors and images kept per item (and the
+// links FindFeedLinks returns), so a hostile feed can't make them quadratic.
+constexpr size_t kMaxList = 64;
+
+void AddUnique(std::vector<std::string>& v, std::string s) {
+  if (s.empty() || v.size() >= kMaxList) return;
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(std::move(s));
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
+struct ItemContext {
+  std::string base;
+  std::vector<std::string>* warnings;
+  size_t index;  // 1-based, for warnings
+};
+
+struct ImageSet {
+  std::vector<FeedImage> primary;  // media:content, enclosures
+  std::vector<FeedImage> thumbs;   // media:thumbnail
+  std::vector<FeedImage> itunes;   // itunes:image
+  std::string item_credit, item_caption;  // item-level media:credit / media:description
+
+  std::vector<FeedImage> Merge() {
+    std::vector<FeedImage> out;
+    for (auto* list : {&primary, &thumbs, &itunes}) {
+      for (FeedImage& im : *list) {
+        if (im.url.empty()) continue;
+        if (im.credit.empty()) im.credit = item_credit;
+        if (im.caption.empty()) im.caption = item_caption;
+        auto it = std::find_if(out.begin(), out.end(), [&](const FeedImage& o) { return o.url == im.url; });
+        if (it == out.end()) {
+          if (out.size() < kMaxList) out.push_back(im);
+        } else {
+          if (it->type.empty()) it->type = im.type;
+          if (it->credit.empty()) it->credit = im.credit;
+          if (it->caption.empty()) it->caption = im.caption;
+        }
+      }
+    }
+    return out;
+  }
+};
+
+bool IsImageType(std::string_view type) { return IStartsWith(Trim(type), "image/"); }
+
+std::string MediaText(pugi::xml_node n) {
+  std::string type = AsciiLower(Attr(n, "type"));
+  return HtmlToText(type == "html" ? Value(n) : EscapeHtml(Value(n)), false);
+}
+
+// MediaMeta: credit and caption from the media:* children of `n`.
+struct MediaMeta {
+  std::string credit, caption;
+};
+
+MediaMeta ReadMediaMeta(pugi::xml_node n, const MediaMeta& inherited) {
+  MediaMeta m;
+  std::string title;
+  for (pugi::xml_node c : n.children()) {
+    if (c.type() != pugi::node_element) continue;
+    QName q = NameOf(c);
+    if (q.ns != Ns::kMedia) continue;
+    if (q.local == "credit" && m.credit.empty()) m.credit = CollapseWhitespace(Value(c));
+    else if (q.local == "description" && m.caption.empty()) m.caption = MediaText(c);
+    else if (q.local == "title" && title.empty()) title = MediaText(c);
+    else if (q.local == "text" && m.caption.empty()) m.caption = MediaText(c);
+  }
+  if (m.caption.empty()) m.caption = title;
+  if (m.credit.empty()) m.credit = inherited.credit;
+  if (m.caption.empty()) m.caption = inherited.caption;
+  return m;
+}
+
+void ReadMediaThumbnail(pugi::xml_node n, const std::string& base, const MediaMeta& meta, ImageSet& images) {
+  std::string url = Attr(n, "url");
+  if (Trim(url).empty()) return;
+  images.thumbs.push_back({ResolveUrl(base, url), "", meta.credit, meta.caption});
+}
+
+void ReadMediaContent(pugi::xml_node n, const std::string& base, const MediaMeta& inherited, ImageSet& images) {
+  MediaMeta meta = ReadMediaMeta(n, inherited);
+  std::string url = Trim(Attr(n, "url"));
+  std::string type = Trim(Attr(n, "type"));
+  std::string medium = AsciiLower(Trim(Attr(n, "medium")));
+  bool image = medium == "image" || IsImageType(type) || (type.empty() && medium.empty() && LooksLikeImageUrl(url));
+  if (!url.empty() && image) images.primary.push_back({ResolveUrl(base, url), type, meta.credit, meta.caption});
+  for (pugi::xml_node c : n.children()) {
+    if (c.type() == pugi::node_element && Is(NameOf(c), Ns::kMedia, "thumbnail")) ReadMediaThumbnail(c, base, meta, images);
+  }
+}
+
+void ReadMediaGroup(pugi::xml_node n, const std::string& base, ImageSet& images) {
+  MediaMeta meta = ReadMediaMeta(n, {});
+  for (pugi::xml_node c : n.children()) {
+    if (c.type() != pugi::node_element) continue;
+    QName q = NameOf(c);
+    if (q.ns != Ns::kMedia) continue;
+    if (q.local == "content") ReadMediaContent(c, base, meta, images);
+    else if (q.local == "thumbnail") ReadMediaThumbnail(c, base, meta, images);
+  }
+}
+
+// Media elements shared by RSS items and Atom entries. Returns true when `c`
+// was one.
+bool ReadMediaElement(pugi::xml_node c, const QName& q, const std::string& base, ImageSet& images) {
+  if (q.ns == Ns::kMedia) {
+    if (q.local == "content") ReadMediaContent(c, base, {}, images);
+    else if (q.local == "group") ReadMediaGroup(c, base, images);
+    else if (q.local == "thumbnail") ReadMediaThumbnail(c, base, {}, images);
+    else if (q.local == "credit" && images.item_credit.empty()) images.item_credit = CollapseWhitespace(Value(c));
+    else if (q.local == "description" && images.item_caption.empty()) images.item_caption = MediaText(c);
+    return true;
+  }
+  if (q.ns == Ns::kItunes && q.local == "image") {
+    std::string href = Trim(Attr(c, "href"));
+    if (href.empty()) href = TrimmedValue(c);
+    if (!href.empty()) images.itunes.push_back({ResolveUrl(base, href), "", "", ""});
+    return true;
+  }
+  return false;
+}
+
+std::optional<TimePoint> DateOf(pugi::xml_node n, const ItemContext& ctx) {
+  std::string text = CollapseWhitespace(Value(n));
+  if (text.empty()) return std::nullopt;
+  auto t = ParseFeedDate(text);
+  if (!t) {
+    ctx.warnings->push_back(
+        fmt::format("item {}: unreadable date '{}' in <{}>", ctx.index, text.substr(0, 64), n.name()));
+  }
+  return t;
+}
+
+void Categorize(FeedItem& item, std::string text) {
+  std::string c = CollapseWhitespace(text);
+  AddUnique(item.categories, std::move(c));
+}
+
+// ReadRssItem reads an RSS 0.9x/1.0/2.0 <item>.
+FeedItem ReadRssItem(pugi::xml_node node, const ItemContext& ctx) {
+  FeedItem item;
+  ImageSet images;
+  std::vector<std::string> authors;
+  std::string guid_link;
+  std::string atom_link;
+  std::string orig_link;
+  std::optional<TimePoint> dc_date, issued;
+  for (pugi::xml_node c : node.children()) {
+    if (c.type() != pugi::node_element) continue;
+    QName q = NameOf(c);
+    const std::string base = ChildBase(c, ctx.base);
+    if (IsCore(q, Ns::kRss)) {
+      std::string_view l = q.local;
+      if (l == "title") {
+        if (item.title.empty()) item.title = HtmlToText(Value(c), true);
+      } else if (l == "link") {
+        std::string v = TrimmedValue(c);
+        if (v.empty()) v = Trim(Attr(c, "href"));
+        if (item.link.empty() && !v.empty()) item.link = ResolveUrl(base, v);
+      } else if (l == "guid") {
+        item.guid = TrimmedValue(c);
+        std::string perma = AsciiLower(Trim(Attr(c, "isPermaLink")));
+        // A permalink guid is the item's URL when it has no <link>; only an absolute one, though.
+        if (perma != "false" && IStartsWith(item.guid, "http") && IsAbsoluteUrl(item.guid)) guid_link = item.guid;
+      } else if (l == "description") {
+        if (item.summary.empty()) item.summary = HtmlToText(Value(c), false);
+      } else if (l == "pubDate") {
+        if (!item.published) item.published = DateOf(c, ctx);
+      } else if (l == "author") {
+        AddUnique(authors, AuthorName(HtmlToText(Value(c), false)));
+      } else if (l == "category") {
+        Categorize(item, Value(c));
+      } else if (l == "enclosure") {
+        std::string url = Trim(Attr(c, "url"));
+        std::string type = Trim(Attr(c, "type"));
+        if (!url.empty() && (IsImageType(type) || (type.empty() && LooksLikeImageUrl(url))))
+          images.primary.push_back({ResolveUrl(base, url), type, "", ""});
+      }
+      continue;
+    }
+    if (Is(q, Ns::kContent, "encoded")) {
+      if (item.content_html.empty()) item.content_html = TrimmedValue(c);
+    } else if (q.ns == Ns::kDc) {
+      if (q.local == "creator" || q.local == "author") AddUnique(authors, AuthorName(HtmlToText(Value(c), false)));
+      else if (q.local == "date" && !dc_date) dc_date = DateOf(c, ctx);
+      else if (q.local == "subject") Categorize(item, Value(c));
+      else if (q.local == "title" && item.title.empty()) item.title = HtmlToText(Value(c), true);
+      else if (q.local == "description" && item.summary.empty()) item.summary = HtmlToText(Value(c), false);
+      else if (q.local == "identifier" && item.guid.empty()) item.guid = TrimmedValue(c);
+    } else if (q.ns == Ns::kDcTerms) {
+      if ((q.local == "issued" || q.local == "created") && !issued) issued = DateOf(c, ctx);
+      else if (q.local == "modified" && !item.updated) item.updated = DateOf(c, ctx);
+    } else if (q.ns == Ns::kAtom) {
+      if (q.local == "link") {
+        std::string rel = Trim(Attr(c, "rel"));
+        std::string href = Trim(Attr(c, "href"));
+        if ((rel.empty() || rel == "alternate") && atom_link.empty() && !href.empty()) atom_link = ResolveUrl(base, href);
+      } else if (q.local == "updated" && !item.updated) {
+        item.updated = DateOf(c, ctx);
+      } else if (q.local == "published" && !issued) {
+        issued = DateOf(c, ctx);
+      } else if (q.local == "author") {
+        for (pugi::xml_node a : c.children())
+          if (a.type() == pugi::node_element && NameOf(a).local == "name") AddUnique(authors, CollapseWhitespace(Value(a)));
+      } else if (q.local == "summary" && item.summary.empty()) {
+        item.summary = HtmlToText(HtmlOfTextConstruct(c), false);
+      } else if (q.local == "content" && item.content_html.empty()) {
+        item.content_html = HtmlOfTextConstruct(c);
+      }
+    } else if (q.ns == Ns::kItunes) {
+      // itunes:author names the show's maker, not the item's writer: not an author here.
+      if ((q.local == "summary" || q.local == "subtitle") && item.summary.empty())
+        item.summary = HtmlToText(Value(c), false);
+      else ReadMediaElement(c, q, base, images);
+    } else if (q.ns == Ns::kFeedburner && q.local == "origLink") {
+      orig_link = ResolveUrl(base, TrimmedValue(c));
+    } else {
+      ReadMediaElement(c, q, base, images);
+    }
+  }
+  if (item.link.empty()) item.link = atom_link;
+  if (item.link.empty()) item.link = orig_link;
+  if (item.link.empty()) item.link = guid_link;
+  if (item.guid.empty()) item.guid = Trim(AttrLocal(node, "about"));
+  if (!item.published) item.published = dc_date ? dc_date : issued;
+  item.author = JoinNames(authors);
+  item.images = images.Merge();
+  return item;
+}
+
+// AtomAuthors reads the names of the <author> children of `n`.
+std::vector<std::string> AtomAuthors(pugi::xml_node n) {
+  std::vector<std::string> names;
+  for (pugi::xml_node c : n.children()) {
+    if (c.type() != pugi::node_element) continue;
+    QName q = NameOf(c);
+    if (!IsCore(q, Ns::kAtom) || q.local != "author") continue;
+    std::string name, email;
+    for (pugi::xml_node a : c.children()) {
+      if (a.type() != pugi::node_element) continue;
+      std::string_view l = NameOf(a).local;
+      if (l == "name") name = CollapseWhitespace(Value(a));
+      else if (l == "email") email = CollapseWhitespace(Value(a));
+    }
+    if (name.empty()) name = email;
+    if (name.empty()) name = CollapseWhitespace(Value(c));  // <author>Jo</author>
+    AddUnique(names, name);
+  }
+  return names;
+}
+
+// ReadAtomEntry reads an Atom 0.3/1.0 <entry>. `feed_authors` apply when the
+// entry names none, as the spec says.
+FeedItem ReadAtomEntry(pugi::xml_node node, const ItemContext& ctx, const std::vector<std::string>& feed_authors) {
+  FeedItem item;
+  ImageSet images;
+  std::vector<std::string> authors = AtomAuthors(node);
+  std::string first_link, orig_link;
+  std::optional<TimePoint> created;
+  for (pugi::xml_node c : node.children()) {
+    if (c.type() != pugi::node_element) continue;
+    QName q = NameOf(c);
+    const std::string base = ChildBase(c, ctx.base);
+    if (IsCore(q, Ns::kAtom)) {
+      std::string_view l = q.local;
+      if (l == "title") {
+        if (item.title.empty()) item.title = HtmlToText(HtmlOfTextConstruct(c), false);
+      } else if (l == "link") {
+        std::string rel = Trim(Attr(c, "rel"));
+        std::string href = Trim(Attr(c, "href"));
+        if (href.empty()) href = TrimmedValue(c);
+        if (href.empty()) continue;
+        std::string url = ResolveUrl(base, href);
+        if ((rel.empty() || rel == "alternate") && item.link.empty()) item.link = url;
+        if (first_link.empty()) first_link = url;
+        std::string type = Trim(Attr(c, "type"));
+        if (rel == "enclosure" && (IsImageType(type) || (type.empty() && LooksLikeImageUrl(url))))
+          images.primary.push_back({url, type, "", ""});
+      } else if (l == "id") {
+        if (item.guid.empty()) item.guid = TrimmedValue(c);
+      } else if (l == "published" || l == "issued") {
+        if (!item.published) item.published = DateOf(c, ctx);
+      } else if (l == "created") {
+        if (!created) created = DateOf(c, ctx);
+      } else if (l == "updated" || l == "modified") {
+        if (!item.updated) item.updated = DateOf(c, ctx);
+      } else if (l == "summary") {
+        if (item.summary.empty()) item.summary = HtmlToText(HtmlOfTextConstruct(c), false);
+      } else if (l == "content") {
+        if (item.content_html.empty() && Trim(Attr(c, "src")).empty()) item.content_html = HtmlOfTextConstruct(c);
+      } else if (l == "category") {
+        std::string term = Trim(Attr(c, "term"));
+        if (term.empty()) term = Trim(Attr(c, "label"));
+        if (term.empty()) term = TrimmedValue(c);
+        Categorize(item, term);
+      }
+      continue;
+    }
+    if (Is(q, Ns::kContent, "encoded")) {
+      if (item.content_html.empty()) item.content_html = TrimmedValue(c);
+    } else if (q.ns == Ns::kDc) {
+      if (q.local == "creator") AddUnique(authors, AuthorName(HtmlToText(Value(c), false)));
+      else if (q.local == "subject") Categorize(item, Value(c));
+      else if (q.local == "date" && !created) created = DateOf(c, ctx);
+    } else if (q.ns == Ns::kFeedburner && q.local == "origLink") {
+      orig_link = ResolveUrl(base, TrimmedValue(c));
+    } else {
+      ReadMediaElement(c, q, base, images);
+    }
+  }
+  if (item.link.empty()) item.link = orig_link;
+  if (item.link.empty()) item.link = first_link;
+  if (!item.published) item.published = created;
+  if (authors.empty()) authors = feed_authors;
+  item.author = JoinNames(authors);
+  item.images = images.Merge();
+  return item;
+}
+
+// ---------------------------------------------------------------------------
+// Feeds
+// ---------------------------------------------------------------------------
+
+pugi::xml_node FirstChild(pugi::xml_node n, std::string_view local) {
+  for (pugi::xml_node c : n.children())
+    if (c.type() == pugi::node_element && NameOf(c).local == local) return c;
+  return {};
+}
+
+// CollectEntries finds the `local` elements of the format `own` under `top`,
+// in document order, without looking inside them. Searching the whole tree
+// rather than the children finds the items of a feed in which an unclosed
+// element (closed by the repair at the channel's end) swallowed them.
+std::vector<pugi::xml_node> CollectEntries(pugi::xml_node top, std::string_view local, Ns own) {
+  std::vector<pugi::xml_node> out;
+  std::vector<std::pair<pugi::xml_node, size_t>> todo;
+  for (pugi::xml_node c = top.last_child(); c; c = c.previous_sibling()) todo.push_back({c, 1});
+  while (!todo.empty()) {
+    auto [n, depth] = todo.back();
+    todo.pop_back();
+    if (n.type() != pugi::node_element) continue;
+    std::string_view name = n.name();
+    if (name.ends_with(local) && (name.size() == local.size() || name[name.size() - local.size() - 1] == ':')) {
+      if (IsCore(NameOf(n), own)) {
+        out.push_back(n);
+        continue;
+      }
+    }
+    if (depth >= kMaxDepth) continue;
+    for (pugi::xml_node c = n.last_child(); c; c = c.previous_sibling()) todo.push_back({c, depth + 1});
+  }
+  return out;
+}
+
+void ReadRss(pugi::xml_node root, const std::string& base_url, Feed& feed) {
+  pugi::xml_node channel = FirstChild(root, "channel");
+  std::string base = ChildBase(root, base_url);
+  bool explicit_base = !root.attribute("xml:base").empty();
+  if (channel) {
+    explicit_base = explicit_base || !channel.attribute("xml:base").empty();
+    base = ChildBase(channel, base);
+  }
+  pugi::xml_node head = channel ? channel : root;
+  std::string atom_link;
+  for (pugi::xml_node c : head.children()) {
+    if (c.type() != pugi::node_element) continue;
+    QName q = NameOf(c);
+    if (IsCore(q, Ns::kRss)) {
+      std::string_view l = q.local;
+      if (l == "title" && feed.title.empty()) feed.title = HtmlToText(Value(c), true);
+      else if (l == "link" && feed.link.empty()) feed.link = ResolveUrl(ChildBase(c, base), TrimmedValue(c));
+      else if (l == "description" && feed.description.empty()) feed.description = HtmlToText(Value(c), false);
+      else if (l == "language" && feed.language.empty()) feed.language = CollapseWhitespace(Value(c));
+    } else if (q.ns == Ns::kDc) {
+      if (q.local == "language" && feed.language.empty()) feed.language = CollapseWhitespace(Value(c));
+      else if (q.local == "title" && feed.title.empty()) feed.title = HtmlToText(Value(c), true);
+      else if (q.local == "description" && feed.description.empty()) feed.description = HtmlToText(Value(c), false);
+    } else if (q.ns == Ns::kAtom && q.local == "link") {
+      std::string rel = Trim(Attr(c, "rel"));
+      std::string href = Trim(Attr(c, "href"));
+      if ((rel.empty() || rel == "alternate") && atom_link.empty() && !href.empty())
+        atom_link = ResolveUrl(ChildBase(c, base), href);
+    }
+  }
+  if (feed.link.empty()) feed.link = atom_link;
+  // Items may sit outside the channel: RSS 1.0 puts them there, and broken RSS 2.0 feeds do too.
+  std::vector<pugi::xml_node> items = CollectEntries(root, "item", Ns::kRss);
+  if (!explicit_base && IsAbsoluteUrl(feed.link)) base = feed.link;
+  for (pugi::xml_node it : items) {
+    ItemContext ctx{ChildBase(it, base), &feed.warnings, feed.items.size() + 1};
+    feed.items.push_back(ReadRssItem(it, ctx));
+  }
+}
+
+void ReadAtom(pugi::xml_node root, const std::string& base_url, Feed& feed) {
+  const bool single_entry = NameOf(root).local == "entry";
+  std::string base = ChildBase(root, base_url);
+  feed.language = CollapseWhitespace(Attr(root, "xml:lang"));
+  std::vector<std::string> feed_authors;
+  std::vector<pugi::xml_node> entries;
+  if (single_entry) {
+    entries.push_back(root);
+  } else {
+    entries = CollectEntries(root, "entry", Ns::kAtom);
+    feed_authors = AtomAuthors(root);
+    for (pugi::xml_node c : root.children()) {
+      if (c.type() != pugi::node_element) continue;
+      QName q = NameOf(c);
+      if (!IsCore(q, Ns::kAtom)) continue;
+      std::string_view l = q.local;
+      if (l == "title" && feed.title.empty()) {
+        feed.title = HtmlToText(HtmlOfTextConstruct(c), false);
+      } else if ((l == "subtitle" || l == "tagline") && feed.description.empty()) {
+        feed.description = HtmlToText(HtmlOfTextConstruct(c), false);
+      } else if (l == "link" && feed.link.empty()) {
+        std::string rel = Trim(Attr(c, "rel"));
+        std::string href = Trim(Attr(c, "href"));
+        if ((rel.empty() || rel == "alternate") && !href.empty()) feed.link = ResolveUrl(ChildBase(c, base), href);
+      }
+    }
+  }
+  if (base.empty() && IsAbsoluteUrl(feed.link)) base = feed.link;
+  for (pugi::xml_node e : entries) {
+    ItemContext ctx{ChildBase(e, base), &feed.warnings, feed.items.size() + 1};
+    feed.items.push_back(ReadAtomEntry(e, ctx, feed_authors));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// JSON Feed
+// ---------------------------------------------------------------------------
+
+std::string JsonString(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return {};
+  if (it->is_string()) return ScrubUtf8(it->get_ref<const std::string&>());
+  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  if (it->is_number_unsigned()) return std::to_string(it->get<uint64_t>());
+  return {};
+}
+
+std::vector<std::string> JsonAuthors(const nlohmann::json& j) {
+  std::vector<std::string> names;
+  auto add = [&](const nlohmann::json& a) {
+    if (a.is_object()) AddUnique(names, CollapseWhitespace(JsonString(a, "name")));
+    else if (a.is_string()) AddUnique(names, CollapseWhitespace(ScrubUtf8(a.get_ref<const std::string&>())));
+  };
+  // Version 1 has `author`, 1.1 `authors`; feeds in transition carry both.
+  if (auto it = j.find("author"); it != j.end()) add(*it);
+  if (auto it = j.find("authors"); it != j.end() && it->is_array())
+    for (const auto& a : *it) add(a);
+  return names;
+}
+
+std::optional<TimePoint> JsonDate(const nlohmann::json& j, const char* key, size_t index, Feed& feed) {
+  std::string s = Trim(JsonString(j, key));
+  if (s.empty()) return std::nullopt;
+  auto t = ParseFeedDate(s);
+  if (!t) feed.warnings.push_back(fmt::format("item {}: unreadable date '{}' in {}", index, s.substr(0, 64), key));
+  return t;
+}
+
+// TextToHtml writes plain text as HTML paragraphs (blank lines) and line breaks.
+std::string TextToHtml(std::string_view text_in) {
+  std::string text = Trim(text_in);
+  if (text.empty()) return {};
+  std::string out = "<p>";
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') continue;
+    if (text[i] == '\n') {
+      size_t j = i + 1;
+      while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) ++j;
+      if (j < text.size() && text[j] == '\n') {
+        while (j < text.size() && IsSpace(text[j])) ++j;
+        out += "</p><p>";
+        i = j - 1;
+      } else {
+        out += "<br>";
+      }
+      continue;
+    }
+    AppendEscapedHtml(out, std::string_view(&text[i], 1));
+  }
+  return out + "</p>";
+}
+
+Result<Feed> ReadJsonFeed(std::string_view text, const std::string& base_url) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::InvalidArgument("not a feed: malformed JSON");
+  if (!j.is_object()) return Status::InvalidArgument("not a feed: JSON that is not an object");
+  std::string version = JsonString(j, "version");
+  auto items_it = j.find("items");
+  bool has_items = items_it != j.end() && items_it->is_array();
+  if (version.find("jsonfeed.org") == std::string::npos && !has_items)
+    return Status::InvalidArgument("not a feed: JSON without a JSON Feed version or items");
+  Feed feed;
+  feed.format = FeedFormat::kJson;
+  feed.title = HtmlToText(JsonString(j, "title"), true);
+  feed.link = ResolveUrl(base_url, JsonString(j, "home_page_url"));
+  if (feed.link.empty()) feed.link = CleanUrl(JsonString(j, "home_page_url"));
+  feed.description = CollapseWhitespace(JsonString(j, "description"));
+  feed.language = CollapseWhitespace(JsonString(j, "language"));
+  std::string base = base_url;
+  if (base.empty()) base = IsAbsoluteUrl(feed.link) ? feed.link : CleanUrl(JsonString(j, "feed_url"));
+  std::vector<std::string> feed_authors = JsonAuthors(j);
+  if (!has_items) return feed;
+  for (const auto& it : *items_it) {
+    if (!it.is_object()) continue;
+    FeedItem item;
+    size_t index = feed.items.size() + 1;
+    item.guid = Trim(JsonString(it, "id"));
+    std::string url = JsonString(it, "url");
+    if (Trim(url).empty()) url = JsonString(it, "external_url");
+    item.link = ResolveUrl(base, url);
+    item.title = HtmlToText(JsonString(it, "title"), true);  // plain text by the spec, yet "&#8211;" is common
+    item.content_html = Trim(JsonString(it, "content_html"));
+    if (item.content_html.empty()) item.content_html = TextToHtml(JsonString(it, "content_text"));
+    item.summary = CollapseWhitespace(JsonString(it, "summary"));
+    item.published = JsonDate(it, "date_published", index, feed);
+    item.updated = JsonDate(it, "date_modified", index, feed);
+    std::vector<std::string> authors = JsonAuthors(it);
+    item.author = JoinNames(authors.empty() ? feed_authors : authors);
+    if (auto tags = it.find("tags"); tags != it.end() && tags->is_array()) {
+      for (const auto& t : *tags)
+        if (t.is_string()) Categorize(item, ScrubUtf8(t.get_ref<const std::string&>()));
+    }
+    ImageSet images;
+    for (const char* key : {"image", "banner_image"}) {
+      std::string u = Trim(JsonString(it, key));
+      if (!u.empty()) images.primary.push_back({ResolveUrl(base, u), "", "", ""});
+    }
+    if (auto att = it.find("attachments"); att != it.end() && att->is_array()) {
+      for (const auto& a : *att) {
+        if (!a.is_object()) continue;
+        std::string u = Trim(JsonString(a, "url"));
+        std::string type = Trim(JsonString(a, "mime_type"));
+        if (!u.empty() && (IsImageType(type) || (type.empty() && LooksLikeImageUrl(u))))
+          images.primary.push_back({ResolveUrl(base, u), type, "", CollapseWhitespace(JsonString(a, "title"))});
+      }
+    }
+    item.images = images.Merge();
+    feed.items.push_back(std::move(item));
+  }
+  return feed;
+}
+
+// ---------------------------------------------------------------------------
+// Text that went through the wrong charset
+// ---------------------------------------------------------------------------
+
+// Cp1252Byte: the windows-1252 byte that displays as `cp`, for the code
+// points windows-1252 and Latin-1 share or windows-1252 adds (0 when none).
+int Cp1252Byte(uint32_t cp) {
+  if (cp < 0x100) return static_cast<int>(cp);
+  for (int i = 0; i < 32; ++i)
+    if (kCp1252C1[i] == cp) return 0x80 + i;
+  return -1;
+}
+
+// UndoDoubleUtf8 repairs text that was UTF-8, read as windows-1252 and
+// encoded as UTF-8 again ("Ð¯Ð½Ð´ÐµÐºÑ" for "Яндекс", "â€¦" for "…"): when
+// every non-ASCII character maps back to a windows-1252 byte and those bytes
+// are valid UTF-8 with at least one multi-byte character, that is what the
+// text was. Anything else is left alone.
+bool UndoDoubleUtf8(std::string& s) {
+  std::string bytes;
+  bytes.reserve(s.size());
+  bool multibyte = false;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      bytes += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    uint32_t cp;
+    size_t len;
+    if ((c & 0xE0) == 0xC0 && i + 1 < s.size()) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3F); len = 2; }
+    else if ((c & 0xF0) == 0xE0 && i + 2 < s.size()) { cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3F); len = 3; }
+    else return false;
+    int b = Cp1252Byte(cp);
+    if (b < 0x80) return false;
+    if (b >= 0xC0) multibyte = true;
+    bytes += static_cast<char>(b);
+    i += len;
+  }
+  if (!multibyte || !IsValidUtf8(bytes)) return false;
+  s = std::move(bytes);
+  return true;
+}
+
+// FixText undoes double UTF-8 and reads C1 controls (U+0080..U+009F, never
+// meant as such in a feed) as the windows-1252 characters they were.
+// Returns true when it undid double UTF-8.
+bool FixText(std::string& s) {
+  bool redone = UndoDoubleUtf8(s);
+  if (s.find('\xC2') == std::string::npos) return redone;
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    unsigned char d = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if (c == 0xC2 && d >= 0x80 && d <= 0x9F) {
+      AppendUtf8(out, kCp1252C1[d - 0x80]);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  s = std::move(out);
+  return redone;
+}
+
+void FixFeedText(Feed& feed) {
+  bool redone = false;
+  auto fix = [&](std::string& s) { redone = FixText(s) || redone; };
+  fix(feed.title);
+  fix(feed.description);
+  for (FeedItem& item : feed.items) {
+    fix(item.title);
+    fix(item.summary);
+    fix(item.content_html);
+    fix(item.author);
+    for (std::string& c : item.categories) fix(c);
+    for (FeedImage& im : item.images) {
+      fix(im.credit);
+      fix(im.caption);
+    }
+  }
+  if (redone) feed.warnings.push_back("text encoded twice as UTF-8 was decoded once more");
+}
+
+// ---------------------------------------------------------------------------
+// Wide encodings the charset module does not know without a BOM
+// ---------------------------------------------------------------------------
+
+// DecodeWide converts UTF-16/UTF-32 `bytes` (`unit` 2 or 4, `big_endian`) to
+// UTF-8; a trailing partial unit is dropped, bad code points become U+FFFD.
+std::string DecodeWide(std::string_view bytes, int unit, bool big_endian) {
+  std::string out;
+  out.reserve(bytes.size());
+  auto read = [&](size_t i) -> uint32_t {
+    uint32_t v = 0;
+    for (int k = 0; k < unit; ++k) {
+      uint32_t b = static_cast<unsigned char>(bytes[i + (big_endian ? k : unit - 1 - k)]);
+      v = (v << 8) | b;
+    }
+    return v;
+  };
+  size_t i = 0;
+  while (i + unit <= bytes.size()) {
+    uint32_t cp = read(i);
+    i += unit;
+    if (unit == 2 && cp >= 0xD800 && cp <= 0xDBFF && i + 2 <= bytes.size()) {
+      uint32_t lo = read(i);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        i += 2;
+      }
+    }
+    AppendUtf8(out, cp);
+  }
+  return out;
+}
+
+// WideEncoding recognises UTF-32 (with or without a BOM) and BOM-less UTF-16
+// by the zero bytes around the first '<' (XML 1.0 appendix F).
+// Returns {unit, big_endian, bom_length}, or unit 0 for none of these.
+struct Wide {
+  int unit = 0;
+  bool big_endian = false;
+  size_t bom = 0;
+};
+
+Wide WideEncoding(std::string_view b) {
+  if (b.size() < 4) return {};
+  auto u = [&](size_t i) { return static_cast<unsigned char>(b[i]); };
+  if (u(0) == 0x00 && u(1) == 0x00 && u(2) == 0xFE && u(3) == 0xFF) return {4, true, 4};
+  if (u(0) == 0xFF && u(1) == 0xFE && u(2) == 0x00 && u(3) == 0x00) return {4, false, 4};
+  if (u(0) == 0xFE && u(1) == 0xFF) return {};  // UTF-16 with a BOM: the charset module reads it
+  if (u(0) == 0xFF && u(1) == 0xFE) return {};
+  if (u(0) == 0 && u(1) == 0 && u(2) == 0 && u(3) != 0) return {4, true, 0};
+  if (u(0) != 0 && u(1) == 0 && u(2) == 0 && u(3) == 0) return {4, false, 0};
+  if (u(0) == 0 && u(1) != 0 && u(2) == 0 && u(3) != 0) return {2, true, 0};
+  if (u(0) != 0 && u(1) == 0 && u(2) != 0 && u(3) == 0) return {2, false, 0};
+  return {};
+}
+
+// MostlyUtf8: the bytes are not valid UTF-8, but they hold at least twice
+// as many well-formed multi-byte UTF-8 characters as stray bytes.
+bool MostlyUtf8(std::string_view s) {
+  if (IsValidUtf8(s)) return false;
+  size_t good = 0, bad = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len && i + len <= s.size() && IsValidUtf8(s.substr(i, len))) {
+      ++good;
+      i += len;
+    } else {
+      ++bad;
+      ++i;
+    }
+  }
+  return good >= 2 * bad;
+}
+
+}  // namespace
+
+const char* FeedFormatName(FeedFormat f) {
+  switch (f) {
+    case FeedFormat::kRss2: return "rss2";
+    case FeedFormat::kRss1: return "rss1";
+    case FeedFormat::kAtom: return "atom";
+    case FeedFormat::kJson: return "json";
+  }
+  return "?";
+}
+
+std::optional<TimePoint> ParseFeedDate(std::string_view in) {
+  std::string s = CollapseWhitespace(in);
+  if (s.empty() || s.size() > 128) return std::nullopt;
+  // A Unix timestamp in seconds.
+  if (s.size() >= 9 && s.size() <= 11 && std::all_of(s.begin(), s.end(), IsDigit)) {
+    int64_t v = std::stoll(s);
+    return TimePoint{std::chrono::seconds{v}};
+  }
+  if (s.size() >= 4 && IsDigit(s[0]) && IsDigit(s[1]) && IsDigit(s[2]) && IsDigit(s[3]) &&
+      (s.size() == 4 || s[4] == '-' || (s.size() >= 8 && IsDigit(s[4])))) {
+    if (auto t = ParseIsoLike(s)) return t;
+  }
+  return ParseRfcLike(s);
+}
+
+Result<Feed> ParseFeed(std::string_view input, const std::string& base_url) {
+  if (input.substr(0, 3) == "\xEF\xBB\xBF") input.remove_prefix(3);
+  std::string text = ScrubUtf8(input);
+  size_t start = text.find_first_not_of(" \t\r\n\f\v");
+  if (start == std::string::npos) return Status::InvalidArgument("not a feed: the document is empty");
+  std::string_view body = std::string_view(text).substr(start);
+  if (body[0] == '{' || body[0] == '[') {
+    auto feed = ReadJsonFeed(body, base_url);
+    if (feed.ok()) FixFeedText(*feed);
+    return feed;
+  }
+  if (body[0] != '<') {
+    // Some feeds have junk before the XML; skip to the first tag if there is one.
+    size_t lt = body.find('<');
+    if (lt == std::string_view::npos) return Status::InvalidArgument("not a feed: neither XML nor JSON");
+    body.remove_prefix(lt);
+  }
+
+  Feed feed;
+  pugi::xml_document strict, repaired;
+  pugi::xml_document* doc = &strict;
+  // Character references are decoded by us (pugixml knows only XML's five), so
+  // text keeps "&nbsp;" and CDATA stays distinguishable from escaped text.
+  const unsigned options = pugi::parse_default & ~pugi::parse_escapes;
+  pugi::xml_parse_result r = strict.load_buffer(body.data(), body.size(), options, pugi::encoding_utf8);
+  if (!r) {
+    RepairCounts counts;
+    std::string fixed = RepairXml(body, counts);
+    pugi::xml_parse_result r2 = repaired.load_buffer(fixed.data(), fixed.size(), options, pugi::encoding_utf8);
+    size_t offset = static_cast<size_t>(body.data() - text.data()) + static_cast<size_t>(std::max<ptrdiff_t>(0, r.offset));
+    auto [line, col] = LineAndColumn(text, offset);
+    if (!r2 || !repaired.document_element()) {
+      return Status::InvalidArgument(
+          fmt::format("not a feed: malformed XML ({} at line {}, column {})", r.description(), line, col));
+    }
+    feed.warnings.push_back(fmt::format("malformed XML ({} at line {}, column {}); repaired: {}", r.description(),
+                                        line, col, DescribeRepair(counts)));
+    doc = &repaired;
+  }
+  pugi::xml_node root = doc->document_element();
+  if (!root) return Status::InvalidArgument("not a feed: no root element");
+  LimitAttributes(root);
+  QName q = NameOf(root);
+  std::string_view l = q.local;
+  if (l == "rss" || (l == "channel" && IsCore(q, Ns::kRss))) {
+    feed.format = FeedFormat::kRss2;
+    ReadRss(root, base_url, feed);
+  } else if (l == "RDF" || l == "rdf") {
+    feed.format = FeedFormat::kRss1;
+    ReadRss(root, base_url, feed);
+  } else if ((l == "feed" || l == "entry") && (q.ns == Ns::kAtom || q.ns == Ns::kNone || q.ns == Ns::kOther)) {
+    feed.format = FeedFormat::kAtom;
+    ReadAtom(root, base_url, feed);
+  } else {
+    return Status::InvalidArgument(
+        fmt::format("not a feed: the root element is <{}>", ScrubUtf8(std::string_view(root.name()).substr(0, 40))));
+  }
+  FixFeedText(feed);
+  return feed;
+}
+
+Result<Feed> ParseFeedBytes(std::string_view bytes, std::string_view content_type, const std::string& base_url) {
+  Wide wide = WideEncoding(bytes);
+  if (wide.unit) return ParseFeed(DecodeWide(bytes.substr(wide.bom), wide.unit, wide.big_endian), base_url);
+  // UTF-8 with a few broken bytes is still UTF-8: without this the charset
+  // detector may read the whole feed as KOI8-R.
+  std::string http_charset = AsciiLower(CharsetFromContentType(content_type));
+  std::string declared = AsciiLower(DeclaredCharset(bytes));
+  if ((http_charset.empty() || http_charset == "utf-8" || http_charset == "utf8") &&
+      (declared.empty() || declared == "utf-8" || declared == "utf8") && MostlyUtf8(bytes)) {
+    auto feed = ParseFeed(bytes, base_url);
+    if (feed.ok()) feed->warnings.push_back("invalid UTF-8 bytes replaced with U+FFFD");
+    return feed;
+  }
+  auto text = DecodeToUtf8(bytes, content_type);
+  if (!text.ok()) return Status::InvalidArgument("not a feed: " + text.status().message());
+  return ParseFeed(text->utf8, base_url);
+}
+
+std::vector<std::string> FindFeedLinks(std::string_view html, const std::string& base_url) {
+  std::vector<std::string> out;
+  std::string base = base_url;
+  struct Tag {
+    std::string name;
+    std::map<std::string, std::string> attrs;
+  };
+  std::vector<Tag> links;
+  size_t i = 0;
+  const size_t n = html.size();
+  while (i < n) {
+    size_t lt = html.find('<', i);
+    if (lt == std::string_view::npos) break;
+    if (html.compare(lt, 4, "<!--") == 0) {
+      size_t end = html.find("-->", lt + 4);
+      i = end == std::string_view::npos ? n : end + 3;
+      continue;
+    }
+    size_t j = lt + 1;
+    size_t name_start = j;
+    while (j < n && IsAlnum(html[j])) ++j;
+    std::string name = AsciiLower(html.substr(name_start, j - name_start));
+    if (name != "link" && name != "base") {
+      i = lt + 1;
+      continue;
+    }
+    Tag tag{name, {}};
+    while (j < n && html[j] != '>') {
+      while (j < n && (IsSpace(html[j]) || html[j] == '/')) ++j;
+      if (j >= n || html[j] == '>') break;
+      size_t a = j;
+      while (j < n && !IsSpace(html[j]) && html[j] != '=' && html[j] != '>' && html[j] != '/') ++j;
+      std::string attr = AsciiLower(html.substr(a, j - a));
+      while (j < n && IsSpace(html[j])) ++j;
+      std::string value;
+      if (j < n && html[j] == '=') {
+        ++j;
+        while (j < n && IsSpace(html[j])) ++j;
+        if (j < n && (html[j] == '"' || html[j] == '\'')) {
+          char q = html[j];
+          size_t end = html.find(q, j + 1);
+          if (end == std::string_view::npos) end = n;
+          value = std::string(html.substr(j + 1, end - j - 1));
+          j = end + 1;
+        } else {
+          size_t v = j;
+          while (j < n && !IsSpace(html[j]) && html[j] != '>') ++j;
+          value = std::string(html.substr(v, j - v));
+        }
+      }
+      if (attr.empty()) {
+        ++j;
+        continue;
+      }
+      tag.attrs.emplace(attr, DecodeEntities(value));
+    }
+    i = j;
+    if (name == "base") {
+      auto href = tag.attrs.find("href");
+      if (href != tag.attrs.end() && !Trim(href->second).empty())
+        base = base.empty() ? CleanUrl(href->second) : ResolveUrl(base, href->second);
+      continue;
+    }
+    links.push_back(std::move(tag));
+  }
+  for (const Tag& tag : links) {
+    auto rel = tag.attrs.find("rel");
+    auto type = tag.attrs.find("type");
+    auto href = tag.attrs.find("href");
+    if (rel == tag.attrs.end() || type == tag.attrs.end() || href == tag.attrs.end()) continue;
+    bool alternate = false;
+    std::string rels = AsciiLower(rel->second);
+    for (size_t p = 0; p < rels.size();) {
+      size_t e = rels.find_first_of(" \t\r\n", p);
+      if (e == std::string::npos) e = rels.size();
+      if (rels.compare(p, e - p, "alternate") == 0) alternate = true;
+      p = e + 1;
+    }
+    std::string t = AsciiLower(Trim(type->second));
+    t = t.substr(0, t.find(';'));
+    t = Trim(t);
+    bool feed_type = t == "application/rss+xml" || t == "application/atom+xml" || t == "application/rdf+xml" ||
+                     t == "application/feed+json" || t == "application/x.atom+xml" || t == "application/x-atom+xml";
+    if (!alternate || !feed_type || Trim(href->second).empty()) continue;
+    std::string url = ResolveUrl(base, href->second);
+    AddUnique(out, ScrubUtf8(url));
+  }
+  return out;
+}
+
+}  // namespace newsdesk

@@ -1,0 +1,121 @@
+// File: ingest/ingest.h
+//
+// Front door of the ingest stage: from a followed source's feed to clean
+// articles in the store. For each due source it fetches the feed
+// (conditionally), parses it, and for each item not seen before fetches the
+// article page, extracts it (the source's rules, if an editor set them, over
+// the generic extractor), identifies its language with CLD2, and stores it
+// whole or not at all. Everything that goes wrong is recorded on the source
+// (time, status, message) and never stops the other sources.
+//
+//   Fetcher fetcher(options);
+//   Ingestor ingestor(store, fetcher, IngestOptions{});
+//   auto reports = ingestor.FetchDue(now, [](const SourceReport& r) { print(r); });
+//
+//   IngestScheduler scheduler(ingestor);    // inside `newsdesk serve`
+//   scheduler.Start(); … scheduler.Stop();
+//
+// Thread-safety: an Ingestor may run several sources at once (FetchDue does,
+// with `workers` threads); the store and fetcher are shared.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/config.h"
+#include "common/status.h"
+#include "ingest/feed.h"
+#include "ingest/fetcher.h"
+#include "model/article.h"
+#include "store/store.h"
+
+namespace newsdesk {
+
+struct IngestOptions {
+  int workers = 2;                       // sources fetched at once
+  size_t max_items_per_fetch = 50;       // newest items of a feed considered per fetch
+  std::chrono::seconds max_backoff{6 * 3600};  // longest wait after repeated failures
+};
+
+// SourceReport: what one fetch of one source did.
+struct SourceReport {
+  int64_t source_id = 0;
+  std::string source_name;
+  int new_articles = 0;
+  int updated = 0;
+  int unchanged = 0;
+  int failed = 0;
+  bool not_modified = false;
+  Status status;  // not OK when the feed itself could not be fetched or read
+};
+
+class Ingestor {
+ public:
+  Ingestor(Store& store, Fetcher& fetcher, IngestOptions options);
+
+  // FetchSource fetches one source now and records the outcome on it.
+  SourceReport FetchSource(const SourceStatus& source, TimePoint now);
+
+  // FetchDue fetches every source due at `now` (or only `only_source` when
+  // non-zero, due or not), calling `progress` after each.
+  std::vector<SourceReport> FetchDue(TimePoint now, const std::function<void(const SourceReport&)>& progress,
+                                     int64_t only_source = 0);
+
+  // NextFetch is when a source should be fetched next after `failures`
+  // failures in a row (0 after a success), never before `retry_after`.
+  TimePoint NextFetch(const Source& source, TimePoint now, int failures,
+                      std::optional<TimePoint> retry_after = std::nullopt) const;
+
+ private:
+  Result<ArticleRecord> BuildArticle(const SourceStatus& source, const FeedItem& item, const std::string& feed_language,
+                                     bool& rule_failed);
+
+  Store& store_;
+  Fetcher& fetcher_;
+  const IngestOptions options_;
+};
+
+// FetchOptionsFrom and IngestOptionsFrom read the [ingest] settings.
+FetchOptions FetchOptionsFrom(const Config& config);
+IngestOptions IngestOptionsFrom(const Config& config);
+
+// DiscoveredFeed: a feed found from a URL given by an editor.
+struct DiscoveredFeed {
+  std::string feed_url;
+  Feed feed;
+};
+
+// DiscoverFeed fetches `url`: a feed is taken as it is; an HTML page is
+// searched for `<link rel="alternate">` feeds and the first that parses is
+// taken. Errors say what was found instead.
+Result<DiscoveredFeed> DiscoverFeed(Fetcher& fetcher, const std::string& url);
+
+// IngestScheduler runs FetchDue in the background every `poll` until Stop.
+class IngestScheduler {
+ public:
+  IngestScheduler(Ingestor& ingestor, std::chrono::milliseconds poll = std::chrono::seconds(5));
+  ~IngestScheduler();
+  void Start();
+  // Stop waits for the fetches in flight (bounded by the fetch timeouts).
+  void Stop();
+
+ private:
+  Ingestor& ingestor_;
+  const std::chrono::milliseconds poll_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // GUARDED_BY(mu_)
+};
+
+// OPML, the list of feeds that feed readers exchange.
+std::string SourcesToOpml(const std::vector<SourceStatus>& sources, const std::string& title);
+Result<std::vector<Source>> SourcesFromOpml(std::string_view opml);
+
+}  // namespace newsdesk

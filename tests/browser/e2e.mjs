@@ -1,0 +1,268 @@
+#!/usr/bin/env node
+// Headless-Chromium end-to-end checks for a running newsdesk server.
+//
+// Usage: node e2e.mjs BASE_URL OUTDIR
+//   BASE_URL  e.g. http://127.0.0.1:8080 (no trailing slash needed)
+//   OUTDIR    directory for screenshots (created if missing)
+//
+// For each edition (en, ru) and viewport (phone, desktop) it checks the front
+// page and the first article (among the first 15 front-page links) that has
+// an image credit, saving full-page screenshots of both. Prints one line per
+// check and a final "N passed, M failed" line; exits non-zero on any failure.
+//
+// Environment: CHROMIUM (default /usr/bin/chromium).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [baseArg, outDir] = process.argv.slice(2);
+if (!baseArg || !outDir) {
+  console.error('usage: node e2e.mjs BASE_URL OUTDIR');
+  process.exit(2);
+}
+const BASE = baseArg.replace(/\/+$/, '');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const NAV_TIMEOUT_MS = 15000;
+const MAX_LINKS = 15;
+const MIN_ITEMS = 10;
+
+const EDITIONS = ['en', 'ru'];
+const VIEWPORTS = [
+  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 },
+  { name: 'desktop', viewport: { width: 1366, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 },
+];
+
+let passed = 0;
+let failed = 0;
+
+function pass(label, detail) {
+  passed++;
+  console.log(`PASS  ${label}${detail ? ` — ${detail}` : ''}`);
+}
+function fail(label, detail) {
+  failed++;
+  console.log(`FAIL  ${label}${detail ? ` — ${detail}` : ''}`);
+}
+
+// Runs one check. fn returns a detail string on success, or throws an Error
+// whose message explains the failure. Returns true if the check passed.
+async function check(label, url, fn) {
+  try {
+    const detail = await fn();
+    pass(label, detail);
+    return true;
+  } catch (err) {
+    const msg = (err && err.message ? err.message : String(err)).split('\n')[0];
+    fail(label, `${msg} [${url}]`);
+    return false;
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+function short(s, n = 60) {
+  s = (s || '').replace(/\s+/g, ' ').trim();
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+async function goto(page, url) {
+  const resp = await page.goto(url, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
+  if (!resp) throw new Error('no response');
+  if (resp.status() !== 200) throw new Error(`HTTP ${resp.status()}`);
+  return resp;
+}
+
+// With isMobile, Chromium zooms a too-wide page out to fit, which makes
+// window.innerWidth grow to match scrollWidth; so the limit is also capped at
+// the emulated device width.
+async function noHorizontalScroll(page, deviceWidth) {
+  const m = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  const limit = Math.min(m.innerWidth, deviceWidth);
+  assert(m.scrollWidth <= limit + 1,
+    `page scrolls horizontally: scrollWidth ${m.scrollWidth} > ${limit} ` +
+    `(innerWidth ${m.innerWidth}, device width ${deviceWidth})`);
+  return `scrollWidth ${m.scrollWidth} <= ${limit}`;
+}
+
+async function screenshot(page, file) {
+  const p = path.join(outDir, file);
+  try {
+    await page.screenshot({ path: p, fullPage: true, timeout: NAV_TIMEOUT_MS });
+    console.log(`      screenshot ${p}`);
+  } catch (err) {
+    fail(`screenshot ${file}`, (err.message || String(err)).split('\n')[0]);
+  }
+}
+
+async function runCombo(browser, ed, vp) {
+  const tag = `${ed}/${vp.name}`;
+  const context = await browser.newContext({
+    viewport: vp.viewport,
+    isMobile: vp.isMobile,
+    hasTouch: vp.hasTouch,
+    deviceScaleFactor: vp.deviceScaleFactor,
+    locale: ed === 'ru' ? 'ru-RU' : 'en-US',
+  });
+  context.setDefaultTimeout(NAV_TIMEOUT_MS);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+
+  try {
+    // ---- front page -------------------------------------------------------
+    const frontUrl = `${BASE}/${ed}/`;
+    const loaded = await check(`${tag} front: loads with HTTP 200`, frontUrl, async () => {
+      const resp = await goto(page, frontUrl);
+      return `${resp.status()} ${resp.headers()['content-type'] || '(no content-type)'}`;
+    });
+    if (!loaded) {
+      fail(`${tag} article: skipped`, `front page did not load [${frontUrl}]`);
+      return;
+    }
+
+    await check(`${tag} front: at least ${MIN_ITEMS} .article-item`, frontUrl, async () => {
+      const n = await page.locator('.article-item').count();
+      assert(n >= MIN_ITEMS, `found ${n} .article-item, want >= ${MIN_ITEMS}`);
+      return `${n} items`;
+    });
+
+    await check(`${tag} front: first .headline visible`, frontUrl, async () => {
+      const h = page.locator('.headline').first();
+      assert(await h.count() > 0, 'no .headline element');
+      assert(await h.isVisible(), 'first .headline is not visible');
+      const text = short(await h.innerText());
+      assert(text.length > 0, 'first .headline is empty');
+      return `"${text}"`;
+    });
+
+    if (vp.isMobile) {
+      await check(`${tag} front: no horizontal scroll`, frontUrl, () => noHorizontalScroll(page, vp.viewport.width));
+    }
+
+    await screenshot(page, `front-${ed}-${vp.name}.png`);
+
+    // ---- pick an article with an image credit -----------------------------
+    const hrefs = await page.locator('.article-item a.headline, .article-item .headline[href]')
+      .evaluateAll((els) => els.map((a) => a.href));
+    const links = [...new Set(hrefs)].slice(0, MAX_LINKS);
+
+    let articleUrl = null;
+    const tried = [];
+    for (const href of links) {
+      try {
+        await goto(page, href);
+      } catch (err) {
+        tried.push(`${href} (${(err.message || String(err)).split('\n')[0]})`);
+        continue;
+      }
+      if (await page.locator('.image-credit').count() > 0) {
+        articleUrl = href;
+        break;
+      }
+      tried.push(`${href} (no .image-credit)`);
+    }
+    const found = await check(`${tag} article: one of the first ${MAX_LINKS} front-page links has .image-credit`,
+      frontUrl, async () => {
+        assert(links.length > 0, 'no links found via .article-item a.headline');
+        assert(articleUrl, `none of ${links.length} links has .image-credit; tried: ${tried.join(', ')}`);
+        return `${articleUrl}${tried.length ? ` (after ${tried.length} without)` : ''}`;
+      });
+    if (!found) return;
+
+    // ---- article page -----------------------------------------------------
+    await check(`${tag} article: h1.article-headline visible and non-empty`, articleUrl, async () => {
+      const h1 = page.locator('h1.article-headline').first();
+      assert(await h1.count() > 0, 'no h1.article-headline element');
+      assert(await h1.isVisible(), 'h1.article-headline is not visible');
+      const text = (await h1.innerText()).trim();
+      assert(text.length > 0, 'h1.article-headline is empty');
+      return `"${short(text)}"`;
+    });
+
+    await check(`${tag} article: .image-credit visible and contains "©"`, articleUrl, async () => {
+      const c = page.locator('.image-credit').first();
+      assert(await c.isVisible(), '.image-credit is not visible');
+      const text = (await c.innerText()).trim();
+      assert(text.includes('©'), `.image-credit text has no "©": "${short(text)}"`);
+      return `"${short(text)}"`;
+    });
+
+    await check(`${tag} article: .rights visible and non-empty`, articleUrl, async () => {
+      const r = page.locator('.rights').first();
+      assert(await r.count() > 0, 'no .rights element');
+      assert(await r.isVisible(), '.rights is not visible');
+      const text = (await r.innerText()).trim();
+      assert(text.length > 0, '.rights is empty');
+      return `"${short(text)}"`;
+    });
+
+    if (vp.isMobile) {
+      await check(`${tag} article: no horizontal scroll`, articleUrl, () => noHorizontalScroll(page, vp.viewport.width));
+    }
+
+    await screenshot(page, `article-${ed}-${vp.name}.png`);
+  } finally {
+    if (pageErrors.length) {
+      console.log(`      note: ${tag}: ${pageErrors.length} JavaScript error(s): ${short(pageErrors.join(' | '), 200)}`);
+    }
+    await context.close();
+  }
+}
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  if (!fs.existsSync(CHROMIUM)) {
+    console.log(`FAIL  launch chromium — ${CHROMIUM} not found`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (err) {
+    console.log(`FAIL  launch chromium — ${(err.message || String(err)).split('\n')[0]}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log(`chromium ${browser.version()}, base ${BASE}, screenshots in ${outDir}`);
+  try {
+    for (const ed of EDITIONS) {
+      for (const vp of VIEWPORTS) {
+        try {
+          await runCombo(browser, ed, vp);
+        } catch (err) {
+          fail(`${ed}/${vp.name}: unexpected error`, (err.message || String(err)).split('\n')[0]);
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+
+main().catch((err) => {
+  console.log(`FAIL  e2e — ${err && err.stack ? err.stack : err}`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Browser end-to-end test: import the demo corpus into a temporary data dir,
+# start newsdesk on a free port, run e2e.mjs (headless Chromium) against it.
+#
+# Usage: tests/browser/run.sh NEWSDESK_BINARY REPO_ROOT [OUT_DIR]
+#   OUT_DIR defaults to REPO_ROOT/build/screenshots.
+# Environment: CHROMIUM (default /usr/bin/chromium).
+# Exit status is e2e.mjs's (non-zero on any failed check), or 1 on setup errors.
+set -euo pipefail
+
+usage() { echo "usage: $0 NEWSDESK_BINARY REPO_ROOT [OUT_DIR]" >&2; exit 2; }
+[[ $# -ge 2 && $# -le 3 ]] || usage
+
+die() { echo "run.sh: FAIL: $*" >&2; exit 1; }
+
+[[ -f $1 && -x $1 ]] || die "newsdesk binary not found or not executable: $1"
+[[ -d $2 ]] || die "repo root is not a directory: $2"
+BIN=$(realpath -- "$1")
+ROOT=$(realpath -- "$2")
+OUT=${3:-$ROOT/build/screenshots}
+mkdir -p -- "$OUT"
+OUT=$(realpath -- "$OUT")
+HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+DEMO=$ROOT/demo/articles.jsonl
+export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+# A missing browser is a failure, never a skip.
+[[ -x $CHROMIUM ]] || die "chromium not found at $CHROMIUM (install Debian's chromium package)"
+command -v node >/dev/null || die "node not found"
+[[ -f $DEMO ]] || die "demo corpus not found: $DEMO"
+
+if [[ ! -d $HERE/node_modules/playwright-core ]]; then
+  echo "run.sh: installing playwright-core in $HERE"
+  (cd -- "$HERE" && npm install --no-audit --no-fund) || die "npm install failed"
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-e2e.XXXXXX")
+SERVER_PID=
+LOG=$TMP/server.log
+
+# shellcheck disable=SC2317  # invoked via trap
+cleanup() {
+  local rc=$?
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    # Give it up to 5 s to stop gracefully, then force it.
+    for _ in $(seq 50); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "run.sh: warning: server did not exit within 5 s of SIGTERM; sending SIGKILL" >&2
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    local st=0
+    wait "$SERVER_PID" 2>/dev/null || st=$?
+    if [[ $st -ne 0 ]]; then
+      echo "run.sh: warning: server exited with status $st after SIGTERM" >&2
+    fi
+  fi
+  rm -rf -- "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+show_log() {
+  echo "---- server log ($LOG, last 40 lines) ----" >&2
+  tail -n 40 -- "$LOG" >&2 || true
+  echo "---- end of server log ----" >&2
+}
+
+mkdir -p -- "$TMP/data"
+echo "run.sh: importing $DEMO"
+"$BIN" import "$DEMO" --data "$TMP/data" >"$TMP/import.log" 2>&1 || {
+  cat -- "$TMP/import.log" >&2
+  die "import failed"
+}
+
+echo "run.sh: starting $BIN serve"
+"$BIN" serve --data "$TMP/data" --listen 127.0.0.1:0 >"$LOG" 2>&1 &
+SERVER_PID=$!
+
+PORT=
+for _ in $(seq 100); do  # 100 x 0.1 s = 10 s
+  PORT=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' -- "$LOG" 2>/dev/null | head -n1 | grep -oE '[0-9]+$' || true)
+  [[ -n $PORT ]] && break
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    show_log
+    die "server exited before it was listening"
+  fi
+  sleep 0.1
+done
+if [[ -z $PORT ]]; then
+  show_log
+  die "no 'listening on http://127.0.0.1:PORT' line in the server log within 10 s"
+fi
+BASE=http://127.0.0.1:$PORT
+echo "run.sh: server pid $SERVER_PID at $BASE"
+
+status=0
+node "$HERE/e2e.mjs" "$BASE" "$OUT" || status=$?
+if [[ $status -ne 0 ]]; then
+  show_log
+fi
+exit "$status"

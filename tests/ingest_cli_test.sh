@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Following a site from the command line, against a real HTTP server on
+# loopback (python3's http.server): discovery, fetch, list, OPML, delete.
+# Usage: ingest_cli_test.sh PATH/TO/newsdesk
+set -uo pipefail
+nd=$1
+tmp=$(mktemp -d)
+server_pid=""
+cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+passed=0
+failed=0
+check() {
+  local name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+
+mkdir -p "$tmp/site"
+paragraphs() {
+  for i in 1 2 3 4; do
+    echo "<p>$1 paragraph $i: the ministry said the programme would continue through the next year, with deliveries to units in several regions and more tests at the range.</p>"
+  done
+}
+for page in a b; do
+  cat >"$tmp/site/$page.html" <<HTML
+<!doctype html><html><head><meta charset="utf-8"><title>Story $page</title></head><body>
+<nav><a href="/">Home</a></nav><article><h1>Story $page: shipyard news</h1>$(paragraphs "Story $page")</article>
+<footer>Wire</footer></body></html>
+HTML
+done
+cat >"$tmp/site/index.html" <<'HTML'
+<html><head><title>Wire</title><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body>Wire</body></html>
+HTML
+
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$tmp/site" >"$tmp/http.log" 2>&1 &
+server_pid=$!
+port=""
+for _ in $(seq 1 50); do
+  port=$(grep -o 'port [0-9]*' "$tmp/http.log" | grep -o '[0-9]*' | head -1 || true)
+  [[ -n "$port" ]] && break
+  sleep 0.1
+done
+base="http://127.0.0.1:$port"
+cat >"$tmp/site/rss.xml" <<XML
+<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>$base/</link><language>en</language>
+<item><title>Story a</title><link>$base/a.html</link><guid>a</guid></item>
+<item><title>Story b</title><link>$base/b.html</link><guid>b</guid></item>
+</channel></rss>
+XML
+printf '[ingest]\nallow_private_networks = true\nper_host_delay_ms = 0\n' >"$tmp/test.toml"
+nd() { "$1" --config "$tmp/test.toml" --data "$tmp/data" "${@:2}"; }
+
+check "the test server started" test -n "$port"
+"$nd" source add "$base/" --data "$tmp/guarded" >/dev/null 2>"$tmp/err"
+check "the address guard refuses loopback by default" grep -q "refused" "$tmp/err"
+check "source add discovers the feed a home page names" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' source add '$base/' | grep -q 'following $base/rss.xml'"
+check "source list shows it pending" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' source list | grep -q pending"
+check "fetch stores the feed's articles" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' fetch 2>/dev/null | grep -q 'new 2, updated 0, unchanged 0, failed 0'"
+check "source list shows the fetch" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' source list | grep -q ' ok '"
+check "nothing is due right after" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' fetch | grep -q 'no source is due'"
+sleep 1.1
+touch "$tmp/site/rss.xml"  # newer than the last fetch: a 200, not a 304
+check "fetch --source runs one now; known items are unchanged" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' fetch --source 1 2>/dev/null | grep -q 'new 0, updated 0, unchanged 2'"
+check "export-opml writes the feed" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' source export-opml '$tmp/out.opml' && grep -q 'xmlUrl=\"$base/rss.xml\"' '$tmp/out.opml'"
+check "article delete" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' article delete 1 | grep -q 'deleted article 1'"
+sleep 1.1
+touch "$tmp/site/rss.xml"
+check "a deleted article does not come back" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' fetch --source 1 2>/dev/null | grep -q 'new 0, updated 0, unchanged 1'"
+check "source remove keeps a source with articles" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' source remove 1 | grep -q 'stopped following'"
+check "import-opml follows it again" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' source import-opml '$tmp/out.opml' | grep -q '1 added'"
+"$nd" --config "$tmp/test.toml" --data "$tmp/data" source remove nobody >/dev/null 2>"$tmp/err"
+check "removing an unknown source fails clearly" grep -q "no source 'nobody'" "$tmp/err"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
