@@ -216,7 +216,9 @@ SourceReport Ingestor::FetchSource(const SourceStatus& source, TimePoint now) {
           continue;
         }
         if (key->state == ArticleKey::State::kDeleted) continue;
-        if (key->state == ArticleKey::State::kStored) {
+        // A stored article is fetched again only when the feed says it
+        // changed since we stored it.
+        if (key->state == ArticleKey::State::kStored && !(item.updated && *item.updated > key->stored_at)) {
           ++report.unchanged;
           continue;
         }

@@ -163,6 +163,21 @@ TEST_F(IngestTest, ItemsSeenBeforeAreUnchanged) {
   EXPECT_EQ(server_.Hits("/a"), 1);
 }
 
+TEST_F(IngestTest, AnItemUpdatedSinceItWasStoredIsFetchedAgain) {
+  std::string feed = Rss({{"Corvette launched", server_.Url("/a")}});
+  server_.Serve("/rss", 200, feed);
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
+  auto src = Follow("/rss");
+  FetchNow(src.source.id);
+  std::string updated = feed;
+  updated.replace(updated.find("</item>"), 7, "<atom:updated xmlns:atom=\"http://www.w3.org/2005/Atom\">2099-01-01T00:00:00Z</atom:updated></item>");
+  server_.Serve("/rss", 200, updated);
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard, corrected", Paragraphs("Corvette", 4)));
+  auto again = FetchNow(src.source.id);
+  EXPECT_EQ(again.updated, 1);
+  EXPECT_EQ(store_->GetArticle(Stored()[0].id)->headline, "Corvette launched at the northern yard, corrected");
+}
+
 TEST_F(IngestTest, AFailingFeedIsRecordedOnItsSourceAndBacksOff) {
   server_.Serve("/rss", 500, "down");
   auto src = Follow("/rss");

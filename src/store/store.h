@@ -56,7 +56,8 @@ struct UpsertSummary {
 // ArticleKey: what the store knows of an article by its URL or feed guid.
 struct ArticleKey {
   enum class State { kNew, kStored, kDeleted } state = State::kNew;
-  int64_t id = 0;  // when stored
+  int64_t id = 0;             // when stored
+  TimePoint stored_at{};      // when stored: the last time it was written
 };
 
 class Store {

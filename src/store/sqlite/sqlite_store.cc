@@ -702,7 +702,8 @@ class SqliteStore final : public Store {
       }
       if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
     }
-    for (const char* sql : {"SELECT id FROM articles WHERE url = ?1", "SELECT id FROM articles WHERE source_id = ?2 AND guid = ?3 AND ?3 <> ''"}) {
+    for (const char* sql : {"SELECT id, updated_at FROM articles WHERE url = ?1",
+                            "SELECT id, updated_at FROM articles WHERE source_id = ?2 AND guid = ?3 AND ?3 <> ''"}) {
       auto p = c.Prepare(sql);
       if (!p.ok()) return p.status();
       Stmt st(*p);
@@ -711,6 +712,7 @@ class SqliteStore final : public Store {
       if (rc == SQLITE_ROW) {
         key.state = ArticleKey::State::kStored;
         key.id = st.Int(0);
+        key.stored_at = TimePoint{std::chrono::seconds{st.Int(1)}};
         return key;
       }
       if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
