@@ -42,6 +42,10 @@ Status RunFetch(const Config& config, const std::string& only_source);
 // RunArticleDelete deletes an article for good (a tombstone keeps it out).
 Status RunArticleDelete(const Config& config, int64_t id);
 
+// RunMentions tags the text in `path` and prints its entities; `lang`
+// chooses the language of the names in the plain listing.
+Status RunMentions(const std::string& path, const std::string& lang, bool as_json);
+
 // RunImport imports a JSON/JSON Lines file or a directory of them, all or
 // nothing, and prints what it did.
 Status RunImport(const Config& config, const std::string& path);

@@ -91,6 +91,14 @@ int main(int argc, char** argv) {
   fetch->add_option("--source", fetch_source, "only this source (id or slug), due or not");
   add_common(fetch);
 
+  std::string mentions_path, mentions_lang;
+  bool mentions_json = false;
+  auto* mentions = app.add_subcommand("mentions", "tag a text file with the entities it names (people, organisations, places)");
+  mentions->add_option("FILE", mentions_path, "UTF-8 text")->required()->check(CLI::ExistingFile);
+  mentions->add_option("--lang", mentions_lang, "language of the names listed: en or ru [default: en]");
+  mentions->add_flag("--json", mentions_json, "print {\"entities\": [{\"id\", \"name\", \"type\", \"count\", \"spans\"}]} with byte offsets");
+  add_common(mentions);
+
   int64_t article_id = 0;
   auto* article = app.add_subcommand("article", "manage stored articles");
   article->require_subcommand(1);
@@ -130,6 +138,7 @@ int main(int argc, char** argv) {
     else if (*opml_import) status = RunOpmlImport(config, opml_path);
     else if (*opml_export) status = RunOpmlExport(config, opml_path);
     else if (*fetch) status = RunFetch(config, fetch_source);
+    else if (*mentions) status = RunMentions(mentions_path, mentions_lang, mentions_json);
     else if (*article_delete) status = RunArticleDelete(config, article_id);
   } catch (const std::exception& e) {
     status = Status::Internal(e.what());

@@ -9,12 +9,9 @@
 #include <string_view>
 #include <vector>
 
-namespace newsdesk {
+#include "common/asset.h"
 
-struct Asset {
-  std::string_view path;
-  std::string_view content;
-};
+namespace newsdesk {
 
 const std::vector<Asset>& EmbeddedAssets();
 

@@ -1,0 +1,78 @@
+// File: mentions/tagger.h
+//
+// Front door of the tag stage: finds the entities of a Gazetteer that a text
+// names, in Russian and English, in one pass over its words.
+//
+//   Tagger tagger(gazetteer);
+//   for (const Mention& m : tagger.Tag(text)) m.entity->Name("en"), m.count, m.spans;
+//
+// How it matches: the text is split into words (letters and digits; other
+// characters, typographic quotes and dashes among them, separate words),
+// each word case-folded with ё→е (NFKC for compatibility characters). Alias
+// words are stored in a token trie as their base: the word without its
+// Russian inflectional ending. A text word matches a base when the rest of
+// it is a Russian ending (Cyrillic) or "", "s", "es" (Latin), so "России",
+// "Россией" and "Россия" meet, and so do "Шанхайской организации" and
+// "Шанхайская организация". (Snowball's Russian stemmer was tried first and
+// cuts proper names inconsistently: "астана" → "аста", "астане" → "астан".)
+// At each word the longest alias starting there wins, and matching resumes
+// after it, so overlaps resolve left to right, deterministically; the words
+// of a name must be adjacent (no full stop or comma between them). Aliases
+// in the gazetteer's `exact` list (acronyms: US, UN, ООН) match only as
+// written, case-sensitively: "US" is the United States, "us" is not.
+// Endings invite false matches, so two guards apply:
+//   - a capitalised alias word matches only a capitalised text word
+//     ("Turkey", not "turkey"; "Мали", not "мали");
+//   - a base shorter than 4 letters matches only the alias word itself
+//     ("Мали" is not "Малое").
+//
+// Thread-safety: Tag is const and safe to call concurrently.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mentions/gazetteer.h"
+
+namespace newsdesk {
+
+struct Span {
+  size_t start = 0;  // byte offsets into the text, [start, end)
+  size_t end = 0;
+};
+
+struct Mention {
+  const Entity* entity = nullptr;
+  int count = 0;
+  std::vector<Span> spans;  // in text order
+};
+
+class Tagger {
+ public:
+  explicit Tagger(std::shared_ptr<const Gazetteer> gazetteer);
+  ~Tagger();
+  Tagger(const Tagger&) = delete;
+  Tagger& operator=(const Tagger&) = delete;
+
+  // Tag returns the entities `text` names, most salient first (more
+  // mentions, then earlier first mention).
+  std::vector<Mention> Tag(std::string_view text) const;
+
+  // aliases is how many surface forms the trie holds; conflicts lists forms
+  // that two entities claim (the first entity keeps them).
+  size_t aliases() const;
+  const std::vector<std::string>& conflicts() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// NormalizeWord case-folds a word, folds ё to е, and applies NFKC to words
+// with compatibility characters: what both the text and aliases go through.
+std::string NormalizeWord(std::string_view word);
+
+}  // namespace newsdesk

@@ -1,0 +1,199 @@
+#include "mentions/tagger.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace newsdesk {
+namespace {
+
+// A small gazetteer with the hard cases: inflected multi-word Russian names,
+// acronyms that are also words, a name that is a common word, overlaps.
+const char* kSmall = R"(
+{"id":"russia","type":"country","name":{"en":"Russia","ru":"Россия"},"aliases":{"en":["Russian Federation"],"ru":["Российская Федерация"]}}
+{"id":"united-states","type":"country","name":{"en":"United States","ru":"США"},"aliases":{"en":["United States of America"],"ru":["Соединённые Штаты"]},"exact":["US","USA","США"]}
+{"id":"un","type":"organisation","name":{"en":"United Nations","ru":"Организация Объединённых Наций"},"exact":["UN","ООН"]}
+{"id":"un-security-council","type":"organisation","name":{"en":"UN Security Council","ru":"Совет Безопасности ООН"}}
+{"id":"sco","type":"organisation","name":{"en":"Shanghai Cooperation Organisation","ru":"Шанхайская организация сотрудничества"},"aliases":{"en":["Shanghai Cooperation Organization"]},"exact":["SCO","ШОС"]}
+{"id":"nato","type":"organisation","name":{"en":"NATO","ru":"НАТО"},"aliases":{"en":["North Atlantic Alliance"],"ru":["Североатлантический альянс"]}}
+{"id":"kazakhstan","type":"country","name":{"en":"Kazakhstan","ru":"Казахстан"}}
+{"id":"astana","type":"place","name":{"en":"Astana","ru":"Астана"}}
+{"id":"turkey","type":"country","name":{"en":"Turkey","ru":"Турция"},"aliases":{"en":["Türkiye"]}}
+{"id":"mali","type":"country","name":{"en":"Mali","ru":"Мали"}}
+{"id":"iran","type":"country","name":{"en":"Iran","ru":"Иран"},"aliases":{"en":["Islamic Republic of Iran","Iranian"]}}
+{"id":"shoigu","type":"person","name":{"en":"Sergei Shoigu","ru":"Сергей Шойгу"},"aliases":{"en":["Shoigu"],"ru":["Шойгу"]}}
+)";
+
+std::shared_ptr<const Gazetteer> Small() {
+  auto g = Gazetteer::Parse(kSmall, "small");
+  EXPECT_TRUE(g.ok()) << g.status().ToString();
+  return *g;
+}
+
+// Found: entity id → count.
+std::map<std::string, int> Found(const Tagger& t, const std::string& text) {
+  std::map<std::string, int> out;
+  for (const auto& m : t.Tag(text)) out[m.entity->id] = m.count;
+  return out;
+}
+
+TEST(Tagger, MatchesRussianInflections) {
+  Tagger t(Small());
+  auto f = Found(t, "Делегации России, Казахстана и Ирана встретились в Астане. Россией предложено многое.");
+  EXPECT_EQ(f["russia"], 2);
+  EXPECT_EQ(f["kazakhstan"], 1);
+  EXPECT_EQ(f["iran"], 1);
+  EXPECT_EQ(f["astana"], 1);
+}
+
+TEST(Tagger, MatchesInflectedMultiWordNames) {
+  Tagger t(Small());
+  auto f = Found(t, "Министры Шанхайской организации сотрудничества обсудили расширение Североатлантического альянса "
+                    "и позицию Российской Федерации.");
+  EXPECT_EQ(f["sco"], 1);
+  EXPECT_EQ(f["nato"], 1);
+  EXPECT_EQ(f["russia"], 1);
+  EXPECT_EQ(f.size(), 3u);
+}
+
+TEST(Tagger, AcronymsMatchCaseSensitively) {
+  Tagger t(Small());
+  auto f = Found(t, "The US told us that the UN will meet. Un jour, the un-named SCO delegates.");
+  EXPECT_EQ(f["united-states"], 1);
+  EXPECT_EQ(f["un"], 1);
+  EXPECT_EQ(f["sco"], 1);
+}
+
+TEST(Tagger, TheLongestMatchWins) {
+  Tagger t(Small());
+  auto f = Found(t, "The UN Security Council met; the United States of America abstained.");
+  EXPECT_EQ(f["un-security-council"], 1);
+  EXPECT_EQ(f.count("un"), 0u);
+  EXPECT_EQ(f["united-states"], 1);
+}
+
+TEST(Tagger, NeverMatchesInsideALongerWord) {
+  Tagger t(Small());
+  auto f = Found(t, "Iranianist scholars, USAID, UNESCO and Russiagate.");
+  EXPECT_TRUE(f.empty()) << f.begin()->first;
+}
+
+TEST(Tagger, ANameThatIsACommonWordNeedsItsCapital) {
+  Tagger t(Small());
+  EXPECT_TRUE(Found(t, "We ate turkey. Малый бизнес и малые страны.").empty());
+  auto f = Found(t, "Turkey and Mali signed. Делегация Мали прибыла.");
+  EXPECT_EQ(f["turkey"], 1);
+  EXPECT_EQ(f["mali"], 2);
+}
+
+TEST(Tagger, ShortStemsMatchOnlyTheWordItself) {
+  // "Мали" stems to "мал"; "Малое" must not become Mali even capitalised.
+  Tagger t(Small());
+  EXPECT_TRUE(Found(t, "Малое предприятие.").empty());
+}
+
+TEST(Tagger, NamesDoNotSpanPunctuation) {
+  Tagger t(Small());
+  auto f = Found(t, "It was the North. Atlantic Alliance members spoke.");
+  EXPECT_EQ(f.count("nato"), 0u);
+}
+
+TEST(Tagger, ReportsByteSpansOfWhatItFound) {
+  Tagger t(Small());
+  const std::string text = "В Астане Шойгу встретился с коллегами из ШОС.";
+  auto mentions = t.Tag(text);
+  ASSERT_EQ(mentions.size(), 3u);
+  for (const auto& m : mentions) {
+    ASSERT_EQ(m.spans.size(), 1u);
+    std::string found = text.substr(m.spans[0].start, m.spans[0].end - m.spans[0].start);
+    if (m.entity->id == "astana") EXPECT_EQ(found, "Астане");
+    if (m.entity->id == "shoigu") EXPECT_EQ(found, "Шойгу");
+    if (m.entity->id == "sco") EXPECT_EQ(found, "ШОС");
+  }
+}
+
+TEST(Tagger, OrdersByCountThenFirstMention) {
+  Tagger t(Small());
+  auto m = t.Tag("Iran and Mali. Mali again. Iran again. Astana once. Iran's turn.");
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].entity->id, "iran");
+  EXPECT_EQ(m[1].entity->id, "mali");
+  EXPECT_EQ(m[2].entity->id, "astana");
+}
+
+TEST(Tagger, NormalisesYoCaseAndCompatibilityForms) {
+  EXPECT_EQ(NormalizeWord("Соединённые"), "соединенные");
+  EXPECT_EQ(NormalizeWord("ＮＡＴＯ"), "nato");
+  Tagger t(Small());
+  EXPECT_EQ(Found(t, "Соединенные Штаты и Соединённых Штатов")["united-states"], 2);
+}
+
+TEST(Tagger, SurvivesHostileText) {
+  Tagger t(Small());
+  std::string junk = "\xff\xfe Россия\xc0\xaf Ира";
+  junk += std::string(100000, 'a');
+  junk += " Иран";
+  auto f = Found(t, junk);
+  EXPECT_EQ(f["iran"], 1);
+  EXPECT_TRUE(Found(t, "").empty());
+}
+
+// --- the fixtures, with the built-in gazetteer --------------------------------
+
+struct Expectation {
+  std::set<std::string> required, acceptable;
+  std::string text;
+};
+
+std::optional<Expectation> LoadFixture(const std::string& stem) {
+  const std::filesystem::path dir = std::filesystem::path(ND_SOURCE_DIR) / ".." / "shared" / "fixtures" / "seed";
+  std::ifstream text_in(dir / (stem + ".txt")), json_in(dir / (stem + ".mentions.json"));
+  if (!text_in || !json_in) return std::nullopt;
+  Expectation e;
+  std::stringstream ss;
+  ss << text_in.rdbuf();
+  e.text = ss.str();
+  auto j = nlohmann::json::parse(json_in);
+  for (const auto& r : j["required"]) e.required.insert(r["name"].get<std::string>());
+  for (const auto& a : j["acceptable"]) e.acceptable.insert(a.is_string() ? a.get<std::string>() : a["name"].get<std::string>());
+  return e;
+}
+
+void CheckFixture(const std::string& stem, size_t tolerated_false_positives) {
+  auto fx = LoadFixture(stem);
+  if (!fx) {
+    if (std::getenv("CI")) FAIL() << "../shared fixtures missing in CI";
+    GTEST_SKIP() << "../shared/fixtures not found next to the repository";
+  }
+  auto gazetteer = Gazetteer::LoadBuiltIn();
+  ASSERT_TRUE(gazetteer.ok()) << gazetteer.status().ToString();
+  Tagger t(*gazetteer);
+  std::set<std::string> found;
+  for (const auto& m : t.Tag(fx->text)) found.insert(m.entity->Name("en"));
+  std::vector<std::string> missed, false_positives;
+  for (const auto& r : fx->required)
+    if (!found.count(r)) missed.push_back(r);
+  for (const auto& f : found)
+    if (!fx->required.count(f) && !fx->acceptable.count(f)) false_positives.push_back(f);
+  std::printf("%s: %zu required, %zu found, missed %zu, false positives %zu\n", stem.c_str(), fx->required.size(),
+              found.size(), missed.size(), false_positives.size());
+  for (const auto& m : missed) std::printf("  missed: %s\n", m.c_str());
+  for (const auto& f : false_positives) std::printf("  false positive: %s\n", f.c_str());
+  EXPECT_TRUE(missed.empty());
+  EXPECT_LE(false_positives.size(), tolerated_false_positives);
+}
+
+// No false positive is tolerated on the fixtures: every entity a reader
+// would not expect is a gazetteer or matcher fault worth fixing.
+TEST(TaggerOnFixtures, SeedArticle) { CheckFixture("seed-page", 0); }
+TEST(TaggerOnFixtures, RussianSample) { CheckFixture("ru-sample", 0); }
+
+}  // namespace
+}  // namespace newsdesk
