@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "import/importer.h"
+#include "mentions/tagger.h"
 #include "store/store.h"
 
 namespace newsdesk {
@@ -9,6 +10,10 @@ namespace newsdesk {
 Status RunImport(const Config& config, const std::string& path) {
   auto records = ReadImportPath(path);
   if (!records.ok()) return records.status().WithContext("nothing imported");
+  auto gazetteer = Gazetteer::LoadBuiltIn();
+  if (!gazetteer.ok()) return gazetteer.status();
+  Tagger tagger(*gazetteer);
+  for (auto& r : *records) r.mentions = TagArticle(tagger, r.headline, r.body);
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
   auto summary = (*store)->UpsertArticles(*records);

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "ingest/ingest.h"
+#include "mentions/tagger.h"
 #include "store/store.h"
 #include "web/server.h"
 #include "web/site.h"
@@ -42,7 +43,14 @@ Status RunServe(Config config, const ServeFlags& flags) {
   if (config.base_url.empty()) config.base_url = url;
   while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
 
-  auto site = Site::Create(**store, config);
+  auto gazetteer = Gazetteer::LoadBuiltIn();
+  if (!gazetteer.ok()) {
+    (*server)->Shutdown();
+    (*server)->Wait();
+    return gazetteer.status();
+  }
+  Tagger tagger(*gazetteer);
+  auto site = Site::Create(**store, config, *gazetteer);
   if (!site.ok()) {
     (*server)->Shutdown();
     (*server)->Wait();
@@ -54,7 +62,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
 
   // Fetching due sources runs beside serving, stopped after the server.
   Fetcher fetcher(FetchOptionsFrom(config));
-  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config));
+  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config), &tagger);
   IngestScheduler scheduler(ingestor);
   if (config.ingest_enabled) scheduler.Start();
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);

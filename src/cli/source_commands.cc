@@ -174,8 +174,11 @@ Status RunFetch(const Config& config, const std::string& only_source) {
     if (!st.ok()) return st.status();
     only = st->source.id;
   }
+  auto gazetteer = Gazetteer::LoadBuiltIn();
+  if (!gazetteer.ok()) return gazetteer.status();
+  Tagger tagger(*gazetteer);
   Fetcher fetcher(FetchOptionsFrom(config));
-  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config));
+  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config), &tagger);
   const bool tty = ::isatty(STDERR_FILENO);
   size_t done = 0, total = 0;
   if (!only) {

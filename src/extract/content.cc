@@ -179,10 +179,26 @@ double LinkDensity(const Node* e) {
   size_t text = InnerTextLength(e);
   if (text == 0) return 0;
   double link = 0;
-  for (const Node* n = e->first_child; n; n = NextNode(n, e)) {
-    if (n->Is(GUMBO_TAG_A)) link += static_cast<double>(InnerTextLength(n)) * (IsHashLink(n->Attr("href")) ? 0.3 : 1);
+  for (const Node* n = e->first_child; n;) {
+    if (n->Is(GUMBO_TAG_A)) {
+      link += static_cast<double>(InnerTextLength(n)) * (IsHashLink(n->Attr("href")) ? 0.3 : 1);
+      n = NextNodeSkippingChildren(n, e);
+      continue;
+    }
+    n = NextNode(n, e);
   }
-  return link / static_cast<double>(text);
+  return std::min(1.0, link / static_cast<double>(text));
+}
+
+// CandidateLinkDensity is LinkDensity, except that a block which is itself
+// inside a short link (a teaser wrapped in <a>) is all link. Long "links"
+// are left alone: an unclosed <a> swallows the rest of a broken page.
+double CandidateLinkDensity(const Node* e) {
+  int up = 0;
+  for (const Node* a = e; a && up < 16; a = a->parent, ++up) {
+    if (a->Is(GUMBO_TAG_A) && !IsHashLink(a->Attr("href")) && InnerTextLength(a) <= 1000) return 1;
+  }
+  return LinkDensity(e);
 }
 
 bool IsProbablyVisibleImpl(const Node* n) {
@@ -206,6 +222,40 @@ bool IsProbablyVisibleImpl(const Node* n) {
   if (n->HasAttr("hidden")) return false;
   if (n->Attr("aria-hidden") == "true" && !ContainsCI(n->Attr("class"), "fallback-image")) return false;
   return true;
+}
+
+// FindHeadline returns the element showing the article's headline: an h1
+// (else h2, else an element whose class or id says title/headline) whose
+// text is the title, not inside a link; null when there is none.
+Node* FindHeadline(Node* page, std::string_view title) {
+  if (title.empty()) return nullptr;
+  const size_t title_len = CollapseSpaces(title).size();
+  Node* best = nullptr;
+  int best_rank = 99;
+  for (Node* n = page->first_child; n; n = NextNode(n, page)) {
+    if (!n->is_element()) continue;
+    int rank = n->Is(GUMBO_TAG_H1) ? 0 : n->Is(GUMBO_TAG_H2) ? 1 : 99;
+    if (rank == 99 && (n->tag == GUMBO_TAG_DIV || n->tag == GUMBO_TAG_SPAN || n->tag == GUMBO_TAG_P ||
+                       n->tag == GUMBO_TAG_TD || IsHeading(n->tag))) {
+      std::string_view cls = n->Attr("class"), id = n->Attr("id");
+      for (std::string_view k : {"title", "headline", "head", "name", "zag"})
+        if (ContainsCI(cls, k) || ContainsCI(id, k)) rank = 2;
+    }
+    if (rank >= best_rank) continue;
+    size_t len = InnerTextLength(n);
+    if (len == 0 || len > title_len * 2 + 20) continue;
+    std::string text = InnerText(n);
+    if (TextSimilarity(title, text) < 0.75 || TextSimilarity(text, title) < 0.75) continue;
+    bool in_link = false;
+    int up = 0;
+    for (Node* a = n; a && up < 8 && !in_link; a = a->parent, ++up) in_link = a->Is(GUMBO_TAG_A);
+    for (Node* d = n->first_child; d && !in_link; d = NextNode(d, n)) in_link = d->Is(GUMBO_TAG_A);
+    if (in_link) continue;
+    best = n;
+    best_rank = rank;
+    if (rank == 0) break;
+  }
+  return best;
 }
 
 // --- the grabber ---------------------------------------------------------------
@@ -346,6 +396,19 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
   std::vector<Node*> to_score;
   bool remove_title_header = true;
 
+  // The headline: its ancestors are never chrome, and content right after
+  // it is likely the body.
+  Node* headline = FindHeadline(page, options_.title);
+  std::vector<Node*> headline_ancestors;  // nearest first
+  if (headline) {
+    uint32_t order = 0;
+    for (Node* n = page; n; n = NextNode(n, page)) n->order = ++order;
+    for (Node* a = headline->parent; a && a != page; a = a->parent) headline_ancestors.push_back(a);
+  }
+  auto is_headline_ancestor = [&](const Node* n) {
+    return std::find(headline_ancestors.begin(), headline_ancestors.end(), n) != headline_ancestors.end();
+  };
+
   Node* node = page;
   auto remove_and_next = [&](Node* n) {
     Node* next = NextElement(n, true, page);
@@ -375,7 +438,7 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
       node = remove_and_next(node);
       continue;
     }
-    if (strip_unlikely && node != page) {
+    if (strip_unlikely && node != page && (std::getenv("X_NOHLPROT") || !is_headline_ancestor(node))) {
       if (AnyCI(match, kUnlikely) && !AnyCI(match, kMaybeCandidate) && !HasAncestorTag(node, GUMBO_TAG_TABLE) &&
           !HasAncestorTag(node, GUMBO_TAG_CODE) && node->tag != GUMBO_TAG_BODY && node->tag != GUMBO_TAG_A) {
         node = remove_and_next(node);
@@ -437,7 +500,7 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
     // A layout cell or section holding blocks is a container, not a
     // paragraph: scoring its whole text as one would reward every comma on
     // the page (comment threads laid out in tables).
-    if ((e->tag == GUMBO_TAG_TD || e->tag == GUMBO_TAG_SECTION) && HasChildBlockElement(e)) continue;
+    if (!std::getenv("X_NOTD") && e->tag == GUMBO_TAG_TD && HasChildBlockElement(e)) continue;
     std::string text = InnerText(e);
     size_t len = CodePoints(text);
     if (len < 25) continue;
@@ -458,7 +521,22 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
   constexpr size_t kTopCandidates = 5;
   std::vector<Node*> top;
   for (Node* c : candidates) {
-    c->score *= (1 - LinkDensity(c));
+    c->score *= (1 - (std::getenv("X_NOCLD") ? LinkDensity(c) : CandidateLinkDensity(c)));
+    if (const char* hl = std::getenv("X_HL"); hl && headline && c->order > headline->order) {
+      // Shares one of the headline's nearest ancestors?
+      size_t levels = std::min<size_t>(headline_ancestors.size(), std::atoi(std::getenv("X_HLLEV") ? std::getenv("X_HLLEV") : "4"));
+      int up = 0;
+      bool near = false;
+      for (Node* a = c; a && up < 40 && !near; a = a->parent, ++up)
+        near = std::find(headline_ancestors.begin(), headline_ancestors.begin() + static_cast<long>(levels), a) !=
+               headline_ancestors.begin() + static_cast<long>(levels);
+      if (near) c->score *= std::atof(hl);
+    }
+    if (const char* lf = std::getenv("X_LEN")) {
+      double l0 = std::atof(lf);
+      double len = static_cast<double>(InnerTextLength(c));
+      c->score *= std::max(0.25, std::min(1.0, len / l0));
+    }
     for (size_t t = 0; t < kTopCandidates; ++t) {
       if (t >= top.size() || c->score > top[t]->score) {
         top.insert(top.begin() + static_cast<long>(t), c);
@@ -550,7 +628,9 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
     } else {
       double bonus = 0;
       if (!top_class.empty() && s->Attr("class") == top_class) bonus += top_candidate->score * 0.2;
-      if (s->has_score && s->score + bonus >= sibling_threshold) {
+      if (s->has_score && s->score + bonus >= sibling_threshold && LinkDensity(s) <= 0.35) {
+        // (Readability takes any sibling scoring this well; one that is a
+        // third links is a teaser list or a menu.)
         append = true;
       } else if (s->tag == GUMBO_TAG_P) {
         double link_density = LinkDensity(s);
@@ -747,6 +827,10 @@ void Grabber::CleanConditionally(Node* e, GumboTag tag) {
     const int weight = ClassWeight(node);
     bool remove = false;
     if (weight < 0) {
+      remove = true;
+    } else if (!std::getenv("X_NOLINKLIST") && (tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL) && LinkDensity(node) > 0.5) {
+      // A list of links ("see also", related stories) is navigation, not
+      // body; removing it first keeps it from sinking the div around it.
       remove = true;
     } else if (st.commas < 10) {
       if (st.video) continue;

@@ -56,6 +56,7 @@ struct Node {
   bool has_score = false;
   double score = 0;
   int data_table = -1;  // -1 unknown, 0 layout table, 1 data table
+  uint32_t order = 0;   // document position, where a pass numbered it
 
   bool is_element() const { return type == NodeType::kElement; }
   bool is_text() const { return type == NodeType::kText; }

@@ -1,16 +1,17 @@
 #include "ingest/feed.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstdint>
 #include <map>
 #include <set>
-#include <nlohmann/json.hpp>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "common/charset.h"
 #include "common/text.h"
@@ -1612,8 +1613,9 @@ FeedItem ReadRssItem(pugi::xml_node node, const ItemContext& ctx) {
       ReadMediaElement(c, q, base, images);
     }
   }
+  // FeedBurner's origLink is the article's own URL; <link> is its redirector.
+  if (!orig_link.empty()) item.link = orig_link;
   if (item.link.empty()) item.link = atom_link;
-  if (item.link.empty()) item.link = orig_link;
   if (item.link.empty()) item.link = guid_link;
   if (item.guid.empty()) item.guid = Trim(AttrLocal(node, "about"));
   if (!item.published) item.published = dc_date ? dc_date : issued;
@@ -1702,7 +1704,7 @@ FeedItem ReadAtomEntry(pugi::xml_node node, const ItemContext& ctx, const std::v
       ReadMediaElement(c, q, base, images);
     }
   }
-  if (item.link.empty()) item.link = orig_link;
+  if (!orig_link.empty()) item.link = orig_link;  // the article's own URL, not FeedBurner's redirector
   if (item.link.empty()) item.link = first_link;
   if (!item.published) item.published = created;
   if (authors.empty()) authors = feed_authors;

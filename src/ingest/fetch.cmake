@@ -4,7 +4,7 @@ target_link_libraries(nd_fetch PUBLIC nd_common PRIVATE CURL::libcurl spdlog::sp
 
 # The pipeline: feed → pages → extraction → store, the scheduler, OPML.
 add_library(nd_ingest STATIC src/ingest/ingest.cc)
-target_link_libraries(nd_ingest PUBLIC nd_fetch nd_feed nd_extract nd_store PRIVATE spdlog::spdlog pugixml::pugixml)
+target_link_libraries(nd_ingest PUBLIC nd_fetch nd_feed nd_extract nd_store nd_mentions PRIVATE spdlog::spdlog pugixml::pugixml)
 target_sources(newsdesk PRIVATE src/cli/source_commands.cc)
 target_link_libraries(newsdesk PRIVATE nd_ingest)
 

@@ -76,8 +76,8 @@ IngestOptions IngestOptionsFrom(const Config& c) {
   return o;
 }
 
-Ingestor::Ingestor(Store& store, Fetcher& fetcher, IngestOptions options)
-    : store_(store), fetcher_(fetcher), options_(options) {}
+Ingestor::Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const Tagger* tagger)
+    : store_(store), fetcher_(fetcher), options_(options), tagger_(tagger) {}
 
 TimePoint Ingestor::NextFetch(const Source& source, TimePoint now, int failures,
                               std::optional<TimePoint> retry_after) const {
@@ -173,6 +173,7 @@ Result<ArticleRecord> Ingestor::BuildArticle(const SourceStatus& source, const F
     r.language = hint.empty() ? "und" : hint;
     r.language_confidence = 0;
   }
+  if (tagger_) r.mentions = TagArticle(*tagger_, r.headline, r.body);
   return r;
 }
 

@@ -32,6 +32,7 @@
 #include "common/status.h"
 #include "ingest/feed.h"
 #include "ingest/fetcher.h"
+#include "mentions/tagger.h"
 #include "model/article.h"
 #include "store/store.h"
 
@@ -57,7 +58,8 @@ struct SourceReport {
 
 class Ingestor {
  public:
-  Ingestor(Store& store, Fetcher& fetcher, IngestOptions options);
+  // `tagger`, when given, tags each article's mentions before it is stored.
+  Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const Tagger* tagger = nullptr);
 
   // FetchSource fetches one source now and records the outcome on it.
   SourceReport FetchSource(const SourceStatus& source, TimePoint now);
@@ -79,6 +81,7 @@ class Ingestor {
   Store& store_;
   Fetcher& fetcher_;
   const IngestOptions options_;
+  const Tagger* tagger_;
 };
 
 // FetchOptionsFrom and IngestOptionsFrom read the [ingest] settings.

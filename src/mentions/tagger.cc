@@ -1,6 +1,8 @@
 #include "mentions/tagger.h"
 
 #include <fmt/format.h>
+
+#include "model/block_json.h"
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -336,6 +338,14 @@ class Tagger::Impl {
   size_t alias_count_ = 0;
   std::vector<std::string> conflicts_;
 };
+
+std::vector<MentionRecord> TagArticle(const Tagger& tagger, const std::string& headline,
+                                      const std::vector<Block>& body) {
+  std::vector<MentionRecord> out;
+  for (const auto& m : tagger.Tag(headline + "\n\n" + PlainText(body)))
+    out.push_back(MentionRecord{m.entity->id, m.count, static_cast<int>(m.spans.front().start)});
+  return out;
+}
 
 Tagger::Tagger(std::shared_ptr<const Gazetteer> gazetteer) : impl_(std::make_unique<Impl>(std::move(gazetteer))) {}
 Tagger::~Tagger() = default;

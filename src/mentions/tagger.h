@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "mentions/gazetteer.h"
+#include "model/article.h"
 
 namespace newsdesk {
 
@@ -70,6 +71,11 @@ class Tagger {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// TagArticle tags an article's headline and body (as PlainText) and returns
+// what the store keeps: entity id, count, first byte offset; most salient first.
+std::vector<MentionRecord> TagArticle(const Tagger& tagger, const std::string& headline,
+                                      const std::vector<Block>& body);
 
 // NormalizeWord case-folds a word, folds ё to е, and applies NFKC to words
 // with compatibility characters: what both the text and aliases go through.

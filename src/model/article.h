@@ -89,6 +89,13 @@ struct Translation {
   TranslatedBy by = TranslatedBy::kMachine;
 };
 
+// MentionRecord: an entity an article names (see mentions/tagger.h).
+struct MentionRecord {
+  std::string entity;      // the gazetteer id, e.g. "united-states"
+  int count = 0;
+  int first_offset = 0;    // byte offset of the first mention in the tagged text
+};
+
 // ArticleRecord: an article as it arrives, before it has an id.
 struct ArticleRecord {
   std::string url;            // original URL; unique key for re-imports
@@ -106,6 +113,7 @@ struct ArticleRecord {
   std::string author;
   int language_confidence = 100;  // percent; 100 when declared by an editor
   std::string fingerprint;        // EncodeFingerprint(MinHash(body)) for grouping stories; "" = none
+  std::vector<MentionRecord> mentions;  // replaces the stored ones, most salient first
 };
 
 // Article: a stored article.
@@ -127,6 +135,7 @@ struct Article {
   std::string author;
   int language_confidence = 100;
   int64_t story_id = 0;  // articles telling the same story share it
+  std::vector<MentionRecord> mentions;  // most salient first
 };
 
 // ArticleSummary: what lists and feeds need, without the body.

@@ -39,6 +39,19 @@ struct ArticleQuery {
   std::optional<ArticleCursor> after;
   int limit = 30;                       // 1..200
   bool one_per_story = false;           // only the newest article of each story
+  std::optional<std::string> entity;    // only articles that mention it
+};
+
+// EntityCount: an entity with a number (articles or mentions).
+struct EntityCount {
+  std::string entity;
+  int64_t count = 0;
+};
+
+// DayCount: a UTC day (its midnight) and a number.
+struct DayCount {
+  TimePoint day{};
+  int64_t count = 0;
 };
 
 struct ArticlePage {
@@ -110,6 +123,20 @@ class Store {
   // RecordFetch stores how a fetch went: status, error, validators, failures
   // in a row, and when to fetch next.
   virtual Status RecordFetch(int64_t source_id, const FetchOutcome& outcome) = 0;
+
+  // --- mentions -----------------------------------------------------------
+
+  // ReplaceMentions sets an article's mentions (after re-tagging).
+  virtual Status ReplaceMentions(int64_t article_id, const std::vector<MentionRecord>& mentions) = 0;
+  // MentionsPerDay counts the articles mentioning `entity` per UTC day in
+  // [from, to); days without any are left out.
+  virtual Result<std::vector<DayCount>> MentionsPerDay(const std::string& entity, TimePoint from, TimePoint to) = 0;
+  // CoMentioned lists the entities most often named in the same articles.
+  virtual Result<std::vector<EntityCount>> CoMentioned(const std::string& entity, int limit) = 0;
+  // TopEntities lists the entities named by the most articles published since `since`.
+  virtual Result<std::vector<EntityCount>> TopEntities(TimePoint since, int limit) = 0;
+  // ArticleIds lists every article id, oldest first, for re-tagging.
+  virtual Result<std::vector<int64_t>> ArticleIds() = 0;
 
   // ChangeSequence grows with every committed write, from any process using
   // the same database; caches compare it to know they are stale.

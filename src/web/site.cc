@@ -39,9 +39,15 @@ enum Route {
   kApiArticles,
   kApiArticle,
   kApiSources,
+  kApiEntities,
+  kApiEntity,
+  kMentionsIndex,
+  kEntity,
 };
 
 constexpr int kPageSize = 30;
+
+TimePoint Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 constexpr int kSidebarSize = 10;
 constexpr int kFeedSize = 50;
 
@@ -118,7 +124,8 @@ json BlockView(const Block& b) {
 
 class Site::Impl {
  public:
-  Impl(Store& store, const Config& config) : store_(store), config_(config), cache_(config.page_cache_bytes) {
+  Impl(Store& store, const Config& config, std::shared_ptr<const Gazetteer> gazetteer)
+      : store_(store), config_(config), gazetteer_(std::move(gazetteer)), cache_(config.page_cache_bytes) {
     const std::vector<std::string> get = {"GET", "HEAD"};
     router_.Add(get, "/", kRoot);
     router_.Add(get, "/healthz", kHealth);
@@ -128,11 +135,15 @@ class Site::Impl {
     router_.Add(get, "/api/v1/articles", kApiArticles);
     router_.Add(get, "/api/v1/articles/{id}", kApiArticle);
     router_.Add(get, "/api/v1/sources", kApiSources);
+    router_.Add(get, "/api/v1/entities", kApiEntities);
+    router_.Add(get, "/api/v1/entities/{slug}", kApiEntity);
     router_.Add(get, "/{ed}", kEditionBare);
     router_.Add(get, "/{ed}/", kFront);
     router_.Add(get, "/{ed}/articles/{idslug}", kArticle);
     router_.Add(get, "/{ed}/sources/{slug}", kSource);
     router_.Add(get, "/{ed}/feed.xml", kFeed);
+    router_.Add(get, "/{ed}/mentions/", kMentionsIndex);
+    router_.Add(get, "/{ed}/mentions/{slug}", kEntity);
   }
 
   Status Init() {
@@ -232,6 +243,8 @@ class Site::Impl {
       case kApiArticles: return ApiArticles(req);
       case kApiArticle: return ApiArticle(m.Param("id"));
       case kApiSources: return ApiSources();
+      case kApiEntities: return ApiEntities();
+      case kApiEntity: return ApiEntity(m.Param("slug"));
       default: break;
     }
     const std::string ed = m.Param("ed");
@@ -246,6 +259,8 @@ class Site::Impl {
       case kArticle: return ArticlePage(req, ed, m.Param("idslug"));
       case kSource: return SourcePage(req, ed, m.Param("slug"));
       case kFeed: return Feed(ed);
+      case kMentionsIndex: return MentionsIndex(ed);
+      case kEntity: return EntityPage(req, ed, m.Param("slug"));
       default: return ErrorPage(ed, 404, m.pattern, "no handler");
     }
   }
@@ -356,6 +371,11 @@ class Site::Impl {
               {"iso", FormatIso8601(s.published_at)},
               {"time", cat.Date(s.published_at, config_.utc_offset_minutes, config_.zone_label)},
               {"short_time", cat.ShortDate(s.published_at, config_.utc_offset_minutes)}};
+    // Every key the list templates test is set, even when empty: Mustache
+    // looks a missing key up in the enclosing page, which has its own label.
+    v["content_lang"] = false;
+    v["label"] = false;
+    v["label_title"] = "";
     if (s.language == ed) {
       v["headline"] = s.headline;
     } else if (s.translation) {
@@ -479,7 +499,15 @@ class Site::Impl {
     json blocks = json::array();
     for (const auto& b : *body) blocks.push_back(BlockView(b));
     view["blocks"] = blocks;
-    view["has_mentions"] = false;
+    json mentions = json::array();
+    for (const auto& m : a.mentions) {
+      const Entity* e = gazetteer_ ? gazetteer_->Find(m.entity) : nullptr;
+      if (!e) continue;
+      mentions.push_back({{"name", e->Name(ed)}, {"href", fmt::format("/{}/mentions/{}", ed, e->id)}});
+      if (mentions.size() >= 20) break;
+    }
+    view["mentions"] = mentions;
+    view["has_mentions"] = !mentions.empty();
 
     std::map<std::string, std::string> hrefs;
     json others = json::array();
@@ -519,6 +547,129 @@ class Site::Impl {
     Response r = Page(ed, headline, templates_->Render("article", view), hrefs);
     r.cacheable = true;
     return r;
+  }
+
+  // --- mentions -------------------------------------------------------------
+
+  const Entity* FindEntity(const std::string& slug) const { return gazetteer_ ? gazetteer_->Find(slug) : nullptr; }
+
+  json EntityLinks(const std::vector<EntityCount>& counts, const std::string& ed) {
+    json out = json::array();
+    for (const auto& c : counts) {
+      const Entity* e = FindEntity(c.entity);
+      if (!e) continue;
+      out.push_back({{"name", e->Name(ed)}, {"href", fmt::format("/{}/mentions/{}", ed, e->id)}, {"count", c.count},
+                     {"type", CatalogFor(ed).Get(std::string("type_") + EntityTypeName(e->type))}});
+    }
+    return out;
+  }
+
+  Response MentionsIndex(const std::string& ed) {
+    const Catalog& cat = CatalogFor(ed);
+    auto top = store_.TopEntities(Now() - std::chrono::hours(24 * 7), 60);
+    if (!top.ok()) return StoreError(ed, top.status());
+    json view = {{"t", cat.strings()}, {"entities", EntityLinks(*top, ed)}};
+    std::map<std::string, std::string> hrefs;
+    for (const auto& e : config_.editions) hrefs[e] = "/" + e + "/mentions/";
+    Response r = Page(ed, cat.Get("mentions_week"), templates_->Render("mentions", view), hrefs);
+    r.cacheable = true;
+    return r;
+  }
+
+  // Chart draws mentions per day as bars in inline SVG: no script needed.
+  static std::string Chart(const std::vector<DayCount>& days, TimePoint from, int span_days, const std::string& label) {
+    int64_t max = 1;
+    for (const auto& d : days) max = std::max(max, d.count);
+    const int width = 720, height = 120, bar = width / span_days;
+    std::string svg = fmt::format(
+        "<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"none\">"
+        "<line x1=\"0\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"axis\"/>",
+        width, height + 1, label, height, width, height);
+    for (const auto& d : days) {
+      const auto index = std::chrono::duration_cast<std::chrono::hours>(d.day - from).count() / 24;
+      if (index < 0 || index >= span_days) continue;
+      const int h = static_cast<int>(std::max<int64_t>(2, d.count * height / max));
+      svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+                         index * bar, height - h, std::max(1, bar - 1), h, d.count);
+    }
+    return svg + "</svg>";
+  }
+
+  Response EntityPage(const Request& req, const std::string& ed, const std::string& slug) {
+    const Catalog& cat = CatalogFor(ed);
+    const Entity* e = FindEntity(slug);
+    if (!e) return ErrorPage(ed, 404, "", "unknown entity");
+    auto cursor = CursorParam(req);
+    if (!cursor.ok()) return ErrorPage(ed, 400, "", cursor.status().message());
+    ArticleQuery q;
+    q.edition = ed;
+    q.entity = e->id;
+    q.after = *cursor;
+    q.limit = kPageSize;
+    auto page = store_.ListArticles(q);
+    if (!page.ok()) return StoreError(ed, page.status());
+    json items = json::array();
+    for (const auto& s : page->items) items.push_back(ListItem(s, ed));
+    const std::string base = fmt::format("/{}/mentions/{}", ed, e->id);
+    json list = {{"t", cat.strings()}, {"articles", items}};
+    if (page->next) list["next_href"] = base + "?cursor=" + EncodeCursor(*page->next);
+
+    const int span = 90;
+    const TimePoint today = std::chrono::floor<std::chrono::days>(Now());
+    const TimePoint from = today - std::chrono::hours(24 * (span - 1));
+    auto days = store_.MentionsPerDay(e->id, from, today + std::chrono::hours(24));
+    if (!days.ok()) return StoreError(ed, days.status());
+    auto with = store_.CoMentioned(e->id, 12);
+    if (!with.ok()) return StoreError(ed, with.status());
+
+    json view = {{"t", cat.strings()},
+                 {"name", e->Name(ed)},
+                 {"type", cat.Get(std::string("type_") + EntityTypeName(e->type))},
+                 {"role", e->role},
+                 {"chart", Chart(*days, from, span, cat.Get("entity_chart"))},
+                 {"co_mentioned", EntityLinks(*with, ed)},
+                 {"has_co_mentioned", !with->empty()},
+                 {"list", templates_->Render("article_list", list)}};
+    std::map<std::string, std::string> hrefs;
+    for (const auto& other : config_.editions) hrefs[other] = fmt::format("/{}/mentions/{}", other, e->id);
+    Response r = Page(ed, e->Name(ed), templates_->Render("entity", view), hrefs);
+    r.cacheable = true;
+    return r;
+  }
+
+  json EntityJson(const Entity& e) {
+    return {{"id", e.id}, {"type", EntityTypeName(e.type)}, {"name", e.names}};
+  }
+
+  Response ApiEntities() {
+    auto top = store_.TopEntities(Now() - std::chrono::hours(24 * 7), 100);
+    if (!top.ok()) return ApiError(503, "store unavailable");
+    json items = json::array();
+    for (const auto& c : *top) {
+      const Entity* e = FindEntity(c.entity);
+      if (!e) continue;
+      json item = EntityJson(*e);
+      item["articles_7_days"] = c.count;
+      items.push_back(std::move(item));
+    }
+    return Json(200, {{"entities", items}});
+  }
+
+  Response ApiEntity(const std::string& slug) {
+    const Entity* e = FindEntity(slug);
+    if (!e) return ApiError(404, "no such entity");
+    const TimePoint today = std::chrono::floor<std::chrono::days>(Now());
+    auto days = store_.MentionsPerDay(e->id, today - std::chrono::hours(24 * 89), today + std::chrono::hours(24));
+    auto with = store_.CoMentioned(e->id, 12);
+    if (!days.ok() || !with.ok()) return ApiError(503, "store unavailable");
+    json body = EntityJson(*e);
+    json per_day = json::array();
+    for (const auto& d : *days) per_day.push_back({{"day", FormatIso8601(d.day).substr(0, 10)}, {"articles", d.count}});
+    json co = json::array();
+    for (const auto& c : *with) co.push_back({{"id", c.entity}, {"articles", c.count}});
+    body["per_day"] = per_day;
+    body["co_mentioned"] = co;
+    return Json(200, body);
   }
 
   Response Feed(const std::string& ed) {
@@ -720,6 +871,7 @@ class Site::Impl {
 
   Store& store_;
   const Config config_;
+  std::shared_ptr<const Gazetteer> gazetteer_;
   Router router_;
   PageCache cache_;
   Metrics metrics_;
@@ -738,9 +890,10 @@ Site::~Site() {
   if (watcher_.joinable()) watcher_.join();
 }
 
-Result<std::unique_ptr<Site>> Site::Create(Store& store, const Config& config) {
+Result<std::unique_ptr<Site>> Site::Create(Store& store, const Config& config,
+                                           std::shared_ptr<const Gazetteer> gazetteer) {
   ND_RETURN_IF_ERROR(ValidateConfig(config));
-  auto impl = std::make_unique<Impl>(store, config);
+  auto impl = std::make_unique<Impl>(store, config, std::move(gazetteer));
   ND_RETURN_IF_ERROR(impl->Init());
   auto site = std::unique_ptr<Site>(new Site(std::move(impl)));
   site->SyncWithStore();

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "common/config.h"
+#include "mentions/gazetteer.h"
 #include "common/status.h"
 #include "store/store.h"
 #include "web/http.h"
@@ -33,7 +34,9 @@ namespace newsdesk {
 class Site {
  public:
   // Create loads templates and the catalog of every configured edition.
-  static Result<std::unique_ptr<Site>> Create(Store& store, const Config& config);
+  // `gazetteer` names the entities articles mention (null: no mentions shown).
+  static Result<std::unique_ptr<Site>> Create(Store& store, const Config& config,
+                                              std::shared_ptr<const Gazetteer> gazetteer = nullptr);
   ~Site();
 
   // Handle answers one request; it never throws.

@@ -127,6 +127,20 @@ TEST_F(SiteTest, UntranslatedArticleShowsItsOriginalWithALanguageLabel) {
   EXPECT_THAT(r.body, HasSubstr("<span class=\"lang-label\">In Russian, not yet translated</span>"));
 }
 
+// Regression: the sidebar's items inherited the page's language label
+// (Mustache looks missing keys up in the enclosing context), so an English
+// headline in the sidebar of an untranslated Russian article was marked as
+// Russian.
+TEST_F(SiteTest, SidebarItemsDoNotInheritThePagesLanguageLabel) {
+  auto r = Get("/en/articles/1-shoygu-vystupil-v-astane");
+  ASSERT_EQ(r.status, 200);
+  const size_t sidebar = r.body.find("class=\"sidebar\"");
+  ASSERT_NE(sidebar, std::string::npos);
+  const std::string side = r.body.substr(sidebar);
+  EXPECT_THAT(side, HasSubstr(">NATO ministers meet</a></li>"));
+  EXPECT_THAT(side, Not(HasSubstr("lang=\"ru\">NATO ministers meet")));
+}
+
 TEST_F(SiteTest, MachineTranslationIsMarkedWithTheOriginalOneClickAway) {
   auto r = Get("/en/articles/2-ucheniya-odkb-nachalis");
   ASSERT_EQ(r.status, 200) << r.body;

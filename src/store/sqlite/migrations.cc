@@ -89,6 +89,18 @@ CREATE TABLE tombstones (
 );
 CREATE INDEX tombstones_by_guid ON tombstones (source_id, guid) WHERE guid <> '';
 )sql"},
+      {3, R"sql(
+-- The entities each article names (gazetteer ids), with how often and where
+-- first: salience is (count desc, first_offset asc).
+CREATE TABLE article_mentions (
+  article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  entity       TEXT NOT NULL,
+  count        INTEGER NOT NULL CHECK (count > 0),
+  first_offset INTEGER NOT NULL,
+  PRIMARY KEY (article_id, entity)
+);
+CREATE INDEX mentions_by_entity ON article_mentions (entity, article_id);
+)sql"},
   };
   return kMigrations;
 }

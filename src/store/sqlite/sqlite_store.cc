@@ -231,6 +231,7 @@ class SqliteStore final : public Store {
         for (const auto& t : r.translations) {
           ND_RETURN_IF_ERROR(UpsertTranslation(c, *id, t, now).WithContext(fmt::format("record {}", i + 1)));
         }
+        ND_RETURN_IF_ERROR(WriteMentions(c, *id, r.mentions).WithContext(fmt::format("record {}", i + 1)));
         ND_RETURN_IF_ERROR(RecordChange(c, "article", *id, now));
         summary.ids.push_back(*id);
       }
@@ -271,6 +272,19 @@ class SqliteStore final : public Store {
       a.author = st.Text(20);
       a.language_confidence = static_cast<int>(st.Int(21));
       a.story_id = st.Int(22);
+
+      auto mq = c.Prepare(
+          "SELECT entity, count, first_offset FROM article_mentions WHERE article_id = ? "
+          "ORDER BY count DESC, first_offset, entity");
+      if (!mq.ok()) return mq.status();
+      {
+        Stmt ms(*mq);
+        ms.Bind(1, id);
+        int mrc;
+        while ((mrc = ms.Step()) == SQLITE_ROW)
+          a.mentions.push_back(MentionRecord{ms.Text(0), static_cast<int>(ms.Int(1)), static_cast<int>(ms.Int(2))});
+        if (mrc != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
 
       auto q = c.Prepare("SELECT language FROM article_translations WHERE article_id = ? ORDER BY language");
       if (!q.ok()) return q.status();
@@ -317,6 +331,7 @@ class SqliteStore final : public Store {
     if (q.language) sql += " AND a.language = ?2";
     if (q.source_id) sql += " AND a.source_id = ?3";
     if (q.after) sql += " AND (a.published_at < ?4 OR (a.published_at = ?4 AND a.id < ?5))";
+    if (q.entity) sql += " AND a.id IN (SELECT article_id FROM article_mentions WHERE entity = ?7)";
     if (q.one_per_story)
       sql += " AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND "
              "(b.published_at > a.published_at OR (b.published_at = a.published_at AND b.id > a.id)))";
@@ -330,6 +345,7 @@ class SqliteStore final : public Store {
       if (q.source_id) st.Bind(3, *q.source_id);
       if (q.after) st.Bind(4, static_cast<int64_t>(q.after->published_at.time_since_epoch().count())).Bind(5, q.after->id);
       st.Bind(6, static_cast<int64_t>(q.limit + 1));
+      if (q.entity) st.Bind(7, *q.entity);
       ArticlePage page;
       int rc;
       while ((rc = st.Step()) == SQLITE_ROW) {
@@ -575,6 +591,64 @@ class SqliteStore final : public Store {
     return r.status();
   }
 
+  Status ReplaceMentions(int64_t article_id, const std::vector<MentionRecord>& mentions) override {
+    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      ND_RETURN_IF_ERROR(WriteMentions(c, article_id, mentions));
+      ND_RETURN_IF_ERROR(RecordChange(c, "article", article_id, NowSeconds()));
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return true;
+    });
+    return r.status();
+  }
+
+  Result<std::vector<DayCount>> MentionsPerDay(const std::string& entity, TimePoint from, TimePoint to) override {
+    return WithConnection<std::vector<DayCount>>([&](Connection& c) -> Result<std::vector<DayCount>> {
+      auto p = c.Prepare(
+          "SELECT (a.published_at / 86400) * 86400 AS day, COUNT(*) FROM article_mentions m "
+          "JOIN articles a ON a.id = m.article_id WHERE m.entity = ?1 AND a.published_at >= ?2 AND a.published_at < ?3 "
+          "GROUP BY day ORDER BY day");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, entity).Bind(2, from.time_since_epoch().count()).Bind(3, to.time_since_epoch().count());
+      std::vector<DayCount> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW)
+        out.push_back(DayCount{TimePoint{std::chrono::seconds{st.Int(0)}}, st.Int(1)});
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Result<std::vector<EntityCount>> CoMentioned(const std::string& entity, int limit) override {
+    return EntityCounts(
+        "SELECT o.entity, COUNT(*) AS n FROM article_mentions m JOIN article_mentions o "
+        "ON o.article_id = m.article_id AND o.entity <> m.entity WHERE m.entity = ?1 "
+        "GROUP BY o.entity ORDER BY n DESC, o.entity LIMIT ?2",
+        [&](Stmt& st) { st.Bind(1, entity).Bind(2, static_cast<int64_t>(limit)); });
+  }
+
+  Result<std::vector<EntityCount>> TopEntities(TimePoint since, int limit) override {
+    return EntityCounts(
+        "SELECT m.entity, COUNT(*) AS n FROM article_mentions m JOIN articles a ON a.id = m.article_id "
+        "WHERE a.published_at >= ?1 GROUP BY m.entity ORDER BY n DESC, m.entity LIMIT ?2",
+        [&](Stmt& st) { st.Bind(1, since.time_since_epoch().count()).Bind(2, static_cast<int64_t>(limit)); });
+  }
+
+  Result<std::vector<int64_t>> ArticleIds() override {
+    return WithConnection<std::vector<int64_t>>([&](Connection& c) -> Result<std::vector<int64_t>> {
+      auto p = c.Prepare("SELECT id FROM articles ORDER BY id");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      std::vector<int64_t> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(st.Int(0));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
   Result<int64_t> ChangeSequence() override {
     return WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
       auto p = c.Prepare("SELECT COALESCE(MAX(seq), 0) FROM changes");
@@ -622,6 +696,39 @@ class SqliteStore final : public Store {
       if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
       return out;
     });
+  }
+
+  template <typename BindFn>
+  Result<std::vector<EntityCount>> EntityCounts(const char* sql, BindFn bind) {
+    return WithConnection<std::vector<EntityCount>>([&](Connection& c) -> Result<std::vector<EntityCount>> {
+      auto p = c.Prepare(sql);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      bind(st);
+      std::vector<EntityCount> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(EntityCount{st.Text(0), st.Int(1)});
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Status WriteMentions(Connection& c, int64_t article_id, const std::vector<MentionRecord>& mentions) {
+    auto del = c.Prepare("DELETE FROM article_mentions WHERE article_id = ?");
+    if (!del.ok()) return del.status();
+    {
+      Stmt st(*del);
+      st.Bind(1, article_id);
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    }
+    auto ins = c.Prepare("INSERT INTO article_mentions (article_id, entity, count, first_offset) VALUES (?, ?, ?, ?)");
+    if (!ins.ok()) return ins.status();
+    for (const auto& m : mentions) {
+      Stmt st(*ins);
+      st.Bind(1, article_id).Bind(2, m.entity).Bind(3, static_cast<int64_t>(m.count)).Bind(4, static_cast<int64_t>(m.first_offset));
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    }
+    return Status::Ok();
   }
 
   Status Migrate(Connection& c) {
