@@ -46,6 +46,9 @@ Status RunArticleDelete(const Config& config, int64_t id);
 // chooses the language of the names in the plain listing.
 Status RunMentions(const std::string& path, const std::string& lang, bool as_json);
 
+// RunEntitiesRetag tags every stored article again (after the gazetteer changed).
+Status RunEntitiesRetag(const Config& config);
+
 // RunImport imports a JSON/JSON Lines file or a directory of them, all or
 // nothing, and prints what it did.
 Status RunImport(const Config& config, const std::string& path);

@@ -99,6 +99,11 @@ int main(int argc, char** argv) {
   mentions->add_flag("--json", mentions_json, "print {\"entities\": [{\"id\", \"name\", \"type\", \"count\", \"spans\"}]} with byte offsets");
   add_common(mentions);
 
+  auto* entities = app.add_subcommand("entities", "the entities articles mention");
+  entities->require_subcommand(1);
+  auto* entities_retag = entities->add_subcommand("retag", "tag every stored article again, with a progress bar");
+  add_common(entities_retag);
+
   int64_t article_id = 0;
   auto* article = app.add_subcommand("article", "manage stored articles");
   article->require_subcommand(1);
@@ -139,6 +144,7 @@ int main(int argc, char** argv) {
     else if (*opml_export) status = RunOpmlExport(config, opml_path);
     else if (*fetch) status = RunFetch(config, fetch_source);
     else if (*mentions) status = RunMentions(mentions_path, mentions_lang, mentions_json);
+    else if (*entities_retag) status = RunEntitiesRetag(config);
     else if (*article_delete) status = RunArticleDelete(config, article_id);
   } catch (const std::exception& e) {
     status = Status::Internal(e.what());

@@ -46,6 +46,12 @@ GrabResult GrabArticle(Document& doc, const GrabOptions& options);
 // already does this itself.
 void CleanContent(Document& doc, Node* content, std::string_view title);
 
+// RemoveBoilerplate drops what Readability keeps but a reader does not
+// want in the text: "Read also: <link>" lines, "Related"/"Читайте также"
+// sections with their link lists, and stock widget phrases ("Ctrl+Enter",
+// "Loading…", "Share").
+void RemoveBoilerplate(Node* content);
+
 // IsProbablyVisible: not display:none / visibility:hidden / hidden /
 // aria-hidden (Readability's test).
 bool IsProbablyVisible(const Node* n);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "extract/blocks.h"
 #include "extract/content.h"
@@ -302,7 +303,10 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html_utf8, const Extrac
   }
 
   std::vector<Block> blocks;
-  if (content) blocks = ContentToBlocks(content, md.base_url);
+  if (content) {
+    if (!std::getenv("X_NOBP")) RemoveBoilerplate(content);
+    blocks = ContentToBlocks(content, md.base_url);
+  }
 
   // JSON-LD articleBody, when the page's markup gave much less.
   if (!md.json_ld_body.empty() && (!options.rules || options.rules->body_selector.empty())) {

@@ -24,3 +24,6 @@ target_link_libraries(newsdesk PRIVATE nd_mentions)
 if(NEWSDESK_BUILD_TESTS)
   nd_test(mentions_test SOURCES src/mentions/tagger_test.cc src/mentions/gazetteer_test.cc LIBS nd_mentions)
 endif()
+
+add_executable(mentions_bench bench/mentions_bench.cc)
+target_link_libraries(mentions_bench PRIVATE nd_mentions)
