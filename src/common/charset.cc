@@ -93,6 +93,27 @@ double CyrillicLowerShare(std::string_view utf8) {
   return letters ? static_cast<double>(good) / static_cast<double>(letters) : 0;
 }
 
+// MostlyUtf8: many well-formed multi-byte sequences and few bad bytes.
+bool MostlyUtf8(std::string_view s) {
+  size_t good = 0, bad = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len && i + len <= s.size() && IsValidUtf8(s.substr(i, len))) {
+      ++good;
+      i += len;
+    } else {
+      ++bad;
+      ++i;
+    }
+  }
+  return good >= 8 && bad * 20 <= good;
+}
+
 }  // namespace
 
 std::string CharsetFromContentType(std::string_view content_type) {
@@ -125,7 +146,10 @@ Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view conten
     std::string_view mark;
     const char* charset;
   };
-  for (const Bom& bom : {Bom{"\xEF\xBB\xBF", "UTF-8"}, Bom{"\xFF\xFE", "UTF-16LE"}, Bom{"\xFE\xFF", "UTF-16BE"}}) {
+  // UTF-32LE's mark starts with UTF-16LE's, so it is tried first.
+  for (const Bom& bom : {Bom{"\xEF\xBB\xBF", "UTF-8"}, Bom{std::string_view("\xFF\xFE\x00\x00", 4), "UTF-32LE"},
+                         Bom{std::string_view("\x00\x00\xFE\xFF", 4), "UTF-32BE"}, Bom{"\xFF\xFE", "UTF-16LE"},
+                         Bom{"\xFE\xFF", "UTF-16BE"}}) {
     if (bytes.substr(0, bom.mark.size()) == bom.mark) {
       std::string_view rest = bytes.substr(bom.mark.size());
       if (std::string_view(bom.charset) == "UTF-8") {
@@ -166,6 +190,12 @@ Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view conten
       if (!cyrillic_label || CyrillicLowerShare(*text) > 0.6)
         return DecodedText{std::move(*text), declared, source};
     }
+  }
+  // UTF-8 with a few broken bytes (a truncated multi-byte character, a
+  // stray byte pasted in) is still UTF-8: keep it, with U+FFFD for the bad.
+  if (!valid_utf8 && MostlyUtf8(bytes) && (declared.empty() || IsUtf8Name(declared))) {
+    auto text = Convert(bytes, "UTF-8");
+    if (text.ok()) return DecodedText{std::move(*text), "UTF-8", declared.empty() ? "default" : source};
   }
   // 3. No usable declaration: ask ICU, then choose among the Russian
   // charsets by which one reads as Russian.

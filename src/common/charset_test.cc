@@ -73,6 +73,22 @@ TEST(DecodeToUtf8, UnknownCharsetFallsBackToDetection) {
   EXPECT_EQ(d->utf8, "plain ascii text");
 }
 
+TEST(DecodeToUtf8, ReadsUtf32ByItsMark) {
+  std::string utf32le("\xFF\xFE\x00\x00" "A\0\0\0" "\x16\x04\0\0", 12);  // "AЖ"
+  auto d = DecodeToUtf8(utf32le);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->utf8, "AЖ");
+  EXPECT_EQ(d->charset, "UTF-32LE");
+}
+
+TEST(DecodeToUtf8, KeepsUtf8WithAFewBrokenBytes) {
+  std::string text = kRussian + " \xff " + kRussian;
+  auto d = DecodeToUtf8(text);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->charset, "UTF-8");
+  EXPECT_NE(d->utf8.find(kRussian), std::string::npos);
+}
+
 TEST(CharsetFromContentType, ReadsTheParameter) {
   EXPECT_EQ(CharsetFromContentType("text/html; charset=\"KOI8-R\""), "KOI8-R");
   EXPECT_EQ(CharsetFromContentType("text/html"), "");
