@@ -25,7 +25,42 @@ struct Word {
   Script script;
 };
 
-bool IsWordChar(UChar32 c) { return u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_DIACRITIC); }
+bool IsWordChar(UChar32 c) {
+  // Fast paths for the scripts news here is written in.
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (c >= 0x0410 && c <= 0x044F) return true;  // А-я
+  return u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_DIACRITIC);
+}
+
+// FoldedPrefix packs the first two code points of a word, case-folded with
+// ё→е, into one number: a cheap filter before the tries.
+uint64_t FoldedPrefix(std::string_view raw) {
+  const auto* s = reinterpret_cast<const uint8_t*>(raw.data());
+  const int32_t n = static_cast<int32_t>(raw.size());
+  uint64_t key = 0;
+  int32_t i = 0;
+  for (int k = 0; k < 2 && i < n; ++k) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) c = 0xFFFD;
+    if (c < 0x80) {
+      if (c >= 'A' && c <= 'Z') c += 32;
+    } else if (c >= 0x0410 && c <= 0x042F) {
+      c += 0x20;
+    } else {
+      c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+    }
+    if (c == 0x0451 || c == 0x0401) c = 0x0435;
+    key = (key << 32) | static_cast<uint32_t>(c);
+  }
+  return key;
+}
+
+// Heterogeneous lookup: find a std::string key by string_view, no copy.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 // SplitWords finds the runs of letters and digits, with byte offsets.
 std::vector<Word> SplitWords(std::string_view text) {
@@ -66,53 +101,100 @@ size_t CodePoints(std::string_view s) {
 }
 
 // Russian inflects names by their endings: Россия, России, Россией;
-// Астана, Астане, Астаной. An alias word is stored as its base (the word
-// without its ending) and a text word matches when it is that base plus a
-// valid ending. (Snowball's Russian stemmer was tried first: it cuts proper
-// names inconsistently, "астана" to "аста" but "астане" to "астан".)
-const std::vector<std::string>& RussianEndings() {
-  static const std::vector<std::string> kEndings = [] {
-    std::vector<std::string> e = {
-        "иями", "ями", "ами", "иях", "ией", "ого", "его", "ому", "ему", "ыми", "ими", "ях", "ах", "ей", "ой",
-        "ою", "ею", "ом", "ем", "ам", "ям", "ию", "ия", "ие", "ии", "ий", "ая", "яя", "ое", "ее", "ые", "ую",
-        "юю", "ый", "ым", "им", "ых", "их", "ов", "ев", "ея", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й"};
-    std::stable_sort(e.begin(), e.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    return e;
-  }();
-  return kEndings;
+// Астана, Астане, Астаной. Aliases are written in the nominative; each alias
+// word is stored as its base (without its nominative ending), and a text
+// word matches when it is that base plus an ending of the same paradigm
+// (the endings a word with that nominative ending takes). (Snowball's
+// Russian stemmer was tried first: it cuts proper names inconsistently,
+// "астана" to "аста" but "астане" to "астан".)
+struct Paradigm {
+  std::string nominative;
+  std::vector<std::string> endings;  // including the nominative one
+};
+
+const std::vector<Paradigm>& RussianParadigms() {
+  static const std::vector<Paradigm> kParadigms = {
+      // adjectives (Шанхайская, Североатлантический, Соединённые)
+      {"ая", {"ая", "ой", "ую", "ою", "ые", "ых", "ым", "ыми"}},
+      {"яя", {"яя", "ей", "юю", "ею", "ие", "их", "им", "ими"}},
+      {"ий", {"ий", "ого", "его", "ому", "ему", "им", "ом", "ем", "ие", "их", "ими"}},
+      {"ый", {"ый", "ого", "ому", "ым", "ом", "ые", "ых", "ыми"}},
+      {"ой", {"ой", "ого", "ому", "ым", "ом", "ые", "ых", "ыми"}},
+      {"ое", {"ое", "ого", "ому", "ым", "ом"}},
+      {"ее", {"ее", "его", "ему", "им", "ем"}},
+      {"ые", {"ые", "ых", "ым", "ыми"}},
+      {"ие", {"ие", "их", "им", "ими"}},
+      // nouns (Астана, Россия, Сергей, Киев, Штаты)
+      {"а", {"а", "ы", "и", "е", "у", "ой", "ою", "ам", "ами", "ах"}},
+      {"я", {"я", "и", "е", "ю", "ей", "ею", "й", "ям", "ями", "ях"}},
+      {"ь", {"ь", "и", "ью", "я", "ю", "ем", "е", "ей", "ям", "ями", "ях"}},
+      {"й", {"й", "я", "ю", "ем", "е", "и", "ев", "ям", "ями", "ях"}},
+      {"о", {"о", "а", "у", "ом", "е"}},
+      {"е", {"е", "я", "ю", "ем", "а", "у", "ом"}},
+      {"ы", {"ы", "ов", "ам", "ами", "ах"}},
+      {"и", {"и", "ей", "ов", "ев", "ам", "ям", "ами", "ями", "ах", "ях"}},
+      {"", {"", "а", "у", "ом", "е", "ы", "и", "ов", "ам", "ами", "ах"}},
+  };
+  return kParadigms;
+}
+
+const std::vector<std::string> kLatinEndings = {"", "s", "es"};
+
+// EndingsFor lists the endings a word with nominative `ending` takes.
+const std::vector<std::string>& EndingsFor(std::string_view ending, Script script) {
+  if (script == Script::kLatin) return kLatinEndings;
+  for (const auto& p : RussianParadigms())
+    if (p.nominative == ending) return p.endings;
+  return RussianParadigms().back().endings;
 }
 
 bool IsEnding(std::string_view tail, Script script) {
   if (tail.empty()) return true;
   if (script == Script::kLatin) return tail == "s" || tail == "es";
   if (script != Script::kCyrillic) return false;
-  for (const auto& e : RussianEndings())
-    if (tail == e) return true;
-  return false;
+  static const std::unordered_set<std::string_view> kAll = [] {
+    std::unordered_set<std::string_view> all;
+    for (const auto& p : RussianParadigms())
+      for (const auto& e : p.endings) all.insert(e);
+    return all;
+  }();
+  return kAll.count(tail) > 0;
 }
 
-// BaseOf strips the longest Russian ending (Latin words keep theirs),
-// leaving at least two letters.
-std::string BaseOf(const std::string& norm, Script script) {
-  if (script != Script::kCyrillic) return norm;
-  for (const auto& e : RussianEndings())
-    if (norm.size() >= e.size() + 4 && norm.compare(norm.size() - e.size(), e.size(), e) == 0)
-      return norm.substr(0, norm.size() - e.size());
-  return norm;
+// SplitNominative splits an alias word into base and nominative ending,
+// leaving a base of at least two letters (Latin words keep their ending).
+std::pair<std::string, std::string> SplitNominative(const std::string& norm, Script script) {
+  if (script == Script::kCyrillic) {
+    for (const auto& p : RussianParadigms()) {
+      const std::string& e = p.nominative;
+      if (!e.empty() && norm.size() >= e.size() + 4 && norm.compare(norm.size() - e.size(), e.size(), e) == 0)
+        return {norm.substr(0, norm.size() - e.size()), e};
+    }
+  }
+  return {norm, ""};
 }
 
-constexpr size_t kMaxEndingBytes = 8;  // four Cyrillic letters
+constexpr size_t kMaxEndingBytes = 6;  // three Cyrillic letters
 
 struct AliasWord {
-  std::string norm;  // the alias word normalised
-  std::string base;  // without its ending
+  std::string norm;     // the alias word normalised
+  std::string base;     // without its nominative ending
+  std::string ending;   // the nominative ending
+  Script script;
   bool capitalized;
 };
 
+// Candidate: an alias ending at a node. Several can share a node when their
+// words share bases ("Нигер" and "Нигерия" are both "нигер" + ending).
+struct Candidate {
+  int entity;
+  std::vector<AliasWord> words;
+};
+
 struct Node {
-  std::unordered_map<std::string, int> next;  // base (or exact text) → node
-  int entity = -1;                            // index into the gazetteer, at the end of an alias
-  std::vector<AliasWord> words;               // the alias's words, for the guards
+  std::unordered_map<std::string, int, StringHash, std::equal_to<>> next;  // base (or exact text) → node
+  int entity = -1;                            // exact trie: the entity an alias ending here names
+  std::vector<Candidate> candidates;          // inflected trie: the aliases ending here
 };
 
 }  // namespace
@@ -182,11 +264,12 @@ class Tagger::Impl {
     while (i < words.size()) {
       int best_entity = -1;
       size_t best_end = i;
+      const uint64_t prefix = FoldedPrefix(words[i].raw);
       // Exact forms: the words as written.
-      {
+      if (exact_prefixes_.count(prefix)) {
         int node = 0;
         for (size_t j = i; j < words.size(); ++j) {
-          auto it = exact_[static_cast<size_t>(node)].next.find(std::string(words[j].raw));
+          auto it = exact_[static_cast<size_t>(node)].next.find(words[j].raw);
           if (it == exact_[static_cast<size_t>(node)].next.end()) break;
           node = it->second;
           if (j > i && !Adjacent(text, words[j - 1], words[j])) break;
@@ -197,16 +280,17 @@ class Tagger::Impl {
         }
       }
       // Inflected forms: base plus a valid ending, guarded.
-      if (first_prefixes_.count(PrefixOf(words[i].raw))) {
+      if (first_prefixes_.count(prefix)) {
         int node = 0;
         for (size_t j = i; j < words.size(); ++j) {
           if (j > i && !Adjacent(text, words[j - 1], words[j])) break;
           int child = Step(node, norm_of(j), words[j].script);
           if (child < 0) break;
           node = child;
-          const Node& n = inflected_[static_cast<size_t>(node)];
-          if (n.entity >= 0 && j + 1 > best_end && Guarded(n, words, norms, i)) {
-            best_entity = n.entity;
+          if (j + 1 <= best_end) continue;
+          int chosen = Choose(inflected_[static_cast<size_t>(node)], words, norms, i);
+          if (chosen >= 0) {
+            best_entity = chosen;
             best_end = j + 1;
           }
         }
@@ -238,23 +322,18 @@ class Tagger::Impl {
  private:
   // Words of a multi-word name must follow each other with only spaces,
   // hyphens or apostrophes between them: not across a full stop or a comma.
+  // Words of a multi-word name must follow each other with only spaces,
+  // hyphens, apostrophes or dashes between them: not across a comma or a full
+  // stop, except the full stop of an abbreviation ("U.S.", "St. Petersburg").
   static bool Adjacent(std::string_view text, const Word& a, const Word& b) {
     std::string_view gap = text.substr(a.end, b.start - a.end);
-    if (gap.size() > 4) return false;
-    for (char c : gap)
-      if (c != ' ' && c != '-' && c != '\'' && c != '\t' && c != '\n' && (static_cast<unsigned char>(c) < 0x80)) return false;
-    return true;  // non-ASCII gaps: non-breaking spaces, dashes, typographic apostrophes
-  }
-
-  static std::string PrefixOf(std::string_view raw) {
-    // The first two code points, normalised: a cheap filter before the trie.
-    size_t cut = 0, count = 0;
-    while (cut < raw.size() && count < 2) {
-      ++cut;
-      while (cut < raw.size() && (static_cast<unsigned char>(raw[cut]) & 0xC0) == 0x80) ++cut;
-      ++count;
+    if (gap.size() > 6) return false;
+    const bool abbreviation = a.capitalized && CodePoints(a.raw) <= 2;
+    for (char c : gap) {
+      if (c == '.' && abbreviation) continue;
+      if (c != ' ' && c != '-' && c != '\'' && c != '\t' && c != '\n' && static_cast<unsigned char>(c) < 0x80) return false;
     }
-    return NormalizeWord(raw.substr(0, cut));
+    return true;  // non-ASCII gaps: non-breaking spaces, dashes, typographic apostrophes
   }
 
   // Step follows the child of `node` whose base the word starts with, the
@@ -266,7 +345,7 @@ class Tagger::Impl {
     while (true) {
       std::string_view tail = std::string_view(norm).substr(cut);
       if (IsEnding(tail, script)) {
-        auto it = next.find(norm.substr(0, cut));
+        auto it = next.find(std::string_view(norm).substr(0, cut));
         if (it != next.end()) return it->second;
       }
       if (cut <= lowest || cut == 0) return -1;
@@ -275,16 +354,31 @@ class Tagger::Impl {
     }
   }
 
-  static bool Guarded(const Node& n, const std::vector<Word>& words, const std::vector<std::string>& norms,
-                      size_t first) {
-    for (size_t k = 0; k < n.words.size(); ++k) {
-      const AliasWord& aw = n.words[k];
-      const Word& w = words[first + k];
-      if (aw.capitalized && !w.capitalized) return false;
-      // A short base could start too many words: then only the word itself.
-      if (CodePoints(aw.base) < 4 && norms[first + k] != aw.norm) return false;
+  // Choose picks the alias at `n` whose every word the text words fit: same
+  // capitalisation where the alias is capitalised, and an ending of the
+  // alias word's paradigm ("Нигерии" fits "Нигерия", "Нигера" fits "Нигер").
+  // A base under 3 letters matches only the alias word itself.
+  static int Choose(const Node& n, const std::vector<Word>& words, const std::vector<std::string>& norms,
+                    size_t first) {
+    for (const auto& c : n.candidates) {
+      bool ok = true;
+      for (size_t k = 0; k < c.words.size() && ok; ++k) {
+        const AliasWord& aw = c.words[k];
+        const std::string& norm = norms[first + k];
+        if (aw.capitalized && !words[first + k].capitalized) ok = false;
+        else if (norm == aw.norm) continue;
+        else if (CodePoints(aw.base) < 3 || norm.size() < aw.base.size() ||
+                 norm.compare(0, aw.base.size(), aw.base) != 0)
+          ok = false;
+        else {
+          const std::string_view ending = std::string_view(norm).substr(aw.base.size());
+          const auto& endings = EndingsFor(aw.ending, aw.script);
+          ok = std::find(endings.begin(), endings.end(), ending) != endings.end();
+        }
+      }
+      if (ok) return c.entity;
     }
-    return true;
+    return -1;
   }
 
   int Child(std::vector<Node>& trie, int node, const std::string& key) {
@@ -315,13 +409,27 @@ class Tagger::Impl {
     std::vector<AliasWord> alias_words;
     for (const auto& w : words) {
       std::string norm = NormalizeWord(w.raw);
-      std::string base = BaseOf(norm, w.script);
+      auto [base, ending] = SplitNominative(norm, w.script);
       node = Child(inflected_, node, base);
-      alias_words.push_back(AliasWord{norm, base, w.capitalized});
+      alias_words.push_back(AliasWord{norm, base, ending, w.script, w.capitalized});
     }
-    first_prefixes_.insert(PrefixOf(words[0].raw));
-    Claim(inflected_, node, entity, alias);
-    if (inflected_[static_cast<size_t>(node)].entity == entity) inflected_[static_cast<size_t>(node)].words = alias_words;
+    first_prefixes_.insert(FoldedPrefix(words[0].raw));
+    auto& candidates = inflected_[static_cast<size_t>(node)].candidates;
+    for (auto& c : candidates) {
+      const bool same_words = std::equal(c.words.begin(), c.words.end(), alias_words.begin(), alias_words.end(),
+                                         [](const AliasWord& a, const AliasWord& b) { return a.norm == b.norm; });
+      if (!same_words) continue;
+      if (c.entity != entity) {
+        conflicts_.push_back(fmt::format("'{}': {} and {}", alias, g_->entities()[static_cast<size_t>(c.entity)].id,
+                                         g_->entities()[static_cast<size_t>(entity)].id));
+        return;  // the first claim stands
+      }
+      // The same form again, maybe in lower case: a capital is then not required.
+      for (size_t k = 0; k < c.words.size(); ++k) c.words[k].capitalized = c.words[k].capitalized && alias_words[k].capitalized;
+      return;
+    }
+    candidates.push_back(Candidate{entity, std::move(alias_words)});
+    ++alias_count_;
   }
 
   void AddExact(const std::string& alias, int entity) {
@@ -329,12 +437,13 @@ class Tagger::Impl {
     if (words.empty()) return;
     int node = 0;
     for (const auto& w : words) node = Child(exact_, node, std::string(w.raw));
+    exact_prefixes_.insert(FoldedPrefix(words[0].raw));
     Claim(exact_, node, entity, alias);
   }
 
   std::shared_ptr<const Gazetteer> g_;
   std::vector<Node> inflected_, exact_;  // tries; node 0 is the root
-  std::unordered_set<std::string> first_prefixes_;
+  std::unordered_set<uint64_t> first_prefixes_, exact_prefixes_;
   size_t alias_count_ = 0;
   std::vector<std::string> conflicts_;
 };

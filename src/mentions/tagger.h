@@ -10,21 +10,23 @@
 // characters, typographic quotes and dashes among them, separate words),
 // each word case-folded with ё→е (NFKC for compatibility characters). Alias
 // words are stored in a token trie as their base: the word without its
-// Russian inflectional ending. A text word matches a base when the rest of
-// it is a Russian ending (Cyrillic) or "", "s", "es" (Latin), so "России",
-// "Россией" and "Россия" meet, and so do "Шанхайской организации" and
-// "Шанхайская организация". (Snowball's Russian stemmer was tried first and
-// cuts proper names inconsistently: "астана" → "аста", "астане" → "астан".)
-// At each word the longest alias starting there wins, and matching resumes
-// after it, so overlaps resolve left to right, deterministically; the words
-// of a name must be adjacent (no full stop or comma between them). Aliases
-// in the gazetteer's `exact` list (acronyms: US, UN, ООН) match only as
-// written, case-sensitively: "US" is the United States, "us" is not.
+// nominative ending. A text word matches when the rest of it is an ending of
+// the alias word's paradigm (the endings a Russian word with that nominative
+// ending takes; "", "s", "es" for Latin words), so "России", "Россией" and
+// "Россия" meet, "Шанхайской организации" meets "Шанхайская организация",
+// and "Нигерии" is Nigeria while "Нигера" is Niger. (Snowball's Russian
+// stemmer was tried first and cuts proper names inconsistently: "астана" →
+// "аста", "астане" → "астан".) At each word the longest alias starting there
+// wins, and matching resumes after it, so overlaps resolve left to right,
+// deterministically; the words of a name must be adjacent (no comma or full
+// stop between them, but for abbreviations: "U.S.", "St. Petersburg").
+// Aliases in the gazetteer's `exact` list (acronyms: US, UN, ООН) match
+// only as written, case-sensitively: "US" is the United States, "us" is not.
 // Endings invite false matches, so two guards apply:
 //   - a capitalised alias word matches only a capitalised text word
 //     ("Turkey", not "turkey"; "Мали", not "мали");
-//   - a base shorter than 4 letters matches only the alias word itself
-//     ("Мали" is not "Малое").
+//   - a base shorter than 3 letters matches only the alias word itself, and
+//     the paradigm keeps "Малое" from "Мали".
 //
 // Thread-safety: Tag is const and safe to call concurrently.
 #pragma once
