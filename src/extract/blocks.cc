@@ -10,8 +10,7 @@ namespace newsdesk::extract_internal {
 
 namespace {
 
-constexpr size_t kMaxBlockBytes = 60 * 1024;  // model/block_json.h accepts 64 KB
-constexpr size_t kMaxBlocks = 2000;
+constexpr size_t kMaxBlocks = 2000;  // model/block_json.h accepts no more
 
 bool IsSkippedTag(GumboTag t) {
   switch (t) {
@@ -252,26 +251,15 @@ void BlockWriter::Flush(BlockType type) {
   pending_space_ = false;
   if (!text.empty()) {
     if (list_depth_ > 0) {
-      list_items_.push_back(std::move(text));
+      list_items_.push_back(TruncateText(text));
     } else if (quote_depth_ > 0) {
       quote_parts_.push_back(std::move(text));
     } else {
-      // Over-long paragraphs split at a space so every block validates.
-      std::string_view rest = text;
-      while (!rest.empty()) {
-        size_t cut = rest.size();
-        if (cut > kMaxBlockBytes) {
-          cut = rest.rfind(' ', kMaxBlockBytes);
-          if (cut == std::string_view::npos || cut == 0) {
-            cut = kMaxBlockBytes;
-            while (cut > 0 && (static_cast<unsigned char>(rest[cut]) & 0xC0) == 0x80) --cut;
-          }
-        }
+      for (auto& piece : SplitLongText(text)) {
         Block b;
         b.type = type;
-        b.text = std::string(TrimView(rest.substr(0, cut)));
-        if (!b.text.empty()) Emit(std::move(b));
-        rest.remove_prefix(cut);
+        b.text = std::move(piece);
+        Emit(std::move(b));
       }
     }
   }
@@ -385,7 +373,7 @@ void BlockWriter::Leave(const Node* n) {
       quote_parts_.clear();
       Block b;
       b.type = BlockType::kQuote;
-      b.text = text.size() > kMaxBlockBytes ? text.substr(0, text.rfind(' ', kMaxBlockBytes)) : text;
+      b.text = TruncateText(text);
       Emit(std::move(b));
       Flush();
     }
@@ -409,6 +397,7 @@ std::vector<Block> BlockWriter::Run(const Node* content) {
       if (!b.text.empty()) b.text += "\n\n";
       b.text += part;
     }
+    b.text = TruncateText(b.text);
     Emit(std::move(b));
   }
   for (auto& img : pending_images_) Emit(std::move(img));
@@ -416,6 +405,31 @@ std::vector<Block> BlockWriter::Run(const Node* content) {
 }
 
 }  // namespace
+
+std::string TruncateText(std::string_view text) {
+  if (text.size() <= kMaxBlockBytes) return std::string(text);
+  size_t cut = kMaxBlockBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(TrimView(text.substr(0, cut)));
+}
+
+std::vector<std::string> SplitLongText(std::string_view rest) {
+  std::vector<std::string> out;
+  while (!rest.empty()) {
+    size_t cut = rest.size();
+    if (cut > kMaxBlockBytes) {
+      cut = rest.rfind(' ', kMaxBlockBytes);
+      if (cut == std::string_view::npos || cut < kMaxBlockBytes / 2) {
+        cut = kMaxBlockBytes;
+        while (cut > 0 && (static_cast<unsigned char>(rest[cut]) & 0xC0) == 0x80) --cut;
+      }
+    }
+    std::string_view piece = TrimView(rest.substr(0, cut));
+    if (!piece.empty()) out.emplace_back(piece);
+    rest.remove_prefix(cut);
+  }
+  return out;
+}
 
 std::string CleanBlockText(std::string_view s) {
   std::string out;

@@ -45,4 +45,11 @@ std::vector<Block> ContentToBlocks(const Node* content, std::string_view base_ur
 // text passes through so the blocks validate (model/block_json.h).
 std::string CleanBlockText(std::string_view s);
 
+// kMaxBlockBytes: the longest text a block gets (model/block_json.h allows
+// 64 KB); SplitLongText cuts longer text at spaces into pieces that fit,
+// and TruncateText cuts it to fit, on a character boundary.
+inline constexpr size_t kMaxBlockBytes = 60 * 1024;
+std::vector<std::string> SplitLongText(std::string_view text);
+std::string TruncateText(std::string_view text);
+
 }  // namespace newsdesk::extract_internal

@@ -224,40 +224,6 @@ bool IsProbablyVisibleImpl(const Node* n) {
   return true;
 }
 
-// FindHeadline returns the element showing the article's headline: an h1
-// (else h2, else an element whose class or id says title/headline) whose
-// text is the title, not inside a link; null when there is none.
-Node* FindHeadline(Node* page, std::string_view title) {
-  if (title.empty()) return nullptr;
-  const size_t title_len = CollapseSpaces(title).size();
-  Node* best = nullptr;
-  int best_rank = 99;
-  for (Node* n = page->first_child; n; n = NextNode(n, page)) {
-    if (!n->is_element()) continue;
-    int rank = n->Is(GUMBO_TAG_H1) ? 0 : n->Is(GUMBO_TAG_H2) ? 1 : 99;
-    if (rank == 99 && (n->tag == GUMBO_TAG_DIV || n->tag == GUMBO_TAG_SPAN || n->tag == GUMBO_TAG_P ||
-                       n->tag == GUMBO_TAG_TD || IsHeading(n->tag))) {
-      std::string_view cls = n->Attr("class"), id = n->Attr("id");
-      for (std::string_view k : {"title", "headline", "head", "name", "zag"})
-        if (ContainsCI(cls, k) || ContainsCI(id, k)) rank = 2;
-    }
-    if (rank >= best_rank) continue;
-    size_t len = InnerTextLength(n);
-    if (len == 0 || len > title_len * 2 + 20) continue;
-    std::string text = InnerText(n);
-    if (TextSimilarity(title, text) < 0.75 || TextSimilarity(text, title) < 0.75) continue;
-    bool in_link = false;
-    int up = 0;
-    for (Node* a = n; a && up < 8 && !in_link; a = a->parent, ++up) in_link = a->Is(GUMBO_TAG_A);
-    for (Node* d = n->first_child; d && !in_link; d = NextNode(d, n)) in_link = d->Is(GUMBO_TAG_A);
-    if (in_link) continue;
-    best = n;
-    best_rank = rank;
-    if (rank == 0) break;
-  }
-  return best;
-}
-
 // --- the grabber ---------------------------------------------------------------
 
 class Grabber {
@@ -396,19 +362,6 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
   std::vector<Node*> to_score;
   bool remove_title_header = true;
 
-  // The headline: its ancestors are never chrome, and content right after
-  // it is likely the body.
-  Node* headline = FindHeadline(page, options_.title);
-  std::vector<Node*> headline_ancestors;  // nearest first
-  if (headline) {
-    uint32_t order = 0;
-    for (Node* n = page; n; n = NextNode(n, page)) n->order = ++order;
-    for (Node* a = headline->parent; a && a != page; a = a->parent) headline_ancestors.push_back(a);
-  }
-  auto is_headline_ancestor = [&](const Node* n) {
-    return std::find(headline_ancestors.begin(), headline_ancestors.end(), n) != headline_ancestors.end();
-  };
-
   Node* node = page;
   auto remove_and_next = [&](Node* n) {
     Node* next = NextElement(n, true, page);
@@ -438,15 +391,17 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
       node = remove_and_next(node);
       continue;
     }
-    if (strip_unlikely && node != page && (std::getenv("X_NOHLPROT") || !is_headline_ancestor(node))) {
+    if (strip_unlikely && node != page) {
       if (AnyCI(match, kUnlikely) && !AnyCI(match, kMaybeCandidate) && !HasAncestorTag(node, GUMBO_TAG_TABLE) &&
           !HasAncestorTag(node, GUMBO_TAG_CODE) && node->tag != GUMBO_TAG_BODY && node->tag != GUMBO_TAG_A) {
         node = remove_and_next(node);
         continue;
       }
       std::string_view role = node->Attr("role");
-      if (!role.empty() && std::find(std::begin(kUnlikelyRoles), std::end(kUnlikelyRoles), role) !=
-                               std::end(kUnlikelyRoles)) {
+      if (node->tag == GUMBO_TAG_NAV ||
+          (!role.empty() && std::find(std::begin(kUnlikelyRoles), std::end(kUnlikelyRoles), role) !=
+                                std::end(kUnlikelyRoles))) {
+        // (<nav> is role=navigation by definition.)
         node = remove_and_next(node);
         continue;
       }
@@ -500,7 +455,7 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
     // A layout cell or section holding blocks is a container, not a
     // paragraph: scoring its whole text as one would reward every comma on
     // the page (comment threads laid out in tables).
-    if (!std::getenv("X_NOTD") && e->tag == GUMBO_TAG_TD && HasChildBlockElement(e)) continue;
+    if (e->tag == GUMBO_TAG_TD && HasChildBlockElement(e)) continue;
     std::string text = InnerText(e);
     size_t len = CodePoints(text);
     if (len < 25) continue;
@@ -521,22 +476,7 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
   constexpr size_t kTopCandidates = 5;
   std::vector<Node*> top;
   for (Node* c : candidates) {
-    c->score *= (1 - (std::getenv("X_NOCLD") ? LinkDensity(c) : CandidateLinkDensity(c)));
-    if (const char* hl = std::getenv("X_HL"); hl && headline && c->order > headline->order) {
-      // Shares one of the headline's nearest ancestors?
-      size_t levels = std::min<size_t>(headline_ancestors.size(), std::atoi(std::getenv("X_HLLEV") ? std::getenv("X_HLLEV") : "4"));
-      int up = 0;
-      bool near = false;
-      for (Node* a = c; a && up < 40 && !near; a = a->parent, ++up)
-        near = std::find(headline_ancestors.begin(), headline_ancestors.begin() + static_cast<long>(levels), a) !=
-               headline_ancestors.begin() + static_cast<long>(levels);
-      if (near) c->score *= std::atof(hl);
-    }
-    if (const char* lf = std::getenv("X_LEN")) {
-      double l0 = std::atof(lf);
-      double len = static_cast<double>(InnerTextLength(c));
-      c->score *= std::max(0.25, std::min(1.0, len / l0));
-    }
+    c->score *= (1 - CandidateLinkDensity(c));
     for (size_t t = 0; t < kTopCandidates; ++t) {
       if (t >= top.size() || c->score > top[t]->score) {
         top.insert(top.begin() + static_cast<long>(t), c);
@@ -552,6 +492,28 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
               std::string(c->Attr("class")).c_str(), std::string(c->Attr("id")).c_str(), c->score, InnerTextLength(c));
   }
   Node* top_candidate = top.empty() ? nullptr : top[0];
+  if (top_candidate) {
+    // Near-equal scores: a candidate with twice the text of its own wins
+    // (a teaser box scores like the story it advertises).
+    auto own_text = [](Node* c) { return static_cast<double>(InnerTextLength(c)) * (1 - LinkDensity(c)); };
+    double best_mass = own_text(top_candidate);
+    Node* best = top_candidate;
+    for (size_t i = 1; i < top.size(); ++i) {
+      Node* c = top[i];
+      if (c->score < 0.9 * top_candidate->score) continue;
+      if (IsAncestorOrSelf(c, top_candidate) || IsAncestorOrSelf(top_candidate, c)) continue;
+      double m = own_text(c);
+      if (m > 2 * best_mass) {
+        best = c;
+        best_mass = m;
+      }
+    }
+    if (best != top_candidate) {
+      top.erase(std::find(top.begin(), top.end(), best));
+      top.insert(top.begin(), best);
+      top_candidate = best;
+    }
+  }
   bool created_top = false;
   if (!top_candidate || top_candidate->tag == GUMBO_TAG_BODY || top_candidate == page) {
     top_candidate = doc_.NewElement(GUMBO_TAG_DIV);
@@ -570,9 +532,13 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
       }
     }
     constexpr size_t kMinimumTopCandidates = 3;
+    // (Readability looks all the way up; past a few levels the shared
+    // ancestor is the page layout, and the "alternatives" are teasers.)
+    constexpr int kMaxLevelsUp = 4;
     if (alternative_ancestors.size() >= kMinimumTopCandidates) {
-      for (Node* parent = top_candidate->parent; parent && parent != page && parent->is_element();
-           parent = parent->parent) {
+      int up = 0;
+      for (Node* parent = top_candidate->parent; parent && parent != page && parent->is_element() && up < kMaxLevelsUp;
+           parent = parent->parent, ++up) {
         size_t lists = 0;
         for (size_t i = 0; i < alternative_ancestors.size() && lists < kMinimumTopCandidates; ++i)
           lists += std::find(alternative_ancestors[i].begin(), alternative_ancestors[i].end(), parent) !=
@@ -818,7 +784,8 @@ void Grabber::CleanConditionally(Node* e, GumboTag tag) {
 
     if (tag == GUMBO_TAG_TABLE && node->data_table == 1) continue;
     bool in_data_table = false;
-    for (Node* a = node->parent; a && !in_data_table; a = a->parent)
+    int up = 0;
+    for (Node* a = node->parent; a && !in_data_table && up < 64; a = a->parent, ++up)
       in_data_table = a->Is(GUMBO_TAG_TABLE) && a->data_table == 1;
     if (in_data_table) continue;
     if (HasAncestorTag(node, GUMBO_TAG_CODE)) continue;
@@ -828,7 +795,7 @@ void Grabber::CleanConditionally(Node* e, GumboTag tag) {
     bool remove = false;
     if (weight < 0) {
       remove = true;
-    } else if (!std::getenv("X_NOLINKLIST") && (tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL) && LinkDensity(node) > 0.5) {
+    } else if ((tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL) && LinkDensity(node) > 0.5) {
       // A list of links ("see also", related stories) is navigation, not
       // body; removing it first keeps it from sinking the div around it.
       remove = true;
@@ -952,9 +919,11 @@ bool HasImageExtension(std::string_view v) {
 }
 
 bool IsSingleImage(const Node* n) {
+  // Any text below `n` rules it out; one look covers every level.
+  if (!IsBlankText(TextContent(n))) return false;
   while (n) {
     if (n->Is(GUMBO_TAG_IMG)) return true;
-    if (n->ElementChildCount() != 1 || !IsBlankText(TextContent(n))) return false;
+    if (n->ElementChildCount() != 1) return false;
     n = n->FirstElementChild();
   }
   return false;
@@ -1088,11 +1057,48 @@ bool HasBlockChild(const Node* n) {
 }  // namespace
 
 void RemoveBoilerplate(Node* content) {
-  std::vector<Node*> leaves = Collect(content, [](Node* n) {
-    return (n->tag == GUMBO_TAG_P || n->tag == GUMBO_TAG_DIV || n->tag == GUMBO_TAG_LI || IsHeading(n->tag) ||
-            n->tag == GUMBO_TAG_SPAN || n->tag == GUMBO_TAG_B || n->tag == GUMBO_TAG_STRONG) &&
-           !HasBlockChild(n);
-  });
+  // Calendar widgets: grids of day numbers and weekday names.
+  for (Node* table : Collect(content, [](Node* n) {
+         return n->Is(GUMBO_TAG_TABLE) || n->Is(GUMBO_TAG_UL) || n->Is(GUMBO_TAG_OL);
+       })) {
+    if (!table->parent) continue;
+    size_t cells = 0, tiny = 0;
+    uint32_t days = 0;  // bit d set: a cell reads "d", 1..31
+    for (Node* d = table->first_child; d; d = NextNode(d, table)) {
+      if (!d->Is(GUMBO_TAG_TD) && !d->Is(GUMBO_TAG_TH) && !d->Is(GUMBO_TAG_LI)) continue;
+      ++cells;
+      std::string t = InnerText(d);
+      if (CodePoints(t) > 2) continue;
+      ++tiny;
+      int v = std::atoi(t.c_str());
+      if (v >= 1 && v <= 31) days |= 1u << v;
+    }
+    if (cells >= 28 && tiny * 10 >= cells * 8 && __builtin_popcount(days) >= 28) Detach(table);
+  }
+  // Block leaves, and the outermost inline labels (span/b/strong): a walk
+  // that keeps nested inline chains from being looked at once per level.
+  std::vector<Node*> leaves;
+  int inline_depth = 0;
+  auto is_inline_label = [](const Node* n) {
+    return n->tag == GUMBO_TAG_SPAN || n->tag == GUMBO_TAG_B || n->tag == GUMBO_TAG_STRONG;
+  };
+  Walk(
+      content,
+      [&](const Node* c) {
+        if (!c->is_element()) return false;
+        Node* n = const_cast<Node*>(c);
+        if (is_inline_label(n)) {
+          if (inline_depth++ == 0) leaves.push_back(n);
+          return true;
+        }
+        if ((n->tag == GUMBO_TAG_P || n->tag == GUMBO_TAG_DIV || n->tag == GUMBO_TAG_LI || IsHeading(n->tag)) &&
+            !HasBlockChild(n))
+          leaves.push_back(n);
+        return true;
+      },
+      [&](const Node* c) {
+        if (c->is_element() && is_inline_label(c)) --inline_depth;
+      });
   for (Node* n : leaves) {
     if (!n->parent) continue;
     std::string text = InnerText(n);

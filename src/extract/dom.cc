@@ -93,12 +93,22 @@ bool IsNestingTag(std::string_view name) {
   return false;
 }
 
+// The formatting elements the tree builder keeps a list of, and rescans on
+// every new one.
+bool IsFormattingTag(std::string_view name) {
+  static constexpr std::string_view kTags[] = {"a",     "b",  "big", "code", "em", "font", "i",
+                                               "nobr",  "s",  "small", "strike", "strong", "tt", "u"};
+  for (auto t : kTags)
+    if (EqualsCI(t, name)) return true;
+  return false;
+}
+
 // MaxBlockNesting estimates how deeply block containers nest: start tags
-// minus end tags of IsNestingTag elements, outside comments and raw text.
-// It is a guard, not a parser: it only has to be right about pathological
-// pages, and it never underestimates what the tree builder will see by much.
+// minus end tags of IsNestingTag elements, outside comments and raw text;
+// and likewise how many formatting elements are left open. It is a guard,
+// not a parser: it only has to be right about pathological pages.
 int MaxBlockNesting(std::string_view s, int limit) {
-  int depth = 0, max_depth = 0;
+  int depth = 0, max_depth = 0, formatting = 0;
   size_t i = 0;
   const size_t n = s.size();
   auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
@@ -135,6 +145,13 @@ int MaxBlockNesting(std::string_view s, int limit) {
       if (!found) break;
       continue;
     }
+    if (IsFormattingTag(name)) {
+      formatting = closing ? std::max(0, formatting - 1) : formatting + 1;
+      // Open formatting elements cost the tree builder like nesting does,
+      // at a quarter of the price each.
+      if (formatting > 4 * limit) return formatting / 4;
+      continue;
+    }
     if (!IsNestingTag(name)) continue;
     if (closing) {
       if (depth > 0) --depth;
@@ -159,7 +176,9 @@ std::string_view UnknownTagName(const GumboElement& el) {
 Result<std::unique_ptr<Document>> Document::Parse(std::string_view html) {
   if (int depth = MaxBlockNesting(html, kMaxBlockNesting); depth > kMaxBlockNesting)
     return Status::InvalidArgument(
-        fmt::format("the page nests block elements more than {} deep; refusing to parse it", kMaxBlockNesting));
+        fmt::format("the page nests elements too deeply (over {} block containers, or {} open formatting "
+                    "elements); refusing to parse it",
+                    kMaxBlockNesting, 4 * kMaxBlockNesting));
   std::unique_ptr<Document> doc(new Document());
   GumboOptions options = kGumboDefaultOptions;
   options.allocator = &Arena::Allocate;

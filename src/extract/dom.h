@@ -56,7 +56,6 @@ struct Node {
   bool has_score = false;
   double score = 0;
   int data_table = -1;  // -1 unknown, 0 layout table, 1 data table
-  uint32_t order = 0;   // document position, where a pass numbered it
 
   bool is_element() const { return type == NodeType::kElement; }
   bool is_text() const { return type == NodeType::kText; }
@@ -75,8 +74,10 @@ struct Node {
 class Document {
  public:
   // kMaxBlockNesting bounds how deeply block containers (div, section, ul…)
-  // may nest before parsing: the HTML tree builder's scope checks make such
-  // pages quadratic to parse, and no real page comes near it.
+  // may nest, and (times four) how many formatting elements (b, i, font…)
+  // may be left open: the HTML tree builder's scope checks and its list of
+  // formatting elements make such pages quadratic to parse, and no real
+  // page comes near either.
   static constexpr int kMaxBlockNesting = 4000;
 
   // Parse builds the tree of `html` (UTF-8). Fails with InvalidArgument only

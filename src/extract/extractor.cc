@@ -221,9 +221,9 @@ std::vector<Block> BlocksFromPlainText(std::string_view text) {
     size_t nl = text.find('\n', i);
     if (nl == std::string_view::npos) nl = text.size();
     std::string line = CleanBlockText(CollapseSpaces(text.substr(i, nl - i)));
-    if (!line.empty()) {
+    for (auto& piece : SplitLongText(line)) {
       Block b;
-      b.text = std::move(line);
+      b.text = std::move(piece);
       blocks.push_back(std::move(b));
     }
     i = nl + 1;
@@ -243,6 +243,41 @@ size_t TextLength(const std::vector<Block>& blocks) {
 bool HasText(const std::vector<Block>& blocks) {
   return std::any_of(blocks.begin(), blocks.end(),
                      [](const Block& b) { return b.type != BlockType::kImage && (!b.text.empty() || !b.items.empty()); });
+}
+
+size_t CodePoints(std::string_view s) { return CodePointCount(s); }
+
+bool EndsSentence(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '"' || s.back() == '\'' || s.back() == ')')) s.remove_suffix(1);
+  if (s.empty()) return false;
+  char c = s.back();
+  if (c == '.' || c == '!' || c == '?' || c == ';') return true;
+  for (std::string_view tail : {"\u2026", "\u00BB", "\u201D", "\u3002", "\uFF01", "\uFF1F", "\uFF1B"})
+    if (s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail) return true;
+  return false;
+}
+
+// TrimTrailingChrome drops the run of short, sentence-less lines after the
+// body's last real paragraph: tags, dates, counters, widget labels.
+void TrimTrailingChrome(std::vector<Block>& blocks) {
+  auto substantial = [](const Block& b) {
+    switch (b.type) {
+      case BlockType::kImage:
+        return true;
+      case BlockType::kList:
+        for (const auto& item : b.items)
+          if (CodePoints(item) >= 80 || (CodePoints(item) >= 25 && EndsSentence(item))) return true;
+        return false;
+      default:
+        return CodePoints(b.text) >= 80 || (CodePoints(b.text) >= 25 && EndsSentence(b.text));
+    }
+  };
+  size_t last = blocks.size();
+  while (last > 0 && !substantial(blocks[last - 1])) --last;
+  if (last == 0) return;  // nothing substantial at all: leave it be
+  // One short closing line is often the author's name or a dateline; two
+  // or more are widgets.
+  if (blocks.size() - last >= 2) blocks.resize(last);
 }
 
 std::string CleanByline(std::string s) {
@@ -304,7 +339,7 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html_utf8, const Extrac
 
   std::vector<Block> blocks;
   if (content) {
-    if (!std::getenv("X_NOBP")) RemoveBoilerplate(content);
+    RemoveBoilerplate(content);
     blocks = ContentToBlocks(content, md.base_url);
   }
 
@@ -342,8 +377,10 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html_utf8, const Extrac
       }
     }
   } else {
-    for (size_t i = 0; i < blocks.size() && i < 3; ++i) {
-      if (blocks[i].type != BlockType::kImage) continue;
+    // An image before the first paragraph (headings aside) opens the story.
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      if (blocks[i].type == BlockType::kHeading) continue;
+      if (blocks[i].type != BlockType::kImage) break;
       article.image = blocks[i].url;
       article.image_caption = blocks[i].caption;
       article.image_credit = blocks[i].credit;
@@ -356,7 +393,11 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html_utf8, const Extrac
       TextSimilarity(article.title, blocks.front().text) > 0.75)
     blocks.erase(blocks.begin());
 
-  if (!HasText(blocks)) return Status::InvalidArgument("no article body found on the page");
+  TrimTrailingChrome(blocks);
+  // A few words are a menu or a widget, not an article.
+  constexpr size_t kMinBodyChars = 25;
+  if (!HasText(blocks) || TextLength(blocks) < kMinBodyChars)
+    return Status::InvalidArgument("no article body found on the page");
   article.blocks = std::move(blocks);
 
   article.author = CleanByline(!md.author.empty() ? md.author : byline);

@@ -4,6 +4,8 @@
 //
 //   extract_score --list FIXTURES_DIR
 //       prints "<name>\t<html path>" for every fixture page
+//   extract_score --run FIXTURES_DIR OUT_DIR
+//       extracts every fixture page in-process into OUT_DIR/<name>.json
 //   extract_score FIXTURES_DIR OUT_DIR [--table]
 //       reads OUT_DIR/<name>.json ({"text": …}, {"html": …} or {"error": …})
 //       and prints mean precision, recall and F1 per fixture set
@@ -15,7 +17,12 @@
 #include <map>
 #include <string>
 
+#include "common/charset.h"
+#include "extract/extractor.h"
 #include "extract/scoring.h"
+
+#include <filesystem>
+#include <fstream>
 
 using namespace newsdesk::extract_quality;  // NOLINT: a small tool
 
@@ -27,6 +34,31 @@ int main(int argc, char** argv) {
       return 1;
     }
     for (const auto& fx : *fixtures) fmt::print("{}\t{}\n", fx.name, fx.html_path);
+    return 0;
+  }
+  if (argc >= 4 && std::strcmp(argv[1], "--run") == 0) {
+    auto fixtures = LoadFixtures(argv[2]);
+    if (!fixtures.ok()) {
+      fmt::print(stderr, "extract_score: {}\n", fixtures.status().message());
+      return 1;
+    }
+    std::filesystem::create_directories(argv[3]);
+    for (const auto& fx : *fixtures) {
+      nlohmann::json j;
+      auto bytes = ReadFile(fx.html_path);
+      auto text = bytes.ok() ? newsdesk::DecodeToUtf8(*bytes) : newsdesk::Result<newsdesk::DecodedText>(bytes.status());
+      if (!text.ok()) {
+        j["error"] = text.status().message();
+      } else {
+        newsdesk::ExtractOptions options;
+        options.url = fx.url;
+        auto a = newsdesk::ExtractArticle(text->utf8, options);
+        if (a.ok()) j["text"] = a->Text();
+        else j["error"] = a.status().message();
+      }
+      std::ofstream(fmt::format("{}/{}.json", argv[3], fx.name))
+          << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
     return 0;
   }
   if (argc < 3) {

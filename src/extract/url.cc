@@ -150,7 +150,11 @@ std::string ResolveUrl(std::string_view base_in, std::string_view ref_in) {
   }
   UrlParts b = Split(base);
   if (b.scheme.empty() || !b.authority) return ref;
-  if (r.authority) return Join(b.scheme, r.authority, RemoveDotSegments(r.path), r.query, r.fragment);
+  if (r.authority) {
+    std::string path = RemoveDotSegments(r.path);
+    if (path.empty()) path.assign(1, '/');
+    return Join(b.scheme, r.authority, path, r.query, r.fragment);
+  }
   std::string path;
   std::optional<std::string_view> query;
   if (r.path.empty()) {

@@ -9,6 +9,7 @@
 
 #include "common/time.h"
 #include "import/importer.h"
+#include "mentions/tagger.h"
 
 namespace newsdesk {
 namespace {
@@ -320,6 +321,59 @@ TEST_F(SiteTest, ApiListsSourcesWithTheirFetchStatus) {
   EXPECT_EQ(j["sources"][1]["name"], "ТАСС");
   EXPECT_EQ(j["sources"][1]["articles"], 2);
   EXPECT_TRUE(j["sources"][1]["feed_url"].is_null());
+}
+
+class SiteMentionsTest : public SiteTest {
+ protected:
+  void SetUp() override {
+    SiteTest::SetUp();
+    gazetteer_ = *Gazetteer::LoadBuiltIn();
+    Tagger tagger(gazetteer_);
+    auto r = Record("https://wire.example/m1", "en", "NATO and Russia talk in Astana", "2024-04-27T10:00:00Z");
+    r.body = {Block{BlockType::kParagraph, "Russia told NATO in Astana that Russia would respond.", {}, {}, {}, {}}};
+    r.mentions = TagArticle(tagger, r.headline, r.body);
+    id_ = Add(r);
+    auto site = Site::Create(*store_, config_, gazetteer_);
+    ASSERT_TRUE(site.ok());
+    site_ = std::move(*site);
+  }
+  std::shared_ptr<const Gazetteer> gazetteer_;
+  int64_t id_ = 0;
+};
+
+TEST_F(SiteMentionsTest, ArticlesListTheirMentionsInTheEditionsNames) {
+  auto r = Get("/ru/articles/" + std::to_string(id_) + "-nato-and-russia-talk-in-astana");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("Новость упоминает"));
+  // Russia is named most often, so it comes first.
+  const size_t russia = r.body.find(">Россия</a>");
+  const size_t nato = r.body.find(">НАТО</a>");
+  ASSERT_NE(russia, std::string::npos);
+  ASSERT_NE(nato, std::string::npos);
+  EXPECT_LT(russia, nato);
+  EXPECT_THAT(r.body, HasSubstr("href=\"/ru/mentions/russia\""));
+}
+
+TEST_F(SiteMentionsTest, EntityPagesListArticlesWithAChartAndCoMentions) {
+  auto r = Get("/en/mentions/russia");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("<h1 class=\"page-title\">Russia</h1>"));
+  EXPECT_THAT(r.body, HasSubstr("NATO and Russia talk in Astana"));
+  EXPECT_THAT(r.body, HasSubstr("<svg class=\"chart\""));
+  EXPECT_THAT(r.body, HasSubstr("Mentioned with"));
+  EXPECT_THAT(r.body, HasSubstr("href=\"/en/mentions/nato\""));
+  EXPECT_EQ(Get("/en/mentions/no-such-entity").status, 404);
+  EXPECT_EQ(Get("/en/mentions/").status, 200);
+}
+
+TEST_F(SiteMentionsTest, ApiGivesEntitiesWithDailyCounts) {
+  auto r = Get("/api/v1/entities/russia");
+  ASSERT_EQ(r.status, 200);
+  auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["name"]["en"], "Russia");
+  EXPECT_EQ(j["type"], "country");
+  EXPECT_TRUE(j["co_mentioned"].is_array());
+  EXPECT_EQ(Get("/api/v1/entities/nobody").status, 404);
 }
 
 TEST_F(SiteTest, HealthAndStaticFiles) {
