@@ -93,25 +93,10 @@ double CyrillicLowerShare(std::string_view utf8) {
   return letters ? static_cast<double>(good) / static_cast<double>(letters) : 0;
 }
 
-// MostlyUtf8: many well-formed multi-byte sequences and few bad bytes.
+// MostlyUtf8: many well-formed multi-byte characters and few bad bytes.
 bool MostlyUtf8(std::string_view s) {
-  size_t good = 0, bad = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len && i + len <= s.size() && IsValidUtf8(s.substr(i, len))) {
-      ++good;
-      i += len;
-    } else {
-      ++bad;
-      ++i;
-    }
-  }
-  return good >= 8 && bad * 20 <= good;
+  const Utf8Census census = CountUtf8(s);
+  return census.well_formed >= 8 && census.stray * 20 <= census.well_formed;
 }
 
 }  // namespace

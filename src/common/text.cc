@@ -33,6 +33,26 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+Utf8Census CountUtf8(std::string_view s) {
+  Utf8Census census;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len && i + len <= s.size() && IsValidUtf8(s.substr(i, len))) {
+      ++census.well_formed;
+      i += len;
+    } else {
+      ++census.stray;
+      ++i;
+    }
+  }
+  return census;
+}
+
 bool HasControlChars(std::string_view s) {
   for (unsigned char c : s) {
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;

@@ -14,6 +14,15 @@ namespace newsdesk {
 // surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// Utf8Census counts, in bytes that may not be valid UTF-8, the well-formed
+// multi-byte characters and the stray bytes: how much a text is "mostly
+// UTF-8" with a few broken bytes.
+struct Utf8Census {
+  size_t well_formed = 0;  // multi-byte characters
+  size_t stray = 0;        // bytes that begin no well-formed character
+};
+Utf8Census CountUtf8(std::string_view s);
+
 // HasControlChars is true when `s` holds C0 controls other than tab, CR, LF,
 // or DEL.
 bool HasControlChars(std::string_view s);

@@ -2086,23 +2086,8 @@ Wide WideEncoding(std::string_view b) {
 // as many well-formed multi-byte UTF-8 characters as stray bytes.
 bool MostlyUtf8(std::string_view s) {
   if (IsValidUtf8(s)) return false;
-  size_t good = 0, bad = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len && i + len <= s.size() && IsValidUtf8(s.substr(i, len))) {
-      ++good;
-      i += len;
-    } else {
-      ++bad;
-      ++i;
-    }
-  }
-  return good >= 2 * bad;
+  const Utf8Census census = CountUtf8(s);
+  return census.well_formed >= 2 * census.stray;
 }
 
 }  // namespace

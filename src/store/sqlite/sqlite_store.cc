@@ -150,6 +150,20 @@ Source SourceFromRow(const Stmt& st, int first) {
   return s;
 }
 
+// SummaryFromRow reads a.id, a.slug, a.language, a.headline,
+// a.published_at, a.lead and the six source columns (12 in all).
+ArticleSummary SummaryFromRow(const Stmt& st) {
+  ArticleSummary a;
+  a.id = st.Int(0);
+  a.slug = st.Text(1);
+  a.language = st.Text(2);
+  a.headline = st.Text(3);
+  a.published_at = TimePoint{std::chrono::seconds{st.Int(4)}};
+  a.lead = st.Text(5);
+  a.source = SourceFromRow(st, 6);
+  return a;
+}
+
 // The columns SourceStatusFromRow reads; ?1 is "created since" for the
 // articles-per-day figure.
 constexpr const char* kSourceStatusColumns =
@@ -349,14 +363,7 @@ class SqliteStore final : public Store {
       ArticlePage page;
       int rc;
       while ((rc = st.Step()) == SQLITE_ROW) {
-        ArticleSummary s;
-        s.id = st.Int(0);
-        s.slug = st.Text(1);
-        s.language = st.Text(2);
-        s.headline = st.Text(3);
-        s.published_at = TimePoint{std::chrono::seconds{st.Int(4)}};
-        s.lead = st.Text(5);
-        s.source = SourceFromRow(st, 6);
+        ArticleSummary s = SummaryFromRow(st);
         s.story_id = st.Int(16);
         if (!st.IsNull(12)) {
           Translation t;
@@ -451,14 +458,7 @@ class SqliteStore final : public Store {
       std::vector<ArticleSummary> out;
       int rc;
       while ((rc = st.Step()) == SQLITE_ROW) {
-        ArticleSummary a;
-        a.id = st.Int(0);
-        a.slug = st.Text(1);
-        a.language = st.Text(2);
-        a.headline = st.Text(3);
-        a.published_at = TimePoint{std::chrono::seconds{st.Int(4)}};
-        a.lead = st.Text(5);
-        a.source = SourceFromRow(st, 6);
+        ArticleSummary a = SummaryFromRow(st);
         a.story_id = story_id;
         out.push_back(std::move(a));
       }
