@@ -29,6 +29,16 @@ case "$target" in
     seeds=("$shared/fixtures/feeds")
     libs=(-lpugixml)
     ;;
+  extract)
+    sources=("$root/fuzz/extract_fuzz.cc")
+    for f in "$root"/src/extract/*.cc; do
+      [[ $f == *_test.cc || $f == */scoring.cc || $f == */score_main.cc ]] || sources+=("$f")
+    done
+    seeds=("$shared/fixtures/seed" "$shared/fixtures/en-pages" "$shared/fixtures/ru-pages" "$shared/fixtures/readability-pages")
+    libs=(-lgumbo -lcld2)
+    # The extractor's headers are not in the staleness check below.
+    for h in "$root"/src/extract/*.h; do [[ $h -nt $out/extract_fuzz ]] && rm -f "$out/extract_fuzz"; done
+    ;;
   *)
     echo "fuzz/run.sh: unknown target '$target' (known: feed)" >&2
     exit 2

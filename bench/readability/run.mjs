@@ -1,9 +1,14 @@
 // Runs Mozilla Readability (over jsdom) on each page named on the command
-// line, single-threaded, and writes OUT/<name>.json with {"title", "html"}
-// (the article's HTML as Readability returns it). Prints one line of totals:
-// "pages N bytes B seconds S failed F".
+// line, one after another, and writes OUT/<name>.json with {"title", "html"}
+// (the article's HTML as Readability returns it) or {"error"}. Prints one
+// line of totals: "pages N bytes B seconds S failed F", where S counts only
+// parsing and extraction (not node's start-up or reading the files).
 //
 //   node run.mjs OUT_DIR NAME=FILE...
+//
+// Pages that are valid UTF-8 are handed over as text, so a <meta charset>
+// that lies about the bytes (common on Russian sites) does not garble them;
+// others go as bytes for jsdom to sniff, as a browser would.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { Readability } from '@mozilla/readability';
@@ -11,6 +16,7 @@ import { Readability } from '@mozilla/readability';
 const [outDir, ...pages] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
 const quiet = new VirtualConsole();
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 let bytes = 0, failed = 0, seconds = 0;
 for (const page of pages) {
   const eq = page.indexOf('=');
@@ -20,8 +26,13 @@ for (const page of pages) {
   const t0 = process.hrtime.bigint();
   let result;
   try {
-    // A Buffer lets jsdom sniff the charset (BOM, <meta>) as a browser would.
-    const dom = new JSDOM(data, { url: 'https://example.org/' + name + '.html', virtualConsole: quiet });
+    let input = data;
+    try {
+      input = utf8.decode(data);
+    } catch {
+      // Not UTF-8: let jsdom sniff the charset (BOM, <meta>).
+    }
+    const dom = new JSDOM(input, { url: 'https://example.org/' + name + '.html', virtualConsole: quiet });
     const article = new Readability(dom.window.document).parse();
     result = article ? { title: article.title, html: article.content } : { error: 'no article' };
     dom.window.close();

@@ -17,7 +17,7 @@ bool IsSkippedTag(GumboTag t) {
     case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TEMPLATE:
     case GUMBO_TAG_BUTTON: case GUMBO_TAG_INPUT: case GUMBO_TAG_SELECT: case GUMBO_TAG_TEXTAREA:
     case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_SVG:
-    case GUMBO_TAG_MATH: case GUMBO_TAG_CANVAS: case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO: case GUMBO_TAG_MAP:
+    case GUMBO_TAG_CANVAS: case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO: case GUMBO_TAG_MAP:
     case GUMBO_TAG_HEAD: case GUMBO_TAG_TITLE: case GUMBO_TAG_META: case GUMBO_TAG_LINK: case GUMBO_TAG_OPTION:
     case GUMBO_TAG_DATALIST:
       return true;
@@ -36,7 +36,7 @@ bool IsBlockTag(GumboTag t) {
     case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR: case GUMBO_TAG_LI: case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU:
     case GUMBO_TAG_NAV: case GUMBO_TAG_OL: case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION:
     case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT: case GUMBO_TAG_TR:
-    case GUMBO_TAG_TD: case GUMBO_TAG_TH: case GUMBO_TAG_CAPTION: case GUMBO_TAG_UL: case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_CAPTION: case GUMBO_TAG_UL: case GUMBO_TAG_SUMMARY:
     case GUMBO_TAG_LEGEND: case GUMBO_TAG_BODY: case GUMBO_TAG_HTML: case GUMBO_TAG_LISTING:
       return true;
     default:
@@ -207,7 +207,6 @@ class BlockWriter {
   int list_depth_ = 0;
   int quote_depth_ = 0;
   int heading_depth_ = 0;
-  int table_depth_ = 0;
   std::vector<std::string> list_items_;
   std::vector<std::string> quote_parts_;
   std::vector<Block> pending_images_;
@@ -329,9 +328,9 @@ bool BlockWriter::Enter(const Node* n) {
   if (t == GUMBO_TAG_UL || t == GUMBO_TAG_OL) ++list_depth_;
   if (t == GUMBO_TAG_BLOCKQUOTE) ++quote_depth_;
   if (t == GUMBO_TAG_PRE || t == GUMBO_TAG_LISTING) ++pre_depth_;
-  if (t == GUMBO_TAG_TABLE) ++table_depth_;
-  if ((t == GUMBO_TAG_TD || t == GUMBO_TAG_TH) && table_depth_ > 0) {
-    // Cells of a row read as one line: "a | b".
+  if ((t == GUMBO_TAG_TD || t == GUMBO_TAG_TH) && !buf_.empty() && buf_.back() != '\n') {
+    // The cells of a row read as one line: "a | b".
+    AddText(" | ");
   }
   entered_.push_back(n);
   return true;
@@ -348,7 +347,6 @@ void BlockWriter::Leave(const Node* n) {
   }
   if (IsBlockTag(t)) Flush();
   if (t == GUMBO_TAG_PRE || t == GUMBO_TAG_LISTING) --pre_depth_;
-  if (t == GUMBO_TAG_TABLE) --table_depth_;
   if (t == GUMBO_TAG_UL || t == GUMBO_TAG_OL) {
     if (--list_depth_ == 0 && !list_items_.empty()) {
       if (quote_depth_ > 0) {

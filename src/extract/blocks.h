@@ -34,7 +34,7 @@ struct CaptionCredit {
 CaptionCredit SplitCaption(const Node* caption_area);
 CaptionCredit SplitCaptionText(std::string_view text);
 
-// FigureOf returns the caption area for image `img`: the figcaption of its
+// CaptionAreaOf returns the caption area for image `img`: the figcaption of its
 // <figure>, or a caption/credit element right next to it; null if none.
 const Node* CaptionAreaOf(const Node* img);
 

@@ -149,7 +149,7 @@ int MaxBlockNesting(std::string_view s, int limit) {
       formatting = closing ? std::max(0, formatting - 1) : formatting + 1;
       // Open formatting elements cost the tree builder like nesting does,
       // at a quarter of the price each.
-      if (formatting > 4 * limit) return formatting / 4;
+      if (formatting > 4 * limit) return limit + 1;
       continue;
     }
     if (!IsNestingTag(name)) continue;

@@ -56,6 +56,13 @@ struct Node {
   bool has_score = false;
   double score = 0;
   int data_table = -1;  // -1 unknown, 0 layout table, 1 data table
+  // Text measures of the subtree, filled by ComputeTextStats and valid
+  // until the subtree is edited: InnerTextLength, commas in the text, and
+  // link text length (hash links weighted 0.3), as LinkDensity counts it.
+  uint32_t stat_len = 0;
+  uint32_t stat_commas = 0;
+  float stat_link = 0;
+  uint8_t stat_flags = 0;  // internal to ComputeTextStats
 
   bool is_element() const { return type == NodeType::kElement; }
   bool is_text() const { return type == NodeType::kText; }

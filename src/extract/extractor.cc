@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
+#include <initializer_list>
+#include <map>
 
 #include "extract/blocks.h"
 #include "extract/content.h"
@@ -154,7 +155,11 @@ Rights FindRights(const Document& doc, std::string_view base) {
         if (!v.empty() && ContainsCI(v, k)) hinted = true;
     }
     bool licence_link = n->Is(GUMBO_TAG_A) && EqualsCI(n->Attr("rel"), "license");
-    if ((hinted || licence_link) && !InChrome(n)) {
+    // A rights box is a few lines; a big element merely named so (a
+    // wrapper with "copyright" in its class) is looked into instead.
+    constexpr size_t kMaxRightsBoxChars = 1500;
+    if ((hinted || licence_link) && !InChrome(n) &&
+        InnerTextLength(licence_link && n->parent ? n->parent : n) <= kMaxRightsBoxChars) {
       const Node* area = licence_link && n->parent ? n->parent : n;
       std::vector<std::string> lines = LinesOf(area, base);
       for (const auto& line : lines) {
@@ -257,6 +262,70 @@ bool EndsSentence(std::string_view s) {
   return false;
 }
 
+bool HasLetter(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    uint32_t cp = DecodeUtf8(s, i);
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && !IsSpaceCodePoint(cp) &&
+                                                                  cp != 0x2013 && cp != 0x2014 && cp != 0x2026 &&
+                                                                  cp != 0xAB && cp != 0xBB))
+      return true;
+  }
+  return false;
+}
+
+// StartsWithWord: `text` begins with `word` (ASCII case-insensitively, and
+// with either case of its first Cyrillic letter given both spellings).
+bool StartsWithAny(std::string_view text, std::initializer_list<std::string_view> words) {
+  for (auto w : words) {
+    if (text.size() < w.size() || !EqualsCI(text.substr(0, w.size()), w)) continue;
+    if (text.size() == w.size()) return true;
+    unsigned char next = static_cast<unsigned char>(text[w.size()]);
+    if (!((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || next >= 0x80)) return true;
+  }
+  return false;
+}
+
+// IsCreditOrCounter: a line that is an image credit ("Фото: РИА Новости",
+// "Photo by …") or a counter ("Просмотров: 2639", "Views: 12").
+bool IsCreditOrCounter(std::string_view text) {
+  if (CodePoints(text) > 80) return false;
+  if (StartsWithAny(text, {"Фото", "фото", "ФОТО", "Photo", "Photos", "Photograph", "Image", "Credit",
+                           "Иллюстрация", "Источник фото", "Снимок"}))
+    return true;
+  bool digits = text.find_first_of("0123456789") != std::string_view::npos;
+  return digits && CodePoints(text) <= 40 &&
+         StartsWithAny(text, {"Просмотров", "Просмотры", "Прочтений", "Прочитано", "Комментариев", "Views",
+                              "Comments", "Reads"});
+}
+
+// DropWidgetLines removes what no story says: a short line repeated three
+// times or more, beyond its first showing (a gallery's caption, per slide),
+// lone page numbers or arrows ("1", "»", "<<"), and image credits and
+// view counters standing as paragraphs.
+void DropWidgetLines(std::vector<Block>& blocks) {
+  auto is_line = [](const Block& b) { return b.type == BlockType::kParagraph || b.type == BlockType::kHeading; };
+  constexpr size_t kShortLine = 100;  // captions and titles; a repeated paragraph may be a quote
+  std::map<std::string, int> count;
+  for (const auto& b : blocks)
+    if (is_line(b) && b.text.size() < kShortLine) ++count[b.text];
+  std::map<std::string, bool> shown;
+  std::vector<Block> kept;
+  kept.reserve(blocks.size());
+  for (auto& b : blocks) {
+    if (is_line(b)) {
+      if (CodePoints(b.text) <= 5 && !HasLetter(b.text)) continue;
+      if (b.type == BlockType::kParagraph && IsCreditOrCounter(b.text)) continue;
+      if (b.text.size() < kShortLine) {
+        if (count[b.text] >= 3 && shown[b.text]) continue;
+        shown[b.text] = true;
+      }
+    }
+    kept.push_back(std::move(b));
+  }
+  blocks = std::move(kept);
+}
+
 // TrimTrailingChrome drops the run of short, sentence-less lines after the
 // body's last real paragraph: tags, dates, counters, widget labels.
 void TrimTrailingChrome(std::vector<Block>& blocks) {
@@ -282,6 +351,8 @@ void TrimTrailingChrome(std::vector<Block>& blocks) {
 
 std::string CleanByline(std::string s) {
   s = CollapseSpaces(s);
+  // A photo credit caught as a byline is not the author.
+  if (IsCreditOrCounter(s)) return {};
   for (std::string_view prefix : {"By ", "by ", "BY ", "Автор: ", "Автор ", "Author: "}) {
     if (s.size() > prefix.size() && std::string_view(s).substr(0, prefix.size()) == prefix) {
       s = s.substr(prefix.size());
@@ -393,14 +464,22 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html_utf8, const Extrac
       TextSimilarity(article.title, blocks.front().text) > 0.75)
     blocks.erase(blocks.begin());
 
+  DropWidgetLines(blocks);
   TrimTrailingChrome(blocks);
-  // A few words are a menu or a widget, not an article.
-  constexpr size_t kMinBodyChars = 25;
-  if (!HasText(blocks) || TextLength(blocks) < kMinBodyChars)
-    return Status::InvalidArgument("no article body found on the page");
+  if (!HasText(blocks)) return Status::InvalidArgument("no article body found on the page");
   article.blocks = std::move(blocks);
 
   article.author = CleanByline(!md.author.empty() ? md.author : byline);
+  // "Headline | Author" / "Headline - Site": the suffix is not the headline.
+  for (const std::string& suffix : {article.author, md.site_name}) {
+    if (suffix.empty()) continue;
+    for (std::string_view sep : {" | ", " - ", " \u2013 ", " \u2014 "}) {
+      std::string tail = std::string(sep) + suffix;
+      if (article.title.size() > tail.size() + 10 &&
+          article.title.compare(article.title.size() - tail.size(), tail.size(), tail) == 0)
+        article.title.resize(article.title.size() - tail.size());
+    }
+  }
   if (article.title.empty()) {
     for (Node* n = doc.root(); n; n = NextNode(n, doc.root()))
       if (n->Is(GUMBO_TAG_H1)) {

@@ -31,7 +31,8 @@
 //  - Input must be UTF-8: decode bytes with DecodeToUtf8 first.
 //  - Without `url`, relative image and canonical URLs resolve against the
 //    page's <base href> or canonical URL, or stay relative if it has none.
-//  - Pages nesting block elements more than 4000 deep are refused
+//  - Pages nesting block elements more than 4000 deep, or leaving more than
+//    16000 formatting elements (b, i, font…) open, are refused
 //    (InvalidArgument): the HTML tree builder is quadratic on them.
 //
 // Thread-safety: ExtractArticle is safe to call concurrently; it shares no

@@ -403,13 +403,14 @@ TEST(ExtractHostileHtml, HundredThousandNestedInlineElementsDoNotCrash) {
 
 TEST(ExtractHostileHtml, HugeAttributesAndBrokenMarkupDoNotCrash) {
   const std::string huge(8 << 20, 'x');
+  static const char kNulAndBadUtf8[] = "<p>nul\0byte and invalid \xff\xfe utf-8 in a paragraph that goes on.</p>";
   std::vector<std::string> pages = {
       "<div class=\"" + huge + "\">" + Body() + "</div>",
       "<img src=\"" + huge + "\" data-src=\"" + huge + "\">" + Body(),
       "<p>" + huge + "</p>",
       Body() + "</div></div></p></article><<<>>><!-- unterminated",
       "<table><tr><td>" + Body() + "<td><table><tr><p>stray</table>",
-      std::string("<p>nul\0byte and invalid \xff\xfe utf-8 in a paragraph that goes on, and on.</p>", 78) + Body(),
+      std::string(kNulAndBadUtf8, sizeof(kNulAndBadUtf8) - 1) + Body(),
       "<script>" + Repeat("<div>", 50000) + "</script>" + Body(),
       "<svg><foreignObject><math><mi>" + Body() + "</svg>",
       "<script type=application/ld+json>" + Repeat("[", 100000) + "</script>" + Body(),

@@ -366,9 +366,10 @@ std::string CleanTitle(std::string_view title, const Document& doc) {
     if (!rest.empty() && (rest[0] == '|' || rest[0] == '-' || rest[0] == '\\' || rest[0] == '/' || rest[0] == '>'))
       len = 1;
     else if (rest.substr(0, 2) == "\u00BB") len = 2;
+    else if (rest.substr(0, 3) == "\u2013" || rest.substr(0, 3) == "\u2014") len = 3;  // en, em dash
     if (len && rest.size() > len && rest[len] == ' ') {
       seps.push_back({i, len});
-      if (rest[0] != '|' && rest[0] != '-') hierarchical = true;
+      if (rest[0] != '|' && rest[0] != '-' && len != 3) hierarchical = true;
     }
   }
   if (!seps.empty()) {
@@ -460,17 +461,16 @@ PageMetadata ReadMetadata(const Document& doc, std::string_view page_url) {
         std::string_view dt = n->Attr("datetime");
         if (dt.empty()) break;
         if (n->HasAttr("pubdate") && time_in_article.empty()) time_in_article = Trimmed(dt);
-        if (time_first.empty()) time_first = Trimmed(dt);
-        if (time_in_article.empty()) {
-          int up = 0;
-          for (Node* a = n->parent; a && up < 64; a = a->parent, ++up) {
-            if (a->Is(GUMBO_TAG_ARTICLE) || a->Is(GUMBO_TAG_MAIN)) {
-              time_in_article = Trimmed(dt);
-              break;
-            }
-            if (a->Is(GUMBO_TAG_ASIDE) || a->Is(GUMBO_TAG_NAV) || a->Is(GUMBO_TAG_FOOTER)) break;
-          }
+        if (!time_in_article.empty() && !time_first.empty()) break;
+        // Times of other stories sit in lists, asides, navigation, footers.
+        bool in_article = false, elsewhere = false;
+        int up = 0;
+        for (Node* a = n->parent; a && up < 64 && !in_article && !elsewhere; a = a->parent, ++up) {
+          in_article = a->Is(GUMBO_TAG_ARTICLE) || a->Is(GUMBO_TAG_MAIN);
+          elsewhere = a->Is(GUMBO_TAG_ASIDE) || a->Is(GUMBO_TAG_NAV) || a->Is(GUMBO_TAG_FOOTER) || a->Is(GUMBO_TAG_LI);
         }
+        if (in_article && time_in_article.empty()) time_in_article = Trimmed(dt);
+        if (!elsewhere && time_first.empty()) time_first = Trimmed(dt);
         break;
       }
       case GUMBO_TAG_A:
@@ -524,7 +524,16 @@ PageMetadata ReadMetadata(const Document& doc, std::string_view page_url) {
   auto abs = [&](const std::string& u) { return u.empty() ? u : ResolveUrl(md.base_url, u); };
 
   // Title.
-  std::string ld_title = !ld.headline.empty() ? ld.headline : ld.name;
+  // JSON-LD's "name" is sometimes the site's name, and "headline" sometimes
+  // a description (Wikipedia): as Readability does, "headline" only when
+  // the <title> agrees with it and not with "name".
+  std::string ld_title = !ld.name.empty() ? ld.name : ld.headline;
+  if (!ld.headline.empty() && !ld.name.empty() && ld.headline != ld.name) {
+    const std::string page_title = CleanTitle(md.html_title, doc);
+    const bool name_matches = TextSimilarity(ld.name, page_title) > 0.75;
+    const bool headline_matches = TextSimilarity(ld.headline, page_title) > 0.75;
+    if (headline_matches && !name_matches) ld_title = ld.headline;
+  }
   md.title = ld_title;
   if (md.title.empty())
     md.title = m({"dc:title", "dc.title", "dcterm:title", "dcterms.title", "og:title", "weibo:article:title",

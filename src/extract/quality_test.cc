@@ -36,14 +36,19 @@ bool InCi() {
 
 // Pages allowed under F1 0.5, each with the reason.
 const std::map<std::string, std::string>& KnownLowPages() {
-  static const std::map<std::string, std::string> kPages = {};
+  static const std::map<std::string, std::string> kPages = {
+      {"ru-daniel_20120106_inopressa.ru_5347f152e3",
+       "the reference is the page's one-paragraph teaser plus its footer (feedback, subscription, reprint terms), "
+       "while the page shows the whole translated article, which is what we extract"},
+  };
   return kPages;
 }
 
 // Floors: mean F1 per set, at the measured level minus a small margin.
 const std::map<std::string, double>& Floors() {
   static const std::map<std::string, double> kFloors = {
-      {"readability", 0.0}, {"readability (placeholder)", 0.0}, {"ru", 0.0}, {"en", 0.0}, {"seed", 0.0}};
+      // Measured: readability 0.987, placeholder 0.996, ru 0.939, en 0.954, seed 1.000.
+      {"readability", 0.980}, {"readability (placeholder)", 0.985}, {"ru", 0.930}, {"en", 0.945}, {"seed", 0.990}};
   return kFloors;
 }
 
