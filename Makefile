@@ -29,7 +29,10 @@ test: test-deps $(BUILD)/CMakeCache.txt
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target mentions_bench extract_score
 	bash bench/serve.sh
+	bash bench/extract
+	bash bench/mentions
 
 clean:
 	rm -rf $(BUILD)

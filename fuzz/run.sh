@@ -40,7 +40,7 @@ case "$target" in
     for h in "$root"/src/extract/*.h; do [[ $h -nt $out/extract_fuzz ]] && rm -f "$out/extract_fuzz"; done
     ;;
   *)
-    echo "fuzz/run.sh: unknown target '$target' (known: feed)" >&2
+    echo "fuzz/run.sh: unknown target '$target' (known: feed, extract)" >&2
     exit 2
     ;;
 esac
