@@ -124,28 +124,28 @@ bool IsTinyImage(const Node* img) {
   return (w >= 0 && w <= 2) || (h >= 0 && h <= 2);
 }
 
-bool HasCreditHint(const Node* n) {
-  static constexpr std::string_view kHints[] = {"credit", "copyright", "photographer", "byline", "attribution",
-                                                "source", "author", "rights", "photo-by", "photoby"};
+// HasAttrHint: the node's class, id or itemprop contains one of `hints`.
+template <size_t N>
+bool HasAttrHint(const Node* n, const std::string_view (&hints)[N]) {
   for (std::string_view attr : {"class", "id", "itemprop"}) {
     std::string_view v = n->Attr(attr);
     if (v.empty()) continue;
-    for (auto k : kHints)
+    for (auto k : hints)
       if (ContainsCI(v, k)) return true;
   }
   return false;
 }
 
+bool HasCreditHint(const Node* n) {
+  static constexpr std::string_view kHints[] = {"credit", "copyright", "photographer", "byline", "attribution",
+                                                "source", "author", "rights", "photo-by", "photoby"};
+  return HasAttrHint(n, kHints);
+}
+
 bool HasCaptionHint(const Node* n) {
   static constexpr std::string_view kHints[] = {"caption", "credit", "copyright", "legend", "photo-text",
                                                 "image-text", "img-text", "imagetext", "signature", "podpis"};
-  for (std::string_view attr : {"class", "id", "itemprop"}) {
-    std::string_view v = n->Attr(attr);
-    if (v.empty()) continue;
-    for (auto k : kHints)
-      if (ContainsCI(v, k)) return true;
-  }
-  return false;
+  return HasAttrHint(n, kHints);
 }
 
 // StripCreditLabel removes a leading "Photo:" / "Фото:" label.
