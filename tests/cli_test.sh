@@ -5,17 +5,7 @@
 set -uo pipefail
 nd=$1
 root=$2
-tmp=$(mktemp -d)
-server_pid=""
-cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-passed=0
-failed=0
-check() {  # check NAME COMMAND...: passes when COMMAND succeeds
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
+source "$(dirname "$0")/lib.sh"
 one_line_error() {  # the last command's stderr is one line naming the reason
   [[ $(wc -l <"$tmp/err") -eq 1 ]] && grep -q "$1" "$tmp/err"
 }
@@ -76,5 +66,4 @@ server_pid=""
 check "SIGTERM shuts down cleanly" test "$status" -eq 0
 check "and says so" grep -q "newsdesk stopped" "$tmp/serve.log"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -4,18 +4,7 @@
 # Usage: ingest_cli_test.sh PATH/TO/newsdesk
 set -uo pipefail
 nd=$1
-tmp=$(mktemp -d)
-server_pid=""
-cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-passed=0
-failed=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-
+source "$(dirname "$0")/lib.sh"
 mkdir -p "$tmp/site"
 paragraphs() {
   for i in 1 2 3 4; do
@@ -49,7 +38,6 @@ cat >"$tmp/site/rss.xml" <<XML
 </channel></rss>
 XML
 printf '[ingest]\nallow_private_networks = true\nper_host_delay_ms = 0\n' >"$tmp/test.toml"
-nd() { "$1" --config "$tmp/test.toml" --data "$tmp/data" "${@:2}"; }
 
 check "the test server started" test -n "$port"
 "$nd" source add "$base/" --data "$tmp/guarded" >/dev/null 2>"$tmp/err"
@@ -72,5 +60,4 @@ check "import-opml follows it again" bash -c "'$nd' --config '$tmp/test.toml' --
 "$nd" --config "$tmp/test.toml" --data "$tmp/data" source remove nobody >/dev/null 2>"$tmp/err"
 check "removing an unknown source fails clearly" grep -q "no source 'nobody'" "$tmp/err"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish
