@@ -46,8 +46,34 @@ Status RunArticleDelete(const Config& config, int64_t id);
 // chooses the language of the names in the plain listing.
 Status RunMentions(const std::string& path, const std::string& lang, bool as_json);
 
-// RunEntitiesRetag tags every stored article again (after the gazetteer changed).
-Status RunEntitiesRetag(const Config& config);
+// The knowledge base editors grow (`newsdesk entities …`); their changes are
+// kept in the store, over the built-in gazetteer.
+struct EntitiesCandidatesFlags {
+  int min_articles = 3;
+  int limit = 50;
+  bool json = false;
+};
+// RunEntitiesCandidates lists names the gazetteer does not know, used by
+// several articles.
+Status RunEntitiesCandidates(const Config& config, const EntitiesCandidatesFlags& flags);
+// RunEntitiesDismiss keeps a candidate off the list for good.
+Status RunEntitiesDismiss(const Config& config, const std::string& key);
+
+struct EntitiesAddFlags {
+  std::string id, type, name_en, name_ru, country, role;
+  std::vector<std::string> aliases;  // language by script
+  std::vector<std::string> exact;    // matched as written
+};
+// RunEntitiesAdd adds an entity; refused when another entity has one of its forms.
+Status RunEntitiesAdd(const Config& config, const EntitiesAddFlags& flags);
+// RunEntitiesAlias adds a form to an entity (`lang` empty: by script).
+Status RunEntitiesAlias(const Config& config, const std::string& id, const std::string& form, const std::string& lang,
+                        bool exact);
+// RunEntitiesMerge folds entity `from` into `into`: mentions, forms and page.
+Status RunEntitiesMerge(const Config& config, const std::string& from, const std::string& into);
+// RunEntitiesRetag tags every stored article again (after the knowledge base
+// changed); `full` rewrites unchanged articles' unknown names too.
+Status RunEntitiesRetag(const Config& config, bool full);
 
 // RunImport imports a JSON/JSON Lines file or a directory of them, all or
 // nothing, and prints what it did.

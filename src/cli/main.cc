@@ -101,8 +101,46 @@ int main(int argc, char** argv) {
 
   auto* entities = app.add_subcommand("entities", "the entities articles mention");
   entities->require_subcommand(1);
+  bool retag_full = false;
   auto* entities_retag = entities->add_subcommand("retag", "tag every stored article again, with a progress bar");
+  entities_retag->add_flag("--full", retag_full, "rewrite every article's unknown names too (after an upgrade)");
   add_common(entities_retag);
+  EntitiesCandidatesFlags candidates_flags;
+  auto* entities_candidates = entities->add_subcommand("candidates", "names articles use that no entity has, most used first");
+  entities_candidates->add_option("--min", candidates_flags.min_articles, "used by at least this many articles")
+      ->check(CLI::Range(1, 1000000))->capture_default_str();
+  entities_candidates->add_option("--limit", candidates_flags.limit, "at most this many")
+      ->check(CLI::Range(1, 10000))->capture_default_str();
+  entities_candidates->add_flag("--json", candidates_flags.json, "print {\"candidates\": [{\"key\", \"form\", \"language\", \"articles\", \"mentions\", \"last_seen\"}]}");
+  add_common(entities_candidates);
+  std::string dismiss_key;
+  auto* entities_dismiss = entities->add_subcommand("dismiss", "never offer a candidate again");
+  entities_dismiss->add_option("KEY", dismiss_key, "the candidate's key, as `entities candidates` prints it")->required();
+  add_common(entities_dismiss);
+  EntitiesAddFlags add_entity;
+  auto* entities_add = entities->add_subcommand("add", "add an entity to the knowledge base");
+  entities_add->add_option("ID", add_entity.id, "a new id: lower-case ASCII words joined by '-' (naval-group)")->required();
+  entities_add->add_option("--type", add_entity.type, "person, organisation, country, place, facility or event")->required();
+  entities_add->add_option("--en", add_entity.name_en, "its name in the English edition");
+  entities_add->add_option("--ru", add_entity.name_ru, "its name in the Russian edition");
+  entities_add->add_option("--alias", add_entity.aliases, "another form, Russian in the nominative (repeatable)");
+  entities_add->add_option("--exact", add_entity.exact, "a form matched only as written, for acronyms (repeatable)");
+  entities_add->add_option("--country", add_entity.country, "ISO 3166-1 code, for people and places");
+  entities_add->add_option("--role", add_entity.role, "people: office and period");
+  add_common(entities_add);
+  std::string alias_id, alias_form, alias_lang;
+  bool alias_exact = false;
+  auto* entities_alias = entities->add_subcommand("alias", "add a form (abbreviation, spelling, misspelling) to an entity");
+  entities_alias->add_option("ID", alias_id, "the entity's id")->required();
+  entities_alias->add_option("FORM", alias_form, "the form, Russian in the nominative")->required();
+  entities_alias->add_option("--lang", alias_lang, "en or ru [default: by its letters]");
+  entities_alias->add_flag("--exact", alias_exact, "match only as written (acronyms that are also words)");
+  add_common(entities_alias);
+  std::string merge_from, merge_into;
+  auto* entities_merge = entities->add_subcommand("merge", "fold one entity into another: mentions, forms and page");
+  entities_merge->add_option("FROM", merge_from, "the entity that goes away (its page redirects)")->required();
+  entities_merge->add_option("INTO", merge_into, "the entity that stays")->required();
+  add_common(entities_merge);
 
   int64_t article_id = 0;
   auto* article = app.add_subcommand("article", "manage stored articles");
@@ -144,7 +182,12 @@ int main(int argc, char** argv) {
     else if (*opml_export) status = RunOpmlExport(config, opml_path);
     else if (*fetch) status = RunFetch(config, fetch_source);
     else if (*mentions) status = RunMentions(mentions_path, mentions_lang, mentions_json);
-    else if (*entities_retag) status = RunEntitiesRetag(config);
+    else if (*entities_retag) status = RunEntitiesRetag(config, retag_full);
+    else if (*entities_candidates) status = RunEntitiesCandidates(config, candidates_flags);
+    else if (*entities_dismiss) status = RunEntitiesDismiss(config, dismiss_key);
+    else if (*entities_add) status = RunEntitiesAdd(config, add_entity);
+    else if (*entities_alias) status = RunEntitiesAlias(config, alias_id, alias_form, alias_lang, alias_exact);
+    else if (*entities_merge) status = RunEntitiesMerge(config, merge_from, merge_into);
     else if (*article_delete) status = RunArticleDelete(config, article_id);
   } catch (const std::exception& e) {
     status = Status::Internal(e.what());

@@ -2,6 +2,9 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "cli/commands.h"
 #include "ingest/ingest.h"
@@ -43,13 +46,14 @@ Status RunServe(Config config, const ServeFlags& flags) {
   if (config.base_url.empty()) config.base_url = url;
   while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
 
-  auto gazetteer = Gazetteer::LoadBuiltIn();
-  if (!gazetteer.ok()) {
+  auto knowledge_version = (*store)->KnowledgeVersion();
+  auto gazetteer = LoadSiteGazetteer(**store);
+  if (!gazetteer.ok() || !knowledge_version.ok()) {
     (*server)->Shutdown();
     (*server)->Wait();
-    return gazetteer.status();
+    return gazetteer.ok() ? knowledge_version.status() : gazetteer.status();
   }
-  Tagger tagger(*gazetteer);
+  SharedTagger tagger(*gazetteer);
   auto site = Site::Create(**store, config, *gazetteer);
   if (!site.ok()) {
     (*server)->Shutdown();
@@ -65,8 +69,41 @@ Status RunServe(Config config, const ServeFlags& flags) {
   Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config), &tagger);
   IngestScheduler scheduler(ingestor);
   if (config.ingest_enabled) scheduler.Start();
+
+  // Editors change the knowledge base from the command line (`newsdesk
+  // entities …`): reload it when its version moves.
+  std::mutex reload_mu;
+  std::condition_variable reload_cv;
+  bool stopping = false;
+  std::thread reloader([&] {
+    int64_t seen = *knowledge_version;
+    std::unique_lock<std::mutex> lock(reload_mu);
+    while (!reload_cv.wait_for(lock, std::chrono::seconds(2), [&] { return stopping; })) {
+      lock.unlock();
+      auto version = (*store)->KnowledgeVersion();
+      if (version.ok() && *version != seen) {
+        auto fresh = LoadSiteGazetteer(**store);
+        if (fresh.ok()) {
+          tagger.Replace(*fresh);
+          (*site)->ReplaceGazetteer(*fresh);
+          seen = *version;
+          spdlog::info("reloaded the gazetteer: {} entities", (*fresh)->entities().size());
+        } else {
+          spdlog::error("cannot reload the gazetteer: {}", fresh.status().ToString());
+        }
+      }
+      lock.lock();
+    }
+  });
+
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   (*server)->Wait();
+  {
+    std::lock_guard<std::mutex> lock(reload_mu);
+    stopping = true;
+  }
+  reload_cv.notify_all();
+  reloader.join();
   scheduler.Stop();
   site_ptr.store(nullptr);
   spdlog::info("newsdesk stopped");

@@ -174,9 +174,9 @@ Status RunFetch(const Config& config, const std::string& only_source) {
     if (!st.ok()) return st.status();
     only = st->source.id;
   }
-  auto gazetteer = Gazetteer::LoadBuiltIn();
+  auto gazetteer = LoadSiteGazetteer(**store);
   if (!gazetteer.ok()) return gazetteer.status();
-  Tagger tagger(*gazetteer);
+  SharedTagger tagger(*gazetteer);
   Fetcher fetcher(FetchOptionsFrom(config));
   Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config), &tagger);
   const bool tty = ::isatty(STDERR_FILENO);

@@ -76,7 +76,7 @@ IngestOptions IngestOptionsFrom(const Config& c) {
   return o;
 }
 
-Ingestor::Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const Tagger* tagger)
+Ingestor::Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const SharedTagger* tagger)
     : store_(store), fetcher_(fetcher), options_(options), tagger_(tagger) {}
 
 TimePoint Ingestor::NextFetch(const Source& source, TimePoint now, int failures,
@@ -173,7 +173,7 @@ Result<ArticleRecord> Ingestor::BuildArticle(const SourceStatus& source, const F
     r.language = hint.empty() ? "und" : hint;
     r.language_confidence = 0;
   }
-  if (tagger_) r.mentions = TagArticle(*tagger_, r.headline, r.body);
+  if (tagger_) TagRecord(*tagger_->Get().tagger, r);
   return r;
 }
 

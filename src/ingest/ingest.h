@@ -58,8 +58,9 @@ struct SourceReport {
 
 class Ingestor {
  public:
-  // `tagger`, when given, tags each article's mentions before it is stored.
-  Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const Tagger* tagger = nullptr);
+  // `tagger`, when given, tags each article's mentions before it is stored
+  // (with whatever gazetteer it holds at the time).
+  Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const SharedTagger* tagger = nullptr);
 
   // FetchSource fetches one source now and records the outcome on it.
   SourceReport FetchSource(const SourceStatus& source, TimePoint now);
@@ -81,7 +82,7 @@ class Ingestor {
   Store& store_;
   Fetcher& fetcher_;
   const IngestOptions options_;
-  const Tagger* tagger_;
+  const SharedTagger* tagger_;
 };
 
 // FetchOptionsFrom and IngestOptionsFrom read the [ingest] settings.

@@ -15,18 +15,21 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
+#include "store/store.h"
 
 namespace newsdesk {
 
 enum class EntityType { kPerson, kOrganisation, kCountry, kPlace, kFacility, kEvent };
 
 const char* EntityTypeName(EntityType t);
+std::optional<EntityType> ParseEntityType(const std::string& name);
 
 struct Entity {
   std::string id;    // stable ASCII slug
@@ -48,13 +51,35 @@ class Gazetteer {
   static Result<std::shared_ptr<const Gazetteer>> LoadBuiltIn();
   // Parse reads JSON Lines text; errors name the line. `name` labels them.
   static Result<std::shared_ptr<const Gazetteer>> Parse(std::string_view jsonl, const std::string& name);
+  // WithEdits is `base` with editors' changes: each edit (a gazetteer line)
+  // adds an entity or replaces the one with its id, and each merged-away id
+  // of `redirects` (from, to) is gone, found only through Resolve.
+  static Result<std::shared_ptr<const Gazetteer>> WithEdits(
+      const Gazetteer& base, const std::vector<std::string>& edits,
+      const std::vector<std::pair<std::string, std::string>>& redirects);
 
   const std::vector<Entity>& entities() const { return entities_; }
   const Entity* Find(std::string_view id) const;
+  // Resolve is Find, following a merged-away id to the entity it became.
+  const Entity* Resolve(std::string_view id) const;
 
  private:
+  void Add(Entity e);  // replaces an entity with the same id
+
   std::vector<Entity> entities_;
   std::unordered_map<std::string, size_t> by_id_;
+  std::unordered_map<std::string, std::string> redirects_;
 };
+
+// LoadSiteGazetteer is the built-in gazetteer with the editors' entities
+// and merges kept in `store` (see `newsdesk entities`).
+Result<std::shared_ptr<const Gazetteer>> LoadSiteGazetteer(Store& store);
+
+// ParseEntity reads one gazetteer line; EntityToJsonLine writes one.
+Result<Entity> ParseEntity(std::string_view line);
+std::string EntityToJsonLine(const Entity& e);
+
+// IsEntityId: an ASCII slug like "naval-group", what URLs and mentions use.
+bool IsEntityId(std::string_view id);
 
 }  // namespace newsdesk

@@ -41,5 +41,55 @@ TEST(Gazetteer, ErrorsNameTheLine) {
   EXPECT_FALSE(Gazetteer::Parse("{\"id\":\"a\",\"type\":\"place\",\"name\":{\"en\":\"A\"}}\n{\"id\":\"a\",\"type\":\"place\",\"name\":{\"en\":\"B\"}}", "t").ok());
 }
 
+const char* kBase = R"({"id":"russia","type":"country","name":{"en":"Russia","ru":"Россия"}}
+{"id":"kiev","type":"place","name":{"en":"Kyiv","ru":"Киев"}}
+{"id":"kyiv-city","type":"place","name":{"en":"Kyiv city","ru":"город Киев"}})";
+
+TEST(Gazetteer, EditorsEditsAddAndReplaceEntities) {
+  auto base = Gazetteer::Parse(kBase, "base");
+  ASSERT_TRUE(base.ok());
+  auto g = Gazetteer::WithEdits(
+      **base,
+      {R"({"id":"naval-group","type":"organisation","name":{"en":"Naval Group","ru":"Naval Group"}})",
+       R"({"id":"russia","type":"country","name":{"en":"Russia","ru":"Россия"},"aliases":{"en":["Rossiya"]}})"},
+      {});
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ((*g)->entities().size(), 4u);
+  ASSERT_NE((*g)->Find("naval-group"), nullptr);
+  EXPECT_EQ((*g)->Find("russia")->aliases.at("en"), std::vector<std::string>{"Rossiya"});
+  EXPECT_TRUE((*base)->Find("russia")->aliases.empty()) << "the base is left as it was";
+}
+
+TEST(Gazetteer, AMergedAwayEntityIsGoneButResolvesToWhatItBecame) {
+  auto base = Gazetteer::Parse(kBase, "base");
+  auto g = Gazetteer::WithEdits(**base, {}, {{"kyiv-city", "kiev"}});
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ((*g)->Find("kyiv-city"), nullptr);
+  ASSERT_NE((*g)->Resolve("kyiv-city"), nullptr);
+  EXPECT_EQ((*g)->Resolve("kyiv-city")->id, "kiev");
+  EXPECT_EQ((*g)->Resolve("nowhere"), nullptr);
+}
+
+TEST(Gazetteer, ABadEditIsRefusedWithItsReason) {
+  auto base = Gazetteer::Parse(kBase, "base");
+  auto g = Gazetteer::WithEdits(**base, {R"({"id":"Bad Id","type":"place","name":{"en":"X"}})"}, {});
+  ASSERT_FALSE(g.ok());
+  EXPECT_NE(g.status().message().find("not an ASCII slug"), std::string::npos) << g.status().message();
+}
+
+TEST(Gazetteer, AnEntityWritesBackAsTheLineItWasReadFrom) {
+  const std::string line =
+      R"({"id":"iran","type":"country","iso":"IR","name":{"en":"Iran","ru":"Иран"},"aliases":{"en":["Iranian"],"ru":["иранский"]},"exact":["ИРИ"]})";
+  auto e = ParseEntity(line);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(EntityToJsonLine(*e), line);
+}
+
+TEST(Gazetteer, EntityIdsAreAsciiSlugs) {
+  EXPECT_TRUE(IsEntityId("naval-group"));
+  EXPECT_TRUE(IsEntityId("f35"));
+  for (const char* bad : {"", "-a", "a-", "a--b", "Naval", "naval group", "flotte/", "россия"}) EXPECT_FALSE(IsEntityId(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace newsdesk

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "mentions/words.h"
 #include "model/block_json.h"
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -16,21 +17,9 @@ namespace newsdesk {
 
 namespace {
 
-enum class Script { kLatin, kCyrillic, kOther };
-
-struct Word {
-  size_t start, end;  // bytes in the text
-  std::string_view raw;
-  bool capitalized;
-  Script script;
-};
-
-bool IsWordChar(UChar32 c) {
-  // Fast paths for the scripts news here is written in.
-  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  if (c >= 0x0410 && c <= 0x044F) return true;  // А-я
-  return u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_DIACRITIC);
-}
+using mentions::Script;
+using mentions::SplitWords;
+using mentions::Word;
 
 // FoldedPrefix packs the first two code points of a word, case-folded with
 // ё→е, into one number: a cheap filter before the tries.
@@ -61,38 +50,6 @@ struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
-
-// SplitWords finds the runs of letters and digits, with byte offsets.
-std::vector<Word> SplitWords(std::string_view text) {
-  std::vector<Word> words;
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t n = static_cast<int32_t>(text.size());
-  int32_t i = 0;
-  while (i < n) {
-    int32_t start = i;
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
-    if (c < 0 || !IsWordChar(c)) continue;
-    Word w{static_cast<size_t>(start), 0, {}, static_cast<bool>(u_isupper(c) || u_istitle(c)), Script::kOther};
-    UBlockCode block = ublock_getCode(c);
-    if (c < 0x250) w.script = Script::kLatin;
-    else if (block == UBLOCK_CYRILLIC || block == UBLOCK_CYRILLIC_SUPPLEMENT) w.script = Script::kCyrillic;
-    int32_t end = i;
-    while (i < n) {
-      int32_t before = i;
-      U8_NEXT(s, i, n, c);
-      if (c < 0 || !IsWordChar(c)) {
-        i = before;
-        break;
-      }
-      end = i;
-    }
-    w.end = static_cast<size_t>(end);
-    w.raw = text.substr(w.start, w.end - w.start);
-    words.push_back(w);
-  }
-  return words;
-}
 
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
@@ -295,6 +252,10 @@ class Tagger::Impl {
           }
         }
       }
+      // "Того же мнения…": a function word capitalised by its sentence.
+      if (best_entity >= 0 && best_end == i + 1 && mentions::IsFunctionWord(norm_of(i)) &&
+          mentions::StartsSentence(text, words, i))
+        best_entity = -1;
       if (best_entity < 0) {
         ++i;
         continue;
@@ -320,8 +281,6 @@ class Tagger::Impl {
   const std::vector<std::string>& conflicts() const { return conflicts_; }
 
  private:
-  // Words of a multi-word name must follow each other with only spaces,
-  // hyphens or apostrophes between them: not across a full stop or a comma.
   // Words of a multi-word name must follow each other with only spaces,
   // hyphens, apostrophes or dashes between them: not across a comma or a full
   // stop, except the full stop of an abbreviation ("U.S.", "St. Petersburg").
@@ -448,12 +407,20 @@ class Tagger::Impl {
   std::vector<std::string> conflicts_;
 };
 
-std::vector<MentionRecord> TagArticle(const Tagger& tagger, const std::string& headline,
-                                      const std::vector<Block>& body) {
-  std::vector<MentionRecord> out;
-  for (const auto& m : tagger.Tag(headline + "\n\n" + PlainText(body)))
-    out.push_back(MentionRecord{m.entity->id, m.count, static_cast<int>(m.spans.front().start)});
+ArticleTags TagArticle(const Tagger& tagger, const std::string& headline, const std::vector<Block>& body) {
+  const std::string text = headline + "\n\n" + PlainText(body);
+  const auto mentions = tagger.Tag(text);
+  ArticleTags out;
+  for (const auto& m : mentions)
+    out.mentions.push_back(MentionRecord{m.entity->id, m.count, static_cast<int>(m.spans.front().start)});
+  out.candidates = FindNameCandidates(text, mentions, headline.size());
   return out;
+}
+
+void TagRecord(const Tagger& tagger, ArticleRecord& record) {
+  auto tags = TagArticle(tagger, record.headline, record.body);
+  record.mentions = std::move(tags.mentions);
+  record.candidates = std::move(tags.candidates);
 }
 
 Tagger::Tagger(std::shared_ptr<const Gazetteer> gazetteer) : impl_(std::make_unique<Impl>(std::move(gazetteer))) {}
@@ -461,5 +428,22 @@ Tagger::~Tagger() = default;
 std::vector<Mention> Tagger::Tag(std::string_view text) const { return impl_->Tag(text); }
 size_t Tagger::aliases() const { return impl_->aliases(); }
 const std::vector<std::string>& Tagger::conflicts() const { return impl_->conflicts(); }
+
+}  // namespace newsdesk
+
+namespace newsdesk {
+
+SharedTagger::SharedTagger(std::shared_ptr<const Gazetteer> gazetteer) { Replace(std::move(gazetteer)); }
+
+SharedTagger::Pinned SharedTagger::Get() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return current_;
+}
+
+void SharedTagger::Replace(std::shared_ptr<const Gazetteer> gazetteer) {
+  Pinned next{gazetteer, std::make_shared<const Tagger>(gazetteer)};
+  std::lock_guard<std::mutex> lock(mu_);
+  current_ = std::move(next);
+}
 
 }  // namespace newsdesk

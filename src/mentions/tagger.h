@@ -33,6 +33,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,10 +75,50 @@ class Tagger {
   std::unique_ptr<Impl> impl_;
 };
 
-// TagArticle tags an article's headline and body (as PlainText) and returns
-// what the store keeps: entity id, count, first byte offset; most salient first.
-std::vector<MentionRecord> TagArticle(const Tagger& tagger, const std::string& headline,
-                                      const std::vector<Block>& body);
+// FindNameCandidates lists the names in `text` that no mention covers:
+// runs of two or more capitalised words ("Naval Group", "Алексей Кривопалов";
+// a sentence's first word only when the text capitalises it elsewhere too,
+// and leading function words like "The" dropped), names in «» quotes
+// («Уралвагонзавод»), and acronyms of 2-8 capitals that are not Roman
+// numerals ("HIMARS", "ОДК"). Forms of one name share a key: its words
+// case-folded, ё→е, Russian words reduced by Snowball's stemmer, so
+// "Рособоронэкспорта" and "Рособоронэкспорт" count as one. At most 50 per
+// text, the most frequent first. Words before byte `from` are left out (a
+// headline in Title Case would make every word look like a name).
+std::vector<NameCandidate> FindNameCandidates(std::string_view text, const std::vector<Mention>& known,
+                                              size_t from = 0);
+
+// ArticleTags: what tagging an article gives the store.
+struct ArticleTags {
+  std::vector<MentionRecord> mentions;     // entity id, count, first byte offset; most salient first
+  std::vector<NameCandidate> candidates;   // names the gazetteer does not know
+};
+
+// TagArticle tags an article's headline and body (as PlainText).
+ArticleTags TagArticle(const Tagger& tagger, const std::string& headline, const std::vector<Block>& body);
+
+// TagRecord sets a record's mentions and candidates from its own text.
+void TagRecord(const Tagger& tagger, ArticleRecord& record);
+
+// SharedTagger holds the site's current gazetteer and its tagger, and lets
+// one thread replace them while others tag and look up names: a running
+// server picks up editors' changes this way. Get() pins the pair it returns;
+// it stays valid for as long as the caller keeps it.
+class SharedTagger {
+ public:
+  struct Pinned {
+    std::shared_ptr<const Gazetteer> gazetteer;
+    std::shared_ptr<const Tagger> tagger;
+  };
+  explicit SharedTagger(std::shared_ptr<const Gazetteer> gazetteer);
+  Pinned Get() const;
+  // Replace builds the new tagger first, so taggers never wait for it.
+  void Replace(std::shared_ptr<const Gazetteer> gazetteer);
+
+ private:
+  mutable std::mutex mu_;
+  Pinned current_;  // GUARDED_BY(mu_)
+};
 
 // NormalizeWord case-folds a word, folds ё to е, and applies NFKC to words
 // with compatibility characters: what both the text and aliases go through.

@@ -96,6 +96,16 @@ struct MentionRecord {
   int first_offset = 0;    // byte offset of the first mention in the tagged text
 };
 
+// NameCandidate: a name an article uses that the gazetteer does not know
+// (a run of capitalised words, a quoted name, an acronym); names seen in
+// several articles are offered to editors as new entities.
+struct NameCandidate {
+  std::string key;       // its words case-folded and stemmed: what groups its forms
+  std::string form;      // as the text wrote it: "Рособоронэкспорта"
+  std::string language;  // "ru" or "en", by script
+  int count = 0;         // times in the article
+};
+
 // ArticleRecord: an article as it arrives, before it has an id.
 struct ArticleRecord {
   std::string url;            // original URL; unique key for re-imports
@@ -114,6 +124,7 @@ struct ArticleRecord {
   int language_confidence = 100;  // percent; 100 when declared by an editor
   std::string fingerprint;        // EncodeFingerprint(MinHash(body)) for grouping stories; "" = none
   std::vector<MentionRecord> mentions;  // replaces the stored ones, most salient first
+  std::vector<NameCandidate> candidates;  // replaces the stored ones
 };
 
 // Article: a stored article.

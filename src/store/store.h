@@ -54,6 +54,31 @@ struct DayCount {
   int64_t count = 0;
 };
 
+// CandidateSummary: an unknown name (see NameCandidate) over all articles.
+struct CandidateSummary {
+  std::string key;
+  std::string form;       // the form most articles use
+  std::string language;
+  int64_t articles = 0;   // articles that use it
+  int64_t mentions = 0;   // times, over all of them
+  TimePoint last_seen{};  // publish time of the newest such article
+};
+
+// EntityEdit: an editor's definition of an entity (one line of the
+// gazetteer's JSON Lines format), which adds to or replaces the built-in one.
+struct EntityEdit {
+  std::string id;
+  std::string definition;
+  TimePoint updated_at{};
+};
+
+// Change: one committed write, in the order of the change sequence.
+struct Change {
+  int64_t seq = 0;
+  std::string entity;     // "article", "gazetteer", …
+  int64_t entity_id = 0;
+};
+
 struct ArticlePage {
   std::vector<ArticleSummary> items;
   std::optional<ArticleCursor> next;    // absent on the last page
@@ -126,8 +151,9 @@ class Store {
 
   // --- mentions -----------------------------------------------------------
 
-  // ReplaceMentions sets an article's mentions (after re-tagging).
-  virtual Status ReplaceMentions(int64_t article_id, const std::vector<MentionRecord>& mentions) = 0;
+  // ReplaceTags sets an article's mentions and unknown names (after re-tagging).
+  virtual Status ReplaceTags(int64_t article_id, const std::vector<MentionRecord>& mentions,
+                             const std::vector<NameCandidate>& candidates) = 0;
   // MentionsPerDay counts the articles mentioning `entity` per UTC day in
   // [from, to); days without any are left out.
   virtual Result<std::vector<DayCount>> MentionsPerDay(const std::string& entity, TimePoint from, TimePoint to) = 0;
@@ -137,6 +163,31 @@ class Store {
   virtual Result<std::vector<EntityCount>> TopEntities(TimePoint since, int limit) = 0;
   // ArticleIds lists every article id, oldest first, for re-tagging.
   virtual Result<std::vector<int64_t>> ArticleIds() = 0;
+
+  // --- the editors' knowledge base -----------------------------------------
+
+  // ListCandidates lists unknown names used by at least `min_articles`
+  // articles, most used first, leaving out dismissed ones.
+  virtual Result<std::vector<CandidateSummary>> ListCandidates(int min_articles, int limit) = 0;
+  // DismissCandidate keeps a candidate key off the list for good.
+  virtual Status DismissCandidate(const std::string& key) = 0;
+  // PutEntityEdit stores an editor's definition of entity `id`.
+  virtual Status PutEntityEdit(const EntityEdit& edit) = 0;
+  virtual Result<std::vector<EntityEdit>> ListEntityEdits() = 0;
+  // MergeEntities folds entity `from` into `into`, in one transaction: the
+  // articles that mention `from` mention `into` instead (counts added),
+  // `from` redirects to `into` (and whatever redirected to `from` does too),
+  // and `into` gets the definition `into_definition` (its merged aliases).
+  virtual Status MergeEntities(const std::string& from, const EntityEdit& into_definition) = 0;
+  // EntityRedirects maps merged-away ids to the entity they became.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> EntityRedirects() = 0;
+  // KnowledgeVersion grows with every change to edits and redirects, so a
+  // running server knows to reload its gazetteer.
+  virtual Result<int64_t> KnowledgeVersion() = 0;
+
+  // ChangesSince lists up to `limit` changes after sequence number `after`,
+  // oldest first: what a derived index replays to catch up.
+  virtual Result<std::vector<Change>> ChangesSince(int64_t after, int limit) = 0;
 
   // ChangeSequence grows with every committed write, from any process using
   // the same database; caches compare it to know they are stale.

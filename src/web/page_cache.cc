@@ -47,6 +47,13 @@ void PageCache::Observe(int64_t seq) {
   seq_ = seq;
 }
 
+void PageCache::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  map_.clear();
+  lru_.clear();
+  bytes_ = 0;
+}
+
 int64_t PageCache::sequence() const {
   std::lock_guard<std::mutex> lock(mu_);
   return seq_;

@@ -35,6 +35,9 @@ class PageCache {
   // than it has seen empties it.
   void Observe(int64_t seq);
 
+  // Clear drops every entry (what they show changed outside the store).
+  void Clear();
+
   int64_t sequence() const;
   size_t bytes() const;
   size_t entries() const;

@@ -158,6 +158,12 @@ class Site::Impl {
     return Status::Ok();
   }
 
+  void ReplaceGazetteer(std::shared_ptr<const Gazetteer> gazetteer) {
+    std::lock_guard<std::mutex> lock(gazetteer_mu_);
+    gazetteer_ = std::move(gazetteer);
+    cache_.Clear();  // entity names and pages may have changed
+  }
+
   void SyncWithStore() {
     auto seq = store_.ChangeSequence();
     if (seq.ok()) cache_.Observe(*seq);
@@ -166,7 +172,17 @@ class Site::Impl {
 
   Response Handle(const Request& req) {
     const auto start = std::chrono::steady_clock::now();
+    // The gazetteer is pinned for the whole request, so a reload never pulls
+    // the names out from under a page being rendered.
+    std::shared_ptr<const Gazetteer> pin;
+    {
+      std::lock_guard<std::mutex> lock(gazetteer_mu_);
+      pin = gazetteer_;
+    }
+    const Gazetteer* outer = pinned_gazetteer_;
+    pinned_gazetteer_ = pin.get();
     Response res = HandleSteps(req);
+    pinned_gazetteer_ = outer;
     metrics_.RecordRequest(res.route, res.status, std::chrono::steady_clock::now() - start);
     return res;
   }
@@ -211,7 +227,10 @@ class Site::Impl {
     res = Finish(req, std::move(res));
     if (readable && res.cacheable && (res.status == 200 || res.status == 301)) {
       metrics_.RecordCacheMiss();
-      cache_.Put(req.target, res, seq);
+      // Not a page drawn with a gazetteer replaced meanwhile: checked and
+      // kept under the lock ReplaceGazetteer swaps and clears under.
+      std::lock_guard<std::mutex> lock(gazetteer_mu_);
+      if (gazetteer_.get() == pinned_gazetteer_) cache_.Put(req.target, res, seq);
     }
     return res;
   }
@@ -501,7 +520,7 @@ class Site::Impl {
     view["blocks"] = blocks;
     json mentions = json::array();
     for (const auto& m : a.mentions) {
-      const Entity* e = gazetteer_ ? gazetteer_->Find(m.entity) : nullptr;
+      const Entity* e = FindEntity(m.entity);
       if (!e) continue;
       mentions.push_back({{"name", e->Name(ed)}, {"href", fmt::format("/{}/mentions/{}", ed, e->id)}});
       if (mentions.size() >= 20) break;
@@ -551,7 +570,14 @@ class Site::Impl {
 
   // --- mentions -------------------------------------------------------------
 
-  const Entity* FindEntity(const std::string& slug) const { return gazetteer_ ? gazetteer_->Find(slug) : nullptr; }
+  const Entity* FindEntity(const std::string& slug) const {
+    return pinned_gazetteer_ ? pinned_gazetteer_->Find(slug) : nullptr;
+  }
+
+  // MergedInto is the entity a merged-away id became, if any.
+  const Entity* MergedInto(const std::string& slug) const {
+    return pinned_gazetteer_ ? pinned_gazetteer_->Resolve(slug) : nullptr;
+  }
 
   json EntityLinks(const std::vector<EntityCount>& counts, const std::string& ed) {
     json out = json::array();
@@ -598,7 +624,14 @@ class Site::Impl {
   Response EntityPage(const Request& req, const std::string& ed, const std::string& slug) {
     const Catalog& cat = CatalogFor(ed);
     const Entity* e = FindEntity(slug);
-    if (!e) return ErrorPage(ed, 404, "", "unknown entity");
+    if (!e) {
+      if (const Entity* merged = MergedInto(slug)) {
+        Response r = Response::Redirect(301, fmt::format("/{}/mentions/{}", ed, merged->id));
+        r.cacheable = true;
+        return r;
+      }
+      return ErrorPage(ed, 404, "", "unknown entity");
+    }
     auto cursor = CursorParam(req);
     if (!cursor.ok()) return ErrorPage(ed, 400, "", cursor.status().message());
     ArticleQuery q;
@@ -657,7 +690,10 @@ class Site::Impl {
 
   Response ApiEntity(const std::string& slug) {
     const Entity* e = FindEntity(slug);
-    if (!e) return ApiError(404, "no such entity");
+    if (!e) {
+      if (const Entity* merged = MergedInto(slug)) return Response::Redirect(301, "/api/v1/entities/" + merged->id);
+      return ApiError(404, "no such entity");
+    }
     const TimePoint today = std::chrono::floor<std::chrono::days>(Now());
     auto days = store_.MentionsPerDay(e->id, today - std::chrono::hours(24 * 89), today + std::chrono::hours(24));
     auto with = store_.CoMentioned(e->id, 12);
@@ -871,7 +907,9 @@ class Site::Impl {
 
   Store& store_;
   const Config config_;
-  std::shared_ptr<const Gazetteer> gazetteer_;
+  std::mutex gazetteer_mu_;
+  std::shared_ptr<const Gazetteer> gazetteer_;  // GUARDED_BY(gazetteer_mu_)
+  inline static thread_local const Gazetteer* pinned_gazetteer_ = nullptr;  // this request's
   Router router_;
   PageCache cache_;
   Metrics metrics_;
@@ -903,6 +941,8 @@ Result<std::unique_ptr<Site>> Site::Create(Store& store, const Config& config,
 Response Site::Handle(const Request& request) { return impl_->Handle(request); }
 
 void Site::SyncWithStore() { impl_->SyncWithStore(); }
+
+void Site::ReplaceGazetteer(std::shared_ptr<const Gazetteer> gazetteer) { impl_->ReplaceGazetteer(std::move(gazetteer)); }
 
 void Site::WatchStore(std::chrono::milliseconds interval) {
   watcher_ = std::thread([this, interval] {

@@ -50,6 +50,10 @@ class Site {
   // SyncWithStore does one such poll now.
   void SyncWithStore();
 
+  // ReplaceGazetteer switches to a reloaded gazetteer (editors changed
+  // entities); requests in flight finish with the one they started with.
+  void ReplaceGazetteer(std::shared_ptr<const Gazetteer> gazetteer);
+
  private:
   class Impl;
   explicit Site(std::unique_ptr<Impl> impl);

@@ -101,6 +101,37 @@ CREATE TABLE article_mentions (
 );
 CREATE INDEX mentions_by_entity ON article_mentions (entity, article_id);
 )sql"},
+      {4, R"sql(
+-- Names articles use that the gazetteer does not know, per article; the
+-- ones many articles share are offered to editors as new entities.
+CREATE TABLE article_candidates (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  key        TEXT NOT NULL,
+  form       TEXT NOT NULL,
+  language   TEXT NOT NULL DEFAULT '',
+  count      INTEGER NOT NULL CHECK (count > 0),
+  PRIMARY KEY (article_id, key)
+);
+CREATE INDEX candidates_by_key ON article_candidates (key);
+CREATE TABLE dismissed_candidates (
+  key          TEXT PRIMARY KEY,
+  dismissed_at INTEGER NOT NULL
+);
+-- Editors' entities: a gazetteer line each, adding to or replacing the
+-- built-in entity with the same id.
+CREATE TABLE entity_edits (
+  id         TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- Entities merged into another: their pages and mentions redirect.
+CREATE TABLE entity_redirects (
+  from_id   TEXT PRIMARY KEY,
+  to_id     TEXT NOT NULL CHECK (to_id <> from_id),
+  merged_at INTEGER NOT NULL
+);
+CREATE INDEX changes_by_entity ON changes (entity, seq);
+)sql"},
   };
   return kMigrations;
 }

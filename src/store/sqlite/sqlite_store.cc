@@ -246,6 +246,7 @@ class SqliteStore final : public Store {
           ND_RETURN_IF_ERROR(UpsertTranslation(c, *id, t, now).WithContext(fmt::format("record {}", i + 1)));
         }
         ND_RETURN_IF_ERROR(WriteMentions(c, *id, r.mentions).WithContext(fmt::format("record {}", i + 1)));
+        ND_RETURN_IF_ERROR(WriteCandidates(c, *id, r.candidates).WithContext(fmt::format("record {}", i + 1)));
         ND_RETURN_IF_ERROR(RecordChange(c, "article", *id, now));
         summary.ids.push_back(*id);
       }
@@ -591,16 +592,13 @@ class SqliteStore final : public Store {
     return r.status();
   }
 
-  Status ReplaceMentions(int64_t article_id, const std::vector<MentionRecord>& mentions) override {
-    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
-      Transaction tx(c);
-      ND_RETURN_IF_ERROR(tx.status());
+  Status ReplaceTags(int64_t article_id, const std::vector<MentionRecord>& mentions,
+                     const std::vector<NameCandidate>& candidates) override {
+    return Write([&](Connection& c) -> Status {
       ND_RETURN_IF_ERROR(WriteMentions(c, article_id, mentions));
-      ND_RETURN_IF_ERROR(RecordChange(c, "article", article_id, NowSeconds()));
-      ND_RETURN_IF_ERROR(tx.Commit());
-      return true;
+      ND_RETURN_IF_ERROR(WriteCandidates(c, article_id, candidates));
+      return RecordChange(c, "article", article_id, NowSeconds());
     });
-    return r.status();
   }
 
   Result<std::vector<DayCount>> MentionsPerDay(const std::string& entity, TimePoint from, TimePoint to) override {
@@ -644,6 +642,145 @@ class SqliteStore final : public Store {
       std::vector<int64_t> out;
       int rc;
       while ((rc = st.Step()) == SQLITE_ROW) out.push_back(st.Int(0));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Result<std::vector<CandidateSummary>> ListCandidates(int min_articles, int limit) override {
+    return WithConnection<std::vector<CandidateSummary>>([&](Connection& c) -> Result<std::vector<CandidateSummary>> {
+      // One row per (key, form), the most used form of each key first.
+      auto p = c.Prepare(
+          "WITH keys AS (SELECT key, COUNT(*) AS articles, SUM(count) AS mentions FROM article_candidates "
+          "  WHERE key NOT IN (SELECT key FROM dismissed_candidates) GROUP BY key HAVING COUNT(*) >= ?1 "
+          "  ORDER BY articles DESC, mentions DESC, key LIMIT ?2) "
+          "SELECT k.key, k.articles, k.mentions, c.form, c.language, COUNT(*) AS n, MAX(a.published_at) "
+          "FROM keys k JOIN article_candidates c ON c.key = k.key JOIN articles a ON a.id = c.article_id "
+          "GROUP BY k.key, c.form ORDER BY k.articles DESC, k.mentions DESC, k.key, n DESC, c.form");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, static_cast<int64_t>(std::max(1, min_articles))).Bind(2, static_cast<int64_t>(limit));
+      std::vector<CandidateSummary> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) {
+        const TimePoint seen{std::chrono::seconds{st.Int(6)}};
+        if (!out.empty() && out.back().key == st.Text(0)) {
+          out.back().last_seen = std::max(out.back().last_seen, seen);
+          continue;
+        }
+        out.push_back(CandidateSummary{st.Text(0), st.Text(3), st.Text(4), st.Int(1), st.Int(2), seen});
+      }
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Status DismissCandidate(const std::string& key) override {
+    return Write([&](Connection& c) -> Status {
+      auto p = c.Prepare("INSERT OR IGNORE INTO dismissed_candidates (key, dismissed_at) VALUES (?, ?)");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, key).Bind(2, NowSeconds());
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      return Status::Ok();
+    });
+  }
+
+  Status PutEntityEdit(const EntityEdit& edit) override {
+    return Write([&](Connection& c) -> Status {
+      ND_RETURN_IF_ERROR(WriteEntityEdit(c, edit));
+      return RecordChange(c, "gazetteer", 0, NowSeconds());
+    });
+  }
+
+  Result<std::vector<EntityEdit>> ListEntityEdits() override {
+    return WithConnection<std::vector<EntityEdit>>([&](Connection& c) -> Result<std::vector<EntityEdit>> {
+      auto p = c.Prepare("SELECT id, definition, updated_at FROM entity_edits ORDER BY id");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      std::vector<EntityEdit> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW)
+        out.push_back(EntityEdit{st.Text(0), st.Text(1), TimePoint{std::chrono::seconds{st.Int(2)}}});
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Status MergeEntities(const std::string& from, const EntityEdit& into) override {
+    if (from == into.id) return Status::InvalidArgument(fmt::format("cannot merge '{}' into itself", from));
+    return Write([&](Connection& c) -> Status {
+      const int64_t now = NowSeconds();
+      std::vector<int64_t> touched;
+      {
+        auto p = c.Prepare("SELECT article_id FROM article_mentions WHERE entity = ?");
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, from);
+        int rc;
+        while ((rc = st.Step()) == SQLITE_ROW) touched.push_back(st.Int(0));
+        if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      const char* statements[] = {
+          // WHERE is required before ON CONFLICT in INSERT … SELECT.
+          "INSERT INTO article_mentions (article_id, entity, count, first_offset) "
+          "SELECT article_id, ?2, count, first_offset FROM article_mentions WHERE entity = ?1 "
+          "ON CONFLICT (article_id, entity) DO UPDATE SET count = article_mentions.count + excluded.count, "
+          "first_offset = MIN(article_mentions.first_offset, excluded.first_offset)",
+          "DELETE FROM article_mentions WHERE entity = ?1",
+          "UPDATE entity_redirects SET to_id = ?2 WHERE to_id = ?1",
+          "DELETE FROM entity_redirects WHERE from_id = ?2",
+          "INSERT INTO entity_redirects (from_id, to_id, merged_at) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (from_id) DO UPDATE SET to_id = excluded.to_id, merged_at = excluded.merged_at",
+          "DELETE FROM entity_edits WHERE id = ?1",
+      };
+      for (const char* sql : statements) {
+        auto p = c.Prepare(sql);
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, from).Bind(2, into.id);
+        if (std::string_view(sql).find("?3") != std::string_view::npos) st.Bind(3, now);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      ND_RETURN_IF_ERROR(WriteEntityEdit(c, into));
+      for (int64_t id : touched) ND_RETURN_IF_ERROR(RecordChange(c, "article", id, now));
+      return RecordChange(c, "gazetteer", 0, now);
+    });
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> EntityRedirects() override {
+    using Pairs = std::vector<std::pair<std::string, std::string>>;
+    return WithConnection<Pairs>([&](Connection& c) -> Result<Pairs> {
+      auto p = c.Prepare("SELECT from_id, to_id FROM entity_redirects ORDER BY from_id");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      Pairs out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.emplace_back(st.Text(0), st.Text(1));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Result<int64_t> KnowledgeVersion() override {
+    return WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
+      auto p = c.Prepare("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE entity = 'gazetteer'");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      return st.Int(0);
+    });
+  }
+
+  Result<std::vector<Change>> ChangesSince(int64_t after, int limit) override {
+    return WithConnection<std::vector<Change>>([&](Connection& c) -> Result<std::vector<Change>> {
+      auto p = c.Prepare("SELECT seq, entity, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, after).Bind(2, static_cast<int64_t>(limit));
+      std::vector<Change> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(Change{st.Int(0), st.Text(1), st.Int(2)});
       if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
       return out;
     });
@@ -729,6 +866,51 @@ class SqliteStore final : public Store {
       if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
     }
     return Status::Ok();
+  }
+
+  Status WriteCandidates(Connection& c, int64_t article_id, const std::vector<NameCandidate>& candidates) {
+    auto del = c.Prepare("DELETE FROM article_candidates WHERE article_id = ?");
+    if (!del.ok()) return del.status();
+    {
+      Stmt st(*del);
+      st.Bind(1, article_id);
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    }
+    auto ins = c.Prepare(
+        "INSERT INTO article_candidates (article_id, key, form, language, count) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (article_id, key) DO UPDATE SET count = count + excluded.count");
+    if (!ins.ok()) return ins.status();
+    for (const auto& n : candidates) {
+      if (n.key.empty() || n.count <= 0) continue;
+      Stmt st(*ins);
+      st.Bind(1, article_id).Bind(2, n.key).Bind(3, n.form).Bind(4, n.language).Bind(5, static_cast<int64_t>(n.count));
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    }
+    return Status::Ok();
+  }
+
+  Status WriteEntityEdit(Connection& c, const EntityEdit& edit) {
+    auto p = c.Prepare(
+        "INSERT INTO entity_edits (id, definition, updated_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at");
+    if (!p.ok()) return p.status();
+    Stmt st(*p);
+    st.Bind(1, edit.id).Bind(2, edit.definition).Bind(3, NowSeconds());
+    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    return Status::Ok();
+  }
+
+  // Write runs `f` in a transaction on a pooled connection: all or nothing.
+  template <typename F>
+  Status Write(F&& f) {
+    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      ND_RETURN_IF_ERROR(f(c));
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return true;
+    });
+    return r.status();
   }
 
   Status Migrate(Connection& c) {

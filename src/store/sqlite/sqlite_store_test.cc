@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "common/time.h"
@@ -217,6 +218,99 @@ TEST_F(SqliteStoreTest, ServesReadersOnManyThreadsAtOnce) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
+}
+
+// --- mentions, unknown names and the editors' knowledge base ---------------
+
+NameCandidate Unknown(const std::string& key, const std::string& form, int count = 1) {
+  return NameCandidate{key, form, "en", count};
+}
+
+TEST_F(SqliteStoreTest, UnknownNamesUsedByEnoughArticlesAreOfferedMostUsedFirst) {
+  std::vector<ArticleRecord> records;
+  for (int i = 0; i < 4; ++i) {
+    auto r = Record("https://tsamto.example/" + std::to_string(i), "Story " + std::to_string(i),
+                    "2024-04-2" + std::to_string(i) + "T10:00:00Z");
+    r.candidates = {Unknown("naval group", i == 0 ? "Naval Groups" : "Naval Group", 2)};
+    if (i < 2) r.candidates.push_back(Unknown("thales alenia space", "Thales Alenia Space"));
+    if (i == 0) r.candidates.push_back(Unknown("once only", "Once Only"));
+    records.push_back(r);
+  }
+  ASSERT_TRUE(store_->UpsertArticles(records).ok());
+  auto list = store_->ListCandidates(2, 10);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].form, "Naval Group") << "the form most articles use";
+  EXPECT_EQ((*list)[0].articles, 4);
+  EXPECT_EQ((*list)[0].mentions, 8);
+  EXPECT_EQ(FormatIso8601((*list)[0].last_seen), "2024-04-23T10:00:00Z");
+  EXPECT_EQ((*list)[1].key, "thales alenia space");
+
+  ASSERT_TRUE(store_->DismissCandidate("naval group").ok());
+  list = store_->ListCandidates(2, 10);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].key, "thales alenia space");
+
+  // Re-tagging replaces an article's unknown names.
+  auto ids = store_->ArticleIds();
+  for (int64_t id : *ids) ASSERT_TRUE(store_->ReplaceTags(id, {}, {}).ok());
+  EXPECT_TRUE(store_->ListCandidates(1, 10)->empty());
+}
+
+TEST_F(SqliteStoreTest, MergingMovesMentionsAddsCountsAndRedirects) {
+  auto a = Record("https://tsamto.example/a", "A", "2024-04-20T10:00:00Z");
+  a.mentions = {MentionRecord{"kiev", 2, 10}, MentionRecord{"kyiv-city", 3, 4}};
+  auto b = Record("https://tsamto.example/b", "B", "2024-04-21T10:00:00Z");
+  b.mentions = {MentionRecord{"kyiv-city", 1, 7}};
+  auto ids = store_->UpsertArticles({a, b});
+  ASSERT_TRUE(ids.ok());
+  const int64_t version = *store_->KnowledgeVersion();
+  const int64_t seq = *store_->ChangeSequence();
+
+  ASSERT_TRUE(store_->PutEntityEdit(EntityEdit{"kyiv-city", R"({"id":"kyiv-city"})", {}}).ok());
+  ASSERT_TRUE(store_->MergeEntities("kyiv-city", EntityEdit{"kiev", R"({"id":"kiev","merged":true})", {}}).ok());
+
+  auto first = store_->GetArticle(ids->ids[0]);
+  ASSERT_EQ(first->mentions.size(), 1u);
+  EXPECT_EQ(first->mentions[0].entity, "kiev");
+  EXPECT_EQ(first->mentions[0].count, 5);
+  EXPECT_EQ(first->mentions[0].first_offset, 4);
+  EXPECT_EQ(store_->GetArticle(ids->ids[1])->mentions[0].entity, "kiev");
+  auto redirects = store_->EntityRedirects();
+  ASSERT_EQ(redirects->size(), 1u);
+  EXPECT_EQ((*redirects)[0], std::make_pair(std::string("kyiv-city"), std::string("kiev")));
+  auto edits = store_->ListEntityEdits();
+  ASSERT_EQ(edits->size(), 1u) << "the merged-away entity's own edit is gone";
+  EXPECT_EQ((*edits)[0].definition, R"({"id":"kiev","merged":true})");
+  EXPECT_GT(*store_->KnowledgeVersion(), version);
+
+  // Both articles changed: an index following the changes sees them.
+  auto changes = store_->ChangesSince(seq, 100);
+  ASSERT_TRUE(changes.ok());
+  std::set<int64_t> touched;
+  for (const auto& c : *changes)
+    if (c.entity == "article") touched.insert(c.entity_id);
+  EXPECT_EQ(touched, (std::set<int64_t>{ids->ids[0], ids->ids[1]}));
+
+  // A later merge carries earlier redirects along.
+  ASSERT_TRUE(store_->MergeEntities("kiev", EntityEdit{"kyiv", R"({"id":"kyiv"})", {}}).ok());
+  redirects = store_->EntityRedirects();
+  ASSERT_EQ(redirects->size(), 2u);
+  for (const auto& [from, to] : *redirects) EXPECT_EQ(to, "kyiv") << from;
+  EXPECT_FALSE(store_->MergeEntities("kyiv", EntityEdit{"kyiv", "{}", {}}).ok());
+}
+
+TEST_F(SqliteStoreTest, ChangesAreListedInOrderFromASequenceNumber) {
+  ASSERT_TRUE(store_->UpsertArticles({Record("https://tsamto.example/1", "One", "2024-04-20T10:00:00Z")}).ok());
+  ASSERT_TRUE(store_->UpsertArticles({Record("https://tsamto.example/2", "Two", "2024-04-20T11:00:00Z")}).ok());
+  auto all = store_->ChangesSince(0, 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_LT((*all)[0].seq, (*all)[1].seq);
+  auto rest = store_->ChangesSince((*all)[0].seq, 100);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].entity, "article");
+  EXPECT_EQ(store_->ChangesSince((*all)[1].seq, 100)->size(), 0u);
 }
 
 TEST(OpenSqliteStore, DataDirectoryThatIsAFileIsAClearError) {
