@@ -96,10 +96,9 @@ Status RunEntitiesCandidates(const Config& config, const EntitiesCandidatesFlags
     return Status::Ok();
   }
   fmt::print("{:>8} {:>8}  {:<4} {:<40} {}\n", "articles", "mentions", "lang", "name", "key (for dismiss)");
-  for (const auto& c : *list) {
-    const size_t width = Utf8Length(c.form) < 40 ? 40 + c.form.size() - Utf8Length(c.form) : c.form.size();
-    fmt::print("{:>8} {:>8}  {:<4} {:<{}} {}\n", c.articles, c.mentions, c.language, c.form, width, c.key);
-  }
+  // fmt pads by code points, so Cyrillic columns line up too.
+  for (const auto& c : *list)
+    fmt::print("{:>8} {:>8}  {:<4} {:<40} {}\n", c.articles, c.mentions, c.language, c.form, c.key);
   return Status::Ok();
 }
 

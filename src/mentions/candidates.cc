@@ -94,10 +94,20 @@ bool IsRomanNumeral(std::string_view raw) {
   return raw.find_first_not_of("IVXLCDM") == std::string_view::npos;
 }
 
+// Acronyms of common nouns (media, joint-stock company, road accident, time
+// zones): capitals, but never an entity.
+bool IsCommonAcronym(const std::string& norm) {
+  static const std::unordered_set<std::string> kCommon = {
+      "сми", "оао", "зао", "пао", "ооо", "ао", "нко", "дтп", "ук", "вуз", "вузы", "чп", "гсм", "ип", "ндс",
+      "ок", "ok", "gmt", "utc", "msk", "ceo", "cfo", "cto", "tv", "pm", "am", "usd", "eur", "rub", "pdf", "faq",
+      "ps", "id", "ai", "it", "pr", "hq", "vip", "gdp", "ввп"};
+  return kCommon.count(norm) > 0;
+}
+
 bool IsAcronym(std::string_view raw) {
   const Shape shape = ShapeOf(raw);
   return shape.letters >= 2 && shape.lower == 0 && shape.upper == shape.letters && shape.letters <= 8 &&
-         !IsRomanNumeral(raw);
+         !IsRomanNumeral(raw) && !IsCommonAcronym(NormalizeWord(raw));
 }
 
 // Snowball's Russian stemmer groups a name's case forms; one per thread,

@@ -902,6 +902,13 @@ class Site::Impl {
                  {"translations", translations}};
     body["image"] = a.image ? json{{"url", a.image->url}, {"credit", a.image->credit}, {"caption", a.image->caption}}
                             : json(nullptr);
+    json mentions = json::array();
+    for (const auto& m : a.mentions) {
+      const Entity* e = FindEntity(m.entity);
+      if (!e) continue;
+      mentions.push_back({{"id", e->id}, {"name", e->names}, {"type", EntityTypeName(e->type)}, {"count", m.count}});
+    }
+    body["mentions"] = mentions;
     return Json(200, body);
   }
 
