@@ -1,0 +1,78 @@
+// File: search/analysis.h (private to search/)
+//
+// How text becomes terms, shared by indexing and querying so both sides
+// agree: text normalisation, the stemmer, stop words, and the Cyrillic words
+// that get Hunspell lemmas. Only search/*.cc include this (it brings Xapian).
+//
+// Thread-safety: functions are safe to call concurrently. A Xapian::Stem is
+// reference-counted without atomics: make one per thread (MakeStemmer).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+namespace newsdesk::search {
+
+// Term prefixes (Xapian's convention: boolean terms have an X… prefix unless
+// Xapian's own meaning fits, Z is the stemmed-term space).
+inline constexpr char kIdPrefix[] = "Q";
+inline constexpr char kLanguagePrefix[] = "L";
+inline constexpr char kSourcePrefix[] = "XS";
+inline constexpr char kMentionPrefix[] = "XM";
+inline constexpr char kStoryPrefix[] = "XT";
+inline constexpr char kStemPrefix[] = "Z";
+inline constexpr char kLemmaPrefix[] = "XH";  // a Hunspell lemma, lower case, ё→е
+
+// Value slots.
+inline constexpr Xapian::valueno kPublishedSlot = 0;  // sortable_serialise(seconds since epoch)
+inline constexpr Xapian::valueno kSourceSlot = 1;     // source slug
+inline constexpr Xapian::valueno kLanguagesSlot = 2;  // language codes, '\n'-separated
+inline constexpr Xapian::valueno kMentionsSlot = 3;   // entity ids, '\n'-separated
+
+// NormalizeText makes text safe and uniform for both the index and the
+// query parser: ill-formed UTF-8 is replaced, NFKC applied (full-width
+// letters, ligatures, compatibility digits become plain ones), control
+// characters become spaces, invisible format characters (soft hyphen,
+// zero-width space, direction marks) are dropped, and ё/Ё become е/Е,
+// which Russian writes interchangeably. Case is kept (Hunspell needs it).
+std::string NormalizeText(std::string_view text);
+
+// FoldCase lower-cases (Unicode case folding) and applies NFKC.
+std::string FoldCase(std::string_view text);
+
+// MakeStemmer returns the stemmer for every text and query: it picks
+// Snowball's Russian stemmer for Cyrillic words and English for the rest.
+// One stemmer for both languages, decided per word, keeps indexing and
+// querying in step even in mixed text ("NATO" in a Russian article, a
+// Russian quotation in an English one) and in mixed queries.
+Xapian::Stem MakeStemmer();
+
+// Stopwords is the Russian and English stop-word list (Snowball's, with ё
+// folded). Xapian keeps unstemmed stop words for phrases and drops their
+// stems.
+const Xapian::SimpleStopper& Stopwords();
+bool IsStopword(const std::string& folded_word);
+
+// IsCyrillicWord: the word's first letter is Cyrillic.
+bool IsCyrillicWord(std::string_view word);
+
+// ForEachWord calls fn(word) for each run of letters and digits in `text`
+// (the same split Xapian's term generator makes, near enough for lemmas:
+// apostrophes and hyphens end a word).
+template <typename Fn>
+void ForEachWord(std::string_view text, Fn&& fn) {
+  Xapian::Utf8Iterator it(text.data(), text.size()), end;
+  while (it != end) {
+    while (it != end && !Xapian::Unicode::is_wordchar(*it)) ++it;
+    if (it == end) break;
+    const char* start = it.raw();
+    while (it != end && Xapian::Unicode::is_wordchar(*it)) ++it;
+    const char* stop = it == end ? text.data() + text.size() : it.raw();
+    fn(std::string_view(start, static_cast<size_t>(stop - start)));
+  }
+}
+
+}  // namespace newsdesk::search

@@ -1,0 +1,764 @@
+// The index stage on Xapian. How an article becomes one Xapian document:
+//
+//   terms   every language version through one TermGenerator: unstemmed
+//           terms with positions (phrases), Z-prefixed Snowball stems
+//           (analysis.h picks Russian or English per word), the headline at
+//           wdf 3 against the body's 1; XH-prefixed Hunspell lemmas of
+//           Russian words whose stem differs from their lemma's stem;
+//           boolean terms Q (id), L (each language version), XS (source),
+//           XM (mentioned entities), XT (story).
+//   values  publish time (sorting, from/to), source, languages, entities
+//           (facets; the last two are '\n'-separated lists, counted by
+//           ListCountSpy).
+//   data    JSON: slug, source, published, and per version language,
+//           headline and normalised text, for snippets.
+//
+// A query word expands to OP_SYNONYM(its stem, XH lemma, Z lemma-stem), so a
+// Russian word finds every form of its lemma whichever side Snowball cuts
+// differently (see Expand).
+#include "search/search.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "model/block_json.h"
+#include "search/analysis.h"
+#include "search/lemmatizer.h"
+#include "search/query_text.h"
+
+namespace newsdesk {
+namespace {
+
+namespace s = ::newsdesk::search;
+
+constexpr Xapian::termcount kHeadlineWdf = 3;
+constexpr int kMaxPerPage = 100;
+constexpr Xapian::doccount kMaxOffset = 10000;  // deeper pages cost more than anyone reads
+constexpr Xapian::doccount kFacetSample = 2000;
+constexpr size_t kFacetsShown = 20;
+constexpr Xapian::doccount kFewResults = 3;  // below this, offer a spelling suggestion
+constexpr size_t kSnippetBytes = 300;
+constexpr Xapian::termcount kWildcardLimit = 200;
+constexpr int kModifiedRetries = 3;
+constexpr size_t kPooledReaders = 8;
+constexpr size_t kLemmaTermMemo = 300000;
+constexpr char kSequenceKey[] = "newsdesk.indexed_sequence";
+
+const std::set<std::string>& FilterNames() {
+  static const std::set<std::string> names = {"source", "lang", "mention", "story", "from", "to"};
+  return names;
+}
+
+std::string AsciiLower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '\n') c = ' ';
+  }
+  return s;
+}
+
+// Term joins a prefix and a value (not with `+`: g++ 12 warns falsely,
+// -Wrestrict, on a one-letter literal plus a string).
+std::string Term(std::string_view prefix, std::string_view value) {
+  std::string term;
+  term.reserve(prefix.size() + value.size());
+  term.append(prefix).append(value);
+  return term;
+}
+
+std::string IdTerm(int64_t id) { return Term(s::kIdPrefix, std::to_string(id)); }
+
+std::string SortableTime(TimePoint t) {
+  return Xapian::sortable_serialise(static_cast<double>(t.time_since_epoch().count()));
+}
+
+Status FromXapian(const Xapian::Error& e, const std::string& what) {
+  return Status::IOError(fmt::format("search index: {}: {}", what, e.get_description()));
+}
+
+// ListCountSpy counts the values of a '\n'-separated list slot over the
+// documents the match examines (Xapian's ValueCountMatchSpy takes one value
+// per document; an article mentions many entities).
+class ListCountSpy : public Xapian::MatchSpy {
+ public:
+  explicit ListCountSpy(Xapian::valueno slot) : slot_(slot) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    ++seen_;
+    const std::string list = doc.get_value(slot_);
+    size_t start = 0;
+    while (start < list.size()) {
+      size_t end = list.find('\n', start);
+      if (end == std::string::npos) end = list.size();
+      if (end > start) ++counts_[list.substr(start, end - start)];
+      start = end + 1;
+    }
+  }
+  std::string name() const override { return "newsdesk::ListCountSpy"; }
+
+  // Top returns the most frequent values; counts are scaled to `total` when
+  // the match examined fewer documents than it estimates.
+  std::vector<Facet> Top(Xapian::doccount total) const {
+    std::vector<Facet> out;
+    const double scale = seen_ > 0 && total > seen_ ? static_cast<double>(total) / seen_ : 1.0;
+    for (const auto& [value, count] : counts_) {
+      out.push_back({value, static_cast<int64_t>(count * scale + 0.5)});
+    }
+    std::sort(out.begin(), out.end(), [](const Facet& a, const Facet& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (out.size() > kFacetsShown) out.resize(kFacetsShown);
+    return out;
+  }
+
+ private:
+  Xapian::valueno slot_;
+  Xapian::doccount seen_ = 0;
+  std::unordered_map<std::string, int64_t> counts_;
+};
+
+// DateFilter reads from:/to: values in the query text. A malformed date is
+// ignored (the filter matches everything) and remembered for the notice.
+class DateFilter : public Xapian::FieldProcessor {
+ public:
+  explicit DateFilter(bool end) : end_(end) {}
+  Xapian::Query operator()(const std::string& value) override {
+    std::optional<TimePoint> t = ParseSearchDate(value, end_);
+    if (!t) {
+      bad_.push_back(fmt::format("{}:{}", end_ ? "to" : "from", value));
+      return Xapian::Query::MatchAll;
+    }
+    return Xapian::Query(end_ ? Xapian::Query::OP_VALUE_LE : Xapian::Query::OP_VALUE_GE, s::kPublishedSlot,
+                         SortableTime(*t));
+  }
+  const std::vector<std::string>& bad() const { return bad_; }
+
+ private:
+  bool end_;
+  std::vector<std::string> bad_;
+};
+
+// LemmaExpansion: for the stem term of each Russian query word, the terms
+// that find the other forms of its lemmas.
+struct LemmaExpansion {
+  std::map<std::string, std::vector<std::string>> by_stem_term;  // "Zребенк" → {"XHребенок", "Zребенок"}
+  std::map<std::string, std::string> stem_of_lemma;              // "ребенок" → "ребенк": for snippets
+};
+
+LemmaExpansion ExpandWords(const std::vector<std::string>& words, s::Lemmatizer& lemmatizer, Xapian::Stem& stem) {
+  LemmaExpansion out;
+  for (const std::string& word : words) {
+    if (!s::IsCyrillicWord(word) || s::IsStopword(word)) continue;
+    std::vector<std::string> lemmas = lemmatizer.Lemmas(word);
+    if (lemmas.empty()) continue;
+    const std::string word_stem = stem(word);
+    std::vector<std::string>& extra = out.by_stem_term[Term(s::kStemPrefix, word_stem)];
+    auto add = [&](std::string term) {
+      if (std::find(extra.begin(), extra.end(), term) == extra.end()) extra.push_back(std::move(term));
+    };
+    for (const std::string& lemma : lemmas) {
+      add(Term(s::kLemmaPrefix, lemma));
+      const std::string lemma_stem = stem(lemma);
+      if (lemma_stem != word_stem) add(Term(s::kStemPrefix, lemma_stem));
+      out.stem_of_lemma.emplace(lemma, word_stem);
+    }
+  }
+  return out;
+}
+
+// Expand replaces each stem term of `q` that has lemma terms with
+// OP_SYNONYM(term, lemma terms...). Xapian 1.4 lets a query be taken apart
+// but not every node be rebuilt (a phrase's window, a wildcard's pattern are
+// not exposed), so only the boolean structure is rebuilt and every other
+// node is kept whole; stems inside phrases are unaffected, as they should be.
+Xapian::Query Expand(const Xapian::Query& q, const LemmaExpansion& expansion) {
+  using Q = Xapian::Query;
+  switch (q.get_type()) {
+    case Q::LEAF_TERM: {
+      auto found = expansion.by_stem_term.find(*q.get_terms_begin());
+      if (found == expansion.by_stem_term.end()) return q;
+      std::vector<Q> synonyms{q};
+      for (const std::string& term : found->second) synonyms.emplace_back(term);
+      return Q(Q::OP_SYNONYM, synonyms.begin(), synonyms.end());
+    }
+    case Q::OP_AND:
+    case Q::OP_OR:
+    case Q::OP_AND_NOT:
+    case Q::OP_XOR:
+    case Q::OP_AND_MAYBE:
+    case Q::OP_FILTER:
+    case Q::OP_MAX: {
+      std::vector<Q> parts;
+      for (size_t i = 0; i < q.get_num_subqueries(); ++i) parts.push_back(Expand(q.get_subquery(i), expansion));
+      return Q(q.get_type(), parts.begin(), parts.end());
+    }
+    default:
+      return q;
+  }
+}
+
+// SnippetStemmer stems like MakeStemmer, except that a Russian word whose
+// lemma a query word expanded to is given that query word's stem, so
+// MSet::snippet highlights "ребёнка" for the query "ребёнок".
+class SnippetStemmer : public Xapian::StemImplementation {
+ public:
+  SnippetStemmer(const LemmaExpansion& expansion, std::shared_ptr<s::Lemmatizer> lemmatizer)
+      : expansion_(expansion), lemmatizer_(std::move(lemmatizer)), base_(s::MakeStemmer()) {}
+  std::string operator()(const std::string& word) override {
+    std::string stem = base_(word);
+    if (!s::IsCyrillicWord(word) || expansion_.by_stem_term.count(Term(s::kStemPrefix, stem))) return stem;
+    for (const std::string& lemma : lemmatizer_->Lemmas(word)) {
+      auto found = expansion_.stem_of_lemma.find(lemma);
+      if (found != expansion_.stem_of_lemma.end()) return found->second;
+    }
+    return stem;
+  }
+  std::string get_description() const override { return "newsdesk snippet stemmer"; }
+
+ private:
+  const LemmaExpansion& expansion_;
+  std::shared_ptr<s::Lemmatizer> lemmatizer_;
+  Xapian::Stem base_;
+};
+
+struct StoredVersion {
+  std::string language, headline, text;
+};
+
+struct StoredDocument {
+  int64_t id = 0;
+  std::string slug, source;
+  int64_t published = 0;
+  std::vector<StoredVersion> versions;  // the original first
+};
+
+std::string EncodeData(const SearchDocument& doc, const std::vector<std::pair<SearchDocument::Version, std::string>>& texts) {
+  nlohmann::json versions = nlohmann::json::array();
+  for (const auto& [version, text] : texts) {
+    versions.push_back({{"l", version.language}, {"h", version.headline}, {"t", text}});
+  }
+  nlohmann::json j = {{"id", doc.id},
+                      {"slug", doc.slug},
+                      {"source", doc.source},
+                      {"published", doc.published_at.time_since_epoch().count()},
+                      {"versions", std::move(versions)}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+StoredDocument DecodeData(const std::string& data) {
+  StoredDocument out;
+  nlohmann::json j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return out;
+  out.id = j.value("id", int64_t{0});
+  out.slug = j.value("slug", "");
+  out.source = j.value("source", "");
+  out.published = j.value("published", int64_t{0});
+  if (j.contains("versions") && j["versions"].is_array()) {
+    for (const auto& v : j["versions"]) {
+      out.versions.push_back({v.value("l", ""), v.value("h", ""), v.value("t", "")});
+    }
+  }
+  return out;
+}
+
+std::string JoinLines(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) {
+    if (v.empty()) continue;
+    if (!out.empty()) out += '\n';
+    out += v;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<TimePoint> ParseSearchDate(std::string_view text, bool end) {
+  namespace chr = std::chrono;
+  auto number = [&](size_t pos, size_t len) -> std::optional<int> {
+    if (pos + len > text.size()) return std::nullopt;
+    int n = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      n = n * 10 + (text[i] - '0');
+    }
+    return n;
+  };
+  std::optional<int> y = number(0, 4), m, d;
+  if (!y) return std::nullopt;
+  if (text.size() == 4) {
+    m = end ? 12 : 1;
+  } else if (text.size() >= 7 && text[4] == '-') {
+    m = number(5, 2);
+    if (text.size() > 7) {
+      if (text.size() != 10 || text[7] != '-') return std::nullopt;
+      d = number(8, 2);
+      if (!d) return std::nullopt;
+    }
+  }
+  if (!m || (text.size() != 4 && text.size() != 7 && text.size() != 10)) return std::nullopt;
+  const chr::year_month ym{chr::year{*y}, chr::month{static_cast<unsigned>(*m)}};
+  if (!ym.ok()) return std::nullopt;
+  const chr::year_month_day ymd = d ? chr::year_month_day{ym / chr::day{static_cast<unsigned>(*d)}}
+                                    : (end ? chr::year_month_day{ym / chr::last} : chr::year_month_day{ym / chr::day{1}});
+  if (!ymd.ok()) return std::nullopt;
+  const TimePoint start{chr::sys_days{ymd}};
+  return end ? start + chr::days{1} - chr::seconds{1} : start;
+}
+
+SearchDocument FromArticle(const Article& article, const std::vector<Translation>& translations) {
+  SearchDocument doc;
+  doc.id = article.id;
+  doc.slug = article.slug;
+  doc.source = article.source.slug;
+  doc.story_id = article.story_id;
+  doc.published_at = article.published_at;
+  doc.original = {article.language, article.headline, PlainText(article.body)};
+  for (const Translation& t : translations) {
+    if (t.language == article.language) continue;
+    doc.translations.push_back({t.language, t.headline, PlainText(t.body)});
+  }
+  for (const MentionRecord& m : article.mentions) doc.entities.push_back(m.entity);
+  return doc;
+}
+
+class SearchIndex::Impl {
+ public:
+  Impl(std::string directory, SearchOptions options, std::shared_ptr<s::Lemmatizer> lemmatizer)
+      : directory_(std::move(directory)), options_(std::move(options)), lemmatizer_(std::move(lemmatizer)) {}
+
+  Status Open();
+  Status Put(const SearchDocument& doc);
+  Status Remove(int64_t id);
+  Status Clear();
+  Status SetIndexedSequence(int64_t sequence);
+  Result<int64_t> IndexedSequence();
+  Status Commit();
+  Result<SearchResults> Search(const SearchQuery& query);
+  Result<int64_t> DocumentCount();
+
+ private:
+  // A reader from the pool, reopened to the last commit; returned on
+  // destruction unless it failed.
+  class Reader {
+   public:
+    explicit Reader(Impl* impl) : impl_(impl) {}
+    ~Reader() {
+      if (db_ && !broken_) impl_->Release(std::move(db_));
+    }
+    Xapian::Database& db() { return *db_; }
+    void Acquire() { db_ = impl_->AcquireDatabase(); }
+    void MarkBroken() { broken_ = true; }
+
+   private:
+    Impl* impl_;
+    std::unique_ptr<Xapian::Database> db_;
+    bool broken_ = false;
+  };
+
+  // WithReader runs fn(db) on a pooled reader, reopening and retrying when
+  // a commit overwrote the revision it was reading.
+  template <typename T, typename Fn>
+  Result<T> WithReader(const char* what, Fn&& fn) {
+    Reader reader(this);
+    for (int attempt = 0;; ++attempt) {
+      try {
+        if (attempt == 0) reader.Acquire();
+        reader.db().reopen();
+        return fn(reader.db());
+      } catch (const Xapian::DatabaseModifiedError& e) {
+        if (attempt + 1 >= kModifiedRetries) return FromXapian(e, what);
+      } catch (const Xapian::Error& e) {
+        reader.MarkBroken();
+        return FromXapian(e, what);
+      } catch (const std::exception& e) {
+        reader.MarkBroken();
+        return Status::Internal(fmt::format("search index: {}: {}", what, e.what()));
+      }
+    }
+  }
+
+  std::unique_ptr<Xapian::Database> AcquireDatabase() {
+    {
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      if (!pool_.empty()) {
+        auto db = std::move(pool_.back());
+        pool_.pop_back();
+        return db;
+      }
+    }
+    return std::make_unique<Xapian::Database>(directory_);
+  }
+  void Release(std::unique_ptr<Xapian::Database> db) {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    if (pool_.size() < kPooledReaders) pool_.push_back(std::move(db));
+  }
+
+  template <typename Fn>
+  Status Write(const char* what, Fn&& fn) {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    if (!writer_) return Status::InvalidArgument(fmt::format("search index: {}: opened read-only", what));
+    try {
+      fn(*writer_);
+      return Status::Ok();
+    } catch (const Xapian::Error& e) {
+      return FromXapian(e, what);
+    } catch (const std::exception& e) {
+      return Status::Internal(fmt::format("search index: {}: {}", what, e.what()));
+    }
+  }
+
+  void IndexText(Xapian::Document& doc, const std::string& text, Xapian::termcount wdf);  // REQUIRES: write_mu_
+  const std::vector<std::string>& LemmaTerms(std::string_view word);                     // REQUIRES: write_mu_
+  Result<SearchResults> Run(Xapian::Database& db, const SearchQuery& query, const s::CleanedQuery& cleaned);
+
+  const std::string directory_;
+  const SearchOptions options_;
+  const std::shared_ptr<s::Lemmatizer> lemmatizer_;  // null: no lemmas
+
+  std::mutex write_mu_;
+  std::optional<Xapian::WritableDatabase> writer_;                            // GUARDED_BY(write_mu_)
+  Xapian::TermGenerator generator_;                                           // GUARDED_BY(write_mu_)
+  Xapian::Stem stemmer_;                                                      // GUARDED_BY(write_mu_)
+  std::unordered_map<std::string, std::vector<std::string>> lemma_terms_;    // GUARDED_BY(write_mu_)
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Xapian::Database>> pool_;  // GUARDED_BY(pool_mu_)
+};
+
+Status SearchIndex::Impl::Open() {
+  try {
+    std::error_code ec;
+    if (options_.read_only) {
+      if (!std::filesystem::exists(directory_, ec)) {
+        return Status::NotFound(fmt::format("search index: no index in {}", directory_));
+      }
+      Release(std::make_unique<Xapian::Database>(directory_));
+      return Status::Ok();
+    }
+    std::filesystem::create_directories(directory_, ec);
+    if (ec) return Status::IOError(fmt::format("search index: cannot create {}: {}", directory_, ec.message()));
+    writer_.emplace(directory_, Xapian::DB_CREATE_OR_OPEN);
+    stemmer_ = s::MakeStemmer();
+    generator_.set_stemmer(stemmer_);
+    generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    generator_.set_stopper(&s::Stopwords());
+    generator_.set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
+    if (options_.spelling) {
+      generator_.set_database(*writer_);
+      generator_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    }
+    return Status::Ok();
+  } catch (const Xapian::DatabaseLockError& e) {
+    return Status::Unavailable(
+        fmt::format("search index: {} is being written by another process: {}", directory_, e.get_description()));
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    return FromXapian(e, "open " + directory_);
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "open " + directory_);
+  }
+}
+
+const std::vector<std::string>& SearchIndex::Impl::LemmaTerms(std::string_view word) {
+  auto found = lemma_terms_.find(std::string(word));
+  if (found != lemma_terms_.end()) return found->second;
+  if (lemma_terms_.size() >= kLemmaTermMemo) lemma_terms_.clear();
+  std::vector<std::string> terms;
+  std::vector<std::string> lemmas = lemmatizer_->Lemmas(word);
+  if (!lemmas.empty()) {
+    // Only lemmas whose stem differs from the word's: the others are found
+    // through the word's own Z term (Expand adds the lemma's stem too).
+    const std::string word_stem = stemmer_(Xapian::Unicode::tolower(std::string(word)));
+    for (const std::string& lemma : lemmas) {
+      if (stemmer_(lemma) != word_stem) terms.push_back(Term(s::kLemmaPrefix, lemma));
+    }
+  }
+  return lemma_terms_.emplace(std::string(word), std::move(terms)).first->second;
+}
+
+void SearchIndex::Impl::IndexText(Xapian::Document& doc, const std::string& text, Xapian::termcount wdf) {
+  generator_.index_text(text, wdf);
+  generator_.increase_termpos();  // no phrase across headline and body, or across versions
+  if (!lemmatizer_) return;
+  s::ForEachWord(text, [&](std::string_view word) {
+    if (!s::IsCyrillicWord(word)) return;
+    for (const std::string& term : LemmaTerms(word)) doc.add_term(term, wdf);
+  });
+}
+
+Status SearchIndex::Impl::Put(const SearchDocument& in) {
+  return Write("put", [&](Xapian::WritableDatabase& db) {
+    Xapian::Document doc;
+    generator_.set_document(doc);
+    std::vector<std::pair<SearchDocument::Version, std::string>> texts;
+    std::vector<std::string> languages;
+    std::vector<const SearchDocument::Version*> versions{&in.original};
+    for (const auto& t : in.translations) versions.push_back(&t);
+    for (const SearchDocument::Version* v : versions) {
+      const std::string language = AsciiLower(v->language);
+      if (std::find(languages.begin(), languages.end(), language) != languages.end()) continue;
+      languages.push_back(language);
+      const std::string headline = s::NormalizeText(v->headline);
+      std::string body = s::NormalizeText(v->body_text);
+      IndexText(doc, headline, kHeadlineWdf);
+      IndexText(doc, body, 1);
+      if (!language.empty()) doc.add_boolean_term(Term(s::kLanguagePrefix, language));
+      texts.emplace_back(*v, std::move(body));
+    }
+    const std::string id_term = IdTerm(in.id);
+    doc.add_boolean_term(id_term);
+    if (!in.source.empty()) doc.add_boolean_term(Term(s::kSourcePrefix, AsciiLower(in.source)));
+    if (in.story_id != 0) doc.add_boolean_term(Term(s::kStoryPrefix, std::to_string(in.story_id)));
+    std::vector<std::string> entities;
+    for (const std::string& e : in.entities) {
+      std::string entity = AsciiLower(e);
+      if (entity.empty() || std::find(entities.begin(), entities.end(), entity) != entities.end()) continue;
+      doc.add_boolean_term(Term(s::kMentionPrefix, entity));
+      entities.push_back(std::move(entity));
+    }
+    doc.add_value(s::kPublishedSlot, SortableTime(in.published_at));
+    doc.add_value(s::kSourceSlot, AsciiLower(in.source));
+    doc.add_value(s::kLanguagesSlot, JoinLines(languages));
+    doc.add_value(s::kMentionsSlot, JoinLines(entities));
+    doc.set_data(EncodeData(in, texts));
+    db.replace_document(id_term, doc);
+  });
+}
+
+Status SearchIndex::Impl::Remove(int64_t id) {
+  return Write("remove", [&](Xapian::WritableDatabase& db) { db.delete_document(IdTerm(id)); });
+}
+
+Status SearchIndex::Impl::Clear() {
+  return Write("clear", [&](Xapian::WritableDatabase& db) {
+    std::vector<Xapian::docid> ids;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
+    for (Xapian::docid id : ids) db.delete_document(id);
+  });
+}
+
+Status SearchIndex::Impl::SetIndexedSequence(int64_t sequence) {
+  return Write("set sequence",
+               [&](Xapian::WritableDatabase& db) { db.set_metadata(kSequenceKey, std::to_string(sequence)); });
+}
+
+Result<int64_t> SearchIndex::Impl::IndexedSequence() {
+  auto parse = [](const std::string& value) -> int64_t { return value.empty() ? 0 : std::stoll(value); };
+  if (options_.read_only) {
+    return WithReader<int64_t>("read sequence", [&](Xapian::Database& db) { return parse(db.get_metadata(kSequenceKey)); });
+  }
+  int64_t sequence = 0;
+  Status st = Write("read sequence", [&](Xapian::WritableDatabase& db) { sequence = parse(db.get_metadata(kSequenceKey)); });
+  if (!st.ok()) return st;
+  return sequence;
+}
+
+Status SearchIndex::Impl::Commit() {
+  return Write("commit", [&](Xapian::WritableDatabase& db) { db.commit(); });
+}
+
+Result<int64_t> SearchIndex::Impl::DocumentCount() {
+  return WithReader<int64_t>("count", [](Xapian::Database& db) { return static_cast<int64_t>(db.get_doccount()); });
+}
+
+Result<SearchResults> SearchIndex::Impl::Search(const SearchQuery& query) {
+  const s::CleanedQuery cleaned = s::CleanQuery(query.text, FilterNames());
+  return WithReader<SearchResults>("search", [&](Xapian::Database& db) { return Run(db, query, cleaned); });
+}
+
+Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQuery& query,
+                                             const s::CleanedQuery& cleaned) {
+  using Q = Xapian::Query;
+  SearchResults out;
+  std::vector<std::string> notices;
+  if (cleaned.truncated) {
+    notices.push_back(fmt::format("The query was too long and was cut to its first {} bytes.", s::kMaxQueryBytes));
+  }
+
+  Xapian::Stem stemmer = s::MakeStemmer();
+  DateFilter from_filter(false), to_filter(true);
+  Xapian::QueryParser parser;
+  parser.set_stemmer(stemmer);
+  parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  parser.set_stopper(&s::Stopwords());
+  parser.set_default_op(Q::OP_AND);
+  parser.set_database(db);
+  parser.set_max_expansion(kWildcardLimit, Q::WILDCARD_LIMIT_MOST_FREQUENT);
+  parser.add_boolean_prefix("source", s::kSourcePrefix);
+  parser.add_boolean_prefix("lang", s::kLanguagePrefix);
+  parser.add_boolean_prefix("mention", s::kMentionPrefix);
+  parser.add_boolean_prefix("story", s::kStoryPrefix);
+  parser.add_boolean_prefix("from", &from_filter);
+  parser.add_boolean_prefix("to", &to_filter);
+
+  // Xapian keeps stop words when nothing else is left; a query of "the" or
+  // "и" would then list half the archive, so its words are dropped with a
+  // notice (its filters still apply: "the lang:en" lists English articles).
+  const bool only_stopwords =
+      !cleaned.words.empty() && !cleaned.quoted &&
+      std::all_of(cleaned.words.begin(), cleaned.words.end(), [](const std::string& w) { return s::IsStopword(w); });
+  std::string text = cleaned.text;
+  if (only_stopwords) {
+    notices.push_back("The query has only very common words, which are not searched for alone.");
+    text = s::FiltersOnly(cleaned, FilterNames());
+  }
+
+  Q text_query;
+  if (!text.empty()) {
+    constexpr unsigned kFull = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                               Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                               Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_PURE_NOT;
+    constexpr unsigned kNoOperators = kFull & ~(Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PURE_NOT);
+    try {
+      text_query = parser.parse_query(text, kFull);
+    } catch (const Xapian::QueryParserError&) {
+      try {
+        text_query = parser.parse_query(text, kNoOperators);
+        notices.push_back("AND, OR and NOT were read as words: the query did not make sense with them.");
+      } catch (const Xapian::QueryParserError&) {
+        text = s::PlainWords(cleaned, FilterNames());
+        try {
+          text_query = parser.parse_query(text, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        } catch (const Xapian::QueryParserError&) {
+          text_query = Q();
+        }
+        notices.push_back("The query's syntax could not be read, so it was searched for as plain words.");
+      }
+    }
+  }
+  for (const DateFilter* f : {&from_filter, &to_filter}) {
+    for (const std::string& bad : f->bad()) {
+      notices.push_back(fmt::format("{} is not a date (write YYYY-MM-DD) and was ignored.", bad));
+    }
+  }
+
+  LemmaExpansion expansion;
+  if (lemmatizer_ && !text_query.empty()) {
+    expansion = ExpandWords(cleaned.words, *lemmatizer_, stemmer);
+    if (!expansion.by_stem_term.empty()) text_query = Expand(text_query, expansion);
+  }
+
+  std::vector<Q> filters;
+  if (query.language) filters.emplace_back(Term(s::kLanguagePrefix, AsciiLower(*query.language)));
+  if (query.source) filters.emplace_back(Term(s::kSourcePrefix, AsciiLower(*query.source)));
+  if (query.mention) filters.emplace_back(Term(s::kMentionPrefix, AsciiLower(*query.mention)));
+  if (query.from) filters.emplace_back(Q::OP_VALUE_GE, s::kPublishedSlot, SortableTime(*query.from));
+  if (query.to) filters.emplace_back(Q::OP_VALUE_LE, s::kPublishedSlot, SortableTime(*query.to));
+
+  const bool has_text = !text_query.empty();
+  const bool has_words = has_text && !cleaned.words.empty() && !only_stopwords;
+  if (!has_text && filters.empty()) {
+    if (notices.empty()) notices.push_back("Type one or more words to search for.");
+    out.notice = fmt::format("{}", fmt::join(notices, " "));
+    return out;
+  }
+  Q full = has_text ? text_query : Q::MatchAll;
+  if (!filters.empty()) full = Q(Q::OP_FILTER, full, Q(Q::OP_AND, filters.begin(), filters.end()));
+
+  const int per_page = std::clamp(query.per_page, 1, kMaxPerPage);
+  Xapian::doccount first = static_cast<Xapian::doccount>(std::max(query.page, 1) - 1) * static_cast<Xapian::doccount>(per_page);
+  if (first > kMaxOffset) {
+    first = kMaxOffset;
+    notices.push_back(fmt::format("Only the first {} results can be paged through.", kMaxOffset));
+  }
+
+  Xapian::Enquire enquire(db);
+  enquire.set_query(full);
+  // Without words there is no relevance to rank by: newest first.
+  if (query.sort == SearchQuery::Sort::kDate || !has_words) {
+    enquire.set_sort_by_value_then_relevance(s::kPublishedSlot, true);
+  }
+  ListCountSpy sources(s::kSourceSlot), languages(s::kLanguagesSlot), mentions(s::kMentionsSlot);
+  if (query.facets) {
+    enquire.add_matchspy(&sources);
+    enquire.add_matchspy(&languages);
+    enquire.add_matchspy(&mentions);
+  }
+  const Xapian::doccount check_at_least = query.facets ? std::max(kFacetSample, first + per_page) : 0;
+  Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(per_page), check_at_least);
+  enquire.clear_matchspies();
+  out.total = mset.get_matches_estimated();
+
+  Xapian::Stem snippet_stemmer =
+      expansion.stem_of_lemma.empty() ? stemmer : Xapian::Stem(new SnippetStemmer(expansion, lemmatizer_));
+  const std::string edition = AsciiLower(query.edition);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Xapian::Document doc = it.get_document();
+    StoredDocument stored = DecodeData(doc.get_data());
+    SearchHit hit;
+    hit.id = stored.id;
+    hit.slug = stored.slug;
+    hit.source = stored.source;
+    hit.published_at = TimePoint(std::chrono::seconds(stored.published));
+    hit.relevance = it.get_weight();
+    // The version shown: the edition's if it matched, else the first that
+    // matched, else the edition's or the original.
+    std::vector<const StoredVersion*> order;
+    for (const auto& v : stored.versions) {
+      if (v.language == edition) order.insert(order.begin(), &v);
+      else order.push_back(&v);
+    }
+    const StoredVersion* chosen = nullptr;
+    for (const StoredVersion* v : order) {
+      std::string body = mset.snippet(v->text, kSnippetBytes, snippet_stemmer, Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
+                                      "<mark>", "</mark>", "…");
+      // (Xapian tells "no match" by the highlight markers: they must not be empty.)
+      if (body.empty() && mset.snippet(v->headline, kSnippetBytes, snippet_stemmer,
+                                       Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>", "</mark>", "").empty()) {
+        continue;
+      }
+      chosen = v;
+      hit.snippet_html = std::move(body);
+      break;
+    }
+    if (!chosen && !order.empty()) chosen = order.front();
+    if (chosen) {
+      if (hit.snippet_html.empty()) {
+        hit.snippet_html = mset.snippet(chosen->text, kSnippetBytes, snippet_stemmer, 0, "<mark>", "</mark>", "…");
+      }
+      hit.language = chosen->language;
+      hit.headline = chosen->headline;
+    }
+    out.hits.push_back(std::move(hit));
+  }
+
+  if (mset.get_matches_estimated() < kFewResults && has_text) {
+    std::string corrected = parser.get_corrected_query_string();
+    if (!corrected.empty() && corrected != text) out.suggestion = std::move(corrected);
+  }
+  if (query.facets) {
+    out.sources = sources.Top(mset.get_matches_estimated());
+    out.languages = languages.Top(mset.get_matches_estimated());
+    out.mentions = mentions.Top(mset.get_matches_estimated());
+  }
+  out.notice = fmt::format("{}", fmt::join(notices, " "));
+  return out;
+}
+
+SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SearchIndex::~SearchIndex() = default;
+
+Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& directory, const SearchOptions& options) {
+  auto impl = std::make_unique<Impl>(directory, options, s::Lemmatizer::Shared(options.hunspell_dictionary));
+  ND_RETURN_IF_ERROR(impl->Open());
+  return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(impl)));
+}
+
+Status SearchIndex::Put(const SearchDocument& doc) { return impl_->Put(doc); }
+Status SearchIndex::Remove(int64_t id) { return impl_->Remove(id); }
+Status SearchIndex::Clear() { return impl_->Clear(); }
+Status SearchIndex::SetIndexedSequence(int64_t sequence) { return impl_->SetIndexedSequence(sequence); }
+Result<int64_t> SearchIndex::IndexedSequence() { return impl_->IndexedSequence(); }
+Status SearchIndex::Commit() { return impl_->Commit(); }
+Result<SearchResults> SearchIndex::Search(const SearchQuery& query) { return impl_->Search(query); }
+Result<int64_t> SearchIndex::DocumentCount() { return impl_->DocumentCount(); }
+
+}  // namespace newsdesk

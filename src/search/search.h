@@ -1,0 +1,168 @@
+// File: search/search.h
+//
+// Front door of the index stage: full-text search over articles in Russian
+// and English, on Xapian. Each article is one document holding every
+// language version (original and translations), so a query in either
+// language finds it. Word forms meet through Snowball stems ("России" finds
+// "Россия", "ministers" finds "minister") and, for Russian, Hunspell lemmas
+// (where stems differ: "ребёнка" finds "ребёнок", "дня" finds "день").
+// Queries take phrases, AND/OR/NOT, +/-, trailing wildcards and the filters
+// `source:` `lang:` `mention:` `story:` `from:` `to:`; results come with
+// highlighted, HTML-escaped snippets, facet counts and a spelling suggestion
+// when little is found. docs/search.md has the reader's syntax.
+//
+//   auto index = SearchIndex::Open(data_dir + "/search");
+//   if (!index.ok()) return index.status();
+//   ND_RETURN_IF_ERROR((*index)->Put(FromArticle(article, translations)));
+//   ND_RETURN_IF_ERROR((*index)->SetIndexedSequence(store_sequence));
+//   ND_RETURN_IF_ERROR((*index)->Commit());       // now visible to Search
+//
+//   SearchQuery q;
+//   q.text = "министр обороны lang:ru from:2024-01-01";
+//   q.edition = "ru";
+//   Result<SearchResults> r = (*index)->Search(q);
+//   for (const SearchHit& hit : r->hits) hit.headline, hit.snippet_html;
+//
+// Bad input is never an error: an over-long query is shortened, control
+// characters and odd Unicode are cleaned, syntax Xapian rejects is read as
+// plain words, unknown filters as words; `SearchResults::notice` says so.
+// Errors (Status) mean the index itself failed: IOError, or Unavailable when
+// another process holds the write lock.
+//
+// Thread-safety: a SearchIndex is safe to use from many threads. Writes
+// (Put, Remove, Clear, SetIndexedSequence, Commit) are serialised by one
+// internal mutex; searches run concurrently on a pool of read-only database
+// handles and see the last Commit, never half of one. One process at a time
+// may open an index for writing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "model/article.h"
+
+namespace newsdesk {
+
+// SearchDocument: what the index needs of one article. Texts are plain
+// (see PlainText in model/block_json.h).
+struct SearchDocument {
+  struct Version {
+    std::string language;  // "ru", "en"
+    std::string headline;
+    std::string body_text;
+  };
+  int64_t id = 0;
+  std::string slug;
+  std::string source;  // the source's slug
+  int64_t story_id = 0;
+  TimePoint published_at{};
+  Version original;
+  std::vector<Version> translations;
+  std::vector<std::string> entities;  // ids of the entities it mentions
+};
+
+// FromArticle builds the SearchDocument of a stored article and its
+// translations.
+SearchDocument FromArticle(const Article& article, const std::vector<Translation>& translations);
+
+struct SearchQuery {
+  enum class Sort { kRelevance, kDate };  // kDate: newest first
+
+  std::string text;  // what the reader typed; may hold filters ("nato lang:en")
+  // Filters from form fields, applied on top of those in `text`.
+  std::optional<std::string> language;  // has a version in this language
+  std::optional<std::string> source;    // source slug
+  std::optional<std::string> mention;   // entity id
+  std::optional<TimePoint> from, to;    // published within [from, to]
+  Sort sort = Sort::kRelevance;
+  int page = 1;       // from 1; out-of-range values are clamped
+  int per_page = 20;  // 1..100
+  std::string edition;  // preferred language of headlines and snippets
+  bool facets = true;   // false skips the facet counts (the JSON API needs none)
+};
+
+struct SearchHit {
+  int64_t id = 0;
+  std::string slug;
+  std::string source;
+  std::string language;      // of the version shown: the edition's when it matched
+  std::string headline;      // of that version, plain text (escape it)
+  std::string snippet_html;  // escaped text; only <mark>…</mark> is markup
+  TimePoint published_at{};
+  double relevance = 0;  // Xapian's BM25 weight (0 when the query has no words)
+};
+
+struct Facet {
+  std::string value;  // source slug, language code or entity id
+  int64_t count = 0;
+};
+
+struct SearchResults {
+  int64_t total = 0;  // Xapian's estimate of all matches
+  std::vector<SearchHit> hits;
+  std::string suggestion;  // "did you mean" query text, "" when none
+  // Most frequent first, at most 20 each, counted over the matches (over the
+  // first 2,000 examined and scaled, when there are more).
+  std::vector<Facet> sources, languages, mentions;
+  std::string notice;  // for the reader, when the query was repaired or cannot be run
+};
+
+struct SearchOptions {
+  bool read_only = false;  // open an existing index for searching only
+  // Hunspell dictionary (path without .aff/.dic) for Russian lemmas; "" or a
+  // missing file turns lemmas off, and search works on Snowball stems alone.
+  std::string hunspell_dictionary = "/usr/share/hunspell/ru_RU";
+  bool spelling = true;  // record words for "did you mean"
+};
+
+class SearchIndex {
+ public:
+  // SearchIndex::Open opens the index in `directory`, creating it when
+  // missing (unless read_only: then NotFound). Unavailable when another
+  // process is writing to it.
+  static Result<std::unique_ptr<SearchIndex>> Open(const std::string& directory,
+                                                   const SearchOptions& options = {});
+  ~SearchIndex();
+  SearchIndex(const SearchIndex&) = delete;
+  SearchIndex& operator=(const SearchIndex&) = delete;
+
+  // SearchIndex::Put adds the article or replaces the one with its id.
+  // Visible to searches after Commit.
+  Status Put(const SearchDocument& doc);
+  // SearchIndex::Remove deletes the article; removing a missing id is OK.
+  Status Remove(int64_t id);
+  // SearchIndex::Clear removes every article (before a rebuild).
+  Status Clear();
+
+  // SearchIndex::SetIndexedSequence records the store's change sequence the
+  // index reflects; it is committed atomically with the documents, so after
+  // a crash IndexedSequence tells where to catch up from. Call it after the
+  // Puts it covers and before Commit.
+  Status SetIndexedSequence(int64_t sequence);
+  // SearchIndex::IndexedSequence is the last committed (or pending) sequence,
+  // 0 for a new index.
+  Result<int64_t> IndexedSequence();
+
+  // SearchIndex::Commit makes every change so far durable and searchable.
+  Status Commit();
+
+  Result<SearchResults> Search(const SearchQuery& query);
+  // SearchIndex::DocumentCount counts committed articles.
+  Result<int64_t> DocumentCount();
+
+ private:
+  class Impl;
+  explicit SearchIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// ParseSearchDate reads "YYYY-MM-DD", "YYYY-MM" or "YYYY" (UTC) as the first
+// second of that period, or with `end` the last one; nullopt when malformed.
+std::optional<TimePoint> ParseSearchDate(std::string_view text, bool end = false);
+
+}  // namespace newsdesk
