@@ -331,7 +331,7 @@ class SiteMentionsTest : public SiteTest {
     Tagger tagger(gazetteer_);
     auto r = Record("https://wire.example/m1", "en", "NATO and Russia talk in Astana", "2024-04-27T10:00:00Z");
     r.body = {Block{BlockType::kParagraph, "Russia told NATO in Astana that Russia would respond.", {}, {}, {}, {}}};
-    r.mentions = TagArticle(tagger, r.headline, r.body);
+    TagRecord(tagger, r);
     id_ = Add(r);
     auto site = Site::Create(*store_, config_, gazetteer_);
     ASSERT_TRUE(site.ok());
