@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/config.h"
@@ -96,6 +97,119 @@ struct ArticleKey {
   enum class State { kNew, kStored, kDeleted } state = State::kNew;
   int64_t id = 0;             // when stored
   TimePoint stored_at{};      // when stored: the last time it was written
+};
+
+// --- readers (issue 6) --------------------------------------------------
+
+enum class Role { kReader, kModerator, kEditor, kAdmin };
+
+// RoleName is "reader", "moderator", "editor" or "admin".
+inline const char* RoleName(Role r) {
+  switch (r) {
+    case Role::kModerator: return "moderator";
+    case Role::kEditor: return "editor";
+    case Role::kAdmin: return "admin";
+    case Role::kReader: break;
+  }
+  return "reader";
+}
+
+// ParseRole is the inverse of RoleName; nullopt for anything else.
+inline std::optional<Role> ParseRole(std::string_view name) {
+  for (Role r : {Role::kReader, Role::kModerator, Role::kEditor, Role::kAdmin})
+    if (name == RoleName(r)) return r;
+  return std::nullopt;
+}
+
+// User: a reader's account. A deleted account keeps its id (its comments
+// point at it) with the e-mail, name and password cleared.
+struct User {
+  int64_t id = 0;
+  std::string email;           // normalised; empty once deleted
+  std::string display_name;
+  std::string password_hash;   // libsodium crypto_pwhash_str output
+  Role role = Role::kReader;
+  bool email_confirmed = false;
+  bool banned = false;
+  bool deleted = false;
+  bool notify_replies = false;
+  TimePoint created_at{};
+};
+
+// UserChanges: the fields UpdateUser sets; the absent ones stay.
+struct UserChanges {
+  std::optional<std::string> password_hash;
+  std::optional<std::string> display_name;
+  std::optional<Role> role;
+  std::optional<bool> email_confirmed;
+  std::optional<bool> banned;
+  std::optional<bool> notify_replies;
+};
+
+// SessionRecord: a logged-in session, known by the hash of its token.
+struct SessionRecord {
+  std::string token_hash;
+  int64_t user_id = 0;
+  TimePoint created_at{};
+  TimePoint expires_at{};
+};
+
+enum class TokenPurpose { kConfirmEmail, kResetPassword };
+
+// TokenRecord: a one-time token mailed to a user, known by its hash.
+struct TokenRecord {
+  std::string token_hash;
+  int64_t user_id = 0;
+  TokenPurpose purpose = TokenPurpose::kConfirmEmail;
+  TimePoint expires_at{};
+};
+
+// LoginFailureCounts: failed log-ins since some time, for the throttle.
+struct LoginFailureCounts {
+  int64_t by_account = 0;
+  int64_t by_address = 0;
+};
+
+enum class CommentStatus { kVisible, kHeld, kHidden, kDeleted };
+
+// Comment: a reader's comment on an article. `body` is the Markdown the
+// author wrote, `html` its safe rendering (made by readers/, not the store).
+struct Comment {
+  int64_t id = 0;
+  int64_t article_id = 0;
+  int64_t user_id = 0;
+  int64_t parent_id = 0;          // 0 for a top-level comment
+  std::string body;
+  std::string html;
+  CommentStatus status = CommentStatus::kVisible;
+  std::string hold_reason;        // why it waits for a moderator, or was hidden
+  std::string address;            // the poster's network address
+  TimePoint created_at{};
+  std::optional<TimePoint> edited_at;
+  // Read-only, filled from the author's account.
+  std::string author_name;        // empty when the account was deleted
+  bool author_deleted = false;
+};
+
+// CommentActivity: comments by a user and from an address since some time.
+struct CommentActivity {
+  int64_t by_user = 0;
+  int64_t by_address = 0;
+};
+
+// CommentReport: a reader's report of a comment, with the comment.
+struct CommentReport {
+  Comment comment;
+  int64_t reporter_id = 0;
+  std::string reason;
+  TimePoint created_at{};
+};
+
+// DiscussedArticle: an article on the Discussion list.
+struct DiscussedArticle {
+  int64_t article_id = 0;
+  TimePoint last_comment_at{};
+  int64_t comment_count = 0;       // visible comments
 };
 
 class Store {
@@ -195,6 +309,97 @@ class Store {
 
   // Ping is OK when the store answers a query.
   virtual Status Ping() = 0;
+
+  // --- readers: accounts, sessions, one-time tokens (issue 6) -------------
+
+  // CreateUser stores a new account (its `id` is ignored) and returns it
+  // with its id. AlreadyExists when the e-mail belongs to another account.
+  virtual Result<User> CreateUser(const User& user) = 0;
+  // GetUser and GetUserByEmail return NotFound when there is no such account
+  // (a deleted account is still found by id, never by e-mail).
+  virtual Result<User> GetUser(int64_t id) = 0;
+  virtual Result<User> GetUserByEmail(const std::string& email) = 0;
+  // UpdateUser sets the fields `changes` names. NotFound when no such user.
+  virtual Status UpdateUser(int64_t id, const UserChanges& changes) = 0;
+  // DeleteUser clears the account's e-mail, name and password, marks it
+  // deleted and ends its sessions and tokens; its comments stay.
+  virtual Status DeleteUser(int64_t id) = 0;
+
+  virtual Status CreateSession(const SessionRecord& session) = 0;
+  // GetSession returns NotFound when no session has `token_hash` (expired
+  // sessions are still returned: the caller compares `expires_at`).
+  virtual Result<SessionRecord> GetSession(const std::string& token_hash) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  // DeleteUserSessions ends every session of a user (after a password change).
+  virtual Status DeleteUserSessions(int64_t user_id) = 0;
+
+  // CreateToken stores a one-time token; earlier unused tokens of the same
+  // user and purpose are dropped, so only the newest link works.
+  virtual Status CreateToken(const TokenRecord& token) = 0;
+  // ConsumeToken removes and returns the token: it works once. NotFound
+  // when unknown, used already, or for another purpose.
+  virtual Result<TokenRecord> ConsumeToken(const std::string& token_hash, TokenPurpose purpose) = 0;
+
+  // RecordLoginFailure notes a failed log-in for `email` from `address`, and
+  // forgets failures older than `forget_before`.
+  virtual Status RecordLoginFailure(const std::string& email, const std::string& address, TimePoint at,
+                                    TimePoint forget_before) = 0;
+  virtual Result<LoginFailureCounts> CountLoginFailures(const std::string& email, const std::string& address,
+                                                        TimePoint since) = 0;
+  // ClearLoginFailures forgets the failures of an account (after a log-in).
+  virtual Status ClearLoginFailures(const std::string& email) = 0;
+
+  // --- readers: comments, reports, views (issue 6) -------------------------
+  //
+  // Every comment write records a change with entity "comment" and the
+  // *article's* id, so the article's cached pages are invalidated.
+
+  // AddComment stores a new comment (its `id` is ignored) and returns it as
+  // stored. NotFound when the article or the user does not exist.
+  virtual Result<Comment> AddComment(const Comment& comment) = 0;
+  virtual Result<Comment> GetComment(int64_t id) = 0;
+  // ListArticleComments lists an article's comments with one of `statuses`,
+  // each top-level comment followed by its replies, oldest first.
+  virtual Result<std::vector<Comment>> ListArticleComments(int64_t article_id,
+                                                           const std::vector<CommentStatus>& statuses) = 0;
+  // ListCommentsByStatus lists comments with `status` anywhere, oldest
+  // first: the moderation queue.
+  virtual Result<std::vector<Comment>> ListCommentsByStatus(CommentStatus status, int limit) = 0;
+  // EditComment replaces a comment's text, status and hold reason, and sets
+  // `edited_at`. NotFound when there is no comment `id`.
+  virtual Status EditComment(int64_t id, const std::string& body, const std::string& html, CommentStatus status,
+                             const std::string& hold_reason, TimePoint edited_at) = 0;
+  // SetCommentStatus changes a comment's status (hide, restore, approve,
+  // delete) and its reason; deleting also clears the text.
+  virtual Status SetCommentStatus(int64_t id, CommentStatus status, const std::string& reason) = 0;
+  // CountComments counts the comments of a user and from an address since
+  // `since` (any status): the rate limit.
+  virtual Result<CommentActivity> CountComments(int64_t user_id, const std::string& address, TimePoint since) = 0;
+  // CountVisibleUserComments counts a user's visible comments: "first
+  // comment" pre-moderation holds until a moderator approves one.
+  virtual Result<int64_t> CountVisibleUserComments(int64_t user_id) = 0;
+  // CommentCounts returns the number of visible comments of each article
+  // in `article_ids` (articles without any are left out).
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> CommentCounts(const std::vector<int64_t>& article_ids) = 0;
+  // RecentlyCommented lists the articles with the newest visible comments,
+  // newest first: the Discussion list.
+  virtual Result<std::vector<DiscussedArticle>> RecentlyCommented(int limit) = 0;
+
+  // AddReport records a reader's report; a second report of the same
+  // comment by the same reader only updates the reason.
+  virtual Status AddReport(int64_t comment_id, int64_t reporter_id, const std::string& reason, TimePoint at) = 0;
+  // ListOpenReports lists unresolved reports, oldest first.
+  virtual Result<std::vector<CommentReport>> ListOpenReports(int limit) = 0;
+  // ResolveReports closes every report of a comment.
+  virtual Status ResolveReports(int64_t comment_id) = 0;
+
+  // HoldWords is the editable list of words and phrases that hold a comment.
+  virtual Result<std::vector<std::string>> HoldWords() = 0;
+  virtual Status ReplaceHoldWords(const std::vector<std::string>& words) = 0;
+
+  // AddViews adds (article id, views) in one transaction; unknown articles
+  // are skipped. Views record no change: they must not flush page caches.
+  virtual Status AddViews(const std::vector<std::pair<int64_t, int64_t>>& views) = 0;
 };
 
 // OpenStore opens (creating and migrating when needed) the store the config

@@ -132,6 +132,76 @@ CREATE TABLE entity_redirects (
 );
 CREATE INDEX changes_by_entity ON changes (entity, seq);
 )sql"},
+      {5, R"sql(
+-- Readers (issue 6). Users: a deleted account keeps its row (its comments
+-- point at it) with the e-mail cleared, so the address can register again.
+CREATE TABLE users (
+  id              INTEGER PRIMARY KEY,
+  email           TEXT UNIQUE,
+  display_name    TEXT NOT NULL,
+  password_hash   TEXT NOT NULL,
+  role            TEXT NOT NULL DEFAULT 'reader' CHECK (role IN ('reader', 'moderator', 'editor', 'admin')),
+  email_confirmed INTEGER NOT NULL DEFAULT 0,
+  banned          INTEGER NOT NULL DEFAULT 0,
+  deleted         INTEGER NOT NULL DEFAULT 0,
+  notify_replies  INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL
+);
+-- Sessions and one-time tokens are kept only as hashes of the secret.
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE TABLE user_tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  purpose    TEXT NOT NULL CHECK (purpose IN ('confirm', 'reset')),
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX user_tokens_by_user ON user_tokens (user_id, purpose);
+-- Failed log-ins, for the throttle; rows older than its window are pruned.
+CREATE TABLE login_failures (
+  email   TEXT NOT NULL,
+  address TEXT NOT NULL,
+  at      INTEGER NOT NULL
+);
+CREATE INDEX login_failures_by_email ON login_failures (email, at);
+CREATE INDEX login_failures_by_address ON login_failures (address, at);
+-- Comments: replies are one level deep (parent_id is a top-level comment or 0).
+CREATE TABLE comments (
+  id          INTEGER PRIMARY KEY,
+  article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  parent_id   INTEGER NOT NULL DEFAULT 0,
+  body        TEXT NOT NULL,
+  html        TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('visible', 'held', 'hidden', 'deleted')),
+  hold_reason TEXT NOT NULL DEFAULT '',
+  address     TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  edited_at   INTEGER
+);
+CREATE INDEX comments_by_article ON comments (article_id, status, created_at);
+CREATE INDEX comments_by_user ON comments (user_id, created_at);
+CREATE INDEX comments_by_address ON comments (address, created_at);
+CREATE INDEX comments_by_status ON comments (status, created_at);
+CREATE TABLE comment_reports (
+  comment_id  INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  reason      TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  resolved    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (comment_id, user_id)
+);
+CREATE INDEX comment_reports_open ON comment_reports (resolved, created_at);
+-- Words and phrases that send a comment to the moderation queue.
+CREATE TABLE hold_words (
+  word TEXT PRIMARY KEY
+);
+)sql"},
   };
   return kMigrations;
 }

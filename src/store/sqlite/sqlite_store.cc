@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <tuple>
 #include <mutex>
 #include <unordered_map>
 
@@ -797,6 +799,564 @@ class SqliteStore final : public Store {
   }
 
   Status Ping() override { return ChangeSequence().status(); }
+
+  // --- readers: accounts, sessions, tokens, comments, views (issue 6) -----
+
+  static TimePoint FromSeconds(int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
+  static int64_t Seconds(TimePoint t) { return t.time_since_epoch().count(); }
+
+  static const char* CommentStatusName(CommentStatus s) {
+    switch (s) {
+      case CommentStatus::kHeld: return "held";
+      case CommentStatus::kHidden: return "hidden";
+      case CommentStatus::kDeleted: return "deleted";
+      case CommentStatus::kVisible: break;
+    }
+    return "visible";
+  }
+  static CommentStatus ParseCommentStatus(const std::string& s) {
+    if (s == "held") return CommentStatus::kHeld;
+    if (s == "hidden") return CommentStatus::kHidden;
+    if (s == "deleted") return CommentStatus::kDeleted;
+    return CommentStatus::kVisible;
+  }
+  static std::string TokenPurposeName(TokenPurpose p) {
+    return p == TokenPurpose::kResetPassword ? "reset" : "confirm";
+  }
+
+  static constexpr const char* kUserColumns =
+      "SELECT id, COALESCE(email, ''), display_name, password_hash, role, email_confirmed, banned, deleted, "
+      "notify_replies, created_at FROM users ";
+
+  static User UserFromRow(const Stmt& st) {
+    User u;
+    u.id = st.Int(0);
+    u.email = st.Text(1);
+    u.display_name = st.Text(2);
+    u.password_hash = st.Text(3);
+    u.role = ParseRole(st.Text(4)).value_or(Role::kReader);
+    u.email_confirmed = st.Int(5) != 0;
+    u.banned = st.Int(6) != 0;
+    u.deleted = st.Int(7) != 0;
+    u.notify_replies = st.Int(8) != 0;
+    u.created_at = FromSeconds(st.Int(9));
+    return u;
+  }
+
+  Result<User> FindUser(const std::string& where, const std::function<void(Stmt&)>& bind) {
+    return WithConnection<User>([&](Connection& c) -> Result<User> {
+      auto p = c.Prepare(std::string(kUserColumns) + where);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      bind(st);
+      int rc = st.Step();
+      if (rc == SQLITE_DONE) return Status::NotFound("no such user");
+      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      return UserFromRow(st);
+    });
+  }
+
+  Result<User> CreateUser(const User& u) override {
+    auto id = WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
+      auto p = c.Prepare(
+          "INSERT INTO users (email, display_name, password_hash, role, email_confirmed, banned, deleted, "
+          "notify_replies, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, u.email).Bind(2, u.display_name).Bind(3, u.password_hash).Bind(4, std::string(RoleName(u.role)))
+          .Bind(5, int64_t{u.email_confirmed}).Bind(6, int64_t{u.banned}).Bind(7, int64_t{u.notify_replies})
+          .Bind(8, Seconds(u.created_at));
+      int rc = st.Step();
+      if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        return Status::AlreadyExists(fmt::format("an account with the e-mail {} exists already", u.email));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return c.LastInsertId();
+    });
+    if (!id.ok()) return id.status();
+    return GetUser(*id);
+  }
+
+  Result<User> GetUser(int64_t id) override {
+    auto u = FindUser("WHERE id = ?", [&](Stmt& st) { st.Bind(1, id); });
+    if (u.status().is_not_found()) return Status::NotFound(fmt::format("no user {}", id));
+    return u;
+  }
+
+  Result<User> GetUserByEmail(const std::string& email) override {
+    auto u = FindUser("WHERE email = ? AND deleted = 0", [&](Stmt& st) { st.Bind(1, email); });
+    if (u.status().is_not_found()) return Status::NotFound(fmt::format("no account with the e-mail {}", email));
+    return u;
+  }
+
+  Status UpdateUser(int64_t id, const UserChanges& ch) override {
+    // Each CASE keeps the column unless its flag (an odd parameter) is set.
+    return Write([&](Connection& c) -> Status {
+      auto p = c.Prepare(
+          "UPDATE users SET password_hash = CASE WHEN ?1 THEN ?2 ELSE password_hash END, "
+          "display_name = CASE WHEN ?3 THEN ?4 ELSE display_name END, "
+          "role = CASE WHEN ?5 THEN ?6 ELSE role END, "
+          "email_confirmed = CASE WHEN ?7 THEN ?8 ELSE email_confirmed END, "
+          "banned = CASE WHEN ?9 THEN ?10 ELSE banned END, "
+          "notify_replies = CASE WHEN ?11 THEN ?12 ELSE notify_replies END WHERE id = ?13");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, int64_t{ch.password_hash.has_value()}).Bind(2, ch.password_hash.value_or(""))
+          .Bind(3, int64_t{ch.display_name.has_value()}).Bind(4, ch.display_name.value_or(""))
+          .Bind(5, int64_t{ch.role.has_value()}).Bind(6, std::string(RoleName(ch.role.value_or(Role::kReader))))
+          .Bind(7, int64_t{ch.email_confirmed.has_value()}).Bind(8, int64_t{ch.email_confirmed.value_or(false)})
+          .Bind(9, int64_t{ch.banned.has_value()}).Bind(10, int64_t{ch.banned.value_or(false)})
+          .Bind(11, int64_t{ch.notify_replies.has_value()}).Bind(12, int64_t{ch.notify_replies.value_or(false)})
+          .Bind(13, id);
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no user {}", id));
+      // A changed display name shows on the user's comments: their pages are stale.
+      if (ch.display_name || ch.banned) return RecordUserCommentsChanged(c, id);
+      return Status::Ok();
+    });
+  }
+
+  Status DeleteUser(int64_t id) override {
+    return Write([&](Connection& c) -> Status {
+      auto p = c.Prepare(
+          "UPDATE users SET email = NULL, display_name = '', password_hash = '', deleted = 1, notify_replies = 0 "
+          "WHERE id = ?");
+      if (!p.ok()) return p.status();
+      {
+        Stmt st(*p);
+        st.Bind(1, id);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no user {}", id));
+      for (const char* sql : {"DELETE FROM sessions WHERE user_id = ?", "DELETE FROM user_tokens WHERE user_id = ?"}) {
+        auto d = c.Prepare(sql);
+        if (!d.ok()) return d.status();
+        Stmt st(*d);
+        st.Bind(1, id);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      return RecordUserCommentsChanged(c, id);
+    });
+  }
+
+  // RecordUserCommentsChanged marks the articles a user commented on as
+  // changed, since their pages show the user's name.
+  Status RecordUserCommentsChanged(Connection& c, int64_t user_id) {
+    auto p = c.Prepare("SELECT DISTINCT article_id FROM comments WHERE user_id = ?");
+    if (!p.ok()) return p.status();
+    std::vector<int64_t> articles;
+    {
+      Stmt st(*p);
+      st.Bind(1, user_id);
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) articles.push_back(st.Int(0));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+    }
+    const int64_t now = NowSeconds();
+    for (int64_t a : articles) ND_RETURN_IF_ERROR(RecordChange(c, "comment", a, now));
+    return Status::Ok();
+  }
+
+  // ExecBound runs one statement whose parameters `bind` sets.
+  Status ExecBound(const char* sql, const std::function<void(Stmt&)>& bind) {
+    return Write([&](Connection& c) -> Status {
+      auto p = c.Prepare(sql);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      bind(st);
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      return Status::Ok();
+    });
+  }
+
+  Status CreateSession(const SessionRecord& s) override {
+    return ExecBound("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                     [&](Stmt& st) {
+                       st.Bind(1, s.token_hash).Bind(2, s.user_id).Bind(3, Seconds(s.created_at))
+                           .Bind(4, Seconds(s.expires_at));
+                     });
+  }
+
+  Result<SessionRecord> GetSession(const std::string& token_hash) override {
+    return WithConnection<SessionRecord>([&](Connection& c) -> Result<SessionRecord> {
+      auto p = c.Prepare("SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = ?");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, token_hash);
+      int rc = st.Step();
+      if (rc == SQLITE_DONE) return Status::NotFound("no such session");
+      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      return SessionRecord{token_hash, st.Int(0), FromSeconds(st.Int(1)), FromSeconds(st.Int(2))};
+    });
+  }
+
+  Status DeleteSession(const std::string& token_hash) override {
+    return ExecBound("DELETE FROM sessions WHERE token_hash = ?", [&](Stmt& st) { st.Bind(1, token_hash); });
+  }
+
+  Status DeleteUserSessions(int64_t user_id) override {
+    return ExecBound("DELETE FROM sessions WHERE user_id = ?", [&](Stmt& st) { st.Bind(1, user_id); });
+  }
+
+  Status CreateToken(const TokenRecord& t) override {
+    return Write([&](Connection& c) -> Status {
+      auto del = c.Prepare("DELETE FROM user_tokens WHERE user_id = ? AND purpose = ?");
+      if (!del.ok()) return del.status();
+      {
+        Stmt st(*del);
+        st.Bind(1, t.user_id).Bind(2, TokenPurposeName(t.purpose));
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      auto ins = c.Prepare("INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) VALUES (?, ?, ?, ?)");
+      if (!ins.ok()) return ins.status();
+      Stmt st(*ins);
+      st.Bind(1, t.token_hash).Bind(2, t.user_id).Bind(3, TokenPurposeName(t.purpose)).Bind(4, Seconds(t.expires_at));
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      return Status::Ok();
+    });
+  }
+
+  Result<TokenRecord> ConsumeToken(const std::string& token_hash, TokenPurpose purpose) override {
+    return WithConnection<TokenRecord>([&](Connection& c) -> Result<TokenRecord> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      auto p = c.Prepare("DELETE FROM user_tokens WHERE token_hash = ? AND purpose = ? RETURNING user_id, expires_at");
+      if (!p.ok()) return p.status();
+      TokenRecord t;
+      {
+        Stmt st(*p);
+        st.Bind(1, token_hash).Bind(2, TokenPurposeName(purpose));
+        int rc = st.Step();
+        if (rc == SQLITE_DONE) return Status::NotFound("this link is unknown or was used already");
+        if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+        t = TokenRecord{token_hash, st.Int(0), purpose, FromSeconds(st.Int(1))};
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return t;
+    });
+  }
+
+  Status RecordLoginFailure(const std::string& email, const std::string& address, TimePoint at,
+                            TimePoint forget_before) override {
+    return Write([&](Connection& c) -> Status {
+      auto prune = c.Prepare("DELETE FROM login_failures WHERE at < ?");
+      if (!prune.ok()) return prune.status();
+      {
+        Stmt st(*prune);
+        st.Bind(1, Seconds(forget_before));
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      auto p = c.Prepare("INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, email).Bind(2, address).Bind(3, Seconds(at));
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      return Status::Ok();
+    });
+  }
+
+  Result<LoginFailureCounts> CountLoginFailures(const std::string& email, const std::string& address,
+                                                TimePoint since) override {
+    return WithConnection<LoginFailureCounts>([&](Connection& c) -> Result<LoginFailureCounts> {
+      auto p = c.Prepare(
+          "SELECT (SELECT COUNT(*) FROM login_failures WHERE email = ?1 AND at >= ?3), "
+          "(SELECT COUNT(*) FROM login_failures WHERE address = ?2 AND at >= ?3)");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, email).Bind(2, address).Bind(3, Seconds(since));
+      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      return LoginFailureCounts{st.Int(0), st.Int(1)};
+    });
+  }
+
+  Status ClearLoginFailures(const std::string& email) override {
+    return ExecBound("DELETE FROM login_failures WHERE email = ?", [&](Stmt& st) { st.Bind(1, email); });
+  }
+
+  static constexpr const char* kCommentColumns =
+      "SELECT c.id, c.article_id, c.user_id, c.parent_id, c.body, c.html, c.status, c.hold_reason, c.address, "
+      "c.created_at, c.edited_at, u.display_name, u.deleted "
+      "FROM comments c JOIN users u ON u.id = c.user_id ";
+
+  static Comment CommentFromRow(const Stmt& st) {
+    Comment m;
+    m.id = st.Int(0);
+    m.article_id = st.Int(1);
+    m.user_id = st.Int(2);
+    m.parent_id = st.Int(3);
+    m.body = st.Text(4);
+    m.html = st.Text(5);
+    m.status = ParseCommentStatus(st.Text(6));
+    m.hold_reason = st.Text(7);
+    m.address = st.Text(8);
+    m.created_at = FromSeconds(st.Int(9));
+    if (!st.IsNull(10)) m.edited_at = FromSeconds(st.Int(10));
+    m.author_name = st.Text(11);
+    m.author_deleted = st.Int(12) != 0;
+    return m;
+  }
+
+  Result<std::vector<Comment>> ListComments(const std::string& sql, const std::function<void(Stmt&)>& bind) {
+    return WithConnection<std::vector<Comment>>([&](Connection& c) -> Result<std::vector<Comment>> {
+      auto p = c.Prepare(sql);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      bind(st);
+      std::vector<Comment> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(CommentFromRow(st));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  // ArticleOfComment returns the article a comment belongs to.
+  Result<int64_t> ArticleOfComment(Connection& c, int64_t comment_id) {
+    auto p = c.Prepare("SELECT article_id FROM comments WHERE id = ?");
+    if (!p.ok()) return p.status();
+    Stmt st(*p);
+    st.Bind(1, comment_id);
+    int rc = st.Step();
+    if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no comment {}", comment_id));
+    if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+    return st.Int(0);
+  }
+
+  Result<Comment> AddComment(const Comment& m) override {
+    auto id = WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      for (const auto& [sql, key, what] :
+           {std::tuple{"SELECT 1 FROM articles WHERE id = ?", m.article_id, "article"},
+            std::tuple{"SELECT 1 FROM users WHERE id = ?", m.user_id, "user"}}) {
+        auto p = c.Prepare(sql);
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, key);
+        int rc = st.Step();
+        if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no {} {}", what, key));
+        if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      }
+      auto p = c.Prepare(
+          "INSERT INTO comments (article_id, user_id, parent_id, body, html, status, hold_reason, address, "
+          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      if (!p.ok()) return p.status();
+      int64_t id;
+      {
+        Stmt st(*p);
+        st.Bind(1, m.article_id).Bind(2, m.user_id).Bind(3, m.parent_id).Bind(4, m.body).Bind(5, m.html)
+            .Bind(6, std::string(CommentStatusName(m.status))).Bind(7, m.hold_reason).Bind(8, m.address)
+            .Bind(9, Seconds(m.created_at));
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        id = c.LastInsertId();
+      }
+      ND_RETURN_IF_ERROR(RecordChange(c, "comment", m.article_id, NowSeconds()));
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return id;
+    });
+    if (!id.ok()) return id.status();
+    return GetComment(*id);
+  }
+
+  Result<Comment> GetComment(int64_t id) override {
+    auto list = ListComments(std::string(kCommentColumns) + "WHERE c.id = ?", [&](Stmt& st) { st.Bind(1, id); });
+    if (!list.ok()) return list.status();
+    if (list->empty()) return Status::NotFound(fmt::format("no comment {}", id));
+    return std::move(list->front());
+  }
+
+  Result<std::vector<Comment>> ListArticleComments(int64_t article_id,
+                                                   const std::vector<CommentStatus>& statuses) override {
+    // Statuses travel as a bit set, so the statement is the same for any set.
+    int64_t mask = 0;
+    for (CommentStatus s : statuses) mask |= int64_t{1} << static_cast<int>(s);
+    return ListComments(
+        std::string(kCommentColumns) +
+            "WHERE c.article_id = ?1 AND (?2 >> (CASE c.status WHEN 'visible' THEN 0 WHEN 'held' THEN 1 "
+            "WHEN 'hidden' THEN 2 ELSE 3 END)) & 1 "
+            "ORDER BY CASE WHEN c.parent_id = 0 THEN c.id ELSE c.parent_id END, c.parent_id <> 0, c.created_at, c.id",
+        [&](Stmt& st) { st.Bind(1, article_id).Bind(2, mask); });
+  }
+
+  Result<std::vector<Comment>> ListCommentsByStatus(CommentStatus status, int limit) override {
+    return ListComments(std::string(kCommentColumns) + "WHERE c.status = ? ORDER BY c.created_at, c.id LIMIT ?",
+                        [&](Stmt& st) {
+                          st.Bind(1, std::string(CommentStatusName(status))).Bind(2, static_cast<int64_t>(limit));
+                        });
+  }
+
+  Status EditComment(int64_t id, const std::string& body, const std::string& html, CommentStatus status,
+                     const std::string& hold_reason, TimePoint edited_at) override {
+    return Write([&](Connection& c) -> Status {
+      auto article = ArticleOfComment(c, id);
+      if (!article.ok()) return article.status();
+      auto p = c.Prepare("UPDATE comments SET body = ?, html = ?, status = ?, hold_reason = ?, edited_at = ? WHERE id = ?");
+      if (!p.ok()) return p.status();
+      {
+        Stmt st(*p);
+        st.Bind(1, body).Bind(2, html).Bind(3, std::string(CommentStatusName(status))).Bind(4, hold_reason)
+            .Bind(5, Seconds(edited_at)).Bind(6, id);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      return RecordChange(c, "comment", *article, NowSeconds());
+    });
+  }
+
+  Status SetCommentStatus(int64_t id, CommentStatus status, const std::string& reason) override {
+    return Write([&](Connection& c) -> Status {
+      auto article = ArticleOfComment(c, id);
+      if (!article.ok()) return article.status();
+      auto p = c.Prepare(status == CommentStatus::kDeleted
+                             ? "UPDATE comments SET status = ?1, hold_reason = ?2, body = '', html = '' WHERE id = ?3"
+                             : "UPDATE comments SET status = ?1, hold_reason = ?2 WHERE id = ?3");
+      if (!p.ok()) return p.status();
+      {
+        Stmt st(*p);
+        st.Bind(1, std::string(CommentStatusName(status))).Bind(2, reason).Bind(3, id);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      return RecordChange(c, "comment", *article, NowSeconds());
+    });
+  }
+
+  Result<CommentActivity> CountComments(int64_t user_id, const std::string& address, TimePoint since) override {
+    return WithConnection<CommentActivity>([&](Connection& c) -> Result<CommentActivity> {
+      auto p = c.Prepare(
+          "SELECT (SELECT COUNT(*) FROM comments WHERE user_id = ?1 AND created_at >= ?3), "
+          "(SELECT COUNT(*) FROM comments WHERE address = ?2 AND ?2 <> '' AND created_at >= ?3)");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, user_id).Bind(2, address).Bind(3, Seconds(since));
+      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      return CommentActivity{st.Int(0), st.Int(1)};
+    });
+  }
+
+  Result<int64_t> CountVisibleUserComments(int64_t user_id) override {
+    return WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
+      auto p = c.Prepare("SELECT COUNT(*) FROM comments WHERE user_id = ? AND status = 'visible'");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, user_id);
+      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      return st.Int(0);
+    });
+  }
+
+  Result<std::vector<std::pair<int64_t, int64_t>>> CommentCounts(const std::vector<int64_t>& article_ids) override {
+    using Counts = std::vector<std::pair<int64_t, int64_t>>;
+    return WithConnection<Counts>([&](Connection& c) -> Result<Counts> {
+      // The ids go in as one JSON array, so one cached statement serves any list.
+      auto p = c.Prepare(
+          "SELECT article_id, COUNT(*) FROM comments WHERE status = 'visible' AND "
+          "article_id IN (SELECT value FROM json_each(?)) GROUP BY article_id ORDER BY article_id");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, nlohmann::json(article_ids).dump());
+      Counts out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.emplace_back(st.Int(0), st.Int(1));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Result<std::vector<DiscussedArticle>> RecentlyCommented(int limit) override {
+    return WithConnection<std::vector<DiscussedArticle>>([&](Connection& c) -> Result<std::vector<DiscussedArticle>> {
+      auto p = c.Prepare(
+          "SELECT article_id, MAX(created_at) AS last, COUNT(*) FROM comments WHERE status = 'visible' "
+          "GROUP BY article_id ORDER BY last DESC, article_id DESC LIMIT ?");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, static_cast<int64_t>(limit));
+      std::vector<DiscussedArticle> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(DiscussedArticle{st.Int(0), FromSeconds(st.Int(1)), st.Int(2)});
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Status AddReport(int64_t comment_id, int64_t reporter_id, const std::string& reason, TimePoint at) override {
+    return Write([&](Connection& c) -> Status {
+      auto article = ArticleOfComment(c, comment_id);
+      if (!article.ok()) return article.status();
+      auto p = c.Prepare(
+          "INSERT INTO comment_reports (comment_id, user_id, reason, created_at) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT (comment_id, user_id) DO UPDATE SET reason = excluded.reason, resolved = 0");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, comment_id).Bind(2, reporter_id).Bind(3, reason).Bind(4, Seconds(at));
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<CommentReport>> ListOpenReports(int limit) override {
+    return WithConnection<std::vector<CommentReport>>([&](Connection& c) -> Result<std::vector<CommentReport>> {
+      auto p = c.Prepare(std::string(
+          "SELECT c.id, c.article_id, c.user_id, c.parent_id, c.body, c.html, c.status, c.hold_reason, c.address, "
+          "c.created_at, c.edited_at, u.display_name, u.deleted, r.user_id, r.reason, r.created_at "
+          "FROM comment_reports r JOIN comments c ON c.id = r.comment_id JOIN users u ON u.id = c.user_id "
+          "WHERE r.resolved = 0 ORDER BY r.created_at, r.comment_id, r.user_id LIMIT ?"));
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, static_cast<int64_t>(limit));
+      std::vector<CommentReport> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW)
+        out.push_back(CommentReport{CommentFromRow(st), st.Int(13), st.Text(14), FromSeconds(st.Int(15))});
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Status ResolveReports(int64_t comment_id) override {
+    return ExecBound("UPDATE comment_reports SET resolved = 1 WHERE comment_id = ?",
+                     [&](Stmt& st) { st.Bind(1, comment_id); });
+  }
+
+  Result<std::vector<std::string>> HoldWords() override {
+    return WithConnection<std::vector<std::string>>([&](Connection& c) -> Result<std::vector<std::string>> {
+      auto p = c.Prepare("SELECT word FROM hold_words ORDER BY word");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      std::vector<std::string> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(st.Text(0));
+      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Status ReplaceHoldWords(const std::vector<std::string>& words) override {
+    return Write([&](Connection& c) -> Status {
+      ND_RETURN_IF_ERROR(c.Exec("DELETE FROM hold_words"));
+      auto p = c.Prepare("INSERT OR IGNORE INTO hold_words (word) VALUES (?)");
+      if (!p.ok()) return p.status();
+      for (const auto& w : words) {
+        if (w.empty()) continue;
+        Stmt st(*p);
+        st.Bind(1, w);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status AddViews(const std::vector<std::pair<int64_t, int64_t>>& views) override {
+    if (views.empty()) return Status::Ok();
+    return Write([&](Connection& c) -> Status {
+      auto p = c.Prepare("UPDATE articles SET view_count = view_count + ? WHERE id = ?");
+      if (!p.ok()) return p.status();
+      for (const auto& [article_id, count] : views) {
+        Stmt st(*p);
+        st.Bind(1, count).Bind(2, article_id);
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      return Status::Ok();
+    });
+  }
 
  private:
   template <typename T, typename F>

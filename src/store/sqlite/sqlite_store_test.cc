@@ -477,5 +477,118 @@ TEST_F(SqliteFeedStoreTest, RemovingASourceKeepsItForItsArticles) {
   EXPECT_TRUE(store_->RemoveSource(added->id).is_not_found());
 }
 
+// --- readers (issue 6) -------------------------------------------------------
+
+User NewUser(const std::string& email, const std::string& name) {
+  User u;
+  u.email = email;
+  u.display_name = name;
+  u.password_hash = "$argon2id$not-a-real-hash";
+  u.email_confirmed = true;
+  u.created_at = *ParseIso8601("2026-06-01T00:00:00Z");
+  return u;
+}
+
+TEST_F(SqliteStoreTest, UsersHaveUniqueEmailsUntilDeleted) {
+  auto ann = store_->CreateUser(NewUser("ann@example.org", "Ann"));
+  ASSERT_TRUE(ann.ok()) << ann.status().ToString();
+  EXPECT_EQ(store_->CreateUser(NewUser("ann@example.org", "Other")).status().code(), Code::kAlreadyExists);
+  ASSERT_TRUE(store_->UpdateUser(ann->id, UserChanges{.display_name = "Анна", .role = Role::kModerator}).ok());
+  auto read = store_->GetUserByEmail("ann@example.org");
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->display_name, "Анна");
+  EXPECT_EQ(read->role, Role::kModerator);
+  EXPECT_EQ(read->password_hash, "$argon2id$not-a-real-hash") << "fields not named stay";
+  ASSERT_TRUE(store_->DeleteUser(ann->id).ok());
+  EXPECT_TRUE(store_->GetUserByEmail("ann@example.org").status().is_not_found());
+  auto deleted = store_->GetUser(ann->id);
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_TRUE(deleted->deleted);
+  EXPECT_EQ(deleted->email, "");
+  EXPECT_EQ(deleted->password_hash, "");
+  EXPECT_TRUE(store_->CreateUser(NewUser("ann@example.org", "Ann again")).ok());
+  EXPECT_TRUE(store_->UpdateUser(9999, UserChanges{.banned = true}).is_not_found());
+}
+
+TEST_F(SqliteStoreTest, TokensAreConsumedOnceAndOnlyForTheirPurpose) {
+  auto ann = store_->CreateUser(NewUser("ann@example.org", "Ann"));
+  ASSERT_TRUE(ann.ok());
+  const TimePoint later = *ParseIso8601("2026-07-01T00:00:00Z");
+  ASSERT_TRUE(store_->CreateToken(TokenRecord{"h1", ann->id, TokenPurpose::kResetPassword, later}).ok());
+  EXPECT_TRUE(store_->ConsumeToken("h1", TokenPurpose::kConfirmEmail).status().is_not_found());
+  auto t = store_->ConsumeToken("h1", TokenPurpose::kResetPassword);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->user_id, ann->id);
+  EXPECT_EQ(t->expires_at, later);
+  EXPECT_TRUE(store_->ConsumeToken("h1", TokenPurpose::kResetPassword).status().is_not_found());
+}
+
+TEST_F(SqliteStoreTest, LoginFailuresAreCountedPerAccountAndAddressAndPruned) {
+  const TimePoint t0 = *ParseIso8601("2026-06-01T00:00:00Z");
+  ASSERT_TRUE(store_->RecordLoginFailure("a@x.org", "10.0.0.1", t0, t0 - std::chrono::minutes(15)).ok());
+  ASSERT_TRUE(store_->RecordLoginFailure("a@x.org", "10.0.0.2", t0 + std::chrono::minutes(1), t0).ok());
+  ASSERT_TRUE(store_->RecordLoginFailure("b@x.org", "10.0.0.1", t0 + std::chrono::minutes(2), t0).ok());
+  auto n = store_->CountLoginFailures("a@x.org", "10.0.0.1", t0);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->by_account, 2);
+  EXPECT_EQ(n->by_address, 2);
+  ASSERT_TRUE(store_->ClearLoginFailures("a@x.org").ok());
+  EXPECT_EQ(store_->CountLoginFailures("a@x.org", "10.0.0.1", t0)->by_account, 0);
+  EXPECT_EQ(store_->CountLoginFailures("a@x.org", "10.0.0.1", t0)->by_address, 1);
+}
+
+TEST_F(SqliteStoreTest, CommentsOfAnArticleComeThreadByThread) {
+  auto ids = store_->UpsertArticles({Record("https://tsamto.example/a", "A", "2024-04-26T10:00:00Z")});
+  ASSERT_TRUE(ids.ok());
+  const int64_t article = ids->ids[0];
+  auto ann = store_->CreateUser(NewUser("ann@example.org", "Ann"));
+  ASSERT_TRUE(ann.ok());
+  auto add = [&](int64_t parent, const std::string& body, CommentStatus status, int minute) {
+    Comment c;
+    c.article_id = article;
+    c.user_id = ann->id;
+    c.parent_id = parent;
+    c.body = body;
+    c.html = "<p>" + body + "</p>";
+    c.status = status;
+    c.created_at = *ParseIso8601("2026-06-01T00:00:00Z") + std::chrono::minutes(minute);
+    auto r = store_->AddComment(c);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  };
+  const int64_t first = add(0, "first", CommentStatus::kVisible, 0);
+  const int64_t second = add(0, "second", CommentStatus::kVisible, 1);
+  const int64_t reply = add(first, "reply", CommentStatus::kVisible, 2);
+  add(0, "held", CommentStatus::kHeld, 3);
+  auto visible = store_->ListArticleComments(article, {CommentStatus::kVisible});
+  ASSERT_TRUE(visible.ok()) << visible.status().ToString();
+  ASSERT_EQ(visible->size(), 3u);
+  EXPECT_EQ((*visible)[0].id, first);
+  EXPECT_EQ((*visible)[1].id, reply);
+  EXPECT_EQ((*visible)[2].id, second);
+  EXPECT_EQ((*visible)[0].author_name, "Ann");
+  EXPECT_EQ(store_->ListArticleComments(article, {CommentStatus::kVisible, CommentStatus::kHeld})->size(), 4u);
+  EXPECT_EQ(store_->ListCommentsByStatus(CommentStatus::kHeld, 10)->size(), 1u);
+
+  Comment orphan;
+  orphan.article_id = 424242;
+  orphan.user_id = ann->id;
+  EXPECT_TRUE(store_->AddComment(orphan).status().is_not_found());
+
+  ASSERT_TRUE(store_->SetCommentStatus(second, CommentStatus::kDeleted, "").ok());
+  auto gone = store_->GetComment(second);
+  EXPECT_EQ(gone->status, CommentStatus::kDeleted);
+  EXPECT_EQ(gone->body, "");
+  EXPECT_TRUE(store_->SetCommentStatus(999999, CommentStatus::kHidden, "").is_not_found());
+}
+
+TEST_F(SqliteStoreTest, AddViewsAddsInOneBatchAndSkipsUnknownArticles) {
+  auto ids = store_->UpsertArticles({Record("https://tsamto.example/a", "A", "2024-04-26T10:00:00Z")});
+  ASSERT_TRUE(ids.ok());
+  ASSERT_TRUE(store_->AddViews({{ids->ids[0], 3}, {999999, 5}}).ok());
+  ASSERT_TRUE(store_->AddViews({{ids->ids[0], 4}}).ok());
+  EXPECT_EQ(store_->GetArticle(ids->ids[0])->view_count, 7);
+}
+
 }  // namespace
 }  // namespace newsdesk
