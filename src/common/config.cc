@@ -103,6 +103,37 @@ Status LoadConfigFile(const std::string& path, Config& c) {
   if (const toml::table* s = root["log"].as_table()) {
     ND_RETURN_IF_ERROR(ReadString(*s, "level", path + " [log]", c.log_level));
   }
+  if (const toml::table* s = root["mail"].as_table()) {
+    const std::string where = path + " [mail]";
+    ND_RETURN_IF_ERROR(ReadString(*s, "smtp_url", where, c.mail_smtp_url));
+    ND_RETURN_IF_ERROR(ReadString(*s, "username", where, c.mail_username));
+    ND_RETURN_IF_ERROR(ReadString(*s, "password", where, c.mail_password));
+    ND_RETURN_IF_ERROR(ReadBool(*s, "require_tls", where, c.mail_require_tls));
+    ND_RETURN_IF_ERROR(ReadString(*s, "from", where, c.mail_from));
+    ND_RETURN_IF_ERROR(ReadString(*s, "reply_to", where, c.mail_reply_to));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "timeout_seconds", where, c.mail_timeout_seconds, 1, 3600));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "connect_timeout_seconds", where, c.mail_connect_timeout_seconds, 1, 300));
+  }
+  if (const toml::table* s = root["readers"].as_table()) {
+    const std::string where = path + " [readers]";
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "session_days", where, c.session_days, 1, 3650));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "confirm_token_hours", where, c.confirm_token_hours, 1, 24 * 30));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "reset_token_minutes", where, c.reset_token_minutes, 5, 24 * 60));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "login_failures_per_account", where, c.login_failures_per_account, 1, 1000));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "login_failures_per_address", where, c.login_failures_per_address, 1, 100000));
+    ND_RETURN_IF_ERROR(
+        ReadInteger(*s, "login_failure_window_seconds", where, c.login_failure_window_seconds, 60, 86400));
+    ND_RETURN_IF_ERROR(ReadString(*s, "premoderation", where, c.premoderation));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "comment_max_chars", where, c.comment_max_chars, 10, 100000));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "comment_hold_links", where, c.comment_hold_links, 0, 1000));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "new_account_max_links", where, c.new_account_max_links, 0, 1000));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "new_account_hours", where, c.new_account_hours, 0, 24 * 365));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "comment_edit_seconds", where, c.comment_edit_seconds, 0, 86400 * 30));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "comments_per_user", where, c.comments_per_user, 1, 100000));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "comments_per_address", where, c.comments_per_address, 1, 1000000));
+    ND_RETURN_IF_ERROR(
+        ReadInteger(*s, "comment_rate_window_seconds", where, c.comment_rate_window_seconds, 10, 86400));
+  }
   return ValidateConfig(c).WithContext(path);
 }
 
@@ -115,6 +146,14 @@ Status ValidateConfig(const Config& c) {
   }
   if (c.listen.rfind(':') == std::string::npos)
     return Status::InvalidArgument(fmt::format("listen address '{}' must be host:port", c.listen));
+  if (!c.mail_smtp_url.empty() && c.mail_smtp_url.rfind("smtp://", 0) != 0 && c.mail_smtp_url.rfind("smtps://", 0) != 0)
+    return Status::InvalidArgument(
+        fmt::format("mail smtp_url '{}' must start with smtp:// or smtps://", c.mail_smtp_url));
+  if (c.mail_from.find('@') == std::string::npos)
+    return Status::InvalidArgument(fmt::format("mail from '{}' must contain an e-mail address", c.mail_from));
+  if (c.premoderation != "none" && c.premoderation != "all" && c.premoderation != "first")
+    return Status::InvalidArgument(
+        fmt::format("readers premoderation '{}' must be none, all or first", c.premoderation));
   return Status::Ok();
 }
 

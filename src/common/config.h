@@ -51,6 +51,34 @@ struct Config {
 
   // [log]
   std::string log_level = "info";
+
+  // [mail]: the SMTP server mail (confirmations, resets, newsletters) goes
+  // through. An empty URL means mail is not configured.
+  std::string mail_smtp_url;                  // smtp://host:port (STARTTLS when offered) or smtps://host:port
+  std::string mail_username;                  // AUTH only when set
+  std::string mail_password;                  // never logged
+  bool mail_require_tls = false;              // refuse to send over a plain connection
+  std::string mail_from = "newsdesk <newsdesk@localhost>";  // "Name <address>" or "address"
+  std::string mail_reply_to;                  // empty: no Reply-To
+  unsigned mail_timeout_seconds = 60;         // a whole message, connect to QUIT
+  unsigned mail_connect_timeout_seconds = 10;
+
+  // [readers]: accounts and comments.
+  unsigned session_days = 30;                 // a log-in lasts this long
+  unsigned confirm_token_hours = 48;          // e-mail confirmation links
+  unsigned reset_token_minutes = 60;          // password reset links
+  unsigned login_failures_per_account = 5;    // then wait out the window
+  unsigned login_failures_per_address = 20;   // higher: many readers may share an address
+  unsigned login_failure_window_seconds = 900;
+  std::string premoderation = "none";         // none | all | first (a user's first comment)
+  unsigned comment_max_chars = 5000;
+  unsigned comment_hold_links = 3;            // more links than this: held for a moderator
+  unsigned new_account_max_links = 0;         // links a new account may post per comment
+  unsigned new_account_hours = 24;            // how long an account counts as new
+  unsigned comment_edit_seconds = 900;        // authors may edit their comment this long
+  unsigned comments_per_user = 5;             // per window, then "wait"
+  unsigned comments_per_address = 20;         // per window
+  unsigned comment_rate_window_seconds = 600;
 };
 
 // LoadConfigFile reads TOML from `path` into `config`, leaving settings the
