@@ -1,0 +1,403 @@
+// Accounts, sessions, CSRF tokens and the site secret.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "common/text.h"
+#include "readers/internal/crypto.h"
+#include "readers/readers.h"
+
+namespace newsdesk {
+
+namespace ri = readers_internal;
+
+TimePoint SystemNow() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+namespace {
+
+constexpr size_t kSecretBytes = 32;
+constexpr size_t kMaxPasswordBytes = 1024;  // Argon2 cost does not grow with length, but a cap keeps bodies sane
+constexpr size_t kMinPasswordChars = 10;
+constexpr size_t kMaxDisplayNameChars = 60;
+// Our tokens are 32 bytes in unpadded base64url; anything else is not ours.
+constexpr size_t kTokenChars = 43;
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return out;
+}
+
+Result<std::string> ReadSecret(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  std::string bytes(kSecretBytes + 1, '\0');
+  ssize_t n = ::read(fd, bytes.data(), bytes.size());
+  ::close(fd);
+  if (n != static_cast<ssize_t>(kSecretBytes))
+    return Status::IOError(fmt::format("{} must hold exactly {} bytes; delete it to make a new one (every "
+                                       "session's forms then need reloading)",
+                                       path, kSecretBytes));
+  bytes.resize(kSecretBytes);
+  return bytes;
+}
+
+Status ValidateDisplayName(const std::string& name) {
+  if (!IsValidUtf8(name)) return Status::InvalidArgument("the display name is not valid UTF-8 text");
+  for (unsigned char ch : name)
+    if (ch < 0x20 || ch == 0x7f) return Status::InvalidArgument("the display name may not contain control characters");
+  const size_t length = Utf8Length(name);
+  if (length == 0) return Status::InvalidArgument("the display name is empty");
+  if (length > kMaxDisplayNameChars)
+    return Status::InvalidArgument(
+        fmt::format("the display name is {} characters long; the limit is {}", length, kMaxDisplayNameChars));
+  return Status::Ok();
+}
+
+std::string MinutesText(unsigned seconds) {
+  const unsigned minutes = std::max(1u, (seconds + 59) / 60);
+  return minutes == 1 ? "a minute" : fmt::format("{} minutes", minutes);
+}
+
+// DummyHash is verified against when an e-mail is unknown, so a log-in takes
+// as long for a missing account as for a wrong password.
+const std::string& DummyHash() {
+  static const std::string hash = [] {
+    auto h = ri::HashPassword("not anyone's password");
+    return h.ok() ? *h : std::string();
+  }();
+  return hash;
+}
+
+}  // namespace
+
+Result<SiteSecret> LoadOrCreateSiteSecret(const std::string& data_dir) {
+  ND_RETURN_IF_ERROR(ri::InitSodium());
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Status::IOError(fmt::format("cannot create data directory {}: {}", data_dir, ec.message()));
+  const std::string path = (std::filesystem::path(data_dir) / "site_secret").string();
+  if (::access(path.c_str(), F_OK) == 0) {
+    auto bytes = ReadSecret(path);
+    if (!bytes.ok()) return bytes.status();
+    return SiteSecret{std::move(*bytes)};
+  }
+  // Written whole to a private file, then linked into place: link() fails
+  // when another process got there first, and then its secret wins, so no
+  // reader ever sees a half-written one.
+  const std::string tmp = fmt::format("{}.{}.tmp", path, ::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
+  std::string bytes = ri::RandomBytes(kSecretBytes);
+  bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
+  const int write_errno = errno;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return Status::IOError(fmt::format("cannot write {}: {}", tmp, std::strerror(write_errno)));
+  }
+  const int linked = ::link(tmp.c_str(), path.c_str());
+  const int link_errno = errno;
+  ::unlink(tmp.c_str());
+  if (linked != 0) {
+    if (link_errno != EEXIST)
+      return Status::IOError(fmt::format("cannot create {}: {}", path, std::strerror(link_errno)));
+    auto existing = ReadSecret(path);
+    if (!existing.ok()) return existing.status();
+    return SiteSecret{std::move(*existing)};
+  }
+  return SiteSecret{std::move(bytes)};
+}
+
+Result<std::string> NormalizeEmail(std::string_view raw) {
+  const std::string email = AsciiLower(Trim(raw));
+  if (email.empty()) return Status::InvalidArgument("the e-mail address is empty");
+  if (email.size() > 254) return Status::InvalidArgument("the e-mail address is longer than 254 characters");
+  const size_t at = email.find('@');
+  if (at == std::string::npos || email.find('@', at + 1) != std::string::npos)
+    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: it needs one @", email));
+  const std::string_view local = std::string_view(email).substr(0, at);
+  const std::string_view domain = std::string_view(email).substr(at + 1);
+  if (local.empty() || local.size() > 64)
+    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: the part before @ must be 1 to 64 "
+                                               "characters",
+                                               email));
+  for (char ch : local) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                    std::strchr("!#$%&'*+-/=?^_`{|}~.", ch) != nullptr;
+    if (!ok || ch == '\0')
+      return Status::InvalidArgument(
+          fmt::format("'{}' is not an e-mail address: the part before @ may not contain '{}'", email, ch));
+  }
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
+    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: misplaced dot before @", email));
+  // The domain: dot-separated labels of letters, digits and inner hyphens, at
+  // least two of them (no bare host names).
+  size_t labels = 0;
+  size_t start = 0;
+  while (start <= domain.size()) {
+    size_t end = domain.find('.', start);
+    if (end == std::string_view::npos) end = domain.size();
+    const std::string_view label = domain.substr(start, end - start);
+    bool ok = !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-';
+    for (char ch : label) ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-');
+    if (!ok)
+      return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: the domain is malformed", email));
+    ++labels;
+    start = end + 1;
+  }
+  if (labels < 2)
+    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: the domain needs a dot", email));
+  return email;
+}
+
+Accounts::Accounts(Store& store, const Config& config, SiteSecret secret, Clock clock)
+    : store_(store), config_(config), secret_(std::move(secret)), clock_(std::move(clock)) {
+  (void)ri::InitSodium();  // LoadOrCreateSiteSecret has reported a failure already
+}
+
+Status Accounts::CheckPassword(const std::string& password, const std::string& email) {
+  if (password.size() > kMaxPasswordBytes)
+    return Status::InvalidArgument(fmt::format("the password is longer than {} bytes", kMaxPasswordBytes));
+  const size_t length = IsValidUtf8(password) ? Utf8Length(password) : password.size();
+  if (length < kMinPasswordChars)
+    return Status::InvalidArgument(fmt::format("the password must be at least {} characters long", kMinPasswordChars));
+  if (!email.empty() && AsciiLower(Trim(password)) == email)
+    return Status::InvalidArgument("the password may not be your e-mail address");
+  return Status::Ok();
+}
+
+Result<std::string> Accounts::NewToken(int64_t user_id, TokenPurpose purpose, std::chrono::seconds lifetime) {
+  std::string token = ri::RandomToken();
+  ND_RETURN_IF_ERROR(store_.CreateToken(TokenRecord{ri::TokenHash(token), user_id, purpose, clock_() + lifetime}));
+  return token;
+}
+
+Result<Registration> Accounts::Register(const RegistrationForm& form) {
+  if (!form.honeypot.empty())
+    return Status::InvalidArgument("this form looks filled in by a robot: the last field must stay empty");
+  auto email = NormalizeEmail(form.email);
+  if (!email.ok()) return email.status();
+  const std::string name = Trim(form.display_name);
+  ND_RETURN_IF_ERROR(ValidateDisplayName(name));
+  ND_RETURN_IF_ERROR(CheckPassword(form.password, *email));
+  auto hash = ri::HashPassword(form.password);
+  if (!hash.ok()) return hash.status();
+  User u;
+  u.email = *email;
+  u.display_name = name;
+  u.password_hash = std::move(*hash);
+  u.created_at = clock_();
+  auto user = store_.CreateUser(u);
+  if (!user.ok()) return user.status();
+  auto token = NewToken(user->id, TokenPurpose::kConfirmEmail, std::chrono::hours(config_.confirm_token_hours));
+  if (!token.ok()) return token.status();
+  return Registration{std::move(*user), std::move(*token)};
+}
+
+Result<std::string> Accounts::NewConfirmToken(const std::string& raw_email) {
+  auto email = NormalizeEmail(raw_email);
+  if (!email.ok()) return email.status();
+  auto user = store_.GetUserByEmail(*email);
+  if (!user.ok()) return user.status();
+  if (user->email_confirmed) return Status::InvalidArgument("this e-mail address is confirmed already");
+  return NewToken(user->id, TokenPurpose::kConfirmEmail, std::chrono::hours(config_.confirm_token_hours));
+}
+
+Result<User> Accounts::ConfirmEmail(const std::string& token) {
+  if (token.size() != kTokenChars) return Status::NotFound("this confirmation link is not valid");
+  auto record = store_.ConsumeToken(ri::TokenHash(token), TokenPurpose::kConfirmEmail);
+  if (!record.ok()) {
+    if (record.status().is_not_found()) return Status::NotFound("this confirmation link is unknown or was used already");
+    return record.status();
+  }
+  if (record->expires_at <= clock_())
+    return Status::InvalidArgument("this confirmation link has expired; ask for a new one");
+  ND_RETURN_IF_ERROR(store_.UpdateUser(record->user_id, UserChanges{.email_confirmed = true}));
+  return store_.GetUser(record->user_id);
+}
+
+Result<LoginResult> Accounts::Login(const std::string& raw_email, const std::string& password,
+                                    const std::string& address) {
+  static const char* kWrong = "wrong e-mail address or password";
+  // A malformed address is counted as a failure of the string as typed.
+  auto normalized = NormalizeEmail(raw_email);
+  const std::string email = normalized.ok() ? *normalized : AsciiLower(Trim(raw_email));
+  const TimePoint now = clock_();
+  const TimePoint since = now - std::chrono::seconds(config_.login_failure_window_seconds);
+  auto failures = store_.CountLoginFailures(email, address, since);
+  if (!failures.ok()) return failures.status();
+  if (failures->by_account >= config_.login_failures_per_account ||
+      failures->by_address >= config_.login_failures_per_address)
+    return Status::Unavailable(fmt::format("too many failed log-ins; try again in {}",
+                                           MinutesText(config_.login_failure_window_seconds)));
+
+  Result<User> user = normalized.ok() ? store_.GetUserByEmail(email) : Result<User>(Status::NotFound(""));
+  if (!user.ok() && !user.status().is_not_found()) return user.status();
+  const bool valid = user.ok() ? ri::VerifyPassword(user->password_hash, password)
+                               : (ri::VerifyPassword(DummyHash(), password), false);
+  if (!valid) {
+    ND_RETURN_IF_ERROR(store_.RecordLoginFailure(email, address, now, since));
+    return Status::InvalidArgument(kWrong);
+  }
+  if (!user->email_confirmed)
+    return Status::InvalidArgument(
+        fmt::format("confirm your e-mail address first: follow the link we mailed to {}", user->email));
+  ND_RETURN_IF_ERROR(store_.ClearLoginFailures(email));
+
+  LoginResult out;
+  out.session_token = ri::RandomToken();
+  const std::string hash = ri::TokenHash(out.session_token);
+  out.expires_at = now + std::chrono::days(config_.session_days);
+  ND_RETURN_IF_ERROR(store_.CreateSession(SessionRecord{hash, user->id, now, out.expires_at}));
+  out.csrf_token = ri::KeyedHash(hash, secret_.bytes);
+  out.user = std::move(*user);
+  return out;
+}
+
+Result<Session> Accounts::Authenticate(const std::string& session_token) {
+  if (session_token.size() != kTokenChars) return Status::NotFound("not logged in");
+  const std::string hash = ri::TokenHash(session_token);
+  auto session = store_.GetSession(hash);
+  if (!session.ok()) return session.status().is_not_found() ? Status::NotFound("not logged in") : session.status();
+  if (session->expires_at <= clock_()) {
+    (void)store_.DeleteSession(hash);  // best effort: it is refused either way
+    return Status::NotFound("your session has expired; log in again");
+  }
+  auto user = store_.GetUser(session->user_id);
+  if (!user.ok()) return user.status();
+  if (user->deleted) return Status::NotFound("not logged in");
+  return Session{std::move(*user), ri::KeyedHash(hash, secret_.bytes), session->expires_at};
+}
+
+Status Accounts::VerifyCsrf(const std::string& session_token, const std::string& csrf_token) {
+  static const char* kStale = "this form has expired or came from elsewhere; reload the page and try again";
+  if (session_token.empty() || csrf_token.empty()) return Status::InvalidArgument(kStale);
+  const std::string expected = ri::KeyedHash(ri::TokenHash(session_token), secret_.bytes);
+  if (!ri::EqualConstantTime(expected, csrf_token)) return Status::InvalidArgument(kStale);
+  return Status::Ok();
+}
+
+Status Accounts::Logout(const std::string& session_token) {
+  if (session_token.empty()) return Status::Ok();
+  return store_.DeleteSession(ri::TokenHash(session_token));
+}
+
+Result<std::optional<std::string>> Accounts::RequestPasswordReset(const std::string& raw_email) {
+  auto email = NormalizeEmail(raw_email);
+  if (!email.ok()) return email.status();
+  auto user = store_.GetUserByEmail(*email);
+  if (!user.ok()) {
+    if (user.status().is_not_found()) return std::optional<std::string>();
+    return user.status();
+  }
+  auto token = NewToken(user->id, TokenPurpose::kResetPassword, std::chrono::minutes(config_.reset_token_minutes));
+  if (!token.ok()) return token.status();
+  return std::optional<std::string>(std::move(*token));
+}
+
+Status Accounts::ResetPassword(const std::string& token, const std::string& new_password) {
+  // The shape of the password is checked before the token is used up, so a
+  // too-short password can be corrected with the same link.
+  ND_RETURN_IF_ERROR(CheckPassword(new_password, ""));
+  if (token.size() != kTokenChars) return Status::NotFound("this password reset link is not valid");
+  auto record = store_.ConsumeToken(ri::TokenHash(token), TokenPurpose::kResetPassword);
+  if (!record.ok()) {
+    if (record.status().is_not_found())
+      return Status::NotFound("this password reset link is unknown or was used already; ask for a new one");
+    return record.status();
+  }
+  if (record->expires_at <= clock_())
+    return Status::InvalidArgument("this password reset link has expired; ask for a new one");
+  auto user = store_.GetUser(record->user_id);
+  if (!user.ok()) return user.status();
+  if (Status s = CheckPassword(new_password, user->email); !s.ok()) {
+    ND_RETURN_IF_ERROR(store_.CreateToken(*record));  // give the link back: the password was the problem
+    return s;
+  }
+  auto hash = ri::HashPassword(new_password);
+  if (!hash.ok()) return hash.status();
+  ND_RETURN_IF_ERROR(store_.UpdateUser(user->id, UserChanges{.password_hash = *hash, .email_confirmed = true}));
+  ND_RETURN_IF_ERROR(store_.ClearLoginFailures(user->email));
+  return store_.DeleteUserSessions(user->id);
+}
+
+Result<User> Accounts::CheckCurrentPassword(int64_t user_id, const std::string& password) {
+  auto user = store_.GetUser(user_id);
+  if (!user.ok()) return user.status();
+  if (user->deleted) return Status::NotFound("this account was deleted");
+  if (!ri::VerifyPassword(user->password_hash, password))
+    return Status::InvalidArgument("the current password is wrong");
+  return user;
+}
+
+Status Accounts::ChangePassword(int64_t user_id, const std::string& current_password,
+                                const std::string& new_password) {
+  auto user = CheckCurrentPassword(user_id, current_password);
+  if (!user.ok()) return user.status();
+  ND_RETURN_IF_ERROR(CheckPassword(new_password, user->email));
+  auto hash = ri::HashPassword(new_password);
+  if (!hash.ok()) return hash.status();
+  ND_RETURN_IF_ERROR(store_.UpdateUser(user_id, UserChanges{.password_hash = *hash}));
+  return store_.DeleteUserSessions(user_id);
+}
+
+Status Accounts::ChangeDisplayName(int64_t user_id, const std::string& display_name) {
+  const std::string name = Trim(display_name);
+  ND_RETURN_IF_ERROR(ValidateDisplayName(name));
+  return store_.UpdateUser(user_id, UserChanges{.display_name = name});
+}
+
+Status Accounts::SetNotifyReplies(int64_t user_id, bool notify) {
+  return store_.UpdateUser(user_id, UserChanges{.notify_replies = notify});
+}
+
+Status Accounts::DeleteAccount(int64_t user_id, const std::string& password) {
+  auto user = CheckCurrentPassword(user_id, password);
+  if (!user.ok()) return user.status();
+  return store_.DeleteUser(user_id);
+}
+
+Result<User> Accounts::AddUser(const std::string& raw_email, const std::string& display_name,
+                               const std::string& password, Role role) {
+  auto email = NormalizeEmail(raw_email);
+  if (!email.ok()) return email.status();
+  const std::string name = Trim(display_name);
+  ND_RETURN_IF_ERROR(ValidateDisplayName(name));
+  ND_RETURN_IF_ERROR(CheckPassword(password, *email));
+  auto hash = ri::HashPassword(password);
+  if (!hash.ok()) return hash.status();
+  User u;
+  u.email = *email;
+  u.display_name = name;
+  u.password_hash = std::move(*hash);
+  u.role = role;
+  u.email_confirmed = true;
+  u.created_at = clock_();
+  return store_.CreateUser(u);
+}
+
+Status Accounts::SetRole(int64_t user_id, Role role) { return store_.UpdateUser(user_id, UserChanges{.role = role}); }
+
+Status Accounts::SetBanned(const User& moderator, int64_t user_id, bool banned) {
+  if (!IsModerator(moderator)) return Status::InvalidArgument("only moderators can ban readers");
+  auto user = store_.GetUser(user_id);
+  if (!user.ok()) return user.status();
+  if (user->id == moderator.id) return Status::InvalidArgument("you can't ban yourself");
+  if (static_cast<int>(user->role) >= static_cast<int>(moderator.role) && moderator.role != Role::kAdmin)
+    return Status::InvalidArgument(
+        fmt::format("a {} can't ban a {}", RoleName(moderator.role), RoleName(user->role)));
+  return store_.UpdateUser(user_id, UserChanges{.banned = banned});
+}
+
+bool IsModerator(const User& user) { return !user.deleted && !user.banned && user.role != Role::kReader; }
+
+}  // namespace newsdesk

@@ -1,0 +1,13 @@
+# The readers stage (issue 6): accounts, sessions, CSRF, comments, views.
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+find_library(CMARK_GFM_LIBRARY NAMES cmark-gfm REQUIRED)
+find_library(CMARK_GFM_EXTENSIONS_LIBRARY NAMES cmark-gfm-extensions REQUIRED)
+
+add_library(nd_readers STATIC src/readers/accounts.cc src/readers/comments.cc src/readers/crypto.cc
+  src/readers/markdown.cc src/readers/view_counter.cc)
+target_link_libraries(nd_readers PUBLIC nd_common nd_store
+  PRIVATE PkgConfig::SODIUM ${CMARK_GFM_EXTENSIONS_LIBRARY} ${CMARK_GFM_LIBRARY} ICU::uc fmt::fmt)
+
+if(NEWSDESK_BUILD_TESTS)
+  nd_test(readers_test SOURCES src/readers/accounts_test.cc src/readers/comments_test.cc LIBS nd_readers)
+endif()
