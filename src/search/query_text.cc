@@ -48,6 +48,26 @@ bool IsKnownFilter(std::string_view token, const std::set<std::string>& filters)
   return !name.empty() && colon + 1 < token.size() && filters.count(std::string(name));
 }
 
+// StemWildcard cuts the word before a trailing '*' to its stem, when the
+// stem is a prefix of it, and returns the prefix ("" when not a wildcard).
+std::string StemWildcard(std::string& token, Xapian::Stem& stem) {
+  if (token.size() < 2 || token.back() != '*') return "";
+  std::string_view body(token.data(), token.size() - 1);
+  size_t start = std::string_view::npos, end = std::string_view::npos;
+  ForEachWord(body, [&](std::string_view w) {
+    start = static_cast<size_t>(w.data() - body.data());
+    end = start + w.size();
+  });
+  if (start == std::string_view::npos || end != body.size()) return "";
+  const std::string word(body.substr(start));
+  const std::string stemmed = stem(word);
+  if (stemmed.size() >= 2 && stemmed.size() < word.size() && word.starts_with(stemmed)) {
+    token.replace(start, word.size(), stemmed);
+    return stemmed;
+  }
+  return word;
+}
+
 }  // namespace
 
 std::string_view TruncateUtf8(std::string_view s, size_t max_bytes) {
@@ -66,6 +86,7 @@ CleanedQuery CleanQuery(std::string_view raw, const std::set<std::string>& filte
     out.truncated = true;
   }
   std::string text = NormalizeText(raw);
+  Xapian::Stem stem = MakeStemmer();
   std::replace_if(text.begin(), text.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
   for (std::string_view token : SplitSpaces(text)) {
     std::string folded = IsOperator(token) ? std::string(token) : FoldCase(token);
@@ -79,11 +100,38 @@ CleanedQuery CleanQuery(std::string_view raw, const std::set<std::string>& filte
       if (!FilterName(folded, &colon).empty()) folded[colon] = ' ';
       if (folded.find('"') != std::string::npos) out.quoted = true;
       ForEachWord(folded, [&](std::string_view w) { out.words.emplace_back(w); });
+      std::string prefix = StemWildcard(folded, stem);
+      if (!prefix.empty()) out.wildcards.push_back(std::move(prefix));
     }
     if (!out.text.empty()) out.text += ' ';
     out.text += folded;
   }
   return out;
+}
+
+std::string ReplaceWords(const CleanedQuery& query, const std::set<std::string>& filters,
+                         const std::function<std::string(const std::string& word)>& replace) {
+  std::string out;
+  bool replaced = false;
+  for (std::string_view token : SplitSpaces(query.text)) {
+    if (!out.empty()) out += ' ';
+    if (IsOperator(token) || IsKnownFilter(token, filters)) {
+      out += token;
+      continue;
+    }
+    size_t done = 0;
+    ForEachWord(token, [&](std::string_view w) {
+      const size_t at = static_cast<size_t>(w.data() - token.data());
+      if (at + w.size() < token.size() && token[at + w.size()] == '*') return;  // a wildcard prefix
+      std::string with = replace(std::string(w));
+      if (with.empty()) return;
+      out.append(token.substr(done, at - done)).append(with);
+      done = at + w.size();
+      replaced = true;
+    });
+    out.append(token.substr(done));
+  }
+  return replaced ? out : "";
 }
 
 std::string PlainWords(const CleanedQuery& query, const std::set<std::string>& filters) {

@@ -59,6 +59,19 @@ TEST(TruncateUtf8, NeverSplitsACharacter) {
   EXPECT_EQ(TruncateUtf8("abcdefghijkl", 10), "abcdefghij");
 }
 
+TEST(CleanQuery, WildcardPrefixIsCutToItsStem) {
+  CleanedQuery q = CleanQuery("министерство* presidents* минист* x*", kFilters);
+  EXPECT_EQ(q.text, "министерств* presid* минист* x*");
+  EXPECT_THAT(q.wildcards, ElementsAre("министерств", "presid", "минист", "x"));
+}
+
+TEST(ReplaceWords, ReplacesOnlyFreeTextWords) {
+  CleanedQuery q = CleanQuery("\"goverment crisis\" OR lang:en goverment* goverment", kFilters);
+  auto fix = [](const std::string& w) { return w == "goverment" ? std::string("government") : std::string(); };
+  EXPECT_EQ(ReplaceWords(q, kFilters, fix), "\"government crisis\" OR lang:en gover* government");  // (wildcards are stemmed first)
+  EXPECT_EQ(ReplaceWords(q, kFilters, [](const std::string&) { return std::string(); }), "");
+}
+
 TEST(PlainWords, DropsSyntaxKeepsFilters) {
   CleanedQuery q = CleanQuery("\"nato* AND (summit -vilnius lang:en +source:tass", kFilters);
   EXPECT_EQ(PlainWords(q, kFilters), "nato summit vilnius lang:en source:tass");

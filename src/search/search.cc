@@ -1,12 +1,20 @@
 // The index stage on Xapian. How an article becomes one Xapian document:
 //
-//   terms   every language version through one TermGenerator: unstemmed
-//           terms with positions (phrases), Z-prefixed Snowball stems
-//           (analysis.h picks Russian or English per word), the headline at
-//           wdf 3 against the body's 1; XH-prefixed Hunspell lemmas of
-//           Russian words whose stem differs from their lemma's stem;
-//           boolean terms Q (id), L (each language version), XS (source),
-//           XM (mentioned entities), XT (story).
+//   terms   every language version through one TermGenerator: each word
+//           as its Z-prefixed Snowball stem with its position (analysis.h
+//           picks Russian or English per word), the headline at wdf 3
+//           against the body's 1; XH-prefixed Hunspell lemmas of Russian
+//           words whose stem differs from their lemma's stem; boolean terms
+//           Q (id), L (each language version), XS (source), XM (mentioned
+//           entities), XT (story).
+//           Only stems, no unstemmed terms: Xapian's default (both, the
+//           stem without positions) costs twice the postings, and indexing
+//           time is Xapian's postings (bench/search: about 1.6 times the
+//           documents/s this way). So phrases match on stems ("министр
+//           обороны" finds "министра обороны"), wildcards expand over
+//           stems, and snippets are highlighted from a separate match set
+//           of the query's terms (Highlighter), since MSet::snippet only
+//           highlights phrase and wildcard words as unstemmed terms.
 //   values  publish time (sorting, from/to), source, languages, entities
 //           (facets; the last two are '\n'-separated lists, counted by
 //           ListCountSpy).
@@ -229,6 +237,25 @@ class SnippetStemmer : public Xapian::StemImplementation {
   Xapian::Stem base_;
 };
 
+// Highlighter: an empty match set whose query is every term the search can
+// match — the stems inside phrases, the lemma synonyms, the expansions of
+// wildcards — so MSet::snippet highlights all of them (the search's own set
+// would leave phrase and wildcard words plain).
+Xapian::MSet Highlighter(Xapian::Database& db, const Xapian::Query& query, const std::vector<std::string>& wildcards) {
+  std::vector<Xapian::Query> terms;
+  for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) terms.emplace_back(*t);
+  for (const std::string& prefix : wildcards) {
+    const std::string pattern = Term(s::kStemPrefix, prefix);
+    Xapian::termcount taken = 0;
+    for (auto t = db.allterms_begin(pattern); t != db.allterms_end(pattern) && taken < kWildcardLimit; ++t, ++taken) {
+      terms.emplace_back(*t);
+    }
+  }
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+  return enquire.get_mset(0, 0);
+}
+
 struct StoredVersion {
   std::string language, headline, text;
 };
@@ -449,9 +476,8 @@ Status SearchIndex::Impl::Open() {
     writer_.emplace(directory_, Xapian::DB_CREATE_OR_OPEN);
     stemmer_ = s::MakeStemmer();
     generator_.set_stemmer(stemmer_);
-    generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-    generator_.set_stopper(&s::Stopwords());
-    generator_.set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
+    // Every word is indexed, stop words too: phrases need them.
+    generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
     if (options_.spelling) {
       generator_.set_database(*writer_);
       generator_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
@@ -587,7 +613,9 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   DateFilter from_filter(false), to_filter(true);
   Xapian::QueryParser parser;
   parser.set_stemmer(stemmer);
-  parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  // Free text becomes Z + stem, phrases and wildcards included, as indexed.
+  parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+  parser.add_prefix("", s::kStemPrefix);
   parser.set_stopper(&s::Stopwords());
   parser.set_default_op(Q::OP_AND);
   parser.set_database(db);
@@ -615,7 +643,7 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   if (!text.empty()) {
     constexpr unsigned kFull = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                                Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                               Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_PURE_NOT;
+                               Xapian::QueryParser::FLAG_PURE_NOT;
     constexpr unsigned kNoOperators = kFull & ~(Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PURE_NOT);
     try {
       text_query = parser.parse_query(text, kFull);
@@ -626,7 +654,7 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
       } catch (const Xapian::QueryParserError&) {
         text = s::PlainWords(cleaned, FilterNames());
         try {
-          text_query = parser.parse_query(text, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+          text_query = parser.parse_query(text, 0);
         } catch (const Xapian::QueryParserError&) {
           text_query = Q();
         }
@@ -689,6 +717,7 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
 
   Xapian::Stem snippet_stemmer =
       expansion.stem_of_lemma.empty() ? stemmer : Xapian::Stem(new SnippetStemmer(expansion, lemmatizer_));
+  const Xapian::MSet highlight = Highlighter(db, text_query, cleaned.wildcards);
   const std::string edition = AsciiLower(query.edition);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Xapian::Document doc = it.get_document();
@@ -708,11 +737,11 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
     }
     const StoredVersion* chosen = nullptr;
     for (const StoredVersion* v : order) {
-      std::string body = mset.snippet(v->text, kSnippetBytes, snippet_stemmer, Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
-                                      "<mark>", "</mark>", "…");
+      std::string body = highlight.snippet(v->text, kSnippetBytes, snippet_stemmer,
+                                           Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>", "</mark>", "…");
       // (Xapian tells "no match" by the highlight markers: they must not be empty.)
-      if (body.empty() && mset.snippet(v->headline, kSnippetBytes, snippet_stemmer,
-                                       Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>", "</mark>", "").empty()) {
+      if (body.empty() && highlight.snippet(v->headline, kSnippetBytes, snippet_stemmer,
+                                            Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>", "</mark>", "").empty()) {
         continue;
       }
       chosen = v;
@@ -722,7 +751,7 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
     if (!chosen && !order.empty()) chosen = order.front();
     if (chosen) {
       if (hit.snippet_html.empty()) {
-        hit.snippet_html = mset.snippet(chosen->text, kSnippetBytes, snippet_stemmer, 0, "<mark>", "</mark>", "…");
+        hit.snippet_html = highlight.snippet(chosen->text, kSnippetBytes, snippet_stemmer, 0, "<mark>", "</mark>", "…");
       }
       hit.language = chosen->language;
       hit.headline = chosen->headline;
@@ -730,9 +759,14 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
     out.hits.push_back(std::move(hit));
   }
 
-  if (mset.get_matches_estimated() < kFewResults && has_text) {
-    std::string corrected = parser.get_corrected_query_string();
-    if (!corrected.empty() && corrected != text) out.suggestion = std::move(corrected);
+  // "Did you mean": each word the index lacks, replaced by the nearest word
+  // Xapian's spelling table has (QueryParser's own correction skips words
+  // with a prefix, and every word here has Z).
+  if (mset.get_matches_estimated() < kFewResults && has_words) {
+    out.suggestion = s::ReplaceWords(cleaned, FilterNames(), [&](const std::string& word) -> std::string {
+      if (s::IsStopword(word) || db.term_exists(Term(s::kStemPrefix, stemmer(word)))) return "";
+      return db.get_spelling_suggestion(word);
+    });
   }
   if (query.facets) {
     out.sources = sources.Top(mset.get_matches_estimated());

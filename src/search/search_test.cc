@@ -154,6 +154,12 @@ TEST_F(SearchIndexTest, PhraseNeedsAdjacentWordsInOrder) {
   EXPECT_THAT(Ids("defence minister"), UnorderedElementsAre(3, 4));
 }
 
+TEST_F(SearchIndexTest, PhraseMatchesWordFormsInOrder) {
+  // The index holds stems with positions: a phrase matches its words' forms.
+  Add({Doc(1, "ru", "Визит", "Визит министра обороны в Минск."), Doc(2, "ru", "Визит", "Оборона и министр.")});
+  EXPECT_THAT(Ids("\"министр обороны\""), ElementsAre(1));
+}
+
 TEST_F(SearchIndexTest, OrAndNotCombineWords) {
   Add({Doc(1, "en", "Tanks", "Armoured vehicles."), Doc(2, "en", "Drones", "Unmanned aircraft."),
        Doc(3, "en", "Tanks and drones", "Both.")});
@@ -173,8 +179,10 @@ TEST_F(SearchIndexTest, NotExcludesEveryFormOfARussianWord) {
 TEST_F(SearchIndexTest, TrailingWildcardMatchesPrefix) {
   Add({Doc(1, "ru", "Министерство", "Текст."), Doc(2, "ru", "Министр", "Текст."), Doc(3, "ru", "Мир", "Текст.")});
   EXPECT_THAT(Ids("минист*"), UnorderedElementsAre(1, 2));
-  auto r = Find("минист*");
-  ASSERT_FALSE(r.hits.empty());
+  // A whole word before '*' still finds its other forms ("министерства").
+  Add({Doc(4, "ru", "Решение", "Решение министерства.")});
+  EXPECT_THAT(Ids("министерство*"), UnorderedElementsAre(1, 4));
+  EXPECT_THAT(Ids("presidents*"), IsEmpty());
 }
 
 // --- filters -------------------------------------------------------------------
@@ -344,6 +352,17 @@ TEST_F(SearchIndexTest, SnippetHighlightsFormsFoundThroughLemmas) {
   EXPECT_THAT(r.hits[0].snippet_html, HasSubstr("<mark>ребенка</mark>"));
 }
 
+TEST_F(SearchIndexTest, SnippetHighlightsPhraseAndWildcardWords) {
+  Add({Doc(1, "ru", "Заявление", "Министр обороны выступил в министерстве.")});
+  auto phrase = Find("\"министр обороны\"");
+  ASSERT_EQ(phrase.hits.size(), 1u);
+  EXPECT_THAT(phrase.hits[0].snippet_html, HasSubstr("<mark>Министр</mark> <mark>обороны</mark>"));
+  auto wildcard = Find("минист*");
+  ASSERT_EQ(wildcard.hits.size(), 1u);
+  EXPECT_THAT(wildcard.hits[0].snippet_html, HasSubstr("<mark>Министр</mark>"));
+  EXPECT_THAT(wildcard.hits[0].snippet_html, HasSubstr("<mark>министерстве</mark>"));
+}
+
 TEST_F(SearchIndexTest, SnippetWithoutMatchInBodyStartsTheBody) {
   Add({Doc(1, "en", "Election results", "Turnout was high across the country.")});
   auto r = Find("election");
@@ -360,6 +379,9 @@ TEST_F(SearchIndexTest, SpellingSuggestionWhenLittleIsFound) {
   auto en = Find("goverment crisis");
   EXPECT_EQ(en.suggestion, "government crisis");
   EXPECT_EQ(Find("government").suggestion, "");
+  // Operators, filters and known words stay as they are.
+  EXPECT_EQ(Find("goverment OR министр lang:en").suggestion, "government OR министр lang:en");
+  EXPECT_EQ(Find("qqqqzzzz").suggestion, "");  // nothing near: no suggestion
 }
 
 // --- writes --------------------------------------------------------------------
