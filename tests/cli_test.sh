@@ -59,11 +59,17 @@ check "the server answers /healthz" bash -c "curl -sf http://127.0.0.1:$port/hea
 "$nd" serve --data "$tmp/data2" --listen "127.0.0.1:$port" >/dev/null 2>"$tmp/err"
 check "a busy port is a clear error" one_line_error "127.0.0.1:$port"
 
+# Search follows the store by itself; a rebuild waits for the server to stop.
+check "the server's search finds an imported article" bash -c "for _ in \$(seq 1 50); do curl -s 'http://127.0.0.1:$port/en/search?q=procurement' | grep -q 'Found: [1-9]' && exit 0; sleep 0.1; done; exit 1"
+"$nd" reindex --data "$tmp/data" >/dev/null 2>"$tmp/err"
+check "reindex while a server holds the index says why" one_line_error "in use by a running"
+
 kill -TERM "$server_pid"
 wait "$server_pid"
 status=$?
 server_pid=""
 check "SIGTERM shuts down cleanly" test "$status" -eq 0
 check "and says so" grep -q "newsdesk stopped" "$tmp/serve.log"
+check "reindex rebuilds the search index" bash -c "'$nd' reindex --data '$tmp/data' | grep -q 'indexed 3 articles'"
 
 finish

@@ -75,6 +75,12 @@ Status RunEntitiesMerge(const Config& config, const std::string& from, const std
 // changed); `full` rewrites unchanged articles' unknown names too.
 Status RunEntitiesRetag(const Config& config, bool full);
 
+// SearchIndexPath is where the search index lives: DATA/search.
+std::string SearchIndexPath(const Config& config);
+// RunReindex rebuilds the search index from the store, with a progress bar.
+// A running server holds the index: Unavailable, saying so.
+Status RunReindex(const Config& config);
+
 // RunImport imports a JSON/JSON Lines file or a directory of them, all or
 // nothing, and prints what it did.
 Status RunImport(const Config& config, const std::string& path);

@@ -142,6 +142,9 @@ int main(int argc, char** argv) {
   entities_merge->add_option("INTO", merge_into, "the entity that stays")->required();
   add_common(entities_merge);
 
+  auto* reindex = app.add_subcommand("reindex", "rebuild the search index from the store, with a progress bar (serve keeps it up to date by itself)");
+  add_common(reindex);
+
   int64_t article_id = 0;
   auto* article = app.add_subcommand("article", "manage stored articles");
   article->require_subcommand(1);
@@ -189,6 +192,7 @@ int main(int argc, char** argv) {
     else if (*entities_alias) status = RunEntitiesAlias(config, alias_id, alias_form, alias_lang, alias_exact);
     else if (*entities_merge) status = RunEntitiesMerge(config, merge_from, merge_into);
     else if (*article_delete) status = RunArticleDelete(config, article_id);
+    else if (*reindex) status = RunReindex(config);
   } catch (const std::exception& e) {
     status = Status::Internal(e.what());
   }

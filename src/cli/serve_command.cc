@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "ingest/ingest.h"
+#include "search/follower.h"
 #include "mentions/tagger.h"
 #include "store/store.h"
 #include "web/server.h"
@@ -54,6 +55,10 @@ Status RunServe(Config config, const ServeFlags& flags) {
     return gazetteer.ok() ? knowledge_version.status() : gazetteer.status();
   }
   SharedTagger tagger(*gazetteer);
+  // Background threads (search index, gazetteer reload) wait on this and stop with the server.
+  std::mutex background_mu;
+  std::condition_variable background_cv;
+  bool stopping = false;
   auto site = Site::Create(**store, config, *gazetteer);
   if (!site.ok()) {
     (*server)->Shutdown();
@@ -70,15 +75,36 @@ Status RunServe(Config config, const ServeFlags& flags) {
   IngestScheduler scheduler(ingestor);
   if (config.ingest_enabled) scheduler.Start();
 
+  // Search: the index follows the store from a thread of its own, catching
+  // up at start with what was written while no server ran (or before a
+  // crash), then every half second. Search pages answer "unavailable" until
+  // the index opens; serving never waits for it.
+  auto index = SearchIndex::Open(SearchIndexPath(config));
+  if (!index.ok()) spdlog::error("search is off: {}", index.status().ToString());
+  std::thread indexer;
+  if (index.ok()) {
+    (*site)->AttachSearch(index->get());
+    indexer = std::thread([&] {
+      IndexFollower follower(**store, **index);
+      std::unique_lock<std::mutex> lock(background_mu);
+      bool first = true;
+      do {
+        lock.unlock();
+        auto applied = follower.CatchUp();
+        if (!applied.ok()) spdlog::error("search index: {}", applied.status().ToString());
+        else if (*applied > 0 || first) spdlog::info("search index: {} articles brought up to date", *applied);
+        first = false;
+        lock.lock();
+      } while (!background_cv.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping; }));
+    });
+  }
+
   // Editors change the knowledge base from the command line (`newsdesk
   // entities …`): reload it when its version moves.
-  std::mutex reload_mu;
-  std::condition_variable reload_cv;
-  bool stopping = false;
   std::thread reloader([&] {
     int64_t seen = *knowledge_version;
-    std::unique_lock<std::mutex> lock(reload_mu);
-    while (!reload_cv.wait_for(lock, std::chrono::seconds(2), [&] { return stopping; })) {
+    std::unique_lock<std::mutex> lock(background_mu);
+    while (!background_cv.wait_for(lock, std::chrono::seconds(2), [&] { return stopping; })) {
       lock.unlock();
       auto version = (*store)->KnowledgeVersion();
       if (version.ok() && *version != seen) {
@@ -99,11 +125,13 @@ Status RunServe(Config config, const ServeFlags& flags) {
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   (*server)->Wait();
   {
-    std::lock_guard<std::mutex> lock(reload_mu);
+    std::lock_guard<std::mutex> lock(background_mu);
     stopping = true;
   }
-  reload_cv.notify_all();
+  background_cv.notify_all();
   reloader.join();
+  if (indexer.joinable()) indexer.join();
+  (*site)->AttachSearch(nullptr);
   scheduler.Stop();
   site_ptr.store(nullptr);
   spdlog::info("newsdesk stopped");

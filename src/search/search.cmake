@@ -8,6 +8,10 @@ add_library(nd_search STATIC src/search/search.cc src/search/analysis.cc src/sea
 target_link_libraries(nd_search PUBLIC nd_common nd_store
   PRIVATE PkgConfig::XAPIAN PkgConfig::HUNSPELL ICU::uc fmt::fmt nlohmann_json::nlohmann_json Threads::Threads)
 
+# The site serves search pages; serve follows the store; reindex rebuilds.
+target_link_libraries(nd_web PUBLIC nd_search)
+target_sources(newsdesk PRIVATE src/cli/reindex_command.cc)
+
 if(NEWSDESK_BUILD_TESTS)
   nd_test(search_test SOURCES src/search/search_test.cc src/search/query_text_test.cc
           src/search/lemma_recall_test.cc src/search/follower_test.cc LIBS nd_search PkgConfig::XAPIAN PkgConfig::HUNSPELL)

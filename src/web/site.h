@@ -31,6 +31,8 @@
 
 namespace newsdesk {
 
+class SearchIndex;
+
 class Site {
  public:
   // Create loads templates and the catalog of every configured edition.
@@ -49,6 +51,11 @@ class Site {
 
   // SyncWithStore does one such poll now.
   void SyncWithStore();
+
+  // AttachSearch serves /{ed}/search and /api/v1/search from `index` (owned
+  // by the caller, outliving the site); until then they say search is
+  // unavailable.
+  void AttachSearch(SearchIndex* index);
 
   // ReplaceGazetteer switches to a reloaded gazetteer (editors changed
   // entities); requests in flight finish with the one they started with.

@@ -10,6 +10,7 @@
 #include "common/time.h"
 #include "import/importer.h"
 #include "mentions/tagger.h"
+#include "search/follower.h"
 
 namespace newsdesk {
 namespace {
@@ -390,6 +391,87 @@ TEST_F(SiteTest, HtmlResponsesCarrySecurityHeaders) {
   auto r = Get("/en/");
   EXPECT_THAT(Header(r, "Content-Security-Policy"), HasSubstr("default-src 'none'"));
   EXPECT_EQ(Header(r, "X-Content-Type-Options"), "nosniff");
+}
+
+// --- search ------------------------------------------------------------------
+
+class SiteSearchTest : public SiteTest {
+ protected:
+  void SetUp() override {
+    SiteTest::SetUp();
+    auto index = SearchIndex::Open((dir_ / "search").string());
+    ASSERT_TRUE(index.ok()) << index.status().ToString();
+    index_ = std::move(*index);
+    IndexFollower follower(*store_, *index_);
+    ASSERT_TRUE(follower.CatchUp().ok());
+    site_->AttachSearch(index_.get());
+  }
+  void TearDown() override {
+    site_.reset();
+    index_.reset();
+    SiteTest::TearDown();
+  }
+  std::unique_ptr<SearchIndex> index_;
+};
+
+TEST_F(SiteSearchTest, EveryPageHasASearchBox) {
+  EXPECT_THAT(Get("/en/").body, HasSubstr("action=\"/en/search\""));
+  EXPECT_THAT(Get("/ru/").body, HasSubstr("action=\"/ru/search\""));
+}
+
+TEST_F(SiteSearchTest, FindsWordFormsAndLabelsUntranslatedHits) {
+  Response r = Get("/en/search?q=%D0%90%D1%81%D1%82%D0%B0%D0%BD%D0%B0");  // "Астана" finds "Астане"
+  EXPECT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("Шойгу выступил в Астане"));
+  EXPECT_THAT(r.body, HasSubstr("<h2>Sources</h2>")) << "facets";
+  EXPECT_THAT(r.body, HasSubstr("href=\"/en/search?q=%D0%90%D1%81%D1%82%D0%B0%D0%BD%D0%B0&amp;source=tass\""));
+  EXPECT_THAT(r.body, HasSubstr("class=\"lang-label\"")) << "a Russian original in the English edition is labelled";
+  EXPECT_THAT(r.body, HasSubstr("Found: 1"));
+}
+
+TEST_F(SiteSearchTest, ATranslationIsFoundByItsWordsAndShownInTheEdition) {
+  Response r = Get("/en/search?q=exercise");
+  EXPECT_THAT(r.body, HasSubstr("CSTO exercises begin"));
+  EXPECT_THAT(r.body, HasSubstr("<mark>exercises</mark>"));
+}
+
+TEST_F(SiteSearchTest, FacetsAndFiltersNarrowTheResults) {
+  Response only_en = Get("/en/search?q=ministers&lang=en");
+  EXPECT_THAT(only_en.body, HasSubstr("NATO ministers meet"));
+  EXPECT_THAT(only_en.body, HasSubstr("lang: en"));
+  Response none = Get("/en/search?q=ministers&lang=ru");
+  EXPECT_THAT(none.body, HasSubstr("Nothing found"));
+}
+
+TEST_F(SiteSearchTest, BadInputGetsResultsOrAMessageNeverA500) {
+  const std::string long_query(10000, 'a');
+  for (const std::string& target : std::vector<std::string>{"/en/search?q=%22unbalanced", "/en/search?q=the%20of%20and", "/en/search?q=%01%02%03",
+        "/en/search?q=foo:bar", "/en/search?q=nato&from=yesterday", "/en/search?q=nato&page=-4",
+        "/en/search?q=%EF%BF%BF%E2%80%AE", std::string("/en/search?q=") + long_query, "/en/search"}) {
+    Response r = Get(target);
+    EXPECT_EQ(r.status, 200) << target.substr(0, 60);
+  }
+  EXPECT_THAT(Get("/en/search?q=nato&from=yesterday").body, HasSubstr("Ignored from=yesterday"));
+  EXPECT_THAT(Get("/en/search?q=%3Cscript%3E").body, Not(HasSubstr("<script>")));
+}
+
+TEST_F(SiteSearchTest, ApiAnswersJson) {
+  Response r = Get("/api/v1/search?q=%D0%90%D1%81%D1%82%D0%B0%D0%BD%D0%B0&ed=ru");
+  ASSERT_EQ(r.status, 200);
+  auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["total"], 1);
+  ASSERT_EQ(j["results"].size(), 1u);
+  EXPECT_EQ(j["results"][0]["headline"], "Шойгу выступил в Астане");
+  EXPECT_THAT(j["results"][0]["url"].get<std::string>(), HasSubstr("https://news.example/ru/articles/"));
+  EXPECT_TRUE(j.contains("suggestion"));
+  EXPECT_EQ(Get("/api/v1/search?q=x&from=2024-13-45").status, 400);
+}
+
+TEST_F(SiteTest, SearchWithoutAnIndexSaysItIsUnavailable) {
+  Response r = Get("/en/search?q=nato");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("Search is unavailable"));
+  EXPECT_EQ(Get("/api/v1/search?q=nato").status, 503);
 }
 
 }  // namespace
