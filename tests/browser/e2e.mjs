@@ -207,6 +207,30 @@ async function runCombo(browser, ed, vp) {
     }
 
     await screenshot(page, `article-${ed}-${vp.name}.png`);
+
+    // ---- search: the header's box, word forms, highlighted snippets ------
+    // "испытаниях" must find "испытания"; "shipyards" must find "shipyard".
+    const word = ed === 'ru' ? 'испытаниях' : 'shipyards';
+    const searchUrl = `${BASE}/${ed}/search?q=${encodeURIComponent(word)}`;
+    await check(`${tag} search: the header's box leads to results`, searchUrl, async () => {
+      await goto(page, frontUrl);
+      const box = page.locator('.site-search input[name=q]');
+      assert(await box.isVisible(), 'no visible search box in the header');
+      await box.fill(word);
+      await Promise.all([page.waitForNavigation({ timeout: NAV_TIMEOUT_MS }), box.press('Enter')]);
+      const hits = await page.locator('.search-hit').count();
+      assert(hits > 0, `no .search-hit for "${word}" at ${page.url()}`);
+      return `${hits} hits`;
+    });
+    await check(`${tag} search: matched words are highlighted`, searchUrl, async () => {
+      const marks = await page.locator('.search-hit mark').count();
+      assert(marks > 0, 'no <mark> in the snippets');
+      return `${marks} marks`;
+    });
+    if (vp.isMobile) {
+      await check(`${tag} search: no horizontal scroll`, searchUrl, () => noHorizontalScroll(page, vp.viewport.width));
+    }
+    await screenshot(page, `search-${ed}-${vp.name}.png`);
   } finally {
     if (pageErrors.length) {
       console.log(`      note: ${tag}: ${pageErrors.length} JavaScript error(s): ${short(pageErrors.join(' | '), 200)}`);
