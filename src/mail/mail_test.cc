@@ -1,0 +1,313 @@
+#include "mail/mail.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "mail/testing/recording_mailer.h"
+
+namespace newsdesk {
+namespace {
+
+namespace fs = std::filesystem;
+
+// SmtpServer runs src/mail/testing/smtp_server.py (aiosmtpd) on a loopback
+// port for the life of the object.
+class SmtpServer {
+ public:
+  explicit SmtpServer(const fs::path& dir, const std::vector<std::string>& extra = {}) : dir_(dir) {
+    fs::create_directories(dir_);
+    int in[2], out[2];
+    if (::pipe(in) != 0 || ::pipe(out) != 0) return;
+    std::vector<std::string> args = {ND_SYSTEM_PYTHON, std::string(ND_SOURCE_DIR) + "/src/mail/testing/smtp_server.py",
+                                     "--dir", dir_.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(in[0], 0);
+      ::dup2(out[1], 1);
+      ::close(in[1]);
+      ::close(out[0]);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(in[0]);
+    ::close(out[1]);
+    stdin_ = in[1];
+    // The first line is "PORT <n>"; python3-aiosmtpd starts in well under 10 s.
+    std::string line;
+    pollfd p{out[0], POLLIN, 0};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      if (::poll(&p, 1, 200) <= 0) continue;
+      char buf[64];
+      ssize_t n = ::read(out[0], buf, sizeof buf);
+      if (n <= 0) break;
+      line.append(buf, static_cast<size_t>(n));
+    }
+    ::close(out[0]);
+    if (line.rfind("PORT ", 0) == 0) port_ = std::stoi(line.substr(5));
+  }
+  ~SmtpServer() {
+    if (stdin_ >= 0) ::close(stdin_);  // the server stops when its stdin closes
+    if (pid_ > 0) {
+      int status = 0;
+      for (int i = 0; i < 50 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (::waitpid(pid_, &status, WNOHANG) == 0) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status, 0);
+      }
+    }
+  }
+
+  int port() const { return port_; }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+
+  // Received returns what the server made of message `n` (1-based).
+  nlohmann::json Received(int n) const {
+    std::ifstream f(dir_ / (std::to_string(n) + ".json"));
+    if (!f) return nullptr;
+    return nlohmann::json::parse(f, nullptr, false);
+  }
+  std::string Raw(int n) const {
+    std::ifstream f(dir_ / (std::to_string(n) + ".eml"), std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+  }
+
+ private:
+  fs::path dir_;
+  pid_t pid_ = -1;
+  int stdin_ = -1;
+  int port_ = 0;
+};
+
+// Unix is how the tests write text; on the wire (and so in what the server
+// decodes) every line ends in CRLF.
+std::string Unix(std::string s) {
+  for (size_t i; (i = s.find("\r\n")) != std::string::npos;) s.erase(i, 1);
+  return s;
+}
+
+class MailTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("nd_mail_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static Message RussianMessage(const std::string& to = "reader@example.org") {
+    Message m;
+    m.from = Address{"Новостная служба", "desk@news.example"};
+    m.reply_to = Address{"", "editors@news.example"};
+    m.to = {Address{"Анна Л.", to}};
+    m.subject = "Подтвердите адрес электронной почты для «Новостей»";
+    m.text = "Здравствуйте, Анна!\n\nОткройте ссылку, чтобы подтвердить адрес:\n"
+             "https://news.example/ru/confirm?t=abc\n\n.Строка с точкой в начале\n";
+    m.html = "<p>Здравствуйте, <b>Анна</b>!</p>";
+    m.headers = {{"List-Unsubscribe", "<https://news.example/unsubscribe?t=xyz>"}};
+    return m;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(MailTest, DeliversRussianSubjectAndBodyToARealSmtpServer) {
+  SmtpServer server(dir_);
+  ASSERT_NE(server.port(), 0) << "could not start " ND_SYSTEM_PYTHON " with aiosmtpd (python3-aiosmtpd)";
+  auto mailer = MakeSmtpMailer(SmtpSettings{.url = server.url(), .timeout_seconds = 10});
+  Status s = mailer->Send(RussianMessage());
+  ASSERT_TRUE(s.ok()) << s.ToString();
+
+  nlohmann::json got = server.Received(1);
+  ASSERT_TRUE(got.is_object()) << server.Raw(1);
+  EXPECT_EQ(got["mail_from"], "desk@news.example");
+  EXPECT_EQ(got["rcpt_tos"], nlohmann::json::array({"reader@example.org"}));
+  EXPECT_EQ(got["subject"], "Подтвердите адрес электронной почты для «Новостей»");
+  EXPECT_NE(got["raw_subject"].get<std::string>().find("=?utf-8?"), std::string::npos)
+      << "non-ASCII headers are RFC 2047 encoded-words: " << got["raw_subject"];
+  EXPECT_EQ(got["from"], "Новостная служба <desk@news.example>");
+  EXPECT_EQ(got["to"], "\"Анна Л.\" <reader@example.org>") << "the dot makes Python quote the name";
+  EXPECT_EQ(got["reply_to"], "editors@news.example");
+  EXPECT_EQ(got["list_unsubscribe"], "<https://news.example/unsubscribe?t=xyz>");
+  EXPECT_EQ(got["mime_version"], "1.0");
+  EXPECT_TRUE(got["date"].is_string());
+  ASSERT_TRUE(got["message_id"].is_string());
+  EXPECT_NE(got["message_id"].get<std::string>().find("@news.example>"), std::string::npos) << got["message_id"];
+  EXPECT_EQ(got["content_type"], "multipart/alternative");
+  ASSERT_TRUE(got["text"].is_object());
+  EXPECT_EQ(got["text"]["charset"], "utf-8");
+  EXPECT_EQ(Unix(got["text"]["content"]), RussianMessage().text) << "dot-stuffing and encoding round-trip";
+  ASSERT_TRUE(got["html"].is_object());
+  EXPECT_EQ(got["html"]["content"], "<p>Здравствуйте, <b>Анна</b>!</p>");
+  EXPECT_EQ(got["defects"], nlohmann::json::array());
+
+  const std::string raw = server.Raw(1);
+  for (unsigned char ch : raw) ASSERT_LT(ch, 0x80) << "the message on the wire is 7-bit";
+}
+
+TEST_F(MailTest, PlainTextOnlyIsASinglePart) {
+  SmtpServer server(dir_);
+  ASSERT_NE(server.port(), 0);
+  Message m = RussianMessage();
+  m.html.reset();
+  ASSERT_TRUE(MakeSmtpMailer({.url = server.url()})->Send(m).ok());
+  nlohmann::json got = server.Received(1);
+  EXPECT_EQ(got["content_type"], "text/plain");
+  EXPECT_EQ(Unix(got["text"]["content"]), m.text);
+  EXPECT_TRUE(got["html"].is_null());
+}
+
+TEST_F(MailTest, AServerThatIsDownIsUnavailableQuickly) {
+  // A port that was just free and is not listening: the connection is refused.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  const auto start = std::chrono::steady_clock::now();
+  Status s = MakeSmtpMailer({.url = "smtp://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)),
+                             .connect_timeout_seconds = 5})
+                 ->Send(RussianMessage());
+  EXPECT_EQ(s.code(), Code::kUnavailable) << s.ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+}
+
+TEST_F(MailTest, RejectedRecipientIsAPermanentFailureWithTheServersReply) {
+  SmtpServer server(dir_);
+  ASSERT_NE(server.port(), 0);
+  Status s = MakeSmtpMailer({.url = server.url()})->Send(RussianMessage("reject-me@example.org"));
+  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("550 5.1.1"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("mailbox unavailable"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(server.Received(1).is_null());
+}
+
+TEST_F(MailTest, TemporaryRefusalIsUnavailable) {
+  SmtpServer server(dir_);
+  ASSERT_NE(server.port(), 0);
+  Status s = MakeSmtpMailer({.url = server.url()})->Send(RussianMessage("busy@example.org"));
+  EXPECT_EQ(s.code(), Code::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("451"), std::string::npos) << s.ToString();
+}
+
+TEST_F(MailTest, AuthenticatesWhenConfiguredAndNeverShowsThePassword) {
+  SmtpServer server(dir_, {"--user", "desk", "--password", "s3cret-pass"});
+  ASSERT_NE(server.port(), 0);
+  SmtpSettings good{.url = server.url(), .username = "desk", .password = "s3cret-pass"};
+  Status ok = MakeSmtpMailer(good)->Send(RussianMessage());
+  ASSERT_TRUE(ok.ok()) << ok.ToString();
+  EXPECT_EQ(server.Received(1)["auth"], true);
+
+  SmtpSettings bad = good;
+  bad.password = "wrong-pass-123";
+  Status refused = MakeSmtpMailer(bad)->Send(RussianMessage());
+  EXPECT_EQ(refused.code(), Code::kInvalidArgument) << refused.ToString();
+  EXPECT_EQ(refused.message().find("wrong-pass-123"), std::string::npos) << refused.ToString();
+}
+
+TEST_F(MailTest, RequiredTlsThatIsNotOfferedIsRefused) {
+  SmtpServer server(dir_);
+  ASSERT_NE(server.port(), 0);
+  Status s = MakeSmtpMailer({.url = server.url(), .require_tls = true})->Send(RussianMessage());
+  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(server.Received(1).is_null());
+}
+
+TEST(ComposeMessageTest, RefusesHeaderInjection) {
+  Message m;
+  m.from = Address{"Desk", "desk@news.example"};
+  m.to = {Address{"", "reader@example.org"}};
+  m.subject = "Hello\r\nBcc: victim@example.org";
+  EXPECT_EQ(ComposeMessage(m).status().code(), Code::kInvalidArgument);
+  m.subject = "Hello";
+  m.to = {Address{"Ann\nBcc: x@y.org", "reader@example.org"}};
+  EXPECT_EQ(ComposeMessage(m).status().code(), Code::kInvalidArgument);
+  m.to = {Address{"", "reader@example.org>\r\nBcc: x@y.org"}};
+  EXPECT_EQ(ComposeMessage(m).status().code(), Code::kInvalidArgument);
+  m.to = {Address{"", "reader@example.org"}};
+  m.headers = {{"Bcc", "x@y.org"}};
+  EXPECT_EQ(ComposeMessage(m).status().code(), Code::kInvalidArgument);
+  m.headers = {{"List-Unsubscribe", "<https://x>\r\nBcc: x@y.org"}};
+  EXPECT_EQ(ComposeMessage(m).status().code(), Code::kInvalidArgument);
+  m.headers = {};
+  EXPECT_TRUE(ComposeMessage(m).ok());
+}
+
+TEST(ComposeMessageTest, UsesCrLfLineEnds) {
+  Message m;
+  m.from = Address{"", "desk@news.example"};
+  m.to = {Address{"", "reader@example.org"}};
+  m.subject = "Hi";
+  m.text = "line one\nline two\n";
+  auto text = ComposeMessage(m);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  for (size_t i = text->find('\n'); i != std::string::npos; i = text->find('\n', i + 1))
+    ASSERT_TRUE(i > 0 && (*text)[i - 1] == '\r') << "bare LF at " << i;
+}
+
+TEST(ParseAddressTest, ReadsNameAndAddress) {
+  auto a = ParseAddress("Новости <desk@news.example>");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->name, "Новости");
+  EXPECT_EQ(a->email, "desk@news.example");
+  auto quoted = ParseAddress("\"Desk, News\" <desk@news.example>");
+  ASSERT_TRUE(quoted.ok());
+  EXPECT_EQ(quoted->name, "Desk, News");
+  EXPECT_EQ(ParseAddress("desk@news.example")->name, "");
+  EXPECT_FALSE(ParseAddress("Desk <desk@news.example").ok());
+  EXPECT_FALSE(ParseAddress("not an address").ok());
+}
+
+TEST(SmtpSettingsTest, ComeFromTheMailSection) {
+  Config c;
+  c.mail_smtp_url = "smtps://mail.example:465";
+  c.mail_username = "u";
+  c.mail_password = "p";
+  c.mail_require_tls = true;
+  c.mail_timeout_seconds = 7;
+  SmtpSettings s = SmtpSettingsFromConfig(c);
+  EXPECT_EQ(s.url, "smtps://mail.example:465");
+  EXPECT_EQ(s.username, "u");
+  EXPECT_EQ(s.password, "p");
+  EXPECT_TRUE(s.require_tls);
+  EXPECT_EQ(s.timeout_seconds, 7);
+}
+
+TEST(SmtpMailerTest, UnconfiguredMailSaysSo) {
+  Status s = MakeSmtpMailer({})->Send(Message{});
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("smtp_url"), std::string::npos);
+}
+
+TEST(RecordingMailerTest, KeepsMessagesOrFails) {
+  RecordingMailer mailer;
+  Message m;
+  m.subject = "x";
+  ASSERT_TRUE(mailer.Send(m).ok());
+  ASSERT_EQ(mailer.sent().size(), 1u);
+  mailer.FailWith(Status::Unavailable("down"));
+  EXPECT_EQ(mailer.Send(m).code(), Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace newsdesk
