@@ -9,5 +9,6 @@ target_link_libraries(nd_readers PUBLIC nd_common nd_store
   PRIVATE PkgConfig::SODIUM ${CMARK_GFM_EXTENSIONS_LIBRARY} ${CMARK_GFM_LIBRARY} ICU::uc fmt::fmt)
 
 if(NEWSDESK_BUILD_TESTS)
-  nd_test(readers_test SOURCES src/readers/accounts_test.cc src/readers/comments_test.cc LIBS nd_readers)
+  nd_test(readers_test SOURCES src/readers/accounts_test.cc src/readers/comments_test.cc
+          src/readers/readers_config_test.cc LIBS nd_readers)
 endif()

@@ -910,7 +910,7 @@ class SqliteStore final : public Store {
       if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
       if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no user {}", id));
       // A changed display name shows on the user's comments: their pages are stale.
-      if (ch.display_name || ch.banned) return RecordUserCommentsChanged(c, id);
+      if (ch.display_name) return RecordUserCommentsChanged(c, id);
       return Status::Ok();
     });
   }
