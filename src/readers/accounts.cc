@@ -387,6 +387,21 @@ Result<User> Accounts::AddUser(const std::string& raw_email, const std::string& 
 
 Status Accounts::SetRole(int64_t user_id, Role role) { return store_.UpdateUser(user_id, UserChanges{.role = role}); }
 
+std::string Accounts::UnsubscribeToken(int64_t user_id) const {
+  return ri::KeyedHash(fmt::format("unsubscribe replies {}", user_id), secret_.bytes);
+}
+
+Status Accounts::Unsubscribe(int64_t user_id, const std::string& token) {
+  if (!ri::EqualConstantTime(UnsubscribeToken(user_id), token))
+    return Status::InvalidArgument("this unsubscribe link is not valid");
+  return store_.UpdateUser(user_id, UserChanges{.notify_replies = false});
+}
+
+Status Accounts::PruneExpired() {
+  const TimePoint now = clock_();
+  return store_.PruneExpired(now, now - std::chrono::seconds(config_.login_failure_window_seconds));
+}
+
 Status Accounts::SetBanned(const User& moderator, int64_t user_id, bool banned) {
   if (!IsModerator(moderator)) return Status::InvalidArgument("only moderators can ban readers");
   auto user = store_.GetUser(user_id);

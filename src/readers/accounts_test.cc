@@ -287,5 +287,34 @@ TEST_F(AccountsTest, SqlMetacharactersAreJustText) {
   EXPECT_FALSE(acc.Login("' OR '1'='1", "' OR '1'='1", "192.0.2.1").ok());
 }
 
+TEST_F(AccountsTest, UnsubscribeLinkTurnsReplyNotificationsOff) {
+  User ann = AddReader("ann@example.org");
+  User bob = AddReader("bob@example.org");
+  auto acc = accounts();
+  ASSERT_TRUE(acc.SetNotifyReplies(ann.id, true).ok());
+  const std::string token = acc.UnsubscribeToken(ann.id);
+  EXPECT_EQ(token, acc.UnsubscribeToken(ann.id)) << "stable: it is in every mail";
+  EXPECT_EQ(acc.Unsubscribe(ann.id, acc.UnsubscribeToken(bob.id)).code(), Code::kInvalidArgument);
+  EXPECT_TRUE(store_->GetUser(ann.id)->notify_replies);
+  ASSERT_TRUE(acc.Unsubscribe(ann.id, token).ok());
+  EXPECT_FALSE(store_->GetUser(ann.id)->notify_replies);
+}
+
+TEST_F(AccountsTest, PruneExpiredForgetsOldSessionsAndTokens) {
+  config_.session_days = 1;
+  AddReader("ann@example.org");
+  auto acc = accounts();
+  auto login = acc.Login("ann@example.org", kPassword, "192.0.2.1");
+  auto reset = acc.RequestPasswordReset("ann@example.org");
+  ASSERT_TRUE(login.ok() && reset.ok());
+  ASSERT_TRUE(acc.PruneExpired().ok());
+  EXPECT_TRUE(acc.Authenticate(login->session_token).ok()) << "live sessions stay";
+  now_ += std::chrono::hours(25);
+  ASSERT_TRUE(acc.PruneExpired().ok());
+  now_ -= std::chrono::hours(25);
+  EXPECT_TRUE(acc.Authenticate(login->session_token).status().is_not_found());
+  EXPECT_TRUE(acc.ResetPassword(**reset, "a brand new password").is_not_found());
+}
+
 }  // namespace
 }  // namespace newsdesk

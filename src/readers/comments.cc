@@ -223,6 +223,18 @@ Status Comments::Restore(const User& moderator, int64_t comment_id) {
   return store_.ResolveReports(comment_id);
 }
 
+Result<std::optional<User>> Comments::ReplyRecipient(const Comment& reply) {
+  if (reply.parent_id == 0 || reply.status != CommentStatus::kVisible) return std::optional<User>();
+  auto parent = store_.GetComment(reply.parent_id);
+  if (!parent.ok()) return parent.status();
+  if (parent->user_id == reply.user_id) return std::optional<User>();
+  auto author = store_.GetUser(parent->user_id);
+  if (!author.ok()) return author.status();
+  if (!author->notify_replies || !author->email_confirmed || author->deleted || author->banned)
+    return std::optional<User>();
+  return std::optional<User>(std::move(*author));
+}
+
 Status Comments::Report(const User& reporter, int64_t comment_id, const std::string& raw_reason) {
   if (reporter.deleted) return Status::InvalidArgument("this account was deleted");
   if (reporter.banned) return Status::InvalidArgument("your account is banned from commenting");

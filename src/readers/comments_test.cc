@@ -218,6 +218,23 @@ TEST_F(CommentsTest, RepliesAreOneLevelDeep) {
   EXPECT_EQ(Post(bob_, "to nothing", 999999).status().code(), Code::kInvalidArgument);
 }
 
+TEST_F(CommentsTest, ReplyRecipientIsTheOptedInAuthorOfTheParent) {
+  auto top = Post(ann_, "top");
+  auto reply = Post(bob_, "reply", top->id);
+  ASSERT_TRUE(top.ok() && reply.ok());
+  EXPECT_FALSE(comments().ReplyRecipient(*reply)->has_value()) << "not opted in";
+  ASSERT_TRUE(accounts().SetNotifyReplies(ann_.id, true).ok());
+  auto to = comments().ReplyRecipient(*reply);
+  ASSERT_TRUE(to.ok() && to->has_value());
+  EXPECT_EQ((*to)->email, "ann@example.org");
+  auto own = Post(ann_, "answering myself", top->id);
+  EXPECT_FALSE(comments().ReplyRecipient(*own)->has_value());
+  EXPECT_FALSE(comments().ReplyRecipient(*top)->has_value()) << "not a reply";
+  Comment held = *reply;
+  held.status = CommentStatus::kHeld;
+  EXPECT_FALSE(comments().ReplyRecipient(held)->has_value());
+}
+
 TEST_F(CommentsTest, EditOwnWithinFifteenMinutesOnly) {
   auto c = Post(ann_, "typo");
   ASSERT_TRUE(c.ok());

@@ -162,6 +162,18 @@ class Accounts {
   Result<User> AddUser(const std::string& email, const std::string& display_name, const std::string& password,
                        Role role);
   Status SetRole(int64_t user_id, Role role);
+
+  // UnsubscribeToken is the secret of a user's one-click unsubscribe link
+  // (RFC 8058) in reply notifications: derived from the user id and the site
+  // secret, so it needs no storage and works without logging in.
+  std::string UnsubscribeToken(int64_t user_id) const;
+  // Unsubscribe turns reply notifications off when `token` matches
+  // (constant-time); InvalidArgument otherwise.
+  Status Unsubscribe(int64_t user_id, const std::string& token);
+
+  // PruneExpired deletes expired sessions and tokens and old log-in
+  // failures; `newsdesk serve` runs it now and then.
+  Status PruneExpired();
   // SetBanned bans (or unbans) a user: a banned user can't post. Only
   // moderators and above may do it, and not to someone of a higher role.
   Status SetBanned(const User& moderator, int64_t user_id, bool banned);
@@ -224,6 +236,13 @@ class Comments {
   // held comment, and resolves the comment's reports.
   Status Hide(const User& moderator, int64_t comment_id, const std::string& reason);
   Status Restore(const User& moderator, int64_t comment_id);
+
+  // ReplyRecipient is whom to mail about `reply`: the author of the comment
+  // it answers, when that reader opted in to reply notifications, is
+  // confirmed, not deleted or banned, and is not the replier; nullopt
+  // otherwise (also while the reply is held: call it again when a moderator
+  // restores it).
+  Result<std::optional<User>> ReplyRecipient(const Comment& reply);
 
   // Report records a reader's report of a visible comment.
   Status Report(const User& reporter, int64_t comment_id, const std::string& reason);

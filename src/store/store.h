@@ -348,6 +348,9 @@ class Store {
                                                         TimePoint since) = 0;
   // ClearLoginFailures forgets the failures of an account (after a log-in).
   virtual Status ClearLoginFailures(const std::string& email) = 0;
+  // PruneExpired removes sessions and one-time tokens that expired at or
+  // before `now`, and log-in failures older than `failures_before`.
+  virtual Status PruneExpired(TimePoint now, TimePoint failures_before) = 0;
 
   // --- readers: comments, reports, views (issue 6) -------------------------
   //

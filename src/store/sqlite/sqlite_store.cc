@@ -1073,6 +1073,21 @@ class SqliteStore final : public Store {
     return ExecBound("DELETE FROM login_failures WHERE email = ?", [&](Stmt& st) { st.Bind(1, email); });
   }
 
+  Status PruneExpired(TimePoint now, TimePoint failures_before) override {
+    return Write([&](Connection& c) -> Status {
+      for (const auto& [sql, at] : {std::pair{"DELETE FROM sessions WHERE expires_at <= ?", now},
+                                    std::pair{"DELETE FROM user_tokens WHERE expires_at <= ?", now},
+                                    std::pair{"DELETE FROM login_failures WHERE at < ?", failures_before}}) {
+        auto p = c.Prepare(sql);
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, Seconds(at));
+        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      }
+      return Status::Ok();
+    });
+  }
+
   static constexpr const char* kCommentColumns =
       "SELECT c.id, c.article_id, c.user_id, c.parent_id, c.body, c.html, c.status, c.hold_reason, c.address, "
       "c.created_at, c.edited_at, u.display_name, u.deleted "
