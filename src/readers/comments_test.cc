@@ -63,6 +63,11 @@ TEST(RenderCommentMarkdownTest, ImagesBecomeLinks) {
   EXPECT_EQ(r.links, 1);
 }
 
+TEST(RenderCommentMarkdownTest, AnImageInsideALinkLeavesItsTextOnly) {
+  auto r = RenderCommentMarkdown("[![a cat](https://example.org/cat.jpg)](https://example.org/)");
+  EXPECT_EQ(r.html, "<p><a rel=\"nofollow ugc\" href=\"https://example.org/\">a cat</a></p>\n");
+}
+
 TEST_F(CommentsTest, PostsAVisibleCommentAndRecordsAChange) {
   auto before = store_->ChangeSequence();
   auto c = Post(ann_, "Отличная статья, *спасибо*!");

@@ -20,9 +20,21 @@ struct NodeDeleter {
   void operator()(cmark_node* n) const { cmark_node_free(n); }
 };
 
+bool InsideLink(cmark_node* node) {
+  for (cmark_node* p = cmark_node_parent(node); p; p = cmark_node_parent(p))
+    if (cmark_node_get_type(p) == CMARK_NODE_LINK) return true;
+  return false;
+}
+
 // ImageToLink replaces an image by a link to it with the same text: readers'
-// comments must not load pictures from elsewhere into our pages.
+// comments must not load pictures from elsewhere into our pages. Inside a
+// link (links can't nest) only the image's text is left.
 void ImageToLink(cmark_node* image) {
+  if (InsideLink(image)) {
+    while (cmark_node* child = cmark_node_first_child(image)) cmark_node_insert_before(image, child);
+    cmark_node_free(image);
+    return;
+  }
   cmark_node* link = cmark_node_new(CMARK_NODE_LINK);
   cmark_node_set_url(link, cmark_node_get_url(image));
   cmark_node_set_title(link, cmark_node_get_title(image));
