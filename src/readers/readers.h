@@ -102,7 +102,7 @@ struct Session {
 
 class Accounts {
  public:
-  // Accounts keeps references to `store`; both must outlive it.
+  // Accounts keeps references to `store` and `config`: both must outlive it.
   Accounts(Store& store, const Config& config, SiteSecret secret, Clock clock = SystemNow);
 
   // Register creates an unconfirmed reader. Refuses a malformed e-mail, a
@@ -214,6 +214,7 @@ struct CommentForm {
 // top-level comment it belongs to (its `parent_id` is the top-level one).
 class Comments {
  public:
+  // Comments keeps references to `store` and `config`: both must outlive it.
   Comments(Store& store, const Config& config, Clock clock = SystemNow);
 
   // Post stores a comment: visible, or held for a moderator (pre-moderation
