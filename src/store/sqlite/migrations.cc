@@ -202,6 +202,42 @@ CREATE TABLE hold_words (
   word TEXT PRIMARY KEY
 );
 )sql"},
+      {6, R"sql(
+-- The daily mailing: subscribers (double opt-in), one run per day, and one
+-- delivery per (run, subscriber), written before and after each send so a
+-- restart resumes the run without skipping or repeating anyone.
+CREATE TABLE subscribers (
+  id                   INTEGER PRIMARY KEY,
+  email                TEXT NOT NULL UNIQUE,
+  edition              TEXT NOT NULL,
+  entities             TEXT NOT NULL DEFAULT '[]',
+  state                TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
+  created_at           INTEGER NOT NULL,
+  confirmation_sent_at INTEGER,
+  confirmations_sent   INTEGER NOT NULL DEFAULT 0,
+  hard_failures        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX subscribers_by_state ON subscribers (state, id);
+CREATE TABLE digest_runs (
+  id           INTEGER PRIMARY KEY,
+  day          TEXT NOT NULL UNIQUE,
+  started_at   INTEGER NOT NULL,
+  finished_at  INTEGER,
+  holder       TEXT NOT NULL DEFAULT '',
+  lease_until  INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE digest_deliveries (
+  run_id          INTEGER NOT NULL REFERENCES digest_runs(id),
+  subscriber_id   INTEGER NOT NULL REFERENCES subscribers(id),
+  state           TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  updated_at      INTEGER NOT NULL,
+  PRIMARY KEY (run_id, subscriber_id)
+);
+CREATE INDEX deliveries_by_state ON digest_deliveries (run_id, state, next_attempt_at);
+)sql"},
   };
   return kMigrations;
 }

@@ -590,5 +590,112 @@ TEST_F(SqliteStoreTest, AddViewsAddsInOneBatchAndSkipsUnknownArticles) {
   EXPECT_EQ(store_->GetArticle(ids->ids[0])->view_count, 7);
 }
 
+
+// --- the daily mailing ----------------------------------------------------------
+
+TimePoint At(const std::string& iso) { return *ParseIso8601(iso); }
+
+TEST_F(SqliteStoreTest, SubscribingIsPendingUntilConfirmedAndAConfirmedAddressStaysSo) {
+  auto s = store_->SubscribePending("reader@example.org", "en", {"nato"}, At("2026-11-20T10:00:00Z"));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->state, SubscriberState::kPending);
+  EXPECT_EQ(s->entities, std::vector<std::string>{"nato"});
+  auto again = store_->SubscribePending("reader@example.org", "ru", {}, At("2026-11-20T10:05:00Z"));
+  EXPECT_EQ(again->id, s->id);
+  EXPECT_EQ(again->edition, "ru") << "a pending address takes the newer choice";
+  ASSERT_TRUE(store_->RecordConfirmationSent(s->id, At("2026-11-20T10:05:00Z")).ok());
+  ASSERT_TRUE(store_->SetSubscriberState(s->id, SubscriberState::kConfirmed).ok());
+  auto confirmed = store_->SubscribePending("reader@example.org", "en", {"iran"}, At("2026-11-21T10:00:00Z"));
+  EXPECT_EQ(confirmed->state, SubscriberState::kConfirmed);
+  EXPECT_EQ(confirmed->edition, "ru") << "a stranger cannot change a confirmed subscriber's choice";
+  EXPECT_EQ(confirmed->confirmations_sent, 1);
+  ASSERT_TRUE(store_->SetSubscriberState(s->id, SubscriberState::kUnsubscribed).ok());
+  EXPECT_EQ(store_->SubscribePending("reader@example.org", "en", {}, At("2026-11-22T10:00:00Z"))->state,
+            SubscriberState::kPending);
+  EXPECT_TRUE(store_->GetSubscriber(999).status().is_not_found());
+  EXPECT_TRUE(store_->SetSubscriberState(999, SubscriberState::kConfirmed).is_not_found());
+}
+
+TEST_F(SqliteStoreTest, ADigestRunQueuesEachConfirmedSubscriberOnceAndResumes) {
+  std::vector<int64_t> ids;
+  for (const char* email : {"a@example.org", "b@example.org", "c@example.org", "pending@example.org"}) {
+    auto s = store_->SubscribePending(email, "en", {}, At("2026-11-20T10:00:00Z"));
+    ids.push_back(s->id);
+    if (std::string(email) != "pending@example.org")
+      ASSERT_TRUE(store_->SetSubscriberState(s->id, SubscriberState::kConfirmed).ok());
+  }
+  auto run = store_->StartDigestRun("2026-11-20", At("2026-11-21T07:00:00Z"));
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(store_->GetDigestProgress(run->id)->queued, 3);
+  // Confirmed after the run began: not in this run, and a restart adds nobody.
+  ASSERT_TRUE(store_->SetSubscriberState(ids[3], SubscriberState::kConfirmed).ok());
+  auto resumed = store_->StartDigestRun("2026-11-20", At("2026-11-21T07:05:00Z"));
+  EXPECT_EQ(resumed->id, run->id);
+  EXPECT_EQ(store_->GetDigestProgress(run->id)->total(), 3);
+
+  auto first = store_->ClaimDeliveries(run->id, 2, At("2026-11-21T07:00:01Z"));
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].subscriber.email, "a@example.org");
+  ASSERT_TRUE(store_->FinishDelivery(run->id, (*first)[0].subscriber.id, Store::DeliveryOutcome::kSent, "",
+                                     At("2026-11-21T07:00:01Z"), 3).ok());
+  // The sender dies with b in flight: the next sender sends b again (never skips it), and c.
+  auto after_crash = store_->ClaimDeliveries(run->id, 10, At("2026-11-21T07:10:00Z"));
+  ASSERT_EQ(after_crash->size(), 2u);
+  EXPECT_EQ((*after_crash)[0].subscriber.email, "b@example.org");
+  EXPECT_EQ((*after_crash)[0].attempts, 2);
+  EXPECT_EQ(store_->GetDigestProgress(run->id)->sent, 1);
+}
+
+TEST_F(SqliteStoreTest, RetriesWaitTheirTurnAndHardFailuresBounceAnAddress) {
+  auto s = store_->SubscribePending("x@example.org", "en", {}, At("2026-11-20T10:00:00Z"));
+  ASSERT_TRUE(store_->SetSubscriberState(s->id, SubscriberState::kConfirmed).ok());
+  auto run = store_->StartDigestRun("2026-11-20", At("2026-11-21T07:00:00Z"));
+  ASSERT_EQ(store_->ClaimDeliveries(run->id, 10, At("2026-11-21T07:00:00Z"))->size(), 1u);
+  ASSERT_TRUE(store_->FinishDelivery(run->id, s->id, Store::DeliveryOutcome::kRetry, "451 busy",
+                                     At("2026-11-21T07:10:00Z"), 3).ok());
+  EXPECT_TRUE(store_->ClaimDeliveries(run->id, 10, At("2026-11-21T07:05:00Z"))->empty()) << "not before its time";
+  EXPECT_EQ(**store_->NextDeliveryAt(run->id), At("2026-11-21T07:10:00Z"));
+  auto retried = store_->ClaimDeliveries(run->id, 10, At("2026-11-21T07:10:00Z"));
+  ASSERT_EQ(retried->size(), 1u);
+  EXPECT_EQ((*retried)[0].last_error, "451 busy");
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(store_->FinishDelivery(run->id, s->id, Store::DeliveryOutcome::kFailed, "550 no such user",
+                                       At("2026-11-21T07:10:00Z"), 3).ok());
+  EXPECT_EQ(store_->GetSubscriber(s->id)->state, SubscriberState::kBounced);
+  EXPECT_EQ(store_->GetDigestProgress(run->id)->failed, 1);
+  EXPECT_FALSE(store_->NextDeliveryAt(run->id)->has_value());
+}
+
+TEST_F(SqliteStoreTest, OneSenderHoldsARunUntilItsLeaseEndsOrItIsKnownDead) {
+  auto run = store_->StartDigestRun("2026-11-20", At("2026-11-21T07:00:00Z"));
+  const auto now = At("2026-11-21T07:00:00Z"), later = At("2026-11-21T07:00:15Z");
+  auto alive = [](const std::string&) { return false; };
+  ASSERT_TRUE(store_->LeaseDigestRun(run->id, "host:1", now, later, alive).ok());
+  ASSERT_TRUE(store_->LeaseDigestRun(run->id, "host:1", now, later, alive).ok()) << "renewing";
+  Status taken = store_->LeaseDigestRun(run->id, "host:2", now, later, alive);
+  EXPECT_EQ(taken.code(), Code::kUnavailable);
+  EXPECT_NE(taken.message().find("host:1"), std::string::npos);
+  EXPECT_TRUE(store_->LeaseDigestRun(run->id, "host:2", now, later, [](const std::string&) { return true; }).ok());
+  EXPECT_TRUE(store_->LeaseDigestRun(run->id, "host:3", At("2026-11-21T07:00:16Z"), later, alive).ok())
+      << "an expired lease is free";
+  ASSERT_TRUE(store_->ReleaseDigestRun(run->id, "host:3").ok());
+  EXPECT_TRUE(store_->LeaseDigestRun(run->id, "host:4", now, later, alive).ok());
+}
+
+TEST_F(SqliteStoreTest, DigestArticlesAreTheDaysWithViewsAndMentions) {
+  auto in = Record("https://tsamto.example/in", "In the day", "2026-11-20T12:00:00Z");
+  in.mentions = {MentionRecord{"nato", 2, 0}};
+  auto out = Record("https://tsamto.example/out", "The next day", "2026-11-21T00:00:00Z");
+  auto ids = store_->UpsertArticles({in, out});
+  ASSERT_TRUE(store_->AddViews({{ids->ids[0], 5}}).ok());
+  auto items = store_->DigestArticles("en", At("2026-11-20T00:00:00Z"), At("2026-11-21T00:00:00Z"), 100);
+  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_EQ((*items)[0].summary.headline, "In the day");
+  EXPECT_EQ((*items)[0].views, 5);
+  EXPECT_EQ((*items)[0].comments, 0);
+  EXPECT_EQ((*items)[0].entities, std::vector<std::string>{"nato"});
+}
+
 }  // namespace
 }  // namespace newsdesk
