@@ -12,7 +12,7 @@
 // A fixed seed makes every run index and ask the same things.
 //
 // Usage: search_bench --fixtures DIR --dir TMPDIR [--n 100000] [--queries 1000]
-//          [--no-spelling] [--no-lemmas] [--xapian-only]
+//          [--no-spelling] [--no-lemmas] [--xapian-only] [--search-only]
 //        (bench/search passes the fixtures and a temporary directory)
 #include <sqlite3.h>
 
@@ -209,17 +209,17 @@ bool Check(const newsdesk::Status& st) {
 }
 
 bool RunXapian(const Corpus& corpus, const std::vector<std::string>& queries, const fs::path& dir,
-               const newsdesk::SearchOptions& options, EngineResult* out, Latency* api) {
+               const newsdesk::SearchOptions& options, bool search_only, EngineResult* out, Latency* api) {
   auto opened = newsdesk::SearchIndex::Open(dir.string(), options);
   if (!Check(opened.status())) return false;
   auto& index = *opened.value();
   auto start = Clock::now();
-  for (int i = 0; i < corpus.n; ++i) {
+  for (int i = 0; i < corpus.n && !search_only; ++i) {
     if (!Check(index.Put(corpus.Article(i)))) return false;
     if ((i + 1) % kBatch == 0 && !Check(index.Commit())) return false;
   }
   if (!Check(index.Commit())) return false;
-  out->docs_per_s = corpus.n / Seconds(start);
+  out->docs_per_s = search_only ? 0 : corpus.n / Seconds(start);
   out->bytes = DiskBytes(dir);
   std::vector<double> page_ms, api_ms;
   int64_t hits = 0;
@@ -352,7 +352,7 @@ int main(int argc, char** argv) {
   corpus.n = 100000;
   int query_count = 1000;
   newsdesk::SearchOptions options;
-  bool xapian_only = false;
+  bool xapian_only = false, search_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     // Switches, to see what each feature costs.
@@ -366,6 +366,10 @@ int main(int argc, char** argv) {
     }
     if (flag == "--xapian-only") {
       xapian_only = true;
+      continue;
+    }
+    if (flag == "--search-only") {  // queries against the index a previous --xapian-only run left in --dir
+      xapian_only = search_only = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -396,7 +400,7 @@ int main(int argc, char** argv) {
 
   EngineResult xapian, fts5;
   Latency api;
-  if (!RunXapian(corpus, queries, dir / "xapian", options, &xapian, &api)) return 1;
+  if (!RunXapian(corpus, queries, dir / "xapian", options, search_only, &xapian, &api)) return 1;
   std::printf("xapian: %.0f docs/s, index %s, page query p50 %.2f ms p99 %.2f ms (mean %.2f; %.0f matches on "
               "average); without facets p50 %.2f ms p99 %.2f ms\n",
               xapian.docs_per_s, Megabytes(xapian.bytes).c_str(), xapian.query.p50_ms, xapian.query.p99_ms,

@@ -28,9 +28,12 @@ inline constexpr char kLemmaPrefix[] = "XH";  // a Hunspell lemma, lower case, Ñ
 
 // Value slots.
 inline constexpr Xapian::valueno kPublishedSlot = 0;  // sortable_serialise(seconds since epoch)
-inline constexpr Xapian::valueno kSourceSlot = 1;     // source slug
-inline constexpr Xapian::valueno kLanguagesSlot = 2;  // language codes, '\n'-separated
-inline constexpr Xapian::valueno kMentionsSlot = 3;   // entity ids, '\n'-separated
+// The facets of a document in one slot, so counting them reads one value
+// per document, not three: source, language codes and entity ids, each a
+// field ended by kFieldEnd, items within a field separated by kItemEnd.
+inline constexpr Xapian::valueno kFacetsSlot = 1;
+inline constexpr char kFieldEnd = '\x1e';
+inline constexpr char kItemEnd = '\x1f';
 
 // NormalizeText makes text safe and uniform for both the index and the
 // query parser: ill-formed UTF-8 is replaced, NFKC applied (full-width

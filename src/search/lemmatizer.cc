@@ -105,14 +105,16 @@ Lemmatizer::Lemmatizer(std::unique_ptr<Hunspell> hunspell, bool irregular_forms)
 
 Lemmatizer::~Lemmatizer() = default;
 
-std::vector<std::string> Lemmatizer::Lemmas(std::string_view word) {
-  if (!IsCyrillicWord(word) || Letters(word) < 3) return {};
+std::shared_ptr<const std::vector<std::string>> Lemmatizer::Find(std::string_view word) {
+  if (!IsCyrillicWord(word) || Letters(word) < 3) return none_;
   std::string key(word);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = memo_.find(key);
   if (it != memo_.end()) return it->second;
   if (memo_.size() >= kMemoLimit) memo_.clear();
-  return memo_.emplace(key, Compute(key)).first->second;
+  std::vector<std::string> lemmas = Compute(key);
+  LemmaList list = lemmas.empty() ? none_ : std::make_shared<const std::vector<std::string>>(std::move(lemmas));
+  return memo_.emplace(std::move(key), std::move(list)).first->second;
 }
 
 std::vector<std::string> Lemmatizer::Compute(const std::string& word) {

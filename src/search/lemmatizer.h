@@ -46,15 +46,20 @@ class Lemmatizer {
   // with ё→е, without duplicates; empty when Hunspell does not know the word
   // (or it is not Cyrillic, or shorter than 3 letters). A lower-case word is
   // also tried capitalised, so "россии" (as readers type) finds "Россия".
-  std::vector<std::string> Lemmas(std::string_view word);
+  std::vector<std::string> Lemmas(std::string_view word) { return *Find(word); }
+
+  // Lemmatizer::Find is Lemmas without the copy; never null.
+  std::shared_ptr<const std::vector<std::string>> Find(std::string_view word);
 
  private:
+  using LemmaList = std::shared_ptr<const std::vector<std::string>>;
   Lemmatizer(std::unique_ptr<Hunspell> hunspell, bool irregular_forms);
   std::vector<std::string> Compute(const std::string& word);  // REQUIRES: mu_ held
 
   std::mutex mu_;
-  std::unique_ptr<Hunspell> hunspell_;                                     // GUARDED_BY(mu_)
-  std::unordered_map<std::string, std::vector<std::string>> memo_;        // GUARDED_BY(mu_)
+  std::unique_ptr<Hunspell> hunspell_;                  // GUARDED_BY(mu_)
+  std::unordered_map<std::string, LemmaList> memo_;     // GUARDED_BY(mu_)
+  const LemmaList none_ = std::make_shared<const std::vector<std::string>>();
   const bool irregular_forms_;
 };
 

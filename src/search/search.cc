@@ -15,9 +15,8 @@
 //           stems, and snippets are highlighted from a separate match set
 //           of the query's terms (Highlighter), since MSet::snippet only
 //           highlights phrase and wildcard words as unstemmed terms.
-//   values  publish time (sorting, from/to), source, languages, entities
-//           (facets; the last two are '\n'-separated lists, counted by
-//           ListCountSpy).
+//   values  publish time (sorting, from/to); source, languages and entities
+//           together in one slot (FacetSpy counts them).
 //   data    JSON: slug, source, published, and per version language,
 //           headline and normalised text, for snippets.
 //
@@ -66,10 +65,12 @@ const std::set<std::string>& FilterNames() {
   return names;
 }
 
+// AsciiLower lower-cases ids (slugs, language codes, entity ids) and turns
+// control characters, which separate the facets slot's fields, into '_'.
 std::string AsciiLower(std::string s) {
   for (char& c : s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c == '\n') c = ' ';
+    if (static_cast<unsigned char>(c) < 0x20) c = '_';
   }
   return s;
 }
@@ -93,31 +94,33 @@ Status FromXapian(const Xapian::Error& e, const std::string& what) {
   return Status::IOError(fmt::format("search index: {}: {}", what, e.get_description()));
 }
 
-// ListCountSpy counts the values of a '\n'-separated list slot over the
-// documents the match examines (Xapian's ValueCountMatchSpy takes one value
-// per document; an article mentions many entities).
-class ListCountSpy : public Xapian::MatchSpy {
+// FacetSpy counts sources, languages and entities over the documents the
+// match examines (Xapian's ValueCountMatchSpy takes one value per document
+// and slot; an article has several languages and entities).
+class FacetSpy : public Xapian::MatchSpy {
  public:
-  explicit ListCountSpy(Xapian::valueno slot) : slot_(slot) {}
+  static constexpr int kFields = 3;  // source, languages, entities
+
   void operator()(const Xapian::Document& doc, double) override {
     ++seen_;
-    const std::string list = doc.get_value(slot_);
+    const std::string value = doc.get_value(s::kFacetsSlot);
+    int field = 0;
     size_t start = 0;
-    while (start < list.size()) {
-      size_t end = list.find('\n', start);
-      if (end == std::string::npos) end = list.size();
-      if (end > start) ++counts_[list.substr(start, end - start)];
-      start = end + 1;
+    for (size_t i = 0; i < value.size() && field < kFields; ++i) {
+      if (value[i] != s::kFieldEnd && value[i] != s::kItemEnd) continue;
+      if (i > start) ++counts_[field][value.substr(start, i - start)];
+      start = i + 1;
+      if (value[i] == s::kFieldEnd) ++field;
     }
   }
-  std::string name() const override { return "newsdesk::ListCountSpy"; }
+  std::string name() const override { return "newsdesk::FacetSpy"; }
 
-  // Top returns the most frequent values; counts are scaled to `total` when
-  // the match examined fewer documents than it estimates.
-  std::vector<Facet> Top(Xapian::doccount total) const {
+  // Top returns a field's most frequent values; counts are scaled to
+  // `total` when the match examined fewer documents than it estimates.
+  std::vector<Facet> Top(int field, Xapian::doccount total) const {
     std::vector<Facet> out;
     const double scale = seen_ > 0 && total > seen_ ? static_cast<double>(total) / seen_ : 1.0;
-    for (const auto& [value, count] : counts_) {
+    for (const auto& [value, count] : counts_[field]) {
       out.push_back({value, static_cast<int64_t>(count * scale + 0.5)});
     }
     std::sort(out.begin(), out.end(), [](const Facet& a, const Facet& b) {
@@ -128,9 +131,8 @@ class ListCountSpy : public Xapian::MatchSpy {
   }
 
  private:
-  Xapian::valueno slot_;
   Xapian::doccount seen_ = 0;
-  std::unordered_map<std::string, int64_t> counts_;
+  std::unordered_map<std::string, int64_t> counts_[kFields];
 };
 
 // DateFilter reads from:/to: values in the query text. A malformed date is
@@ -221,13 +223,19 @@ class SnippetStemmer : public Xapian::StemImplementation {
   SnippetStemmer(const LemmaExpansion& expansion, std::shared_ptr<s::Lemmatizer> lemmatizer)
       : expansion_(expansion), lemmatizer_(std::move(lemmatizer)), base_(s::MakeStemmer()) {}
   std::string operator()(const std::string& word) override {
+    auto cached = cache_.find(word);
+    if (cached != cache_.end()) return cached->second;
     std::string stem = base_(word);
-    if (!s::IsCyrillicWord(word) || expansion_.by_stem_term.count(Term(s::kStemPrefix, stem))) return stem;
-    for (const std::string& lemma : lemmatizer_->Lemmas(word)) {
-      auto found = expansion_.stem_of_lemma.find(lemma);
-      if (found != expansion_.stem_of_lemma.end()) return found->second;
+    if (s::IsCyrillicWord(word) && !expansion_.by_stem_term.count(Term(s::kStemPrefix, stem))) {
+      for (const std::string& lemma : *lemmatizer_->Find(word)) {
+        auto found = expansion_.stem_of_lemma.find(lemma);
+        if (found != expansion_.stem_of_lemma.end()) {
+          stem = found->second;
+          break;
+        }
+      }
     }
-    return stem;
+    return cache_.emplace(word, std::move(stem)).first->second;
   }
   std::string get_description() const override { return "newsdesk snippet stemmer"; }
 
@@ -235,6 +243,7 @@ class SnippetStemmer : public Xapian::StemImplementation {
   const LemmaExpansion& expansion_;
   std::shared_ptr<s::Lemmatizer> lemmatizer_;
   Xapian::Stem base_;
+  std::unordered_map<std::string, std::string> cache_;  // the hits of one search share most words
 };
 
 // Highlighter: an empty match set whose query is every term the search can
@@ -254,6 +263,31 @@ Xapian::MSet Highlighter(Xapian::Database& db, const Xapian::Query& query, const
   Xapian::Enquire enquire(db);
   enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
   return enquire.get_mset(0, 0);
+}
+
+// ParseText parses with every operator; when Xapian rejects the syntax,
+// again without AND/OR/NOT, and at last as plain words and filters.
+Xapian::Query ParseText(Xapian::QueryParser& parser, const std::string& text, const s::CleanedQuery& cleaned,
+                        std::vector<std::string>* notices) {
+  using P = Xapian::QueryParser;
+  constexpr unsigned kFull = P::FLAG_PHRASE | P::FLAG_BOOLEAN | P::FLAG_LOVEHATE | P::FLAG_WILDCARD | P::FLAG_PURE_NOT;
+  constexpr unsigned kNoOperators = kFull & ~(P::FLAG_BOOLEAN | P::FLAG_PURE_NOT);
+  try {
+    return parser.parse_query(text, kFull);
+  } catch (const Xapian::QueryParserError&) {
+  }
+  try {
+    Xapian::Query q = parser.parse_query(text, kNoOperators);
+    notices->push_back("AND, OR and NOT were read as words: the query did not make sense with them.");
+    return q;
+  } catch (const Xapian::QueryParserError&) {
+  }
+  notices->push_back("The query's syntax could not be read, so it was searched for as plain words.");
+  try {
+    return parser.parse_query(s::PlainWords(cleaned, FilterNames()), 0);
+  } catch (const Xapian::QueryParserError&) {
+    return Xapian::Query();
+  }
 }
 
 struct StoredVersion {
@@ -296,13 +330,58 @@ StoredDocument DecodeData(const std::string& data) {
   return out;
 }
 
-std::string JoinLines(const std::vector<std::string>& values) {
-  std::string out;
-  for (const std::string& v : values) {
-    if (v.empty()) continue;
-    if (!out.empty()) out += '\n';
-    out += v;
+// MakeHit renders one match. The version shown is the edition's if it
+// matched, else the first that matched, else the edition's or the original.
+SearchHit MakeHit(const Xapian::MSetIterator& match, const Xapian::MSet& highlight, const Xapian::Stem& stemmer,
+                  const std::string& edition) {
+  const StoredDocument stored = DecodeData(match.get_document().get_data());
+  SearchHit hit;
+  hit.id = stored.id;
+  hit.slug = stored.slug;
+  hit.source = stored.source;
+  hit.published_at = TimePoint(std::chrono::seconds(stored.published));
+  hit.relevance = match.get_weight();
+  std::vector<const StoredVersion*> order;
+  for (const auto& v : stored.versions) {
+    if (v.language == edition) order.insert(order.begin(), &v);
+    else order.push_back(&v);
   }
+  if (order.empty()) return hit;
+  const StoredVersion* chosen = nullptr;
+  for (const StoredVersion* v : order) {
+    // (Xapian tells "no match" by the highlight markers: they must not be empty.)
+    hit.snippet_html = highlight.snippet(v->text, kSnippetBytes, stemmer, Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
+                                         "<mark>", "</mark>", "…");
+    if (!hit.snippet_html.empty() ||
+        !highlight.snippet(v->headline, kSnippetBytes, stemmer, Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>",
+                           "</mark>", "").empty()) {
+      chosen = v;
+      break;
+    }
+  }
+  if (!chosen) chosen = order.front();
+  if (hit.snippet_html.empty()) {
+    hit.snippet_html = highlight.snippet(chosen->text, kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…");
+  }
+  hit.language = chosen->language;
+  hit.headline = chosen->headline;
+  return hit;
+}
+
+// FacetsValue encodes the facets slot (see analysis.h).
+std::string FacetsValue(const std::string& source, const std::vector<std::string>& languages,
+                        const std::vector<std::string>& entities) {
+  std::string out;
+  auto field = [&](const std::vector<std::string>& items) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i) out += s::kItemEnd;
+      out += items[i];
+    }
+    out += s::kFieldEnd;
+  };
+  field({source});
+  field(languages);
+  field(entities);
   return out;
 }
 
@@ -498,7 +577,8 @@ const std::vector<std::string>& SearchIndex::Impl::LemmaTerms(std::string_view w
   if (found != lemma_terms_.end()) return found->second;
   if (lemma_terms_.size() >= kLemmaTermMemo) lemma_terms_.clear();
   std::vector<std::string> terms;
-  std::vector<std::string> lemmas = lemmatizer_->Lemmas(word);
+  const auto lemmas_found = lemmatizer_->Find(word);
+  const std::vector<std::string>& lemmas = *lemmas_found;
   if (!lemmas.empty()) {
     // Only lemmas whose stem differs from the word's: the others are found
     // through the word's own Z term (Expand adds the lemma's stem too).
@@ -551,9 +631,7 @@ Status SearchIndex::Impl::Put(const SearchDocument& in) {
       entities.push_back(std::move(entity));
     }
     doc.add_value(s::kPublishedSlot, SortableTime(in.published_at));
-    doc.add_value(s::kSourceSlot, AsciiLower(in.source));
-    doc.add_value(s::kLanguagesSlot, JoinLines(languages));
-    doc.add_value(s::kMentionsSlot, JoinLines(entities));
+    doc.add_value(s::kFacetsSlot, FacetsValue(AsciiLower(in.source), languages, entities));
     doc.set_data(EncodeData(in, texts));
     db.replace_document(id_term, doc);
   });
@@ -639,29 +717,7 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
     text = s::FiltersOnly(cleaned, FilterNames());
   }
 
-  Q text_query;
-  if (!text.empty()) {
-    constexpr unsigned kFull = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                               Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                               Xapian::QueryParser::FLAG_PURE_NOT;
-    constexpr unsigned kNoOperators = kFull & ~(Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PURE_NOT);
-    try {
-      text_query = parser.parse_query(text, kFull);
-    } catch (const Xapian::QueryParserError&) {
-      try {
-        text_query = parser.parse_query(text, kNoOperators);
-        notices.push_back("AND, OR and NOT were read as words: the query did not make sense with them.");
-      } catch (const Xapian::QueryParserError&) {
-        text = s::PlainWords(cleaned, FilterNames());
-        try {
-          text_query = parser.parse_query(text, 0);
-        } catch (const Xapian::QueryParserError&) {
-          text_query = Q();
-        }
-        notices.push_back("The query's syntax could not be read, so it was searched for as plain words.");
-      }
-    }
-  }
+  Q text_query = text.empty() ? Q() : ParseText(parser, text, cleaned, &notices);
   for (const DateFilter* f : {&from_filter, &to_filter}) {
     for (const std::string& bad : f->bad()) {
       notices.push_back(fmt::format("{} is not a date (write YYYY-MM-DD) and was ignored.", bad));
@@ -692,9 +748,9 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   if (!filters.empty()) full = Q(Q::OP_FILTER, full, Q(Q::OP_AND, filters.begin(), filters.end()));
 
   const int per_page = std::clamp(query.per_page, 1, kMaxPerPage);
-  Xapian::doccount first = static_cast<Xapian::doccount>(std::max(query.page, 1) - 1) * static_cast<Xapian::doccount>(per_page);
-  if (first > kMaxOffset) {
-    first = kMaxOffset;
+  const int64_t wanted_first = (static_cast<int64_t>(std::max(query.page, 1)) - 1) * per_page;
+  const auto first = static_cast<Xapian::doccount>(std::min<int64_t>(wanted_first, kMaxOffset));
+  if (wanted_first > kMaxOffset) {
     notices.push_back(fmt::format("Only the first {} results can be paged through.", kMaxOffset));
   }
 
@@ -704,12 +760,8 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   if (query.sort == SearchQuery::Sort::kDate || !has_words) {
     enquire.set_sort_by_value_then_relevance(s::kPublishedSlot, true);
   }
-  ListCountSpy sources(s::kSourceSlot), languages(s::kLanguagesSlot), mentions(s::kMentionsSlot);
-  if (query.facets) {
-    enquire.add_matchspy(&sources);
-    enquire.add_matchspy(&languages);
-    enquire.add_matchspy(&mentions);
-  }
+  FacetSpy facets;
+  if (query.facets) enquire.add_matchspy(&facets);
   const Xapian::doccount check_at_least = query.facets ? std::max(kFacetSample, first + per_page) : 0;
   Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(per_page), check_at_least);
   enquire.clear_matchspies();
@@ -720,43 +772,7 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   const Xapian::MSet highlight = Highlighter(db, text_query, cleaned.wildcards);
   const std::string edition = AsciiLower(query.edition);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Xapian::Document doc = it.get_document();
-    StoredDocument stored = DecodeData(doc.get_data());
-    SearchHit hit;
-    hit.id = stored.id;
-    hit.slug = stored.slug;
-    hit.source = stored.source;
-    hit.published_at = TimePoint(std::chrono::seconds(stored.published));
-    hit.relevance = it.get_weight();
-    // The version shown: the edition's if it matched, else the first that
-    // matched, else the edition's or the original.
-    std::vector<const StoredVersion*> order;
-    for (const auto& v : stored.versions) {
-      if (v.language == edition) order.insert(order.begin(), &v);
-      else order.push_back(&v);
-    }
-    const StoredVersion* chosen = nullptr;
-    for (const StoredVersion* v : order) {
-      std::string body = highlight.snippet(v->text, kSnippetBytes, snippet_stemmer,
-                                           Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>", "</mark>", "…");
-      // (Xapian tells "no match" by the highlight markers: they must not be empty.)
-      if (body.empty() && highlight.snippet(v->headline, kSnippetBytes, snippet_stemmer,
-                                            Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>", "</mark>", "").empty()) {
-        continue;
-      }
-      chosen = v;
-      hit.snippet_html = std::move(body);
-      break;
-    }
-    if (!chosen && !order.empty()) chosen = order.front();
-    if (chosen) {
-      if (hit.snippet_html.empty()) {
-        hit.snippet_html = highlight.snippet(chosen->text, kSnippetBytes, snippet_stemmer, 0, "<mark>", "</mark>", "…");
-      }
-      hit.language = chosen->language;
-      hit.headline = chosen->headline;
-    }
-    out.hits.push_back(std::move(hit));
+    out.hits.push_back(MakeHit(it, highlight, snippet_stemmer, edition));
   }
 
   // "Did you mean": each word the index lacks, replaced by the nearest word
@@ -769,9 +785,9 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
     });
   }
   if (query.facets) {
-    out.sources = sources.Top(mset.get_matches_estimated());
-    out.languages = languages.Top(mset.get_matches_estimated());
-    out.mentions = mentions.Top(mset.get_matches_estimated());
+    out.sources = facets.Top(0, mset.get_matches_estimated());
+    out.languages = facets.Top(1, mset.get_matches_estimated());
+    out.mentions = facets.Top(2, mset.get_matches_estimated());
   }
   out.notice = fmt::format("{}", fmt::join(notices, " "));
   return out;
