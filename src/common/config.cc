@@ -1,5 +1,7 @@
 #include "common/config.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
@@ -134,6 +136,19 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(
         ReadInteger(*s, "comment_rate_window_seconds", where, c.comment_rate_window_seconds, 10, 86400));
   }
+  if (const toml::table* s = root["digest"].as_table()) {
+    const std::string where = path + " [digest]";
+    ND_RETURN_IF_ERROR(ReadBool(*s, "enabled", where, c.digest_enabled));
+    ND_RETURN_IF_ERROR(ReadString(*s, "send_time", where, c.digest_send_time));
+    ND_RETURN_IF_ERROR(ReadString(*s, "time_zone", where, c.digest_time_zone));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "connections", where, c.digest_connections, 1, 64));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "rate_per_minute", where, c.digest_rate_per_minute, 0, 1000000));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "max_stories", where, c.digest_max_stories, 1, 200));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "max_hard_failures", where, c.digest_max_hard_failures, 1, 100));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "confirm_hours", where, c.digest_confirm_hours, 1, 24 * 30));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "confirmations_per_day", where, c.digest_confirmations_per_day, 1, 100));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "lease_seconds", where, c.digest_lease_seconds, 5, 3600));
+  }
   return ValidateConfig(c).WithContext(path);
 }
 
@@ -151,6 +166,14 @@ Status ValidateConfig(const Config& c) {
         fmt::format("mail smtp_url '{}' must start with smtp:// or smtps://", c.mail_smtp_url));
   if (c.mail_from.find('@') == std::string::npos)
     return Status::InvalidArgument(fmt::format("mail from '{}' must contain an e-mail address", c.mail_from));
+  {
+    const std::string& t = c.digest_send_time;
+    const bool hhmm = t.size() == 5 && t[2] == ':' && isdigit(static_cast<unsigned char>(t[0])) &&
+                      isdigit(static_cast<unsigned char>(t[1])) && isdigit(static_cast<unsigned char>(t[3])) &&
+                      isdigit(static_cast<unsigned char>(t[4])) && std::stoi(t.substr(0, 2)) < 24 &&
+                      std::stoi(t.substr(3, 2)) < 60;
+    if (!hhmm) return Status::InvalidArgument(fmt::format("digest send_time '{}' must be HH:MM", t));
+  }
   if (c.premoderation != "none" && c.premoderation != "all" && c.premoderation != "first")
     return Status::InvalidArgument(
         fmt::format("readers premoderation '{}' must be none, all or first", c.premoderation));

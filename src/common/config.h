@@ -79,6 +79,18 @@ struct Config {
   unsigned comments_per_user = 5;             // per window, then "wait"
   unsigned comments_per_address = 20;         // per window
   unsigned comment_rate_window_seconds = 600;
+
+  // [digest]: the daily mailing.
+  bool digest_enabled = true;                 // serve sends it on schedule
+  std::string digest_send_time = "07:00";     // local time, HH:MM
+  std::string digest_time_zone = "Europe/Moscow";  // IANA zone of send_time and of "the previous day"
+  unsigned digest_connections = 4;            // SMTP connections in parallel, each reused
+  unsigned digest_rate_per_minute = 0;        // provider's cap over a sliding minute; 0 = none
+  unsigned digest_max_stories = 30;           // per digest; the rest are a link away
+  unsigned digest_max_hard_failures = 3;      // permanent refusals in a row before an address is dropped
+  unsigned digest_confirm_hours = 72;         // subscription confirmation links
+  unsigned digest_confirmations_per_day = 3;  // confirmation mails to one address
+  unsigned digest_lease_seconds = 30;         // a sender that stops renewing this long is taken over
 };
 
 // LoadConfigFile reads TOML from `path` into `config`, leaving settings the

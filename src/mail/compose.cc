@@ -111,6 +111,10 @@ Result<std::string> ComposeMessage(const Message& m) {
         return Status::InvalidArgument(fmt::format("the {} header must be one line of printable ASCII", name));
   }
 
+  for (char ch : m.message_id)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_')
+      return Status::InvalidArgument("a Message-ID may hold only letters, digits, '.', '-' and '_'");
+
   static std::once_flag platform;
   std::call_once(platform, [] { vmime::platform::setHandler<vmime::platforms::posix::posixHandler>(); });
   try {
@@ -136,7 +140,7 @@ Result<std::string> ComposeMessage(const Message& m) {
     vmime::shared_ptr<vmime::header> header = msg->getHeader();
     if (m.reply_to) header->ReplyTo()->setValue(Mailbox(*m.reply_to));
     const std::string domain = m.from.email.substr(m.from.email.find('@') + 1);
-    header->MessageId()->setValue(vmime::messageId(RandomHex(16), domain));
+    header->MessageId()->setValue(vmime::messageId(m.message_id.empty() ? RandomHex(16) : m.message_id, domain));
     for (const auto& [name, value] : m.headers)
       header->appendField(vmime::headerFieldFactory::getInstance()->create(name, value));
     return msg->generate();

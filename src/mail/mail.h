@@ -26,7 +26,9 @@
 // there is HTML, Date and Message-ID.
 //
 // Thread-safety: `ComposeMessage` and `SmtpMailer::Send` may be called from
-// many threads at once; each Send opens its own connection.
+// many threads at once. The mailer keeps the connections of finished sends
+// open for the next ones (one per thread sending at a time), so a batch of
+// mail costs one SMTP session per thread, not one per message.
 #pragma once
 
 #include <memory>
@@ -58,6 +60,9 @@ struct Message {
   std::optional<std::string> html;  // when set: multipart/alternative
   // Extra headers, e.g. {"List-Unsubscribe", "<https://…>"}; ASCII values.
   std::vector<std::pair<std::string, std::string>> headers;
+  // The Message-ID's part before '@' ([A-Za-z0-9._-]); empty: random. A
+  // fixed one lets a message sent twice be recognised as one.
+  std::string message_id;
 };
 
 // ComposeMessage renders `message` as RFC 5322 text with CRLF line ends.

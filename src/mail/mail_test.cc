@@ -162,6 +162,25 @@ TEST_F(MailTest, DeliversRussianSubjectAndBodyToARealSmtpServer) {
   for (unsigned char ch : raw) ASSERT_LT(ch, 0x80) << "the message on the wire is 7-bit";
 }
 
+TEST_F(MailTest, ConsecutiveMessagesShareOneConnectionAndKeepTheirMessageId) {
+  SmtpServer server(dir_);
+  ASSERT_NE(server.port(), 0);
+  auto mailer = MakeSmtpMailer(SmtpSettings{.url = server.url(), .timeout_seconds = 10});
+  for (int i = 1; i <= 3; ++i) {
+    Message m = RussianMessage("reader" + std::to_string(i) + "@example.org");
+    m.message_id = "digest.2026-11-20." + std::to_string(i);
+    ASSERT_TRUE(mailer->Send(m).ok());
+  }
+  nlohmann::json first = server.Received(1), third = server.Received(3);
+  ASSERT_TRUE(first.is_object() && third.is_object());
+  EXPECT_EQ(first["peer"], third["peer"]) << "one SMTP session for all three";
+  EXPECT_EQ(third["rcpt_tos"], nlohmann::json::array({"reader3@example.org"}));
+  EXPECT_EQ(third["message_id"], "<digest.2026-11-20.3@news.example>");
+  Message bad = RussianMessage();
+  bad.message_id = "a@b";
+  EXPECT_EQ(ComposeMessage(bad).status().code(), Code::kInvalidArgument);
+}
+
 TEST_F(MailTest, PlainTextOnlyIsASinglePart) {
   SmtpServer server(dir_);
   ASSERT_NE(server.port(), 0);

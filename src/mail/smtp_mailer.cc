@@ -1,4 +1,7 @@
-// SmtpMailer: one SMTP session per message through libcurl.
+// SmtpMailer: SMTP through libcurl. Finished handles go back to a pool with
+// their connection open, so the next message skips the connect, greeting,
+// STARTTLS and AUTH; a handle whose send failed is dropped with its
+// connection, which may be in any state.
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -6,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "mail/mail.h"
 
@@ -63,7 +67,7 @@ class SmtpMailer final : public Mailer {
     auto text = ComposeMessage(message);
     if (!text.ok()) return text.status();
 
-    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+    std::unique_ptr<CURL, CurlDeleter> curl = Acquire();
     if (!curl) return Status::Internal("curl_easy_init failed");
     CURL* c = curl.get();
     std::unique_ptr<curl_slist, CurlSlistDeleter> rcpt;
@@ -105,6 +109,12 @@ class SmtpMailer final : public Mailer {
     const CURLcode rc = curl_easy_perform(c);
     if (rc == CURLE_OK) {
       spdlog::debug("mail: sent \"{}\" to {} recipient(s)", message.subject, message.to.size());
+      // The options point at this call's locals: cleared before the handle waits for its next message.
+      curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);
+      curl_easy_setopt(c, CURLOPT_READDATA, nullptr);
+      curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+      curl_easy_setopt(c, CURLOPT_DEBUGDATA, nullptr);
+      Release(std::move(curl));
       return Status::Ok();
     }
     long code = 0;
@@ -144,7 +154,27 @@ class SmtpMailer final : public Mailer {
     return settings_.url.substr(0, scheme + 3) + settings_.url.substr(at + 1);
   }
 
+  std::unique_ptr<CURL, CurlDeleter> Acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        auto handle = std::move(idle_.back());
+        idle_.pop_back();
+        return handle;
+      }
+    }
+    return std::unique_ptr<CURL, CurlDeleter>(curl_easy_init());
+  }
+
+  void Release(std::unique_ptr<CURL, CurlDeleter> handle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(handle));
+  }
+
+  static constexpr size_t kMaxIdle = 16;
   const SmtpSettings settings_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<CURL, CurlDeleter>> idle_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace
