@@ -6,10 +6,12 @@
 // language finds it. Word forms meet through Snowball stems ("России" finds
 // "Россия", "ministers" finds "minister") and, for Russian, Hunspell lemmas
 // (where stems differ: "ребёнка" finds "ребёнок", "дня" finds "день").
-// Queries take phrases, AND/OR/NOT, +/-, trailing wildcards and the filters
+// Queries take phrases (over word forms too: "министр обороны" finds
+// "министра обороны"), AND/OR/NOT, +/-, trailing wildcards and the filters
 // `source:` `lang:` `mention:` `story:` `from:` `to:`; results come with
 // highlighted, HTML-escaped snippets, facet counts and a spelling suggestion
-// when little is found. docs/search.md has the reader's syntax.
+// when little is found. docs/search.md has the reader's syntax, the index
+// layout and the benchmark.
 //
 //   auto index = SearchIndex::Open(data_dir + "/search");
 //   if (!index.ok()) return index.status();
