@@ -81,6 +81,18 @@ std::string SearchIndexPath(const Config& config);
 // A running server holds the index: Unavailable, saying so.
 Status RunReindex(const Config& config);
 
+// The daily mailing by hand (serve sends it on schedule).
+struct DigestPreviewFlags {
+  std::string date;                   // YYYY-MM-DD; empty: yesterday in the digest's time zone
+  std::string edition;                // empty: the first edition
+  std::vector<std::string> entities;  // the sample subscriber follows these
+  std::string html_path;              // also write the HTML part here
+};
+// RunDigestPreview prints the digest as it would be sent to a sample subscriber.
+Status RunDigestPreview(const Config& config, const DigestPreviewFlags& flags);
+// RunDigestSend sends (or resumes) a day's digest now, with a progress bar.
+Status RunDigestSend(const Config& config, const std::string& date);
+
 // RunImport imports a JSON/JSON Lines file or a directory of them, all or
 // nothing, and prints what it did.
 Status RunImport(const Config& config, const std::string& path);

@@ -142,6 +142,20 @@ int main(int argc, char** argv) {
   entities_merge->add_option("INTO", merge_into, "the entity that stays")->required();
   add_common(entities_merge);
 
+  DigestPreviewFlags preview_flags;
+  std::string send_date;
+  auto* digest = app.add_subcommand("digest", "the daily news mailing");
+  digest->require_subcommand(1);
+  auto* digest_preview = digest->add_subcommand("preview", "print a day's digest (RFC 5322, as sent) for a sample subscriber");
+  digest_preview->add_option("--date", preview_flags.date, "the day, YYYY-MM-DD [default: yesterday]");
+  digest_preview->add_option("--ed", preview_flags.edition, "the edition [default: the first]");
+  digest_preview->add_option("--follow", preview_flags.entities, "entity ids the sample subscriber follows");
+  digest_preview->add_option("--html", preview_flags.html_path, "also write the HTML part to this file");
+  add_common(digest_preview);
+  auto* digest_send = digest->add_subcommand("send", "send a day's digest now (resumes a stopped run), with a progress bar");
+  digest_send->add_option("--date", send_date, "the day, YYYY-MM-DD [default: yesterday]");
+  add_common(digest_send);
+
   auto* reindex = app.add_subcommand("reindex", "rebuild the search index from the store, with a progress bar (serve keeps it up to date by itself)");
   add_common(reindex);
 
@@ -193,6 +207,8 @@ int main(int argc, char** argv) {
     else if (*entities_merge) status = RunEntitiesMerge(config, merge_from, merge_into);
     else if (*article_delete) status = RunArticleDelete(config, article_id);
     else if (*reindex) status = RunReindex(config);
+    else if (*digest_preview) status = RunDigestPreview(config, preview_flags);
+    else if (*digest_send) status = RunDigestSend(config, send_date);
   } catch (const std::exception& e) {
     status = Status::Internal(e.what());
   }

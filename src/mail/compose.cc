@@ -141,9 +141,34 @@ Result<std::string> ComposeMessage(const Message& m) {
     if (m.reply_to) header->ReplyTo()->setValue(Mailbox(*m.reply_to));
     const std::string domain = m.from.email.substr(m.from.email.find('@') + 1);
     header->MessageId()->setValue(vmime::messageId(m.message_id.empty() ? RandomHex(16) : m.message_id, domain));
-    for (const auto& [name, value] : m.headers)
-      header->appendField(vmime::headerFieldFactory::getInstance()->create(name, value));
-    return msg->generate();
+    std::string out = msg->generate();
+    // Extra headers go in as written: vmime would encode URLs in angle
+    // brackets as encoded-words, which mail clients then can't use
+    // (List-Unsubscribe). They were checked to be printable ASCII above;
+    // long ones fold after their commas.
+    std::string extra;
+    for (const auto& [name, value] : m.headers) {
+      std::string folded = name + ":";
+      size_t line = folded.size();
+      size_t start = 0;
+      while (start < value.size()) {
+        const size_t comma = value.find(", ", start);
+        const size_t end = comma == std::string::npos ? value.size() : comma + 1;  // keeps the comma
+        const std::string piece = value.substr(start, end - start);
+        if (start > 0 && line + 1 + piece.size() > 78) {
+          folded += "\r\n";
+          line = 0;
+        }
+        folded += " " + piece;
+        line += 1 + piece.size();
+        start = comma == std::string::npos ? value.size() : comma + 2;
+      }
+      extra += folded + "\r\n";
+    }
+    const size_t end_of_headers = out.find("\r\n\r\n");
+    if (end_of_headers == std::string::npos) return Status::Internal("composed message has no header end");
+    out.insert(end_of_headers + 2, extra);
+    return out;
   } catch (const vmime::exception& e) {
     return Status::Internal(fmt::format("composing a message failed: {}", e.what()));
   } catch (const std::exception& e) {

@@ -88,6 +88,12 @@ struct SmtpSettings {
 
 SmtpSettings SmtpSettingsFromConfig(const Config& config);
 
+// RefusedByServer tells a failed Send the server answered (a 4xx or 5xx
+// reply about this message) from one that never reached a server willing
+// to talk (down, unreachable, timed out): the first concerns a recipient,
+// the second everyone.
+bool RefusedByServer(const Status& send_status);
+
 // MakeSmtpMailer returns a Mailer that speaks SMTP through libcurl.
 std::unique_ptr<Mailer> MakeSmtpMailer(SmtpSettings settings);
 

@@ -179,6 +179,13 @@ class SmtpMailer final : public Mailer {
 
 }  // namespace
 
+bool RefusedByServer(const Status& send_status) {
+  // Send quotes the server's refusal as (server: "4xx …") or (server: "5xx …").
+  const std::string& m = send_status.message();
+  const size_t at = m.find("(server: \"");
+  return at != std::string::npos && at + 11 < m.size() && (m[at + 11] == '4' || m[at + 11] == '5');
+}
+
 SmtpSettings SmtpSettingsFromConfig(const Config& config) {
   SmtpSettings s;
   s.url = config.mail_smtp_url;

@@ -22,4 +22,8 @@ std::optional<BlockType> ParseBlockType(const std::string& name) {
   return std::nullopt;
 }
 
+std::string ArticleHref(const std::string& edition, int64_t id, const std::string& slug) {
+  return "/" + edition + "/articles/" + std::to_string(id) + "-" + slug;
+}
+
 }  // namespace newsdesk

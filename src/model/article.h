@@ -164,4 +164,8 @@ struct ArticleSummary {
   std::optional<Translation> translation;
 };
 
+// ArticleHref is the site's path of an article in an edition:
+// "/en/articles/12-slug" (pages, feeds and mail link to it).
+std::string ArticleHref(const std::string& edition, int64_t id, const std::string& slug);
+
 }  // namespace newsdesk

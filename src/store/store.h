@@ -488,9 +488,12 @@ class Store {
   virtual Status LeaseDigestRun(int64_t run_id, const std::string& holder, TimePoint now, TimePoint until,
                                 const std::function<bool(const std::string&)>& holder_gone) = 0;
   virtual Status ReleaseDigestRun(int64_t run_id, const std::string& holder) = 0;
-  // ClaimDeliveries marks up to `limit` deliveries due at `now` as sending
-  // (queued ones, and sending ones a dead sender left behind: resent, never
-  // skipped) and returns them, each with its subscriber.
+  // RequeueInterrupted puts back in the queue the deliveries a sender left
+  // "sending" when it died: the new holder of the run's lease calls it
+  // first, so they are sent again, never skipped.
+  virtual Status RequeueInterrupted(int64_t run_id) = 0;
+  // ClaimDeliveries marks up to `limit` queued deliveries due at `now` as
+  // sending and returns them, each with its subscriber.
   virtual Result<std::vector<Delivery>> ClaimDeliveries(int64_t run_id, int limit, TimePoint now) = 0;
   // FinishDelivery records the outcome: sent; retry at `retry_at` (a 4xx,
   // or the server down); or failed for good (a 5xx), which counts a hard

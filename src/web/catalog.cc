@@ -71,4 +71,9 @@ std::string Catalog::ShortDate(TimePoint t, int offset) const {
                                          {"time", fmt::format("{:02}:{:02}", c.hour, c.minute)}});
 }
 
+std::string Catalog::MonthName(int month) const {
+  if (month < 1 || static_cast<size_t>(month) > months_.size()) return "";
+  return months_[static_cast<size_t>(month - 1)];
+}
+
 }  // namespace newsdesk

@@ -35,6 +35,9 @@ class Catalog {
   // Date: "November 20, 2026, 09:40 UTC"; ShortDate: "20.11 09:40".
   std::string Date(TimePoint t, int utc_offset_minutes, const std::string& zone_label) const;
   std::string ShortDate(TimePoint t, int utc_offset_minutes) const;
+  // MonthName is month `month` (1-12) as dates in this language write it
+  // ("November", "ноября"); "" when out of range.
+  std::string MonthName(int month) const;
 
   // strings is every interface string, for templates ({{t.key}}).
   const nlohmann::json& strings() const { return strings_; }

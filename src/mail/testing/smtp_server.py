@@ -25,7 +25,10 @@ from aiosmtpd.smtp import AuthResult
 class Handler:
     def __init__(self, directory):
         self.directory = directory
+        # A server restarted on the same directory numbers on after what it kept.
         self.count = 0
+        while os.path.exists(os.path.join(directory, "%d.json" % (self.count + 1))):
+            self.count += 1
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0]
@@ -89,11 +92,14 @@ def main():
     ap.add_argument("--dir", required=True)
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--port", type=int, default=0, help="listen here (a restart on the same port); 0 picks one")
     args = ap.parse_args()
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = args.port
+    if not port:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
 
     kwargs = {}
     if args.user:

@@ -1558,16 +1558,26 @@ class SqliteStore final : public Store {
     });
   }
 
+  Status RequeueInterrupted(int64_t run_id) override {
+    return Write([&](Connection& c) -> Status {
+      auto p = c.Prepare(
+          "UPDATE digest_deliveries SET state = 'queued', next_attempt_at = 0 WHERE run_id = ? AND state = 'sending'");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, run_id);
+      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      return Status::Ok();
+    });
+  }
+
   Result<std::vector<Delivery>> ClaimDeliveries(int64_t run_id, int limit, TimePoint now) override {
     std::vector<Delivery> claimed;
     auto written = Write([&](Connection& c) -> Status {
-      // 'sending' rows are left by a sender that died mid-send (the run's
-      // lease keeps two live senders apart): they are sent again.
       auto p = c.Prepare(
           "SELECT d.subscriber_id, d.state, d.attempts, d.last_error, s.email, s.edition, s.entities, s.state, "
           "s.created_at, s.hard_failures FROM digest_deliveries d JOIN subscribers s ON s.id = d.subscriber_id "
-          "WHERE d.run_id = ?1 AND d.state IN ('queued', 'sending') AND d.next_attempt_at <= ?2 "
-          "ORDER BY d.state DESC, d.subscriber_id LIMIT ?3");
+          "WHERE d.run_id = ?1 AND d.state = 'queued' AND d.next_attempt_at <= ?2 "
+          "ORDER BY d.next_attempt_at, d.subscriber_id LIMIT ?3");
       if (!p.ok()) return p.status();
       {
         Stmt st(*p);
@@ -1656,7 +1666,7 @@ class SqliteStore final : public Store {
   Result<std::optional<TimePoint>> NextDeliveryAt(int64_t run_id) override {
     return WithConnection<std::optional<TimePoint>>([&](Connection& c) -> Result<std::optional<TimePoint>> {
       auto p = c.Prepare(
-          "SELECT MIN(next_attempt_at) FROM digest_deliveries WHERE run_id = ? AND state IN ('queued', 'sending')");
+          "SELECT MIN(next_attempt_at) FROM digest_deliveries WHERE run_id = ? AND state = 'queued'");
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, run_id);

@@ -638,11 +638,15 @@ TEST_F(SqliteStoreTest, ADigestRunQueuesEachConfirmedSubscriberOnceAndResumes) {
   EXPECT_EQ((*first)[0].subscriber.email, "a@example.org");
   ASSERT_TRUE(store_->FinishDelivery(run->id, (*first)[0].subscriber.id, Store::DeliveryOutcome::kSent, "",
                                      At("2026-11-21T07:00:01Z"), 3).ok());
-  // The sender dies with b in flight: the next sender sends b again (never skips it), and c.
+  EXPECT_TRUE(store_->ClaimDeliveries(run->id, 10, At("2026-11-21T07:00:02Z"))->size() == 1u)
+      << "what is being sent is not claimed twice";
+  // The sender dies with b and c in flight: the next one puts them back and sends them again.
+  ASSERT_TRUE(store_->RequeueInterrupted(run->id).ok());
   auto after_crash = store_->ClaimDeliveries(run->id, 10, At("2026-11-21T07:10:00Z"));
   ASSERT_EQ(after_crash->size(), 2u);
   EXPECT_EQ((*after_crash)[0].subscriber.email, "b@example.org");
   EXPECT_EQ((*after_crash)[0].attempts, 2);
+  EXPECT_EQ((*after_crash)[1].attempts, 2);
   EXPECT_EQ(store_->GetDigestProgress(run->id)->sent, 1);
 }
 

@@ -1,0 +1,15 @@
+# The daily mailing (issue 7): subscriptions, the digest, its sender.
+find_package(date REQUIRED)
+
+add_library(nd_digest STATIC src/digest/schedule.cc src/digest/links.cc src/digest/subscriptions.cc
+  src/digest/composer.cc src/digest/sender.cc)
+target_link_libraries(nd_digest PUBLIC nd_common nd_store nd_mail nd_readers nd_mentions
+  PRIVATE nd_render date::date-tz PkgConfig::SODIUM fmt::fmt spdlog::spdlog nlohmann_json::nlohmann_json Threads::Threads)
+
+target_sources(newsdesk PRIVATE src/cli/digest_command.cc)
+target_link_libraries(newsdesk PRIVATE nd_digest)
+
+if(NEWSDESK_BUILD_TESTS)
+  nd_test(digest_test SOURCES src/digest/digest_test.cc LIBS nd_digest nd_render)
+  target_compile_definitions(digest_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
+endif()
