@@ -115,4 +115,45 @@ Status ParseTarget(Request& r) {
   return Status::Ok();
 }
 
+Result<FormFields> ParseForm(std::string_view body, size_t max_bytes, size_t max_fields) {
+  if (body.size() > max_bytes) return Status::InvalidArgument("the form is too large");
+  FormFields out;
+  while (!body.empty()) {
+    size_t amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    if (pair.empty()) continue;
+    if (out.size() >= max_fields) return Status::InvalidArgument("the form has too many fields");
+    size_t eq = pair.find('=');
+    auto key = PercentDecode(pair.substr(0, eq), true);
+    auto value = PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    if (!key.ok() || !value.ok()) return Status::InvalidArgument("the form has a malformed percent escape");
+    if (!IsCleanText(*key) || !IsCleanText(*value)) return Status::InvalidArgument("the form is not valid UTF-8");
+    out.emplace_back(std::move(*key), std::move(*value));
+  }
+  return out;
+}
+
+std::string FormValue(const FormFields& fields, std::string_view name) {
+  for (const auto& [k, v] : fields)
+    if (k == name) return v;
+  return {};
+}
+
+std::optional<std::string> CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t semi = header.find(';');
+    std::string_view item = header.substr(0, semi);
+    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    size_t eq = item.find('=');
+    if (eq == std::string_view::npos || item.substr(0, eq) != name) continue;
+    std::string_view value = item.substr(eq + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
 }  // namespace newsdesk

@@ -60,4 +60,18 @@ Result<std::string> PercentDecode(std::string_view s, bool plus_is_space);
 // PercentEncode escapes everything but RFC 3986 unreserved characters.
 std::string PercentEncode(std::string_view s);
 
+// FormFields: the fields of a posted form, in order.
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+
+// ParseForm decodes an application/x-www-form-urlencoded body. Bodies over
+// `max_bytes`, more than `max_fields` fields, malformed escapes and values
+// that are not UTF-8 (or hold NUL) are InvalidArgument.
+Result<FormFields> ParseForm(std::string_view body, size_t max_bytes = 64 * 1024, size_t max_fields = 64);
+
+// FormValue returns the first value of field `name`, or "".
+std::string FormValue(const FormFields& fields, std::string_view name);
+
+// CookieValue returns the value of cookie `name` in a Cookie header, if set.
+std::optional<std::string> CookieValue(std::string_view cookie_header, std::string_view name);
+
 }  // namespace newsdesk

@@ -29,5 +29,25 @@ TEST(PercentEncode, EscapesAllButUnreserved) {
   EXPECT_EQ(PercentEncode("a b/ж~"), "a%20b%2F%D0%B6~");
 }
 
+TEST(ParseForm, DecodesFieldsAndRefusesOversizedOrMalformedForms) {
+  auto f = ParseForm("email=a%40b.org&name=Ann+Lee&&empty=&x");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(FormValue(*f, "email"), "a@b.org");
+  EXPECT_EQ(FormValue(*f, "name"), "Ann Lee");
+  EXPECT_EQ(FormValue(*f, "empty"), "");
+  EXPECT_EQ(FormValue(*f, "missing"), "");
+  EXPECT_FALSE(ParseForm("a=%zz").ok());
+  EXPECT_FALSE(ParseForm("a=%FF").ok());
+  EXPECT_FALSE(ParseForm(std::string(100, 'a'), 50).ok());
+  EXPECT_FALSE(ParseForm("a=1&b=2&c=3", 1000, 2).ok());
+}
+
+TEST(CookieValue, FindsACookieByExactName) {
+  EXPECT_EQ(CookieValue("a=1; nd_session=tok; b=\"q\"", "nd_session"), "tok");
+  EXPECT_EQ(CookieValue("a=1; b=\"q\"", "b"), "q");
+  EXPECT_FALSE(CookieValue("xnd_session=1", "nd_session").has_value());
+  EXPECT_FALSE(CookieValue("", "a").has_value());
+}
+
 }  // namespace
 }  // namespace newsdesk

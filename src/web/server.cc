@@ -113,7 +113,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& res = *res_;
     res.set(http::field::server, "newsdesk");
     res.set(http::field::content_type, out.content_type);
-    for (auto& [k, v] : out.headers) res.set(k, v);
+    for (auto& [k, v] : out.headers) res.insert(k, v);  // insert: Set-Cookie may repeat
     res.keep_alive(keep_alive);
     const size_t length = out.body.size();
     if (!head) res.body() = std::move(out.body);
