@@ -93,6 +93,18 @@ Status RunDigestPreview(const Config& config, const DigestPreviewFlags& flags);
 // RunDigestSend sends (or resumes) a day's digest now, with a progress bar.
 Status RunDigestSend(const Config& config, const std::string& date);
 
+// Accounts (issue 6): `newsdesk user add` makes a confirmed account with a
+// role (the first admin); the password is asked for, echo off, when not
+// given, and weak ones are refused. `newsdesk user role` changes a role.
+struct UserAddFlags {
+  std::string email;
+  std::string role = "reader";
+  std::string password;  // empty: prompt
+  std::string name;      // empty: the e-mail's local part
+};
+Status RunUserAdd(const Config& config, const UserAddFlags& flags);
+Status RunUserRole(const Config& config, const std::string& email, const std::string& role);
+
 // RunImport imports a JSON/JSON Lines file or a directory of them, all or
 // nothing, and prints what it did.
 Status RunImport(const Config& config, const std::string& path);

@@ -156,6 +156,21 @@ int main(int argc, char** argv) {
   digest_send->add_option("--date", send_date, "the day, YYYY-MM-DD [default: yesterday]");
   add_common(digest_send);
 
+  UserAddFlags user_flags;
+  std::string role_email, role_name;
+  auto* user = app.add_subcommand("user", "readers' accounts: add one with a role, change a role");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add a confirmed account with a role (e.g. the first admin)");
+  user_add->add_option("EMAIL", user_flags.email, "the account's e-mail address")->required();
+  user_add->add_option("--role", user_flags.role, "reader, moderator, editor or admin")->capture_default_str();
+  user_add->add_option("--password", user_flags.password, "the password [default: asked for, not echoed]");
+  user_add->add_option("--name", user_flags.name, "the display name [default: the e-mail's part before @]");
+  add_common(user_add);
+  auto* user_role = user->add_subcommand("role", "change an account's role");
+  user_role->add_option("EMAIL", role_email, "the account's e-mail address")->required();
+  user_role->add_option("ROLE", role_name, "reader, moderator, editor or admin")->required();
+  add_common(user_role);
+
   auto* reindex = app.add_subcommand("reindex", "rebuild the search index from the store, with a progress bar (serve keeps it up to date by itself)");
   add_common(reindex);
 
@@ -207,6 +222,8 @@ int main(int argc, char** argv) {
     else if (*entities_merge) status = RunEntitiesMerge(config, merge_from, merge_into);
     else if (*article_delete) status = RunArticleDelete(config, article_id);
     else if (*reindex) status = RunReindex(config);
+    else if (*user_add) status = RunUserAdd(config, user_flags);
+    else if (*user_role) status = RunUserRole(config, role_email, role_name);
     else if (*digest_preview) status = RunDigestPreview(config, preview_flags);
     else if (*digest_send) status = RunDigestSend(config, send_date);
   } catch (const std::exception& e) {

@@ -298,4 +298,16 @@ class ViewCounter {
   std::unordered_map<int64_t, int64_t> counts_;  // GUARDED_BY(mu_)
 };
 
+// --- forms before a session ------------------------------------------------------
+
+// Register, log-in and reset forms are used before there is a session. They
+// carry a signed double-submit token: `NewPreSessionToken` is a random token
+// for a short-lived cookie, `PreSessionCsrf` the form field that goes with it
+// (keyed by the site secret, so a cookie planted by another site is no use
+// without the matching field), checked in constant time by
+// `VerifyPreSessionCsrf`.
+std::string NewPreSessionToken();
+std::string PreSessionCsrf(const SiteSecret& secret, const std::string& pre_token);
+bool VerifyPreSessionCsrf(const SiteSecret& secret, const std::string& pre_token, const std::string& csrf);
+
 }  // namespace newsdesk
