@@ -122,6 +122,23 @@ Status RunServe(Config config, const ServeFlags& flags) {
     }
   });
 
+  // Readers: article views are counted in memory and written in batches
+  // every few seconds (and once more at shutdown); expired sessions, tokens
+  // and old log-in failures are pruned hourly.
+  std::thread readers_keeper([&] {
+    std::unique_lock<std::mutex> lock(background_mu);
+    auto last_prune = std::chrono::steady_clock::time_point{};
+    while (!background_cv.wait_for(lock, std::chrono::seconds(5), [&] { return stopping; })) {
+      lock.unlock();
+      if (Status s = (*site)->FlushViews(); !s.ok()) spdlog::warn("views not written yet: {}", s.ToString());
+      if (std::chrono::steady_clock::now() - last_prune > std::chrono::hours(1)) {
+        if (Status s = (*site)->Housekeeping(); !s.ok()) spdlog::warn("pruning sessions: {}", s.ToString());
+        last_prune = std::chrono::steady_clock::now();
+      }
+      lock.lock();
+    }
+  });
+
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   (*server)->Wait();
   {
@@ -129,6 +146,8 @@ Status RunServe(Config config, const ServeFlags& flags) {
     stopping = true;
   }
   background_cv.notify_all();
+  readers_keeper.join();
+  if (Status s = (*site)->FlushViews(); !s.ok()) spdlog::error("views lost at shutdown: {}", s.ToString());
   reloader.join();
   if (indexer.joinable()) indexer.join();
   (*site)->AttachSearch(nullptr);

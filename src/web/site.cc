@@ -18,6 +18,7 @@
 #include "web/catalog.h"
 #include "web/metrics.h"
 #include "web/page_cache.h"
+#include "web/reader_pages.h"
 #include "web/router.h"
 #include "web/templates.h"
 
@@ -53,6 +54,7 @@ constexpr int kPageSize = 30;
 
 TimePoint Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 constexpr int kSidebarSize = 10;
+constexpr int kDiscussionBlockSize = 8;
 constexpr int kFeedSize = 50;
 
 const char* kSecurityPolicy =
@@ -163,6 +165,12 @@ class Site::Impl {
       if (!c.ok()) return c.status();
       catalogs_.emplace(ed, std::move(*c));
     }
+    auto readers = ReaderPages::Create(
+        store_, config_, *templates_, catalogs_,
+        [this](const std::string& ed, const std::string& title, const std::string& content,
+               const std::map<std::string, std::string>& hrefs, int status) { return Page(ed, title, content, hrefs, status); });
+    if (!readers.ok()) return readers.status();
+    readers_ = std::move(*readers);
     return Status::Ok();
   }
 
@@ -171,6 +179,8 @@ class Site::Impl {
     gazetteer_ = std::move(gazetteer);
     cache_.Clear();  // entity names and pages may have changed
   }
+
+  ReaderPages& readers() { return *readers_; }
 
   void SyncWithStore() {
     auto seq = store_.ChangeSequence();
@@ -202,15 +212,48 @@ class Site::Impl {
     if (!req.target_error.empty()) {
       return Finish(req, ErrorPage(DefaultEdition(), 400, "unmatched", req.target_error));
     }
-    // 2. The page cache.
+    // 2. The page cache, for guests only: a request with a session cookie
+    // gets pages with the reader's name and forms, never cached or shared.
     const bool readable = req.method == "GET" || req.method == "HEAD";
-    if (readable) {
+    const bool personal = ReaderPages::HasSessionCookie(req);
+    if (readable && !personal) {
       if (auto hit = cache_.Get(req.target)) {
         metrics_.RecordCacheHit();
+        if (hit->route == kArticleRoute && hit->status == 200) CountArticleView(req.path);
         return *hit;
       }
     }
-    // 3. Routing.
+    // 3. Who is asking; the readers' routes (accounts, comments, moderation).
+    Viewer viewer = personal ? readers_->Identify(req) : Viewer();
+    const Viewer* outer_viewer = viewer_;
+    const Request* outer_request = request_;
+    viewer_ = &viewer;
+    request_ = &req;
+    struct Restore {
+      const Viewer* v;
+      const Request* r;
+      ~Restore() {
+        viewer_ = v;
+        request_ = r;
+      }
+    } restore{outer_viewer, outer_request};
+    const int64_t reader_seq = cache_.sequence();
+    std::optional<Response> reader;
+    try {
+      reader = readers_->Handle(req, viewer);
+    } catch (const std::exception& e) {
+      spdlog::error("500 {} {}: {}", req.method, req.path.substr(0, 200), e.what());
+      reader = ErrorPage(EditionOfPath(req.path), 500, "readers", "");
+    }
+    if (reader) {
+      // A write (a comment landing, a moderator's decision) shows at once:
+      // the cache follows the store's change sequence now, not at the next poll.
+      if (req.method == "POST" && reader->status < 400) SyncWithStore();
+      Response res = Finish(req, std::move(*reader));
+      if (readable && !personal && res.cacheable && res.status == 200) cache_.Put(req.target, res, reader_seq);
+      return res;
+    }
+    // 4. Routing.
     RouteMatch match = router_.Match(req.method, req.path);
     if (match.kind == RouteMatch::Kind::kNotFound)
       return Finish(req, ErrorPage(EditionOfPath(req.path), 404, "unmatched", "no route"));
@@ -219,7 +262,7 @@ class Site::Impl {
       r.headers.emplace_back("Allow", match.allowed_methods);
       return Finish(req, std::move(r));
     }
-    // 4. The handler, inside the catch-all. The cache sequence is read before
+    // 5. The handler, inside the catch-all. The cache sequence is read before
     // the store, so a write during rendering makes the page stale, never the
     // reverse.
     const int64_t seq = cache_.sequence();
@@ -231,9 +274,10 @@ class Site::Impl {
       res = ErrorPage(EditionOfPath(req.path), 500, match.pattern, "");
     }
     if (res.route.empty()) res.route = match.pattern;
-    // 5. Keep what may be kept.
+    // 6. Count the view; keep what may be kept.
     res = Finish(req, std::move(res));
-    if (readable && res.cacheable && (res.status == 200 || res.status == 301)) {
+    if (res.route == kArticleRoute && res.status == 200 && readable) CountArticleView(req.path);
+    if (readable && !personal && res.cacheable && (res.status == 200 || res.status == 301)) {
       metrics_.RecordCacheMiss();
       // Not a page drawn with a gazetteer replaced meanwhile: checked and
       // kept under the lock ReplaceGazetteer swaps and clears under.
@@ -241,6 +285,28 @@ class Site::Impl {
       if (gazetteer_.get() == pinned_gazetteer_) cache_.Put(req.target, res, seq);
     }
     return res;
+  }
+
+  // CountArticleView counts a view of the article at `path`
+  // ("/{ed}/articles/{id}-{slug}") in memory.
+  void CountArticleView(const std::string& path) {
+    auto segs = SplitPath(path);
+    if (segs.size() != 3) return;
+    std::string_view idslug = segs[2];
+    if (auto id = ParseId(idslug.substr(0, idslug.find('-')))) readers_->CountView(*id);
+  }
+
+  // AddCommentCounts adds "comments" (the count as text, or false) and
+  // "comments_href" to list items made by ListItem, in the order of `ids`.
+  void AddCommentCounts(json& items, const std::vector<int64_t>& ids, const std::string& ed) {
+    auto counts = readers_->CommentCounts(ids);
+    const Catalog& cat = CatalogFor(ed);
+    for (size_t i = 0; i < ids.size() && i < items.size(); ++i) {
+      auto it = counts.find(ids[i]);
+      items[i]["comments"] =
+          it == counts.end() ? json(false) : json(cat.Format("comment_count", {{"count", std::to_string(it->second)}}));
+      items[i]["comments_href"] = items[i].value("href", std::string()) + "#comments";
+    }
   }
 
   // Finish adds the headers every response carries and logs failures.
@@ -373,7 +439,12 @@ class Site::Impl {
         std::map<std::string, Source> sources;
         if (auto list = store_.ListSources(); list.ok())
           for (auto& src : *list) sources.emplace(src.slug, std::move(src));
-        for (const auto& h : results->hits) hits.push_back(SearchHitView(h, ed, sources));
+        std::vector<int64_t> ids;
+        for (const auto& h : results->hits) {
+          hits.push_back(SearchHitView(h, ed, sources));
+          ids.push_back(h.id);
+        }
+        AddCommentCounts(hits, ids, ed);
         view["total_text"] = cat.Format("search_total", {{"count", std::to_string(results->total)}});
         view["has_results"] = !results->hits.empty();
         if (!results->suggestion.empty()) {
@@ -553,6 +624,10 @@ class Site::Impl {
     }
     json view = {{"lang", ed},     {"title", title},       {"site_name", config_.site_name},
                  {"t", cat.strings()}, {"editions", editions}, {"content", content}};
+    static const Viewer kGuest;
+    view["account"] = readers_->HeaderView(viewer_ ? *viewer_ : kGuest, ed, request_ ? request_->target : "/" + ed + "/");
+    view["discussion"] = readers_->DiscussionView(ed, kDiscussionBlockSize);
+    view["discussion_href"] = "/" + ed + "/discussion";
     Response r;
     r.status = status;
     r.body = templates_->Render("layout", view);
@@ -627,7 +702,12 @@ class Site::Impl {
     if (!page.ok()) return StoreError(ed, page.status());
     const std::string base = source ? fmt::format("/{}/sources/{}", ed, source->slug) : "/" + ed + "/";
     json items = json::array();
-    for (const auto& s : page->items) items.push_back(ListItem(s, ed));
+    std::vector<int64_t> ids;
+    for (const auto& s : page->items) {
+      items.push_back(ListItem(s, ed));
+      ids.push_back(s.id);
+    }
+    AddCommentCounts(items, ids, ed);
     json list = {{"t", cat.strings()}, {"articles", items}};
     if (page->next) list["next_href"] = base + "?cursor=" + EncodeCursor(*page->next);
     const std::string heading =
@@ -757,8 +837,15 @@ class Site::Impl {
     auto side = store_.ListArticles(latest);
     if (!side.ok()) return StoreError(ed, side.status());
     json items = json::array();
-    for (const auto& s : side->items) items.push_back(ListItem(s, ed));
+    std::vector<int64_t> ids;
+    for (const auto& s : side->items) {
+      items.push_back(ListItem(s, ed));
+      ids.push_back(s.id);
+    }
+    AddCommentCounts(items, ids, ed);
     view["latest"] = items;
+    static const Viewer kGuest;
+    view["comments_html"] = readers_->CommentsHtml(a.id, ed, path, viewer_ ? *viewer_ : kGuest, req);
 
     Response r = Page(ed, headline, templates_->Render("article", view), hrefs);
     r.cacheable = true;
@@ -839,7 +926,12 @@ class Site::Impl {
     auto page = store_.ListArticles(q);
     if (!page.ok()) return StoreError(ed, page.status());
     json items = json::array();
-    for (const auto& s : page->items) items.push_back(ListItem(s, ed));
+    std::vector<int64_t> ids;
+    for (const auto& s : page->items) {
+      items.push_back(ListItem(s, ed));
+      ids.push_back(s.id);
+    }
+    AddCommentCounts(items, ids, ed);
     const std::string base = fmt::format("/{}/mentions/{}", ed, e->id);
     json list = {{"t", cat.strings()}, {"articles", items}};
     if (page->next) list["next_href"] = base + "?cursor=" + EncodeCursor(*page->next);
@@ -1120,6 +1212,10 @@ class Site::Impl {
   std::unique_ptr<Templates> templates_;
   std::map<std::string, Catalog> catalogs_;
   std::atomic<SearchIndex*> search_{nullptr};
+  std::unique_ptr<ReaderPages> readers_;
+  inline static thread_local const Viewer* viewer_ = nullptr;    // this request's
+  inline static thread_local const Request* request_ = nullptr;  // this request
+  static constexpr const char* kArticleRoute = "/{ed}/articles/{idslug}";
 };
 
 Site::Site(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -1148,6 +1244,14 @@ Response Site::Handle(const Request& request) { return impl_->Handle(request); }
 void Site::SyncWithStore() { impl_->SyncWithStore(); }
 
 void Site::AttachSearch(SearchIndex* index) { impl_->AttachSearch(index); }
+
+Status Site::FlushViews() { return impl_->readers().FlushViews(); }
+
+Status Site::Housekeeping() { return impl_->readers().Housekeeping(); }
+
+void Site::UseMailer(std::shared_ptr<Mailer> mailer) { impl_->readers().UseMailer(std::move(mailer)); }
+
+bool Site::WaitForMail(std::chrono::milliseconds timeout) { return impl_->readers().WaitForMail(timeout); }
 
 void Site::ReplaceGazetteer(std::shared_ptr<const Gazetteer> gazetteer) { impl_->ReplaceGazetteer(std::move(gazetteer)); }
 

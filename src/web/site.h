@@ -31,6 +31,7 @@
 
 namespace newsdesk {
 
+class Mailer;
 class SearchIndex;
 
 class Site {
@@ -56,6 +57,18 @@ class Site {
   // by the caller, outliving the site); until then they say search is
   // unavailable.
   void AttachSearch(SearchIndex* index);
+
+  // FlushViews writes the article views counted in memory to the store in
+  // one transaction; `newsdesk serve` calls it every few seconds and at
+  // shutdown. Housekeeping prunes expired sessions, tokens and log-in
+  // failures (hourly).
+  Status FlushViews();
+  Status Housekeeping();
+
+  // UseMailer sends account mail through `mailer` instead of the SMTP server
+  // of [mail] (tests); WaitForMail waits until none is waiting to be sent.
+  void UseMailer(std::shared_ptr<Mailer> mailer);
+  bool WaitForMail(std::chrono::milliseconds timeout);
 
   // ReplaceGazetteer switches to a reloaded gazetteer (editors changed
   // entities); requests in flight finish with the one they started with.

@@ -1,0 +1,75 @@
+// File: web/mail_queue.h
+//
+// MailQueue sends account mail (confirmations, resets, reply notifications)
+// from a thread of its own, so a request never waits for an SMTP server. A
+// message that fails with Unavailable (server down, 4xx) is retried after
+// each of `retry_delays`, then dropped with an error in the log; any other
+// failure is logged and dropped at once. Log lines name the kind of mail and
+// the recipient's user id, never the links (they carry secrets).
+//
+//   MailQueue queue(mailer);
+//   queue.Enqueue(std::move(message), "confirmation for user 12");
+//
+// Thread-safety: Enqueue may be called from many threads at once. The
+// destructor stops the thread; messages still waiting are counted in the log.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mail/mail.h"
+
+namespace newsdesk {
+
+class MailQueue {
+ public:
+  explicit MailQueue(std::shared_ptr<Mailer> mailer,
+                     std::vector<std::chrono::milliseconds> retry_delays = {
+                         std::chrono::seconds(10), std::chrono::seconds(60), std::chrono::minutes(5),
+                         std::chrono::minutes(15), std::chrono::hours(1)});
+  ~MailQueue();
+  MailQueue(const MailQueue&) = delete;
+  MailQueue& operator=(const MailQueue&) = delete;
+
+  // Enqueue adds a message; `what` describes it for the log. When the queue
+  // holds `kMaxWaiting` messages already, the new one is dropped and logged.
+  void Enqueue(Message message, std::string what);
+
+  // WaitIdle blocks until nothing waits to be sent now (retries scheduled
+  // for later don't count) or `timeout` passes; true when idle.
+  bool WaitIdle(std::chrono::milliseconds timeout);
+
+  // Stats: messages sent and given up on so far.
+  int64_t sent() const;
+  int64_t dropped() const;
+
+  static constexpr size_t kMaxWaiting = 10000;
+
+ private:
+  struct Item {
+    Message message;
+    std::string what;
+    size_t attempts = 0;
+    std::chrono::steady_clock::time_point due;
+  };
+  void Run();
+
+  std::shared_ptr<Mailer> mailer_;
+  const std::vector<std::chrono::milliseconds> retry_delays_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> items_;  // GUARDED_BY(mu_)
+  bool sending_ = false;    // GUARDED_BY(mu_)
+  bool stop_ = false;       // GUARDED_BY(mu_)
+  int64_t sent_ = 0;        // GUARDED_BY(mu_)
+  int64_t dropped_ = 0;     // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+}  // namespace newsdesk

@@ -1,0 +1,114 @@
+// File: web/reader_pages.h
+//
+// The readers' side of the site (issue 6): account pages and forms, comment
+// threads and forms on article pages, the moderation queue, the Discussion
+// page and sidebar block, one-click unsubscribe, the comments JSON API, the
+// view counter and account mail. The site (web/site.cc) owns one and calls
+// it: `Handle` for the routes it serves, `Identify` for who is asking, and
+// the view builders for the bits of its own pages.
+//
+//   ReaderPages::Hooks hooks{.page = [&](…) { return site.Page(…); }};
+//   auto readers = ReaderPages::Create(store, config, templates, catalogs, hooks);
+//   Viewer v = (*readers)->Identify(request);
+//   if (auto r = (*readers)->Handle(request, v)) return *r;
+//
+// Security: every POST needs a CSRF token (the session's, or for the
+// register/log-in/reset forms a signed double-submit token bound to the
+// `nd_pre` cookie) and gets 403 without; the JSON API reads it from the
+// X-CSRF-Token header. The session cookie `nd_session` is HttpOnly,
+// SameSite=Lax, Path=/, Secure when `base_url` is https. Successful POSTs
+// answer 303. Comment HTML comes only from RenderCommentMarkdown; every other
+// value goes through Mustache's escaping.
+//
+// Thread-safety: all methods may be called from many threads at once.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/config.h"
+#include "common/status.h"
+#include "readers/readers.h"
+#include "store/store.h"
+#include "web/http.h"
+
+namespace newsdesk {
+
+class Catalog;
+class Mailer;
+class Templates;
+
+// Viewer: who sent a request. `session` is empty for guests (no cookie, or
+// one that is unknown or expired).
+struct Viewer {
+  std::string session_token;
+  std::optional<Session> session;
+  const User* user() const { return session ? &session->user : nullptr; }
+};
+
+class ReaderPages {
+ public:
+  // PageFn wraps content in the site's layout (Site's `Page`).
+  using PageFn = std::function<Response(const std::string& ed, const std::string& title, const std::string& content,
+                                        const std::map<std::string, std::string>& edition_hrefs, int status)>;
+
+  // Create reads (or makes) the site secret in `config.data_dir` and, when
+  // `config.mail_smtp_url` is set, starts the mail queue on an SmtpMailer.
+  // `templates` and `catalogs` must outlive the object.
+  static Result<std::unique_ptr<ReaderPages>> Create(Store& store, const Config& config, const Templates& templates,
+                                                     const std::map<std::string, Catalog>& catalogs, PageFn page);
+  ~ReaderPages();
+
+  // UseMailer sends account mail through `mailer` from now on (tests).
+  void UseMailer(std::shared_ptr<Mailer> mailer);
+  // WaitForMail waits until no mail is waiting to be sent now (tests).
+  bool WaitForMail(std::chrono::milliseconds timeout);
+
+  // HasSessionCookie is true when the request carries a session cookie: its
+  // pages may show a reader's name and forms, so they bypass the page cache.
+  static bool HasSessionCookie(const Request& request);
+
+  // Identify looks the session cookie up.
+  Viewer Identify(const Request& request);
+
+  // Handle answers the readers' routes; nullopt for any other path.
+  std::optional<Response> Handle(const Request& request, const Viewer& viewer);
+
+  // HeaderView is the layout's account links: log in / register for guests,
+  // the reader's name, account page, moderation and a log-out form otherwise.
+  nlohmann::json HeaderView(const Viewer& viewer, const std::string& ed, const std::string& here);
+
+  // DiscussionView lists the most recently commented articles for edition
+  // `ed`: headline (with a language label when untranslated), comment count,
+  // time of the last comment as the catalog's short date. Kept until the
+  // store's change sequence moves.
+  nlohmann::json DiscussionView(const std::string& ed, int limit);
+
+  // CommentsHtml renders an article's comment thread and form for `viewer`.
+  std::string CommentsHtml(int64_t article_id, const std::string& ed, const std::string& article_path,
+                           const Viewer& viewer, const Request& request);
+
+  // CommentCounts maps each article of `ids` with visible comments to their number.
+  std::map<int64_t, int64_t> CommentCounts(const std::vector<int64_t>& ids);
+
+  // CountView counts one view of an article in memory; FlushViews writes the
+  // counts to the store in one transaction (serve calls it every few
+  // seconds, and at shutdown).
+  void CountView(int64_t article_id);
+  Status FlushViews();
+  // Housekeeping prunes expired sessions, tokens and log-in failures.
+  Status Housekeeping();
+
+ private:
+  class Impl;
+  explicit ReaderPages(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace newsdesk

@@ -1,0 +1,652 @@
+// The readers' pages over real HTTP: a real server on a loopback port, the
+// real site on a SQLite store in a temporary folder, and a real SMTP server
+// (aiosmtpd) catching the mail. Each test drives the site the way a browser
+// does: cookies, forms with their CSRF tokens, redirects.
+#include "web/reader_pages.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <regex>
+#include <thread>
+
+#include "common/time.h"
+#include "import/importer.h"
+#include "mail/testing/smtp_server.h"
+#include "web/server.h"
+#include "web/site.h"
+#include "web/test_client.h"
+
+namespace newsdesk {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::RawResponse;
+using testing::TestConnection;
+
+// WaitForMail waits up to 10 s for message `n` to reach `smtp`.
+nlohmann::json WaitForMail(const SmtpServer& smtp, int n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto j = smtp.Received(n);
+    if (!j.is_null()) return j;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return nullptr;
+}
+
+const char* kPassword = "correct horse battery";
+
+// Client: one browser, with its cookie jar.
+class Client {
+ public:
+  explicit Client(uint16_t port) : port_(port) {}
+
+  RawResponse Send(const std::string& method, const std::string& target, const std::string& body = "",
+                   const std::string& content_type = "application/x-www-form-urlencoded",
+                   const std::string& extra_headers = "") {
+    TestConnection c(port_);
+    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    std::string cookies;
+    for (const auto& [k, v] : jar_) {
+      if (!cookies.empty()) cookies += "; ";
+      cookies += k + "=" + v;
+    }
+    if (!cookies.empty()) req += "Cookie: " + cookies + "\r\n";
+    if (method == "POST") req += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    req += extra_headers + "\r\n" + body;
+    c.Send(req);
+    RawResponse r = c.Read();
+    if (r.headers.count("set-cookie")) {
+      last_set_cookie_ = r.headers["set-cookie"];
+      std::string sc = last_set_cookie_;
+      std::string pair = sc.substr(0, sc.find(';'));
+      size_t eq = pair.find('=');
+      std::string name = pair.substr(0, eq), value = pair.substr(eq + 1);
+      if (value.empty() || sc.find("Max-Age=0") != std::string::npos) jar_.erase(name);
+      else jar_[name] = value;
+    }
+    return r;
+  }
+  RawResponse Get(const std::string& target) { return Send("GET", target); }
+
+  // Post sends a form; `csrf_from` is the page whose first csrf field it uses.
+  RawResponse Post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
+                   const std::string& csrf_from = "") {
+    if (!csrf_from.empty()) fields.emplace_back("csrf", Csrf(Get(csrf_from).body));
+    std::string body;
+    for (const auto& [k, v] : fields) {
+      if (!body.empty()) body += '&';
+      body += PercentEncode(k) + "=" + PercentEncode(v);
+    }
+    return Send("POST", target, body);
+  }
+
+  static std::string Csrf(const std::string& html) {
+    std::smatch m;
+    static const std::regex re("name=\"csrf\" value=\"([^\"]+)\"");
+    return std::regex_search(html, m, re) ? m[1].str() : "";
+  }
+
+  bool HasCookie(const std::string& name) const { return jar_.count(name) > 0; }
+  void Forget(const std::string& name) { jar_.erase(name); }
+  const std::string& last_set_cookie() const { return last_set_cookie_; }
+
+ private:
+  uint16_t port_;
+  std::map<std::string, std::string> jar_;
+  std::string last_set_cookie_;
+};
+
+class ReaderPagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("nd_reader_pages_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    config_.data_dir = (dir_ / "data").string();
+    config_.base_url = "https://news.example";
+    config_.ingest_enabled = false;
+  }
+  void TearDown() override {
+    if (server_) {
+      server_->Shutdown();
+      server_->Wait();
+    }
+    server_.reset();
+    site_.reset();
+    store_.reset();
+    smtp_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // Start imports two articles, starts the SMTP server (unless `mail` is
+  // false: then mail goes to a closed port) and the site.
+  void Start(bool mail = true) {
+    if (mail) {
+      smtp_ = std::make_unique<SmtpServer>(dir_ / "mail");
+      ASSERT_NE(smtp_->port(), 0) << "could not start aiosmtpd with " ND_SYSTEM_PYTHON;
+      config_.mail_smtp_url = smtp_->url();
+    } else {
+      config_.mail_smtp_url = "smtp://127.0.0.1:1";
+      config_.mail_connect_timeout_seconds = 1;
+    }
+    auto store = OpenStore(config_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    std::vector<ArticleRecord> records;
+    for (int i = 1; i <= 2; ++i) {
+      ArticleRecord r;
+      r.url = "https://outlet.example/a" + std::to_string(i);
+      r.source = Source{0, "", "Outlet", "https://outlet.example/", "GB", "en"};
+      r.language = "en";
+      r.headline = "Headline " + std::to_string(i);
+      r.published_at = *ParseIso8601(i == 1 ? "2026-06-26T12:00:00Z" : "2026-06-26T13:00:00Z");
+      r.body = {Block{BlockType::kParagraph, "Text.", {}, {}, {}, {}}};
+      records.push_back(r);
+    }
+    auto up = store_->UpsertArticles(records);
+    ASSERT_TRUE(up.ok()) << up.status().ToString();
+    article_ = up->ids[0];
+    auto a = store_->GetArticle(article_);
+    ASSERT_TRUE(a.ok());
+    path_ = "/en/articles/" + std::to_string(a->id) + "-" + a->slug;
+    auto site = Site::Create(*store_, config_);
+    ASSERT_TRUE(site.ok()) << site.status().ToString();
+    site_ = std::move(*site);
+    ServerOptions o;
+    o.port = 0;
+    o.threads = 2;
+    auto server = HttpServer::Start(o, [this](const Request& r) { return site_->Handle(r); });
+    ASSERT_TRUE(server.ok());
+    server_ = std::move(*server);
+  }
+
+  uint16_t port() const { return server_->port(); }
+
+  // AddUser makes a confirmed account directly (as `newsdesk user add` does).
+  int64_t AddUser(const std::string& email, const std::string& name, Role role = Role::kReader) {
+    auto secret = LoadOrCreateSiteSecret(config_.data_dir);
+    Accounts accounts(*store_, config_, *secret);
+    auto u = accounts.AddUser(email, name, kPassword, role);
+    EXPECT_TRUE(u.ok()) << u.status().ToString();
+    return u.ok() ? u->id : 0;
+  }
+
+  Client LoggedIn(const std::string& email) {
+    Client c(port());
+    RawResponse r = c.Post("/en/account/login", {{"email", email}, {"password", kPassword}}, "/en/account/login");
+    EXPECT_EQ(r.status, 303) << r.body;
+    EXPECT_TRUE(c.HasCookie("nd_session"));
+    return c;
+  }
+
+  RawResponse Comment(Client& c, const std::string& body, int64_t parent = 0) {
+    std::vector<std::pair<std::string, std::string>> f = {{"body", body}};
+    if (parent) f.emplace_back("parent_id", std::to_string(parent));
+    return c.Post(path_ + "/comments", f, path_);
+  }
+
+  static std::string LinkIn(const std::string& text, const std::string& what) {
+    std::smatch m;
+    std::regex re("https://news\\.example(/[^\\s]*" + what + "[^\\s]*)");
+    return std::regex_search(text, m, re) ? m[1].str() : "";
+  }
+
+  static int64_t CommentIdOf(const RawResponse& r) {
+    auto loc = r.headers.count("location") ? r.headers.at("location") : "";
+    auto hash = loc.find("#c");
+    return hash == std::string::npos ? 0 : std::stoll(loc.substr(hash + 2));
+  }
+
+  fs::path dir_;
+  Config config_;
+  std::unique_ptr<SmtpServer> smtp_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Site> site_;
+  std::unique_ptr<HttpServer> server_;
+  int64_t article_ = 0;
+  std::string path_;
+};
+
+TEST_F(ReaderPagesTest, RegisterConfirmLogInCommentReplyAndLogOut) {
+  Start();
+  Client ann(port());
+  RawResponse page = ann.Get("/en/account/register");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(ann.HasCookie("nd_pre"));
+  RawResponse r = ann.Post("/en/account/register",
+                           {{"email", "Ann@Example.org"}, {"display_name", "Ann"}, {"password", kPassword},
+                            {"website", ""}, {"csrf", Client::Csrf(page.body)}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.headers["location"], "/en/account/login?notice=check_mail");
+
+  auto mail = WaitForMail(*smtp_, 1);
+  ASSERT_FALSE(mail.is_null());
+  EXPECT_EQ(mail["rcpt_tos"][0], "ann@example.org");
+  const std::string confirm = LinkIn(mail["text"]["content"].get<std::string>(), "confirm");
+  ASSERT_FALSE(confirm.empty()) << mail.dump();
+
+  // Not confirmed yet: refused, saying why.
+  r = ann.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}}, "/en/account/login");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("confirm"));
+
+  r = ann.Get(confirm);
+  ASSERT_EQ(r.status, 303);
+  EXPECT_EQ(r.headers["location"], "/en/account/login?notice=confirmed");
+  EXPECT_EQ(ann.Get(confirm).status, 400) << "a confirmation link works once";
+
+  r = ann.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}, {"next", path_}},
+               "/en/account/login");
+  ASSERT_EQ(r.status, 303);
+  EXPECT_EQ(r.headers["location"], path_);
+  EXPECT_THAT(ann.last_set_cookie(), HasSubstr("HttpOnly"));
+
+  // Opt in to reply notifications, then comment.
+  r = ann.Post("/en/account/notify", {{"notify", "1"}}, "/en/account");
+  EXPECT_EQ(r.status, 303);
+  r = Comment(ann, "First *thoughts*");
+  ASSERT_EQ(r.status, 303) << r.body;
+  const int64_t first = CommentIdOf(r);
+  ASSERT_GT(first, 0);
+  r = ann.Get(path_);
+  EXPECT_THAT(r.body, HasSubstr("First <em>thoughts</em>"));
+  EXPECT_THAT(r.body, HasSubstr("Comments (1)"));
+
+  // Bob replies; Ann gets a notification with a one-click unsubscribe.
+  AddUser("bob@example.org", "Bob");
+  Client bob = LoggedIn("bob@example.org");
+  r = Comment(bob, "A reply", first);
+  ASSERT_EQ(r.status, 303) << r.body;
+  auto note = WaitForMail(*smtp_, 2);
+  ASSERT_FALSE(note.is_null());
+  EXPECT_EQ(note["rcpt_tos"][0], "ann@example.org");
+  ASSERT_TRUE(note["list_unsubscribe"].is_string());
+  EXPECT_THAT(smtp_->Raw(2), HasSubstr("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+  std::string unsub = note["list_unsubscribe"].get<std::string>();
+  unsub = unsub.substr(unsub.find("/unsubscribe/"));
+  unsub.pop_back();  // '>'
+  Client mail_client(port());
+  EXPECT_EQ(mail_client.Get(unsub).status, 200) << "a GET changes nothing";
+  r = mail_client.Send("POST", unsub, "List-Unsubscribe=One-Click");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(mail_client.Send("POST", unsub + "x", "List-Unsubscribe=One-Click").status, 400);
+  auto ann_user = store_->GetUserByEmail("ann@example.org");
+  ASSERT_TRUE(ann_user.ok());
+  EXPECT_FALSE(ann_user->notify_replies);
+
+  // The Discussion page and block: the article on top, with count 2.
+  Client guest(port());
+  r = guest.Get("/en/discussion");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("title=\"Comments: 2\">2</span>"));
+  EXPECT_TRUE(std::regex_search(r.body, std::regex("<time datetime=\"[^\"]+\">\\d\\d\\.\\d\\d \\d\\d:\\d\\d</time>")));
+  EXPECT_THAT(guest.Get("/en/").body, HasSubstr("Comments: 2"));
+
+  // Log out: the session ends, the cookie goes.
+  r = ann.Post("/en/account/logout", {}, "/en/account");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_FALSE(ann.HasCookie("nd_session"));
+  EXPECT_THAT(ann.Get("/en/account").headers["location"], HasSubstr("/en/account/login"));
+}
+
+TEST_F(ReaderPagesTest, EveryStateChangeWithoutAValidCsrfTokenIsForbidden) {
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client ann = LoggedIn("ann@example.org");
+  for (const std::string& target : {path_ + "/comments", std::string("/en/account/name"), std::string("/en/account/logout"),
+                                    std::string("/en/account/delete"), std::string("/en/comments/1/delete")}) {
+    EXPECT_EQ(ann.Post(target, {{"body", "x"}, {"display_name", "Eve"}}).status, 403) << target;
+    EXPECT_EQ(ann.Post(target, {{"body", "x"}, {"csrf", "forged"}}).status, 403) << target;
+  }
+  // Another session's token does not do either.
+  AddUser("eve@example.org", "Eve");
+  Client eve = LoggedIn("eve@example.org");
+  const std::string eve_token = Client::Csrf(eve.Get(path_).body);
+  EXPECT_EQ(ann.Post(path_ + "/comments", {{"body", "x"}, {"csrf", eve_token}}).status, 403);
+  // Forms before a session: the token must match the pre-session cookie.
+  Client anon(port());
+  EXPECT_EQ(anon.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}}).status, 403);
+  Client other(port());
+  const std::string other_token = Client::Csrf(other.Get("/en/account/login").body);
+  anon.Get("/en/account/register");
+  EXPECT_EQ(anon.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}, {"csrf", other_token}})
+                .status,
+            403);
+  EXPECT_EQ(anon.Post("/en/account/register", {{"email", "x@example.org"}, {"display_name", "X"},
+                                               {"password", kPassword}, {"csrf", "nope"}})
+                .status,
+            403);
+  // The API wants the header.
+  EXPECT_EQ(ann.Send("POST", "/api/v1/articles/" + std::to_string(article_) + "/comments", "{\"body\":\"x\"}",
+                     "application/json")
+                .status,
+            403);
+  auto list = store_->ListArticleComments(article_, {CommentStatus::kVisible});
+  ASSERT_TRUE(list.ok());
+  EXPECT_TRUE(list->empty());
+  auto user = store_->GetUserByEmail("ann@example.org");
+  EXPECT_EQ(user->display_name, "Ann");
+}
+
+TEST_F(ReaderPagesTest, ScriptAndHtmlInNamesAndCommentsAreShownAsText) {
+  config_.new_account_max_links = 5;  // the javascript: link must reach the renderer
+  Start();
+  AddUser("ann@example.org", "<script>alert('name')</script>");
+  Client ann = LoggedIn("ann@example.org");
+  ASSERT_EQ(Comment(ann, "<img src=x onerror=alert(1)> <b>bold</b> [x](javascript:alert(2))").status, 303);
+  Client guest(port());
+  for (const std::string& target : {path_, std::string("/en/discussion")}) {
+    std::string body = guest.Get(target).body;
+    EXPECT_THAT(body, Not(HasSubstr("<script>alert")));
+    EXPECT_THAT(body, Not(HasSubstr("<img src=x")));
+    EXPECT_THAT(body, Not(HasSubstr("<b>bold")));
+    EXPECT_THAT(body, Not(HasSubstr("javascript:")));
+  }
+  EXPECT_THAT(guest.Get(path_).body, HasSubstr("&lt;script&gt;alert(&apos;name&apos;)&lt;/script&gt;"));
+  auto api = guest.Get("/api/v1/articles/" + std::to_string(article_) + "/comments");
+  EXPECT_THAT(api.body, Not(HasSubstr("<img")));
+  EXPECT_THAT(api.body, Not(HasSubstr("javascript:")));
+}
+
+TEST_F(ReaderPagesTest, SqlMetacharactersAreHarmless) {
+  Start();
+  const std::string nasty = "Robert'); DROP TABLE users;-- \" OR 1=1 --";
+  AddUser("ann@example.org", nasty.substr(0, 60));
+  Client ann = LoggedIn("ann@example.org");
+  ASSERT_EQ(Comment(ann, nasty).status, 303);
+  Client eve(port());
+  EXPECT_EQ(eve.Post("/en/account/login", {{"email", "' OR '1'='1"}, {"password", "' OR '1'='1"}}, "/en/account/login")
+                .status,
+            400);
+  EXPECT_EQ(eve.Post("/en/account/login", {{"email", "ann@example.org' --"}, {"password", "x' OR 1=1 --"}},
+                     "/en/account/login")
+                .status,
+            400);
+  EXPECT_EQ(eve.Get("/en/comments/1%20OR%201=1/edit").status, 303);  // not logged in: to the log-in page
+  EXPECT_EQ(eve.Get("/api/v1/articles/1%20OR%201=1/comments").status, 404);
+  EXPECT_FALSE(eve.HasCookie("nd_session"));
+  auto list = store_->ListArticleComments(article_, {CommentStatus::kVisible});
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].body, nasty);
+  EXPECT_TRUE(store_->GetUserByEmail("ann@example.org").ok());
+}
+
+TEST_F(ReaderPagesTest, TheSessionCookieCarriesItsFlags) {
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client ann(port());
+  RawResponse r = ann.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}},
+                           "/en/account/login");
+  ASSERT_EQ(r.status, 303);
+  const std::string& c = r.headers["set-cookie"];
+  EXPECT_THAT(c, HasSubstr("nd_session="));
+  EXPECT_THAT(c, HasSubstr("; HttpOnly"));
+  EXPECT_THAT(c, HasSubstr("; SameSite=Lax"));
+  EXPECT_THAT(c, HasSubstr("; Path=/"));
+  EXPECT_THAT(c, HasSubstr("; Secure")) << "base_url is https";
+  // A new token at every log-in.
+  Client again(port());
+  RawResponse r2 = again.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}},
+                              "/en/account/login");
+  EXPECT_NE(r2.headers["set-cookie"].substr(0, 60), c.substr(0, 60));
+}
+
+TEST_F(ReaderPagesTest, NoSecureFlagOnAPlainHttpSite) {
+  config_.base_url = "http://127.0.0.1";
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client ann(port());
+  RawResponse r = ann.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}},
+                           "/en/account/login");
+  EXPECT_THAT(r.headers["set-cookie"], HasSubstr("HttpOnly"));
+  EXPECT_THAT(r.headers["set-cookie"], Not(HasSubstr("Secure")));
+}
+
+TEST_F(ReaderPagesTest, RepeatedWrongPasswordsAreThrottled) {
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client eve(port());
+  for (unsigned i = 0; i < config_.login_failures_per_account; ++i)
+    EXPECT_EQ(eve.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", "wrong password"}},
+                       "/en/account/login")
+                  .status,
+              400);
+  RawResponse r = eve.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}},
+                           "/en/account/login");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_THAT(r.body, HasSubstr("too many failed log-ins"));
+  EXPECT_TRUE(r.headers.count("retry-after"));
+  EXPECT_FALSE(eve.HasCookie("nd_session"));
+}
+
+TEST_F(ReaderPagesTest, ABannedUserCannotPost) {
+  Start();
+  const int64_t ann_id = AddUser("ann@example.org", "Ann");
+  AddUser("mod@example.org", "Mod", Role::kModerator);
+  Client ann = LoggedIn("ann@example.org");
+  Client mod = LoggedIn("mod@example.org");
+  ASSERT_EQ(Comment(ann, "before").status, 303);
+  // Readers can't ban; moderators can.
+  EXPECT_EQ(ann.Post("/en/users/" + std::to_string(ann_id) + "/ban", {{"banned", "1"}}, path_).status, 400);
+  RawResponse r = mod.Post("/en/users/" + std::to_string(ann_id) + "/ban", {{"banned", "1"}}, path_);
+  EXPECT_EQ(r.status, 303) << r.body;
+  r = Comment(ann, "after");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("banned"));
+  auto api = ann.Send("POST", "/api/v1/articles/" + std::to_string(article_) + "/comments", "{\"body\":\"api\"}",
+                      "application/json", "X-CSRF-Token: " + Client::Csrf(ann.Get(path_).body) + "\r\n");
+  EXPECT_EQ(api.status, 400);
+  EXPECT_THAT(api.body, HasSubstr("banned"));
+}
+
+TEST_F(ReaderPagesTest, NobodyEditsAnothersComment) {
+  Start();
+  AddUser("ann@example.org", "Ann");
+  AddUser("mod@example.org", "Mod", Role::kAdmin);
+  Client ann = LoggedIn("ann@example.org");
+  Client mod = LoggedIn("mod@example.org");
+  RawResponse r = Comment(ann, "mine");
+  const int64_t id = CommentIdOf(r);
+  ASSERT_GT(id, 0);
+  const std::string edit = "/en/comments/" + std::to_string(id) + "/edit";
+  EXPECT_EQ(mod.Get(edit).status, 403);
+  EXPECT_EQ(mod.Post(edit, {{"body", "changed"}}, path_).status, 403);
+  EXPECT_EQ(ann.Get(edit).status, 200);
+  EXPECT_EQ(ann.Post(edit, {{"body", "mine, edited"}}, path_).status, 303);
+  EXPECT_EQ(store_->GetComment(id)->body, "mine, edited");
+  // Readers can't hide or delete another's comment either.
+  AddUser("eve@example.org", "Eve");
+  Client eve = LoggedIn("eve@example.org");
+  EXPECT_EQ(eve.Post("/en/comments/" + std::to_string(id) + "/delete", {}, path_).status, 403);
+  EXPECT_EQ(eve.Post("/en/comments/" + std::to_string(id) + "/hide", {}, path_).status, 403);
+  EXPECT_EQ(store_->GetComment(id)->status, CommentStatus::kVisible);
+}
+
+TEST_F(ReaderPagesTest, AResetLinkWorksOnceAndExpires) {
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client ann(port());
+  EXPECT_EQ(ann.Post("/en/account/forgot", {{"email", "ann@example.org"}}, "/en/account/forgot").status, 200);
+  // An unknown address gets the same page and no mail.
+  RawResponse same = ann.Post("/en/account/forgot", {{"email", "nobody@example.org"}}, "/en/account/forgot");
+  EXPECT_EQ(same.status, 200);
+  auto mail = WaitForMail(*smtp_, 1);
+  ASSERT_FALSE(mail.is_null());
+  const std::string link = LinkIn(mail["text"]["content"].get<std::string>(), "reset");
+  ASSERT_FALSE(link.empty());
+  const std::string token = link.substr(link.find("token=") + 6);
+  RawResponse r = ann.Post("/en/account/reset", {{"token", token}, {"password", "a brand new secret"}}, link);
+  ASSERT_EQ(r.status, 303) << r.body;
+  r = ann.Post("/en/account/reset", {{"token", token}, {"password", "another new secret"}}, link);
+  EXPECT_EQ(r.status, 400) << "reused";
+  Client old(port());
+  EXPECT_EQ(old.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}}, "/en/account/login")
+                .status,
+            400)
+      << "the old password is gone";
+  ASSERT_TRUE(site_->WaitForMail(std::chrono::seconds(5)));
+  EXPECT_TRUE(smtp_->Received(2).is_null()) << "no mail for an unknown address";
+}
+
+TEST_F(ReaderPagesTest, AnExpiredResetLinkFails) {
+  config_.reset_token_minutes = 0;  // every link is expired at once
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client ann(port());
+  ann.Post("/en/account/forgot", {{"email", "ann@example.org"}}, "/en/account/forgot");
+  auto mail = WaitForMail(*smtp_, 1);
+  ASSERT_FALSE(mail.is_null());
+  const std::string link = LinkIn(mail["text"]["content"].get<std::string>(), "reset");
+  const std::string token = link.substr(link.find("token=") + 6);
+  RawResponse r = ann.Post("/en/account/reset", {{"token", token}, {"password", "a brand new secret"}}, link);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("expired"));
+}
+
+TEST_F(ReaderPagesTest, PagesOfLoggedInReadersAreNeverCachedAndACommentShowsAtOnce) {
+  Start();
+  AddUser("ann@example.org", "Ann Unique");
+  Client guest(port());
+  EXPECT_THAT(guest.Get(path_).body, HasSubstr("Do you want to leave a comment?"));
+  Client ann = LoggedIn("ann@example.org");
+  EXPECT_THAT(ann.Get(path_).body, HasSubstr("Ann Unique"));
+  // The guest's cached page was not served to Ann, and Ann's is not served to guests.
+  RawResponse g = guest.Get(path_);
+  EXPECT_THAT(g.body, Not(HasSubstr("Ann Unique")));
+  EXPECT_THAT(g.body, Not(HasSubstr("name=\"csrf\"")));
+  ASSERT_EQ(Comment(ann, "landed").status, 303);
+  EXPECT_THAT(guest.Get(path_).body, HasSubstr("landed")) << "the comment invalidates the cached page";
+}
+
+TEST_F(ReaderPagesTest, ViewsAreCountedInMemoryAndFlushedInOneBatch) {
+  Start();
+  Client guest(port());
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(guest.Get(path_).status, 200);  // the last two from the cache
+  EXPECT_EQ(store_->GetArticle(article_)->view_count, 0);
+  ASSERT_TRUE(site_->FlushViews().ok());
+  EXPECT_EQ(store_->GetArticle(article_)->view_count, 3);
+}
+
+TEST_F(ReaderPagesTest, TheJsonApiListsAndPostsCommentsWithTheSameChecks) {
+  config_.comments_per_user = 2;
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client ann = LoggedIn("ann@example.org");
+  const std::string api = "/api/v1/articles/" + std::to_string(article_) + "/comments";
+  const std::string token = "X-CSRF-Token: " + Client::Csrf(ann.Get(path_).body) + "\r\n";
+  Client guest(port());
+  EXPECT_EQ(guest.Send("POST", api, "{\"body\":\"x\"}", "application/json").status, 401);
+  EXPECT_EQ(ann.Send("POST", api, "{\"body\":", "application/json", token).status, 400);
+  EXPECT_EQ(ann.Send("POST", api, "{\"body\":\"\"}", "application/json", token).status, 400);
+  EXPECT_EQ(ann.Send("POST", api, "body=x", "application/x-www-form-urlencoded", token).status, 415);
+  EXPECT_EQ(ann.Send("POST", "/api/v1/articles/999999/comments", "{\"body\":\"x\"}", "application/json", token).status,
+            404);
+  RawResponse r = ann.Send("POST", api, "{\"body\":\"via **API**\"}", "application/json", token);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["comment"]["html"], "<p>via <strong>API</strong></p>\n");
+  const int64_t id = j["comment"]["id"];
+  r = ann.Send("POST", api, "{\"body\":\"reply\",\"parent_id\":" + std::to_string(id) + "}", "application/json", token);
+  EXPECT_EQ(r.status, 201) << r.body;
+  r = ann.Send("POST", api, "{\"body\":\"third\"}", "application/json", token);
+  EXPECT_EQ(r.status, 429) << "comments_per_user = 2";
+  EXPECT_THAT(r.body, HasSubstr("rate_limited"));
+  auto list = nlohmann::json::parse(guest.Get(api).body);
+  ASSERT_EQ(list["comments"].size(), 2u);
+  EXPECT_EQ(list["comments"][1]["parent_id"], id);
+}
+
+TEST_F(ReaderPagesTest, ModeratorsWorkTheQueueAndEditorsTheHoldList) {
+  config_.premoderation = "all";
+  Start();
+  AddUser("ann@example.org", "Ann");
+  AddUser("mod@example.org", "Mod", Role::kModerator);
+  AddUser("ed@example.org", "Ed", Role::kEditor);
+  Client ann = LoggedIn("ann@example.org");
+  RawResponse r = Comment(ann, "waiting for approval");
+  ASSERT_EQ(r.status, 303);
+  EXPECT_THAT(r.headers["location"], HasSubstr("notice=held"));
+  const int64_t id = CommentIdOf(r);
+  Client guest(port());
+  EXPECT_THAT(guest.Get(path_).body, Not(HasSubstr("waiting for approval")));
+  EXPECT_THAT(ann.Get(path_).body, HasSubstr("waiting for approval")) << "the author sees it, held";
+  EXPECT_EQ(ann.Get("/en/moderation").status, 403);
+  Client mod = LoggedIn("mod@example.org");
+  r = mod.Get("/en/moderation");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("waiting for approval"));
+  EXPECT_THAT(r.body, Not(HasSubstr("name=\"words\""))) << "the hold list is for editors";
+  r = mod.Post("/en/comments/" + std::to_string(id) + "/restore", {{"back", "/en/moderation"}}, "/en/moderation");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_THAT(guest.Get(path_).body, HasSubstr("waiting for approval"));
+  // Reports reach the queue.
+  AddUser("eve@example.org", "Eve");
+  Client eve = LoggedIn("eve@example.org");
+  EXPECT_EQ(eve.Post("/en/comments/" + std::to_string(id) + "/report", {{"reason", "rude"}}, path_).status, 303);
+  EXPECT_THAT(mod.Get("/en/moderation").body, HasSubstr("rude"));
+  EXPECT_EQ(mod.Post("/en/comments/" + std::to_string(id) + "/hide", {}, path_).status, 303);
+  EXPECT_THAT(guest.Get(path_).body, Not(HasSubstr("waiting for approval")));
+  Client ed = LoggedIn("ed@example.org");
+  EXPECT_THAT(ed.Get("/en/moderation").body, HasSubstr("name=\"words\""));
+  EXPECT_EQ(ed.Post("/en/moderation/hold-words", {{"words", "casino\nfree money\n"}}, "/en/moderation").status, 303);
+  auto words = store_->HoldWords();
+  ASSERT_TRUE(words.ok());
+  EXPECT_EQ(words->size(), 2u);
+  EXPECT_EQ(mod.Post("/en/moderation/hold-words", {{"words", "x"}}, "/en/moderation").status, 400);
+}
+
+TEST_F(ReaderPagesTest, AccountPageChangesNameAndPasswordAndDeletes) {
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client ann = LoggedIn("ann@example.org");
+  ASSERT_EQ(Comment(ann, "a comment that stays").status, 303);
+  EXPECT_EQ(ann.Post("/en/account/name", {{"display_name", "Annie"}}, "/en/account").status, 303);
+  EXPECT_THAT(ann.Get("/en/account").body, HasSubstr("value=\"Annie\""));
+  RawResponse r = ann.Post("/en/account/password",
+                           {{"current_password", "wrong"}, {"new_password", "another long secret"}}, "/en/account");
+  EXPECT_EQ(r.status, 400);
+  r = ann.Post("/en/account/password", {{"current_password", kPassword}, {"new_password", "another long secret"}},
+               "/en/account");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_FALSE(ann.HasCookie("nd_session"));
+  Client again(port());
+  r = again.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", "another long secret"}},
+                 "/en/account/login");
+  ASSERT_EQ(r.status, 303);
+  r = again.Post("/en/account/delete", {{"password", "another long secret"}}, "/en/account");
+  EXPECT_EQ(r.status, 303);
+  Client guest(port());
+  std::string page = guest.Get(path_).body;
+  EXPECT_THAT(page, HasSubstr("a comment that stays"));
+  EXPECT_THAT(page, HasSubstr("deleted user"));
+}
+
+TEST_F(ReaderPagesTest, ADownMailServerIsLoggedAndRetriedNotAnError) {
+  Start(/*mail=*/false);
+  Client ann(port());
+  RawResponse r = ann.Post("/en/account/register",
+                           {{"email", "ann@example.org"}, {"display_name", "Ann"}, {"password", kPassword}},
+                           "/en/account/register");
+  EXPECT_EQ(r.status, 303) << r.body;
+}
+
+TEST_F(ReaderPagesTest, GuestsAreAskedToRegisterOrLogInInBothEditions) {
+  Start();
+  Client guest(port());
+  EXPECT_THAT(guest.Get(path_).body, HasSubstr("Do you want to leave a comment?"));
+  const std::string ru = "/ru" + path_.substr(3);
+  EXPECT_THAT(guest.Get(ru).body, HasSubstr("Хотите оставить комментарий?"));
+  EXPECT_THAT(guest.Get("/ru/account/login").body, HasSubstr("Вход"));
+  EXPECT_THAT(guest.Get("/ru/discussion").body, HasSubstr("Обсуждение"));
+}
+
+}  // namespace
+}  // namespace newsdesk
