@@ -17,6 +17,9 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const [baseArg, outDir] = process.argv.slice(2);
+// MAIL_DIR: where run.sh's SMTP server (aiosmtpd) keeps the mail it catches
+// (N.json per message); without it the readers' journey is not run.
+const MAIL_DIR = process.env.MAIL_DIR || '';
 if (!baseArg || !outDir) {
   console.error('usage: node e2e.mjs BASE_URL OUTDIR');
   process.exit(2);
@@ -239,6 +242,136 @@ async function runCombo(browser, ed, vp) {
   }
 }
 
+// waitForMail waits for message n (1-based) in MAIL_DIR and returns what the
+// SMTP server read from it.
+async function waitForMail(n, timeoutMs = 15000) {
+  const file = path.join(MAIL_DIR, `${n}.json`);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail #${n} in ${MAIL_DIR} within ${timeoutMs} ms`);
+}
+
+// runReaderJourney: register, confirm by the mailed link, log in, comment on
+// an article, reply, find the article on top of the Discussion list with two
+// comments, log out (issue 6).
+async function runReaderJourney(browser) {
+  const tag = 'readers';
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
+  context.setDefaultTimeout(NAV_TIMEOUT_MS);
+  const page = await context.newPage();
+  const email = `reader-${Date.now()}@example.org`;
+  const password = 'a long enough passphrase';
+  const name = 'E2E <Reader>';
+  let articlePath = '';
+  try {
+    const front = `${BASE}/en/`;
+    await check(`${tag}: a guest is asked to register or log in`, front, async () => {
+      await goto(page, front);
+      articlePath = await page.locator('.article-list .headline').first().getAttribute('href');
+      assert(articlePath, 'no article on the front page');
+      await goto(page, BASE + articlePath);
+      const prompt = await page.locator('.comment-prompt').innerText();
+      assert(/Do you want to leave a comment\?/.test(prompt), `prompt: ${short(prompt)}`);
+      assert(await page.locator('.comment-prompt a').count() === 2, 'expected Register and Log in links');
+      return short(prompt);
+    });
+    const registerUrl = `${BASE}/en/account/register`;
+    await check(`${tag}: register`, registerUrl, async () => {
+      await goto(page, registerUrl);
+      await page.fill('input[name=email]', email);
+      await page.fill('input[name=display_name]', name);
+      await page.fill('input[name=password]', password);
+      await screenshot(page, 'readers-register.png');
+      await Promise.all([page.waitForURL(/\/en\/account\/login/), page.click('.account-form button[type=submit]')]);
+      const notice = await page.locator('.form-notice').innerText();
+      assert(/Check your mail/.test(notice), `notice: ${short(notice)}`);
+      return short(notice);
+    });
+    let confirmLink = '';
+    await check(`${tag}: the confirmation mail arrives`, MAIL_DIR, async () => {
+      const mail = await waitForMail(1);
+      assert(mail.rcpt_tos[0] === email, `sent to ${mail.rcpt_tos}`);
+      const m = /(https?:\/\/\S+\/en\/account\/confirm\?token=\S+)/.exec(mail.text.content);
+      assert(m, `no confirmation link in: ${short(mail.text.content, 200)}`);
+      confirmLink = m[1];
+      return short(mail.subject);
+    });
+    await check(`${tag}: the confirmation link confirms`, confirmLink, async () => {
+      await goto(page, confirmLink);
+      const notice = await page.locator('.form-notice').innerText();
+      assert(/confirmed/.test(notice), `notice: ${short(notice)}`);
+      return short(notice);
+    });
+    await check(`${tag}: log in`, `${BASE}/en/account/login`, async () => {
+      await page.fill('input[name=email]', email);
+      await page.fill('input[name=password]', password);
+      await Promise.all([page.waitForURL(`${BASE}/en/`), page.click('.account-form button[type=submit]')]);
+      const who = await page.locator('.account-nav .account-name').innerText();
+      assert(who === name, `header shows ${who}`);
+      const cookies = await context.cookies();
+      const session = cookies.find((c) => c.name === 'nd_session');
+      assert(session && session.httpOnly && session.sameSite === 'Lax', 'session cookie missing or without its flags');
+      return `header shows ${who}; cookie HttpOnly, SameSite=Lax`;
+    });
+    const comment = `First comment from the browser test ${Date.now()}`;
+    await check(`${tag}: comment on an article`, BASE + articlePath, async () => {
+      await goto(page, BASE + articlePath);
+      await page.fill('.comment-form textarea[name=body]', comment);
+      await Promise.all([page.waitForURL(/notice=posted/), page.click('.comment-form button[type=submit]')]);
+      const text = await page.locator('.comment').first().innerText();
+      assert(text.includes(comment), `comment not shown: ${short(text)}`);
+      assert(text.includes(name), 'the display name is not shown as text');
+      return short(text);
+    });
+    const reply = 'A reply to the first comment';
+    await check(`${tag}: reply`, BASE + articlePath, async () => {
+      await page.locator('.comment-reply summary').first().click();
+      await page.fill('.comment-reply textarea[name=body]', reply);
+      await Promise.all([page.waitForURL(/notice=/), page.locator('.comment-reply button[type=submit]').first().click()]);
+      const replies = page.locator('.comment.reply');
+      assert(await replies.count() === 1, `${await replies.count()} replies shown`);
+      const text = await replies.first().innerText();
+      assert(text.includes('A reply'), `reply: ${short(text)}`);
+      await screenshot(page, 'readers-article-comments.png');
+      return short(text);
+    });
+    const discussion = `${BASE}/en/discussion`;
+    await check(`${tag}: the article tops the Discussion list with 2 comments`, discussion, async () => {
+      await goto(page, discussion);
+      const first = page.locator('.discussion-list li').first();
+      const href = await first.locator('a').getAttribute('href');
+      assert(href.startsWith(articlePath), `top item links to ${href}, not ${articlePath}`);
+      const count = (await first.locator('.comment-count').innerText()).trim();
+      assert(count === '2', `count ${count}`);
+      const time = (await first.locator('time').innerText()).trim();
+      assert(/^\d\d\.\d\d \d\d:\d\d$/.test(time), `time ${time} is not dd.mm HH:MM`);
+      await screenshot(page, 'readers-discussion.png');
+      return `${time}, ${count} comments`;
+    });
+    await check(`${tag}: the Discussion block on the front page agrees`, front, async () => {
+      await goto(page, front);
+      const first = page.locator('.discussion-block li').first();
+      assert((await first.locator('.comment-count').innerText()).trim() === '2', 'count is not 2');
+      return 'ok';
+    });
+    await check(`${tag}: log out`, front, async () => {
+      await Promise.all([page.waitForURL(`${BASE}/en/`), page.click('.account-nav form.logout button')]);
+      const login = await page.locator('.account-nav a').first().innerText();
+      assert(login === 'Log in', `header shows ${login}`);
+      const cookies = await context.cookies();
+      assert(!cookies.find((c) => c.name === 'nd_session'), 'session cookie still set');
+      await goto(page, BASE + articlePath);
+      assert(await page.locator('.comment-form').count() === 0, 'the comment form is still shown');
+      return 'logged out';
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   if (!fs.existsSync(CHROMIUM)) {
@@ -276,6 +409,13 @@ async function main() {
         } catch (err) {
           fail(`${ed}/${vp.name}: unexpected error`, (err.message || String(err)).split('\n')[0]);
         }
+      }
+    }
+    if (MAIL_DIR) {
+      try {
+        await runReaderJourney(browser);
+      } catch (err) {
+        fail('readers: unexpected error', (err.message || String(err)).split('\n')[0]);
       }
     }
   } finally {

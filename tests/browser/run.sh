@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end test: import the demo corpus into a temporary data dir,
-# start newsdesk on a free port, run e2e.mjs (headless Chromium) against it.
+# start a real SMTP server (Debian's python3-aiosmtpd, on /usr/bin/python3)
+# and newsdesk on free ports, newsdesk's [mail] pointing at the SMTP server,
+# and run e2e.mjs (headless Chromium) against it.
 #
 # Usage: tests/browser/run.sh NEWSDESK_BINARY REPO_ROOT [OUT_DIR]
 #   OUT_DIR defaults to REPO_ROOT/build/screenshots.
@@ -36,6 +38,7 @@ fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-e2e.XXXXXX")
 SERVER_PID=
+SMTP_PID=
 LOG=$TMP/server.log
 
 # shellcheck disable=SC2317  # invoked via trap
@@ -58,6 +61,15 @@ cleanup() {
       echo "run.sh: warning: server exited with status $st after SIGTERM" >&2
     fi
   fi
+  if [[ -n $SMTP_PID ]]; then
+    exec 3>&- 2>/dev/null || true  # the SMTP server stops when its stdin closes
+    for _ in $(seq 50); do
+      kill -0 "$SMTP_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -TERM "$SMTP_PID" 2>/dev/null || true
+    wait "$SMTP_PID" 2>/dev/null || true
+  fi
   rm -rf -- "$TMP"
   exit "$rc"
 }
@@ -78,8 +90,32 @@ echo "run.sh: importing $DEMO"
   die "import failed"
 }
 
+# The SMTP server: it prints "PORT <n>" and runs until its stdin closes
+# (fd 3 here, closed in cleanup).
+SMTP_PY=$ROOT/src/mail/testing/smtp_server.py
+[[ -x /usr/bin/python3 ]] || die "/usr/bin/python3 not found (Debian's python3 with python3-aiosmtpd)"
+mkdir -p -- "$TMP/mail"
+mkfifo -- "$TMP/smtp.in"
+/usr/bin/python3 "$SMTP_PY" --dir "$TMP/mail" <"$TMP/smtp.in" >"$TMP/smtp.out" 2>&1 &
+SMTP_PID=$!
+exec 3>"$TMP/smtp.in"
+SMTP_PORT=
+for _ in $(seq 100); do
+  SMTP_PORT=$(grep -oE '^PORT [0-9]+' -- "$TMP/smtp.out" 2>/dev/null | grep -oE '[0-9]+' || true)
+  [[ -n $SMTP_PORT ]] && break
+  kill -0 "$SMTP_PID" 2>/dev/null || { cat -- "$TMP/smtp.out" >&2; die "the SMTP server (aiosmtpd) did not start"; }
+  sleep 0.1
+done
+[[ -n $SMTP_PORT ]] || die "the SMTP server printed no port within 10 s"
+echo "run.sh: SMTP server (aiosmtpd) on 127.0.0.1:$SMTP_PORT, mail in $TMP/mail"
+cat >"$TMP/newsdesk.toml" <<TOML
+[mail]
+smtp_url = "smtp://127.0.0.1:$SMTP_PORT"
+from = "newsdesk <newsdesk@example.org>"
+TOML
+
 echo "run.sh: starting $BIN serve"
-"$BIN" serve --data "$TMP/data" --listen 127.0.0.1:0 >"$LOG" 2>&1 &
+"$BIN" serve --data "$TMP/data" --config "$TMP/newsdesk.toml" --listen 127.0.0.1:0 >"$LOG" 2>&1 &
 SERVER_PID=$!
 
 PORT=
@@ -100,7 +136,7 @@ BASE=http://127.0.0.1:$PORT
 echo "run.sh: server pid $SERVER_PID at $BASE"
 
 status=0
-node "$HERE/e2e.mjs" "$BASE" "$OUT" || status=$?
+MAIL_DIR=$TMP/mail node "$HERE/e2e.mjs" "$BASE" "$OUT" || status=$?
 if [[ $status -ne 0 ]]; then
   show_log
 fi
