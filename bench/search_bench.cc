@@ -237,6 +237,15 @@ bool RunXapian(const Corpus& corpus, const std::vector<std::string>& queries, co
   }
   out->query = Percentiles(page_ms);
   *api = Percentiles(api_ms);
+  if (search_only) {  // profiling: which queries make the tail
+    std::vector<size_t> order(queries.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return page_ms[a] > page_ms[b]; });
+    for (size_t i = 0; i < std::min<size_t>(8, order.size()); ++i) {
+      std::printf("  slow: %6.2f ms (%6.2f without facets) \"%s\"\n", page_ms[order[i]], api_ms[order[i]],
+                  queries[order[i]].c_str());
+    }
+  }
   out->mean_hits = static_cast<double>(hits) / static_cast<double>(queries.size());
   return true;
 }

@@ -332,8 +332,11 @@ StoredDocument DecodeData(const std::string& data) {
 
 // MakeHit renders one match. The version shown is the edition's if it
 // matched, else the first that matched, else the edition's or the original.
+// Snippets are tried with plain stems first: the lemma-aware stemmer asks
+// Hunspell about every word of the text, which costs milliseconds for words
+// it has not seen, and only a version matched through lemmas alone needs it.
 SearchHit MakeHit(const Xapian::MSetIterator& match, const Xapian::MSet& highlight, const Xapian::Stem& stemmer,
-                  const std::string& edition) {
+                  const Xapian::Stem* lemma_stemmer, const std::string& edition) {
   const StoredDocument stored = DecodeData(match.get_document().get_data());
   SearchHit hit;
   hit.id = stored.id;
@@ -347,17 +350,23 @@ SearchHit MakeHit(const Xapian::MSetIterator& match, const Xapian::MSet& highlig
     else order.push_back(&v);
   }
   if (order.empty()) return hit;
+  // (Xapian tells "no match" by the highlight markers: they must not be empty.)
+  auto matched = [&](const std::string& text, const Xapian::Stem& st, const char* omit) {
+    return highlight.snippet(text, kSnippetBytes, st, Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>", "</mark>",
+                             omit);
+  };
+  std::vector<const Xapian::Stem*> stemmers{&stemmer};
+  if (lemma_stemmer) stemmers.push_back(lemma_stemmer);
   const StoredVersion* chosen = nullptr;
   for (const StoredVersion* v : order) {
-    // (Xapian tells "no match" by the highlight markers: they must not be empty.)
-    hit.snippet_html = highlight.snippet(v->text, kSnippetBytes, stemmer, Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
-                                         "<mark>", "</mark>", "…");
-    if (!hit.snippet_html.empty() ||
-        !highlight.snippet(v->headline, kSnippetBytes, stemmer, Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>",
-                           "</mark>", "").empty()) {
-      chosen = v;
-      break;
+    for (const Xapian::Stem* st : stemmers) {
+      hit.snippet_html = matched(v->text, *st, "…");
+      if (!hit.snippet_html.empty() || !matched(v->headline, *st, "").empty()) {
+        chosen = v;
+        break;
+      }
     }
+    if (chosen) break;
   }
   if (!chosen) chosen = order.front();
   if (hit.snippet_html.empty()) {
@@ -767,12 +776,12 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   enquire.clear_matchspies();
   out.total = mset.get_matches_estimated();
 
-  Xapian::Stem snippet_stemmer =
-      expansion.stem_of_lemma.empty() ? stemmer : Xapian::Stem(new SnippetStemmer(expansion, lemmatizer_));
+  std::optional<Xapian::Stem> lemma_stemmer;
+  if (!expansion.stem_of_lemma.empty()) lemma_stemmer.emplace(new SnippetStemmer(expansion, lemmatizer_));
   const Xapian::MSet highlight = Highlighter(db, text_query, cleaned.wildcards);
   const std::string edition = AsciiLower(query.edition);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    out.hits.push_back(MakeHit(it, highlight, snippet_stemmer, edition));
+    out.hits.push_back(MakeHit(it, highlight, stemmer, lemma_stemmer ? &*lemma_stemmer : nullptr, edition));
   }
 
   // "Did you mean": each word the index lacks, replaced by the nearest word
