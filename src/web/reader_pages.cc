@@ -37,6 +37,7 @@ enum ReaderRoute {
   kEditComment,
   kDeleteComment,
   kReportComment,
+  kReplyComment,
   kHideComment,
   kRestoreComment,
   kBanUser,
@@ -137,7 +138,8 @@ class ReaderPages::Impl {
     router_.Add(post, "/{ed}/articles/{idslug}/comments", kPostComment);
     router_.Add(both, "/{ed}/comments/{id}/edit", kEditComment);
     router_.Add(post, "/{ed}/comments/{id}/delete", kDeleteComment);
-    router_.Add(post, "/{ed}/comments/{id}/report", kReportComment);
+    router_.Add(both, "/{ed}/comments/{id}/report", kReportComment);
+    router_.Add(get, "/{ed}/comments/{id}/reply", kReplyComment);
     router_.Add(post, "/{ed}/comments/{id}/hide", kHideComment);
     router_.Add(post, "/{ed}/comments/{id}/restore", kRestoreComment);
     router_.Add(post, "/{ed}/users/{id}/ban", kBanUser);
@@ -339,21 +341,22 @@ class ReaderPages::Impl {
     if (!user) return item;
     const std::string csrf = v.session->csrf_token;
     const std::string base = fmt::format("/{}/comments/{}", ed, c.id);
+    // Replying and reporting take a page of their own (links, not a form per
+    // comment): a thread of 200 comments stays a page of modest size.
     json a = {{"csrf", csrf},
-              {"reply", false},
+              {"reply_href", false},
               {"edit_href", false},
               {"delete_action", false},
-              {"report_action", false},
+              {"report_href", false},
               {"hide_action", false},
               {"restore_action", false},
               {"ban_action", false}};
-    if (c.status == CommentStatus::kVisible && c.parent_id == 0)
-      a["reply"] = {{"action", path + "/comments"}, {"parent_id", c.id}, {"maxlength", config_.comment_max_chars}};
+    if (c.status == CommentStatus::kVisible && c.parent_id == 0) a["reply_href"] = base + "/reply";
     if (own && (c.status == CommentStatus::kVisible || c.status == CommentStatus::kHeld) &&
         now < c.created_at + std::chrono::seconds(config_.comment_edit_seconds))
       a["edit_href"] = base + "/edit";
     if ((own || moderator) && c.status != CommentStatus::kDeleted) a["delete_action"] = base + "/delete";
-    if (!own && c.status == CommentStatus::kVisible) a["report_action"] = base + "/report";
+    if (!own && c.status == CommentStatus::kVisible) a["report_href"] = base + "/report";
     if (moderator && (c.status == CommentStatus::kVisible || c.status == CommentStatus::kHeld))
       a["hide_action"] = base + "/hide";
     if (moderator && (c.status == CommentStatus::kHidden || c.status == CommentStatus::kHeld))
@@ -535,6 +538,8 @@ class ReaderPages::Impl {
         case kAccount: return AccountPage(req, ed, v);
         case kModeration: return ModerationPage(req, ed, v);
         case kEditComment: return EditForm(req, ed, v, m.Param("id"), 200, "", std::nullopt);
+        case kReplyComment: return ReplyOrReportForm(req, ed, v, m.Param("id"), true);
+        case kReportComment: return ReplyOrReportForm(req, ed, v, m.Param("id"), false);
         default: return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
       }
     }
@@ -902,6 +907,41 @@ class ReaderPages::Impl {
                                              cat.Get("save"), fields)})},
                  {"links", json::array({{{"href", back}, {"text", cat.Get("back_to_article")}}})}};
     return Render(ed, status, cat.Get("edit_comment_title"), "account_form", view);
+  }
+
+  // ReplyOrReportForm shows a comment with the form to answer it (`reply`)
+  // or to report it to the moderators.
+  Response ReplyOrReportForm(const Request& req, const std::string& ed, const Viewer& v, const std::string& id_text,
+                             bool reply) {
+    if (!v.session) return LoginRequired(ed, req.path);
+    auto id = ParsePositive(id_text);
+    auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
+    if (!c.ok() || c->status != CommentStatus::kVisible)
+      return c.ok() || c.status().is_not_found() ? Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"))
+                                                 : Refusal(ed, c.status());
+    auto a = store_.GetArticle(c->article_id);
+    if (!a.ok()) return Refusal(ed, a.status());
+    const Catalog& cat = catalog(ed);
+    const std::string path = ArticlePathOf(ed, *a);
+    auto author = store_.GetUser(c->user_id);
+    json quoted = {{"author", author.ok() && !author->deleted ? author->display_name : cat.Get("deleted_user")},
+                   {"html", c->html}};
+    json fields = reply ? json::array({Field("textarea", "body", cat.Get("field_reply"), "", "text", "off",
+                                             static_cast<int>(config_.comment_max_chars)),
+                                       Field("hidden", "parent_id", "", std::to_string(c->parent_id ? c->parent_id : c->id)),
+                                       Field("honeypot", "website", cat.Get("field_honeypot"))})
+                        : json::array({Field("input", "reason", cat.Get("report_reason"), "", "text", "off", 500)});
+    if (!reply) fields[0]["required"] = false;
+    const std::string title = cat.Get(reply ? "reply_title" : "report_title");
+    json view = {{"heading", title},
+                 {"error", false},
+                 {"notice", false},
+                 {"intro", false},
+                 {"quoted", quoted},
+                 {"forms", json::array({Form(reply ? path + "/comments" : fmt::format("/{}/comments/{}/report", ed, c->id),
+                                             v.session->csrf_token, "", cat.Get(reply ? "post_reply" : "report"), fields)})},
+                 {"links", json::array({{{"href", path + "#c" + std::to_string(c->id)}, {"text", cat.Get("back_to_article")}}})}};
+    return Render(ed, 200, title, "account_form", view);
   }
 
   Response PostEdit(const Request& req, const std::string& ed, const Viewer& v, const std::string& id_text,

@@ -262,6 +262,10 @@ TEST_F(ReaderPagesTest, RegisterConfirmLogInCommentReplyAndLogOut) {
   // Bob replies; Ann gets a notification with a one-click unsubscribe.
   AddUser("bob@example.org", "Bob");
   Client bob = LoggedIn("bob@example.org");
+  r = bob.Get("/en/comments/" + std::to_string(first) + "/reply");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("First <em>thoughts</em>"));
+  EXPECT_THAT(r.body, HasSubstr("name=\"parent_id\" value=\"" + std::to_string(first) + "\""));
   r = Comment(bob, "A reply", first);
   ASSERT_EQ(r.status, 303) << r.body;
   auto note = WaitForMail(*smtp_, 2);
@@ -590,6 +594,7 @@ TEST_F(ReaderPagesTest, ModeratorsWorkTheQueueAndEditorsTheHoldList) {
   // Reports reach the queue.
   AddUser("eve@example.org", "Eve");
   Client eve = LoggedIn("eve@example.org");
+  EXPECT_EQ(eve.Get("/en/comments/" + std::to_string(id) + "/report").status, 200);
   EXPECT_EQ(eve.Post("/en/comments/" + std::to_string(id) + "/report", {{"reason", "rude"}}, path_).status, 303);
   EXPECT_THAT(mod.Get("/en/moderation").body, HasSubstr("rude"));
   EXPECT_EQ(mod.Post("/en/comments/" + std::to_string(id) + "/hide", {}, path_).status, 303);

@@ -328,9 +328,9 @@ async function runReaderJourney(browser) {
     });
     const reply = 'A reply to the first comment';
     await check(`${tag}: reply`, BASE + articlePath, async () => {
-      await page.locator('.comment-reply summary').first().click();
-      await page.fill('.comment-reply textarea[name=body]', reply);
-      await Promise.all([page.waitForURL(/notice=/), page.locator('.comment-reply button[type=submit]').first().click()]);
+      await Promise.all([page.waitForURL(/\/reply$/), page.locator('a.comment-reply').first().click()]);
+      await page.fill('textarea[name=body]', reply);
+      await Promise.all([page.waitForURL(/notice=/), page.click('.account-form button[type=submit]')]);
       const replies = page.locator('.comment.reply');
       assert(await replies.count() === 1, `${await replies.count()} replies shown`);
       const text = await replies.first().innerText();
