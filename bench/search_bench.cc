@@ -422,7 +422,8 @@ int main(int argc, char** argv) {
   std::printf("xapian/fts5: indexing speed %.2fx, index size %.2fx, p50 %.2fx, p99 %.2fx\n",
               xapian.docs_per_s / fts5.docs_per_s, static_cast<double>(xapian.bytes) / static_cast<double>(fts5.bytes),
               xapian.query.p50_ms / fts5.query.p50_ms, xapian.query.p99_ms / fts5.query.p99_ms);
-  const bool met = xapian.docs_per_s >= 3000 && xapian.query.p99_ms < 20;
-  std::printf("targets (>= 3000 docs/s, p99 < 20 ms): %s\n", met ? "met" : "NOT met");
+  std::printf("targets: indexing >= 3000 docs/s %s (%.0f); query p99 < 20 ms %s (%.2f ms)\n",
+              xapian.docs_per_s >= 3000 ? "met" : "NOT met", xapian.docs_per_s,
+              xapian.query.p99_ms < 20 ? "met" : "NOT met", xapian.query.p99_ms);
   return 0;
 }
