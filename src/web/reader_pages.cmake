@@ -5,3 +5,7 @@ if(NEWSDESK_BUILD_TESTS)
   add_test(NAME readers_cli_test COMMAND bash ${CMAKE_SOURCE_DIR}/tests/readers_cli_test.sh $<TARGET_FILE:newsdesk>)
   set_tests_properties(readers_cli_test PROPERTIES TIMEOUT 120)
 endif()
+
+# bench/comments: the data generator (run.sh builds and uses it).
+add_executable(comments_gen bench/comments/generate.cc)
+target_link_libraries(comments_gen PRIVATE nd_readers nd_store fmt::fmt)
