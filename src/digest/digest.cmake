@@ -12,4 +12,7 @@ target_link_libraries(newsdesk PRIVATE nd_digest)
 if(NEWSDESK_BUILD_TESTS)
   nd_test(digest_test SOURCES src/digest/digest_test.cc LIBS nd_digest nd_render)
   target_compile_definitions(digest_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
+  add_test(NAME digest_cli_test COMMAND bash ${CMAKE_SOURCE_DIR}/tests/digest_cli_test.sh $<TARGET_FILE:newsdesk>
+           ${CMAKE_SOURCE_DIR})
+  set_tests_properties(digest_cli_test PROPERTIES TIMEOUT 240)
 endif()

@@ -22,6 +22,17 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 
+class Sink:
+    """Accepts every message and only counts it: for benchmarks."""
+
+    def __init__(self):
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        return "250 OK"
+
+
 class Handler:
     def __init__(self, directory):
         self.directory = directory
@@ -89,9 +100,10 @@ def main():
     # aiosmtpd logs a warning about its own use of Session.login_data on every AUTH.
     logging.getLogger("mail.log").setLevel(logging.ERROR)
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dir", required=True)
+    ap.add_argument("--dir", default=".")
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--sink", action="store_true", help="only count messages (benchmarks); prints COUNT <n> at exit")
     ap.add_argument("--port", type=int, default=0, help="listen here (a restart on the same port); 0 picks one")
     args = ap.parse_args()
 
@@ -108,13 +120,16 @@ def main():
             return AuthResult(success=ok, handled=False)
         kwargs = {"authenticator": authenticator, "auth_require_tls": False}
 
-    controller = Controller(Handler(args.dir), hostname="127.0.0.1", port=port, **kwargs)
+    handler = Sink() if args.sink else Handler(args.dir)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     print("PORT %d" % port, flush=True)
     try:
         sys.stdin.read()
     finally:
         controller.stop()
+        if args.sink:
+            print("COUNT %d" % handler.count, flush=True)
 
 
 if __name__ == "__main__":

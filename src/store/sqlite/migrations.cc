@@ -236,7 +236,7 @@ CREATE TABLE digest_deliveries (
   updated_at      INTEGER NOT NULL,
   PRIMARY KEY (run_id, subscriber_id)
 );
-CREATE INDEX deliveries_by_state ON digest_deliveries (run_id, state, next_attempt_at);
+CREATE INDEX deliveries_by_state ON digest_deliveries (run_id, state, next_attempt_at, subscriber_id);
 )sql"},
   };
   return kMigrations;
