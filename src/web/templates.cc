@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <kainjow/mustache.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "web/assets.h"
 
@@ -11,11 +15,21 @@ namespace newsdesk {
 
 namespace mustache = kainjow::mustache;
 
+// Compiled: a template parsed once per worker slot. kainjow's render is not
+// const (one render at a time per instance), so each template has a few
+// instances and a render takes a free one: pages render in parallel.
 struct Templates::Compiled {
-  explicit Compiled(const std::string& text) : tmpl(text) {}
-  // kainjow's render is not const: one render at a time per template.
-  std::mutex mu;
-  mustache::mustache tmpl;
+  struct Instance {
+    explicit Instance(const std::string& text) : tmpl(text) {}
+    std::mutex mu;
+    mustache::mustache tmpl;
+  };
+  Compiled(const std::string& text, size_t copies) {
+    for (size_t i = 0; i < copies; ++i) instances.push_back(std::make_unique<Instance>(text));
+  }
+  const mustache::mustache& first() const { return instances.front()->tmpl; }
+  std::vector<std::unique_ptr<Instance>> instances;
+  std::atomic<size_t> next{0};
 };
 
 Templates::~Templates() = default;
@@ -52,15 +66,16 @@ mustache::data ToData(const nlohmann::json& j) {
 
 Result<std::unique_ptr<Templates>> Templates::Load() {
   auto t = std::unique_ptr<Templates>(new Templates());
+  const size_t copies = std::max(2u, std::thread::hardware_concurrency());
   const std::string prefix = "templates/", suffix = ".mustache";
   for (const auto& asset : EmbeddedAssets()) {
     std::string path(asset.path);
     if (path.rfind(prefix, 0) != 0 || path.size() <= suffix.size() ||
         path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
       continue;
-    auto compiled = std::make_unique<Compiled>(std::string(asset.content));
-    if (!compiled->tmpl.is_valid())
-      return Status::InvalidArgument(fmt::format("{}: {}", path, compiled->tmpl.error_message()));
+    auto compiled = std::make_unique<Compiled>(std::string(asset.content), copies);
+    if (!compiled->first().is_valid())
+      return Status::InvalidArgument(fmt::format("{}: {}", path, compiled->first().error_message()));
     std::string name = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
     t->templates_.emplace(std::move(name), std::move(compiled));
   }
@@ -71,8 +86,17 @@ std::string Templates::Render(const std::string& name, const nlohmann::json& vie
   auto it = templates_.find(name);
   if (it == templates_.end()) throw std::logic_error("no template " + name);
   mustache::data data = ToData(view);
-  std::lock_guard<std::mutex> lock(it->second->mu);
-  return it->second->tmpl.render(data);
+  Compiled& c = *it->second;
+  const size_t n = c.instances.size();
+  const size_t start = c.next.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < n; ++i) {
+    Compiled::Instance& inst = *c.instances[(start + i) % n];
+    std::unique_lock<std::mutex> lock(inst.mu, std::try_to_lock);
+    if (lock.owns_lock()) return inst.tmpl.render(data);
+  }
+  Compiled::Instance& inst = *c.instances[start % n];
+  std::lock_guard<std::mutex> lock(inst.mu);
+  return inst.tmpl.render(data);
 }
 
 }  // namespace newsdesk
