@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "common/time.h"
+#include "digest/digest.h"
 #include "ingest/ingest.h"
 #include "search/follower.h"
 #include "mentions/tagger.h"
@@ -139,13 +141,59 @@ Status RunServe(Config config, const ServeFlags& flags) {
     }
   });
 
+  // The daily mailing: at [digest] send_time in its time zone, the previous
+  // day's digest goes out; at start, a due run that never ran or was
+  // interrupted (a restart, a crash) is sent or resumed at once.
+  DigestStats digest_stats;
+  (*site)->SetDigestStats(&digest_stats);
+  std::atomic<bool> stop_digest{false};
+  std::thread digest_sender;
+  if (config.digest_enabled && !config.mail_smtp_url.empty()) {
+    digest_sender = std::thread([&] {
+      auto secret = LoadOrCreateSiteSecret(config.data_dir);
+      if (!secret.ok()) {
+        spdlog::error("daily mailing off: {}", secret.status().ToString());
+        return;
+      }
+      auto mailer = MakeSmtpMailer(SmtpSettingsFromConfig(config));
+      DigestComposer composer(**store, config, *secret, tagger.Get().gazetteer);
+      DigestSender sender(**store, config, composer, *mailer, &digest_stats);
+      auto now = [] { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); };
+      auto send = [&](TimePoint at) {
+        auto day = PreviousLocalDay(at, config.digest_time_zone);
+        if (!day.ok()) return spdlog::error("daily mailing: {}", day.status().ToString());
+        auto run = (*store)->FindDigestRun(day->day);
+        if (run.ok() && *run && (*run)->finished_at) return;  // sent already
+        auto report = sender.Run(*day, nullptr, &stop_digest);
+        if (!report.ok()) spdlog::warn("daily mailing of {}: {}", day->day, report.status().ToString());
+      };
+      auto last_due = NextSendTime(now() - std::chrono::hours(24), config.digest_send_time, config.digest_time_zone);
+      if (last_due.ok() && *last_due <= now()) send(*last_due);
+      std::unique_lock<std::mutex> lock(background_mu);
+      while (!stopping) {
+        auto next = NextSendTime(now() + std::chrono::seconds(1), config.digest_send_time, config.digest_time_zone);
+        if (!next.ok()) return spdlog::error("daily mailing off: {}", next.status().ToString());
+        spdlog::info("daily mailing: next at {}", FormatIso8601(*next));
+        if (background_cv.wait_until(lock, std::chrono::system_clock::time_point(*next), [&] { return stopping; }))
+          break;
+        lock.unlock();
+        send(*next);
+        lock.lock();
+      }
+    });
+  } else if (config.digest_enabled) {
+    spdlog::info("daily mailing off: no [mail] smtp_url");
+  }
+
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   (*server)->Wait();
   {
     std::lock_guard<std::mutex> lock(background_mu);
     stopping = true;
   }
+  stop_digest = true;
   background_cv.notify_all();
+  if (digest_sender.joinable()) digest_sender.join();
   readers_keeper.join();
   if (Status s = (*site)->FlushViews(); !s.ok()) spdlog::error("views lost at shutdown: {}", s.ToString());
   reloader.join();

@@ -18,7 +18,9 @@
 #include "web/catalog.h"
 #include "web/metrics.h"
 #include "web/page_cache.h"
+#include "web/mail_queue.h"
 #include "web/reader_pages.h"
+#include "web/subscription_pages.h"
 #include "web/router.h"
 #include "web/templates.h"
 
@@ -27,6 +29,20 @@ namespace newsdesk {
 using nlohmann::json;
 
 namespace {
+
+// EnqueuingMailer hands subscription mail to a MailQueue: a request never
+// waits for the SMTP server.
+class EnqueuingMailer final : public Mailer {
+ public:
+  explicit EnqueuingMailer(std::function<void(Message)> enqueue) : enqueue_(std::move(enqueue)) {}
+  Status Send(const Message& message) override {
+    enqueue_(message);
+    return Status::Ok();
+  }
+
+ private:
+  std::function<void(Message)> enqueue_;
+};
 
 enum Route {
   kRoot,
@@ -171,7 +187,58 @@ class Site::Impl {
                const std::map<std::string, std::string>& hrefs, int status) { return Page(ed, title, content, hrefs, status); });
     if (!readers.ok()) return readers.status();
     readers_ = std::move(*readers);
+    // The daily mailing: subscribing needs mail; without it the box says so.
+    if (!config_.mail_smtp_url.empty()) {
+      auto secret = LoadOrCreateSiteSecret(config_.data_dir);
+      if (!secret.ok()) return secret.status();
+      subscription_queue_ =
+          std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeSmtpMailer(SmtpSettingsFromConfig(config_))));
+      subscription_mailer_ = std::make_unique<EnqueuingMailer>([this](Message m) {
+        std::lock_guard<std::mutex> lock(subscription_mu_);
+        subscription_queue_->Enqueue(std::move(m), "subscription confirmation");
+      });
+      subscriptions_ = std::make_unique<Subscriptions>(store_, config_, *subscription_mailer_, *secret);
+    }
+    subscription_pages_ = std::make_unique<SubscriptionPages>(
+        subscriptions_.get(), config_, *templates_, catalogs_,
+        [this](const std::string& ed, const std::string& title, const std::string& content,
+               const std::map<std::string, std::string>& hrefs, int status) { return Page(ed, title, content, hrefs, status); },
+        [this](const std::string& id, const std::string& ed) {
+          const Entity* e = FindEntity(id);
+          return e ? e->Name(ed) : std::string();
+        });
     return Status::Ok();
+  }
+
+  // UseSubscriptionMailer sends subscription mail through `mailer` (tests).
+  void UseSubscriptionMailer(std::shared_ptr<Mailer> mailer) {
+    std::lock_guard<std::mutex> lock(subscription_mu_);
+    if (subscription_queue_) subscription_queue_ = std::make_unique<MailQueue>(std::move(mailer));
+  }
+  bool WaitForSubscriptionMail(std::chrono::milliseconds timeout) {
+    std::lock_guard<std::mutex> lock(subscription_mu_);
+    return !subscription_queue_ || subscription_queue_->WaitIdle(timeout);
+  }
+
+  void SetDigestStats(const DigestStats* stats) { digest_stats_.store(stats); }
+
+  // DigestMetrics renders the mailing's counters for /metrics.
+  std::string DigestMetrics() const {
+    const DigestStats* d = digest_stats_.load();
+    if (!d) return "";
+    return fmt::format(
+        "# HELP newsdesk_digest_messages_total Daily digest deliveries by outcome.\n"
+        "# TYPE newsdesk_digest_messages_total counter\n"
+        "newsdesk_digest_messages_total{{outcome=\"sent\"}} {}\n"
+        "newsdesk_digest_messages_total{{outcome=\"retried\"}} {}\n"
+        "newsdesk_digest_messages_total{{outcome=\"failed\"}} {}\n"
+        "# HELP newsdesk_digest_smtp_unavailable_total Sends that found the SMTP server down or unreachable.\n"
+        "# TYPE newsdesk_digest_smtp_unavailable_total counter\n"
+        "newsdesk_digest_smtp_unavailable_total {}\n"
+        "# HELP newsdesk_digest_last_run_finished_seconds When the last daily run finished (Unix time).\n"
+        "# TYPE newsdesk_digest_last_run_finished_seconds gauge\n"
+        "newsdesk_digest_last_run_finished_seconds {}\n",
+        d->sent.load(), d->retried.load(), d->failed.load(), d->server_unavailable.load(), d->last_run_finished.load());
   }
 
   void ReplaceGazetteer(std::shared_ptr<const Gazetteer> gazetteer) {
@@ -244,6 +311,15 @@ class Site::Impl {
     } catch (const std::exception& e) {
       spdlog::error("500 {} {}: {}", req.method, req.path.substr(0, 200), e.what());
       reader = ErrorPage(EditionOfPath(req.path), 500, "readers", "");
+    }
+    if (!reader) {
+      try {
+        reader = subscription_pages_->Handle(req);  // the daily mailing's pages; never cached
+      } catch (const std::exception& e) {
+        spdlog::error("500 {} {}: {}", req.method, req.path.substr(0, 200), e.what());
+        reader = ErrorPage(EditionOfPath(req.path), 500, "subscriptions", "");
+      }
+      if (reader) return Finish(req, std::move(*reader));
     }
     if (reader) {
       // A write (a comment landing, a moderator's decision) shows at once:
@@ -327,7 +403,7 @@ class Site::Impl {
       case kRoot: return RootRedirect(req);
       case kHealth: return Health();
       case kMetrics: {
-        Response r = Response::Text(200, metrics_.Render());
+        Response r = Response::Text(200, metrics_.Render() + DigestMetrics());
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         return r;
       }
@@ -628,6 +704,7 @@ class Site::Impl {
     view["account"] = readers_->HeaderView(viewer_ ? *viewer_ : kGuest, ed, request_ ? request_->target : "/" + ed + "/");
     view["discussion"] = readers_->DiscussionView(ed, kDiscussionBlockSize);
     view["discussion_href"] = "/" + ed + "/discussion";
+    view["subscribe"] = subscription_pages_ ? subscription_pages_->BoxView(ed) : json(false);
     Response r;
     r.status = status;
     r.body = templates_->Render("layout", view);
@@ -1213,6 +1290,12 @@ class Site::Impl {
   std::map<std::string, Catalog> catalogs_;
   std::atomic<SearchIndex*> search_{nullptr};
   std::unique_ptr<ReaderPages> readers_;
+  std::mutex subscription_mu_;
+  std::unique_ptr<MailQueue> subscription_queue_;  // GUARDED_BY(subscription_mu_); null without mail
+  std::unique_ptr<Mailer> subscription_mailer_;
+  std::unique_ptr<Subscriptions> subscriptions_;
+  std::unique_ptr<SubscriptionPages> subscription_pages_;
+  std::atomic<const DigestStats*> digest_stats_{nullptr};
   inline static thread_local const Viewer* viewer_ = nullptr;    // this request's
   inline static thread_local const Request* request_ = nullptr;  // this request
   static constexpr const char* kArticleRoute = "/{ed}/articles/{idslug}";
@@ -1249,9 +1332,16 @@ Status Site::FlushViews() { return impl_->readers().FlushViews(); }
 
 Status Site::Housekeeping() { return impl_->readers().Housekeeping(); }
 
-void Site::UseMailer(std::shared_ptr<Mailer> mailer) { impl_->readers().UseMailer(std::move(mailer)); }
+void Site::UseMailer(std::shared_ptr<Mailer> mailer) {
+  impl_->UseSubscriptionMailer(mailer);
+  impl_->readers().UseMailer(std::move(mailer));
+}
 
-bool Site::WaitForMail(std::chrono::milliseconds timeout) { return impl_->readers().WaitForMail(timeout); }
+bool Site::WaitForMail(std::chrono::milliseconds timeout) {
+  return impl_->readers().WaitForMail(timeout) && impl_->WaitForSubscriptionMail(timeout);
+}
+
+void Site::SetDigestStats(const DigestStats* stats) { impl_->SetDigestStats(stats); }
 
 void Site::ReplaceGazetteer(std::shared_ptr<const Gazetteer> gazetteer) { impl_->ReplaceGazetteer(std::move(gazetteer)); }
 

@@ -32,6 +32,7 @@
 namespace newsdesk {
 
 class Mailer;
+struct DigestStats;
 class SearchIndex;
 
 class Site {
@@ -69,6 +70,10 @@ class Site {
   // of [mail] (tests); WaitForMail waits until none is waiting to be sent.
   void UseMailer(std::shared_ptr<Mailer> mailer);
   bool WaitForMail(std::chrono::milliseconds timeout);
+
+  // SetDigestStats adds the daily mailing's counters to /metrics (`stats`
+  // outlives the site).
+  void SetDigestStats(const DigestStats* stats);
 
   // ReplaceGazetteer switches to a reloaded gazetteer (editors changed
   // entities); requests in flight finish with the one they started with.

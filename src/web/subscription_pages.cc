@@ -1,0 +1,239 @@
+#include "web/subscription_pages.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "web/catalog.h"
+#include "web/templates.h"
+
+namespace newsdesk {
+
+using json = nlohmann::json;
+
+namespace {
+
+// The part of a URL up to its path: "https://news.example:8443".
+std::string OriginOf(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  const size_t path = url.find('/', scheme + 3);
+  return std::string(url.substr(0, path));
+}
+
+// FollowList reads the entity ids a form lists: checked boxes, and typed
+// ids or entity-page URLs separated by commas or spaces.
+std::vector<std::string> FollowList(const FormFields& form) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  auto add = [&](std::string id) {
+    if (const size_t slash = id.find_last_of('/'); slash != std::string::npos) id = id.substr(slash + 1);
+    for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!id.empty() && seen.insert(id).second) out.push_back(id);
+  };
+  for (const auto& [name, value] : form)
+    if (name == "follow") add(value);
+  const std::string typed = FormValue(form, "follow_add");
+  std::string word;
+  for (char c : typed + " ") {
+    if (c == ',' || c == ' ' || c == '\n' || c == '\t') {
+      add(word);
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SubscriptionPages::SubscriptionPages(Subscriptions* subscriptions, const Config& config, const Templates& templates,
+                                     const std::map<std::string, Catalog>& catalogs, PageFn page,
+                                     EntityName entity_name)
+    : subscriptions_(subscriptions),
+      config_(config),
+      templates_(templates),
+      catalogs_(catalogs),
+      page_(std::move(page)),
+      entity_name_(std::move(entity_name)),
+      site_origin_(OriginOf(SiteBaseUrl(config))) {}
+
+json SubscriptionPages::BoxView(const std::string& ed) const {
+  return {{"available", subscriptions_ != nullptr}, {"action", "/" + ed + "/subscriptions"}};
+}
+
+bool SubscriptionPages::FromThisSite(const Request& request) const {
+  const std::string_view origin = request.Header("origin");
+  if (!origin.empty() && origin != "null") return origin == site_origin_;
+  const std::string_view referer = request.Header("referer");
+  return !referer.empty() && OriginOf(referer) == site_origin_;
+}
+
+std::optional<Response> SubscriptionPages::Handle(const Request& req) {
+  if (req.path == "/api/v1/subscriptions") {
+    if (req.method != "POST") {
+      Response r = Response::Text(405, "POST a subscription\n");
+      r.headers.emplace_back("Allow", "POST");
+      return r;
+    }
+    return Subscribe(req, config_.editions.front(), true);
+  }
+  // /{ed}/subscriptions[/confirm|/manage|/unsubscribe]
+  const std::string& p = req.path;
+  const size_t slash = p.find('/', 1);
+  if (p.size() < 2 || slash == std::string::npos) return std::nullopt;
+  const std::string ed = p.substr(1, slash - 1);
+  if (!catalogs_.count(ed)) return std::nullopt;
+  const std::string rest = p.substr(slash);
+  if (rest == "/subscriptions" && req.method == "POST") return Subscribe(req, ed, false);
+  if (rest == "/subscriptions/confirm" && (req.method == "GET" || req.method == "HEAD")) return Confirm(req, ed);
+  if (rest == "/subscriptions/manage" && (req.method == "GET" || req.method == "HEAD" || req.method == "POST"))
+    return Manage(req, ed);
+  if (rest == "/subscriptions/unsubscribe" && (req.method == "GET" || req.method == "HEAD" || req.method == "POST"))
+    return Unsubscribe(req, ed);
+  if (rest.rfind("/subscriptions", 0) == 0) return Message(ed, catalogs_.at(ed).Get("error_404_title"), "", 404);
+  return std::nullopt;
+}
+
+Response SubscriptionPages::Message(const std::string& ed, const std::string& title, const std::string& text,
+                                    int status) {
+  const Catalog& cat = catalogs_.at(ed);
+  json view = {{"t", cat.strings()}, {"title", title}, {"text", text}};
+  Response r = page_(ed, title, templates_.Render("subscription", view), {}, status);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Response SubscriptionPages::Subscribe(const Request& req, const std::string& ed, bool api) {
+  const Catalog& cat = catalogs_.at(ed);
+  auto answer = [&](int status, const std::string& text) {
+    if (api) {
+      json body = status < 300 ? json{{"status", "confirmation sent"}, {"message", text}} : json{{"error", text}};
+      Response r;
+      r.status = status;
+      r.content_type = "application/json";
+      r.body = body.dump();
+      return r;
+    }
+    return Message(ed, cat.Get("subscribe_heading"), text, status);
+  };
+  std::string email, edition = ed;
+  std::vector<std::string> follow;
+  if (api) {
+    if (req.Header("content-type").substr(0, 16) != "application/json")
+      return answer(415, "send application/json: {\"email\": \"…\", \"edition\": \"en\", \"follow\": [\"nato\"]}");
+    auto body = json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("email") || !body["email"].is_string())
+      return answer(400, "a JSON object with \"email\" is required");
+    email = body["email"].get<std::string>();
+    if (body.contains("edition") && body["edition"].is_string()) edition = body["edition"].get<std::string>();
+    if (body.contains("follow") && body["follow"].is_array())
+      for (const auto& f : body["follow"])
+        if (f.is_string()) follow.push_back(f.get<std::string>());
+  } else {
+    if (!FromThisSite(req)) return answer(403, cat.Format("subscribe_failed", {{"reason", "the form must be sent from this site"}}));
+    auto form = ParseForm(req.body);
+    if (!form.ok()) return answer(400, cat.Format("subscribe_failed", {{"reason", form.status().message()}}));
+    // The honeypot: a field people don't see and robots fill in. They get
+    // the usual answer, and nothing is done.
+    if (!FormValue(*form, "website").empty()) return answer(200, cat.Get("subscribe_sent"));
+    email = FormValue(*form, "email");
+    follow = FollowList(*form);
+  }
+  if (!subscriptions_) return answer(503, cat.Get("subscribe_unavailable"));
+  Status s = subscriptions_->Subscribe(email, edition, follow);
+  if (s.ok()) return answer(api ? 202 : 200, cat.Get("subscribe_sent"));
+  if (s.code() == Code::kInvalidArgument) return answer(400, cat.Format("subscribe_failed", {{"reason", s.message()}}));
+  spdlog::error("subscription failed: {}", s.ToString());
+  return answer(503, cat.Get("subscribe_unavailable"));
+}
+
+Response SubscriptionPages::Confirm(const Request& req, const std::string& ed) {
+  const Catalog& cat = catalogs_.at(ed);
+  if (!subscriptions_) return Message(ed, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
+  auto s = subscriptions_->Confirm(req.QueryParam("token").value_or(""));
+  if (!s.ok())
+    return Message(ed, cat.Get("subscribe_heading"),
+                   cat.Format("subscribe_link_problem", {{"reason", s.status().message()}}),
+                   s.status().code() == Code::kInvalidArgument ? 400 : 503);
+  return Message(ed, cat.Get("subscribe_heading"), cat.Get("subscribe_confirmed"), 200);
+}
+
+Response SubscriptionPages::Unsubscribe(const Request& req, const std::string& ed) {
+  const Catalog& cat = catalogs_.at(ed);
+  if (!subscriptions_) return Message(ed, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
+  const std::string token = req.QueryParam("token").value_or("");
+  if (req.method == "POST") {  // our button, or a mail provider's one-click POST
+    auto s = subscriptions_->Unsubscribe(token);
+    if (!s.ok())
+      return Message(ed, cat.Get("digest_unsubscribe"),
+                     cat.Format("subscribe_link_problem", {{"reason", s.status().message()}}), 400);
+    return Message(ed, cat.Get("digest_unsubscribe"), cat.Get("subscribe_unsubscribed"), 200);
+  }
+  // A GET changes nothing: link checkers and previews open links too.
+  auto s = subscriptions_->Manage(token);
+  if (!s.ok())
+    return Message(ed, cat.Get("digest_unsubscribe"),
+                   cat.Format("subscribe_link_problem", {{"reason", s.status().message()}}), 400);
+  if (s->state == SubscriberState::kUnsubscribed)
+    return Message(ed, cat.Get("digest_unsubscribe"), cat.Get("subscribe_unsubscribed"), 200);
+  json view = {{"t", cat.strings()},
+               {"title", cat.Get("digest_unsubscribe")},
+               {"text", false},
+               {"unsubscribe_form",
+                {{"action", fmt::format("/{}/subscriptions/unsubscribe?token={}", ed, PercentEncode(token))},
+                 {"question", cat.Format("subscribe_unsubscribe_question", {{"email", s->email}})}}}};
+  Response r = page_(ed, cat.Get("digest_unsubscribe"), templates_.Render("subscription", view), {}, 200);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Response SubscriptionPages::Manage(const Request& req, const std::string& ed) {
+  const Catalog& cat = catalogs_.at(ed);
+  if (!subscriptions_) return Message(ed, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
+  const std::string token = req.QueryParam("token").value_or("");
+  const std::string here = fmt::format("/{}/subscriptions/manage?token={}", ed, PercentEncode(token));
+  std::string notice;
+  if (req.method == "POST") {
+    auto form = ParseForm(req.body);
+    if (!form.ok()) return Message(ed, cat.Get("subscribe_manage_heading"), form.status().message(), 400);
+    Status saved = subscriptions_->UpdatePreferences(token, FormValue(*form, "edition"), FollowList(*form));
+    if (!saved.ok())
+      return Message(ed, cat.Get("subscribe_manage_heading"),
+                     cat.Format("subscribe_link_problem", {{"reason", saved.message()}}),
+                     saved.code() == Code::kInvalidArgument ? 400 : 503);
+    Response r = Response::Redirect(303, here + "&saved=1");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+  auto s = subscriptions_->Manage(token);
+  if (!s.ok())
+    return Message(ed, cat.Get("subscribe_manage_heading"),
+                   cat.Format("subscribe_link_problem", {{"reason", s.status().message()}}), 400);
+  if (req.QueryParam("saved")) notice = cat.Get("subscribe_saved");
+  if (s->state == SubscriberState::kUnsubscribed) notice = cat.Get("subscribe_unsubscribed");
+  json editions = json::array();
+  for (const auto& code : config_.editions)
+    editions.push_back({{"code", code}, {"name", catalogs_.at(code).language_name()}, {"selected", code == s->edition}});
+  json followed = json::array();
+  for (const auto& id : s->entities) {
+    std::string name = entity_name_ ? entity_name_(id, ed) : "";
+    followed.push_back({{"id", id}, {"name", name.empty() ? id : name}});
+  }
+  json view = {{"t", cat.strings()},
+               {"title", cat.Get("subscribe_manage_heading")},
+               {"text", notice.empty() ? json(false) : json(notice)},
+               {"manage",
+                {{"action", here},
+                 {"editions", editions},
+                 {"followed", followed},
+                 {"unsubscribe_href", fmt::format("/{}/subscriptions/unsubscribe?token={}", ed, PercentEncode(token))}}}};
+  Response r = page_(ed, cat.Get("subscribe_manage_heading"), templates_.Render("subscription", view), {}, 200);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace newsdesk
