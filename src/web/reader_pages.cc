@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -715,6 +716,15 @@ class ReaderPages::Impl {
     if (!PreSessionOk(req, f)) return Forbidden(ed);
     auto login = accounts_.Login(FormValue(f, "email"), FormValue(f, "password"), req.remote_address);
     if (!login.ok()) {
+      // The right password for an account not confirmed yet (the library
+      // says so only then): mail a fresh confirmation link.
+      if (login.status().code() == Code::kInvalidArgument &&
+          login.status().message().rfind("confirm your e-mail", 0) == 0) {
+        auto email = NormalizeEmail(FormValue(f, "email"));
+        auto token = email.ok() ? accounts_.NewConfirmToken(*email) : Result<std::string>(email.status());
+        auto user = email.ok() ? store_.GetUserByEmail(*email) : Result<User>(email.status());
+        if (token.ok() && user.ok()) MailConfirmation(ed, *user, *token);
+      }
       const int status = StatusFor(login.status()) == 429 ? 429 : StatusFor(login.status()) >= 500 ? 503 : 400;
       Response r = LoginForm(req, ed, status, catalog(ed).Format("refused", {{"reason", login.status().message()}}),
                              FormValue(f, "email").substr(0, 254), FormValue(f, "next"));
@@ -1055,8 +1065,12 @@ class ReaderPages::Impl {
       it["report_reason"] = r.reason.empty() ? cat.Get("no_reason") : r.reason;
       reported.push_back(std::move(it));
     }
+    json fresh = json::array();
+    for (const auto& c : NewUsersComments(100)) fresh.push_back(item_of(c));
     json view = {{"held", held},
                  {"has_held", !held.empty()},
+                 {"fresh", fresh},
+                 {"has_fresh", !fresh.empty()},
                  {"reports", reported},
                  {"has_reports", !reported.empty()},
                  {"notice", NoticeKey(req).empty() ? json(false) : json(cat.Get(NoticeKey(req)))},
@@ -1070,6 +1084,34 @@ class ReaderPages::Impl {
                             {"text", text}};
     }
     return Render(ed, 200, cat.Get("moderation_title"), "moderation", view);
+  }
+
+  // NewUsersComments lists visible comments by accounts younger than
+  // `new_account_hours`, newest first, from the most recently commented
+  // articles (what a moderator should look at besides the queue).
+  std::vector<Comment> NewUsersComments(size_t limit) {
+    std::vector<Comment> out;
+    const TimePoint since = SystemNow() - std::chrono::hours(config_.new_account_hours);
+    auto recent = store_.RecentlyCommented(30);
+    if (!recent.ok()) return out;
+    std::map<int64_t, bool> is_new;  // user id → account younger than the limit
+    for (const auto& d : *recent) {
+      if (d.last_comment_at < since) break;
+      auto list = store_.ListArticleComments(d.article_id, {CommentStatus::kVisible});
+      if (!list.ok()) continue;
+      for (auto& c : *list) {
+        if (c.created_at < since) continue;
+        auto it = is_new.find(c.user_id);
+        if (it == is_new.end()) {
+          auto u = store_.GetUser(c.user_id);
+          it = is_new.emplace(c.user_id, u.ok() && !IsModerator(*u) && u->created_at >= since).first;
+        }
+        if (it->second) out.push_back(std::move(c));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const Comment& a, const Comment& b) { return a.created_at > b.created_at; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
   }
 
   Response DiscussionPage(const std::string& ed) {

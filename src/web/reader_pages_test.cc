@@ -229,13 +229,19 @@ TEST_F(ReaderPagesTest, RegisterConfirmLogInCommentReplyAndLogOut) {
   auto mail = WaitForMail(*smtp_, 1);
   ASSERT_FALSE(mail.is_null());
   EXPECT_EQ(mail["rcpt_tos"][0], "ann@example.org");
-  const std::string confirm = LinkIn(mail["text"]["content"].get<std::string>(), "confirm");
-  ASSERT_FALSE(confirm.empty()) << mail.dump();
+  const std::string first_link = LinkIn(mail["text"]["content"].get<std::string>(), "confirm");
+  ASSERT_FALSE(first_link.empty()) << mail.dump();
 
-  // Not confirmed yet: refused, saying why.
+  // Not confirmed yet: refused, saying why, and a fresh link is mailed (the
+  // first one stops working).
   r = ann.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}}, "/en/account/login");
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(r.body, HasSubstr("confirm"));
+  auto again = WaitForMail(*smtp_, 2);
+  ASSERT_FALSE(again.is_null());
+  const std::string confirm = LinkIn(again["text"]["content"].get<std::string>(), "confirm");
+  ASSERT_FALSE(confirm.empty());
+  EXPECT_EQ(ann.Get(first_link).status, 400);
 
   r = ann.Get(confirm);
   ASSERT_EQ(r.status, 303);
@@ -268,11 +274,11 @@ TEST_F(ReaderPagesTest, RegisterConfirmLogInCommentReplyAndLogOut) {
   EXPECT_THAT(r.body, HasSubstr("name=\"parent_id\" value=\"" + std::to_string(first) + "\""));
   r = Comment(bob, "A reply", first);
   ASSERT_EQ(r.status, 303) << r.body;
-  auto note = WaitForMail(*smtp_, 2);
+  auto note = WaitForMail(*smtp_, 3);
   ASSERT_FALSE(note.is_null());
   EXPECT_EQ(note["rcpt_tos"][0], "ann@example.org");
   ASSERT_TRUE(note["list_unsubscribe"].is_string());
-  EXPECT_THAT(smtp_->Raw(2), HasSubstr("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+  EXPECT_THAT(smtp_->Raw(3), HasSubstr("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
   std::string unsub = note["list_unsubscribe"].get<std::string>();
   unsub = unsub.substr(unsub.find("/unsubscribe/"));
   unsub.pop_back();  // '>'
@@ -599,6 +605,8 @@ TEST_F(ReaderPagesTest, ModeratorsWorkTheQueueAndEditorsTheHoldList) {
   EXPECT_THAT(mod.Get("/en/moderation").body, HasSubstr("rude"));
   EXPECT_EQ(mod.Post("/en/comments/" + std::to_string(id) + "/hide", {}, path_).status, 303);
   EXPECT_THAT(guest.Get(path_).body, Not(HasSubstr("waiting for approval")));
+  // Comments by new accounts are listed for moderators too.
+  EXPECT_THAT(mod.Get("/en/moderation").body, HasSubstr("Recent comments by new accounts"));
   Client ed = LoggedIn("ed@example.org");
   EXPECT_THAT(ed.Get("/en/moderation").body, HasSubstr("name=\"words\""));
   EXPECT_EQ(ed.Post("/en/moderation/hold-words", {{"words", "casino\nfree money\n"}}, "/en/moderation").status, 303);
