@@ -44,14 +44,7 @@ check "a bad config file stops serve, naming file and key" one_line_error "bad.t
 check "a bad listen address is refused" one_line_error "host:port"
 
 # Serve, then SIGTERM: a clean exit 0.
-"$nd" serve --data "$tmp/data" --listen 127.0.0.1:0 2>"$tmp/serve.log" &
-server_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$tmp/serve.log" | grep -o '[0-9]*$' || true)
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+start_server "$nd" --data "$tmp/data"
 check "serve logs the port it picked" test -n "$port"
 check "the server answers /healthz" bash -c "curl -sf http://127.0.0.1:$port/healthz | grep -q ok"
 

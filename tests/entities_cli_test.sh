@@ -33,14 +33,7 @@ check "a form another entity has is refused, naming it" grep -q "nato" "$tmp/err
 check "an existing id is refused" grep -q "exists" "$tmp/err"
 
 # A running server picks the change up.
-"$nd" serve --data "$data" --listen 127.0.0.1:0 2>"$tmp/serve.log" &
-server_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$tmp/serve.log" | grep -o '[0-9]*$' || true)
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+start_server "$nd" --data "$data"
 check "the server starts" test -n "$port"
 check "before: no page for the entity" bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/en/mentions/kestrel-marine) == 404 ]]"
 

@@ -12,6 +12,16 @@ check() {  # check NAME COMMAND...: passes when COMMAND succeeds
   shift
   if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
 }
+start_server() {  # start_server NEWSDESK ARGS...: serve on a free port; $server_pid, $port ("" if it did not start)
+  "$1" serve "${@:2}" --listen 127.0.0.1:0 2>"$tmp/serve.log" &
+  server_pid=$!
+  port=""
+  for _ in $(seq 1 100); do
+    port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$tmp/serve.log" | grep -o '[0-9]*$' || true)
+    [[ -n "$port" ]] && break
+    sleep 0.1
+  done
+}
 finish() {
   echo "$passed passed, $failed failed"
   [[ $failed -eq 0 ]]

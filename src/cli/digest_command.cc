@@ -22,6 +22,23 @@ Result<DigestDay> ChosenDay(const Config& config, const std::string& date) {
 
 std::atomic<bool> interrupted{false};
 
+// Opened: what composing a digest needs from the data directory.
+struct Opened {
+  std::unique_ptr<Store> store;
+  SiteSecret secret;
+  std::shared_ptr<const Gazetteer> gazetteer;
+};
+
+Result<Opened> Open(const Config& config) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return store.status();
+  auto secret = LoadOrCreateSiteSecret(config.data_dir);
+  if (!secret.ok()) return secret.status();
+  auto gazetteer = LoadSiteGazetteer(**store);
+  if (!gazetteer.ok()) return gazetteer.status();
+  return Opened{std::move(*store), std::move(*secret), std::move(*gazetteer)};
+}
+
 }  // namespace
 
 Status RunDigestPreview(const Config& config, const DigestPreviewFlags& flags) {
@@ -30,13 +47,9 @@ Status RunDigestPreview(const Config& config, const DigestPreviewFlags& flags) {
   const std::string edition = flags.edition.empty() ? config.editions.front() : flags.edition;
   if (std::find(config.editions.begin(), config.editions.end(), edition) == config.editions.end())
     return Status::InvalidArgument(fmt::format("there is no '{}' edition", edition));
-  auto store = OpenStore(config);
-  if (!store.ok()) return store.status();
-  auto secret = LoadOrCreateSiteSecret(config.data_dir);
-  if (!secret.ok()) return secret.status();
-  auto gazetteer = LoadSiteGazetteer(**store);
-  if (!gazetteer.ok()) return gazetteer.status();
-  DigestComposer composer(**store, config, *secret, *gazetteer);
+  auto opened = Open(config);
+  if (!opened.ok()) return opened.status();
+  DigestComposer composer(*opened->store, config, opened->secret, opened->gazetteer);
   Subscriber sample;
   sample.id = 0;
   sample.email = "subscriber@example.org";
@@ -64,15 +77,11 @@ Status RunDigestSend(const Config& config, const std::string& date) {
   auto day = ChosenDay(config, date);
   if (!day.ok()) return day.status();
   if (config.mail_smtp_url.empty()) return Status::InvalidArgument("mail is not configured: set [mail] smtp_url");
-  auto store = OpenStore(config);
-  if (!store.ok()) return store.status();
-  auto secret = LoadOrCreateSiteSecret(config.data_dir);
-  if (!secret.ok()) return secret.status();
-  auto gazetteer = LoadSiteGazetteer(**store);
-  if (!gazetteer.ok()) return gazetteer.status();
+  auto opened = Open(config);
+  if (!opened.ok()) return opened.status();
   auto mailer = MakeSmtpMailer(SmtpSettingsFromConfig(config));
-  DigestComposer composer(**store, config, *secret, *gazetteer);
-  DigestSender sender(**store, config, composer, *mailer);
+  DigestComposer composer(*opened->store, config, opened->secret, opened->gazetteer);
+  DigestSender sender(*opened->store, config, composer, *mailer);
   // Ctrl-C stops after the messages in flight; the next `digest send` resumes.
   std::signal(SIGINT, [](int) { interrupted = true; });
   std::signal(SIGTERM, [](int) { interrupted = true; });
