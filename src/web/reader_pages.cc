@@ -11,6 +11,7 @@
 
 #include "common/time.h"
 #include "mail/mail.h"
+#include "web/assets.h"
 #include "web/catalog.h"
 #include "web/mail_queue.h"
 #include "web/router.h"
@@ -151,6 +152,50 @@ class ReaderPages::Impl {
     router_.Add(both, "/api/v1/articles/{id}/comments", kApiComments);
     if (!config_.mail_smtp_url.empty())
       mail_ = std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeSmtpMailer(SmtpSettingsFromConfig(config_))));
+    // The readers library's reasons are English; i18n/<ed>.json may
+    // translate them under "reasons", keyed by their pattern (see Reason).
+    for (const auto& [ed, cat] : catalogs_) {
+      auto text = FindAsset("i18n/" + ed + ".json");
+      if (!text) continue;
+      json j = json::parse(*text, nullptr, false);
+      if (j.is_object() && j.contains("reasons") && j["reasons"].is_object())
+        for (auto it = j["reasons"].begin(); it != j["reasons"].end(); ++it)
+          if (it.value().is_string()) reasons_[ed][it.key()] = it.value().get<std::string>();
+    }
+  }
+
+  // Reason gives a refusal's reason in edition `ed`'s language: the English
+  // message with its numbers and 'quoted' parts replaced by {1}, {2}… is
+  // looked up in the edition's "reasons", and the values put back. An
+  // unknown message is shown as it is.
+  std::string Reason(const std::string& ed, const std::string& message) const {
+    auto table = reasons_.find(ed);
+    if (table == reasons_.end()) return message;
+    std::string pattern;
+    std::map<std::string, std::string> values;
+    for (size_t i = 0; i < message.size();) {
+      const char c = message[i];
+      std::string value;
+      if (c >= '0' && c <= '9') {
+        size_t j = i;
+        while (j < message.size() && message[j] >= '0' && message[j] <= '9') ++j;
+        value = message.substr(i, j - i);
+        i = j;
+      } else if (c == '\'' && (i == 0 || message[i - 1] == ' ') && message.find('\'', i + 1) != std::string::npos) {
+        size_t j = message.find('\'', i + 1);
+        value = message.substr(i, j + 1 - i);
+        i = j + 1;
+      } else {
+        pattern += c;
+        ++i;
+        continue;
+      }
+      const std::string key = std::to_string(values.size() + 1);
+      values[key] = value;
+      pattern += "{" + key + "}";
+    }
+    auto it = table->second.find(pattern);
+    return it == table->second.end() ? message : Substitute(it->second, values);
   }
 
   void UseMailer(std::shared_ptr<Mailer> mailer) {
@@ -334,7 +379,7 @@ class ReaderPages::Impl {
     else if (c.status == CommentStatus::kHidden && !moderator) item["placeholder"] = cat.Get("comment_hidden");
     else if (text_shown) item["html"] = c.html;  // from RenderCommentMarkdown only
     if (c.status == CommentStatus::kHeld)
-      item["status_note"] = cat.Format("comment_held", {{"reason", c.hold_reason}});
+      item["status_note"] = cat.Format("comment_held", {{"reason", Reason(ed, c.hold_reason)}});
     else if (c.status == CommentStatus::kHidden && moderator)
       item["status_note"] = cat.Format("comment_hidden_note", {{"reason", c.hold_reason}});
     if (moderator && !c.address.empty()) item["address"] = c.address;
@@ -412,7 +457,7 @@ class ReaderPages::Impl {
   Response Refusal(const std::string& ed, const Status& s, const std::string& back = "") {
     if (StatusFor(s) >= 500) spdlog::error("readers: {}", s.ToString());
     const Catalog& cat = catalog(ed);
-    const std::string text = StatusFor(s) >= 500 ? cat.Get("error_503_text") : cat.Format("refused", {{"reason", s.message()}});
+    const std::string text = StatusFor(s) >= 500 ? cat.Get("error_503_text") : cat.Format("refused", {{"reason", Reason(ed, s.message())}});
     return Message(ed, StatusFor(s) == 409 ? 400 : StatusFor(s), "refused_title", text,
                    back.empty() ? "/" + ed + "/" : back, back.empty() ? "back_home" : "go_back");
   }
@@ -451,7 +496,7 @@ class ReaderPages::Impl {
     auto f = ParseForm(req.body, kMaxFormBytes);
     if (!f.ok()) {
       bad = Message(ed, req.body.size() > kMaxFormBytes ? 413 : 400, "error_400_title",
-                    catalog(ed).Format("refused", {{"reason", f.status().message()}}));
+                    catalog(ed).Format("refused", {{"reason", Reason(ed, f.status().message())}}));
       return std::nullopt;
     }
     return std::move(*f);
@@ -683,7 +728,7 @@ class ReaderPages::Impl {
       }
     } else {
       return RegisterForm(req, ed, StatusFor(reg.status()) == 503 ? 503 : 400,
-                          catalog(ed).Format("refused", {{"reason", reg.status().message()}}), f);
+                          catalog(ed).Format("refused", {{"reason", Reason(ed, reg.status().message())}}), f);
     }
     return SeeOther("/" + ed + "/account/login?notice=check_mail");
   }
@@ -726,7 +771,7 @@ class ReaderPages::Impl {
         if (token.ok() && user.ok()) MailConfirmation(ed, *user, *token);
       }
       const int status = StatusFor(login.status()) == 429 ? 429 : StatusFor(login.status()) >= 500 ? 503 : 400;
-      Response r = LoginForm(req, ed, status, catalog(ed).Format("refused", {{"reason", login.status().message()}}),
+      Response r = LoginForm(req, ed, status, catalog(ed).Format("refused", {{"reason", Reason(ed, login.status().message())}}),
                              FormValue(f, "email").substr(0, 254), FormValue(f, "next"));
       if (status == 429) r.headers.emplace_back("Retry-After", std::to_string(config_.login_failure_window_seconds));
       return r;
@@ -749,7 +794,7 @@ class ReaderPages::Impl {
     auto token = accounts_.RequestPasswordReset(email);
     if (!token.ok()) {
       if (StatusFor(token.status()) >= 500) return Refusal(ed, token.status());
-      return ForgotForm(req, ed, 400, catalog(ed).Format("refused", {{"reason", token.status().message()}}), false);
+      return ForgotForm(req, ed, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status().message())}}), false);
     }
     if (*token) {
       auto user = store_.GetUserByEmail(*NormalizeEmail(email));
@@ -779,7 +824,7 @@ class ReaderPages::Impl {
     Status s = accounts_.ResetPassword(FormValue(f, "token"), FormValue(f, "password"));
     if (!s.ok()) {
       if (StatusFor(s) >= 500) return Refusal(ed, s);
-      return ResetForm(req, ed, 400, catalog(ed).Format("refused", {{"reason", s.message()}}), FormValue(f, "token"));
+      return ResetForm(req, ed, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, s.message())}}), FormValue(f, "token"));
     }
     return SeeOther("/" + ed + "/account/login?notice=password_reset");
   }
@@ -810,7 +855,7 @@ class ReaderPages::Impl {
     const std::string notice = NoticeKey(req);
     json view = {{"heading", cat.Get("account_title")},
                  {"intro", cat.Format("account_intro", {{"email", u.email}, {"role", cat.Get(std::string("role_") + RoleName(u.role))}})},
-                 {"error", error.empty() ? json(false) : json(cat.Format("refused", {{"reason", error}}))},
+                 {"error", error.empty() ? json(false) : json(cat.Format("refused", {{"reason", Reason(ed, error)}}))},
                  {"notice", notice.empty() ? json(false) : json(cat.Get(notice))},
                  {"forms", forms},
                  {"links", json::array()}};
@@ -886,7 +931,7 @@ class ReaderPages::Impl {
                                Field("hidden", "parent_id", "", parent_id ? std::to_string(parent_id) : ""),
                                Field("honeypot", "website", cat.Get("field_honeypot"))});
     json view = {{"heading", cat.Get("comment_refused_title")},
-                 {"error", cat.Format("refused", {{"reason", s.message()}})},
+                 {"error", cat.Format("refused", {{"reason", Reason(ed, s.message())}})},
                  {"notice", false},
                  {"intro", false},
                  {"forms", json::array({Form(path + "/comments", v.session->csrf_token, "", cat.Get("post_comment"), fields)})},
@@ -910,7 +955,7 @@ class ReaderPages::Impl {
     json fields = json::array({Field("textarea", "body", cat.Get("field_comment"), body.value_or(c->body), "text", "off",
                                      static_cast<int>(config_.comment_max_chars))});
     json view = {{"heading", cat.Get("edit_comment_title")},
-                 {"error", error.empty() ? json(false) : json(cat.Format("refused", {{"reason", error}}))},
+                 {"error", error.empty() ? json(false) : json(cat.Format("refused", {{"reason", Reason(ed, error)}}))},
                  {"notice", false},
                  {"intro", cat.Format("edit_comment_intro", {{"minutes", std::to_string(config_.comment_edit_seconds / 60)}})},
                  {"forms", json::array({Form(fmt::format("/{}/comments/{}/edit", ed, c->id), v.session->csrf_token, "",
@@ -1042,7 +1087,7 @@ class ReaderPages::Impl {
                  {"author", c.author_deleted ? cat.Get("deleted_user") : c.author_name},
                  {"time", cat.Date(c.created_at, config_.utc_offset_minutes, config_.zone_label)},
                  {"html", c.status == CommentStatus::kDeleted ? "" : c.html},
-                 {"reason", c.hold_reason},
+                 {"reason", Reason(ed, c.hold_reason)},
                  {"address", c.address},
                  {"csrf", v.session->csrf_token},
                  {"back", back},
@@ -1221,6 +1266,7 @@ class ReaderPages::Impl {
   Router router_;
   std::mutex mail_mu_;
   std::unique_ptr<MailQueue> mail_;  // GUARDED_BY(mail_mu_); null when mail is not configured
+  std::map<std::string, std::map<std::string, std::string>> reasons_;  // edition → pattern → text
   std::mutex discussion_mu_;
   std::map<std::string, std::pair<int64_t, json>> discussion_;  // GUARDED_BY(discussion_mu_)
 };

@@ -659,6 +659,18 @@ TEST_F(ReaderPagesTest, GuestsAreAskedToRegisterOrLogInInBothEditions) {
   EXPECT_THAT(guest.Get(ru).body, HasSubstr("Хотите оставить комментарий?"));
   EXPECT_THAT(guest.Get("/ru/account/login").body, HasSubstr("Вход"));
   EXPECT_THAT(guest.Get("/ru/discussion").body, HasSubstr("Обсуждение"));
+  // Refusals in the edition's language, numbers and quoted values kept.
+  RawResponse r = guest.Post("/ru/account/login", {{"email", "ann@example.org"}, {"password", "wrong password"}},
+                             "/ru/account/login");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("Не выполнено: неверный адрес почты или пароль."));
+  r = guest.Post("/ru/account/register", {{"email", "no-at-sign"}, {"display_name", "X"}, {"password", kPassword}},
+                 "/ru/account/register");
+  EXPECT_THAT(r.body, HasSubstr("&apos;no-at-sign&apos; — не адрес почты"));
+  for (unsigned i = 0; i < config_.login_failures_per_account; ++i)
+    guest.Post("/ru/account/login", {{"email", "ann@example.org"}, {"password", "wrong password"}}, "/ru/account/login");
+  EXPECT_THAT(guest.Post("/ru/account/login", {{"email", "ann@example.org"}, {"password", "x"}}, "/ru/account/login").body,
+              HasSubstr("попробуйте снова через 15 мин."));
 }
 
 }  // namespace
