@@ -241,7 +241,9 @@ class ReaderPages::Impl {
   json HeaderView(const Viewer& v, const std::string& ed, const std::string& here) {
     const Catalog& cat = catalog(ed);
     if (!v.session) {
-      const std::string next = "?next=" + PercentEncode(here);
+      // Back to this page after logging in, unless it is an account page.
+      const bool account_page = here.rfind("/" + ed + "/account", 0) == 0;
+      const std::string next = "?next=" + PercentEncode(account_page ? "/" + ed + "/" : here);
       return {{"guest", true},
               {"login_href", "/" + ed + "/account/login" + next},
               {"register_href", "/" + ed + "/account/register"}};

@@ -527,7 +527,9 @@ TEST_F(ReaderPagesTest, PagesOfLoggedInReadersAreNeverCachedAndACommentShowsAtOn
   Client guest(port());
   EXPECT_THAT(guest.Get(path_).body, HasSubstr("Do you want to leave a comment?"));
   Client ann = LoggedIn("ann@example.org");
-  EXPECT_THAT(ann.Get(path_).body, HasSubstr("Ann Unique"));
+  RawResponse mine = ann.Get(path_);
+  EXPECT_THAT(mine.body, HasSubstr("Ann Unique"));
+  EXPECT_EQ(mine.headers["cache-control"], "private, no-store");
   // The guest's cached page was not served to Ann, and Ann's is not served to guests.
   RawResponse g = guest.Get(path_);
   EXPECT_THAT(g.body, Not(HasSubstr("Ann Unique")));

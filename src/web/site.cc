@@ -350,8 +350,10 @@ class Site::Impl {
       res = ErrorPage(EditionOfPath(req.path), 500, match.pattern, "");
     }
     if (res.route.empty()) res.route = match.pattern;
-    // 6. Count the view; keep what may be kept.
+    // 6. Count the view; keep what may be kept. A reader's own page is
+    // kept by nobody else either.
     res = Finish(req, std::move(res));
+    if (personal) res.headers.emplace_back("Cache-Control", "private, no-store");
     if (res.route == kArticleRoute && res.status == 200 && readable) CountArticleView(req.path);
     if (readable && !personal && res.cacheable && (res.status == 200 || res.status == 301)) {
       metrics_.RecordCacheMiss();
