@@ -238,6 +238,27 @@ CREATE TABLE digest_deliveries (
 );
 CREATE INDEX deliveries_by_state ON digest_deliveries (run_id, state, next_attempt_at, subscriber_id);
 )sql"},
+      {8, R"sql(
+-- Machine translation (issue 9): what a translation server made of a text,
+-- by (pair, hash of the text), so unchanged text is never sent twice; and why
+-- an article's last translation failed, so it is retried later, not lost.
+CREATE TABLE translation_cache (
+  pair        TEXT NOT NULL,
+  text_hash   TEXT NOT NULL,
+  translated  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (pair, text_hash)
+) WITHOUT ROWID;
+CREATE TABLE translation_failures (
+  article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  language    TEXT NOT NULL,
+  error       TEXT NOT NULL,
+  attempts    INTEGER NOT NULL DEFAULT 1,
+  failed_at   INTEGER NOT NULL,
+  retry_at    INTEGER NOT NULL,
+  PRIMARY KEY (article_id, language)
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -701,5 +701,70 @@ TEST_F(SqliteStoreTest, DigestArticlesAreTheDaysWithViewsAndMentions) {
   EXPECT_EQ((*items)[0].entities, std::vector<std::string>{"nato"});
 }
 
+// --- machine translation (issue 9) ------------------------------------------
+
+TEST_F(SqliteStoreTest, ArticlesNeedingTranslationSkipsDoneHumanAndWaitingOnes) {
+  auto ids = store_->UpsertArticles({Record("https://tsamto.example/t1", "One", "2026-11-20T12:00:00Z"),
+                                     Record("https://tsamto.example/t2", "Two", "2026-11-20T12:00:00Z"),
+                                     Record("https://tsamto.example/t3", "Three", "2026-11-20T12:00:00Z"),
+                                     Record("https://tsamto.example/t4", "Четыре", "2026-11-20T12:00:00Z", "ru")});
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  const int64_t one = ids->ids[0], two = ids->ids[1], three = ids->ids[2];
+  const TimePoint now = At("2026-11-21T00:00:00Z");
+  auto need = store_->ArticlesNeedingTranslation("en", "es", now, 0, 100);
+  ASSERT_TRUE(need.ok()) << need.status().ToString();
+  EXPECT_EQ(*need, (std::vector<int64_t>{one, two, three}));
+
+  Translation machine;
+  machine.language = "es";
+  machine.headline = "Uno";
+  machine.body = {Block{BlockType::kParagraph, "Primer párrafo.", {}, {}, {}, {}}};
+  ASSERT_TRUE(store_->PutTranslation(one, machine).ok());
+  ASSERT_TRUE(store_->RecordTranslationFailure(two, "es", "HTTP 500", now, now + std::chrono::hours(1)).ok());
+  EXPECT_EQ(*store_->ArticlesNeedingTranslation("en", "es", now, 0, 100), std::vector<int64_t>{three});
+  EXPECT_EQ(*store_->ArticlesNeedingTranslation("en", "es", now + std::chrono::hours(2), 0, 100),
+            (std::vector<int64_t>{two, three}))
+      << "a failure is retried once its time comes";
+  EXPECT_EQ(*store_->CountTranslationFailures(), 1);
+  EXPECT_EQ(*store_->ArticlesNeedingTranslation("en", "es", now, two, 100), std::vector<int64_t>{three}) << "after";
+  EXPECT_EQ(store_->PutTranslation(987654, machine).code(), Code::kNotFound);
+  machine.body.clear();
+  EXPECT_EQ(store_->PutTranslation(three, machine).code(), Code::kInvalidArgument) << "never an empty body";
+}
+
+TEST_F(SqliteStoreTest, PutTranslationNeverReplacesAHumanOneWithAMachineOne) {
+  auto ids = store_->UpsertArticles({Record("https://tsamto.example/h", "Human", "2026-11-20T12:00:00Z")});
+  const int64_t id = ids->ids[0];
+  Translation human;
+  human.language = "es";
+  human.headline = "Humano";
+  human.body = {Block{BlockType::kParagraph, "Primer párrafo.", {}, {}, {}, {}}};
+  human.by = TranslatedBy::kHuman;
+  ASSERT_TRUE(store_->PutTranslation(id, human).ok());
+  Translation machine = human;
+  machine.headline = "Máquina";
+  machine.by = TranslatedBy::kMachine;
+  ASSERT_TRUE(store_->PutTranslation(id, machine).ok());
+  auto kept = store_->GetTranslation(id, "es");
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept->headline, "Humano");
+  human.headline = "Humano, corregido";
+  ASSERT_TRUE(store_->PutTranslation(id, human).ok());
+  auto corrected = store_->GetTranslation(id, "es");
+  ASSERT_TRUE(corrected.ok()) << corrected.status().ToString();
+  EXPECT_EQ(corrected->headline, "Humano, corregido") << "an editor may correct an editor";
+}
+
+TEST_F(SqliteStoreTest, TheTranslationCacheIsByPairAndHash) {
+  ASSERT_TRUE(store_->PutCachedTranslations("en-es", {{"h1", "uno"}, {"h2", "dos"}}).ok());
+  auto found = store_->CachedTranslations("en-es", {"h1", "h3", "h2"});
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->size(), 3u);
+  EXPECT_EQ((*found)[0], std::optional<std::string>("uno"));
+  EXPECT_FALSE((*found)[1].has_value());
+  EXPECT_EQ((*found)[2], std::optional<std::string>("dos"));
+  EXPECT_FALSE((*store_->CachedTranslations("en-ru", {"h1"}))[0].has_value()) << "another pair";
+}
+
 }  // namespace
 }  // namespace newsdesk
