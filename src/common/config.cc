@@ -149,6 +149,52 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(ReadInteger(*s, "confirmations_per_day", where, c.digest_confirmations_per_day, 1, 100));
     ND_RETURN_IF_ERROR(ReadInteger(*s, "lease_seconds", where, c.digest_lease_seconds, 5, 3600));
   }
+  if (const toml::table* s = root["translate"].as_table()) {
+    const std::string where = path + " [translate]";
+    ND_RETURN_IF_ERROR(ReadBool(*s, "enabled", where, c.translate_enabled));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "timeout_seconds", where, c.translate_timeout_seconds, 1, 3600));
+    ND_RETURN_IF_ERROR(
+        ReadInteger(*s, "connect_timeout_seconds", where, c.translate_connect_timeout_seconds, 1, 300));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "max_attempts", where, c.translate_max_attempts, 1, 20));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "backoff_ms", where, c.translate_backoff_ms, 0, 600000));
+    ND_RETURN_IF_ERROR(
+        ReadInteger(*s, "max_retry_after_seconds", where, c.translate_max_retry_after_seconds, 0, 86400));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "batch_chars", where, c.translate_batch_chars, 100, 1 << 20));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "batch_paragraphs", where, c.translate_batch_paragraphs, 1, 1000));
+    ND_RETURN_IF_ERROR(
+        ReadInteger(*s, "retry_failed_seconds", where, c.translate_retry_failed_seconds, 0, 86400 * 30));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "interval_seconds", where, c.translate_interval_seconds, 1, 86400));
+    if (const toml::node* n = s->get("servers")) {
+      const toml::array* arr = n->as_array();
+      if (!arr || !arr->is_array_of_tables())
+        return Status::InvalidArgument(where + ": 'servers' must be an array of tables ([[translate.servers]])");
+      c.translate_servers.clear();
+      for (size_t i = 0; i < arr->size(); ++i) {
+        const toml::table& t = *arr->get(i)->as_table();
+        const std::string at = fmt::format("{} servers[{}]", where, i);
+        TranslateServer server;
+        ND_RETURN_IF_ERROR(ReadString(t, "kind", at, server.kind));
+        ND_RETURN_IF_ERROR(ReadString(t, "url", at, server.url));
+        ND_RETURN_IF_ERROR(ReadString(t, "api_key", at, server.api_key));
+        if (const toml::node* r = t.get("requests_per_second")) {
+          auto v = r->value<double>();
+          if (!v || *v < 0 || *v > 100000)
+            return Status::InvalidArgument(at + ": 'requests_per_second' must be a number from 0 to 100000");
+          server.requests_per_second = *v;
+        }
+        if (const toml::node* pn = t.get("pairs")) {
+          const toml::array* pairs = pn->as_array();
+          if (!pairs) return Status::InvalidArgument(at + ": 'pairs' must be an array like [\"en-es\"]");
+          for (const auto& e : *pairs) {
+            auto v = e.value<std::string>();
+            if (!v) return Status::InvalidArgument(at + ": 'pairs' must be an array like [\"en-es\"]");
+            server.pairs.push_back(*v);
+          }
+        }
+        c.translate_servers.push_back(std::move(server));
+      }
+    }
+  }
   return ValidateConfig(c).WithContext(path);
 }
 
@@ -177,6 +223,20 @@ Status ValidateConfig(const Config& c) {
   if (c.premoderation != "none" && c.premoderation != "all" && c.premoderation != "first")
     return Status::InvalidArgument(
         fmt::format("readers premoderation '{}' must be none, all or first", c.premoderation));
+  for (const auto& server : c.translate_servers) {
+    if (server.kind != "libretranslate" && server.kind != "apertium")
+      return Status::InvalidArgument(
+          fmt::format("translate server kind '{}' must be libretranslate or apertium", server.kind));
+    if (server.url.rfind("http://", 0) != 0 && server.url.rfind("https://", 0) != 0)
+      return Status::InvalidArgument(
+          fmt::format("translate server url '{}' must start with http:// or https://", server.url));
+    for (const auto& pair : server.pairs) {
+      const auto dash = pair.find('-');
+      if (dash == std::string::npos || dash < 2 || pair.size() - dash - 1 < 2 || pair.substr(0, dash) == pair.substr(dash + 1))
+        return Status::InvalidArgument(
+            fmt::format("translate pair '{}' must be two different language codes, like \"en-es\"", pair));
+    }
+  }
   return Status::Ok();
 }
 

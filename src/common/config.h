@@ -18,6 +18,16 @@
 
 namespace newsdesk {
 
+// TranslateServer: one machine-translation server of [[translate.servers]]
+// and the language pairs ("en-es") it serves.
+struct TranslateServer {
+  std::string kind;                 // "libretranslate" or "apertium"
+  std::string url;                  // base URL: http://127.0.0.1:2737
+  std::string api_key;              // LibreTranslate only; never logged
+  std::vector<std::string> pairs;   // "from-to", ISO 639-1 codes as editions use them
+  double requests_per_second = 10;  // this server's rate limit; 0 = none
+};
+
 struct Config {
   // data_dir holds the SQLite database and everything else newsdesk writes.
   std::string data_dir = "./data";
@@ -91,6 +101,20 @@ struct Config {
   unsigned digest_confirm_hours = 72;         // subscription confirmation links
   unsigned digest_confirmations_per_day = 3;  // confirmation mails to one address
   unsigned digest_lease_seconds = 30;         // a sender that stops renewing this long is taken over
+
+  // [translate]: machine translation of articles into the other editions
+  // (issue 9). A pair no server serves stays untranslated.
+  bool translate_enabled = true;              // serve runs the translation pass periodically
+  std::vector<TranslateServer> translate_servers;
+  unsigned translate_timeout_seconds = 60;    // one request, connect to last byte
+  unsigned translate_connect_timeout_seconds = 5;
+  unsigned translate_max_attempts = 3;        // per request; 1 = no retries
+  unsigned translate_backoff_ms = 500;        // doubles each retry
+  unsigned translate_max_retry_after_seconds = 60;  // a longer Retry-After gives up for this pass
+  unsigned translate_batch_chars = 4000;      // text per request
+  unsigned translate_batch_paragraphs = 32;   // paragraphs per request
+  unsigned translate_retry_failed_seconds = 900;    // a failed article is tried again after this
+  unsigned translate_interval_seconds = 60;   // serve: between passes
 };
 
 // LoadConfigFile reads TOML from `path` into `config`, leaving settings the
