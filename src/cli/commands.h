@@ -122,4 +122,13 @@ struct ExtractFlags {
 // others go on, and the run fails if any page did.
 Status RunExtract(const ExtractFlags& flags);
 
+// Machine translation (issue 9). RunTranslate runs one translation pass
+// over the store with a progress bar and prints a summary (serve runs passes
+// by itself). RunTranslationEdit opens the translation of article `id` into
+// `language` (or the original, when there is none) in $EDITOR as text and
+// stores what comes back as a human translation; refused when unchanged or
+// empty.
+Status RunTranslate(const Config& config);
+Status RunTranslationEdit(const Config& config, int64_t id, const std::string& language);
+
 }  // namespace newsdesk

@@ -181,6 +181,19 @@ int main(int argc, char** argv) {
   article_delete->add_option("ID", article_id, "article id")->required()->check(CLI::PositiveNumber);
   add_common(article_delete);
 
+  auto* translate = app.add_subcommand("translate", "machine translation of articles into the other editions");
+  translate->require_subcommand(1);
+  auto* translate_run = translate->add_subcommand("run", "translate every article that lacks a translation into an edition, now, with a progress bar and a summary");
+  add_common(translate_run);
+  int64_t translation_id = 0;
+  std::string translation_lang;
+  auto* translation = app.add_subcommand("translation", "editors' translations of articles");
+  translation->require_subcommand(1);
+  auto* translation_edit = translation->add_subcommand("edit", "edit an article's translation in $EDITOR; stored as a human translation, which machines never replace");
+  translation_edit->add_option("ID", translation_id, "article id")->required()->check(CLI::PositiveNumber);
+  translation_edit->add_option("--lang", translation_lang, "the edition's language, e.g. en")->required();
+  add_common(translation_edit);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -226,6 +239,8 @@ int main(int argc, char** argv) {
     else if (*user_role) status = RunUserRole(config, role_email, role_name);
     else if (*digest_preview) status = RunDigestPreview(config, preview_flags);
     else if (*digest_send) status = RunDigestSend(config, send_date);
+    else if (*translate_run) status = RunTranslate(config);
+    else if (*translation_edit) status = RunTranslationEdit(config, translation_id, translation_lang);
   } catch (const std::exception& e) {
     status = Status::Internal(e.what());
   }
