@@ -11,6 +11,9 @@ target_link_libraries(newsdesk PRIVATE nd_translate)
 if(NEWSDESK_BUILD_TESTS)
   nd_test(translate_test SOURCES src/translate/translate_test.cc LIBS nd_translate CURL::libcurl fmt::fmt)
   target_compile_definitions(translate_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
+  add_test(NAME translate_cli_test COMMAND bash ${CMAKE_SOURCE_DIR}/src/translate/translate_cli_test.sh
+           $<TARGET_FILE:newsdesk> ${CMAKE_SOURCE_DIR})
+  set_tests_properties(translate_cli_test PROPERTIES TIMEOUT 120)
 
   add_executable(translate_bench bench/translate/translate_bench.cc)
   target_link_libraries(translate_bench PRIVATE nd_translate CURL::libcurl fmt::fmt)
