@@ -11,6 +11,7 @@
 #include "digest/digest.h"
 #include "ingest/ingest.h"
 #include "search/follower.h"
+#include "translate/translate.h"
 #include "mentions/tagger.h"
 #include "store/store.h"
 #include "web/server.h"
@@ -185,6 +186,32 @@ Status RunServe(Config config, const ServeFlags& flags) {
     spdlog::info("daily mailing off: no [mail] smtp_url");
   }
 
+  // Machine translation: a pass every [translate] interval_seconds fills in
+  // the editions' missing translations from the configured servers.
+  std::thread translator;
+  auto translators = Translators::FromConfig(config);
+  if (!translators.ok()) {
+    spdlog::error("machine translation off: {}", translators.status().ToString());
+  } else if (config.translate_enabled && !translators->Pairs().empty()) {
+    translator = std::thread([&] {
+      TranslationPass pass(**store, *translators, PassOptionsFromConfig(config));
+      std::unique_lock<std::mutex> lock(background_mu);
+      do {
+        lock.unlock();
+        auto stats = pass.RunOnce();
+        if (!stats.ok()) {
+          spdlog::error("machine translation: {}", stats.status().ToString());
+        } else if (stats->articles_seen > 0) {
+          spdlog::info("machine translation: {} translated, {} failed{}, {} of {} texts from the cache", stats->translated,
+                       stats->failed, stats->last_error.empty() ? "" : " (last: " + stats->last_error + ")",
+                       stats->cache_hits, stats->paragraphs);
+        }
+        lock.lock();
+      } while (!background_cv.wait_for(lock, std::chrono::seconds(config.translate_interval_seconds),
+                                       [&] { return stopping; }));
+    });
+  }
+
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   (*server)->Wait();
   {
@@ -194,6 +221,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
   stop_digest = true;
   background_cv.notify_all();
   if (digest_sender.joinable()) digest_sender.join();
+  if (translator.joinable()) translator.join();
   readers_keeper.join();
   if (Status s = (*site)->FlushViews(); !s.ok()) spdlog::error("views lost at shutdown: {}", s.ToString());
   reloader.join();
