@@ -1,13 +1,12 @@
 #include "digest/digest.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <filesystem>
 #include <set>
 #include <thread>
 
+#include "common/testing/free_port.h"
 #include "common/time.h"
 #include "mail/testing/smtp_server.h"
 
@@ -71,18 +70,6 @@ TEST(LinkSigner, TokensVerifyForTheirPurposeAndUntilTheyExpire) {
 }
 
 // --- with a store and a real SMTP server --------------------------------------------
-
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 class DigestTest : public ::testing::Test {
  protected:
@@ -265,7 +252,7 @@ TEST_F(DigestTest, ARunSendsEachSubscriberOneDigestAndSortsOutRefusals) {
 }
 
 TEST_F(DigestTest, AServerThatIsDownIsWaitedForAndNothingIsLost) {
-  const int port = FreePort();
+  const int port = FreeLoopbackPort();
   config_.mail_smtp_url = "smtp://127.0.0.1:" + std::to_string(port);
   config_.mail_connect_timeout_seconds = 2;
   ASSERT_TRUE(store_->UpsertArticles({Record("a", "en", "Frigate ordered", "2026-11-20T09:00:00Z")}).ok());

@@ -9,6 +9,8 @@
 // Both run in a process group of their own, ended with it.
 #pragma once
 
+#include "common/testing/free_port.h"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -110,19 +112,6 @@ class ChildProcess {
   int stdin_ = -1;
   int stdout_ = -1;
 };
-
-// FreeLoopbackPort asks the kernel for a port nobody uses right now.
-inline int FreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 inline bool HttpGetOk(const std::string& url) {
   CURL* h = curl_easy_init();
