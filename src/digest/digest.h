@@ -28,6 +28,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -176,6 +177,21 @@ struct DigestStats {
 struct DigestReport {
   DigestProgress progress;
   bool finished = false;  // every delivery sent or failed for good
+};
+
+// SlidingWindowLimiter admits at most `max` events in any `window` (0: no
+// limit): mail providers cap sends per minute, not per calendar minute.
+class SlidingWindowLimiter {
+ public:
+  SlidingWindowLimiter(unsigned max, std::chrono::steady_clock::duration window);
+  // Wait blocks until one more is allowed; false when `stop` turned true first.
+  bool Wait(const std::atomic<bool>& stop);
+
+ private:
+  const size_t max_;
+  const std::chrono::steady_clock::duration window_;
+  std::mutex mu_;
+  std::deque<std::chrono::steady_clock::time_point> recent_;  // GUARDED_BY(mu_)
 };
 
 class DigestSender {

@@ -69,6 +69,21 @@ TEST(LinkSigner, TokensVerifyForTheirPurposeAndUntilTheyExpire) {
   EXPECT_EQ(*signer.Verify(LinkSigner::Purpose::kManage, manage, now + std::chrono::hours(24 * 3650)), 7);
 }
 
+TEST(SlidingWindowLimiter, AdmitsAtMostMaxInAnyWindow) {
+  SlidingWindowLimiter limiter(2, std::chrono::milliseconds(400));
+  std::atomic<bool> stop{false};
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(limiter.Wait(stop));
+  // 2 at once, 2 more a window later, the fifth a window after that.
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(800));
+  SlidingWindowLimiter unlimited(0, std::chrono::minutes(1));
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(unlimited.Wait(stop));
+  stop = true;
+  SlidingWindowLimiter full(1, std::chrono::hours(1));
+  ASSERT_TRUE(full.Wait(std::atomic<bool>{false}));
+  EXPECT_FALSE(full.Wait(stop)) << "a stop ends the wait";
+}
+
 // --- with a store and a real SMTP server --------------------------------------------
 
 class DigestTest : public ::testing::Test {
@@ -249,6 +264,39 @@ TEST_F(DigestTest, ARunSendsEachSubscriberOneDigestAndSortsOutRefusals) {
   auto again = sender.Run(*day);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(smtp.Count(), 20);
+}
+
+TEST_F(DigestTest, ATemporaryRefusalIsRetriedLaterAndAStopLosesNothing) {
+  SmtpServer smtp(dir_ / "mail");
+  ASSERT_NE(smtp.port(), 0);
+  config_.mail_smtp_url = smtp.url();
+  ASSERT_TRUE(store_->UpsertArticles({Record("a", "en", "Frigate ordered", "2026-11-20T09:00:00Z")}).ok());
+  Confirmed("reader@example.org");
+  const int64_t busy = Confirmed("busy-mailbox@example.org");  // the server answers 451
+  auto mailer = MakeSmtpMailer(SmtpSettingsFromConfig(config_));
+  DigestComposer composer(*store_, config_, secret_);
+  DigestStats stats;
+  DigestSender sender(*store_, config_, composer, *mailer, &stats);
+  std::atomic<bool> stop{false};
+  std::thread stopper([&] {
+    for (int i = 0; i < 100 && smtp.Count() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    stop = true;
+  });
+  auto report = sender.Run(*DigestDayOf("2026-11-20", "Europe/Moscow"), nullptr, &stop);
+  stopper.join();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->finished) << "the refused delivery waits for its retry";
+  EXPECT_EQ(report->progress.sent, 1);
+  EXPECT_EQ(report->progress.queued, 1);
+  EXPECT_GE(stats.retried, 1);
+  auto run = store_->FindDigestRun("2026-11-20");
+  auto next = store_->NextDeliveryAt((*run)->id);
+  ASSERT_TRUE(next.ok() && *next);
+  EXPECT_GT(**next, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()))
+      << "retried later, with backoff";
+  EXPECT_EQ(store_->GetSubscriber(busy)->hard_failures, 0) << "a 4xx is not a hard failure";
+  EXPECT_EQ(smtp.Count(), 1);
 }
 
 TEST_F(DigestTest, AServerThatIsDownIsWaitedForAndNothingIsLost) {

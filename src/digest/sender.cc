@@ -26,36 +26,28 @@ std::chrono::seconds RetryDelay(int attempts) {
   return std::min<std::chrono::seconds>(delay, kLongestRetry);
 }
 
-// RateLimiter admits at most `per_minute` sends in any 60 seconds.
-class RateLimiter {
- public:
-  explicit RateLimiter(unsigned per_minute) : per_minute_(per_minute) {}
-  // Wait blocks until a send is allowed; false when `stop` turned true first.
-  bool Wait(const std::atomic<bool>& stop) {
-    if (per_minute_ == 0) return true;
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop) {
-      const auto now = Steady::now();
-      while (!sent_.empty() && now - sent_.front() >= std::chrono::minutes(1)) sent_.pop_front();
-      if (sent_.size() < per_minute_) {
-        sent_.push_back(now);
-        return true;
-      }
-      const auto until = sent_.front() + std::chrono::minutes(1);
-      lock.unlock();
-      std::this_thread::sleep_for(std::min<Steady::duration>(until - now, std::chrono::milliseconds(200)));
-      lock.lock();
-    }
-    return false;
-  }
-
- private:
-  const size_t per_minute_;
-  std::mutex mu_;
-  std::deque<Steady::time_point> sent_;  // GUARDED_BY(mu_)
-};
-
 }  // namespace
+
+SlidingWindowLimiter::SlidingWindowLimiter(unsigned max, std::chrono::steady_clock::duration window)
+    : max_(max), window_(window) {}
+
+bool SlidingWindowLimiter::Wait(const std::atomic<bool>& stop) {
+  if (max_ == 0) return true;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop) {
+    const auto now = Steady::now();
+    while (!recent_.empty() && now - recent_.front() >= window_) recent_.pop_front();
+    if (recent_.size() < max_) {
+      recent_.push_back(now);
+      return true;
+    }
+    const auto until = recent_.front() + window_;
+    lock.unlock();
+    std::this_thread::sleep_for(std::min<Steady::duration>(until - now, std::chrono::milliseconds(200)));
+    lock.lock();
+  }
+  return false;
+}
 
 DigestSender::DigestSender(Store& store, const Config& config, DigestComposer& composer, Mailer& mailer,
                            DigestStats* stats, Clock clock)
@@ -77,7 +69,7 @@ Result<DigestReport> DigestSender::Run(const DigestDay& day, const Progress& pro
 
   std::atomic<bool> stop{false};
   auto should_stop = [&] { return stop.load() || (stop_flag && stop_flag->load()); };
-  RateLimiter limiter(config_.digest_rate_per_minute);
+  SlidingWindowLimiter limiter(config_.digest_rate_per_minute, std::chrono::minutes(1));
   std::mutex mu;
   std::condition_variable cv;
   std::deque<Delivery> queue;   // GUARDED_BY(mu): claimed, not yet taken by a worker
