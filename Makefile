@@ -28,11 +28,15 @@ test: test-deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-bench: build
-	cmake --build $(BUILD) -j $(JOBS) --target mentions_bench extract_score
+bench: test-deps build
+	cmake --build $(BUILD) -j $(JOBS) --target mentions_bench extract_score search_bench comments_gen translate_bench
 	bash bench/serve.sh
 	bash bench/extract
 	bash bench/mentions
+	bash bench/search
+	bash bench/comments/run.sh
+	bash bench/digest
+	bash bench/translate/run.sh
 
 clean:
 	rm -rf $(BUILD)
