@@ -39,7 +39,12 @@ bool IsCyrillic(UChar32 c) { return c >= 0x0400 && c <= 0x052F; }
 class ScriptStemmer : public Xapian::StemImplementation {
  public:
   std::string operator()(const std::string& word) override {
-    return IsCyrillicWord(word) ? russian_(word) : english_(word);
+    if (!IsCyrillicWord(word)) return english_(word);
+    // The index holds е for ё; snippets stem the article's own text, which keeps ё.
+    if (word.find("\xD1\x91") == std::string::npos) return russian_(word);
+    std::string folded = word;
+    for (size_t at; (at = folded.find("\xD1\x91")) != std::string::npos;) folded.replace(at, 2, "\xD0\xB5");
+    return russian_(folded);
   }
   std::string get_description() const override { return "newsdesk(russian|english)"; }
 
@@ -55,7 +60,7 @@ bool NeedsCleaning(unsigned char c) {
 
 }  // namespace
 
-std::string NormalizeText(std::string_view text) {
+std::string NormalizeText(std::string_view text, bool fold_yo) {
   // Plain printable ASCII, most English text, needs nothing.
   bool clean = true;
   for (unsigned char c : text) {
@@ -80,8 +85,8 @@ std::string NormalizeText(std::string_view text) {
   for (int32_t i = 0; i < u.length();) {
     UChar32 c = u.char32At(i);
     i += U16_LENGTH(c);
-    if (c == 0x0451) c = 0x0435;  // ё → е
-    if (c == 0x0401) c = 0x0415;  // Ё → Е
+    if (fold_yo && c == 0x0451) c = 0x0435;  // ё → е
+    if (fold_yo && c == 0x0401) c = 0x0415;  // Ё → Е
     if (c == 0xFFFD || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F)) {
       c = ' ';
     } else if (u_charType(c) == U_FORMAT_CHAR) {

@@ -41,7 +41,9 @@ inline constexpr char kItemEnd = '\x1f';
 // characters become spaces, invisible format characters (soft hyphen,
 // zero-width space, direction marks) are dropped, and ё/Ё become е/Е,
 // which Russian writes interchangeably. Case is kept (Hunspell needs it).
-std::string NormalizeText(std::string_view text);
+// With `fold_yo` false, ё stays: the text kept for snippets shows the
+// article's own spelling (the stemmers fold ё when they match it).
+std::string NormalizeText(std::string_view text, bool fold_yo = true);
 
 // FoldCase lower-cases (Unicode case folding) and applies NFKC.
 std::string FoldCase(std::string_view text);

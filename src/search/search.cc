@@ -622,11 +622,11 @@ Status SearchIndex::Impl::Put(const SearchDocument& in) {
       if (std::find(languages.begin(), languages.end(), language) != languages.end()) continue;
       languages.push_back(language);
       const std::string headline = s::NormalizeText(v->headline);
-      std::string body = s::NormalizeText(v->body_text);
+      const std::string body = s::NormalizeText(v->body_text);
       IndexText(doc, headline, kHeadlineWdf);
       IndexText(doc, body, 1);
       if (!language.empty()) doc.add_boolean_term(Term(s::kLanguagePrefix, language));
-      texts.emplace_back(*v, std::move(body));
+      texts.emplace_back(*v, s::NormalizeText(v->body_text, /*fold_yo=*/false));
     }
     const std::string id_term = IdTerm(in.id);
     doc.add_boolean_term(id_term);

@@ -328,6 +328,17 @@ TEST_F(SearchIndexTest, EditionVersionIsShownWhenItMatches) {
   EXPECT_EQ(Find(q).hits[0].language, "en");
 }
 
+TEST_F(SearchIndexTest, SnippetsKeepTheArticlesYoAndHighlightEitherSpelling) {
+  Add({Doc(1, "ru", "Испытания", "Лётные испытания самолёта начнутся через неделю.")});
+  for (const char* query : {"летные", "лётные", "самолета"}) {
+    SearchResults r = Find(query);
+    ASSERT_EQ(r.total, 1) << query;
+    EXPECT_THAT(r.hits[0].snippet_html, HasSubstr("самолёта")) << "the text as the article wrote it";
+    EXPECT_THAT(r.hits[0].snippet_html, HasSubstr("<mark>")) << query << ": " << r.hits[0].snippet_html;
+  }
+  EXPECT_THAT(Find("летные").hits[0].snippet_html, HasSubstr("<mark>Лётные</mark>"));
+}
+
 TEST_F(SearchIndexTest, SnippetIsEscapedAndHighlighted) {
   Add({Doc(1, "en", "Injection <b>attempt</b>", "Before <script>alert('x')</script> & the minister's \"reply\" after.")});
   auto r = Find("minister");
@@ -349,7 +360,7 @@ TEST_F(SearchIndexTest, SnippetHighlightsFormsFoundThroughLemmas) {
   Add({Doc(1, "ru", "Спасение", "Спасатели нашли ребёнка в лесу.")});
   auto r = Find("ребёнок");
   ASSERT_EQ(r.hits.size(), 1u);
-  EXPECT_THAT(r.hits[0].snippet_html, HasSubstr("<mark>ребенка</mark>"));
+  EXPECT_THAT(r.hits[0].snippet_html, HasSubstr("<mark>ребёнка</mark>"));
 }
 
 TEST_F(SearchIndexTest, SnippetHighlightsPhraseAndWildcardWords) {
