@@ -77,9 +77,6 @@ const char* kSecurityPolicy =
     "default-src 'none'; style-src 'self'; img-src 'self' https: http: data:; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'";
 
-std::string ArticlePath(const std::string& ed, int64_t id, const std::string& slug) {
-  return fmt::format("/{}/articles/{}-{}", ed, id, slug);
-}
 
 std::string EncodeCursor(const ArticleCursor& c) {
   return fmt::format("{}.{}", c.published_at.time_since_epoch().count(), c.id);
@@ -560,7 +557,7 @@ class Site::Impl {
   json SearchHitView(const SearchHit& h, const std::string& ed, const std::map<std::string, Source>& sources) {
     const Catalog& cat = CatalogFor(ed);
     auto src = sources.find(h.source);
-    json v = {{"href", ArticlePath(ed, h.id, h.slug)},
+    json v = {{"href", ArticleHref(ed, h.id, h.slug)},
               {"headline", h.headline},
               {"snippet", h.snippet_html},
               {"source_name", src == sources.end() ? h.source : src->second.name},
@@ -622,7 +619,7 @@ class Site::Impl {
       items.push_back({{"id", h.id},
                        {"headline", h.headline},
                        {"language", h.language},
-                       {"url", config_.base_url + ArticlePath(q.edition, h.id, h.slug)},
+                       {"url", config_.base_url + ArticleHref(q.edition, h.id, h.slug)},
                        {"published", FormatIso8601(h.published_at)},
                        {"snippet", h.snippet_html}});
     json body = {{"total", results->total}, {"page", q.page}, {"results", items}, {"suggestion", results->suggestion}};
@@ -735,7 +732,7 @@ class Site::Impl {
   // headline when there is one, else the original with a language label.
   json ListItem(const ArticleSummary& s, const std::string& ed) {
     const Catalog& cat = CatalogFor(ed);
-    json v = {{"href", ArticlePath(ed, s.id, s.slug)},
+    json v = {{"href", ArticleHref(ed, s.id, s.slug)},
               {"source_name", s.source.name},
               {"source_href", fmt::format("/{}/sources/{}", ed, s.source.slug)},
               {"iso", FormatIso8601(s.published_at)},
@@ -820,7 +817,7 @@ class Site::Impl {
       return StoreError(ed, article.status());
     }
     const Article& a = *article;
-    const std::string path = ArticlePath(ed, a.id, a.slug);
+    const std::string path = ArticleHref(ed, a.id, a.slug);
     const bool show_original = req.QueryParam("original") == std::optional<std::string>("1");
     if (idslug != fmt::format("{}-{}", a.id, a.slug)) {
       Response r = Response::Redirect(301, show_original ? path + "?original=1" : path);
@@ -887,7 +884,7 @@ class Site::Impl {
     std::map<std::string, std::string> hrefs;
     json others = json::array();
     for (const auto& e : config_.editions) {
-      hrefs[e] = ArticlePath(e, a.id, a.slug);
+      hrefs[e] = ArticleHref(e, a.id, a.slug);
       if (e == ed) continue;
       std::string state = e == a.language ? cat.Get("edition_original")
                           : std::count(a.translation_languages.begin(), a.translation_languages.end(), e)
@@ -902,7 +899,7 @@ class Site::Impl {
     json also = json::array();
     for (const auto& s : *story) {
       if (s.id == a.id) continue;
-      also.push_back({{"href", ArticlePath(ed, s.id, s.slug)}, {"source_name", s.source.name}});
+      also.push_back({{"href", ArticleHref(ed, s.id, s.slug)}, {"source_name", s.source.name}});
     }
     if (!also.empty()) {
       also.back()["last"] = true;
@@ -1111,7 +1108,7 @@ class Site::Impl {
           title = fmt::format("[{}] {}", Upper(s.language), s.headline);
         }
       }
-      const std::string link = base + ArticlePath(ed, s.id, s.slug);
+      const std::string link = base + ArticleHref(ed, s.id, s.slug);
       text(item, "title", title);
       text(item, "link", link);
       auto guid = item.append_child("guid");
@@ -1198,7 +1195,7 @@ class Site::Impl {
     json items = json::array();
     for (const auto& s : page->items) {
       items.push_back({{"id", s.id},
-                       {"url", config_.base_url + ArticlePath(s.language, s.id, s.slug)},
+                       {"url", config_.base_url + ArticleHref(s.language, s.id, s.slug)},
                        {"language", s.language},
                        {"headline", s.headline},
                        {"lead", s.lead},
@@ -1256,7 +1253,7 @@ class Site::Impl {
     }
     json body = {{"id", a.id},
                  {"slug", a.slug},
-                 {"url", config_.base_url + ArticlePath(a.language, a.id, a.slug)},
+                 {"url", config_.base_url + ArticleHref(a.language, a.id, a.slug)},
                  {"original_url", a.url},
                  {"canonical_url", a.canonical_url},
                  {"language", a.language},
