@@ -131,4 +131,34 @@ Status RunExtract(const ExtractFlags& flags);
 Status RunTranslate(const Config& config);
 Status RunTranslationEdit(const Config& config, int64_t id, const std::string& language);
 
+// `newsdesk jobs …`: the queue of background work every node shares.
+struct JobsListFlags {
+  std::vector<std::string> states;  // queued, running, done, failed, all; empty = all but done
+  int limit = 50;
+  bool json = false;
+};
+Status RunJobsList(const Config& config, const JobsListFlags& flags);
+// RunJobsRetry puts a failed job back in the queue.
+Status RunJobsRetry(const Config& config, int64_t id);
+struct JobsEnqueueFlags {
+  std::string kind;
+  std::string payload;
+  std::string key;
+  int count = 1;
+};
+// RunJobsEnqueue queues probe jobs (to check that nodes share the work).
+Status RunJobsEnqueue(const Config& config, const JobsEnqueueFlags& flags);
+struct JobsWorkFlags {
+  int workers = 2;
+  int lease_seconds = 30;
+  bool until_empty = false;
+};
+// RunJobsWork runs queued jobs without serving pages, until SIGINT/SIGTERM
+// or, with until_empty, until the queue is empty.
+Status RunJobsWork(const Config& config, const JobsWorkFlags& flags);
+
+class JobRunner;
+// AddProbeHandler lets `runner` run probe jobs.
+Status AddProbeHandler(JobRunner& runner);
+
 }  // namespace newsdesk

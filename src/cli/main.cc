@@ -29,9 +29,11 @@ int main(int argc, char** argv) {
 
   // The common options are accepted before or after the command, and each
   // command's --help lists them.
-  std::string data_dir, config_file, log_level;
+  std::string data_dir, config_file, log_level, database;
   auto add_common = [&](CLI::App* a) {
     a->add_option("--data", data_dir, "data directory (database and everything newsdesk writes) [default: ./data]");
+    a->add_option("--db", database,
+                  "the store: postgresql://user@host:port/db or sqlite:PATH [default: SQLite in the data directory]");
     a->add_option("--config", config_file, "TOML config file; flags override it (see config/newsdesk.example.toml)")
         ->check(CLI::ExistingFile);
     a->add_option("--log-level", log_level, "trace, debug, info, warn, error or off [default: info]");
@@ -194,6 +196,30 @@ int main(int argc, char** argv) {
   translation_edit->add_option("--lang", translation_lang, "the edition's language, e.g. en")->required();
   add_common(translation_edit);
 
+  auto* jobs = app.add_subcommand("jobs", "the queue of background work all nodes share: list (default), retry, enqueue, work");
+  JobsListFlags jobs_list_flags;
+  jobs->add_option("--state", jobs_list_flags.states, "queued, running, done, failed or all (repeatable) [default: all but done]");
+  jobs->add_option("--limit", jobs_list_flags.limit, "jobs listed [default: 50]")->check(CLI::Range(1, 100000));
+  jobs->add_flag("--json", jobs_list_flags.json, "print JSON: {counts, jobs}");
+  add_common(jobs);
+  int64_t jobs_retry_id = 0;
+  auto* jobs_retry = jobs->add_subcommand("retry", "put a failed job back in the queue");
+  jobs_retry->add_option("ID", jobs_retry_id, "job id")->required()->check(CLI::PositiveNumber);
+  add_common(jobs_retry);
+  JobsEnqueueFlags jobs_enqueue_flags;
+  auto* jobs_enqueue = jobs->add_subcommand("enqueue", "queue probe jobs, to see every node take its share");
+  jobs_enqueue->add_option("KIND", jobs_enqueue_flags.kind, "probe")->required();
+  jobs_enqueue->add_option("--payload", jobs_enqueue_flags.payload, "a probe's payload: milliseconds to wait");
+  jobs_enqueue->add_option("--key", jobs_enqueue_flags.key, "queue once per key (with --count, KEY#0, KEY#1, …)");
+  jobs_enqueue->add_option("--count", jobs_enqueue_flags.count, "how many [default: 1]");
+  add_common(jobs_enqueue);
+  JobsWorkFlags jobs_work_flags;
+  auto* jobs_work = jobs->add_subcommand("work", "run queued probe jobs without serving pages, until Ctrl-C");
+  jobs_work->add_option("--workers", jobs_work_flags.workers, "jobs at once [default: 2]")->check(CLI::Range(1, 64));
+  jobs_work->add_option("--lease", jobs_work_flags.lease_seconds, "lease in seconds [default: 30]")->check(CLI::Range(3, 3600));
+  jobs_work->add_flag("--until-empty", jobs_work_flags.until_empty, "stop when nothing is queued or running");
+  add_common(jobs_work);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -209,6 +235,7 @@ int main(int argc, char** argv) {
     if (Status s = LoadConfigFile(config_file, config); !s.ok()) return Fail(s);
   }
   if (!data_dir.empty()) config.data_dir = data_dir;
+  if (!database.empty()) config.database = database;
   if (!log_level.empty()) config.log_level = log_level;
   auto level = spdlog::level::from_str(config.log_level);
   if (level == spdlog::level::off && config.log_level != "off")
@@ -241,6 +268,10 @@ int main(int argc, char** argv) {
     else if (*digest_send) status = RunDigestSend(config, send_date);
     else if (*translate_run) status = RunTranslate(config);
     else if (*translation_edit) status = RunTranslationEdit(config, translation_id, translation_lang);
+    else if (*jobs_retry) status = RunJobsRetry(config, jobs_retry_id);
+    else if (*jobs_enqueue) status = RunJobsEnqueue(config, jobs_enqueue_flags);
+    else if (*jobs_work) status = RunJobsWork(config, jobs_work_flags);
+    else if (*jobs) status = RunJobsList(config, jobs_list_flags);
   } catch (const std::exception& e) {
     status = Status::Internal(e.what());
   }

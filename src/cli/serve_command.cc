@@ -10,6 +10,7 @@
 #include "common/time.h"
 #include "digest/digest.h"
 #include "ingest/ingest.h"
+#include "jobs/jobs.h"
 #include "search/follower.h"
 #include "translate/translate.h"
 #include "mentions/tagger.h"
@@ -75,8 +76,6 @@ Status RunServe(Config config, const ServeFlags& flags) {
   // Fetching due sources runs beside serving, stopped after the server.
   Fetcher fetcher(FetchOptionsFrom(config));
   Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config), &tagger);
-  IngestScheduler scheduler(ingestor);
-  if (config.ingest_enabled) scheduler.Start();
 
   // Search: the index follows the store from a thread of its own, catching
   // up at start with what was written while no server ran (or before a
@@ -142,75 +141,135 @@ Status RunServe(Config config, const ServeFlags& flags) {
     }
   });
 
+  // Background work is jobs in the store's queue, shared by every node on
+  // the same database: the schedule below enqueues each piece of work once
+  // per slot (whichever node asks first), and this node's runner takes its
+  // share. A job of a node that died is taken over when its lease runs out.
+  JobRunner runner(**store, {.holder = NodeName(), .workers = static_cast<int>(config.ingest_workers) + 1});
+  AddProbeHandler(runner).ok();
+  const auto now = [] { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); };
+
+  // Fetching: one job per source and due time.
+  if (config.ingest_enabled) {
+    runner.Handle("fetch", [&](const Job& job) -> Status {
+      int64_t id = 0;
+      try {
+        id = std::stoll(job.payload);
+      } catch (const std::exception&) {
+        return Status::InvalidArgument(fmt::format("a fetch job's payload is a source id, not '{}'", job.payload));
+      }
+      auto source = (*store)->GetSourceStatus(id);
+      if (source.status().is_not_found()) return Status::Ok();  // removed since
+      if (!source.ok()) return source.status();
+      // How the fetch went is the source's status (and its backoff), not the job's.
+      auto r = ingestor.FetchSource(*source, now());
+      if (r.new_articles || r.failed)
+        spdlog::info("fetched {}: {} new, {} updated, {} failed", r.source_name, r.new_articles, r.updated, r.failed);
+      return Status::Ok();
+    });
+  }
+
   // The daily mailing: at [digest] send_time in its time zone, the previous
-  // day's digest goes out; at start, a due run that never ran or was
-  // interrupted (a restart, a crash) is sent or resumed at once.
+  // day's digest goes out, one job per day; a due run that never ran or was
+  // interrupted (a restart, a crash, a dead node) is sent or resumed.
   DigestStats digest_stats;
   (*site)->SetDigestStats(&digest_stats);
   std::atomic<bool> stop_digest{false};
-  std::thread digest_sender;
-  if (config.digest_enabled && !config.mail_smtp_url.empty()) {
-    digest_sender = std::thread([&] {
-      auto secret = LoadOrCreateSiteSecret(config.data_dir);
-      if (!secret.ok()) {
-        spdlog::error("daily mailing off: {}", secret.status().ToString());
-        return;
-      }
-      auto mailer = MakeSmtpMailer(SmtpSettingsFromConfig(config));
-      DigestComposer composer(**store, config, *secret, tagger.Get().gazetteer);
-      DigestSender sender(**store, config, composer, *mailer, &digest_stats);
-      auto now = [] { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); };
-      auto send = [&](TimePoint at) {
-        auto day = PreviousLocalDay(at, config.digest_time_zone);
-        if (!day.ok()) return spdlog::error("daily mailing: {}", day.status().ToString());
+  const bool digest_on = config.digest_enabled && !config.mail_smtp_url.empty();
+  std::unique_ptr<Mailer> digest_mailer;
+  std::unique_ptr<DigestComposer> composer;
+  std::unique_ptr<DigestSender> sender;
+  if (digest_on) {
+    auto secret = LoadOrCreateSiteSecret(config.data_dir);
+    if (!secret.ok()) {
+      spdlog::error("daily mailing off: {}", secret.status().ToString());
+    } else {
+      digest_mailer = MakeSmtpMailer(SmtpSettingsFromConfig(config));
+      composer = std::make_unique<DigestComposer>(**store, config, *secret, tagger.Get().gazetteer);
+      sender = std::make_unique<DigestSender>(**store, config, *composer, *digest_mailer, &digest_stats);
+      runner.Handle("digest", [&](const Job& job) -> Status {
+        auto at = ParseIso8601(job.payload);
+        if (!at.ok()) return Status::InvalidArgument(fmt::format("a digest job's payload is a time, not '{}'", job.payload));
+        auto day = PreviousLocalDay(*at, config.digest_time_zone);
+        if (!day.ok()) return day.status();
         auto run = (*store)->FindDigestRun(day->day);
-        if (run.ok() && *run && (*run)->finished_at) return;  // sent already
-        auto report = sender.Run(*day, nullptr, &stop_digest);
-        if (!report.ok()) spdlog::warn("daily mailing of {}: {}", day->day, report.status().ToString());
-      };
-      auto last_due = NextSendTime(now() - std::chrono::hours(24), config.digest_send_time, config.digest_time_zone);
-      if (last_due.ok() && *last_due <= now()) send(*last_due);
-      std::unique_lock<std::mutex> lock(background_mu);
-      while (!stopping) {
-        auto next = NextSendTime(now() + std::chrono::seconds(1), config.digest_send_time, config.digest_time_zone);
-        if (!next.ok()) return spdlog::error("daily mailing off: {}", next.status().ToString());
-        spdlog::info("daily mailing: next at {}", FormatIso8601(*next));
-        if (background_cv.wait_until(lock, std::chrono::system_clock::time_point(*next), [&] { return stopping; }))
-          break;
-        lock.unlock();
-        send(*next);
-        lock.lock();
-      }
-    });
+        if (run.ok() && *run && (*run)->finished_at) return Status::Ok();  // sent already
+        auto report = sender->Run(*day, nullptr, &stop_digest);
+        if (!report.ok()) return report.status().WithContext("daily mailing of " + day->day);
+        return Status::Ok();
+      });
+    }
   } else if (config.digest_enabled) {
     spdlog::info("daily mailing off: no [mail] smtp_url");
   }
 
   // Machine translation: a pass every [translate] interval_seconds fills in
   // the editions' missing translations from the configured servers.
-  std::thread translator;
   auto translators = Translators::FromConfig(config);
+  std::unique_ptr<TranslationPass> pass;
   if (!translators.ok()) {
     spdlog::error("machine translation off: {}", translators.status().ToString());
   } else if (config.translate_enabled && !translators->Pairs().empty()) {
-    translator = std::thread([&] {
-      TranslationPass pass(**store, *translators, PassOptionsFromConfig(config));
-      std::unique_lock<std::mutex> lock(background_mu);
-      do {
-        lock.unlock();
-        auto stats = pass.RunOnce();
-        if (!stats.ok()) {
-          spdlog::error("machine translation: {}", stats.status().ToString());
-        } else if (stats->articles_seen > 0) {
-          spdlog::info("machine translation: {} translated, {} failed{}, {} of {} texts from the cache", stats->translated,
-                       stats->failed, stats->last_error.empty() ? "" : " (last: " + stats->last_error + ")",
-                       stats->cache_hits, stats->paragraphs);
-        }
-        lock.lock();
-      } while (!background_cv.wait_for(lock, std::chrono::seconds(config.translate_interval_seconds),
-                                       [&] { return stopping; }));
+    pass = std::make_unique<TranslationPass>(**store, *translators, PassOptionsFromConfig(config));
+    runner.Handle("translate", [&](const Job&) -> Status {
+      auto stats = pass->RunOnce();
+      if (!stats.ok()) return stats.status();
+      if (stats->articles_seen > 0)
+        spdlog::info("machine translation: {} translated, {} failed{}, {} of {} texts from the cache", stats->translated,
+                     stats->failed, stats->last_error.empty() ? "" : " (last: " + stats->last_error + ")",
+                     stats->cache_hits, stats->paragraphs);
+      return Status::Ok();
     });
   }
+  runner.Start();
+
+  // The schedule: what is due is enqueued under a key naming its slot, so
+  // the nodes together queue it once.
+  std::thread schedule([&] {
+    std::unique_lock<std::mutex> lock(background_mu);
+    TimePoint last_prune{};
+    do {
+      lock.unlock();
+      const TimePoint t = now();
+      bool queued = false;
+      auto enqueue = [&](JobRequest r) {
+        auto id = (*store)->EnqueueJob(r, t);
+        if (!id.ok()) spdlog::warn("jobs: cannot queue {} {}: {}", r.kind, r.key, id.status().ToString());
+        else if (id->has_value()) queued = true;
+      };
+      if (config.ingest_enabled) {
+        auto due = (*store)->DueSources(t, 1000);
+        if (!due.ok()) spdlog::warn("jobs: cannot list due sources: {}", due.status().ToString());
+        else
+          for (const auto& src : *due)
+            enqueue({.kind = "fetch",
+                     .key = fmt::format("source:{}@{}", src.source.id, src.next_fetch_at.time_since_epoch().count()),
+                     .payload = std::to_string(src.source.id), .run_at = t, .max_attempts = 2});
+      }
+      if (pass)
+        enqueue({.kind = "translate",
+                 .key = SlotKey("translate", std::chrono::seconds(config.translate_interval_seconds), t),
+                 .run_at = t, .max_attempts = 1});
+      if (sender) {
+        auto due = NextSendTime(t - std::chrono::hours(24), config.digest_send_time, config.digest_time_zone);
+        if (!due.ok()) {
+          spdlog::error("daily mailing: {}", due.status().ToString());
+        } else if (*due <= t) {
+          auto day = PreviousLocalDay(*due, config.digest_time_zone);
+          if (day.ok())
+            enqueue({.kind = "digest", .key = "digest@" + day->day, .payload = FormatIso8601(*due), .run_at = t,
+                     .max_attempts = 20});
+        }
+      }
+      if (queued) runner.Wake();
+      if (t - last_prune > std::chrono::hours(1)) {
+        last_prune = t;
+        auto pruned = (*store)->PruneJobs(t - std::chrono::hours(24 * 7));
+        if (!pruned.ok()) spdlog::warn("jobs: cannot prune: {}", pruned.status().ToString());
+      }
+      lock.lock();
+    } while (!background_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; }));
+  });
 
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   (*server)->Wait();
@@ -220,14 +279,13 @@ Status RunServe(Config config, const ServeFlags& flags) {
   }
   stop_digest = true;
   background_cv.notify_all();
-  if (digest_sender.joinable()) digest_sender.join();
-  if (translator.joinable()) translator.join();
+  schedule.join();
+  runner.Stop();
   readers_keeper.join();
   if (Status s = (*site)->FlushViews(); !s.ok()) spdlog::error("views lost at shutdown: {}", s.ToString());
   reloader.join();
   if (indexer.joinable()) indexer.join();
   (*site)->AttachSearch(nullptr);
-  scheduler.Stop();
   site_ptr.store(nullptr);
   spdlog::info("newsdesk stopped");
   return Status::Ok();

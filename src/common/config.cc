@@ -54,6 +54,11 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     return Status::IOError(fmt::format("{}: {}", path, e.what()));
   }
   ND_RETURN_IF_ERROR(ReadString(root, "data_dir", path, c.data_dir));
+  if (const toml::table* s = root["store"].as_table()) {
+    const std::string where = path + " [store]";
+    ND_RETURN_IF_ERROR(ReadString(*s, "database", where, c.database));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "max_connections", where, c.max_connections, 1, 1000));
+  }
   if (const toml::table* s = root["server"].as_table()) {
     const std::string where = path + " [server]";
     ND_RETURN_IF_ERROR(ReadString(*s, "listen", where, c.listen));

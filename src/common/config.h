@@ -32,6 +32,13 @@ struct Config {
   // data_dir holds the SQLite database and everything else newsdesk writes.
   std::string data_dir = "./data";
 
+  // [store]
+  // database: empty = SQLite's newsdesk.db in data_dir; "sqlite:PATH" = that
+  // SQLite file; "postgresql://user:password@host:port/db" = PostgreSQL.
+  // Never logged with its password.
+  std::string database;
+  unsigned max_connections = 16;  // per process, PostgreSQL only
+
   // [server]
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   unsigned threads = 0;                    // worker threads; 0 = one per core

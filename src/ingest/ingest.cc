@@ -332,34 +332,6 @@ Result<DiscoveredFeed> DiscoverFeed(Fetcher& fetcher, const std::string& url) {
   return last;
 }
 
-IngestScheduler::IngestScheduler(Ingestor& ingestor, std::chrono::milliseconds poll) : ingestor_(ingestor), poll_(poll) {}
-
-IngestScheduler::~IngestScheduler() { Stop(); }
-
-void IngestScheduler::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      auto reports = ingestor_.FetchDue(Now(), nullptr);
-      for (const auto& r : reports)
-        if (r.new_articles || r.failed)
-          spdlog::info("fetched {}: {} new, {} updated, {} failed", r.source_name, r.new_articles, r.updated, r.failed);
-      lock.lock();
-      cv_.wait_for(lock, poll_, [this] { return stop_; });
-    }
-  });
-}
-
-void IngestScheduler::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 std::string SourcesToOpml(const std::vector<SourceStatus>& sources, const std::string& title) {
   pugi::xml_document doc;
   auto decl = doc.append_child(pugi::node_declaration);

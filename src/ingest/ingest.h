@@ -12,8 +12,8 @@
 //   Ingestor ingestor(store, fetcher, IngestOptions{});
 //   auto reports = ingestor.FetchDue(now, [](const SourceReport& r) { print(r); });
 //
-//   IngestScheduler scheduler(ingestor);    // inside `newsdesk serve`
-//   scheduler.Start(); … scheduler.Stop();
+// Inside `newsdesk serve`, each due source is a "fetch" job (jobs/jobs.h)
+// whose handler calls FetchSource, so several nodes never fetch it twice.
 //
 // Thread-safety: an Ingestor may run several sources at once (FetchDue does,
 // with `workers` threads); the store and fetcher are shared.
@@ -99,24 +99,6 @@ struct DiscoveredFeed {
 // searched for `<link rel="alternate">` feeds and the first that parses is
 // taken. Errors say what was found instead.
 Result<DiscoveredFeed> DiscoverFeed(Fetcher& fetcher, const std::string& url);
-
-// IngestScheduler runs FetchDue in the background every `poll` until Stop.
-class IngestScheduler {
- public:
-  IngestScheduler(Ingestor& ingestor, std::chrono::milliseconds poll = std::chrono::seconds(5));
-  ~IngestScheduler();
-  void Start();
-  // Stop waits for the fetches in flight (bounded by the fetch timeouts).
-  void Stop();
-
- private:
-  Ingestor& ingestor_;
-  const std::chrono::milliseconds poll_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;  // GUARDED_BY(mu_)
-};
 
 // OPML, the list of feeds that feed readers exchange.
 std::string SourcesToOpml(const std::vector<SourceStatus>& sources, const std::string& title);

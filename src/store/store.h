@@ -2,8 +2,8 @@
 //
 // Front door of the storage stage. `Store` is the one interface every other
 // stage uses to keep and read sources, articles and translations; all SQL
-// lives behind it, in src/store/. SQLite (src/store/sqlite/) is the default
-// backend; a PostgreSQL backend will implement the same interface.
+// lives behind it, in src/store/. The SQL is written once (src/store/sql/)
+// and runs on SQLite, the default, or on PostgreSQL for several nodes.
 //
 //   auto store = OpenStore(config);            // creates and migrates
 //   if (!store.ok()) return store.status();
@@ -253,6 +253,45 @@ struct Delivery {
 struct DigestProgress {
   int64_t queued = 0, sending = 0, sent = 0, failed = 0;
   int64_t total() const { return queued + sending + sent + failed; }
+};
+
+// --- jobs (issue 8) -------------------------------------------------------
+
+enum class JobState { kQueued, kRunning, kDone, kFailed };
+const char* JobStateName(JobState s);
+
+// JobRequest: work to queue. A non-empty `key` makes it once-only: a second
+// request with the same (kind, key), from any node, is not queued.
+struct JobRequest {
+  std::string kind;
+  std::string key;
+  std::string payload;
+  TimePoint run_at{};
+  int max_attempts = 3;
+};
+
+// Job: a queued job as stored.
+struct Job {
+  int64_t id = 0;
+  std::string kind;
+  std::string key;
+  std::string payload;
+  JobState state = JobState::kQueued;
+  int attempts = 0;
+  int max_attempts = 3;
+  TimePoint run_at{};
+  std::string holder;          // the node running it
+  TimePoint lease_until{};
+  std::string last_error;
+  TimePoint created_at{};
+  std::optional<TimePoint> finished_at;
+};
+
+struct JobCounts {
+  int64_t queued = 0;
+  int64_t running = 0;
+  int64_t done = 0;
+  int64_t failed = 0;
 };
 
 // DigestItem: an article of a day's digest with what ranks it.
@@ -538,11 +577,57 @@ class Store {
   // PutCachedTranslations stores (text hash, translated text) pairs of `pair`.
   virtual Status PutCachedTranslations(const std::string& pair,
                                        const std::vector<std::pair<std::string, std::string>>& entries) = 0;
+
+  // --- jobs (issue 8) ---------------------------------------------------------
+
+  // EnqueueJob queues `job` and returns its id, or nullopt when its key was
+  // queued already (by this node or another).
+  virtual Result<std::optional<int64_t>> EnqueueJob(const JobRequest& job, TimePoint now) = 0;
+  // ClaimJob gives `holder` the oldest job of one of `kinds` that is due at
+  // `now`, or whose holder's lease ran out, leased until `lease_until`; one
+  // statement with FOR UPDATE SKIP LOCKED on PostgreSQL, so no two nodes
+  // get the same job. nullopt when there is none.
+  virtual Result<std::optional<Job>> ClaimJob(const std::vector<std::string>& kinds, const std::string& holder,
+                                              TimePoint now, TimePoint lease_until) = 0;
+  // ExtendJobLease keeps a long job's lease; NotFound when `holder` has lost it.
+  virtual Status ExtendJobLease(int64_t id, const std::string& holder, TimePoint lease_until) = 0;
+  // FinishJob records the outcome of `holder`'s run: done, or failed with
+  // `error`, when the job goes back to the queue for `retry_at` until it
+  // has had max_attempts, then stays failed. NotFound when `holder` no
+  // longer holds it (its lease ran out and another node took it).
+  virtual Status FinishJob(int64_t id, const std::string& holder, bool ok, const std::string& error,
+                           TimePoint now, TimePoint retry_at) = 0;
+  // ListJobs lists jobs in `states` (all when empty), newest first.
+  virtual Result<std::vector<Job>> ListJobs(const std::vector<JobState>& states, int limit) = 0;
+  virtual Result<Job> GetJob(int64_t id) = 0;
+  // RetryJob puts a failed job back in the queue with its attempts reset.
+  // InvalidArgument when it has not failed.
+  virtual Status RetryJob(int64_t id, TimePoint now) = 0;
+  virtual Result<JobCounts> CountJobs() = 0;
+  // PruneJobs forgets jobs done before `before`.
+  virtual Result<int64_t> PruneJobs(TimePoint before) = 0;
 };
 
 // OpenStore opens (creating and migrating when needed) the store the config
-// names: today the SQLite database `newsdesk.db` in `config.data_dir`.
-// A data directory that can't be created or written is an IOError naming it.
+// names (`config.database`, see OpenStoreAt), by default the SQLite database
+// `newsdesk.db` in `config.data_dir`. A data directory that can't be created
+// or written is an IOError naming it; an unreachable PostgreSQL is Unavailable.
 Result<std::unique_ptr<Store>> OpenStore(const Config& config);
+
+// OpenStoreAt opens the store `database` names: "sqlite:PATH" (a file),
+// "postgresql://…" or "postgres://…" (libpq URL; at most `max_connections`
+// at once). Anything else is InvalidArgument.
+Result<std::unique_ptr<Store>> OpenStoreAt(const std::string& database, size_t max_connections = 16);
+
+// OpenSqliteStore opens `data_dir`/newsdesk.db, creating the directory and
+// the database, and applying pending migrations.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir);
+
+// OpenSqliteStoreAt opens the database file at `path` (":memory:" is not
+// supported: connections of the pool must share one database).
+Result<std::unique_ptr<Store>> OpenSqliteStoreAt(const std::string& path);
+
+// IsPostgresUrl tells whether `database` names a PostgreSQL server.
+bool IsPostgresUrl(const std::string& database);
 
 }  // namespace newsdesk

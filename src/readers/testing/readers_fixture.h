@@ -12,7 +12,7 @@
 
 #include "common/time.h"
 #include "readers/readers.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
 
 namespace newsdesk::testing_readers {
 

@@ -1,13 +1,14 @@
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_store.h"
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <tuple>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "common/minhash.h"
@@ -15,128 +16,24 @@
 #include "common/text.h"
 #include <nlohmann/json.hpp>
 #include "model/block_json.h"
-#include "store/sqlite/migrations.h"
+#include "store/sql/connection.h"
+#include "store/sql/migrations.h"
 
 namespace newsdesk {
 
 namespace {
 
+using sql::Connection;
+using sql::Stmt;
+using sql::Transaction;
+using sql::kDone;
+using sql::kRow;
+using sql::kUniqueViolation;
+
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-// Stmt: a borrowed prepared statement; resets and clears its bindings when
-// it goes out of scope so the connection's cache can hand it out again.
-class Stmt {
- public:
-  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  ~Stmt() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-
-  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
-
-  // Step returns SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(s_); }
-
-  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
-  std::string Text(int col) const {
-    const unsigned char* t = sqlite3_column_text(s_, col);
-    if (!t) return {};
-    return std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s_, col)));
-  }
-
- private:
-  sqlite3_stmt* s_;
-};
-
-// Connection: one sqlite3 handle and its cache of prepared statements.
-// Used by one thread at a time (the pool guarantees it).
-class Connection {
- public:
-  ~Connection() {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-    if (db_) sqlite3_close_v2(db_);
-  }
-
-  static Result<std::unique_ptr<Connection>> Open(const std::string& path) {
-    auto c = std::unique_ptr<Connection>(new Connection());
-    int rc = sqlite3_open_v2(path.c_str(), &c->db_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-      std::string why = c->db_ ? sqlite3_errmsg(c->db_) : sqlite3_errstr(rc);
-      return Status::IOError(fmt::format("cannot open database {}: {}", path, why));
-    }
-    sqlite3_busy_timeout(c->db_, 5000);
-    sqlite3_extended_result_codes(c->db_, 1);
-    for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"}) {
-      ND_RETURN_IF_ERROR(c->Exec(pragma));
-    }
-    return c;
-  }
-
-  Status Exec(const char* sql) {
-    char* err = nullptr;
-    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
-    if (rc != SQLITE_OK) {
-      std::string msg = err ? err : sqlite3_errstr(rc);
-      sqlite3_free(err);
-      return Status::IOError(msg);
-    }
-    return Status::Ok();
-  }
-
-  // Prepare returns the cached statement for `sql`, preparing it once.
-  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
-    auto it = cache_.find(sql);
-    if (it != cache_.end()) return it->second;
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                                nullptr);
-    if (rc != SQLITE_OK) return Status::Internal(fmt::format("prepare failed: {}", sqlite3_errmsg(db_)));
-    cache_.emplace(sql, stmt);
-    return stmt;
-  }
-
-  std::string LastError() const { return sqlite3_errmsg(db_); }
-  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
-  sqlite3* handle() const { return db_; }
-
- private:
-  Connection() = default;
-  sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
-};
-
-// Transaction: BEGIN IMMEDIATE on construction (so a write never fails half
-// way on a lock upgrade), ROLLBACK unless committed.
-class Transaction {
- public:
-  explicit Transaction(Connection& c) : c_(c) { status_ = c_.Exec("BEGIN IMMEDIATE"); }
-  ~Transaction() {
-    if (status_.ok() && !done_) (void)c_.Exec("ROLLBACK");
-  }
-  const Status& status() const { return status_; }
-  Status Commit() {
-    done_ = true;
-    return c_.Exec("COMMIT");
-  }
-
- private:
-  Connection& c_;
-  Status status_;
-  bool done_ = false;
-};
 
 const char* TranslatedByName(TranslatedBy by) { return by == TranslatedBy::kHuman ? "human" : "machine"; }
 
@@ -203,18 +100,27 @@ constexpr int64_t kWeekSeconds = 7 * 24 * 3600;
 // Near-duplicates are looked for among articles published this close in time.
 constexpr int64_t kStoryWindowSeconds = 3 * 24 * 3600;
 
-class SqliteStore final : public Store {
+// SqlStore is the Store on either database: the SQL is written once, and
+// `open_` makes a connection of the chosen kind (see store/sql/connection.h).
+class SqlStore final : public Store {
  public:
-  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+  using Opener = std::function<Result<std::unique_ptr<Connection>>()>;
+
+  SqlStore(Opener open, std::string where, size_t max_connections)
+      : open_(std::move(open)), where_(std::move(where)), max_connections_(max_connections) {}
 
   Status Init() {
-    auto conn = Connection::Open(path_);
+    auto conn = open_();
     if (!conn.ok()) return conn.status();
     auto& c = **conn;
-    // WAL is a property of the file: set once, readers then never block the writer.
-    ND_RETURN_IF_ERROR(c.Exec("PRAGMA journal_mode = WAL").WithContext(
-        fmt::format("cannot write database {}", path_)));
-    ND_RETURN_IF_ERROR(Migrate(c));
+    dialect_ = c.dialect();
+    if (dialect_ == sql::Dialect::kSqlite) {
+      // WAL is a property of the file: set once, readers then never block the writer.
+      ND_RETURN_IF_ERROR(c.Exec("PRAGMA journal_mode = WAL").WithContext(
+          fmt::format("cannot write database {}", where_)));
+    }
+    ND_RETURN_IF_ERROR(Migrate(c).WithContext(fmt::format("cannot migrate database {}", where_)));
+    open_connections_ = 1;
     idle_.push_back(std::move(*conn));
     return Status::Ok();
   }
@@ -269,8 +175,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, id);
       int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no article {}", id));
-      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (rc == kDone) return Status::NotFound(fmt::format("no article {}", id));
+      if (rc != kRow) return Status::IOError(c.LastError());
       Article a;
       a.id = st.Int(0);
       a.slug = st.Text(1);
@@ -299,17 +205,17 @@ class SqliteStore final : public Store {
         Stmt ms(*mq);
         ms.Bind(1, id);
         int mrc;
-        while ((mrc = ms.Step()) == SQLITE_ROW)
+        while ((mrc = ms.Step()) == kRow)
           a.mentions.push_back(MentionRecord{ms.Text(0), static_cast<int>(ms.Int(1)), static_cast<int>(ms.Int(2))});
-        if (mrc != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (mrc != kDone) return Status::IOError(c.LastError());
       }
 
       auto q = c.Prepare("SELECT language FROM article_translations WHERE article_id = ? ORDER BY language");
       if (!q.ok()) return q.status();
       Stmt tl(*q);
       tl.Bind(1, id);
-      while ((rc = tl.Step()) == SQLITE_ROW) a.translation_languages.push_back(tl.Text(0));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = tl.Step()) == kRow) a.translation_languages.push_back(tl.Text(0));
+      if (rc != kDone) return Status::IOError(c.LastError());
       return a;
     });
   }
@@ -323,8 +229,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, id).Bind(2, language);
       int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("translation of article {} into {}", id, language));
-      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (rc == kDone) return Status::NotFound(fmt::format("translation of article {} into {}", id, language));
+      if (rc != kRow) return Status::IOError(c.LastError());
       Translation t;
       t.language = language;
       t.headline = st.Text(0);
@@ -366,7 +272,7 @@ class SqliteStore final : public Store {
       if (q.entity) st.Bind(7, *q.entity);
       ArticlePage page;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) {
+      while ((rc = st.Step()) == kRow) {
         ArticleSummary s = SummaryFromRow(st);
         s.story_id = st.Int(16);
         if (!st.IsNull(12)) {
@@ -380,7 +286,7 @@ class SqliteStore final : public Store {
         }
         page.items.push_back(std::move(s));
       }
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       if (page.items.size() > static_cast<size_t>(q.limit)) {
         page.items.pop_back();
         page.next = ArticleCursor{page.items.back().published_at, page.items.back().id};
@@ -396,8 +302,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, slug);
       int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no source '{}'", slug));
-      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (rc == kDone) return Status::NotFound(fmt::format("no source '{}'", slug));
+      if (rc != kRow) return Status::IOError(c.LastError());
       return SourceFromRow(st, 0);
     });
   }
@@ -409,9 +315,9 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       std::vector<Source> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW)
+      while ((rc = st.Step()) == kRow)
         out.push_back(SourceFromRow(st, 0));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -426,22 +332,24 @@ class SqliteStore final : public Store {
       ND_RETURN_IF_ERROR(tx.status());
       const int64_t now = NowSeconds();
       auto tomb = c.Prepare(
-          "INSERT OR REPLACE INTO tombstones (url, source_id, guid, deleted_at) "
-          "SELECT url, source_id, guid, ?2 FROM articles WHERE id = ?1");
+          "INSERT INTO tombstones (url, source_id, guid, deleted_at) "
+          "SELECT url, source_id, guid, ?2 FROM articles WHERE id = ?1 "
+          "ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id, guid = excluded.guid, "
+          "deleted_at = excluded.deleted_at");
       if (!tomb.ok()) return tomb.status();
       {
         Stmt st(*tomb);
         st.Bind(1, id).Bind(2, now);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       auto del = c.Prepare("DELETE FROM articles WHERE id = ?");
       if (!del.ok()) return del.status();
       {
         Stmt st(*del);
         st.Bind(1, id);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
-      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no article {}", id));
+      if (c.Changes() == 0) return Status::NotFound(fmt::format("no article {}", id));
       ND_RETURN_IF_ERROR(RecordChange(c, "article", id, now));
       ND_RETURN_IF_ERROR(tx.Commit());
       return true;
@@ -461,12 +369,12 @@ class SqliteStore final : public Store {
       st.Bind(1, story_id);
       std::vector<ArticleSummary> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) {
+      while ((rc = st.Step()) == kRow) {
         ArticleSummary a = SummaryFromRow(st);
         a.story_id = story_id;
         out.push_back(std::move(a));
       }
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -480,7 +388,7 @@ class SqliteStore final : public Store {
         if (!p.ok()) return p.status();
         Stmt st(*p);
         st.Bind(1, s.feed_url);
-        if (st.Step() == SQLITE_ROW)
+        if (st.Step() == kRow)
           return Status::AlreadyExists(fmt::format("{} is followed already (source {})", s.feed_url, st.Int(0)));
       }
       {
@@ -488,7 +396,7 @@ class SqliteStore final : public Store {
         if (!p.ok()) return p.status();
         Stmt st(*p);
         st.Bind(1, s.home_url);
-        if (st.Step() == SQLITE_ROW)
+        if (st.Step() == kRow)
           return Status::AlreadyExists(fmt::format(
               "{} is followed through {} already (source {}); one feed per outlet for now", s.home_url, st.Text(1),
               st.Int(0)));
@@ -503,7 +411,7 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, s.feed_url).Bind(2, static_cast<int64_t>(s.fetch_interval_seconds)).Bind(3, s.body_selector)
             .Bind(4, nlohmann::json(s.drop_selectors).dump()).Bind(5, *sid);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       ND_RETURN_IF_ERROR(RecordChange(c, "source", *sid, NowSeconds()));
       ND_RETURN_IF_ERROR(tx.Commit());
@@ -522,8 +430,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, NowSeconds() - kWeekSeconds).Bind(2, id);
       int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no source {}", id));
-      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (rc == kDone) return Status::NotFound(fmt::format("no source {}", id));
+      if (rc != kRow) return Status::IOError(c.LastError());
       return SourceStatusFromRow(st);
     });
   }
@@ -549,7 +457,7 @@ class SqliteStore final : public Store {
         if (!p.ok()) return p.status();
         Stmt st(*p);
         st.Bind(1, id);
-        if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+        if (st.Step() != kRow) return Status::IOError(c.LastError());
         articles = st.Int(0);
       }
       auto p = c.Prepare(articles ? "UPDATE sources SET feed_url = NULL, next_fetch_at = 0 WHERE id = ?"
@@ -558,15 +466,15 @@ class SqliteStore final : public Store {
       {
         Stmt st(*p);
         st.Bind(1, id);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
-      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no source {}", id));
+      if (c.Changes() == 0) return Status::NotFound(fmt::format("no source {}", id));
       if (!articles) {
         auto t = c.Prepare("DELETE FROM tombstones WHERE source_id = ?");
         if (!t.ok()) return t.status();
         Stmt st(*t);
         st.Bind(1, id);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       ND_RETURN_IF_ERROR(RecordChange(c, "source", id, NowSeconds()));
       ND_RETURN_IF_ERROR(tx.Commit());
@@ -579,17 +487,17 @@ class SqliteStore final : public Store {
     auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
       auto p = c.Prepare(
           "UPDATE sources SET last_fetch_at = ?1, last_status = ?2, last_error = ?3, "
-          "consecutive_failures = CASE WHEN ?4 THEN 0 ELSE consecutive_failures + 1 END, "
-          "etag = CASE WHEN ?4 AND ?5 <> '' THEN ?5 ELSE etag END, "
-          "last_modified = CASE WHEN ?4 AND ?6 <> '' THEN ?6 ELSE last_modified END, "
+          "consecutive_failures = CASE WHEN ?4 <> 0 THEN 0 ELSE consecutive_failures + 1 END, "
+          "etag = CASE WHEN ?4 <> 0 AND ?5 <> '' THEN ?5 ELSE etag END, "
+          "last_modified = CASE WHEN ?4 <> 0 AND ?6 <> '' THEN ?6 ELSE last_modified END, "
           "next_fetch_at = ?7 WHERE id = ?8");
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, o.at.time_since_epoch().count()).Bind(2, o.status).Bind(3, o.error).Bind(4, int64_t{o.ok})
           .Bind(5, o.etag).Bind(6, o.last_modified).Bind(7, o.next_fetch_at.time_since_epoch().count())
           .Bind(8, source_id);
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
-      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no source {}", source_id));
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      if (c.Changes() == 0) return Status::NotFound(fmt::format("no source {}", source_id));
       return true;
     });
     return r.status();
@@ -615,9 +523,9 @@ class SqliteStore final : public Store {
       st.Bind(1, entity).Bind(2, from.time_since_epoch().count()).Bind(3, to.time_since_epoch().count());
       std::vector<DayCount> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW)
+      while ((rc = st.Step()) == kRow)
         out.push_back(DayCount{TimePoint{std::chrono::seconds{st.Int(0)}}, st.Int(1)});
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -644,8 +552,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       std::vector<int64_t> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(st.Int(0));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.push_back(st.Int(0));
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -657,15 +565,15 @@ class SqliteStore final : public Store {
           "WITH keys AS (SELECT key, COUNT(*) AS articles, SUM(count) AS mentions FROM article_candidates "
           "  WHERE key NOT IN (SELECT key FROM dismissed_candidates) GROUP BY key HAVING COUNT(*) >= ?1 "
           "  ORDER BY articles DESC, mentions DESC, key LIMIT ?2) "
-          "SELECT k.key, k.articles, k.mentions, c.form, c.language, COUNT(*) AS n, MAX(a.published_at) "
+          "SELECT k.key, k.articles, k.mentions, c.form, MAX(c.language), COUNT(*) AS n, MAX(a.published_at) "
           "FROM keys k JOIN article_candidates c ON c.key = k.key JOIN articles a ON a.id = c.article_id "
-          "GROUP BY k.key, c.form ORDER BY k.articles DESC, k.mentions DESC, k.key, n DESC, c.form");
+          "GROUP BY k.key, k.articles, k.mentions, c.form ORDER BY k.articles DESC, k.mentions DESC, k.key, n DESC, c.form");
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, static_cast<int64_t>(std::max(1, min_articles))).Bind(2, static_cast<int64_t>(limit));
       std::vector<CandidateSummary> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) {
+      while ((rc = st.Step()) == kRow) {
         const TimePoint seen{std::chrono::seconds{st.Int(6)}};
         if (!out.empty() && out.back().key == st.Text(0)) {
           out.back().last_seen = std::max(out.back().last_seen, seen);
@@ -673,18 +581,18 @@ class SqliteStore final : public Store {
         }
         out.push_back(CandidateSummary{st.Text(0), st.Text(3), st.Text(4), st.Int(1), st.Int(2), seen});
       }
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
 
   Status DismissCandidate(const std::string& key) override {
     return Write([&](Connection& c) -> Status {
-      auto p = c.Prepare("INSERT OR IGNORE INTO dismissed_candidates (key, dismissed_at) VALUES (?, ?)");
+      auto p = c.Prepare("INSERT INTO dismissed_candidates (key, dismissed_at) VALUES (?, ?) ON CONFLICT DO NOTHING");
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, key).Bind(2, NowSeconds());
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -703,9 +611,9 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       std::vector<EntityEdit> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW)
+      while ((rc = st.Step()) == kRow)
         out.push_back(EntityEdit{st.Text(0), st.Text(1), TimePoint{std::chrono::seconds{st.Int(2)}}});
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -721,15 +629,16 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, from);
         int rc;
-        while ((rc = st.Step()) == SQLITE_ROW) touched.push_back(st.Int(0));
-        if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+        while ((rc = st.Step()) == kRow) touched.push_back(st.Int(0));
+        if (rc != kDone) return Status::IOError(c.LastError());
       }
       const char* statements[] = {
           // WHERE is required before ON CONFLICT in INSERT … SELECT.
           "INSERT INTO article_mentions (article_id, entity, count, first_offset) "
           "SELECT article_id, ?2, count, first_offset FROM article_mentions WHERE entity = ?1 "
           "ON CONFLICT (article_id, entity) DO UPDATE SET count = article_mentions.count + excluded.count, "
-          "first_offset = MIN(article_mentions.first_offset, excluded.first_offset)",
+          "first_offset = CASE WHEN excluded.first_offset < article_mentions.first_offset "
+          "THEN excluded.first_offset ELSE article_mentions.first_offset END",
           "DELETE FROM article_mentions WHERE entity = ?1",
           "UPDATE entity_redirects SET to_id = ?2 WHERE to_id = ?1",
           "DELETE FROM entity_redirects WHERE from_id = ?2",
@@ -743,7 +652,7 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, from).Bind(2, into.id);
         if (std::string_view(sql).find("?3") != std::string_view::npos) st.Bind(3, now);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       ND_RETURN_IF_ERROR(WriteEntityEdit(c, into));
       for (int64_t id : touched) ND_RETURN_IF_ERROR(RecordChange(c, "article", id, now));
@@ -759,8 +668,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       Pairs out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.emplace_back(st.Text(0), st.Text(1));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.emplace_back(st.Text(0), st.Text(1));
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -770,7 +679,7 @@ class SqliteStore final : public Store {
       auto p = c.Prepare("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE entity = 'gazetteer'");
       if (!p.ok()) return p.status();
       Stmt st(*p);
-      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
       return st.Int(0);
     });
   }
@@ -783,8 +692,8 @@ class SqliteStore final : public Store {
       st.Bind(1, after).Bind(2, static_cast<int64_t>(limit));
       std::vector<Change> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(Change{st.Int(0), st.Text(1), st.Int(2)});
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.push_back(Change{st.Int(0), st.Text(1), st.Int(2)});
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -794,7 +703,7 @@ class SqliteStore final : public Store {
       auto p = c.Prepare("SELECT COALESCE(MAX(seq), 0) FROM changes");
       if (!p.ok()) return p.status();
       Stmt st(*p);
-      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
       return st.Int(0);
     });
   }
@@ -851,8 +760,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       bind(st);
       int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound("no such user");
-      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (rc == kDone) return Status::NotFound("no such user");
+      if (rc != kRow) return Status::IOError(c.LastError());
       return UserFromRow(st);
     });
   }
@@ -868,9 +777,9 @@ class SqliteStore final : public Store {
           .Bind(5, int64_t{u.email_confirmed}).Bind(6, int64_t{u.banned}).Bind(7, int64_t{u.notify_replies})
           .Bind(8, Seconds(u.created_at));
       int rc = st.Step();
-      if (rc == SQLITE_CONSTRAINT_UNIQUE)
+      if (rc == kUniqueViolation)
         return Status::AlreadyExists(fmt::format("an account with the e-mail {} exists already", u.email));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       return c.LastInsertId();
     });
     if (!id.ok()) return id.status();
@@ -893,12 +802,12 @@ class SqliteStore final : public Store {
     // Each CASE keeps the column unless its flag (an odd parameter) is set.
     return Write([&](Connection& c) -> Status {
       auto p = c.Prepare(
-          "UPDATE users SET password_hash = CASE WHEN ?1 THEN ?2 ELSE password_hash END, "
-          "display_name = CASE WHEN ?3 THEN ?4 ELSE display_name END, "
-          "role = CASE WHEN ?5 THEN ?6 ELSE role END, "
-          "email_confirmed = CASE WHEN ?7 THEN ?8 ELSE email_confirmed END, "
-          "banned = CASE WHEN ?9 THEN ?10 ELSE banned END, "
-          "notify_replies = CASE WHEN ?11 THEN ?12 ELSE notify_replies END WHERE id = ?13");
+          "UPDATE users SET password_hash = CASE WHEN ?1 <> 0 THEN ?2 ELSE password_hash END, "
+          "display_name = CASE WHEN ?3 <> 0 THEN ?4 ELSE display_name END, "
+          "role = CASE WHEN ?5 <> 0 THEN ?6 ELSE role END, "
+          "email_confirmed = CASE WHEN ?7 <> 0 THEN ?8 ELSE email_confirmed END, "
+          "banned = CASE WHEN ?9 <> 0 THEN ?10 ELSE banned END, "
+          "notify_replies = CASE WHEN ?11 <> 0 THEN ?12 ELSE notify_replies END WHERE id = ?13");
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, int64_t{ch.password_hash.has_value()}).Bind(2, ch.password_hash.value_or(""))
@@ -908,8 +817,8 @@ class SqliteStore final : public Store {
           .Bind(9, int64_t{ch.banned.has_value()}).Bind(10, int64_t{ch.banned.value_or(false)})
           .Bind(11, int64_t{ch.notify_replies.has_value()}).Bind(12, int64_t{ch.notify_replies.value_or(false)})
           .Bind(13, id);
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
-      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no user {}", id));
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      if (c.Changes() == 0) return Status::NotFound(fmt::format("no user {}", id));
       // A changed display name shows on the user's comments: their pages are stale.
       if (ch.display_name) return RecordUserCommentsChanged(c, id);
       return Status::Ok();
@@ -925,15 +834,15 @@ class SqliteStore final : public Store {
       {
         Stmt st(*p);
         st.Bind(1, id);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
-      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no user {}", id));
+      if (c.Changes() == 0) return Status::NotFound(fmt::format("no user {}", id));
       for (const char* sql : {"DELETE FROM sessions WHERE user_id = ?", "DELETE FROM user_tokens WHERE user_id = ?"}) {
         auto d = c.Prepare(sql);
         if (!d.ok()) return d.status();
         Stmt st(*d);
         st.Bind(1, id);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       return RecordUserCommentsChanged(c, id);
     });
@@ -949,8 +858,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, user_id);
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) articles.push_back(st.Int(0));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) articles.push_back(st.Int(0));
+      if (rc != kDone) return Status::IOError(c.LastError());
     }
     const int64_t now = NowSeconds();
     for (int64_t a : articles) ND_RETURN_IF_ERROR(RecordChange(c, "comment", a, now));
@@ -964,7 +873,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       bind(st);
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -984,8 +893,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, token_hash);
       int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound("no such session");
-      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (rc == kDone) return Status::NotFound("no such session");
+      if (rc != kRow) return Status::IOError(c.LastError());
       return SessionRecord{token_hash, st.Int(0), FromSeconds(st.Int(1)), FromSeconds(st.Int(2))};
     });
   }
@@ -1005,13 +914,13 @@ class SqliteStore final : public Store {
       {
         Stmt st(*del);
         st.Bind(1, t.user_id).Bind(2, TokenPurposeName(t.purpose));
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       auto ins = c.Prepare("INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) VALUES (?, ?, ?, ?)");
       if (!ins.ok()) return ins.status();
       Stmt st(*ins);
       st.Bind(1, t.token_hash).Bind(2, t.user_id).Bind(3, TokenPurposeName(t.purpose)).Bind(4, Seconds(t.expires_at));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -1027,10 +936,10 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, token_hash).Bind(2, TokenPurposeName(purpose));
         int rc = st.Step();
-        if (rc == SQLITE_DONE) return Status::NotFound("this link is unknown or was used already");
-        if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+        if (rc == kDone) return Status::NotFound("this link is unknown or was used already");
+        if (rc != kRow) return Status::IOError(c.LastError());
         t = TokenRecord{token_hash, st.Int(0), purpose, FromSeconds(st.Int(1))};
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       ND_RETURN_IF_ERROR(tx.Commit());
       return t;
@@ -1045,13 +954,13 @@ class SqliteStore final : public Store {
       {
         Stmt st(*prune);
         st.Bind(1, Seconds(forget_before));
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       auto p = c.Prepare("INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)");
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, email).Bind(2, address).Bind(3, Seconds(at));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -1065,7 +974,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, email).Bind(2, address).Bind(3, Seconds(since));
-      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
       return LoginFailureCounts{st.Int(0), st.Int(1)};
     });
   }
@@ -1083,7 +992,7 @@ class SqliteStore final : public Store {
         if (!p.ok()) return p.status();
         Stmt st(*p);
         st.Bind(1, Seconds(at));
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       return Status::Ok();
     });
@@ -1120,8 +1029,8 @@ class SqliteStore final : public Store {
       bind(st);
       std::vector<Comment> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(CommentFromRow(st));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.push_back(CommentFromRow(st));
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1133,8 +1042,8 @@ class SqliteStore final : public Store {
     Stmt st(*p);
     st.Bind(1, comment_id);
     int rc = st.Step();
-    if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no comment {}", comment_id));
-    if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+    if (rc == kDone) return Status::NotFound(fmt::format("no comment {}", comment_id));
+    if (rc != kRow) return Status::IOError(c.LastError());
     return st.Int(0);
   }
 
@@ -1150,8 +1059,8 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, key);
         int rc = st.Step();
-        if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no {} {}", what, key));
-        if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+        if (rc == kDone) return Status::NotFound(fmt::format("no {} {}", what, key));
+        if (rc != kRow) return Status::IOError(c.LastError());
       }
       auto p = c.Prepare(
           "INSERT INTO comments (article_id, user_id, parent_id, body, html, status, hold_reason, address, "
@@ -1163,8 +1072,10 @@ class SqliteStore final : public Store {
         st.Bind(1, m.article_id).Bind(2, m.user_id).Bind(3, m.parent_id).Bind(4, m.body).Bind(5, m.html)
             .Bind(6, std::string(CommentStatusName(m.status))).Bind(7, m.hold_reason).Bind(8, m.address)
             .Bind(9, Seconds(m.created_at));
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
-        id = c.LastInsertId();
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
+        auto last = c.LastInsertId();
+        if (!last.ok()) return last.status();
+        id = *last;
       }
       ND_RETURN_IF_ERROR(RecordChange(c, "comment", m.article_id, NowSeconds()));
       ND_RETURN_IF_ERROR(tx.Commit());
@@ -1188,8 +1099,8 @@ class SqliteStore final : public Store {
     for (CommentStatus s : statuses) mask |= int64_t{1} << static_cast<int>(s);
     return ListComments(
         std::string(kCommentColumns) +
-            "WHERE c.article_id = ?1 AND (?2 >> (CASE c.status WHEN 'visible' THEN 0 WHEN 'held' THEN 1 "
-            "WHEN 'hidden' THEN 2 ELSE 3 END)) & 1 "
+            "WHERE c.article_id = ?1 AND ((?2 >> (CASE c.status WHEN 'visible' THEN 0 WHEN 'held' THEN 1 "
+            "WHEN 'hidden' THEN 2 ELSE 3 END)) & 1) <> 0 "
             "ORDER BY CASE WHEN c.parent_id = 0 THEN c.id ELSE c.parent_id END, c.parent_id <> 0, c.created_at, c.id",
         [&](Stmt& st) { st.Bind(1, article_id).Bind(2, mask); });
   }
@@ -1212,7 +1123,7 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, body).Bind(2, html).Bind(3, std::string(CommentStatusName(status))).Bind(4, hold_reason)
             .Bind(5, Seconds(edited_at)).Bind(6, id);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       return RecordChange(c, "comment", *article, NowSeconds());
     });
@@ -1229,7 +1140,7 @@ class SqliteStore final : public Store {
       {
         Stmt st(*p);
         st.Bind(1, std::string(CommentStatusName(status))).Bind(2, reason).Bind(3, id);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       return RecordChange(c, "comment", *article, NowSeconds());
     });
@@ -1243,7 +1154,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, user_id).Bind(2, address).Bind(3, Seconds(since));
-      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
       return CommentActivity{st.Int(0), st.Int(1)};
     });
   }
@@ -1254,7 +1165,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, user_id);
-      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
       return st.Int(0);
     });
   }
@@ -1264,15 +1175,19 @@ class SqliteStore final : public Store {
     return WithConnection<Counts>([&](Connection& c) -> Result<Counts> {
       // The ids go in as one JSON array, so one cached statement serves any list.
       auto p = c.Prepare(
-          "SELECT article_id, COUNT(*) FROM comments WHERE status = 'visible' AND "
-          "article_id IN (SELECT value FROM json_each(?)) GROUP BY article_id ORDER BY article_id");
+          c.dialect() == sql::Dialect::kPostgres
+              ? "SELECT article_id, COUNT(*) FROM comments WHERE status = 'visible' AND "
+                "article_id IN (SELECT value::bigint FROM json_array_elements_text(?::json)) "
+                "GROUP BY article_id ORDER BY article_id"
+              : "SELECT article_id, COUNT(*) FROM comments WHERE status = 'visible' AND "
+                "article_id IN (SELECT value FROM json_each(?)) GROUP BY article_id ORDER BY article_id");
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, nlohmann::json(article_ids).dump());
       Counts out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.emplace_back(st.Int(0), st.Int(1));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.emplace_back(st.Int(0), st.Int(1));
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1287,8 +1202,8 @@ class SqliteStore final : public Store {
       st.Bind(1, static_cast<int64_t>(limit));
       std::vector<DiscussedArticle> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(DiscussedArticle{st.Int(0), FromSeconds(st.Int(1)), st.Int(2)});
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.push_back(DiscussedArticle{st.Int(0), FromSeconds(st.Int(1)), st.Int(2)});
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1303,7 +1218,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, comment_id).Bind(2, reporter_id).Bind(3, reason).Bind(4, Seconds(at));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -1320,9 +1235,9 @@ class SqliteStore final : public Store {
       st.Bind(1, static_cast<int64_t>(limit));
       std::vector<CommentReport> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW)
+      while ((rc = st.Step()) == kRow)
         out.push_back(CommentReport{CommentFromRow(st), st.Int(13), st.Text(14), FromSeconds(st.Int(15))});
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1339,8 +1254,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       std::vector<std::string> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(st.Text(0));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.push_back(st.Text(0));
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1348,13 +1263,13 @@ class SqliteStore final : public Store {
   Status ReplaceHoldWords(const std::vector<std::string>& words) override {
     return Write([&](Connection& c) -> Status {
       ND_RETURN_IF_ERROR(c.Exec("DELETE FROM hold_words"));
-      auto p = c.Prepare("INSERT OR IGNORE INTO hold_words (word) VALUES (?)");
+      auto p = c.Prepare("INSERT INTO hold_words (word) VALUES (?) ON CONFLICT DO NOTHING");
       if (!p.ok()) return p.status();
       for (const auto& w : words) {
         if (w.empty()) continue;
         Stmt st(*p);
         st.Bind(1, w);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       return Status::Ok();
     });
@@ -1368,7 +1283,7 @@ class SqliteStore final : public Store {
       for (const auto& [article_id, count] : views) {
         Stmt st(*p);
         st.Bind(1, count).Bind(2, article_id);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       return Status::Ok();
     });
@@ -1383,14 +1298,14 @@ class SqliteStore final : public Store {
       auto p = c.Prepare(
           "INSERT INTO subscribers (email, edition, entities, state, created_at) VALUES (?1, ?2, ?3, 'pending', ?4) "
           "ON CONFLICT (email) DO UPDATE SET "
-          "edition = CASE WHEN state = 'confirmed' THEN edition ELSE excluded.edition END, "
-          "entities = CASE WHEN state = 'confirmed' THEN entities ELSE excluded.entities END, "
-          "hard_failures = CASE WHEN state = 'confirmed' THEN hard_failures ELSE 0 END, "
-          "state = CASE WHEN state = 'confirmed' THEN 'confirmed' ELSE 'pending' END");
+          "edition = CASE WHEN subscribers.state = 'confirmed' THEN subscribers.edition ELSE excluded.edition END, "
+          "entities = CASE WHEN subscribers.state = 'confirmed' THEN subscribers.entities ELSE excluded.entities END, "
+          "hard_failures = CASE WHEN subscribers.state = 'confirmed' THEN subscribers.hard_failures ELSE 0 END, "
+          "state = CASE WHEN subscribers.state = 'confirmed' THEN 'confirmed' ELSE 'pending' END");
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, email).Bind(2, edition).Bind(3, nlohmann::json(entities).dump()).Bind(4, Seconds(now));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
     ND_RETURN_IF_ERROR(written);
@@ -1425,7 +1340,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, std::string(SubscriberStateName(state)));
-      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
       return st.Int(0);
     });
   }
@@ -1448,7 +1363,7 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, edition).Bind(2, Seconds(from)).Bind(3, Seconds(to)).Bind(4, static_cast<int64_t>(limit));
         int rc;
-        while ((rc = st.Step()) == SQLITE_ROW) {
+        while ((rc = st.Step()) == kRow) {
           DigestItem item;
           item.summary = SummaryFromRow(st);
           item.summary.story_id = st.Int(16);
@@ -1466,7 +1381,7 @@ class SqliteStore final : public Store {
           by_id.emplace(item.summary.id, out.size());
           out.push_back(std::move(item));
         }
-        if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (rc != kDone) return Status::IOError(c.LastError());
       }
       auto m = c.Prepare(
           "SELECT m.article_id, m.entity FROM article_mentions m JOIN articles a ON a.id = m.article_id "
@@ -1475,9 +1390,9 @@ class SqliteStore final : public Store {
       Stmt st(*m);
       st.Bind(1, Seconds(from)).Bind(2, Seconds(to));
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW)
+      while ((rc = st.Step()) == kRow)
         if (auto it = by_id.find(st.Int(0)); it != by_id.end()) out[it->second].entities.push_back(st.Text(1));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1489,16 +1404,18 @@ class SqliteStore final : public Store {
       {
         Stmt st(*run);
         st.Bind(1, day).Bind(2, Seconds(now));
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
-      if (sqlite3_changes(c.handle()) == 0) return Status::Ok();  // resumed: its deliveries exist
+      if (c.Changes() == 0) return Status::Ok();  // resumed: its deliveries exist
       auto queue = c.Prepare(
           "INSERT INTO digest_deliveries (run_id, subscriber_id, state, updated_at) "
           "SELECT ?1, id, 'queued', ?2 FROM subscribers WHERE state = 'confirmed'");
       if (!queue.ok()) return queue.status();
+      auto run_id = c.LastInsertId();
+      if (!run_id.ok()) return run_id.status();
       Stmt st(*queue);
-      st.Bind(1, c.LastInsertId()).Bind(2, Seconds(now));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      st.Bind(1, *run_id).Bind(2, Seconds(now));
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
     ND_RETURN_IF_ERROR(written);
@@ -1515,8 +1432,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, day);
       const int rc = st.Step();
-      if (rc == SQLITE_DONE) return std::optional<DigestRun>();
-      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (rc == kDone) return std::optional<DigestRun>();
+      if (rc != kRow) return Status::IOError(c.LastError());
       DigestRun run{st.Int(0), st.Text(1), TimePoint{std::chrono::seconds{st.Int(2)}}, std::nullopt};
       if (!st.IsNull(3)) run.finished_at = TimePoint{std::chrono::seconds{st.Int(3)}};
       return std::optional<DigestRun>(run);
@@ -1531,7 +1448,7 @@ class SqliteStore final : public Store {
       {
         Stmt st(*p);
         st.Bind(1, run_id);
-        if (st.Step() != SQLITE_ROW) return Status::NotFound(fmt::format("no digest run {}", run_id));
+        if (st.Step() != kRow) return Status::NotFound(fmt::format("no digest run {}", run_id));
         const std::string current = st.Text(0);
         const bool held = !current.empty() && current != holder && st.Int(1) > Seconds(now);
         if (held && !(holder_gone && holder_gone(current)))
@@ -1542,7 +1459,7 @@ class SqliteStore final : public Store {
       if (!set.ok()) return set.status();
       Stmt st(*set);
       st.Bind(1, run_id).Bind(2, holder).Bind(3, Seconds(until));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -1553,7 +1470,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, run_id).Bind(2, holder);
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -1565,7 +1482,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, run_id);
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -1583,7 +1500,7 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, run_id).Bind(2, Seconds(now)).Bind(3, static_cast<int64_t>(limit));
         int rc;
-        while ((rc = st.Step()) == SQLITE_ROW) {
+        while ((rc = st.Step()) == kRow) {
           Delivery d;
           d.run_id = run_id;
           d.subscriber.id = st.Int(0);
@@ -1598,7 +1515,7 @@ class SqliteStore final : public Store {
           d.subscriber.hard_failures = static_cast<int>(st.Int(9));
           claimed.push_back(std::move(d));
         }
-        if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (rc != kDone) return Status::IOError(c.LastError());
       }
       auto mark = c.Prepare(
           "UPDATE digest_deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ?3 "
@@ -1607,7 +1524,7 @@ class SqliteStore final : public Store {
       for (const auto& d : claimed) {
         Stmt st(*mark);
         st.Bind(1, run_id).Bind(2, d.subscriber.id).Bind(3, Seconds(now));
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       return Status::Ok();
     });
@@ -1627,7 +1544,7 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, run_id).Bind(2, subscriber_id).Bind(3, std::string(state)).Bind(4, error.substr(0, 1000))
             .Bind(5, Seconds(retry_at)).Bind(6, NowSeconds());
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       const char* sql = nullptr;
       if (outcome == DeliveryOutcome::kSent) sql = "UPDATE subscribers SET hard_failures = 0 WHERE id = ?1 AND hard_failures <> 0";
@@ -1640,7 +1557,7 @@ class SqliteStore final : public Store {
       Stmt st(*q);
       st.Bind(1, subscriber_id);
       if (outcome == DeliveryOutcome::kFailed) st.Bind(2, static_cast<int64_t>(max_hard_failures));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -1653,12 +1570,12 @@ class SqliteStore final : public Store {
       st.Bind(1, run_id);
       DigestProgress out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) {
+      while ((rc = st.Step()) == kRow) {
         const std::string state = st.Text(0);
         (state == "queued" ? out.queued : state == "sending" ? out.sending : state == "sent" ? out.sent : out.failed) =
             st.Int(1);
       }
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1670,7 +1587,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, run_id);
-      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
       if (st.IsNull(0)) return std::optional<TimePoint>();
       return std::optional<TimePoint>(TimePoint{std::chrono::seconds{st.Int(0)}});
     });
@@ -1682,7 +1599,7 @@ class SqliteStore final : public Store {
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, run_id).Bind(2, Seconds(at));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -1706,8 +1623,8 @@ class SqliteStore final : public Store {
           .Bind(5, static_cast<int64_t>(limit));
       std::vector<int64_t> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(st.Int(0));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.push_back(st.Int(0));
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1724,8 +1641,8 @@ class SqliteStore final : public Store {
         Stmt st(*exists);
         st.Bind(1, article_id);
         const int rc = st.Step();
-        if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no article {}", article_id));
-        if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+        if (rc == kDone) return Status::NotFound(fmt::format("no article {}", article_id));
+        if (rc != kRow) return Status::IOError(c.LastError());
       }
       const int64_t now = NowSeconds();
       ND_RETURN_IF_ERROR(UpsertTranslation(c, article_id, translation, now));
@@ -1734,7 +1651,7 @@ class SqliteStore final : public Store {
       {
         Stmt st(*forget);
         st.Bind(1, article_id).Bind(2, translation.language);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       return RecordChange(c, "article", article_id, now);
     });
@@ -1746,12 +1663,12 @@ class SqliteStore final : public Store {
       auto p = c.Prepare(
           "INSERT INTO translation_failures (article_id, language, error, attempts, failed_at, retry_at) "
           "VALUES (?1, ?2, ?3, 1, ?4, ?5) ON CONFLICT (article_id, language) DO UPDATE SET "
-          "error = excluded.error, attempts = attempts + 1, failed_at = excluded.failed_at, "
+          "error = excluded.error, attempts = translation_failures.attempts + 1, failed_at = excluded.failed_at, "
           "retry_at = excluded.retry_at");
       if (!p.ok()) return p.status();
       Stmt st(*p);
       st.Bind(1, article_id).Bind(2, language).Bind(3, error).Bind(4, Seconds(now)).Bind(5, Seconds(retry_at));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       return Status::Ok();
     });
   }
@@ -1761,7 +1678,7 @@ class SqliteStore final : public Store {
       auto p = c.Prepare("SELECT COUNT(*) FROM translation_failures");
       if (!p.ok()) return p.status();
       Stmt st(*p);
-      if (st.Step() != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
       return st.Int(0);
     });
   }
@@ -1778,8 +1695,8 @@ class SqliteStore final : public Store {
         Stmt st(*p);
         st.Bind(1, pair).Bind(2, hash);
         const int rc = st.Step();
-        if (rc == SQLITE_ROW) out.emplace_back(st.Text(0));
-        else if (rc == SQLITE_DONE) out.emplace_back(std::nullopt);
+        if (rc == kRow) out.emplace_back(st.Text(0));
+        else if (rc == kDone) out.emplace_back(std::nullopt);
         else return Status::IOError(c.LastError());
       }
       return out;
@@ -1797,7 +1714,7 @@ class SqliteStore final : public Store {
       for (const auto& [hash, text] : entries) {
         Stmt st(*p);
         st.Bind(1, pair).Bind(2, hash).Bind(3, text).Bind(4, now);
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       return Status::Ok();
     });
@@ -1829,8 +1746,8 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       bind(st);
       const int rc = st.Step();
-      if (rc == SQLITE_DONE) return Status::NotFound("no such subscriber");
-      if (rc != SQLITE_ROW) return Status::IOError(c.LastError());
+      if (rc == kDone) return Status::NotFound("no such subscriber");
+      if (rc != kRow) return Status::IOError(c.LastError());
       Subscriber s;
       s.id = st.Int(0);
       s.email = st.Text(1);
@@ -1853,30 +1770,284 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, id);
       bind(st);
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
-      if (sqlite3_changes(c.handle()) == 0) return Status::NotFound(fmt::format("no subscriber {}", id));
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      if (c.Changes() == 0) return Status::NotFound(fmt::format("no subscriber {}", id));
       return Status::Ok();
     });
   }
+  // --- jobs (issue 8) ---------------------------------------------------------
+
+  static constexpr const char* kJobColumns =
+      "id, kind, key, payload, state, attempts, max_attempts, run_at, holder, lease_until, last_error, "
+      "created_at, finished_at";
+
+  static Job JobFromRow(const Stmt& st) {
+    Job j;
+    j.id = st.Int(0);
+    j.kind = st.Text(1);
+    j.key = st.Text(2);
+    j.payload = st.Text(3);
+    const std::string state = st.Text(4);
+    j.state = state == "running" ? JobState::kRunning
+              : state == "done"  ? JobState::kDone
+              : state == "failed" ? JobState::kFailed
+                                  : JobState::kQueued;
+    j.attempts = static_cast<int>(st.Int(5));
+    j.max_attempts = static_cast<int>(st.Int(6));
+    j.run_at = TimePoint{std::chrono::seconds{st.Int(7)}};
+    j.holder = st.Text(8);
+    j.lease_until = TimePoint{std::chrono::seconds{st.Int(9)}};
+    j.last_error = st.Text(10);
+    j.created_at = TimePoint{std::chrono::seconds{st.Int(11)}};
+    if (!st.IsNull(12)) j.finished_at = TimePoint{std::chrono::seconds{st.Int(12)}};
+    return j;
+  }
+
+  Result<std::optional<int64_t>> EnqueueJob(const JobRequest& job, TimePoint now) override {
+    if (job.kind.empty()) return Status::InvalidArgument("a job needs a kind");
+    if (job.max_attempts < 1) return Status::InvalidArgument("a job needs at least one attempt");
+    return WithConnection<std::optional<int64_t>>([&](Connection& c) -> Result<std::optional<int64_t>> {
+      auto p = c.Prepare(
+          "INSERT INTO jobs (kind, key, payload, state, max_attempts, run_at, created_at, updated_at) "
+          "VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?6) ON CONFLICT DO NOTHING RETURNING id");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, job.kind).Bind(2, job.key).Bind(3, job.payload).Bind(4, static_cast<int64_t>(job.max_attempts))
+          .Bind(5, Seconds(job.run_at)).Bind(6, Seconds(now));
+      const int rc = st.Step();
+      if (rc == kRow) return std::optional<int64_t>(st.Int(0));
+      if (rc == kDone) return std::optional<int64_t>();
+      return Status::IOError(c.LastError());
+    });
+  }
+
+  Result<std::optional<Job>> ClaimJob(const std::vector<std::string>& kinds, const std::string& holder,
+                                      TimePoint now, TimePoint lease_until) override {
+    // One statement, atomic on both databases: SQLite writes one at a time;
+    // PostgreSQL's SKIP LOCKED lets each node take a different row at once.
+    const std::string lock = dialect_ == sql::Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+    const std::string sql = std::string(
+        "UPDATE jobs SET state = 'running', holder = ?1, lease_until = ?2, attempts = attempts + 1, updated_at = ?3 "
+        "WHERE id = (SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= ?3) OR "
+        "(state = 'running' AND lease_until < ?3)) AND kind IN (SELECT value FROM ") +
+        (dialect_ == sql::Dialect::kPostgres ? "json_array_elements_text(?4::json)" : "json_each(?4)") +
+        ") ORDER BY run_at, id LIMIT 1" + lock + ") RETURNING " + kJobColumns;
+    return WithConnection<std::optional<Job>>([&](Connection& c) -> Result<std::optional<Job>> {
+      auto p = c.Prepare(sql);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, holder).Bind(2, Seconds(lease_until)).Bind(3, Seconds(now)).Bind(4, nlohmann::json(kinds).dump());
+      const int rc = st.Step();
+      if (rc == kRow) return std::optional<Job>(JobFromRow(st));
+      if (rc == kDone) return std::optional<Job>();
+      return Status::IOError(c.LastError());
+    });
+  }
+
+  Status ExtendJobLease(int64_t id, const std::string& holder, TimePoint lease_until) override {
+    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      auto p = c.Prepare("UPDATE jobs SET lease_until = ?3 WHERE id = ?1 AND holder = ?2 AND state = 'running'");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, id).Bind(2, holder).Bind(3, Seconds(lease_until));
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      if (c.Changes() == 0) return Status::NotFound(fmt::format("job {} is not held by {}", id, holder));
+      return true;
+    });
+    return r.status();
+  }
+
+  Status FinishJob(int64_t id, const std::string& holder, bool ok, const std::string& error, TimePoint now,
+                   TimePoint retry_at) override {
+    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      auto p = c.Prepare(
+          ok ? "UPDATE jobs SET state = 'done', last_error = '', finished_at = ?3, updated_at = ?3, lease_until = 0 "
+               "WHERE id = ?1 AND holder = ?2 AND state = 'running'"
+             : "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, "
+               "last_error = ?4, run_at = ?5, updated_at = ?3, lease_until = 0, "
+               "finished_at = CASE WHEN attempts >= max_attempts THEN ?3 ELSE NULL END "
+               "WHERE id = ?1 AND holder = ?2 AND state = 'running'");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, id).Bind(2, holder).Bind(3, Seconds(now));
+      if (!ok) st.Bind(4, error.substr(0, 2000)).Bind(5, Seconds(retry_at));
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      if (c.Changes() == 0) return Status::NotFound(fmt::format("job {} is no longer held by {}", id, holder));
+      return true;
+    });
+    return r.status();
+  }
+
+  Result<std::vector<Job>> ListJobs(const std::vector<JobState>& states, int limit) override {
+    std::vector<std::string> names;
+    for (JobState s : states) names.push_back(JobStateName(s));
+    const std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs WHERE (?1 = '[]' OR state IN (SELECT value FROM " +
+                            (dialect_ == sql::Dialect::kPostgres ? "json_array_elements_text(?1::json)" : "json_each(?1)") +
+                            ")) ORDER BY id DESC LIMIT ?2";
+    return WithConnection<std::vector<Job>>([&](Connection& c) -> Result<std::vector<Job>> {
+      auto p = c.Prepare(sql);
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, nlohmann::json(names).dump()).Bind(2, static_cast<int64_t>(limit));
+      std::vector<Job> out;
+      int rc;
+      while ((rc = st.Step()) == kRow) out.push_back(JobFromRow(st));
+      if (rc != kDone) return Status::IOError(c.LastError());
+      return out;
+    });
+  }
+
+  Result<Job> GetJob(int64_t id) override {
+    return WithConnection<Job>([&](Connection& c) -> Result<Job> {
+      auto p = c.Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?1");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, id);
+      const int rc = st.Step();
+      if (rc == kDone) return Status::NotFound(fmt::format("no job {}", id));
+      if (rc != kRow) return Status::IOError(c.LastError());
+      return JobFromRow(st);
+    });
+  }
+
+  Status RetryJob(int64_t id, TimePoint now) override {
+    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      auto p = c.Prepare(
+          "UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?2, updated_at = ?2, finished_at = NULL, "
+          "holder = '' WHERE id = ?1 AND state = 'failed'");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, id).Bind(2, Seconds(now));
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      if (c.Changes() == 1) return true;
+      auto job = GetJobOn(c, id);
+      if (!job.ok()) return job.status();
+      return Status::InvalidArgument(fmt::format("job {} is {}, not failed", id, JobStateName(job->state)));
+    });
+    return r.status();
+  }
+
+  Result<Job> GetJobOn(Connection& c, int64_t id) {
+    auto p = c.Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?1");
+    if (!p.ok()) return p.status();
+    Stmt st(*p);
+    st.Bind(1, id);
+    const int rc = st.Step();
+    if (rc == kDone) return Status::NotFound(fmt::format("no job {}", id));
+    if (rc != kRow) return Status::IOError(c.LastError());
+    return JobFromRow(st);
+  }
+
+  Result<JobCounts> CountJobs() override {
+    return WithConnection<JobCounts>([&](Connection& c) -> Result<JobCounts> {
+      auto p = c.Prepare("SELECT state, COUNT(*) FROM jobs GROUP BY state");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      JobCounts n;
+      int rc;
+      while ((rc = st.Step()) == kRow) {
+        const std::string state = st.Text(0);
+        (state == "queued" ? n.queued : state == "running" ? n.running : state == "done" ? n.done : n.failed) =
+            st.Int(1);
+      }
+      if (rc != kDone) return Status::IOError(c.LastError());
+      return n;
+    });
+  }
+
+  Result<int64_t> PruneJobs(TimePoint before) override {
+    return WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
+      auto p = c.Prepare("DELETE FROM jobs WHERE state = 'done' AND finished_at < ?1");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, Seconds(before));
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      return c.Changes();
+    });
+  }
+
+  // WithConnection runs `f` on a pooled connection. When PostgreSQL asks
+  // for a transaction to run again (serialization failure, deadlock) or the
+  // connection broke (a restarted server), `f` runs again on a fresh
+  // connection, for up to kRetryFor; then the error is returned.
   template <typename T, typename F>
   Result<T> WithConnection(F&& f) {
-    std::unique_ptr<Connection> conn;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!idle_.empty()) {
-        conn = std::move(idle_.back());
-        idle_.pop_back();
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + kRetryFor;
+    for (int attempt = 0;; ++attempt) {
+      auto conn = Acquire(deadline);
+      if (!conn.ok()) {
+        if (conn.status().code() != Code::kUnavailable || Clock::now() >= deadline) return conn.status();
+        std::this_thread::sleep_for(Backoff(attempt, sql::Failure::kConnection));
+        continue;
       }
+      (*conn)->ClearFailure();
+      Result<T> result = f(**conn);
+      const sql::Failure failure = result.ok() ? sql::Failure::kNone : (*conn)->LastFailure();
+      Release(std::move(*conn), failure == sql::Failure::kConnection);
+      if (failure != sql::Failure::kRetry && failure != sql::Failure::kConnection) return result;
+      if (Clock::now() >= deadline) {
+        if (failure == sql::Failure::kConnection)
+          return Status::Unavailable(fmt::format("the database is unreachable: {}", result.status().message()));
+        return result;
+      }
+      std::this_thread::sleep_for(Backoff(attempt, failure));
     }
-    if (!conn) {
-      auto opened = Connection::Open(path_);
-      if (!opened.ok()) return opened.status();
-      conn = std::move(*opened);
+  }
+
+  static std::chrono::milliseconds Backoff(int attempt, sql::Failure failure) {
+    // Conflicts clear in milliseconds; a restarting server takes seconds.
+    const int base = failure == sql::Failure::kRetry ? 2 : 100;
+    const int cap = failure == sql::Failure::kRetry ? 200 : 1000;
+    const int wait = std::min(cap, base << std::min(attempt, 10));
+    return std::chrono::milliseconds(wait / 2 + static_cast<int>(Jitter() % static_cast<uint64_t>(wait / 2 + 1)));
+  }
+
+  static uint64_t Jitter() {
+    thread_local uint64_t x = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) |
+                              1;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  }
+
+  // Acquire hands out an idle connection, or opens one while fewer than
+  // max_connections_ are open (0 = no limit), or waits for one until `deadline`.
+  Result<std::unique_ptr<Connection>> Acquire(std::chrono::steady_clock::time_point deadline) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (idle_.empty() && max_connections_ != 0 && open_connections_ >= max_connections_) {
+        if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+            open_connections_ >= max_connections_)
+          return Status::Unavailable(
+              fmt::format("all {} database connections stayed busy", max_connections_));
+      }
+      if (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        return conn;
+      }
+      ++open_connections_;
     }
-    Result<T> result = f(*conn);
+    auto opened = open_();
+    if (!opened.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      --open_connections_;
+      freed_.notify_one();
+    }
+    return opened;
+  }
+
+  void Release(std::unique_ptr<Connection> conn, bool broken) {
     std::lock_guard<std::mutex> lock(mu_);
-    idle_.push_back(std::move(conn));
-    return result;
+    if (broken) {
+      --open_connections_;
+      conn.reset();
+    } else {
+      idle_.push_back(std::move(conn));
+    }
+    freed_.notify_one();
   }
 
   Result<std::vector<SourceStatus>> ListStatuses(const std::string& sql, std::optional<int64_t> now, int limit) {
@@ -1888,8 +2059,8 @@ class SqliteStore final : public Store {
       if (now) st.Bind(2, *now).Bind(3, static_cast<int64_t>(limit));
       std::vector<SourceStatus> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(SourceStatusFromRow(st));
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.push_back(SourceStatusFromRow(st));
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1903,8 +2074,8 @@ class SqliteStore final : public Store {
       bind(st);
       std::vector<EntityCount> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(EntityCount{st.Text(0), st.Int(1)});
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      while ((rc = st.Step()) == kRow) out.push_back(EntityCount{st.Text(0), st.Int(1)});
+      if (rc != kDone) return Status::IOError(c.LastError());
       return out;
     });
   }
@@ -1915,14 +2086,14 @@ class SqliteStore final : public Store {
     {
       Stmt st(*del);
       st.Bind(1, article_id);
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
     }
     auto ins = c.Prepare("INSERT INTO article_mentions (article_id, entity, count, first_offset) VALUES (?, ?, ?, ?)");
     if (!ins.ok()) return ins.status();
     for (const auto& m : mentions) {
       Stmt st(*ins);
       st.Bind(1, article_id).Bind(2, m.entity).Bind(3, static_cast<int64_t>(m.count)).Bind(4, static_cast<int64_t>(m.first_offset));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
     }
     return Status::Ok();
   }
@@ -1933,17 +2104,17 @@ class SqliteStore final : public Store {
     {
       Stmt st(*del);
       st.Bind(1, article_id);
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
     }
     auto ins = c.Prepare(
         "INSERT INTO article_candidates (article_id, key, form, language, count) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (article_id, key) DO UPDATE SET count = count + excluded.count");
+        "ON CONFLICT (article_id, key) DO UPDATE SET count = article_candidates.count + excluded.count");
     if (!ins.ok()) return ins.status();
     for (const auto& n : candidates) {
       if (n.key.empty() || n.count <= 0) continue;
       Stmt st(*ins);
       st.Bind(1, article_id).Bind(2, n.key).Bind(3, n.form).Bind(4, n.language).Bind(5, static_cast<int64_t>(n.count));
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
     }
     return Status::Ok();
   }
@@ -1955,7 +2126,7 @@ class SqliteStore final : public Store {
     if (!p.ok()) return p.status();
     Stmt st(*p);
     st.Bind(1, edit.id).Bind(2, edit.definition).Bind(3, NowSeconds());
-    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    if (st.Step() != kDone) return Status::IOError(c.LastError());
     return Status::Ok();
   }
 
@@ -1973,9 +2144,21 @@ class SqliteStore final : public Store {
   }
 
   Status Migrate(Connection& c) {
-    ND_RETURN_IF_ERROR(c.Exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
-    for (const auto& m : sqlite::Migrations()) {
+    if (dialect_ == sql::Dialect::kPostgres) {
+      // Nodes starting together: one migrates, the others wait and find it done.
+      ND_RETURN_IF_ERROR(c.Exec("SELECT pg_advisory_lock(7309)"));
+      Status s = ApplyMigrations(c);
+      (void)c.Exec("SELECT pg_advisory_unlock(7309)");
+      return s;
+    }
+    return ApplyMigrations(c);
+  }
+
+  Status ApplyMigrations(Connection& c) {
+    ND_RETURN_IF_ERROR(c.Exec(sql::MigrationSql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+        dialect_)));
+    for (const auto& m : sql::Migrations()) {
       Transaction tx(c);
       ND_RETURN_IF_ERROR(tx.status());
       auto p = c.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
@@ -1984,16 +2167,16 @@ class SqliteStore final : public Store {
       {
         Stmt st(*p);
         st.Bind(1, static_cast<int64_t>(m.version));
-        applied = st.Step() == SQLITE_ROW;
+        applied = st.Step() == kRow;
       }
       if (applied) continue;
-      ND_RETURN_IF_ERROR(c.Exec(m.sql).WithContext(fmt::format("migration {}", m.version)));
+      ND_RETURN_IF_ERROR(c.Exec(sql::MigrationSql(m.sql, dialect_)).WithContext(fmt::format("migration {}", m.version)));
       auto ins = c.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
       if (!ins.ok()) return ins.status();
       {
         Stmt st(*ins);
         st.Bind(1, static_cast<int64_t>(m.version)).Bind(2, NowSeconds());
-        if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
       ND_RETURN_IF_ERROR(tx.Commit());
     }
@@ -2006,13 +2189,13 @@ class SqliteStore final : public Store {
     {
       Stmt st(*find);
       st.Bind(1, s.home_url);
-      if (st.Step() == SQLITE_ROW) {
+      if (st.Step() == kRow) {
         int64_t id = st.Int(0);
         auto upd = c.Prepare("UPDATE sources SET name = ?, country = ?, language = ? WHERE id = ?");
         if (!upd.ok()) return upd.status();
         Stmt u(*upd);
         u.Bind(1, s.name).Bind(2, s.country).Bind(3, s.language).Bind(4, id);
-        if (u.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+        if (u.Step() != kDone) return Status::IOError(c.LastError());
         return id;
       }
     }
@@ -2024,14 +2207,14 @@ class SqliteStore final : public Store {
     for (int n = 2;; ++n) {
       Stmt st(*taken);
       st.Bind(1, slug);
-      if (st.Step() != SQLITE_ROW) break;
+      if (st.Step() != kRow) break;
       slug = fmt::format("{}-{}", base, n);
     }
     auto ins = c.Prepare("INSERT INTO sources (slug, name, home_url, country, language) VALUES (?, ?, ?, ?, ?)");
     if (!ins.ok()) return ins.status();
     Stmt st(*ins);
     st.Bind(1, slug).Bind(2, s.name).Bind(3, s.home_url).Bind(4, s.country).Bind(5, s.language);
-    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    if (st.Step() != kDone) return Status::IOError(c.LastError());
     return c.LastInsertId();
   }
 
@@ -2044,11 +2227,11 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, url).Bind(2, source_id).Bind(3, guid);
       int rc = st.Step();
-      if (rc == SQLITE_ROW) {
+      if (rc == kRow) {
         key.state = ArticleKey::State::kDeleted;
         return key;
       }
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
     }
     for (const char* sql : {"SELECT id, updated_at FROM articles WHERE url = ?1",
                             "SELECT id, updated_at FROM articles WHERE source_id = ?2 AND guid = ?3 AND ?3 <> ''"}) {
@@ -2057,13 +2240,13 @@ class SqliteStore final : public Store {
       Stmt st(*p);
       st.Bind(1, url).Bind(2, source_id).Bind(3, guid);
       int rc = st.Step();
-      if (rc == SQLITE_ROW) {
+      if (rc == kRow) {
         key.state = ArticleKey::State::kStored;
         key.id = st.Int(0);
         key.stored_at = TimePoint{std::chrono::seconds{st.Int(1)}};
         return key;
       }
-      if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (rc != kDone) return Status::IOError(c.LastError());
     }
     return key;
   }
@@ -2079,9 +2262,9 @@ class SqliteStore final : public Store {
     Stmt st(*p);
     st.Bind(1, published - kStoryWindowSeconds).Bind(2, published + kStoryWindowSeconds).Bind(3, self);
     int rc;
-    while ((rc = st.Step()) == SQLITE_ROW)
+    while ((rc = st.Step()) == kRow)
       if (SameStory(print, DecodeFingerprint(st.Text(1)))) return st.Int(0);
-    if (rc != SQLITE_DONE) return Status::IOError(c.LastError());
+    if (rc != kDone) return Status::IOError(c.LastError());
     return int64_t{0};
   }
 
@@ -2123,7 +2306,7 @@ class SqliteStore final : public Store {
       if (!upd.ok()) return upd.status();
       Stmt st(*upd);
       bind_common(st);
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
       ++summary.updated;
       return existing;
     }
@@ -2137,8 +2320,10 @@ class SqliteStore final : public Store {
     {
       Stmt st(*ins);
       bind_common(st);  // ?20 (existing = 0) is the provisional story
-      if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
-      id = c.LastInsertId();
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      auto last = c.LastInsertId();
+      if (!last.ok()) return last.status();
+      id = *last;
     }
     auto story = StoryFor(c, DecodeFingerprint(fingerprint), published, id);
     if (!story.ok()) return story.status();
@@ -2146,7 +2331,7 @@ class SqliteStore final : public Store {
     if (!set.ok()) return set.status();
     Stmt st(*set);
     st.Bind(1, *story ? *story : id).Bind(2, id);
-    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    if (st.Step() != kDone) return Status::IOError(c.LastError());
     ++summary.inserted;
     return id;
   }
@@ -2165,40 +2350,66 @@ class SqliteStore final : public Store {
     st.Bind(1, article_id).Bind(2, t.language).Bind(3, t.headline).Bind(4, t.dateline)
         .Bind(5, BlocksToJsonText(t.body)).Bind(6, LeadOf(t.body)).Bind(7, std::string(TranslatedByName(t.by)))
         .Bind(8, now);
-    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    if (st.Step() != kDone) return Status::IOError(c.LastError());
     return Status::Ok();
   }
 
   Status RecordChange(Connection& c, const char* entity, int64_t id, int64_t now) {
+    if (dialect_ == sql::Dialect::kPostgres) {
+      // Readers of the sequence (caches, search) take "seq N is visible" to
+      // mean every earlier one is too, so sequence numbers must commit in
+      // order: writers of changes queue on this lock until they commit, as
+      // SQLite's single writer does. The notice wakes other nodes at commit.
+      auto lock = c.Prepare("SELECT pg_advisory_xact_lock(7310), pg_notify('newsdesk_changes', '')");
+      if (!lock.ok()) return lock.status();
+      Stmt st(*lock);
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
+    }
     auto p = c.Prepare("INSERT INTO changes (entity, entity_id, changed_at) VALUES (?, ?, ?)");
     if (!p.ok()) return p.status();
     Stmt st(*p);
     st.Bind(1, std::string(entity)).Bind(2, id).Bind(3, now);
-    if (st.Step() != SQLITE_DONE) return Status::IOError(c.LastError());
+    if (st.Step() != kDone) return Status::IOError(c.LastError());
     return Status::Ok();
   }
 
-  const std::string path_;
+  static constexpr std::chrono::seconds kRetryFor{15};
+
+  const Opener open_;
+  const std::string where_;  // for messages: a path, or a URL without its password
+  const size_t max_connections_;
+  sql::Dialect dialect_ = sql::Dialect::kSqlite;
   std::mutex mu_;
+  std::condition_variable freed_;
   std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
+  size_t open_connections_ = 0;                    // GUARDED_BY(mu_): idle and in use
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStoreAt(const std::string& path) {
-  auto store = std::make_unique<SqliteStore>(path);
-  ND_RETURN_IF_ERROR(store->Init());
-  return std::unique_ptr<Store>(std::move(store));
+const char* JobStateName(JobState s) {
+  switch (s) {
+    case JobState::kQueued: return "queued";
+    case JobState::kRunning: return "running";
+    case JobState::kDone: return "done";
+    case JobState::kFailed: return "failed";
+  }
+  return "queued";
 }
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(data_dir, ec);
-  if (ec) return Status::IOError(fmt::format("cannot create data directory {}: {}", data_dir, ec.message()));
-  if (!fs::is_directory(data_dir, ec))
-    return Status::IOError(fmt::format("data directory {} is not a directory", data_dir));
-  return OpenSqliteStoreAt((fs::path(data_dir) / "newsdesk.db").string());
+Result<std::unique_ptr<Store>> OpenSqlStore(sql::Dialect dialect, const std::string& where,
+                                            size_t max_connections) {
+  SqlStore::Opener open;
+  std::string shown = where;
+  if (dialect == sql::Dialect::kPostgres) {
+    open = [where] { return sql::OpenPostgresConnection(where); };
+    shown = sql::RedactUrl(where);
+  } else {
+    open = [where] { return sql::OpenSqliteConnection(where); };
+  }
+  auto store = std::make_unique<SqlStore>(std::move(open), shown, max_connections);
+  ND_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace newsdesk

@@ -1,27 +1,47 @@
-#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <mutex>
 #include <thread>
 
 #include "common/time.h"
+#include "store/testing/test_database.h"
 
 namespace newsdesk {
 namespace {
 
 namespace fs = std::filesystem;
 
-class SqliteStoreTest : public ::testing::Test {
+// Every store test runs on both backends: "sqlite" in a temporary folder,
+// "postgresql" in a fresh database of the test cluster.
+std::string BackendName(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+
+// OpenTestStore opens a new, empty store of `backend`; `database` is set to
+// what reopens it.
+Result<std::unique_ptr<Store>> OpenTestStore(const std::string& backend, const fs::path& dir, std::string& database) {
+  if (backend == "postgresql") {
+    auto url = testing::CreateTestDatabase();
+    if (!url.ok()) return url.status();
+    database = *url;
+  } else {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    database = "sqlite:" + (dir / "newsdesk.db").string();
+  }
+  return OpenStoreAt(database);
+}
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("nd_store_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    auto s = OpenSqliteStore(dir_.string());
+    auto s = OpenTestStore(GetParam(), dir_, database_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
   }
@@ -46,10 +66,11 @@ class SqliteStoreTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::string database_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(SqliteStoreTest, InsertsThenReadsBackEveryField) {
+TEST_P(StoreTest, InsertsThenReadsBackEveryField) {
   auto r = Record("https://tsamto.example/a", "Шойгу выступил в Астане", "2024-04-26T12:40:00+03:00", "ru");
   auto summary = store_->UpsertArticles({r});
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
@@ -71,7 +92,7 @@ TEST_F(SqliteStoreTest, InsertsThenReadsBackEveryField) {
   EXPECT_EQ(a->body[0].text, "First paragraph.");
 }
 
-TEST_F(SqliteStoreTest, ReimportingAUrlUpdatesInsteadOfDuplicating) {
+TEST_P(StoreTest, ReimportingAUrlUpdatesInsteadOfDuplicating) {
   ASSERT_TRUE(store_->UpsertArticles({Record("https://tsamto.example/a", "Old", "2024-04-26T10:00:00Z")}).ok());
   auto again = store_->UpsertArticles({Record("https://tsamto.example/a", "New", "2024-04-26T10:00:00Z")});
   ASSERT_TRUE(again.ok());
@@ -83,7 +104,7 @@ TEST_F(SqliteStoreTest, ReimportingAUrlUpdatesInsteadOfDuplicating) {
   EXPECT_EQ(page->items[0].headline, "New");
 }
 
-TEST_F(SqliteStoreTest, AFailingRecordRollsBackTheWholeBatch) {
+TEST_P(StoreTest, AFailingRecordRollsBackTheWholeBatch) {
   auto bad = Record("https://tsamto.example/b", "", "2024-04-26T10:00:00Z");  // violates CHECK
   auto result = store_->UpsertArticles({Record("https://tsamto.example/a", "Good", "2024-04-26T10:00:00Z"), bad});
   ASSERT_FALSE(result.ok());
@@ -96,13 +117,13 @@ TEST_F(SqliteStoreTest, AFailingRecordRollsBackTheWholeBatch) {
   EXPECT_TRUE(sources->empty());
 }
 
-TEST_F(SqliteStoreTest, MissingArticleIsNotFound) {
+TEST_P(StoreTest, MissingArticleIsNotFound) {
   auto a = store_->GetArticle(12345);
   ASSERT_FALSE(a.ok());
   EXPECT_TRUE(a.status().is_not_found());
 }
 
-TEST_F(SqliteStoreTest, PaginatesNewestFirstWithACursor) {
+TEST_P(StoreTest, PaginatesNewestFirstWithACursor) {
   std::vector<ArticleRecord> records;
   for (int i = 0; i < 7; ++i)
     records.push_back(Record("https://tsamto.example/" + std::to_string(i), "H" + std::to_string(i),
@@ -121,7 +142,7 @@ TEST_F(SqliteStoreTest, PaginatesNewestFirstWithACursor) {
   EXPECT_EQ(seen, (std::vector<std::string>{"H6", "H5", "H4", "H3", "H2", "H1", "H0"}));
 }
 
-TEST_F(SqliteStoreTest, FiltersByLanguageAndSource) {
+TEST_P(StoreTest, FiltersByLanguageAndSource) {
   auto ru = Record("https://tsamto.example/ru", "Русский", "2024-04-26T10:00:00Z", "ru");
   auto other = Record("https://other.example/en", "Other", "2024-04-26T11:00:00Z");
   other.source = Source{0, "", "Other Wire", "https://other.example/", "GB", "en"};
@@ -143,7 +164,7 @@ TEST_F(SqliteStoreTest, FiltersByLanguageAndSource) {
   EXPECT_EQ(page->items[0].headline, "Other");
 }
 
-TEST_F(SqliteStoreTest, AttachesTheEditionsTranslationToSummaries) {
+TEST_P(StoreTest, AttachesTheEditionsTranslationToSummaries) {
   auto r = Record("https://tsamto.example/ru", "Шойгу в Астане", "2024-04-26T10:00:00Z", "ru");
   r.translations.push_back(
       Translation{"en", "Shoigu in Astana", "", {Block{BlockType::kParagraph, "Lead EN.", {}, {}, {}, {}}},
@@ -162,7 +183,7 @@ TEST_F(SqliteStoreTest, AttachesTheEditionsTranslationToSummaries) {
   EXPECT_FALSE(page->items[0].translation.has_value());
 }
 
-TEST_F(SqliteStoreTest, MachineTranslationNeverReplacesAHumanOne) {
+TEST_P(StoreTest, MachineTranslationNeverReplacesAHumanOne) {
   auto r = Record("https://tsamto.example/ru", "Оригинал", "2024-04-26T10:00:00Z", "ru");
   r.translations.push_back(
       Translation{"en", "Human", "", {Block{BlockType::kParagraph, "H.", {}, {}, {}, {}}}, TranslatedBy::kHuman});
@@ -178,7 +199,7 @@ TEST_F(SqliteStoreTest, MachineTranslationNeverReplacesAHumanOne) {
   EXPECT_TRUE(store_->GetTranslation(first->ids[0], "de").status().is_not_found());
 }
 
-TEST_F(SqliteStoreTest, ChangeSequenceGrowsWithEveryWrite) {
+TEST_P(StoreTest, ChangeSequenceGrowsWithEveryWrite) {
   auto before = store_->ChangeSequence();
   ASSERT_TRUE(before.ok());
   ASSERT_TRUE(store_->UpsertArticles({Record("https://tsamto.example/a", "A", "2024-04-26T10:00:00Z")}).ok());
@@ -187,17 +208,17 @@ TEST_F(SqliteStoreTest, ChangeSequenceGrowsWithEveryWrite) {
   EXPECT_GT(*after, *before);
 }
 
-TEST_F(SqliteStoreTest, ReopeningAppliesNoMigrationTwiceAndKeepsData) {
+TEST_P(StoreTest, ReopeningAppliesNoMigrationTwiceAndKeepsData) {
   ASSERT_TRUE(store_->UpsertArticles({Record("https://tsamto.example/a", "A", "2024-04-26T10:00:00Z")}).ok());
   store_.reset();
-  auto again = OpenSqliteStore(dir_.string());
+  auto again = OpenStoreAt(database_);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   auto page = (*again)->ListArticles({});
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->items.size(), 1u);
 }
 
-TEST_F(SqliteStoreTest, SourceSlugsStayUniqueWhenNamesCollide) {
+TEST_P(StoreTest, SourceSlugsStayUniqueWhenNamesCollide) {
   auto a = Record("https://one.example/a", "A", "2024-04-26T10:00:00Z");
   a.source = Source{0, "", "Defence News", "https://one.example/", "", "en"};
   auto b = Record("https://two.example/b", "B", "2024-04-26T10:00:00Z");
@@ -207,7 +228,7 @@ TEST_F(SqliteStoreTest, SourceSlugsStayUniqueWhenNamesCollide) {
   EXPECT_TRUE(store_->GetSourceBySlug("defence-news-2").ok());
 }
 
-TEST_F(SqliteStoreTest, ServesReadersOnManyThreadsAtOnce) {
+TEST_P(StoreTest, ServesReadersOnManyThreadsAtOnce) {
   ASSERT_TRUE(store_->UpsertArticles({Record("https://tsamto.example/a", "A", "2024-04-26T10:00:00Z")}).ok());
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -226,7 +247,7 @@ NameCandidate Unknown(const std::string& key, const std::string& form, int count
   return NameCandidate{key, form, "en", count};
 }
 
-TEST_F(SqliteStoreTest, UnknownNamesUsedByEnoughArticlesAreOfferedMostUsedFirst) {
+TEST_P(StoreTest, UnknownNamesUsedByEnoughArticlesAreOfferedMostUsedFirst) {
   std::vector<ArticleRecord> records;
   for (int i = 0; i < 4; ++i) {
     auto r = Record("https://tsamto.example/" + std::to_string(i), "Story " + std::to_string(i),
@@ -257,7 +278,7 @@ TEST_F(SqliteStoreTest, UnknownNamesUsedByEnoughArticlesAreOfferedMostUsedFirst)
   EXPECT_TRUE(store_->ListCandidates(1, 10)->empty());
 }
 
-TEST_F(SqliteStoreTest, MergingMovesMentionsAddsCountsAndRedirects) {
+TEST_P(StoreTest, MergingMovesMentionsAddsCountsAndRedirects) {
   auto a = Record("https://tsamto.example/a", "A", "2024-04-20T10:00:00Z");
   a.mentions = {MentionRecord{"kiev", 2, 10}, MentionRecord{"kyiv-city", 3, 4}};
   auto b = Record("https://tsamto.example/b", "B", "2024-04-21T10:00:00Z");
@@ -300,7 +321,7 @@ TEST_F(SqliteStoreTest, MergingMovesMentionsAddsCountsAndRedirects) {
   EXPECT_FALSE(store_->MergeEntities("kyiv", EntityEdit{"kyiv", "{}", {}}).ok());
 }
 
-TEST_F(SqliteStoreTest, ChangesAreListedInOrderFromASequenceNumber) {
+TEST_P(StoreTest, ChangesAreListedInOrderFromASequenceNumber) {
   ASSERT_TRUE(store_->UpsertArticles({Record("https://tsamto.example/1", "One", "2024-04-20T10:00:00Z")}).ok());
   ASSERT_TRUE(store_->UpsertArticles({Record("https://tsamto.example/2", "Two", "2024-04-20T11:00:00Z")}).ok());
   auto all = store_->ChangesSince(0, 100);
@@ -329,14 +350,14 @@ TEST(OpenSqliteStore, DataDirectoryThatIsAFileIsAClearError) {
 namespace newsdesk {
 namespace {
 
-class SqliteFeedStoreTest : public ::testing::Test {
+class FeedStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("nd_feedstore_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    auto s = OpenSqliteStore(dir_.string());
+    std::string database;
+    auto s = OpenTestStore(GetParam(), dir_, database);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     Source src;
@@ -375,7 +396,7 @@ const char* kStory =
     "exercises and the situation in Afghanistan, and agreed to expand military contacts between the organisations "
     "over the coming year, the ministry said in a statement published after the meeting.";
 
-TEST_F(SqliteFeedStoreTest, FollowedSourcesKeepTheirSettings) {
+TEST_P(FeedStoreTest, FollowedSourcesKeepTheirSettings) {
   EXPECT_EQ(source_.slug, "wire");
   auto st = store_->GetSourceStatus(source_.id);
   ASSERT_TRUE(st.ok());
@@ -386,7 +407,7 @@ TEST_F(SqliteFeedStoreTest, FollowedSourcesKeepTheirSettings) {
   EXPECT_EQ(store_->AddFeedSource(again).status().code(), Code::kAlreadyExists);
 }
 
-TEST_F(SqliteFeedStoreTest, RecordsFetchOutcomesAndSchedulesTheNext) {
+TEST_P(FeedStoreTest, RecordsFetchOutcomesAndSchedulesTheNext) {
   auto now = *ParseIso8601("2024-04-26T10:00:00Z");
   auto due = store_->DueSources(now, 10);
   ASSERT_TRUE(due.ok());
@@ -408,7 +429,7 @@ TEST_F(SqliteFeedStoreTest, RecordsFetchOutcomesAndSchedulesTheNext) {
   EXPECT_EQ(st->etag, "\"e1\"");
 }
 
-TEST_F(SqliteFeedStoreTest, FindsArticlesByUrlOrGuid) {
+TEST_P(FeedStoreTest, FindsArticlesByUrlOrGuid) {
   ASSERT_TRUE(store_->UpsertArticles({Item("https://wire.example/a", "guid-a", kStory)}).ok());
   EXPECT_EQ(store_->LookupArticle(source_.id, "https://wire.example/a", "")->state, ArticleKey::State::kStored);
   EXPECT_EQ(store_->LookupArticle(source_.id, "https://wire.example/moved", "guid-a")->state,
@@ -420,7 +441,7 @@ TEST_F(SqliteFeedStoreTest, FindsArticlesByUrlOrGuid) {
   EXPECT_EQ(moved->updated, 1);
 }
 
-TEST_F(SqliteFeedStoreTest, DeletedArticlesStayDeleted) {
+TEST_P(FeedStoreTest, DeletedArticlesStayDeleted) {
   auto s = store_->UpsertArticles({Item("https://wire.example/a", "guid-a", kStory)});
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE(store_->DeleteArticle(s->ids[0]).ok());
@@ -435,7 +456,7 @@ TEST_F(SqliteFeedStoreTest, DeletedArticlesStayDeleted) {
   EXPECT_TRUE(store_->DeleteArticle(999).is_not_found());
 }
 
-TEST_F(SqliteFeedStoreTest, NearDuplicatesShareAStoryShownOnce) {
+TEST_P(FeedStoreTest, NearDuplicatesShareAStoryShownOnce) {
   std::string edited = std::string("Wire reports: ") + kStory + " More to follow.";
   auto s = store_->UpsertArticles({Item("https://wire.example/a", "", kStory), Item("https://wire.example/b", "", edited),
                                    Item("https://wire.example/c", "", "A different story entirely about shipbuilding "
@@ -457,7 +478,7 @@ TEST_F(SqliteFeedStoreTest, NearDuplicatesShareAStoryShownOnce) {
   EXPECT_EQ(store_->ListArticles({})->items.size(), 3u);
 }
 
-TEST_F(SqliteFeedStoreTest, RemovingASourceKeepsItForItsArticles) {
+TEST_P(FeedStoreTest, RemovingASourceKeepsItForItsArticles) {
   ASSERT_TRUE(store_->UpsertArticles({Item("https://wire.example/a", "", kStory)}).ok());
   ASSERT_TRUE(store_->RemoveSource(source_.id).ok());
   auto st = store_->GetSourceStatus(source_.id);
@@ -489,7 +510,7 @@ User NewUser(const std::string& email, const std::string& name) {
   return u;
 }
 
-TEST_F(SqliteStoreTest, UsersHaveUniqueEmailsUntilDeleted) {
+TEST_P(StoreTest, UsersHaveUniqueEmailsUntilDeleted) {
   auto ann = store_->CreateUser(NewUser("ann@example.org", "Ann"));
   ASSERT_TRUE(ann.ok()) << ann.status().ToString();
   EXPECT_EQ(store_->CreateUser(NewUser("ann@example.org", "Other")).status().code(), Code::kAlreadyExists);
@@ -510,7 +531,7 @@ TEST_F(SqliteStoreTest, UsersHaveUniqueEmailsUntilDeleted) {
   EXPECT_TRUE(store_->UpdateUser(9999, UserChanges{.banned = true}).is_not_found());
 }
 
-TEST_F(SqliteStoreTest, TokensAreConsumedOnceAndOnlyForTheirPurpose) {
+TEST_P(StoreTest, TokensAreConsumedOnceAndOnlyForTheirPurpose) {
   auto ann = store_->CreateUser(NewUser("ann@example.org", "Ann"));
   ASSERT_TRUE(ann.ok());
   const TimePoint later = *ParseIso8601("2026-07-01T00:00:00Z");
@@ -523,7 +544,7 @@ TEST_F(SqliteStoreTest, TokensAreConsumedOnceAndOnlyForTheirPurpose) {
   EXPECT_TRUE(store_->ConsumeToken("h1", TokenPurpose::kResetPassword).status().is_not_found());
 }
 
-TEST_F(SqliteStoreTest, LoginFailuresAreCountedPerAccountAndAddressAndPruned) {
+TEST_P(StoreTest, LoginFailuresAreCountedPerAccountAndAddressAndPruned) {
   const TimePoint t0 = *ParseIso8601("2026-06-01T00:00:00Z");
   ASSERT_TRUE(store_->RecordLoginFailure("a@x.org", "10.0.0.1", t0, t0 - std::chrono::minutes(15)).ok());
   ASSERT_TRUE(store_->RecordLoginFailure("a@x.org", "10.0.0.2", t0 + std::chrono::minutes(1), t0).ok());
@@ -537,7 +558,7 @@ TEST_F(SqliteStoreTest, LoginFailuresAreCountedPerAccountAndAddressAndPruned) {
   EXPECT_EQ(store_->CountLoginFailures("a@x.org", "10.0.0.1", t0)->by_address, 1);
 }
 
-TEST_F(SqliteStoreTest, CommentsOfAnArticleComeThreadByThread) {
+TEST_P(StoreTest, CommentsOfAnArticleComeThreadByThread) {
   auto ids = store_->UpsertArticles({Record("https://tsamto.example/a", "A", "2024-04-26T10:00:00Z")});
   ASSERT_TRUE(ids.ok());
   const int64_t article = ids->ids[0];
@@ -582,7 +603,7 @@ TEST_F(SqliteStoreTest, CommentsOfAnArticleComeThreadByThread) {
   EXPECT_TRUE(store_->SetCommentStatus(999999, CommentStatus::kHidden, "").is_not_found());
 }
 
-TEST_F(SqliteStoreTest, AddViewsAddsInOneBatchAndSkipsUnknownArticles) {
+TEST_P(StoreTest, AddViewsAddsInOneBatchAndSkipsUnknownArticles) {
   auto ids = store_->UpsertArticles({Record("https://tsamto.example/a", "A", "2024-04-26T10:00:00Z")});
   ASSERT_TRUE(ids.ok());
   ASSERT_TRUE(store_->AddViews({{ids->ids[0], 3}, {999999, 5}}).ok());
@@ -595,7 +616,7 @@ TEST_F(SqliteStoreTest, AddViewsAddsInOneBatchAndSkipsUnknownArticles) {
 
 TimePoint At(const std::string& iso) { return *ParseIso8601(iso); }
 
-TEST_F(SqliteStoreTest, SubscribingIsPendingUntilConfirmedAndAConfirmedAddressStaysSo) {
+TEST_P(StoreTest, SubscribingIsPendingUntilConfirmedAndAConfirmedAddressStaysSo) {
   auto s = store_->SubscribePending("reader@example.org", "en", {"nato"}, At("2026-11-20T10:00:00Z"));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->state, SubscriberState::kPending);
@@ -616,7 +637,7 @@ TEST_F(SqliteStoreTest, SubscribingIsPendingUntilConfirmedAndAConfirmedAddressSt
   EXPECT_TRUE(store_->SetSubscriberState(999, SubscriberState::kConfirmed).is_not_found());
 }
 
-TEST_F(SqliteStoreTest, ADigestRunQueuesEachConfirmedSubscriberOnceAndResumes) {
+TEST_P(StoreTest, ADigestRunQueuesEachConfirmedSubscriberOnceAndResumes) {
   std::vector<int64_t> ids;
   for (const char* email : {"a@example.org", "b@example.org", "c@example.org", "pending@example.org"}) {
     auto s = store_->SubscribePending(email, "en", {}, At("2026-11-20T10:00:00Z"));
@@ -650,7 +671,7 @@ TEST_F(SqliteStoreTest, ADigestRunQueuesEachConfirmedSubscriberOnceAndResumes) {
   EXPECT_EQ(store_->GetDigestProgress(run->id)->sent, 1);
 }
 
-TEST_F(SqliteStoreTest, RetriesWaitTheirTurnAndHardFailuresBounceAnAddress) {
+TEST_P(StoreTest, RetriesWaitTheirTurnAndHardFailuresBounceAnAddress) {
   auto s = store_->SubscribePending("x@example.org", "en", {}, At("2026-11-20T10:00:00Z"));
   ASSERT_TRUE(store_->SetSubscriberState(s->id, SubscriberState::kConfirmed).ok());
   auto run = store_->StartDigestRun("2026-11-20", At("2026-11-21T07:00:00Z"));
@@ -670,7 +691,7 @@ TEST_F(SqliteStoreTest, RetriesWaitTheirTurnAndHardFailuresBounceAnAddress) {
   EXPECT_FALSE(store_->NextDeliveryAt(run->id)->has_value());
 }
 
-TEST_F(SqliteStoreTest, OneSenderHoldsARunUntilItsLeaseEndsOrItIsKnownDead) {
+TEST_P(StoreTest, OneSenderHoldsARunUntilItsLeaseEndsOrItIsKnownDead) {
   auto run = store_->StartDigestRun("2026-11-20", At("2026-11-21T07:00:00Z"));
   const auto now = At("2026-11-21T07:00:00Z"), later = At("2026-11-21T07:00:15Z");
   auto alive = [](const std::string&) { return false; };
@@ -686,7 +707,7 @@ TEST_F(SqliteStoreTest, OneSenderHoldsARunUntilItsLeaseEndsOrItIsKnownDead) {
   EXPECT_TRUE(store_->LeaseDigestRun(run->id, "host:4", now, later, alive).ok());
 }
 
-TEST_F(SqliteStoreTest, DigestArticlesAreTheDaysWithViewsAndMentions) {
+TEST_P(StoreTest, DigestArticlesAreTheDaysWithViewsAndMentions) {
   auto in = Record("https://tsamto.example/in", "In the day", "2026-11-20T12:00:00Z");
   in.mentions = {MentionRecord{"nato", 2, 0}};
   auto out = Record("https://tsamto.example/out", "The next day", "2026-11-21T00:00:00Z");
@@ -703,7 +724,7 @@ TEST_F(SqliteStoreTest, DigestArticlesAreTheDaysWithViewsAndMentions) {
 
 // --- machine translation (issue 9) ------------------------------------------
 
-TEST_F(SqliteStoreTest, ArticlesNeedingTranslationSkipsDoneHumanAndWaitingOnes) {
+TEST_P(StoreTest, ArticlesNeedingTranslationSkipsDoneHumanAndWaitingOnes) {
   auto ids = store_->UpsertArticles({Record("https://tsamto.example/t1", "One", "2026-11-20T12:00:00Z"),
                                      Record("https://tsamto.example/t2", "Two", "2026-11-20T12:00:00Z"),
                                      Record("https://tsamto.example/t3", "Three", "2026-11-20T12:00:00Z"),
@@ -732,7 +753,7 @@ TEST_F(SqliteStoreTest, ArticlesNeedingTranslationSkipsDoneHumanAndWaitingOnes) 
   EXPECT_EQ(store_->PutTranslation(three, machine).code(), Code::kInvalidArgument) << "never an empty body";
 }
 
-TEST_F(SqliteStoreTest, PutTranslationNeverReplacesAHumanOneWithAMachineOne) {
+TEST_P(StoreTest, PutTranslationNeverReplacesAHumanOneWithAMachineOne) {
   auto ids = store_->UpsertArticles({Record("https://tsamto.example/h", "Human", "2026-11-20T12:00:00Z")});
   const int64_t id = ids->ids[0];
   Translation human;
@@ -755,7 +776,7 @@ TEST_F(SqliteStoreTest, PutTranslationNeverReplacesAHumanOneWithAMachineOne) {
   EXPECT_EQ(corrected->headline, "Humano, corregido") << "an editor may correct an editor";
 }
 
-TEST_F(SqliteStoreTest, TheTranslationCacheIsByPairAndHash) {
+TEST_P(StoreTest, TheTranslationCacheIsByPairAndHash) {
   ASSERT_TRUE(store_->PutCachedTranslations("en-es", {{"h1", "uno"}, {"h2", "dos"}}).ok());
   auto found = store_->CachedTranslations("en-es", {"h1", "h3", "h2"});
   ASSERT_TRUE(found.ok()) << found.status().ToString();
@@ -765,6 +786,162 @@ TEST_F(SqliteStoreTest, TheTranslationCacheIsByPairAndHash) {
   EXPECT_EQ((*found)[2], std::optional<std::string>("dos"));
   EXPECT_FALSE((*store_->CachedTranslations("en-ru", {"h1"}))[0].has_value()) << "another pair";
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"), BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, FeedStoreTest, ::testing::Values("sqlite", "postgresql"), BackendName);
+
+}  // namespace
+}  // namespace newsdesk
+
+namespace newsdesk {
+namespace {
+
+// --- jobs (issue 8) ----------------------------------------------------------
+
+class JobStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("nd_jobs_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    auto s = OpenTestStore(GetParam(), dir_, database_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+  }
+  void TearDown() override {
+    store_.reset();
+    if (GetParam() == "sqlite") fs::remove_all(dir_);
+  }
+  static TimePoint At(int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
+
+  fs::path dir_;
+  std::string database_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(JobStoreTest, AKeyedJobIsQueuedOnceWhoeverAsks) {
+  auto first = store_->EnqueueJob({.kind = "fetch", .key = "source:1@100", .run_at = At(100)}, At(50));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(first->has_value());
+  auto again = store_->EnqueueJob({.kind = "fetch", .key = "source:1@100", .run_at = At(100)}, At(51));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(again->has_value());
+  auto other_slot = store_->EnqueueJob({.kind = "fetch", .key = "source:1@200", .run_at = At(200)}, At(51));
+  ASSERT_TRUE(other_slot.ok());
+  EXPECT_TRUE(other_slot->has_value());
+  auto unkeyed1 = store_->EnqueueJob({.kind = "fetch"}, At(51));
+  auto unkeyed2 = store_->EnqueueJob({.kind = "fetch"}, At(51));
+  ASSERT_TRUE(unkeyed1.ok() && unkeyed2.ok());
+  EXPECT_TRUE(unkeyed1->has_value() && unkeyed2->has_value()) << "jobs without a key are never merged";
+  EXPECT_FALSE(store_->EnqueueJob({.kind = ""}, At(1)).ok());
+}
+
+TEST_P(JobStoreTest, ClaimsDueJobsOfTheAskedKindsOldestFirst) {
+  ASSERT_TRUE(store_->EnqueueJob({.kind = "mail", .payload = "later", .run_at = At(300)}, At(1)).ok());
+  ASSERT_TRUE(store_->EnqueueJob({.kind = "mail", .payload = "first", .run_at = At(100)}, At(1)).ok());
+  ASSERT_TRUE(store_->EnqueueJob({.kind = "fetch", .payload = "other kind", .run_at = At(50)}, At(1)).ok());
+  auto job = store_->ClaimJob({"mail"}, "node-a", At(200), At(260));
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  ASSERT_TRUE(job->has_value());
+  EXPECT_EQ((*job)->payload, "first");
+  EXPECT_EQ((*job)->state, JobState::kRunning);
+  EXPECT_EQ((*job)->holder, "node-a");
+  EXPECT_EQ((*job)->attempts, 1);
+  auto none = store_->ClaimJob({"mail"}, "node-b", At(200), At(260));
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value()) << "the other mail job is not due until 300";
+}
+
+TEST_P(JobStoreTest, AnExpiredLeaseIsTakenOverAndTheOldHolderCannotFinish) {
+  ASSERT_TRUE(store_->EnqueueJob({.kind = "fetch", .run_at = At(0)}, At(0)).ok());
+  auto a = store_->ClaimJob({"fetch"}, "node-a", At(10), At(20));
+  ASSERT_TRUE(a.ok() && a->has_value());
+  auto early = store_->ClaimJob({"fetch"}, "node-b", At(19), At(29));
+  ASSERT_TRUE(early.ok());
+  EXPECT_FALSE(early->has_value()) << "node-a's lease lasts until 20";
+  auto b = store_->ClaimJob({"fetch"}, "node-b", At(21), At(31));
+  ASSERT_TRUE(b.ok() && b->has_value());
+  EXPECT_EQ((*b)->id, (*a)->id);
+  EXPECT_EQ((*b)->attempts, 2);
+  EXPECT_TRUE(store_->FinishJob((*a)->id, "node-a", true, "", At(22), At(22)).is_not_found())
+      << "a node whose lease ran out must not record an outcome";
+  EXPECT_TRUE(store_->ExtendJobLease((*a)->id, "node-a", At(40)).is_not_found());
+  ASSERT_TRUE(store_->ExtendJobLease((*b)->id, "node-b", At(40)).ok());
+  ASSERT_TRUE(store_->FinishJob((*b)->id, "node-b", true, "", At(23), At(23)).ok());
+  auto done = store_->GetJob((*b)->id);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->state, JobState::kDone);
+}
+
+TEST_P(JobStoreTest, AFailedJobIsRetriedThenKeptFailedWithItsErrorUntilRetriedByHand) {
+  auto id = store_->EnqueueJob({.kind = "translate", .run_at = At(0), .max_attempts = 2}, At(0));
+  ASSERT_TRUE(id.ok() && id->has_value());
+  auto first = store_->ClaimJob({"translate"}, "n", At(1), At(100));
+  ASSERT_TRUE(first.ok() && first->has_value());
+  ASSERT_TRUE(store_->FinishJob(**id, "n", false, "HTTP 503", At(2), At(10)).ok());
+  auto queued = store_->GetJob(**id);
+  ASSERT_TRUE(queued.ok());
+  EXPECT_EQ(queued->state, JobState::kQueued);
+  EXPECT_EQ(queued->last_error, "HTTP 503");
+  auto not_yet = store_->ClaimJob({"translate"}, "n", At(5), At(100));
+  ASSERT_TRUE(not_yet.ok());
+  EXPECT_FALSE(not_yet->has_value()) << "a failed job waits for its retry time";
+  auto second = store_->ClaimJob({"translate"}, "n", At(10), At(100));
+  ASSERT_TRUE(second.ok() && second->has_value());
+  ASSERT_TRUE(store_->FinishJob(**id, "n", false, "HTTP 500", At(11), At(20)).ok());
+  auto failed = store_->GetJob(**id);
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed->state, JobState::kFailed);
+  EXPECT_EQ(failed->last_error, "HTTP 500");
+  auto listed = store_->ListJobs({JobState::kFailed}, 10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  auto counts = store_->CountJobs();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->failed, 1);
+  EXPECT_EQ(store_->RetryJob(**id, At(30)).code(), Code::kOk);
+  auto again = store_->GetJob(**id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->state, JobState::kQueued);
+  EXPECT_EQ(again->attempts, 0);
+  EXPECT_EQ(store_->RetryJob(**id, At(31)).code(), Code::kInvalidArgument) << "only failed jobs are retried";
+}
+
+TEST_P(JobStoreTest, ManyClaimersOnTwoStoresRunEveryJobExactlyOnce) {
+  constexpr int kJobs = 300;
+  for (int i = 0; i < kJobs; ++i)
+    ASSERT_TRUE(store_->EnqueueJob({.kind = "work", .payload = std::to_string(i), .run_at = At(0)}, At(0)).ok());
+  // A second store on the same database, as a second node would open it.
+  auto second = OpenStoreAt(database_);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  std::vector<Store*> nodes = {store_.get(), second->get()};
+  std::mutex mu;
+  std::vector<int> runs(kJobs, 0);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 6; ++w) {
+    workers.emplace_back([&, w] {
+      Store* s = nodes[w % 2];
+      const std::string holder = "worker-" + std::to_string(w);
+      for (;;) {
+        auto job = s->ClaimJob({"work"}, holder, At(1), At(1000));
+        ASSERT_TRUE(job.ok()) << job.status().ToString();
+        if (!job->has_value()) return;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          ++runs[std::stoi((*job)->payload)];
+        }
+        ASSERT_TRUE(s->FinishJob((*job)->id, holder, true, "", At(2), At(2)).ok());
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  for (int i = 0; i < kJobs; ++i) EXPECT_EQ(runs[i], 1) << "job " << i;
+  auto counts = store_->CountJobs();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->done, kJobs);
+  EXPECT_EQ(counts->queued + counts->running + counts->failed, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, JobStoreTest, ::testing::Values("sqlite", "postgresql"), BackendName);
 
 }  // namespace
 }  // namespace newsdesk
