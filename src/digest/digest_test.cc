@@ -9,6 +9,7 @@
 #include "common/testing/free_port.h"
 #include "common/time.h"
 #include "mail/testing/smtp_server.h"
+#include "store/testing/test_database.h"
 
 namespace newsdesk {
 namespace {
@@ -98,6 +99,7 @@ class DigestTest : public ::testing::Test {
     config_.mail_from = "Newsdesk <digest@news.example>";
     config_.digest_time_zone = "Europe/Moscow";
     config_.digest_max_stories = 3;
+    ASSERT_TRUE(testing::UseTestBackend(config_).ok());
     auto store = OpenStore(config_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);

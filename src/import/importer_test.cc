@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time.h"
+#include "store/testing/test_database.h"
 
 namespace newsdesk {
 namespace {
@@ -119,6 +120,7 @@ class ImportPathTest : public ::testing::Test {
     fs::create_directories(dir_ / "in");
     Config c;
     c.data_dir = (dir_ / "data").string();
+    ASSERT_TRUE(testing::UseTestBackend(c).ok());
     auto s = OpenStore(c);
     ASSERT_TRUE(s.ok());
     store_ = std::move(*s);

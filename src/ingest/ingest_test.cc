@@ -12,6 +12,7 @@
 
 #include "ingest/testing/fixture_server.h"
 #include "model/block_json.h"
+#include "store/testing/test_database.h"
 
 namespace newsdesk {
 namespace {
@@ -65,6 +66,7 @@ class IngestTest : public ::testing::Test {
     fs::remove_all(dir_);
     Config c;
     c.data_dir = dir_.string();
+    ASSERT_TRUE(testing::UseTestBackend(c).ok());
     auto s = OpenStore(c);
     ASSERT_TRUE(s.ok());
     store_ = std::move(*s);

@@ -13,5 +13,5 @@ target_link_libraries(newsdesk PRIVATE nd_readers)
 
 if(NEWSDESK_BUILD_TESTS)
   nd_test(readers_test SOURCES src/readers/accounts_test.cc src/readers/comments_test.cc
-          src/readers/readers_config_test.cc LIBS nd_readers)
+          src/readers/readers_config_test.cc LIBS nd_readers BOTH_BACKENDS)
 endif()

@@ -18,6 +18,7 @@
 #include "web/server.h"
 #include "web/site.h"
 #include "web/test_client.h"
+#include "store/testing/test_database.h"
 
 namespace newsdesk {
 namespace {
@@ -136,6 +137,7 @@ class ReaderPagesTest : public ::testing::Test {
       config_.mail_smtp_url = "smtp://127.0.0.1:1";
       config_.mail_connect_timeout_seconds = 1;
     }
+    ASSERT_TRUE(testing::UseTestBackend(config_).ok());
     auto store = OpenStore(config_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);

@@ -12,6 +12,7 @@
 #include "import/importer.h"
 #include "web/site.h"
 #include "web/test_client.h"
+#include "store/testing/test_database.h"
 
 namespace newsdesk {
 namespace {
@@ -148,6 +149,7 @@ class SiteOverHttpTest : public ::testing::Test {
     fs::remove_all(dir_);
     config_.data_dir = dir_.string();
     config_.base_url = "http://127.0.0.1";
+    ASSERT_TRUE(testing::UseTestBackend(config_).ok());
     auto store = OpenStore(config_);
     ASSERT_TRUE(store.ok());
     store_ = std::move(*store);

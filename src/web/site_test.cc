@@ -11,6 +11,7 @@
 #include "import/importer.h"
 #include "mentions/tagger.h"
 #include "search/follower.h"
+#include "store/testing/test_database.h"
 
 namespace newsdesk {
 namespace {
@@ -28,6 +29,7 @@ class SiteTest : public ::testing::Test {
     fs::remove_all(dir_);
     config_.data_dir = dir_.string();
     config_.base_url = "https://news.example";
+    ASSERT_TRUE(testing::UseTestBackend(config_).ok());
     auto s = OpenStore(config_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);

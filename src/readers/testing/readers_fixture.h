@@ -13,6 +13,7 @@
 #include "common/time.h"
 #include "readers/readers.h"
 #include "store/store.h"
+#include "store/testing/test_database.h"
 
 namespace newsdesk::testing_readers {
 
@@ -24,7 +25,8 @@ class ReadersTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     config_.data_dir = dir_.string();
-    auto s = OpenSqliteStore(dir_.string());
+    ASSERT_TRUE(newsdesk::testing::UseTestBackend(config_).ok());
+    auto s = OpenStore(config_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     auto secret = LoadOrCreateSiteSecret(dir_.string());

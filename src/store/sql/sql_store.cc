@@ -1490,6 +1490,7 @@ class SqlStore final : public Store {
   Result<std::vector<Delivery>> ClaimDeliveries(int64_t run_id, int limit, TimePoint now) override {
     std::vector<Delivery> claimed;
     auto written = Write([&](Connection& c) -> Status {
+      claimed.clear();  // a transaction PostgreSQL asked to run again starts afresh
       auto p = c.Prepare(
           "SELECT d.subscriber_id, d.state, d.attempts, d.last_error, s.email, s.edition, s.entities, s.state, "
           "s.created_at, s.hard_failures FROM digest_deliveries d JOIN subscribers s ON s.id = d.subscriber_id "
@@ -1969,7 +1970,9 @@ class SqlStore final : public Store {
   // WithConnection runs `f` on a pooled connection. When PostgreSQL asks
   // for a transaction to run again (serialization failure, deadlock) or the
   // connection broke (a restarted server), `f` runs again on a fresh
-  // connection, for up to kRetryFor; then the error is returned.
+  // connection, for up to kRetryFor; then the error is returned. So `f`
+  // must start from scratch each time: whatever it fills in outside itself
+  // it clears first.
   template <typename T, typename F>
   Result<T> WithConnection(F&& f) {
     using Clock = std::chrono::steady_clock;
