@@ -510,7 +510,7 @@ class Site::Impl {
         spdlog::error("search failed: {}", results.status().ToString());
         notices.push_back(cat.Get("search_unavailable"));
       } else {
-        if (!results->notice.empty()) notices.push_back(results->notice);
+        if (!results->notice.empty()) notices.push_back(LocalNotice(cat, results->notice));
         std::map<std::string, Source> sources;
         if (auto list = store_.ListSources(); list.ok())
           for (auto& src : *list) sources.emplace(src.slug, std::move(src));
@@ -536,9 +536,18 @@ class Site::Impl {
         view["sort_relevance_href"] = SearchHref(ed, q, "sort", "");
         view["sort_date_href"] = SearchHref(ed, q, "sort", "date");
         json active = json::array();
+        auto filter_label = [&](const std::string& key, const std::string& value) {
+          std::string name = value;
+          if (key == "lang") name = cat.LanguageName(value);
+          if (key == "source")
+            if (auto it = sources.find(value); it != sources.end()) name = it->second.name;
+          if (key == "mention")
+            if (const Entity* e = FindEntity(value)) name = e->Name(ed);
+          return cat.Format("search_filter_" + key, {{"value", name}});
+        };
         for (auto [key, value] : {std::pair<const char*, const std::optional<std::string>*>{"lang", &q.language},
                                   {"source", &q.source}, {"mention", &q.mention}})
-          if (*value) active.push_back({{"label", fmt::format("{}: {}", key, **value)}, {"href", SearchHref(ed, q, key, "")}});
+          if (*value) active.push_back({{"label", filter_label(key, **value)}, {"href", SearchHref(ed, q, key, "")}});
         view["active_filters"] = active;
       }
     }
@@ -552,6 +561,28 @@ class Site::Impl {
     // Not cached: the index follows the store a moment behind it.
     return Page(ed, q.text.empty() ? cat.Get("search") : cat.Get("search") + ": " + q.text.substr(0, 80),
                 templates_->Render("search", view), hrefs);
+  }
+
+  // LocalNotice gives the search module's notice (English sentences joined
+  // by spaces) in the catalog's language, sentence by sentence.
+  static std::string LocalNotice(const Catalog& cat, const std::string& notice) {
+    static const std::string kBadDate = " is not a date (write YYYY-MM-DD) and was ignored.";
+    std::string out;
+    size_t start = 0;
+    while (start < notice.size()) {
+      size_t end = notice.find(". ", start);
+      end = end == std::string::npos ? notice.size() : end + 1;
+      const std::string sentence = notice.substr(start, end - start);
+      std::string local;
+      if (sentence.size() > kBadDate.size() && sentence.ends_with(kBadDate))
+        local = cat.Format("search_bad_filter", {{"filter", sentence.substr(0, sentence.size() - kBadDate.size())}});
+      else
+        local = cat.Reason(sentence);
+      out += (out.empty() ? "" : " ") + local;
+      start = end;
+      while (start < notice.size() && notice[start] == ' ') ++start;
+    }
+    return out;
   }
 
   json SearchHitView(const SearchHit& h, const std::string& ed, const std::map<std::string, Source>& sources) {
