@@ -178,6 +178,10 @@ class ReaderPages::Impl {
     return v;
   }
 
+  bool CsrfOk(const Viewer& v, const std::string& csrf_token) {
+    return v.session && !csrf_token.empty() && accounts_.VerifyCsrf(v.session_token, csrf_token).ok();
+  }
+
   std::optional<Response> Handle(const Request& req, const Viewer& viewer) {
     RouteMatch m = router_.Match(req.method, req.path);
     if (m.kind == RouteMatch::Kind::kNotFound) return std::nullopt;
@@ -1251,6 +1255,10 @@ bool ReaderPages::HasSessionCookie(const Request& request) {
 }
 
 Viewer ReaderPages::Identify(const Request& request) { return impl_->Identify(request); }
+
+bool ReaderPages::CsrfOk(const Viewer& viewer, const std::string& csrf_token) {
+  return impl_->CsrfOk(viewer, csrf_token);
+}
 
 std::optional<Response> ReaderPages::Handle(const Request& request, const Viewer& viewer) {
   return impl_->Handle(request, viewer);

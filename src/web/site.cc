@@ -23,6 +23,7 @@
 #include "web/subscription_pages.h"
 #include "web/router.h"
 #include "web/templates.h"
+#include "web/translation_api.h"
 
 namespace newsdesk {
 
@@ -64,6 +65,7 @@ enum Route {
   kEntity,
   kSearch,
   kApiSearch,
+  kApiTranslation,
 };
 
 constexpr int kPageSize = 30;
@@ -144,7 +146,11 @@ json BlockView(const Block& b) {
 class Site::Impl {
  public:
   Impl(Store& store, const Config& config, std::shared_ptr<const Gazetteer> gazetteer)
-      : store_(store), config_(config), gazetteer_(std::move(gazetteer)), cache_(config.page_cache_bytes) {
+      : store_(store),
+        config_(config),
+        gazetteer_(std::move(gazetteer)),
+        cache_(config.page_cache_bytes),
+        translation_api_(store, config) {
     const std::vector<std::string> get = {"GET", "HEAD"};
     router_.Add(get, "/", kRoot);
     router_.Add(get, "/healthz", kHealth);
@@ -165,6 +171,7 @@ class Site::Impl {
     router_.Add(get, "/{ed}/mentions/{slug}", kEntity);
     router_.Add(get, "/{ed}/search", kSearch);
     router_.Add(get, "/api/v1/search", kApiSearch);
+    router_.Add({"GET", "HEAD", "PUT"}, "/api/v1/articles/{id}/translations/{lang}", kApiTranslation);
   }
 
   void AttachSearch(SearchIndex* index) { search_.store(index, std::memory_order_release); }
@@ -414,6 +421,7 @@ class Site::Impl {
       case kApiEntities: return ApiEntities();
       case kApiEntity: return ApiEntity(m.Param("slug"));
       case kApiSearch: return ApiSearch(req);
+      case kApiTranslation: return ApiTranslation(req, m);
       default: break;
     }
     const std::string ed = m.Param("ed");
@@ -433,6 +441,18 @@ class Site::Impl {
       case kSearch: return SearchPage(req, ed);
       default: return ErrorPage(ed, 404, m.pattern, "no handler");
     }
+  }
+
+  // ApiTranslation is the editors' translation API (web/translation_api.h):
+  // the session and its CSRF token are the readers' (X-CSRF-Token header).
+  Response ApiTranslation(const Request& req, const RouteMatch& m) {
+    static const Viewer kGuest;
+    const Viewer& v = viewer_ ? *viewer_ : kGuest;
+    const bool csrf_ok = req.method == "PUT" && readers_->CsrfOk(v, std::string(req.Header("x-csrf-token")));
+    Response r = translation_api_.Handle(req, m.Param("id"), m.Param("lang"), v.user(), csrf_ok);
+    // The corrected translation shows at once: pages follow the store now.
+    if (req.method == "PUT" && r.status < 400) SyncWithStore();
+    return r;
   }
 
   // --- search -------------------------------------------------------------
@@ -1320,6 +1340,7 @@ class Site::Impl {
   std::map<std::string, Catalog> catalogs_;
   std::atomic<SearchIndex*> search_{nullptr};
   std::unique_ptr<ReaderPages> readers_;
+  TranslationApi translation_api_;
   std::mutex subscription_mu_;
   std::unique_ptr<MailQueue> subscription_queue_;  // GUARDED_BY(subscription_mu_); null without mail
   std::unique_ptr<Mailer> subscription_mailer_;
