@@ -346,7 +346,7 @@ class ReaderPages::Impl {
     if (c.status == CommentStatus::kHeld)
       item["status_note"] = cat.Format("comment_held", {{"reason", Reason(ed, c.hold_reason)}});
     else if (c.status == CommentStatus::kHidden && moderator)
-      item["status_note"] = cat.Format("comment_hidden_note", {{"reason", c.hold_reason}});
+      item["status_note"] = cat.Format("comment_hidden_note", {{"reason", Reason(ed, c.hold_reason)}});
     if (moderator && !c.address.empty()) item["address"] = c.address;
     else item["address"] = false;
     if (!user) return item;

@@ -794,10 +794,16 @@ class Site::Impl {
     v["content_lang"] = false;
     v["label"] = false;
     v["label_title"] = "";
+    v["machine"] = false;
+    v["machine_title"] = "";
     if (s.language == ed) {
       v["headline"] = s.headline;
     } else if (s.translation) {
       v["headline"] = s.translation->headline;
+      if (s.translation->by == TranslatedBy::kMachine) {  // a machine wrote it, and the list says so
+        v["machine"] = cat.Get("machine_short");
+        v["machine_title"] = cat.Format("machine_translation_notice", {{"language", cat.LanguageName(s.language)}});
+      }
     } else {
       v["headline"] = s.headline;
       v["content_lang"] = s.language;
