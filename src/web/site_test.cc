@@ -153,6 +153,11 @@ TEST_F(SiteTest, MachineTranslationIsMarkedWithTheOriginalOneClickAway) {
   ASSERT_EQ(original.status, 200);
   EXPECT_THAT(original.body, HasSubstr("Учения ОДКБ начались"));
   EXPECT_THAT(original.body, HasSubstr("Original text in Russian."));
+  // Lists say so too, beside the headline; an original gets no tag.
+  auto front = Get("/en/");
+  EXPECT_THAT(front.body, HasSubstr(">CSTO exercises begin</a> <span class=\"mt-label\" "
+                                    "title=\"Machine translation from Russian.\">machine translation</span>"));
+  EXPECT_THAT(front.body, HasSubstr(">NATO ministers meet</a>\n"));
 }
 
 TEST_F(SiteTest, WrongSlugRedirectsPermanentlyToTheRightOne) {
