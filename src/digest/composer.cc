@@ -113,6 +113,8 @@ Result<std::shared_ptr<const DigestComposer::Edition>> DigestComposer::EditionOf
               {"content_lang", false},
               {"label", false},
               {"label_title", ""},
+              {"machine", false},
+              {"machine_title", ""},
               {"lead", false},
               {"also", false},
               {"also_label", cat.Get("also_reported_by")},
@@ -126,6 +128,10 @@ Result<std::shared_ptr<const DigestComposer::Edition>> DigestComposer::EditionOf
     } else if (s.translation) {
       v["headline"] = s.translation->headline;
       v["lead"] = text_or_false(s.translation->body.empty() ? "" : s.translation->body.front().text);
+      if (s.translation->by == TranslatedBy::kMachine) {
+        v["machine"] = cat.Get("machine_short");
+        v["machine_title"] = cat.Format("machine_translation_notice", {{"language", cat.LanguageName(s.language)}});
+      }
     } else {  // never silently mixed: the original, marked
       v["headline"] = s.headline;
       v["lead"] = text_or_false(s.lead);

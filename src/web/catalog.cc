@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "common/time.h"
 #include "web/assets.h"
 
@@ -31,6 +33,7 @@ Result<Catalog> Catalog::Load(const std::string& lang) {
     c.months_ = j.at("months").get<std::vector<std::string>>();
     c.date_format_ = j.at("date_format").get<std::string>();
     c.short_date_format_ = j.at("short_date_format").get<std::string>();
+    if (j.contains("reasons")) c.reasons_ = j.at("reasons").get<std::map<std::string, std::string>>();
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidArgument(fmt::format("{}: {}", path, e.what()));
   }
@@ -45,6 +48,40 @@ std::string Catalog::Get(const std::string& key) const {
   auto it = strings_.find(key);
   if (it == strings_.end()) return key;
   return it->get<std::string>();
+}
+
+std::string Catalog::Reason(const std::string& message) const {
+  if (reasons_.empty()) return message;
+  std::string pattern;
+  std::map<std::string, std::string> values;
+  auto word_start = [&](size_t i) {
+    if (i == 0) return true;
+    const unsigned char p = static_cast<unsigned char>(message[i - 1]);
+    return !std::isalnum(p) && p != '-' && p != '_';
+  };
+  for (size_t i = 0; i < message.size();) {
+    const char c = message[i];
+    std::string value;
+    if (c >= '0' && c <= '9' && word_start(i)) {
+      size_t j = i;
+      while (j < message.size() && message[j] >= '0' && message[j] <= '9') ++j;
+      value = message.substr(i, j - i);
+      i = j;
+    } else if (c == '\'' && (i == 0 || message[i - 1] == ' ') && message.find('\'', i + 1) != std::string::npos) {
+      size_t j = message.find('\'', i + 1);
+      value = message.substr(i, j + 1 - i);
+      i = j + 1;
+    } else {
+      pattern += c;
+      ++i;
+      continue;
+    }
+    const std::string key = std::to_string(values.size() + 1);
+    values[key] = value;
+    pattern += "{" + key + "}";
+  }
+  auto it = reasons_.find(pattern);
+  return it == reasons_.end() ? message : Substitute(it->second, values);
 }
 
 std::string Catalog::Format(const std::string& key, const std::map<std::string, std::string>& args) const {

@@ -39,6 +39,13 @@ class Catalog {
   // ("November", "ноября"); "" when out of range.
   std::string MonthName(int month) const;
 
+  // Reason gives a message another module wrote in English (a refusal's
+  // reason, a search notice) in this catalog's language. The message's
+  // numbers (a digit run starting a word) and 'quoted' parts are replaced by
+  // {1}, {2}… to form a pattern, the pattern is looked up in "reasons", and
+  // the values are put back. An unknown message comes back as it is.
+  std::string Reason(const std::string& message) const;
+
   // strings is every interface string, for templates ({{t.key}}).
   const nlohmann::json& strings() const { return strings_; }
 
@@ -46,6 +53,7 @@ class Catalog {
   std::string lang_;
   std::string language_name_;
   nlohmann::json strings_;
+  std::map<std::string, std::string> reasons_;  // English pattern → this language
   std::map<std::string, std::string> languages_;
   std::vector<std::string> months_;
   std::string date_format_;

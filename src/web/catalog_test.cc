@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
+#include <set>
 
 #include "common/time.h"
 #include "web/assets.h"
@@ -19,17 +21,72 @@ std::vector<std::string> CatalogLanguages() {
   return langs;
 }
 
-TEST(Catalog, EveryCatalogHasEveryKeyOfTheEnglishOne) {
-  auto en = Catalog::Load("en");
-  ASSERT_TRUE(en.ok()) << en.status().ToString();
+// KeysOf lists an object's keys, sorted (nlohmann's default order).
+std::vector<std::string> KeysOf(const nlohmann::json& j) {
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  return keys;
+}
+
+// Placeholders lists the "{name}" placeholders a string uses, sorted.
+std::set<std::string> Placeholders(const std::string& text) {
+  static const std::regex kPlaceholder(R"(\{[a-z0-9_]+\})");
+  std::set<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kPlaceholder); it != std::sregex_iterator(); ++it)
+    out.insert(it->str());
+  return out;
+}
+
+nlohmann::json CatalogFile(const std::string& lang) {
+  auto text = FindAsset("i18n/" + lang + ".json");
+  if (!text) return nlohmann::json();
+  return nlohmann::json::parse(*text, nullptr, false);
+}
+
+// A new language cannot ship incomplete: every catalog file has exactly the
+// key set of en.json (top level, "strings", "languages", "reasons"), no
+// empty value, and each translation uses the same {placeholders} as the
+// English text, so no value is lost in a language.
+TEST(Catalog, EveryCatalogHasExactlyTheKeysOfTheEnglishOneAndNoEmptyValue) {
+  const nlohmann::json en = CatalogFile("en");
+  ASSERT_TRUE(en.is_object());
   auto langs = CatalogLanguages();
-  ASSERT_GE(langs.size(), 2u);
+  ASSERT_GE(langs.size(), 3u) << "en, ru and es at least";
+  EXPECT_TRUE(std::count(langs.begin(), langs.end(), "es"));
   for (const auto& lang : langs) {
+    SCOPED_TRACE("i18n/" + lang + ".json");
     auto c = Catalog::Load(lang);
-    ASSERT_TRUE(c.ok()) << lang << ": " << c.status().ToString();
-    for (auto it = en->strings().begin(); it != en->strings().end(); ++it)
-      EXPECT_TRUE(c->strings().contains(it.key())) << lang << " lacks " << it.key();
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    const nlohmann::json file = CatalogFile(lang);
+    ASSERT_TRUE(file.is_object());
+    EXPECT_EQ(KeysOf(file), KeysOf(en));
+    for (const char* section : {"strings", "languages", "reasons"}) {
+      SCOPED_TRACE(section);
+      ASSERT_TRUE(file.contains(section) && file[section].is_object());
+      EXPECT_EQ(KeysOf(file[section]), KeysOf(en[section]));
+      for (auto it = file[section].begin(); it != file[section].end(); ++it) {
+        ASSERT_TRUE(it->is_string()) << it.key();
+        const std::string value = it->get<std::string>();
+        EXPECT_FALSE(value.find_first_not_of(" \t\n") == std::string::npos) << it.key() << " is empty";
+        if (en[section].contains(it.key()))
+          EXPECT_EQ(Placeholders(value), Placeholders(en[section][it.key()].get<std::string>())) << it.key();
+      }
+    }
+    EXPECT_FALSE(c->language_name().empty());
+    for (int m = 1; m <= 12; ++m) EXPECT_FALSE(c->MonthName(m).empty()) << "month " << m;
   }
+}
+
+// The Spanish catalog is a translation, not a copy: most of its strings
+// differ from the English ones.
+TEST(Catalog, SpanishIsTranslated) {
+  auto en = Catalog::Load("en"), es = Catalog::Load("es");
+  ASSERT_TRUE(en.ok() && es.ok());
+  int same = 0, total = 0;
+  for (auto it = en->strings().begin(); it != en->strings().end(); ++it, ++total)
+    if (es->Get(it.key()) == it->get<std::string>()) ++same;
+  EXPECT_LT(same, total / 20) << same << " of " << total << " strings are the English text";
+  EXPECT_EQ(es->Get("latest_news"), "Últimas noticias");
 }
 
 // Every {{t.key}} a template uses must exist in the catalogs, or a reader
@@ -55,6 +112,22 @@ TEST(Catalog, FormatsDatesInTheEditionsLanguage) {
   EXPECT_EQ(Catalog::Load("en")->Date(t, 180, "MSK"), "April 26, 2024, 12:40 MSK");
   EXPECT_EQ(Catalog::Load("ru")->Date(t, 180, "MSK"), "26 апреля 2024, 12:40 MSK");
   EXPECT_EQ(Catalog::Load("ru")->ShortDate(t, 0), "26.04 09:40");
+  EXPECT_EQ(Catalog::Load("es")->Date(t, 0, "UTC"), "26 de abril de 2024, 09:40 UTC");
+  EXPECT_EQ(Catalog::Load("es")->ShortDate(t, 0), "26/04 09:40");
+}
+
+// Reasons other modules write in English come out in the edition's
+// language, numbers and 'quoted' parts kept; a number inside a word
+// ("UTF-8") is part of the pattern; an unknown message stays as it is.
+TEST(Catalog, ReasonTranslatesEnglishMessagesByPattern) {
+  auto es = Catalog::Load("es"), ru = Catalog::Load("ru"), en = Catalog::Load("en");
+  EXPECT_EQ(es->Reason("the comment is 5000 characters long; the limit is 4000"),
+            "el comentario tiene 5000 caracteres; el máximo es 4000");
+  EXPECT_EQ(ru->Reason("the comment is not valid UTF-8 text"), "комментарий содержит недопустимые символы");
+  EXPECT_EQ(es->Reason("there is no 'xx' edition"), "no existe la edición 'xx'");
+  EXPECT_EQ(es->Reason("Type one or more words to search for."), "Escriba una o más palabras que buscar.");
+  EXPECT_EQ(es->Reason("something nobody translated"), "something nobody translated");
+  EXPECT_EQ(en->Reason("the comment is empty"), "the comment is empty");
 }
 
 TEST(Catalog, UnknownEditionIsNotFound) { EXPECT_TRUE(Catalog::Load("xx").status().is_not_found()); }

@@ -11,7 +11,6 @@
 
 #include "common/time.h"
 #include "mail/mail.h"
-#include "web/assets.h"
 #include "web/catalog.h"
 #include "web/mail_queue.h"
 #include "web/router.h"
@@ -152,51 +151,11 @@ class ReaderPages::Impl {
     router_.Add(both, "/api/v1/articles/{id}/comments", kApiComments);
     if (!config_.mail_smtp_url.empty())
       mail_ = std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeSmtpMailer(SmtpSettingsFromConfig(config_))));
-    // The readers library's reasons are English; i18n/<ed>.json may
-    // translate them under "reasons", keyed by their pattern (see Reason).
-    for (const auto& [ed, cat] : catalogs_) {
-      auto text = FindAsset("i18n/" + ed + ".json");
-      if (!text) continue;
-      json j = json::parse(*text, nullptr, false);
-      if (j.is_object() && j.contains("reasons") && j["reasons"].is_object())
-        for (auto it = j["reasons"].begin(); it != j["reasons"].end(); ++it)
-          if (it.value().is_string()) reasons_[ed][it.key()] = it.value().get<std::string>();
-    }
   }
 
-  // Reason gives a refusal's reason in edition `ed`'s language: the English
-  // message with its numbers and 'quoted' parts replaced by {1}, {2}… is
-  // looked up in the edition's "reasons", and the values put back. An
-  // unknown message is shown as it is.
-  std::string Reason(const std::string& ed, const std::string& message) const {
-    auto table = reasons_.find(ed);
-    if (table == reasons_.end()) return message;
-    std::string pattern;
-    std::map<std::string, std::string> values;
-    for (size_t i = 0; i < message.size();) {
-      const char c = message[i];
-      std::string value;
-      if (c >= '0' && c <= '9') {
-        size_t j = i;
-        while (j < message.size() && message[j] >= '0' && message[j] <= '9') ++j;
-        value = message.substr(i, j - i);
-        i = j;
-      } else if (c == '\'' && (i == 0 || message[i - 1] == ' ') && message.find('\'', i + 1) != std::string::npos) {
-        size_t j = message.find('\'', i + 1);
-        value = message.substr(i, j + 1 - i);
-        i = j + 1;
-      } else {
-        pattern += c;
-        ++i;
-        continue;
-      }
-      const std::string key = std::to_string(values.size() + 1);
-      values[key] = value;
-      pattern += "{" + key + "}";
-    }
-    auto it = table->second.find(pattern);
-    return it == table->second.end() ? message : Substitute(it->second, values);
-  }
+  // Reason gives a refusal's reason in edition `ed`'s language
+  // (Catalog::Reason: i18n/<ed>.json "reasons").
+  std::string Reason(const std::string& ed, const std::string& message) const { return catalog(ed).Reason(message); }
 
   void UseMailer(std::shared_ptr<Mailer> mailer) {
     std::lock_guard<std::mutex> lock(mail_mu_);
@@ -217,6 +176,10 @@ class ReaderPages::Impl {
     if (s.ok()) v.session = std::move(*s);
     else if (!s.status().is_not_found()) spdlog::warn("cannot check a session: {}", s.status().ToString());
     return v;
+  }
+
+  bool CsrfOk(const Viewer& v, const std::string& csrf_token) {
+    return v.session && !csrf_token.empty() && accounts_.VerifyCsrf(v.session_token, csrf_token).ok();
   }
 
   std::optional<Response> Handle(const Request& req, const Viewer& viewer) {
@@ -383,7 +346,7 @@ class ReaderPages::Impl {
     if (c.status == CommentStatus::kHeld)
       item["status_note"] = cat.Format("comment_held", {{"reason", Reason(ed, c.hold_reason)}});
     else if (c.status == CommentStatus::kHidden && moderator)
-      item["status_note"] = cat.Format("comment_hidden_note", {{"reason", c.hold_reason}});
+      item["status_note"] = cat.Format("comment_hidden_note", {{"reason", Reason(ed, c.hold_reason)}});
     if (moderator && !c.address.empty()) item["address"] = c.address;
     else item["address"] = false;
     if (!user) return item;
@@ -1268,7 +1231,6 @@ class ReaderPages::Impl {
   Router router_;
   std::mutex mail_mu_;
   std::unique_ptr<MailQueue> mail_;  // GUARDED_BY(mail_mu_); null when mail is not configured
-  std::map<std::string, std::map<std::string, std::string>> reasons_;  // edition → pattern → text
   std::mutex discussion_mu_;
   std::map<std::string, std::pair<int64_t, json>> discussion_;  // GUARDED_BY(discussion_mu_)
 };
@@ -1293,6 +1255,10 @@ bool ReaderPages::HasSessionCookie(const Request& request) {
 }
 
 Viewer ReaderPages::Identify(const Request& request) { return impl_->Identify(request); }
+
+bool ReaderPages::CsrfOk(const Viewer& viewer, const std::string& csrf_token) {
+  return impl_->CsrfOk(viewer, csrf_token);
+}
 
 std::optional<Response> ReaderPages::Handle(const Request& request, const Viewer& viewer) {
   return impl_->Handle(request, viewer);

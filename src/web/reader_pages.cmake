@@ -2,6 +2,8 @@
 if(NEWSDESK_BUILD_TESTS)
   nd_test(reader_pages_test SOURCES src/web/reader_pages_test.cc src/web/test_client.cc LIBS nd_server nd_import BOTH_BACKENDS)
   target_compile_definitions(reader_pages_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
+  # The editors' translation API (issue 9) over real HTTP.
+  nd_test(translation_api_test SOURCES src/web/translation_api_test.cc src/web/test_client.cc LIBS nd_server)
   add_test(NAME readers_cli_test COMMAND bash ${CMAKE_SOURCE_DIR}/tests/readers_cli_test.sh $<TARGET_FILE:newsdesk>)
   set_tests_properties(readers_cli_test PROPERTIES TIMEOUT 120)
 endif()

@@ -77,6 +77,10 @@ class ReaderPages {
   // Identify looks the session cookie up.
   Viewer Identify(const Request& request);
 
+  // CsrfOk is true when `csrf_token` (a JSON API's X-CSRF-Token header)
+  // belongs to the viewer's session; false for guests.
+  bool CsrfOk(const Viewer& viewer, const std::string& csrf_token);
+
   // Handle answers the readers' routes; nullopt for any other path.
   std::optional<Response> Handle(const Request& request, const Viewer& viewer);
 

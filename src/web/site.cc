@@ -23,6 +23,7 @@
 #include "web/subscription_pages.h"
 #include "web/router.h"
 #include "web/templates.h"
+#include "web/translation_api.h"
 
 namespace newsdesk {
 
@@ -64,6 +65,7 @@ enum Route {
   kEntity,
   kSearch,
   kApiSearch,
+  kApiTranslation,
 };
 
 constexpr int kPageSize = 30;
@@ -144,7 +146,11 @@ json BlockView(const Block& b) {
 class Site::Impl {
  public:
   Impl(Store& store, const Config& config, std::shared_ptr<const Gazetteer> gazetteer)
-      : store_(store), config_(config), gazetteer_(std::move(gazetteer)), cache_(config.page_cache_bytes) {
+      : store_(store),
+        config_(config),
+        gazetteer_(std::move(gazetteer)),
+        cache_(config.page_cache_bytes),
+        translation_api_(store, config) {
     const std::vector<std::string> get = {"GET", "HEAD"};
     router_.Add(get, "/", kRoot);
     router_.Add(get, "/healthz", kHealth);
@@ -165,6 +171,7 @@ class Site::Impl {
     router_.Add(get, "/{ed}/mentions/{slug}", kEntity);
     router_.Add(get, "/{ed}/search", kSearch);
     router_.Add(get, "/api/v1/search", kApiSearch);
+    router_.Add({"GET", "HEAD", "PUT"}, "/api/v1/articles/{id}/translations/{lang}", kApiTranslation);
   }
 
   void AttachSearch(SearchIndex* index) { search_.store(index, std::memory_order_release); }
@@ -414,6 +421,7 @@ class Site::Impl {
       case kApiEntities: return ApiEntities();
       case kApiEntity: return ApiEntity(m.Param("slug"));
       case kApiSearch: return ApiSearch(req);
+      case kApiTranslation: return ApiTranslation(req, m);
       default: break;
     }
     const std::string ed = m.Param("ed");
@@ -433,6 +441,18 @@ class Site::Impl {
       case kSearch: return SearchPage(req, ed);
       default: return ErrorPage(ed, 404, m.pattern, "no handler");
     }
+  }
+
+  // ApiTranslation is the editors' translation API (web/translation_api.h):
+  // the session and its CSRF token are the readers' (X-CSRF-Token header).
+  Response ApiTranslation(const Request& req, const RouteMatch& m) {
+    static const Viewer kGuest;
+    const Viewer& v = viewer_ ? *viewer_ : kGuest;
+    const bool csrf_ok = req.method == "PUT" && readers_->CsrfOk(v, std::string(req.Header("x-csrf-token")));
+    Response r = translation_api_.Handle(req, m.Param("id"), m.Param("lang"), v.user(), csrf_ok);
+    // The corrected translation shows at once: pages follow the store now.
+    if (req.method == "PUT" && r.status < 400) SyncWithStore();
+    return r;
   }
 
   // --- search -------------------------------------------------------------
@@ -510,7 +530,7 @@ class Site::Impl {
         spdlog::error("search failed: {}", results.status().ToString());
         notices.push_back(cat.Get("search_unavailable"));
       } else {
-        if (!results->notice.empty()) notices.push_back(results->notice);
+        if (!results->notice.empty()) notices.push_back(LocalNotice(cat, results->notice));
         std::map<std::string, Source> sources;
         if (auto list = store_.ListSources(); list.ok())
           for (auto& src : *list) sources.emplace(src.slug, std::move(src));
@@ -536,9 +556,18 @@ class Site::Impl {
         view["sort_relevance_href"] = SearchHref(ed, q, "sort", "");
         view["sort_date_href"] = SearchHref(ed, q, "sort", "date");
         json active = json::array();
+        auto filter_label = [&](const std::string& key, const std::string& value) {
+          std::string name = value;
+          if (key == "lang") name = cat.LanguageName(value);
+          if (key == "source")
+            if (auto it = sources.find(value); it != sources.end()) name = it->second.name;
+          if (key == "mention")
+            if (const Entity* e = FindEntity(value)) name = e->Name(ed);
+          return cat.Format("search_filter_" + key, {{"value", name}});
+        };
         for (auto [key, value] : {std::pair<const char*, const std::optional<std::string>*>{"lang", &q.language},
                                   {"source", &q.source}, {"mention", &q.mention}})
-          if (*value) active.push_back({{"label", fmt::format("{}: {}", key, **value)}, {"href", SearchHref(ed, q, key, "")}});
+          if (*value) active.push_back({{"label", filter_label(key, **value)}, {"href", SearchHref(ed, q, key, "")}});
         view["active_filters"] = active;
       }
     }
@@ -552,6 +581,28 @@ class Site::Impl {
     // Not cached: the index follows the store a moment behind it.
     return Page(ed, q.text.empty() ? cat.Get("search") : cat.Get("search") + ": " + q.text.substr(0, 80),
                 templates_->Render("search", view), hrefs);
+  }
+
+  // LocalNotice gives the search module's notice (English sentences joined
+  // by spaces) in the catalog's language, sentence by sentence.
+  static std::string LocalNotice(const Catalog& cat, const std::string& notice) {
+    static const std::string kBadDate = " is not a date (write YYYY-MM-DD) and was ignored.";
+    std::string out;
+    size_t start = 0;
+    while (start < notice.size()) {
+      size_t end = notice.find(". ", start);
+      end = end == std::string::npos ? notice.size() : end + 1;
+      const std::string sentence = notice.substr(start, end - start);
+      std::string local;
+      if (sentence.size() > kBadDate.size() && sentence.ends_with(kBadDate))
+        local = cat.Format("search_bad_filter", {{"filter", sentence.substr(0, sentence.size() - kBadDate.size())}});
+      else
+        local = cat.Reason(sentence);
+      out += (out.empty() ? "" : " ") + local;
+      start = end;
+      while (start < notice.size() && notice[start] == ' ') ++start;
+    }
+    return out;
   }
 
   json SearchHitView(const SearchHit& h, const std::string& ed, const std::map<std::string, Source>& sources) {
@@ -743,10 +794,16 @@ class Site::Impl {
     v["content_lang"] = false;
     v["label"] = false;
     v["label_title"] = "";
+    v["machine"] = false;
+    v["machine_title"] = "";
     if (s.language == ed) {
       v["headline"] = s.headline;
     } else if (s.translation) {
       v["headline"] = s.translation->headline;
+      if (s.translation->by == TranslatedBy::kMachine) {  // a machine wrote it, and the list says so
+        v["machine"] = cat.Get("machine_short");
+        v["machine_title"] = cat.Format("machine_translation_notice", {{"language", cat.LanguageName(s.language)}});
+      }
     } else {
       v["headline"] = s.headline;
       v["content_lang"] = s.language;
@@ -1289,6 +1346,7 @@ class Site::Impl {
   std::map<std::string, Catalog> catalogs_;
   std::atomic<SearchIndex*> search_{nullptr};
   std::unique_ptr<ReaderPages> readers_;
+  TranslationApi translation_api_;
   std::mutex subscription_mu_;
   std::unique_ptr<MailQueue> subscription_queue_;  // GUARDED_BY(subscription_mu_); null without mail
   std::unique_ptr<Mailer> subscription_mailer_;

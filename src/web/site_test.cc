@@ -155,6 +155,11 @@ TEST_F(SiteTest, MachineTranslationIsMarkedWithTheOriginalOneClickAway) {
   ASSERT_EQ(original.status, 200);
   EXPECT_THAT(original.body, HasSubstr("Учения ОДКБ начались"));
   EXPECT_THAT(original.body, HasSubstr("Original text in Russian."));
+  // Lists say so too, beside the headline; an original gets no tag.
+  auto front = Get("/en/");
+  EXPECT_THAT(front.body, HasSubstr(">CSTO exercises begin</a> <span class=\"mt-label\" "
+                                    "title=\"Machine translation from Russian.\">machine translation</span>"));
+  EXPECT_THAT(front.body, HasSubstr(">NATO ministers meet</a>\n"));
 }
 
 TEST_F(SiteTest, WrongSlugRedirectsPermanentlyToTheRightOne) {
@@ -440,9 +445,19 @@ TEST_F(SiteSearchTest, ATranslationIsFoundByItsWordsAndShownInTheEdition) {
 TEST_F(SiteSearchTest, FacetsAndFiltersNarrowTheResults) {
   Response only_en = Get("/en/search?q=ministers&lang=en");
   EXPECT_THAT(only_en.body, HasSubstr("NATO ministers meet"));
-  EXPECT_THAT(only_en.body, HasSubstr("lang: en"));
+  EXPECT_THAT(only_en.body, HasSubstr("Language: English"));
   Response none = Get("/en/search?q=ministers&lang=ru");
   EXPECT_THAT(none.body, HasSubstr("Nothing found"));
+}
+
+// The search module writes its notices in English; the page shows them, and
+// its filter labels, in the edition's language.
+TEST_F(SiteSearchTest, NoticesAndFilterLabelsAreInTheEditionsLanguage) {
+  EXPECT_THAT(Get("/en/search?q=%2C%2C").body, HasSubstr("Type one or more words to search for."));
+  Response r = Get("/ru/search?q=%2C%2C");
+  EXPECT_THAT(r.body, HasSubstr("Введите одно или несколько слов для поиска."));
+  EXPECT_THAT(r.body, Not(HasSubstr("Type one or more words")));
+  EXPECT_THAT(Get("/ru/search?q=ministers&lang=en").body, HasSubstr("Язык: английский"));
 }
 
 TEST_F(SiteSearchTest, BadInputGetsResultsOrAMessageNeverA500) {
