@@ -161,4 +161,9 @@ class JobRunner;
 // AddProbeHandler lets `runner` run probe jobs.
 Status AddProbeHandler(JobRunner& runner);
 
+// RunMigrateStore copies a whole site from one store to an empty other
+// (e.g. sqlite:data/newsdesk.db to postgresql://…), checking each table's
+// rows and checksum; prints the table of counts.
+Status RunMigrateStore(const std::string& from, const std::string& to);
+
 }  // namespace newsdesk

@@ -32,7 +32,7 @@ struct Opened {
 Result<Opened> Open(const Config& config) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
-  auto secret = LoadOrCreateSiteSecret(config.data_dir);
+  auto secret = LoadSharedSiteSecret(**store, config.data_dir);
   if (!secret.ok()) return secret.status();
   auto gazetteer = LoadSiteGazetteer(**store);
   if (!gazetteer.ok()) return gazetteer.status();

@@ -196,6 +196,12 @@ int main(int argc, char** argv) {
   translation_edit->add_option("--lang", translation_lang, "the edition's language, e.g. en")->required();
   add_common(translation_edit);
 
+  std::string migrate_from, migrate_to;
+  auto* migrate_store = app.add_subcommand("migrate-store", "copy a whole site into a new, empty database (e.g. SQLite to PostgreSQL), checking counts and checksums per table");
+  migrate_store->add_option("--from", migrate_from, "sqlite:PATH or postgresql://…")->required();
+  migrate_store->add_option("--to", migrate_to, "postgresql://… or sqlite:PATH (empty; created and migrated)")->required();
+  add_common(migrate_store);
+
   auto* jobs = app.add_subcommand("jobs", "the queue of background work all nodes share: list (default), retry, enqueue, work");
   JobsListFlags jobs_list_flags;
   jobs->add_option("--state", jobs_list_flags.states, "queued, running, done, failed or all (repeatable) [default: all but done]");
@@ -268,6 +274,7 @@ int main(int argc, char** argv) {
     else if (*digest_send) status = RunDigestSend(config, send_date);
     else if (*translate_run) status = RunTranslate(config);
     else if (*translation_edit) status = RunTranslationEdit(config, translation_id, translation_lang);
+    else if (*migrate_store) status = RunMigrateStore(migrate_from, migrate_to);
     else if (*jobs_retry) status = RunJobsRetry(config, jobs_retry_id);
     else if (*jobs_enqueue) status = RunJobsEnqueue(config, jobs_enqueue_flags);
     else if (*jobs_work) status = RunJobsWork(config, jobs_work_flags);

@@ -180,7 +180,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
   std::unique_ptr<DigestComposer> composer;
   std::unique_ptr<DigestSender> sender;
   if (digest_on) {
-    auto secret = LoadOrCreateSiteSecret(config.data_dir);
+    auto secret = LoadSharedSiteSecret(**store, config.data_dir);
     if (!secret.ok()) {
       spdlog::error("daily mailing off: {}", secret.status().ToString());
     } else {

@@ -72,7 +72,7 @@ Status RunUserAdd(const Config& config, const UserAddFlags& flags) {
   ND_RETURN_IF_ERROR(CheckStrength(password));
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
-  auto secret = LoadOrCreateSiteSecret(config.data_dir);
+  auto secret = LoadSharedSiteSecret(**store, config.data_dir);
   if (!secret.ok()) return secret.status();
   Accounts accounts(**store, config, *secret);
   const std::string name = flags.name.empty() ? email->substr(0, email->find('@')) : flags.name;
@@ -98,7 +98,7 @@ Status RunUserRole(const Config& config, const std::string& email_text, const st
     if (user.status().is_not_found()) return Status::NotFound(fmt::format("no account has the address {}", *email));
     return user.status();
   }
-  auto secret = LoadOrCreateSiteSecret(config.data_dir);
+  auto secret = LoadSharedSiteSecret(**store, config.data_dir);
   if (!secret.ok()) return secret.status();
   Accounts accounts(**store, config, *secret);
   ND_RETURN_IF_ERROR(accounts.SetRole(user->id, *role));

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -115,6 +116,32 @@ Result<SiteSecret> LoadOrCreateSiteSecret(const std::string& data_dir) {
     return SiteSecret{std::move(*existing)};
   }
   return SiteSecret{std::move(bytes)};
+}
+
+Result<SiteSecret> LoadSharedSiteSecret(Store& store, const std::string& data_dir) {
+  constexpr const char* kName = "site_secret";
+  auto decode = [](const std::string& hex) -> Result<SiteSecret> {
+    std::string bytes(kSecretBytes, '\0');
+    size_t len = 0;
+    if (hex.size() != 2 * kSecretBytes ||
+        sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), hex.data(), hex.size(), nullptr,
+                       &len, nullptr) != 0 ||
+        len != kSecretBytes)
+      return Status::IOError("the store's site secret is damaged (settings.site_secret is not 64 hex digits)");
+    return SiteSecret{std::move(bytes)};
+  };
+  auto stored = store.GetSetting(kName);
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) return decode(**stored);
+  auto local = LoadOrCreateSiteSecret(data_dir);
+  if (!local.ok()) return local.status();
+  std::string hex(2 * kSecretBytes + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(local->bytes.data()),
+                 local->bytes.size());
+  hex.resize(2 * kSecretBytes);
+  auto winner = store.PutSettingIfAbsent(kName, hex);
+  if (!winner.ok()) return winner.status();
+  return decode(*winner);
 }
 
 Result<std::string> NormalizeEmail(std::string_view raw) {

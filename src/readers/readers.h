@@ -63,6 +63,12 @@ struct SiteSecret {
 // IOError when the file can't be read or written, or is not 32 bytes.
 Result<SiteSecret> LoadOrCreateSiteSecret(const std::string& data_dir);
 
+// LoadSharedSiteSecret is the secret every node of a site signs with: the
+// one kept in the store's settings, or, the first time, the one of
+// `data_dir` (made when absent) put there — so a site that grew from one
+// SQLite machine keeps its links and tokens valid on every node.
+Result<SiteSecret> LoadSharedSiteSecret(Store& store, const std::string& data_dir);
+
 // --- accounts and sessions -----------------------------------------------------
 
 // NormalizeEmail trims and lower-cases an address and checks its shape

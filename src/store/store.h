@@ -606,6 +606,13 @@ class Store {
   virtual Result<JobCounts> CountJobs() = 0;
   // PruneJobs forgets jobs done before `before`.
   virtual Result<int64_t> PruneJobs(TimePoint before) = 0;
+
+  // --- site-wide settings every node shares -------------------------------------
+
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& name) = 0;
+  // PutSettingIfAbsent stores `value` unless `name` has one already, and
+  // returns the stored one: whoever writes first wins, on every node.
+  virtual Result<std::string> PutSettingIfAbsent(const std::string& name, const std::string& value) = 0;
 };
 
 // OpenStore opens (creating and migrating when needed) the store the config
@@ -626,6 +633,23 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir);
 // OpenSqliteStoreAt opens the database file at `path` (":memory:" is not
 // supported: connections of the pool must share one database).
 Result<std::unique_ptr<Store>> OpenSqliteStoreAt(const std::string& path);
+
+// TableCopy: how one table of a store went over to another.
+struct TableCopy {
+  std::string table;
+  int64_t rows = 0;
+  uint64_t checksum = 0;  // order-free sum of the rows' hashes, the same on both sides
+  bool verified = false;
+};
+
+// CopyStore moves a whole site: every row of every table of the store
+// `from` into the store `to` (both named as OpenStoreAt takes them, and
+// both migrated to this version first), in one transaction on `to` that
+// commits only when each table's count and checksum match the source's.
+// `to` must be empty (InvalidArgument otherwise); on any error nothing is
+// kept. `progress` hears of each table (and every 10,000 rows).
+Result<std::vector<TableCopy>> CopyStore(const std::string& from, const std::string& to,
+                                         const std::function<void(const TableCopy&)>& progress);
 
 // IsPostgresUrl tells whether `database` names a PostgreSQL server.
 bool IsPostgresUrl(const std::string& database);

@@ -1240,7 +1240,7 @@ ReaderPages::~ReaderPages() = default;
 
 Result<std::unique_ptr<ReaderPages>> ReaderPages::Create(Store& store, const Config& config, const Templates& templates,
                                                          const std::map<std::string, Catalog>& catalogs, PageFn page) {
-  auto secret = LoadOrCreateSiteSecret(config.data_dir);
+  auto secret = LoadSharedSiteSecret(store, config.data_dir);
   if (!secret.ok()) return secret.status();
   auto impl = std::make_unique<Impl>(store, config, templates, catalogs, std::move(page), *secret);
   return std::unique_ptr<ReaderPages>(new ReaderPages(std::move(impl)));

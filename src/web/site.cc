@@ -193,7 +193,7 @@ class Site::Impl {
     readers_ = std::move(*readers);
     // The daily mailing: subscribing needs mail; without it the box says so.
     if (!config_.mail_smtp_url.empty()) {
-      auto secret = LoadOrCreateSiteSecret(config_.data_dir);
+      auto secret = LoadSharedSiteSecret(store_, config_.data_dir);
       if (!secret.ok()) return secret.status();
       subscription_queue_ =
           std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeSmtpMailer(SmtpSettingsFromConfig(config_))));

@@ -1967,6 +1967,35 @@ class SqlStore final : public Store {
     });
   }
 
+  Result<std::optional<std::string>> GetSetting(const std::string& name) override {
+    return WithConnection<std::optional<std::string>>([&](Connection& c) -> Result<std::optional<std::string>> {
+      auto p = c.Prepare("SELECT value FROM settings WHERE name = ?1");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, name);
+      const int rc = st.Step();
+      if (rc == kRow) return std::optional<std::string>(st.Text(0));
+      if (rc == kDone) return std::optional<std::string>();
+      return Status::IOError(c.LastError());
+    });
+  }
+
+  Result<std::string> PutSettingIfAbsent(const std::string& name, const std::string& value) override {
+    auto put = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      auto p = c.Prepare("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, name).Bind(2, value);
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      return true;
+    });
+    if (!put.ok()) return put.status();
+    auto stored = GetSetting(name);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) return Status::Internal(fmt::format("setting {} vanished", name));
+    return **stored;
+  }
+
   // WithConnection runs `f` on a pooled connection. When PostgreSQL asks
   // for a transaction to run again (serialization failure, deadlock) or the
   // connection broke (a restarted server), `f` runs again on a fresh
