@@ -100,21 +100,6 @@ std::string NormalizeText(std::string_view text, bool fold_yo) {
   return out;
 }
 
-std::string FoldYo(std::string text) {
-  // ё is D1 91 and Ё is D0 81 in UTF-8; е is D0 B5 and Е is D0 95: same length.
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    const auto lead = static_cast<unsigned char>(text[i]), next = static_cast<unsigned char>(text[i + 1]);
-    if (lead == 0xD1 && next == 0x91) {
-      text[i] = static_cast<char>(0xD0);
-      text[i + 1] = static_cast<char>(0xB5);
-    } else if (lead == 0xD0 && next == 0x81) {
-      text[i + 1] = static_cast<char>(0x95);
-    }
-    if (lead >= 0xC0) ++i;  // skip the continuation byte of a two-byte sequence
-  }
-  return text;
-}
-
 std::string FoldCase(std::string_view text) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   UErrorCode err = U_ZERO_ERROR;

@@ -46,10 +46,6 @@ inline constexpr char kItemEnd = '\x1f';
 // article's own spelling (the stemmers fold ё when they match it).
 std::string NormalizeText(std::string_view text, bool fold_yo = true);
 
-// FoldYo turns ё/Ё into е/Е in normalised text: FoldYo(NormalizeText(t,
-// false)) == NormalizeText(t), without a second pass through ICU.
-std::string FoldYo(std::string text);
-
 // StringHash lets unordered maps keyed by std::string be searched with a
 // std::string_view, without building a string per look-up.
 struct StringHash {

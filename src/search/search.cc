@@ -547,15 +547,12 @@ Xapian::Document DocumentBuilder::Build(const SearchDocument& in) {
     const std::string language = AsciiLower(v->language);
     if (std::find(languages.begin(), languages.end(), language) != languages.end()) continue;
     languages.push_back(language);
-    // One ICU pass over the body: the text kept for snippets keeps ё, the
-    // indexed text folds it (the same bytes NormalizeText(body) would give).
-    std::string kept = s::NormalizeText(v->body_text, /*fold_yo=*/false);
     const std::string headline = s::NormalizeText(v->headline);
-    const std::string body = s::FoldYo(kept);
+    const std::string body = s::NormalizeText(v->body_text);
     IndexText(doc, headline, kHeadlineWdf);
     IndexText(doc, body, 1);
     if (!language.empty()) doc.add_boolean_term(Term(s::kLanguagePrefix, language));
-    texts.emplace_back(*v, std::move(kept));
+    texts.emplace_back(*v, s::NormalizeText(v->body_text, /*fold_yo=*/false));
   }
   doc.add_boolean_term(IdTerm(in.id));
   if (!in.source.empty()) doc.add_boolean_term(Term(s::kSourcePrefix, AsciiLower(in.source)));
