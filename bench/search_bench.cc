@@ -1,8 +1,9 @@
 // Search speed (issue 5): N synthetic articles, half Russian and half
-// English, indexed with our SearchIndex and with SQLite FTS5 (unicode61
+// English, indexed with our SearchIndex twice — one shard, then sharded (one
+// shard per hardware thread, or --shards) — and with SQLite FTS5 (unicode61
 // tokenizer, no stemming), then the same 1,000 queries of one to three words
-// against both. Prints documents/s, index size, query latency p50/p99 and
-// the ratios.
+// against each. Prints documents/s, index size, query latency p50/p99, the
+// scaling from one shard to N and the ratios to FTS5.
 //
 // Articles are word salad with real word frequencies: the vocabulary is every
 // word of the fixture texts (../shared/fixtures/{ru,en}-pages/*.expected.json,
@@ -12,9 +13,11 @@
 // A fixed seed makes every run index and ask the same things.
 //
 // Usage: search_bench --fixtures DIR --dir TMPDIR [--n 100000] [--queries 1000]
-//          [--no-spelling] [--no-lemmas] [--xapian-only] [--search-only]
+//          [--shards N] [--batch 5000] [--no-single] [--no-spelling] [--no-lemmas]
+//          [--xapian-only] [--search-only]
 //        (bench/search passes the fixtures and a temporary directory)
 #include <sqlite3.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -39,10 +42,19 @@ using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 constexpr uint64_t kSeed = 20240501;
-constexpr int kBatch = 5000;          // documents per commit / transaction, for both engines
+int batch = 5000;                      // documents per commit / transaction, for both engines (--batch)
 constexpr size_t kQuerySkipTop = 100;  // query words skip the most frequent ranks
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+// CpuSeconds: the process's CPU time so far, every thread's. Documents per
+// CPU-second is what an indexer costs whatever else the machine runs (other
+// builds share its 2 cores), and times the cores gives what it could reach.
+double CpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
 
 // Lower-case a UTF-8 word of ASCII and Cyrillic letters; "" if it has other characters.
 std::string LowerWord(const std::string& w, bool cyrillic) {
@@ -197,7 +209,9 @@ Latency Percentiles(std::vector<double> ms) {
 }
 
 struct EngineResult {
+  int shards = 0;
   double docs_per_s = 0;
+  double docs_per_cpu_s = 0;  // documents per CPU-second, over every thread
   uint64_t bytes = 0;
   Latency query;
   double mean_hits = 0;
@@ -213,13 +227,16 @@ bool RunXapian(const Corpus& corpus, const std::vector<std::string>& queries, co
   auto opened = newsdesk::SearchIndex::Open(dir.string(), options);
   if (!Check(opened.status())) return false;
   auto& index = *opened.value();
+  out->shards = index.ShardCount();
   auto start = Clock::now();
+  const double cpu_start = CpuSeconds();
   for (int i = 0; i < corpus.n && !search_only; ++i) {
     if (!Check(index.Put(corpus.Article(i)))) return false;
-    if ((i + 1) % kBatch == 0 && !Check(index.Commit())) return false;
+    if ((i + 1) % batch == 0 && !Check(index.Commit())) return false;
   }
   if (!Check(index.Commit())) return false;
   out->docs_per_s = search_only ? 0 : corpus.n / Seconds(start);
+  out->docs_per_cpu_s = search_only ? 0 : corpus.n / (CpuSeconds() - cpu_start);
   out->bytes = DiskBytes(dir);
   std::vector<double> page_ms, api_ms;
   int64_t hits = 0;
@@ -285,6 +302,7 @@ bool RunFts5(const Corpus& corpus, const std::vector<std::string>& queries, cons
   sqlite3_stmt* insert = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO articles(rowid, headline, body) VALUES (?, ?, ?)", -1, &insert, nullptr);
   auto start = Clock::now();
+  const double cpu_start = CpuSeconds();
   Exec(db, "BEGIN");
   for (int i = 0; i < corpus.n; ++i) {
     newsdesk::SearchDocument d = corpus.Article(i);
@@ -296,12 +314,13 @@ bool RunFts5(const Corpus& corpus, const std::vector<std::string>& queries, cons
       return false;
     }
     sqlite3_reset(insert);
-    if ((i + 1) % kBatch == 0) Exec(db, "COMMIT; BEGIN");
+    if ((i + 1) % batch == 0) Exec(db, "COMMIT; BEGIN");
   }
   Exec(db, "COMMIT");
   sqlite3_finalize(insert);
   Exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
   out->docs_per_s = corpus.n / Seconds(start);
+  out->docs_per_cpu_s = corpus.n / (CpuSeconds() - cpu_start);
   out->bytes = DiskBytes(file) + DiskBytes(file.string() + "-wal");
 
   // A page of results like ours: the 20 best by bm25 (headline weighted 3
@@ -361,7 +380,7 @@ int main(int argc, char** argv) {
   corpus.n = 100000;
   int query_count = 1000;
   newsdesk::SearchOptions options;
-  bool xapian_only = false, search_only = false;
+  bool xapian_only = false, search_only = false, run_single = true;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     // Switches, to see what each feature costs.
@@ -371,6 +390,10 @@ int main(int argc, char** argv) {
     }
     if (flag == "--no-lemmas") {
       options.hunspell_dictionary = "";
+      continue;
+    }
+    if (flag == "--no-single") {  // skip the one-shard run
+      run_single = false;
       continue;
     }
     if (flag == "--xapian-only") {
@@ -390,6 +413,8 @@ int main(int argc, char** argv) {
     else if (flag == "--dir") dir = value;
     else if (flag == "--n") corpus.n = std::max(1, std::atoi(value.c_str()));
     else if (flag == "--queries") query_count = std::max(1, std::atoi(value.c_str()));
+    else if (flag == "--shards") options.shards = std::max(0, std::atoi(value.c_str()));
+    else if (flag == "--batch") batch = std::max(1, std::atoi(value.c_str()));
     else {
       std::fprintf(stderr, "search_bench: unknown flag %s\n", flag.c_str());
       return 2;
@@ -407,20 +432,45 @@ int main(int argc, char** argv) {
   std::printf("corpus: %d synthetic articles (half ru, half en; 120-419 body words), vocabulary %zu ru + %zu en words\n",
               corpus.n, corpus.ru.size(), corpus.en.size());
 
-  EngineResult xapian, fts5;
-  Latency api;
+  {
+    // What making the articles costs alone: a ceiling for every engine here,
+    // as each is fed from this one thread.
+    const int sample = std::min(corpus.n, 5000);
+    auto start = Clock::now();
+    size_t bytes = 0;
+    for (int i = 0; i < sample; ++i) bytes += corpus.Article(i).original.body_text.size();
+    std::printf("generating articles alone: %.0f docs/s (%.0f body bytes on average)\n", sample / Seconds(start),
+                static_cast<double>(bytes) / sample);
+  }
+
+  auto print = [](const EngineResult& r, const Latency& api) {
+    std::printf("xapian, %d shard%s: %.0f docs/s (%.0f per CPU-second), index %s, page query p50 %.2f ms p99 %.2f ms (mean %.2f; %.0f "
+                "matches on average); without facets p50 %.2f ms p99 %.2f ms\n",
+                r.shards, r.shards == 1 ? "" : "s", r.docs_per_s, r.docs_per_cpu_s, Megabytes(r.bytes).c_str(), r.query.p50_ms,
+                r.query.p99_ms, r.query.mean_ms, r.mean_hits, api.p50_ms, api.p99_ms);
+    std::fflush(stdout);
+  };
+  EngineResult single, xapian, fts5;
+  Latency single_api, api;
+  if (run_single && !search_only) {
+    newsdesk::SearchOptions one = options;
+    one.shards = 1;
+    if (!RunXapian(corpus, queries, dir / "xapian-1", one, false, &single, &single_api)) return 1;
+    print(single, single_api);
+  }
   if (!RunXapian(corpus, queries, dir / "xapian", options, search_only, &xapian, &api)) return 1;
-  std::printf("xapian: %.0f docs/s, index %s, page query p50 %.2f ms p99 %.2f ms (mean %.2f; %.0f matches on "
-              "average); without facets p50 %.2f ms p99 %.2f ms\n",
-              xapian.docs_per_s, Megabytes(xapian.bytes).c_str(), xapian.query.p50_ms, xapian.query.p99_ms,
-              xapian.query.mean_ms, xapian.mean_hits, api.p50_ms, api.p99_ms);
-  std::fflush(stdout);
+  print(xapian, api);
+  if (single.docs_per_s > 0 && xapian.docs_per_s > 0) {
+    std::printf("xapian scaling: %d shards index %.2fx the documents/s of 1 (%.0f docs/s per shard)\n", xapian.shards,
+                xapian.docs_per_s / single.docs_per_s, xapian.docs_per_s / xapian.shards);
+  }
   if (xapian_only) return 0;
   if (!RunFts5(corpus, queries, dir / "fts5.db", &fts5)) return 1;
-  std::printf("fts5:   %.0f docs/s, index %s, page query p50 %.2f ms p99 %.2f ms (mean %.2f)\n", fts5.docs_per_s,
+  std::printf("fts5: %.0f docs/s (%.0f per CPU-second), index %s, page query p50 %.2f ms p99 %.2f ms (mean %.2f)\n",
+              fts5.docs_per_s, fts5.docs_per_cpu_s,
               Megabytes(fts5.bytes).c_str(), fts5.query.p50_ms, fts5.query.p99_ms, fts5.query.mean_ms);
-  std::printf("xapian/fts5: indexing speed %.2fx, index size %.2fx, p50 %.2fx, p99 %.2fx\n",
-              xapian.docs_per_s / fts5.docs_per_s, static_cast<double>(xapian.bytes) / static_cast<double>(fts5.bytes),
+  std::printf("xapian (%d shards)/fts5: indexing speed %.2fx, index size %.2fx, p50 %.2fx, p99 %.2fx\n",
+              xapian.shards, xapian.docs_per_s / fts5.docs_per_s, static_cast<double>(xapian.bytes) / static_cast<double>(fts5.bytes),
               xapian.query.p50_ms / fts5.query.p50_ms, xapian.query.p99_ms / fts5.query.p99_ms);
   std::printf("targets: indexing >= 3000 docs/s %s (%.0f); query p99 < 20 ms %s (%.2f ms)\n",
               xapian.docs_per_s >= 3000 ? "met" : "NOT met", xapian.docs_per_s,

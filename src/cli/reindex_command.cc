@@ -17,7 +17,9 @@ std::string SearchIndexPath(const Config& config) {
 Status RunReindex(const Config& config) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
-  auto index = SearchIndex::Open(SearchIndexPath(config));
+  SearchOptions options;
+  options.shards = static_cast<int>(config.search_shards);
+  auto index = SearchIndex::Open(SearchIndexPath(config), options);
   if (!index.ok()) {
     if (index.status().code() == Code::kUnavailable)
       return Status::Unavailable(fmt::format(
@@ -36,7 +38,7 @@ Status RunReindex(const Config& config) {
     if (n == total) fmt::print(stderr, "\n");
   });
   if (!done.ok()) return done.status();
-  fmt::print("indexed {} articles into {}\n", *done, SearchIndexPath(config));
+  fmt::print("indexed {} articles into {} ({} shards)\n", *done, SearchIndexPath(config), (*index)->ShardCount());
   return Status::Ok();
 }
 

@@ -81,7 +81,9 @@ Status RunServe(Config config, const ServeFlags& flags) {
   // up at start with what was written while no server ran (or before a
   // crash), then every half second. Search pages answer "unavailable" until
   // the index opens; serving never waits for it.
-  auto index = SearchIndex::Open(SearchIndexPath(config));
+  SearchOptions search_options;
+  search_options.shards = static_cast<int>(config.search_shards);
+  auto index = SearchIndex::Open(SearchIndexPath(config), search_options);
   if (!index.ok()) spdlog::error("search is off: {}", index.status().ToString());
   std::thread indexer;
   if (index.ok()) {

@@ -107,6 +107,9 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       }
     }
   }
+  if (const toml::table* s = root["search"].as_table()) {
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "shards", path + " [search]", c.search_shards, 0, 64));
+  }
   if (const toml::table* s = root["log"].as_table()) {
     ND_RETURN_IF_ERROR(ReadString(*s, "level", path + " [log]", c.log_level));
   }

@@ -66,6 +66,9 @@ struct Config {
   bool allow_private_networks = false;     // tests only: lets fetches reach loopback and private addresses
   std::vector<std::string> allowed_hosts;  // "host:port" exempt from the private-address guard
 
+  // [search]
+  unsigned search_shards = 0;              // index shard databases, written in parallel; 0 = one per hardware thread
+
   // [log]
   std::string log_level = "info";
 

@@ -8,6 +8,7 @@
 // reference-counted without atomics: make one per thread (MakeStemmer).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,13 @@ inline constexpr char kItemEnd = '\x1f';
 // With `fold_yo` false, ё stays: the text kept for snippets shows the
 // article's own spelling (the stemmers fold ё when they match it).
 std::string NormalizeText(std::string_view text, bool fold_yo = true);
+
+// StringHash lets unordered maps keyed by std::string be searched with a
+// std::string_view, without building a string per look-up.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 
 // FoldCase lower-cases (Unicode case folding) and applies NFKC.
 std::string FoldCase(std::string_view text);

@@ -29,9 +29,11 @@ class IndexFollowerTest : public ::testing::Test {
     store_.reset();
     fs::remove_all(dir_);
   }
-  void OpenIndex() {
+  void OpenIndex(int shards = 0) {
     index_.reset();
-    auto index = SearchIndex::Open((dir_ / "search").string());
+    SearchOptions options;
+    options.shards = shards;
+    auto index = SearchIndex::Open((dir_ / "search").string(), options);
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     index_ = std::move(*index);
   }
@@ -124,6 +126,86 @@ TEST_F(IndexFollowerTest, RebuildStartsFromScratchWithProgress) {
   EXPECT_EQ(seen.back(), 1200);
   EXPECT_GE(seen.size(), 3u);
   EXPECT_EQ(*index_->DocumentCount(), 1200);
+}
+
+// The state a crash between shard commits leaves: every shard but one has
+// committed a batch and its sequence; that one still holds the batch before.
+// The index then reports the lower sequence, and catching up from it
+// replays the batch (again, for the other shards: harmless).
+TEST_F(IndexFollowerTest, ACrashBetweenShardCommitsIsRepairedByCatchUp) {
+  constexpr int kShards = 3;
+  OpenIndex(kShards);
+  auto first = store_->UpsertArticles({Record("a", "Frigate ordered", "The navy ordered a frigate."),
+                                       Record("b", "Submarine launched", "A submarine was launched."),
+                                       Record("c", "Destroyer refitted", "A destroyer was refitted.")});
+  ASSERT_TRUE(first.ok());
+  IndexFollower follower(*store_, *index_);
+  ASSERT_TRUE(follower.CatchUp().ok());
+  const int64_t before = *index_->IndexedSequence();
+
+  // The next batch: a new article, an edit in the same shard, an edit in another.
+  auto added = store_->UpsertArticles({Record("d", "Corvette commissioned", "A corvette joined the fleet.")});
+  ASSERT_TRUE(added.ok());
+  const int64_t new_id = added->ids[0];
+  const int lagging = static_cast<int>(new_id % kShards);
+  std::string same_shard_slug, other_shard_slug;
+  for (size_t i = 0; i < first->ids.size(); ++i) {
+    std::string& slot = first->ids[i] % kShards == lagging ? same_shard_slug : other_shard_slug;
+    if (slot.empty()) slot = std::string(1, static_cast<char>('a' + i));
+  }
+  ASSERT_FALSE(same_shard_slug.empty());
+  ASSERT_FALSE(other_shard_slug.empty());
+  ASSERT_TRUE(store_->UpsertArticles({Record(same_shard_slug, "Minesweeper renamed", "The minesweeper was renamed."),
+                                      Record(other_shard_slug, "Icebreaker renamed", "The icebreaker was renamed.")})
+                  .ok());
+
+  // Keep the lagging shard as it is now, commit the batch everywhere, then
+  // put the kept copy back: that shard's commit of the batch never happened.
+  const fs::path shard = dir_ / "search" / ("shard-" + std::to_string(lagging));
+  const fs::path kept = dir_ / "kept-shard";
+  index_.reset();
+  fs::copy(shard, kept, fs::copy_options::recursive);
+  OpenIndex(kShards);
+  IndexFollower second(*store_, *index_);
+  ASSERT_TRUE(second.CatchUp().ok());
+  const int64_t after = *index_->IndexedSequence();
+  ASSERT_GT(after, before);
+  EXPECT_EQ(Hits("corvette"), 1);
+  index_.reset();
+  fs::remove_all(shard);
+  fs::rename(kept, shard);
+
+  OpenIndex(kShards);
+  EXPECT_EQ(*index_->IndexedSequence(), before) << "the lowest shard's sequence";
+  EXPECT_EQ(Hits("corvette"), 0) << "lost with the lagging shard's commit";
+  EXPECT_EQ(Hits("minesweeper"), 0);
+  EXPECT_EQ(Hits("icebreaker"), 1) << "the other shards committed";
+
+  IndexFollower third(*store_, *index_);
+  auto repaired = third.CatchUp();
+  ASSERT_TRUE(repaired.ok()) << repaired.status().ToString();
+  EXPECT_EQ(*repaired, 3) << "the batch is replayed whole";
+  EXPECT_EQ(*index_->IndexedSequence(), after);
+  EXPECT_EQ(Hits("corvette"), 1);
+  EXPECT_EQ(Hits("minesweeper"), 1);
+  EXPECT_EQ(Hits("icebreaker"), 1) << "replayed in place, not twice";
+  EXPECT_EQ(*index_->DocumentCount(), 4);
+  EXPECT_EQ(*third.CatchUp(), 0);
+}
+
+TEST_F(IndexFollowerTest, AnotherShardCountIsRebuiltFromTheStore) {
+  OpenIndex(2);
+  ASSERT_TRUE(store_->UpsertArticles({Record("a", "Frigate ordered", "The navy ordered a frigate."),
+                                      Record("b", "Submarine launched", "A submarine was launched.")})
+                  .ok());
+  ASSERT_TRUE(IndexFollower(*store_, *index_).CatchUp().ok());
+  OpenIndex(3);
+  EXPECT_EQ(Hits("frigate"), 0);
+  auto n = IndexFollower(*store_, *index_).CatchUp();
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 2);
+  EXPECT_EQ(Hits("frigate"), 1);
+  EXPECT_EQ(*index_->IndexedSequence(), *store_->ChangeSequence());
 }
 
 }  // namespace

@@ -31,11 +31,21 @@
 // Errors (Status) mean the index itself failed: IOError, or Unavailable when
 // another process holds the write lock.
 //
+// Shards: the index is N Xapian databases (SearchOptions::shards, by default
+// one per hardware thread); article `id` lives in shard id % N. Each shard
+// has a writer thread that analyses and writes its articles, so bulk
+// indexing (reindex, catch-up, the benchmark) runs on every core; searches
+// read all shards as one database. Each shard commits its own copy of the
+// indexed sequence, and IndexedSequence is the lowest, so a crash between
+// shard commits is repaired by the next catch-up. docs/search.md has the
+// layout.
+//
 // Thread-safety: a SearchIndex is safe to use from many threads. Writes
 // (Put, Remove, Clear, SetIndexedSequence, Commit) are serialised by one
-// internal mutex; searches run concurrently on a pool of read-only database
-// handles and see the last Commit, never half of one. One process at a time
-// may open an index for writing.
+// internal mutex and handed to the shards' writer threads; searches run
+// concurrently on a pool of read-only database handles and see the last
+// Commit of every shard, never half of one. One process at a time may open
+// an index for writing.
 #pragma once
 
 #include <cstdint>
@@ -120,6 +130,12 @@ struct SearchOptions {
   // missing file turns lemmas off, and search works on Snowball stems alone.
   std::string hunspell_dictionary = "/usr/share/hunspell/ru_RU";
   bool spelling = true;  // record words for "did you mean"
+  // Shard databases the index is split into; 0: one per hardware thread
+  // (at most 64). The count is kept in the index. Opening an index for
+  // writing with another count (or one written before shards) empties it
+  // and lays it out anew: its sequence is then 0, so IndexFollower rebuilds
+  // it from the store. Read-only opens use the count the index has.
+  int shards = 0;
 };
 
 class SearchIndex {
@@ -134,7 +150,10 @@ class SearchIndex {
   SearchIndex& operator=(const SearchIndex&) = delete;
 
   // SearchIndex::Put adds the article or replaces the one with its id.
-  // Visible to searches after Commit.
+  // Visible to searches after Commit. The work is queued for the article's
+  // shard, so a failure may be reported by a later call (Commit at the
+  // latest, which then commits nothing). Ids run from 0 to 2^32 - 2
+  // (Xapian's document ids are 32-bit); others are InvalidArgument.
   Status Put(const SearchDocument& doc);
   // SearchIndex::Remove deletes the article; removing a missing id is OK.
   Status Remove(int64_t id);
@@ -147,15 +166,19 @@ class SearchIndex {
   // Puts it covers and before Commit.
   Status SetIndexedSequence(int64_t sequence);
   // SearchIndex::IndexedSequence is the last committed (or pending) sequence,
-  // 0 for a new index.
+  // 0 for a new index: the lowest over the shards, which commit it each.
   Result<int64_t> IndexedSequence();
 
-  // SearchIndex::Commit makes every change so far durable and searchable.
+  // SearchIndex::Commit makes every change so far durable and searchable,
+  // once every shard has done its queued work; the shards commit in
+  // parallel.
   Status Commit();
 
   Result<SearchResults> Search(const SearchQuery& query);
   // SearchIndex::DocumentCount counts committed articles.
   Result<int64_t> DocumentCount();
+  // SearchIndex::ShardCount is the number of shard databases.
+  int ShardCount() const;
 
  private:
   class Impl;

@@ -9,6 +9,8 @@
 #include <random>
 #include <thread>
 
+#include <xapian.h>
+
 namespace newsdesk {
 namespace {
 
@@ -498,6 +500,179 @@ TEST_F(SearchIndexTest, SearchesRunWhileCommitsHappen) {
   EXPECT_EQ(failures, 0);
   EXPECT_GT(searches, 0);
   EXPECT_EQ(Find("budget").total, 199);
+}
+
+// --- shards --------------------------------------------------------------------
+
+// A corpus with ties in relevance and in date, several sources, languages,
+// entities and translations, so order, paging and facets would show any
+// difference between shard counts.
+std::vector<SearchDocument> MixedCorpus() {
+  const char* ru_words[] = {"министр", "обороны", "России", "переговоры", "склад", "дрон", "удар", "ребёнка", "людей", "бюджет"};
+  const char* en_words[] = {"minister", "defence", "talks", "drone", "depot", "strike", "budget", "ministers", "summit", "tanks"};
+  std::vector<SearchDocument> docs;
+  std::mt19937 rng(17);
+  for (int id = 1; id <= 240; ++id) {
+    const bool ru = id % 3 != 0;
+    auto word = [&] { return std::string(ru ? ru_words[rng() % 10] : en_words[rng() % 10]); };
+    std::string headline = word() + " " + word(), body;
+    for (int w = 0, n = 4 + static_cast<int>(rng() % 20); w < n; ++w) body += word() + (w % 7 == 6 ? ". " : " ");
+    const std::string day = "2024-0" + std::to_string(1 + rng() % 9) + "-1" + std::to_string(rng() % 10);
+    auto d = Doc(id, ru ? "ru" : "en", headline, body, "source-" + std::to_string(rng() % 5), day.c_str());
+    for (int e = static_cast<int>(rng() % 3); e > 0; --e) d.entities.push_back("entity-" + std::to_string(rng() % 6));
+    d.story_id = static_cast<int64_t>(rng() % 4);
+    if (id % 10 == 0) d.translations.push_back({ru ? "en" : "ru", ru ? "Minister talks" : "Переговоры министра", ru ? "The minister held talks." : "Министр провёл переговоры."});
+    docs.push_back(std::move(d));
+  }
+  docs.push_back(Doc(1000, "en", "Government crisis", "The government resigned."));
+  return docs;
+}
+
+TEST_F(SearchIndexTest, ThreeShardsGiveTheResultsOfOne) {
+  const auto corpus = MixedCorpus();
+  auto open = [&](int shards) {
+    SearchOptions options;
+    options.shards = shards;
+    auto index = SearchIndex::Open((dir_ / ("n" + std::to_string(shards))).string(), options);
+    EXPECT_TRUE(index.ok()) << index.status().ToString();
+    // Put in a shuffled order: the order of writes must not matter either.
+    std::vector<size_t> order(corpus.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), std::mt19937(shards));
+    for (size_t i : order) EXPECT_TRUE((*index)->Put(corpus[i]).ok());
+    EXPECT_TRUE((*index)->Commit().ok());
+    return std::move(*index);
+  };
+  auto one = open(1), three = open(3);
+  ASSERT_EQ(one->ShardCount(), 1);
+  ASSERT_EQ(three->ShardCount(), 3);
+  EXPECT_EQ(*three->DocumentCount(), static_cast<int64_t>(corpus.size()));
+
+  std::vector<SearchQuery> queries;
+  for (const char* text : {"министр", "министра обороны", "\"министр обороны\"", "minister", "ministers talks",
+                           "drone OR дрон", "удар NOT склад", "минис*", "budget -tanks", "ребёнок", "люди",
+                           "дрон source:source-1", "talks lang:ru", "mention:entity-2", "story:2 from:2024-03",
+                           "goverment", "минстр обороны", "the"}) {
+    for (int page : {1, 2, 3}) {
+      SearchQuery q;
+      q.text = text;
+      q.page = page;
+      q.per_page = 7;
+      q.edition = page == 2 ? "en" : "ru";
+      queries.push_back(q);
+    }
+  }
+  SearchQuery by_date;
+  by_date.text = "министр";
+  by_date.sort = SearchQuery::Sort::kDate;
+  queries.push_back(by_date);
+  SearchQuery fields;
+  fields.source = "source-3";
+  fields.per_page = 100;
+  queries.push_back(fields);
+
+  auto facets = [](const std::vector<Facet>& f) {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& x : f) out.emplace_back(x.value, x.count);
+    return out;
+  };
+  for (const auto& q : queries) {
+    SCOPED_TRACE(q.text + " page " + std::to_string(q.page));
+    auto a = one->Search(q);
+    auto b = three->Search(q);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->total, b->total);
+    EXPECT_EQ(Ids(*a), Ids(*b));
+    ASSERT_EQ(a->hits.size(), b->hits.size());
+    for (size_t i = 0; i < a->hits.size(); ++i) {
+      EXPECT_EQ(a->hits[i].headline, b->hits[i].headline);
+      EXPECT_EQ(a->hits[i].snippet_html, b->hits[i].snippet_html);
+      // Xapian 1.4 expands a wildcard in each shard and weighs the expansion
+      // with that shard's statistics: its weights differ (not its order here).
+      if (q.text.find('*') == std::string::npos) EXPECT_DOUBLE_EQ(a->hits[i].relevance, b->hits[i].relevance);
+    }
+    EXPECT_EQ(facets(a->sources), facets(b->sources));
+    EXPECT_EQ(facets(a->languages), facets(b->languages));
+    EXPECT_EQ(facets(a->mentions), facets(b->mentions));
+    EXPECT_EQ(a->suggestion, b->suggestion);
+    EXPECT_EQ(a->notice, b->notice);
+  }
+  EXPECT_EQ(three->Search(SearchQuery{.text = "goverment"})->suggestion, "government");
+}
+
+TEST_F(SearchIndexTest, AnArticleLivesInShardIdModN) {
+  index_.reset();
+  SearchOptions options;
+  options.shards = 3;
+  index_ = OpenIndex(options);
+  Add({Doc(4, "en", "Alpha", "Text."), Doc(6, "en", "Beta", "Text.")});
+  index_.reset();
+  EXPECT_TRUE(Xapian::Database((dir_ / "shard-1").string()).term_exists("Q4"));
+  EXPECT_TRUE(Xapian::Database((dir_ / "shard-0").string()).term_exists("Q6"));
+  EXPECT_EQ(Xapian::Database((dir_ / "shard-2").string()).get_doccount(), 0u);
+  // Xapian's own tools open the directory as one database (the stub file).
+  EXPECT_EQ(Xapian::Database(dir_.string()).get_doccount(), 2u);
+}
+
+TEST_F(SearchIndexTest, AnotherShardCountLaysTheIndexOutAnew) {
+  index_.reset();
+  SearchOptions two;
+  two.shards = 2;
+  index_ = OpenIndex(two);
+  Add({Doc(1, "en", "Alpha", "Text."), Doc(2, "en", "Beta", "Text.")});
+  ASSERT_TRUE(index_->SetIndexedSequence(9).ok());
+  ASSERT_TRUE(index_->Commit().ok());
+  index_.reset();
+  index_ = OpenIndex(two);  // the same count: kept
+  EXPECT_EQ(*index_->IndexedSequence(), 9);
+  EXPECT_EQ(*index_->DocumentCount(), 2);
+  index_.reset();
+  SearchOptions three;
+  three.shards = 3;
+  index_ = OpenIndex(three);  // another count: empty, sequence 0, so the follower rebuilds it
+  EXPECT_EQ(index_->ShardCount(), 3);
+  EXPECT_EQ(*index_->IndexedSequence(), 0);
+  EXPECT_EQ(*index_->DocumentCount(), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "shard-1" / "postlist.glass") &&
+               Xapian::Database((dir_ / "shard-1").string()).get_doccount() > 0);
+  SearchOptions read_only;
+  read_only.read_only = true;
+  read_only.shards = 5;  // a reader takes the count the index has
+  auto reader = SearchIndex::Open(dir_.string(), read_only);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->ShardCount(), 3);
+}
+
+TEST_F(SearchIndexTest, AnIndexFromBeforeShardsIsLaidOutAnew) {
+  index_.reset();
+  std::filesystem::remove_all(dir_);
+  {
+    Xapian::WritableDatabase old(dir_.string(), Xapian::DB_CREATE);
+    Xapian::Document d;
+    d.add_boolean_term("Q1");
+    old.add_document(d);
+    old.set_metadata("newsdesk.indexed_sequence", "12");
+    old.commit();
+  }
+  SearchOptions read_only;
+  read_only.read_only = true;
+  auto reader = SearchIndex::Open(dir_.string(), read_only);
+  ASSERT_TRUE(reader.ok()) << "still searchable read-only";
+  EXPECT_EQ(*(*reader)->IndexedSequence(), 12);
+  reader->reset();
+  index_ = OpenIndex();
+  EXPECT_EQ(*index_->IndexedSequence(), 0) << "rebuilt by the follower";
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "iamglass"));
+  Add({Doc(1, "en", "Alpha", "Text.")});
+  EXPECT_THAT(Ids("alpha"), ElementsAre(1));
+}
+
+TEST_F(SearchIndexTest, IdsOutsideXapiansRangeAreRefused) {
+  EXPECT_EQ(index_->Put(Doc(-1, "en", "Alpha", "Text.")).code(), Code::kInvalidArgument);
+  EXPECT_EQ(index_->Put(Doc(int64_t{1} << 32, "en", "Alpha", "Text.")).code(), Code::kInvalidArgument);
+  EXPECT_TRUE(index_->Remove(-1).ok());
+  Add({Doc(0, "en", "Alpha", "Text."), Doc(int64_t{0xFFFFFFFE}, "en", "Alpha", "Text.")});
+  EXPECT_THAT(Ids("alpha"), ElementsAre(0, int64_t{0xFFFFFFFE}));
 }
 
 // --- bad input: results or a clear message, never an error ---------------------
