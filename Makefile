@@ -30,7 +30,8 @@ test: test-deps $(BUILD)/CMakeCache.txt
 
 bench: test-deps build
 	cmake --build $(BUILD) -j $(JOBS) --target mentions_bench extract_score search_bench comments_gen translate_bench
-	bash bench/serve.sh
+	bash bench/serve.sh --db postgresql
+	bash bench/jobs.sh
 	bash bench/extract
 	bash bench/mentions
 	bash bench/search

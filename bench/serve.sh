@@ -3,11 +3,25 @@
 # a static file, both with T = $(nproc) workers, measured with
 # `wrk -t1 -c50 -d$DURATION --latency`.
 #
-# Usage (from the repo root): bash bench/serve.sh
+# Usage (from the repo root): bash bench/serve.sh [--db postgresql]
+#   --db postgresql  also runs newsdesk on a throwaway PostgreSQL 15 cluster
+#                    (tests/postgres/cluster.sh) beside SQLite, in the same
+#                    run, and adds a store-bound figure for both: the JSON
+#                    article list with a new address each request, so every
+#                    request misses the page cache and reads the store.
 # Environment:
 #   NEWSDESK  newsdesk binary (default: build/newsdesk under the repo root)
 #   DURATION  wrk duration per run (default: 10s)
 set -euo pipefail
+
+DB_MODE=sqlite
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --db) DB_MODE=${2:-}; shift 2 ;;
+    *) echo "serve.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[[ $DB_MODE == sqlite || $DB_MODE == postgresql ]] || { echo "serve.sh: --db sqlite or postgresql" >&2; exit 2; }
 
 die() { echo "serve.sh: error: $*" >&2; exit 1; }
 
@@ -26,6 +40,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-bench.XXXXXX")
 ND_PID=
+PG_ND_PID=
 NGX_PID=
 
 stop() {  # stop PID: SIGTERM, wait up to 5 s, then SIGKILL
@@ -42,7 +57,9 @@ stop() {  # stop PID: SIGTERM, wait up to 5 s, then SIGKILL
 cleanup() {
   local rc=$?
   stop "$ND_PID"
+  stop "$PG_ND_PID"
   stop "$NGX_PID"
+  [[ $DB_MODE == postgresql ]] && "$ROOT/tests/postgres/cluster.sh" stop "$TMP/pg" >/dev/null 2>&1 || true
   rm -rf -- "$TMP"
   exit "$rc"
 }
@@ -164,8 +181,61 @@ run_wrk nginx "$NGX_URL"
 read -r RPS_newsdesk P99_newsdesk <"$TMP/result-newsdesk"
 read -r RPS_nginx P99_nginx <"$TMP/result-nginx"
 
+# A new address each request: past the page cache, to the store.
+cat >"$TMP/miss.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/api/v1/articles?limit=20&n=" .. n .. "-" .. math.random(1, 1000000000))
+end
+LUA
+run_wrk_miss() {  # run_wrk_miss NAME BASE
+  local name=$1 out=$TMP/wrk-$1.txt
+  echo "serve.sh: wrk -t1 -c50 -d$DURATION --latency -s miss.lua $2 (store-bound)" >&2
+  wrk -t1 -c50 -d"$DURATION" --latency -s "$TMP/miss.lua" "$2" >"$out" 2>&1 || { cat -- "$out" >&2; die "wrk failed against $2"; }
+  if grep -qE 'Non-2xx or 3xx responses|Socket errors' "$out"; then
+    echo "serve.sh: warning: $name: $(grep -hE 'Non-2xx or 3xx responses|Socket errors' "$out" | sed -E 's/^ +//' | paste -sd';' -)" >&2
+  fi
+  echo "$(awk '/^Requests\/sec:/ { print $2 }' "$out") $(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")" >"$TMP/result-$name"
+}
+
+if [[ $DB_MODE == postgresql ]]; then
+  run_wrk_miss sqlite-miss "$ND_BASE"
+  read -r RPS_sqlite_miss P99_sqlite_miss <"$TMP/result-sqlite-miss"
+  stop "$ND_PID"
+  ND_PID=
+  "$ROOT/tests/postgres/cluster.sh" start "$TMP/pg" >"$TMP/pg.log" 2>&1 || { cat "$TMP/pg.log" >&2; die "cannot start PostgreSQL"; }
+  PG_ADMIN=$(cat "$TMP/pg/url")
+  psql -q "$PG_ADMIN" -c "CREATE DATABASE bench" || die "cannot create the database"
+  PG_DB="${PG_ADMIN%/postgres}/bench"
+  "$NEWSDESK" import "$DEMO" --db "$PG_DB" --data "$TMP/pgdata" >"$TMP/pg-import.log" 2>&1 || { cat "$TMP/pg-import.log" >&2; die "import into PostgreSQL failed"; }
+  "$NEWSDESK" serve --db "$PG_DB" --data "$TMP/pgdata" --listen 127.0.0.1:0 --threads "$T" >"$TMP/pg-newsdesk.log" 2>&1 &
+  PG_ND_PID=$!
+  PG_PORT=
+  for _ in $(seq 100); do
+    PG_PORT=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' -- "$TMP/pg-newsdesk.log" 2>/dev/null | head -n1 | grep -oE '[0-9]+$' || true)
+    [[ -n $PG_PORT ]] && break
+    sleep 0.1
+  done
+  [[ -n $PG_PORT ]] || { cat -- "$TMP/pg-newsdesk.log" >&2; die "newsdesk on PostgreSQL did not start"; }
+  PG_URL=http://127.0.0.1:$PG_PORT$ARTICLE_PATH
+  curl -fsS -o /dev/null "$PG_URL" || die "GET $PG_URL failed"
+  run_wrk postgresql "$PG_URL"
+  read -r RPS_pg P99_pg <"$TMP/result-postgresql"
+  run_wrk_miss postgresql-miss "http://127.0.0.1:$PG_PORT"
+  read -r RPS_pg_miss P99_pg_miss <"$TMP/result-postgresql-miss"
+fi
+
 RATIO=$(awk -v a="$RPS_newsdesk" -v b="$RPS_nginx" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }')
 printf 'newsdesk: %.0f req/s, p99 %.2f ms\n' "$RPS_newsdesk" "$P99_newsdesk"
 printf 'nginx:    %.0f req/s, p99 %.2f ms\n' "$RPS_nginx" "$P99_nginx"
 printf 'ratio (newsdesk/nginx): %s   target >= 0.7\n' "$RATIO"
 printf 'newsdesk p99: %.2f ms        target < 5 ms\n' "$P99_newsdesk"
+if [[ $DB_MODE == postgresql ]]; then
+  printf '\nsame run, newsdesk on each store:\n'
+  printf '  cached article page   SQLite %7.0f req/s p99 %6.2f ms | PostgreSQL %7.0f req/s p99 %6.2f ms\n' \
+    "$RPS_newsdesk" "$P99_newsdesk" "$RPS_pg" "$P99_pg"
+  printf '  store-bound API list  SQLite %7.0f req/s p99 %6.2f ms | PostgreSQL %7.0f req/s p99 %6.2f ms (ratio %s)\n' \
+    "$RPS_sqlite_miss" "$P99_sqlite_miss" "$RPS_pg_miss" "$P99_pg_miss" \
+    "$(awk -v a="$RPS_pg_miss" -v b="$RPS_sqlite_miss" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }')"
+fi

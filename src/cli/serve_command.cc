@@ -147,7 +147,10 @@ Status RunServe(Config config, const ServeFlags& flags) {
   // the same database: the schedule below enqueues each piece of work once
   // per slot (whichever node asks first), and this node's runner takes its
   // share. A job of a node that died is taken over when its lease runs out.
-  JobRunner runner(**store, {.holder = NodeName(), .workers = static_cast<int>(config.ingest_workers) + 1});
+  JobRunner runner(**store, {.holder = NodeName(),
+                             .workers = config.jobs_workers ? static_cast<int>(config.jobs_workers)
+                                                            : static_cast<int>(config.ingest_workers) + 1,
+                             .lease = std::chrono::seconds(config.jobs_lease_seconds)});
   AddProbeHandler(runner).ok();
   const auto now = [] { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); };
 

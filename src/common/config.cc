@@ -54,6 +54,11 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     return Status::IOError(fmt::format("{}: {}", path, e.what()));
   }
   ND_RETURN_IF_ERROR(ReadString(root, "data_dir", path, c.data_dir));
+  if (const toml::table* s = root["jobs"].as_table()) {
+    const std::string where = path + " [jobs]";
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "workers", where, c.jobs_workers, 0, 64));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "lease_seconds", where, c.jobs_lease_seconds, 3, 3600));
+  }
   if (const toml::table* s = root["store"].as_table()) {
     const std::string where = path + " [store]";
     ND_RETURN_IF_ERROR(ReadString(*s, "database", where, c.database));

@@ -32,6 +32,10 @@ struct Config {
   // data_dir holds the SQLite database and everything else newsdesk writes.
   std::string data_dir = "./data";
 
+  // [jobs]
+  unsigned jobs_workers = 0;         // jobs this node runs at once; 0 = [ingest] workers + 1
+  unsigned jobs_lease_seconds = 30;  // a dead node's jobs are taken over this long after its last renewal
+
   // [store]
   // database: empty = SQLite's newsdesk.db in data_dir; "sqlite:PATH" = that
   // SQLite file; "postgresql://user:password@host:port/db" = PostgreSQL.

@@ -302,6 +302,15 @@ struct DigestItem {
   std::vector<std::string> entities;  // the entities it mentions
 };
 
+// ChangeListener wakes a node when any node commits a change (PostgreSQL's
+// LISTEN/NOTIFY), so caches follow within milliseconds instead of a poll.
+class ChangeListener {
+ public:
+  virtual ~ChangeListener() = default;
+  // Wait returns true when a change was announced within `timeout`.
+  virtual bool Wait(std::chrono::milliseconds timeout) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -396,6 +405,11 @@ class Store {
   // ChangeSequence grows with every committed write, from any process using
   // the same database; caches compare it to know they are stale.
   virtual Result<int64_t> ChangeSequence() = 0;
+
+  // ListenForChanges opens a listener, or returns nullptr when the database
+  // announces nothing (SQLite: one machine, whose readers poll
+  // ChangeSequence).
+  virtual std::unique_ptr<ChangeListener> ListenForChanges() = 0;
 
   // Ping is OK when the store answers a query.
   virtual Status Ping() = 0;

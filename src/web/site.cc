@@ -145,6 +145,7 @@ json BlockView(const Block& b) {
 
 class Site::Impl {
  public:
+  Store& store() { return store_; }
   Impl(Store& store, const Config& config, std::shared_ptr<const Gazetteer> gazetteer)
       : store_(store),
         config_(config),
@@ -1404,8 +1405,19 @@ void Site::ReplaceGazetteer(std::shared_ptr<const Gazetteer> gazetteer) { impl_-
 
 void Site::WatchStore(std::chrono::milliseconds interval) {
   watcher_ = std::thread([this, interval] {
+    // On PostgreSQL another node's commit is announced: wake at once, and
+    // poll as well in case a notice is lost with a broken link.
+    std::unique_ptr<ChangeListener> listener = impl_->store().ListenForChanges();
     std::unique_lock<std::mutex> lock(watch_mu_);
-    while (!watch_cv_.wait_for(lock, interval, [this] { return stop_watch_; })) {
+    while (!stop_watch_) {
+      if (listener) {
+        lock.unlock();
+        listener->Wait(interval);
+        lock.lock();
+        if (stop_watch_) break;
+      } else if (watch_cv_.wait_for(lock, interval, [this] { return stop_watch_; })) {
+        break;
+      }
       lock.unlock();
       impl_->SyncWithStore();
       lock.lock();

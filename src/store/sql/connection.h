@@ -12,6 +12,7 @@
 // pool hands it out).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -120,6 +121,16 @@ class Transaction {
   Status status_;
   bool done_ = false;
 };
+
+// Listener: a connection that waits for NOTIFY on one channel (PostgreSQL).
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  // Wait returns true when a notice came within `timeout`; false on timeout
+  // or a broken link (it reconnects on the next call).
+  virtual bool Wait(std::chrono::milliseconds timeout) = 0;
+};
+Result<std::unique_ptr<Listener>> ListenPostgres(const std::string& url, const std::string& channel);
 
 // Opening connections; each returns a ready connection or why not.
 Result<std::unique_ptr<Connection>> OpenSqliteConnection(const std::string& path);

@@ -7,7 +7,10 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <poll.h>
+
 #include <cstdlib>
+#include <thread>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -298,7 +301,65 @@ int PostgresStatement::Step() {
   return unique ? kUniqueViolation : kError;
 }
 
+class PostgresListener final : public Listener {
+ public:
+  PostgresListener(std::string url, std::string channel) : url_(std::move(url)), channel_(std::move(channel)) {}
+  ~PostgresListener() override {
+    if (conn_) PQfinish(conn_);
+  }
+
+  Status Connect() {
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+    // The listener keeps its own link; the pool's connections never LISTEN.
+    const char* keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                          "tcp_user_timeout", "application_name", "dbname", nullptr};
+    const char* values[] = {"5", "10", "5", "3", "30000", "newsdesk-listen", url_.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keys, values, 1);
+    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable("cannot connect to listen");
+    PGresult* r = PQexec(conn_, ("LISTEN " + channel_).c_str());
+    const bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (r) PQclear(r);
+    return ok ? Status::Ok() : Status::IOError("LISTEN failed");
+  }
+
+  bool Wait(std::chrono::milliseconds timeout) override {
+    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+      if (!Connect().ok()) {
+        std::this_thread::sleep_for(timeout);
+        return false;
+      }
+    }
+    if (Drain()) return true;
+    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    const int n = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+    if (n <= 0) return false;
+    if (!PQconsumeInput(conn_)) return false;  // broken: reconnect next time
+    return Drain();
+  }
+
+ private:
+  bool Drain() {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  }
+
+  const std::string url_;
+  const std::string channel_;
+  PGconn* conn_ = nullptr;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<Listener>> ListenPostgres(const std::string& url, const std::string& channel) {
+  auto l = std::make_unique<PostgresListener>(url, channel);
+  ND_RETURN_IF_ERROR(l->Connect());
+  return std::unique_ptr<Listener>(std::move(l));
+}
 
 Result<std::unique_ptr<Connection>> OpenPostgresConnection(const std::string& url) {
   return PostgresConnection::Open(url);

@@ -106,8 +106,23 @@ class SqlStore final : public Store {
  public:
   using Opener = std::function<Result<std::unique_ptr<Connection>>()>;
 
-  SqlStore(Opener open, std::string where, size_t max_connections)
-      : open_(std::move(open)), where_(std::move(where)), max_connections_(max_connections) {}
+  using ListenerOpener = std::function<Result<std::unique_ptr<sql::Listener>>()>;
+
+  SqlStore(Opener open, ListenerOpener listen, std::string where, size_t max_connections)
+      : open_(std::move(open)), listen_(std::move(listen)), where_(std::move(where)),
+        max_connections_(max_connections) {}
+
+  std::unique_ptr<ChangeListener> ListenForChanges() override {
+    if (!listen_) return nullptr;
+    struct Adapter final : ChangeListener {
+      explicit Adapter(std::unique_ptr<sql::Listener> l) : l_(std::move(l)) {}
+      bool Wait(std::chrono::milliseconds timeout) override { return l_->Wait(timeout); }
+      std::unique_ptr<sql::Listener> l_;
+    };
+    auto l = listen_();
+    if (!l.ok()) return nullptr;  // callers poll instead
+    return std::make_unique<Adapter>(std::move(*l));
+  }
 
   Status Init() {
     auto conn = open_();
@@ -2408,6 +2423,7 @@ class SqlStore final : public Store {
   static constexpr std::chrono::seconds kRetryFor{15};
 
   const Opener open_;
+  const ListenerOpener listen_;  // empty on SQLite
   const std::string where_;  // for messages: a path, or a URL without its password
   const size_t max_connections_;
   sql::Dialect dialect_ = sql::Dialect::kSqlite;
@@ -2432,14 +2448,16 @@ const char* JobStateName(JobState s) {
 Result<std::unique_ptr<Store>> OpenSqlStore(sql::Dialect dialect, const std::string& where,
                                             size_t max_connections) {
   SqlStore::Opener open;
+  SqlStore::ListenerOpener listen;
   std::string shown = where;
   if (dialect == sql::Dialect::kPostgres) {
     open = [where] { return sql::OpenPostgresConnection(where); };
+    listen = [where] { return sql::ListenPostgres(where, "newsdesk_changes"); };
     shown = sql::RedactUrl(where);
   } else {
     open = [where] { return sql::OpenSqliteConnection(where); };
   }
-  auto store = std::make_unique<SqlStore>(std::move(open), shown, max_connections);
+  auto store = std::make_unique<SqlStore>(std::move(open), std::move(listen), shown, max_connections);
   ND_RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<Store>(std::move(store));
 }
