@@ -13,7 +13,7 @@ pgdb="${admin%/postgres}/$name"
 trap 'psql -q "$admin" -c "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1; cleanup' EXIT
 
 data="$tmp/data"
-"$nd" import demo --data "$data" >/dev/null
+"$nd" import "$src/demo" --data "$data" >/dev/null
 "$nd" user add editor@example.org --role editor --password 'correct horse battery' --data "$data" >/dev/null
 "$nd" jobs enqueue probe --count 3 --data "$data" >/dev/null
 "$nd" entities add northern-yard --type org --en "Northern Yard" --ru "Северная верфь" --data "$data" >/dev/null 2>&1
@@ -35,7 +35,7 @@ check "new rows in PostgreSQL take ids after the copied ones" bash -c \
 
 start_server "$nd" --db "$pgdb" --data "$tmp/pgdata"
 check "serve runs on the migrated database" test -n "$port"
-check "… and shows the demo front page" bash -c "curl -sf 'http://127.0.0.1:$port/en/' | grep -q '<article'"
+check "… and shows the demo front page" bash -c "curl -sf 'http://127.0.0.1:$port/en/' | grep -q '/en/articles/'"
 check "… and the editor can log in there" bash -c "
   jar='$tmp/jar'; base='http://127.0.0.1:$port'
   pre=\$(curl -sf -c \$jar -b \$jar \$base/en/account/login | grep -o 'name=\"csrf\" value=\"[^\"]*\"' | head -1 | sed 's/.*value=\"//; s/\"\$//')
@@ -52,8 +52,13 @@ check "… and nothing was added" test "$(psql -tAq "$pgdb" -c 'SELECT COUNT(*) 
 
 "$nd" migrate-store --from "$pgdb" --to "sqlite:$tmp/back.db" >"$tmp/back.txt" 2>&1
 check "migrate-store PostgreSQL → SQLite succeeds" test $? -eq 0
-check "… with the same rows and checksums as the way there (but the extra job)" bash -c \
-  "diff <(grep -vE '^(jobs|TABLE|[0-9]+ tables)' '$tmp/to_pg.txt') <(grep -vE '^(jobs|TABLE|[0-9]+ tables)' '$tmp/back.txt')"
+# Serving on PostgreSQL wrote a session, the shared site secret and a job;
+# every table the site did not write to comes back row for row.
+same='^(sources|articles|article_translations|article_mentions|article_candidates|entity_edits|users|comments|subscribers|translation_cache) '
+check "… with the same rows and checksums as the way there" bash -c \
+  "diff <(grep -E '$same' '$tmp/to_pg.txt') <(grep -E '$same' '$tmp/back.txt')"
+check "… and the rows the site wrote meanwhile" bash -c \
+  "grep -qE '^jobs +4 ' '$tmp/back.txt' && grep -qE '^settings +1 ' '$tmp/back.txt' && grep -qE '^sessions +1 ' '$tmp/back.txt'"
 
 "$nd" migrate-store --from "sqlite:$data/newsdesk.db" --to "postgresql://nobody@127.0.0.1:1/none" >/dev/null 2>"$tmp/down.err"
 check "an unreachable PostgreSQL is a clear error" bash -c "grep -q 'cannot connect' '$tmp/down.err'"

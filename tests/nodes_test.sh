@@ -35,10 +35,12 @@ lease_seconds = 3
 CONF
 
 start_node() {  # start_node NAME: serve from data dir $tmp/NAME; sets NAME_pid, NAME_port
+  local seen=0
+  [[ -f "$tmp/$1.log" ]] && seen=$(wc -l <"$tmp/$1.log")  # a restarted node appends to its log
   "$nd" serve --config "$tmp/site.toml" --data "$tmp/$1" --listen 127.0.0.1:0 2>>"$tmp/$1.log" &
   local pid=$! port=""
   for _ in $(seq 1 150); do
-    port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$tmp/$1.log" | tail -1 | grep -o '[0-9]*$' || true)
+    port=$(tail -n +"$((seen + 1))" "$tmp/$1.log" | grep -o 'listening on http://127.0.0.1:[0-9]*' | tail -1 | grep -o '[0-9]*$' || true)
     [[ -n "$port" ]] && break
     sleep 0.1
   done
@@ -49,7 +51,7 @@ now_ms() { date +%s%3N; }
 jobs_json() { "$nd" jobs --json --state all --limit 5 --config "$tmp/site.toml" --data "$tmp/a" 2>/dev/null; }
 json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-check "the demo site imports into PostgreSQL" bash -c "'$nd' import demo --config '$tmp/site.toml' --data '$tmp/a' >/dev/null"
+check "the demo site imports into PostgreSQL" bash -c "'$nd' import '$src/demo' --config '$tmp/site.toml' --data '$tmp/a' >/dev/null"
 start_node a
 start_node b
 check "node A serves" test -n "$a_port"
@@ -59,7 +61,7 @@ B="http://127.0.0.1:$b_port"
 
 # --- an article imported through node A is served by node B ------------------------
 cat >"$tmp/new.jsonl" <<'JSON'
-{"url": "https://wire.example/frigate", "source": {"name": "Wire", "home_url": "https://wire.example/", "language": "en"}, "language": "en", "headline": "Navy orders a frigate from the northern yard", "published_at": "2026-11-28T10:00:00Z", "body": [{"type": "paragraph", "text": "The navy ordered a frigate on Friday."}]}
+{"url": "https://wire.example/frigate", "source": {"name": "Wire", "url": "https://wire.example/", "language": "en"}, "language": "en", "headline": "Navy orders a frigate from the northern yard", "published_at": "2026-11-28T10:00:00Z", "body": [{"type": "paragraph", "text": "The navy ordered a frigate on Friday."}]}
 JSON
 curl -sf "$B/en/" >/dev/null  # B's front page is now cached
 check "an article imported through node A's store" bash -c "'$nd' import '$tmp/new.jsonl' --config '$tmp/site.toml' --data '$tmp/a' >/dev/null"
@@ -79,7 +81,9 @@ for _ in $(seq 1 40); do
   curl -sf "$B/api/v1/search?q=frigate" | grep -q "\"id\":$id" && break
   sleep 0.25
 done
-check "… and found by node B's own search index" bash -c "curl -sf '$B/api/v1/search?q=frigate' | grep -q '\"id\":$id'"
+curl -s "$B/api/v1/search?q=frigate" >"$tmp/search.json"
+check "… and found by node B's own search index" grep -q "\"id\":$id" "$tmp/search.json"
+grep -q "\"id\":$id" "$tmp/search.json" || head -c 600 "$tmp/search.json"
 
 # --- a comment posted on A shows on B within a second ---------------------------------
 "$nd" user add reader@example.org --password 'correct horse battery' --config "$tmp/site.toml" --data "$tmp/a" >/dev/null
@@ -186,4 +190,7 @@ check "… nothing written before the restart is lost ($articles_before articles
 check "… the comment is still there" bash -c "curl -sfL '$B/en/articles/$id' | grep -qF 'Posted on node A, read on node B.'"
 check "… and writing works again" bash -c "'$nd' jobs enqueue probe --config '$tmp/site.toml' --data '$tmp/a' | grep -q '1 probe job queued'"
 
+if [[ $failed -gt 0 ]]; then
+  for n in a b; do echo "--- node $n's log (last 15 lines)"; tail -15 "$tmp/$n.log"; done
+fi
 finish

@@ -676,7 +676,12 @@ class Site::Impl {
                        {"snippet", h.snippet_html}});
     json body = {{"total", results->total}, {"page", q.page}, {"results", items}, {"suggestion", results->suggestion}};
     if (!results->notice.empty()) body["notice"] = results->notice;
-    return Json(200, body);
+    Response r = Json(200, body);
+    // Not cached, as the search page: the index follows the store a moment
+    // behind it, so an answer cached when the store moved would miss what
+    // the index takes in just after (another node's import showed it).
+    r.cacheable = false;
+    return r;
   }
 
   // --- editions ---------------------------------------------------------
