@@ -1914,16 +1914,7 @@ class SqlStore final : public Store {
   }
 
   Result<Job> GetJob(int64_t id) override {
-    return WithConnection<Job>([&](Connection& c) -> Result<Job> {
-      auto p = c.Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?1");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, id);
-      const int rc = st.Step();
-      if (rc == kDone) return Status::NotFound(fmt::format("no job {}", id));
-      if (rc != kRow) return Status::IOError(c.LastError());
-      return JobFromRow(st);
-    });
+    return WithConnection<Job>([&](Connection& c) { return GetJobOn(c, id); });
   }
 
   Status RetryJob(int64_t id, TimePoint now) override {
