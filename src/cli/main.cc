@@ -78,8 +78,10 @@ int main(int argc, char** argv) {
   auto* source_list = source->add_subcommand("list", "each source with its last fetch, status, failures in a row, articles per day and last error");
   source_list->add_flag("--json", list_json, "print JSON");
   add_common(source_list);
-  auto* source_remove = source->add_subcommand("remove", "stop following a source (its articles stay)");
-  source_remove->add_option("SOURCE", source_ref, "source id or slug")->required();
+  auto* source_remove =
+      source->add_subcommand("remove", "stop following a source, or one of its feeds (articles stay)");
+  source_remove->add_option("SOURCE", source_ref, "source id or slug (every feed), or feed:ID or a feed URL (that feed)")
+      ->required();
   add_common(source_remove);
   auto* opml_import = source->add_subcommand("import-opml", "follow every feed of an OPML file");
   opml_import->add_option("FILE", opml_path, "OPML file")->required()->check(CLI::ExistingFile);

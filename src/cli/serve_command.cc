@@ -154,22 +154,35 @@ Status RunServe(Config config, const ServeFlags& flags) {
   AddProbeHandler(runner).ok();
   const auto now = [] { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); };
 
-  // Fetching: one job per source and due time.
+  // Fetching: one job per feed and due time.
   if (config.ingest_enabled) {
     runner.Handle("fetch", [&](const Job& job) -> Status {
       int64_t id = 0;
       try {
         id = std::stoll(job.payload);
       } catch (const std::exception&) {
-        return Status::InvalidArgument(fmt::format("a fetch job's payload is a source id, not '{}'", job.payload));
+        return Status::InvalidArgument(fmt::format("a fetch job's payload is a feed id, not '{}'", job.payload));
       }
-      auto source = (*store)->GetSourceStatus(id);
-      if (source.status().is_not_found()) return Status::Ok();  // removed since
-      if (!source.ok()) return source.status();
-      // How the fetch went is the source's status (and its backoff), not the job's.
-      auto r = ingestor.FetchSource(*source, now());
-      if (r.new_articles || r.failed)
-        spdlog::info("fetched {}: {} new, {} updated, {} failed", r.source_name, r.new_articles, r.updated, r.failed);
+      std::vector<FeedStatus> feeds;
+      if (job.key.rfind("source:", 0) == 0) {
+        // Queued before feeds had jobs of their own: the payload is a source id.
+        auto source = (*store)->GetSourceStatus(id);
+        if (source.status().is_not_found()) return Status::Ok();  // removed since
+        if (!source.ok()) return source.status();
+        feeds = std::move(source->feeds);
+      } else {
+        auto feed = (*store)->GetFeedStatus(id);
+        if (feed.status().is_not_found()) return Status::Ok();  // removed since
+        if (!feed.ok()) return feed.status();
+        feeds.push_back(std::move(*feed));
+      }
+      // How the fetch went is the feed's status (and its backoff), not the job's.
+      for (const auto& feed : feeds) {
+        auto r = ingestor.FetchFeed(feed, now());
+        if (r.new_articles || r.failed)
+          spdlog::info("fetched {} ({}): {} new, {} updated, {} failed", r.source_name, r.feed_url, r.new_articles,
+                       r.updated, r.failed);
+      }
       return Status::Ok();
     });
   }
@@ -243,13 +256,13 @@ Status RunServe(Config config, const ServeFlags& flags) {
         else if (id->has_value()) queued = true;
       };
       if (config.ingest_enabled) {
-        auto due = (*store)->DueSources(t, 1000);
-        if (!due.ok()) spdlog::warn("jobs: cannot list due sources: {}", due.status().ToString());
+        auto due = (*store)->DueFeeds(t, 1000);
+        if (!due.ok()) spdlog::warn("jobs: cannot list due feeds: {}", due.status().ToString());
         else
-          for (const auto& src : *due)
+          for (const auto& feed : *due)
             enqueue({.kind = "fetch",
-                     .key = fmt::format("source:{}@{}", src.source.id, src.next_fetch_at.time_since_epoch().count()),
-                     .payload = std::to_string(src.source.id), .run_at = t, .max_attempts = 2});
+                     .key = fmt::format("feed:{}@{}", feed.id, feed.next_fetch_at.time_since_epoch().count()),
+                     .payload = std::to_string(feed.id), .run_at = t, .max_attempts = 2});
       }
       if (pass)
         enqueue({.kind = "translate",

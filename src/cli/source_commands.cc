@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -28,6 +29,23 @@ Result<SourceStatus> FindSource(Store& store, const std::string& id_or_slug) {
   auto s = store.GetSourceBySlug(id_or_slug);
   if (!s.ok()) return s.status();
   return store.GetSourceStatus(s->id);
+}
+
+// FeedRef is what `source remove` was given when it names one feed: `feed:ID`
+// or the feed's URL.
+struct FeedRef {
+  int64_t id = 0;
+  std::string url;
+};
+
+std::optional<FeedRef> ParseFeedRef(const std::string& ref) {
+  if (ref.rfind("http://", 0) == 0 || ref.rfind("https://", 0) == 0) return FeedRef{0, ref};
+  if (ref.rfind("feed:", 0) == 0) {
+    const std::string digits = ref.substr(5);
+    if (!digits.empty() && digits.size() < 19 && digits.find_first_not_of("0123456789") == std::string::npos)
+      return FeedRef{std::stoll(digits), ""};
+  }
+  return std::nullopt;
 }
 
 std::string Ago(const std::optional<TimePoint>& t, TimePoint now) {
@@ -64,8 +82,15 @@ Status RunSourceAdd(const Config& config, const SourceAddFlags& f) {
   s.drop_selectors = f.drop_selectors;
   auto added = (*store)->AddFeedSource(s);
   if (!added.ok()) return added.status();
-  fmt::print("following {} (source {}, \"{}\", {} items in the feed now, every {} s)\n", added->feed_url, added->id,
-             added->name, found->feed.items.size(), added->fetch_interval_seconds);
+  auto source = (*store)->GetSourceStatus(added->source_id);
+  if (!source.ok()) return source.status();
+  if (source->feeds.size() > 1)
+    fmt::print("added feed {} to {} (source {}, feed:{}; now {} feeds, {} items in this one now, every {} s)\n",
+               added->feed_url, source->source.name, source->source.id, added->id, source->feeds.size(),
+               found->feed.items.size(), added->fetch_interval_seconds);
+  else
+    fmt::print("following {} (source {}, \"{}\", {} items in the feed now, every {} s)\n", added->feed_url,
+               source->source.id, source->source.name, found->feed.items.size(), added->fetch_interval_seconds);
   return Status::Ok();
 }
 
@@ -78,6 +103,17 @@ Status RunSourceList(const Config& config, bool as_json) {
   if (as_json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& st : *list) {
+      nlohmann::json feeds = nlohmann::json::array();
+      for (const auto& f : st.feeds)
+        feeds.push_back({{"id", f.id},
+                         {"feed_url", f.feed_url},
+                         {"language", f.language},
+                         {"fetch_interval_seconds", f.fetch_interval_seconds},
+                         {"last_fetch", f.last_fetch_at ? FormatIso8601(*f.last_fetch_at) : ""},
+                         {"last_status", f.last_status},
+                         {"consecutive_failures", f.consecutive_failures},
+                         {"last_error", f.last_error},
+                         {"next_fetch", FormatIso8601(f.next_fetch_at)}});
       out.push_back({{"id", st.source.id},
                      {"slug", st.source.slug},
                      {"name", st.source.name},
@@ -87,7 +123,8 @@ Status RunSourceList(const Config& config, bool as_json) {
                      {"consecutive_failures", st.consecutive_failures},
                      {"last_error", st.last_error},
                      {"articles", st.article_count},
-                     {"articles_per_day", st.articles_per_day}});
+                     {"articles_per_day", st.articles_per_day},
+                     {"feeds", std::move(feeds)}});
     }
     fmt::print("{}\n", out.dump(2));
     return Status::Ok();
@@ -106,11 +143,15 @@ Status RunSourceList(const Config& config, bool as_json) {
       name = name.substr(0, cut) + "…";
     }
     const size_t pad = 28 - std::min<size_t>(28, Utf8Length(name));
+    const bool followed = !st.feeds.empty();
     fmt::print("{:>4}  {}{} {:<12} {:<14} {:>5} {:>8} {:>7.1f}  {}\n", st.source.id, name, std::string(pad, ' '),
-               st.source.feed_url.empty() ? "-" : Ago(st.last_fetch_at, now),
-               st.source.feed_url.empty() ? "not followed" : (st.last_status.empty() ? "pending" : st.last_status),
-               st.consecutive_failures, st.article_count, st.articles_per_day,
-               st.last_error.empty() ? st.source.feed_url : st.last_error);
+               followed ? "" : "-", followed ? "" : "not followed", "", st.article_count, st.articles_per_day,
+               followed ? fmt::format("{} feed{}", st.feeds.size(), st.feeds.size() == 1 ? "" : "s") : "");
+    // Each feed under its source, with its own fetch status.
+    for (const auto& f : st.feeds)
+      fmt::print("      {:<28} {:<12} {:<14} {:>5} {:>8} {:>7}  {}\n", fmt::format("feed:{}", f.id),
+                 Ago(f.last_fetch_at, now), f.last_status.empty() ? "pending" : f.last_status, f.consecutive_failures,
+                 "", "", f.last_error.empty() ? f.feed_url : f.feed_url + ": " + f.last_error);
   }
   return Status::Ok();
 }
@@ -118,6 +159,32 @@ Status RunSourceList(const Config& config, bool as_json) {
 Status RunSourceRemove(const Config& config, const std::string& id_or_slug) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
+  if (auto ref = ParseFeedRef(id_or_slug)) {
+    // One feed, named by `feed:ID` or its URL: the source keeps its other feeds.
+    Result<FeedStatus> feed = Status::NotFound(fmt::format("no feed {} is followed", id_or_slug));
+    if (ref->id) {
+      feed = (*store)->GetFeedStatus(ref->id);
+    } else {
+      auto list = (*store)->ListSourceStatuses();
+      if (!list.ok()) return list.status();
+      for (const auto& st : *list)
+        for (const auto& f : st.feeds)
+          if (f.feed_url == ref->url) feed = f;
+    }
+    if (!feed.ok()) return feed.status();
+    auto st = (*store)->GetSourceStatus(feed->source_id);
+    if (!st.ok()) return st.status();
+    ND_RETURN_IF_ERROR((*store)->RemoveFeed(feed->id));
+    if (st->feeds.size() > 1)
+      fmt::print("stopped following {} (feed:{}); still following {} through {} other feed{}\n", feed->feed_url,
+                 feed->id, st->source.name, st->feeds.size() - 1, st->feeds.size() == 2 ? "" : "s");
+    else if (st->article_count)
+      fmt::print("stopped following {}: that was its last feed (its {} articles stay, with their attribution)\n",
+                 st->source.name, st->article_count);
+    else
+      fmt::print("removed {}: that was its last feed\n", st->source.name);
+    return Status::Ok();
+  }
   auto st = FindSource(**store, id_or_slug);
   if (!st.ok()) return st.status();
   ND_RETURN_IF_ERROR((*store)->RemoveSource(st->source.id));
@@ -182,25 +249,27 @@ Status RunFetch(const Config& config, const std::string& only_source) {
   const bool tty = ::isatty(STDERR_FILENO);
   size_t done = 0, total = 0;
   if (!only) {
-    auto due = (*store)->DueSources(Now(), 1000);
+    auto due = (*store)->DueFeeds(Now(), 1000);
     if (due.ok()) total = due->size();
   } else {
-    total = 1;
+    auto st = (*store)->GetSourceStatus(only);
+    total = st.ok() ? std::max<size_t>(1, st->feeds.size()) : 1;
   }
   if (total == 0) {
-    fmt::print("no source is due; new 0, updated 0, unchanged 0, failed 0\n");
+    fmt::print("no feed is due; new 0, updated 0, unchanged 0, failed 0\n");
     return Status::Ok();
   }
   SourceReport sum;
-  int failed_sources = 0;
+  int failed_sources = 0;  // feeds whose fetch failed
   auto reports = ingestor.FetchDue(
       Now(),
       [&](const SourceReport& r) {
         ++done;
-        std::string line = r.status.ok() ? fmt::format("{}: {} new, {} updated, {} unchanged, {} failed{}", r.source_name,
+        const std::string who = r.feed_url.empty() ? r.source_name : fmt::format("{} ({})", r.source_name, r.feed_url);
+        std::string line = r.status.ok() ? fmt::format("{}: {} new, {} updated, {} unchanged, {} failed{}", who,
                                                        r.new_articles, r.updated, r.unchanged, r.failed,
                                                        r.not_modified ? " (not modified)" : "")
-                                         : fmt::format("{}: failed: {}", r.source_name, r.status.message());
+                                         : fmt::format("{}: failed: {}", who, r.status.message());
         if (tty) {
           const int width = 24;
           int filled = static_cast<int>(width * done / std::max<size_t>(total, 1));
@@ -219,9 +288,11 @@ Status RunFetch(const Config& config, const std::string& only_source) {
     sum.failed += r.failed;
     failed_sources += !r.status.ok();
   }
-  fmt::print("{} sources: new {}, updated {}, unchanged {}, failed {}{}\n", reports.size(), sum.new_articles, sum.updated,
-             sum.unchanged, sum.failed, failed_sources ? fmt::format(" ({} sources failed)", failed_sources) : "");
-  if (only && !reports.empty() && !reports[0].status.ok()) return reports[0].status;
+  fmt::print("{} feeds: new {}, updated {}, unchanged {}, failed {}{}\n", reports.size(), sum.new_articles, sum.updated,
+             sum.unchanged, sum.failed, failed_sources ? fmt::format(" ({} feeds failed)", failed_sources) : "");
+  if (only)
+    for (const auto& r : reports)
+      if (!r.status.ok()) return r.status;
   return Status::Ok();
 }
 

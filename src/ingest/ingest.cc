@@ -79,18 +79,19 @@ IngestOptions IngestOptionsFrom(const Config& c) {
 Ingestor::Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const SharedTagger* tagger)
     : store_(store), fetcher_(fetcher), options_(options), tagger_(tagger) {}
 
-TimePoint Ingestor::NextFetch(const Source& source, TimePoint now, int failures,
+TimePoint Ingestor::NextFetch(const FeedStatus& feed, TimePoint now, int failures,
                               std::optional<TimePoint> retry_after) const {
-  std::chrono::seconds wait{std::max(60, source.fetch_interval_seconds)};
+  std::chrono::seconds wait{std::max(60, feed.fetch_interval_seconds)};
   for (int i = 0; i < failures && wait < options_.max_backoff; ++i) wait *= 2;
-  wait = std::min(wait, std::max(options_.max_backoff, std::chrono::seconds(source.fetch_interval_seconds)));
+  wait = std::min(wait, std::max(options_.max_backoff, std::chrono::seconds(feed.fetch_interval_seconds)));
   TimePoint next = now + wait;
   if (retry_after && *retry_after > next) next = *retry_after;
   return next;
 }
 
-Result<ArticleRecord> Ingestor::BuildArticle(const SourceStatus& source, const FeedItem& item,
-                                             const std::string& feed_language, bool& rule_failed) {
+Result<ArticleRecord> Ingestor::BuildArticle(const SourceStatus& source, const FeedStatus& followed,
+                                             const FeedItem& item, const std::string& feed_language,
+                                             bool& rule_failed) {
   ArticleRecord r;
   r.url = item.link;
   r.guid = item.guid;
@@ -164,7 +165,9 @@ Result<ArticleRecord> Ingestor::BuildArticle(const SourceStatus& source, const F
   if (r.headline.empty()) return Status::InvalidArgument(item.link + ": no headline");
   if (r.body.empty()) return Status::InvalidArgument(item.link + ": no article text");
 
-  const std::string hint = !s.language.empty() ? s.language : PrimaryLanguage(feed_language);
+  const std::string hint = !followed.language.empty() ? followed.language
+                           : !s.language.empty()      ? s.language
+                                                      : PrimaryLanguage(feed_language);
   LanguageGuess guess = DetectLanguage(r.headline + "\n\n" + PlainText(r.body), hint);
   if (guess.reliable && !guess.code.empty()) {
     r.language = guess.code;
@@ -177,32 +180,40 @@ Result<ArticleRecord> Ingestor::BuildArticle(const SourceStatus& source, const F
   return r;
 }
 
-SourceReport Ingestor::FetchSource(const SourceStatus& source, TimePoint now) {
+SourceReport Ingestor::FetchFeed(const FeedStatus& followed, TimePoint now) {
   SourceReport report;
-  report.source_id = source.source.id;
+  report.source_id = followed.source_id;
+  report.feed_id = followed.id;
+  report.feed_url = followed.feed_url;
+  auto found = store_.GetSourceStatus(followed.source_id);
+  if (!found.ok()) {
+    report.status = found.status();
+    return report;
+  }
+  const SourceStatus& source = *found;
   report.source_name = source.source.name;
   FetchOutcome outcome;
   outcome.at = now;
 
   FetchFailure failure;
-  auto fetched = fetcher_.Fetch({source.source.feed_url, source.etag, source.last_modified}, &failure);
+  auto fetched = fetcher_.Fetch({followed.feed_url, followed.etag, followed.last_modified}, &failure);
   if (!fetched.ok()) {
     report.status = fetched.status();
     outcome.status = StatusLine(fetched.status(), failure);
     outcome.error = fetched.status().message();
-    outcome.next_fetch_at = NextFetch(source.source, now, source.consecutive_failures + 1, failure.retry_after);
+    outcome.next_fetch_at = NextFetch(followed, now, followed.consecutive_failures + 1, failure.retry_after);
   } else if (fetched->not_modified) {
     report.not_modified = true;
     outcome.ok = true;
     outcome.status = "not modified";
-    outcome.next_fetch_at = NextFetch(source.source, now, 0);
+    outcome.next_fetch_at = NextFetch(followed, now, 0);
   } else {
     auto feed = ParseFeedBytes(fetched->body, fetched->content_type, fetched->final_url);
     if (!feed.ok()) {
       report.status = feed.status();
       outcome.status = "parse error";
       outcome.error = feed.status().message();
-      outcome.next_fetch_at = NextFetch(source.source, now, source.consecutive_failures + 1);
+      outcome.next_fetch_at = NextFetch(followed, now, followed.consecutive_failures + 1);
     } else {
       std::string first_error;
       bool rule_failed = false;
@@ -223,7 +234,7 @@ SourceReport Ingestor::FetchSource(const SourceStatus& source, TimePoint now) {
           ++report.unchanged;
           continue;
         }
-        auto record = BuildArticle(source, item, feed->language, rule_failed);
+        auto record = BuildArticle(source, followed, item, feed->language, rule_failed);
         if (!record.ok()) {
           ++report.failed;
           if (first_error.empty()) first_error = record.status().message();
@@ -245,25 +256,26 @@ SourceReport Ingestor::FetchSource(const SourceStatus& source, TimePoint now) {
         report.status = Status::InvalidArgument("extraction rule stopped matching: " + first_error);
         outcome.status = "rule error";
         outcome.error = report.status.message();
-        outcome.next_fetch_at = NextFetch(source.source, now, source.consecutive_failures + 1);
+        outcome.next_fetch_at = NextFetch(followed, now, followed.consecutive_failures + 1);
       } else {
         outcome.ok = true;
         outcome.status = report.failed ? "partial" : "ok";
         if (report.failed) outcome.error = fmt::format("{} of the feed's articles failed; first: {}", report.failed, first_error);
-        outcome.next_fetch_at = NextFetch(source.source, now, 0);
+        outcome.next_fetch_at = NextFetch(followed, now, 0);
       }
     }
   }
-  if (Status s = store_.RecordFetch(source.source.id, outcome); !s.ok())
-    spdlog::error("cannot record the fetch of source {}: {}", source.source.id, s.ToString());
+  if (Status s = store_.RecordFetch(followed.id, outcome); !s.ok())
+    spdlog::error("cannot record the fetch of feed {} ({}): {}", followed.id, followed.feed_url, s.ToString());
   if (!report.status.ok())
-    spdlog::warn("source {} ({}): {}", source.source.id, source.source.name, report.status.message());
+    spdlog::warn("source {} ({}), feed {}: {}", source.source.id, source.source.name, followed.feed_url,
+                 report.status.message());
   return report;
 }
 
 std::vector<SourceReport> Ingestor::FetchDue(TimePoint now, const std::function<void(const SourceReport&)>& progress,
                                              int64_t only_source) {
-  std::vector<SourceStatus> due;
+  std::vector<FeedStatus> due;
   if (only_source) {
     auto one = store_.GetSourceStatus(only_source);
     if (!one.ok()) {
@@ -273,7 +285,7 @@ std::vector<SourceReport> Ingestor::FetchDue(TimePoint now, const std::function<
       if (progress) progress(r);
       return {r};
     }
-    if (one->source.feed_url.empty()) {
+    if (one->feeds.empty()) {
       SourceReport r;
       r.source_id = only_source;
       r.source_name = one->source.name;
@@ -281,11 +293,11 @@ std::vector<SourceReport> Ingestor::FetchDue(TimePoint now, const std::function<
       if (progress) progress(r);
       return {r};
     }
-    due.push_back(std::move(*one));
+    due = std::move(one->feeds);
   } else {
-    auto list = store_.DueSources(now, 1000);
+    auto list = store_.DueFeeds(now, 1000);
     if (!list.ok()) {
-      spdlog::error("cannot list due sources: {}", list.status().ToString());
+      spdlog::error("cannot list due feeds: {}", list.status().ToString());
       return {};
     }
     due = std::move(*list);
@@ -295,7 +307,7 @@ std::vector<SourceReport> Ingestor::FetchDue(TimePoint now, const std::function<
   std::mutex progress_mu;
   auto work = [&] {
     for (size_t i = next++; i < due.size(); i = next++) {
-      reports[i] = FetchSource(due[i], now);
+      reports[i] = FetchFeed(due[i], now);
       std::lock_guard<std::mutex> lock(progress_mu);
       if (progress) progress(reports[i]);
     }
@@ -341,16 +353,20 @@ std::string SourcesToOpml(const std::vector<SourceStatus>& sources, const std::s
   opml.append_attribute("version") = "2.0";
   opml.append_child("head").append_child("title").text().set(title.c_str());
   auto body = opml.append_child("body");
+  // One outline per feed; the feeds of one source share its name and
+  // htmlUrl, which is how import puts them back under one source.
   for (const auto& s : sources) {
-    if (s.source.feed_url.empty()) continue;
-    auto o = body.append_child("outline");
-    o.append_attribute("type") = "rss";
-    o.append_attribute("text") = s.source.name.c_str();
-    o.append_attribute("title") = s.source.name.c_str();
-    o.append_attribute("xmlUrl") = s.source.feed_url.c_str();
-    o.append_attribute("htmlUrl") = s.source.home_url.c_str();
-    if (!s.source.language.empty()) o.append_attribute("language") = s.source.language.c_str();
-    if (!s.source.country.empty()) o.append_attribute("country") = s.source.country.c_str();
+    for (const auto& f : s.feeds) {
+      auto o = body.append_child("outline");
+      o.append_attribute("type") = "rss";
+      o.append_attribute("text") = s.source.name.c_str();
+      o.append_attribute("title") = s.source.name.c_str();
+      o.append_attribute("xmlUrl") = f.feed_url.c_str();
+      o.append_attribute("htmlUrl") = s.source.home_url.c_str();
+      const std::string& language = !f.language.empty() ? f.language : s.source.language;
+      if (!language.empty()) o.append_attribute("language") = language.c_str();
+      if (!s.source.country.empty()) o.append_attribute("country") = s.source.country.c_str();
+    }
   }
   std::ostringstream out;
   doc.save(out, "  ");

@@ -1,19 +1,21 @@
 // File: ingest/ingest.h
 //
-// Front door of the ingest stage: from a followed source's feed to clean
-// articles in the store. For each due source it fetches the feed
-// (conditionally), parses it, and for each item not seen before fetches the
+// Front door of the ingest stage: from a followed source's feeds to clean
+// articles in the store. A source (outlet) may be followed through several
+// feeds; each is fetched on its own schedule, and the articles of all of them
+// belong to the one source (an item in two of its feeds is stored once). For
+// each due feed it fetches the feed (conditionally), parses it, and for each item not seen before fetches the
 // article page, extracts it (the source's rules, if an editor set them, over
 // the generic extractor), identifies its language with CLD2, and stores it
 // whole or not at all. Everything that goes wrong is recorded on the source
-// (time, status, message) and never stops the other sources.
+// (time, status, message) on the feed and never stops the other feeds.
 //
 //   Fetcher fetcher(options);
 //   Ingestor ingestor(store, fetcher, IngestOptions{});
 //   auto reports = ingestor.FetchDue(now, [](const SourceReport& r) { print(r); });
 //
-// Inside `newsdesk serve`, each due source is a "fetch" job (jobs/jobs.h)
-// whose handler calls FetchSource, so several nodes never fetch it twice.
+// Inside `newsdesk serve`, each due feed is a "fetch" job (jobs/jobs.h)
+// whose handler calls FetchFeed, so several nodes never fetch it twice.
 //
 // Thread-safety: an Ingestor may run several sources at once (FetchDue does,
 // with `workers` threads); the store and fetcher are shared.
@@ -44,10 +46,12 @@ struct IngestOptions {
   std::chrono::seconds max_backoff{6 * 3600};  // longest wait after repeated failures
 };
 
-// SourceReport: what one fetch of one source did.
+// SourceReport: what one fetch of one feed of a source did.
 struct SourceReport {
   int64_t source_id = 0;
   std::string source_name;
+  int64_t feed_id = 0;
+  std::string feed_url;
   int new_articles = 0;
   int updated = 0;
   int unchanged = 0;
@@ -62,22 +66,23 @@ class Ingestor {
   // (with whatever gazetteer it holds at the time).
   Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const SharedTagger* tagger = nullptr);
 
-  // FetchSource fetches one source now and records the outcome on it.
-  SourceReport FetchSource(const SourceStatus& source, TimePoint now);
+  // FetchFeed fetches one feed now and records the outcome on it; its
+  // articles are its source's.
+  SourceReport FetchFeed(const FeedStatus& feed, TimePoint now);
 
-  // FetchDue fetches every source due at `now` (or only `only_source` when
-  // non-zero, due or not), calling `progress` after each.
+  // FetchDue fetches every feed due at `now` (or every feed of `only_source`
+  // when non-zero, due or not), calling `progress` after each.
   std::vector<SourceReport> FetchDue(TimePoint now, const std::function<void(const SourceReport&)>& progress,
                                      int64_t only_source = 0);
 
-  // NextFetch is when a source should be fetched next after `failures`
+  // NextFetch is when a feed should be fetched next after `failures`
   // failures in a row (0 after a success), never before `retry_after`.
-  TimePoint NextFetch(const Source& source, TimePoint now, int failures,
+  TimePoint NextFetch(const FeedStatus& feed, TimePoint now, int failures,
                       std::optional<TimePoint> retry_after = std::nullopt) const;
 
  private:
-  Result<ArticleRecord> BuildArticle(const SourceStatus& source, const FeedItem& item, const std::string& feed_language,
-                                     bool& rule_failed);
+  Result<ArticleRecord> BuildArticle(const SourceStatus& source, const FeedStatus& followed, const FeedItem& item,
+                                     const std::string& feed_language, bool& rule_failed);
 
   Store& store_;
   Fetcher& fetcher_;
@@ -100,7 +105,8 @@ struct DiscoveredFeed {
 // taken. Errors say what was found instead.
 Result<DiscoveredFeed> DiscoverFeed(Fetcher& fetcher, const std::string& url);
 
-// OPML, the list of feeds that feed readers exchange.
+// OPML, the list of feeds that feed readers exchange: one outline per feed,
+// the feeds of a source under its name and home page (`htmlUrl`).
 std::string SourcesToOpml(const std::vector<SourceStatus>& sources, const std::string& title);
 Result<std::vector<Source>> SourcesFromOpml(std::string_view opml);
 

@@ -95,13 +95,15 @@ class IngestTest : public ::testing::Test {
     s.body_selector = body_selector;
     auto added = store_->AddFeedSource(s);
     EXPECT_TRUE(added.ok()) << added.status().ToString();
-    return *store_->GetSourceStatus(added->id);
+    return *store_->GetSourceStatus(added->source_id);
   }
 
+  // FetchNow fetches the (first) feed of source `id`.
   SourceReport FetchNow(int64_t id) {
     auto st = store_->GetSourceStatus(id);
     EXPECT_TRUE(st.ok());
-    return ingestor_->FetchSource(*st, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    EXPECT_FALSE(st->feeds.empty());
+    return ingestor_->FetchFeed(st->feeds.at(0), std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   }
 
   std::vector<ArticleSummary> Stored() { return store_->ListArticles({})->items; }
@@ -279,6 +281,68 @@ TEST_F(IngestTest, FetchDueRunsOnlyDueSources) {
   EXPECT_EQ(reports.size(), 2u);
   EXPECT_TRUE(ingestor_->FetchDue(now, nullptr).empty());  // both scheduled later now
   EXPECT_EQ(ingestor_->FetchDue(now, nullptr, first.source.id).size(), 1u);
+}
+
+TEST_F(IngestTest, AnItemInTwoFeedsOfAnOutletIsStoredOnceUnderIt) {
+  // The outlet's defence feed has the corvette and radar stories; its world
+  // feed has the radar story at the same URL, the corvette story at another
+  // URL with the same guid, and a story of its own.
+  server_.Serve("/defence.xml", 200,
+                Rss({{"Corvette launched", server_.Url("/a")}, {"Radar tested", server_.Url("/b")}}));
+  server_.Serve("/world.xml", 200,
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Wire: world</title>"
+                "<link>https://wire.example/</link><language>en</language>"
+                "<item><title>Radar tested</title><link>" + server_.Url("/b") + "</link><guid>" + server_.Url("/b") +
+                "</guid></item>"
+                "<item><title>Corvette launched</title><link>" + server_.Url("/a2") + "</link><guid>" +
+                server_.Url("/a") + "</guid></item>"
+                "<item><title>Summit held</title><link>" + server_.Url("/c") + "</link><guid>" + server_.Url("/c") +
+                "</guid></item></channel></rss>");
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
+  server_.Serve("/a2", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
+  server_.Serve("/b", 200, Page("Radar tested at the range", Paragraphs("Radar", 4)));
+  server_.Serve("/c", 200, Page("Summit held in the capital", Paragraphs("Summit", 4)));
+  Source s;
+  s.name = "Wire";
+  s.home_url = server_.Url("/home");
+  s.language = "en";
+  s.feed_url = server_.Url("/defence.xml");
+  auto defence = store_->AddFeedSource(s);
+  ASSERT_TRUE(defence.ok()) << defence.status().ToString();
+  s.name = "Wire: world";
+  s.feed_url = server_.Url("/world.xml");
+  auto world = store_->AddFeedSource(s);
+  ASSERT_TRUE(world.ok()) << world.status().ToString();
+  ASSERT_EQ(world->source_id, defence->source_id);
+
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto first = ingestor_->FetchFeed(*defence, now);
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString();
+  EXPECT_EQ(first.new_articles, 2);
+  EXPECT_EQ(first.feed_id, defence->id);
+  auto second = ingestor_->FetchFeed(*world, now);
+  ASSERT_TRUE(second.status.ok()) << second.status.ToString();
+  EXPECT_EQ(second.new_articles, 1);
+  EXPECT_EQ(second.unchanged, 2);
+  EXPECT_EQ(second.source_name, "Wire");
+
+  auto stored = Stored();
+  ASSERT_EQ(stored.size(), 3u);
+  for (const auto& a : stored) EXPECT_EQ(a.source.id, defence->source_id) << a.headline;
+  EXPECT_EQ(server_.Hits("/a"), 1);
+  EXPECT_EQ(server_.Hits("/a2"), 0);  // known by its guid: not fetched
+  EXPECT_EQ(server_.Hits("/b"), 1);
+  EXPECT_EQ(store_->GetSourceStatus(defence->source_id)->article_count, 3);
+
+  // Each feed has its own status and schedule.
+  auto d = store_->GetFeedStatus(defence->id);
+  auto w = store_->GetFeedStatus(world->id);
+  ASSERT_TRUE(d.ok() && w.ok());
+  EXPECT_EQ(d->last_status, "ok");
+  EXPECT_EQ(w->last_status, "ok");
+  EXPECT_GT(w->next_fetch_at, now);
+  // `fetch --source` fetches every feed of the outlet.
+  EXPECT_EQ(ingestor_->FetchDue(now, nullptr, defence->source_id).size(), 2u);
 }
 
 TEST_F(IngestTest, DiscoversTheFeedAHomePageNames) {

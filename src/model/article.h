@@ -33,9 +33,30 @@ struct Source {
   std::vector<std::string> drop_selectors;  // parts of the page to leave out
 };
 
-// SourceStatus: a followed source with how its fetching goes.
+// FeedStatus: one followed feed of a source (an outlet may have several, e.g.
+// its "defence" and "world" feeds, or its Russian and English ones) and how
+// its fetching goes. Articles of every feed belong to the one source.
+struct FeedStatus {
+  int64_t id = 0;
+  int64_t source_id = 0;
+  std::string feed_url;
+  std::string language;  // the feed's own language when it differs from the source's, else ""
+  int fetch_interval_seconds = 900;
+  std::optional<TimePoint> last_fetch_at;
+  std::string last_status;
+  std::string last_error;
+  int consecutive_failures = 0;
+  TimePoint next_fetch_at{};
+  std::string etag, last_modified;  // validators for the next conditional GET
+};
+
+// SourceStatus: a source with how its fetching goes. `feeds` lists every
+// feed it is followed through (empty: not followed); `source.feed_url`,
+// `source.fetch_interval_seconds` and the fetch fields below describe its
+// first feed (the one followed longest), for a one-line summary.
 struct SourceStatus {
   Source source;
+  std::vector<FeedStatus> feeds;
   std::optional<TimePoint> last_fetch_at;
   std::string last_status;    // "ok", "not modified", "HTTP 404", "error"
   std::string last_error;     // the message of the last failure, "" after a success
@@ -46,7 +67,7 @@ struct SourceStatus {
   double articles_per_day = 0;      // over the last 7 days
 };
 
-// FetchOutcome: what one fetch of a source's feed came to.
+// FetchOutcome: what one fetch of a feed came to.
 struct FetchOutcome {
   TimePoint at{};
   bool ok = false;

@@ -345,22 +345,33 @@ class Store {
 
   // --- followed sources --------------------------------------------------
 
-  // AddFeedSource starts following `source.feed_url`. AlreadyExists when the
-  // feed is followed already, or when its outlet (home URL) is followed
-  // through another feed (one feed per outlet for now); a source known by its
-  // home URL from imports becomes followed.
-  virtual Result<Source> AddFeedSource(const Source& source) = 0;
+  // AddFeedSource starts following `source.feed_url` and returns the new
+  // feed. The source (outlet) is found by its home URL: a new one is created,
+  // one known from imports becomes followed, and one followed already gets
+  // this feed beside its others (its name, country and language stay; the
+  // feed keeps `source.language` as its own when it differs). Non-empty
+  // extraction rules replace the source's. `source.fetch_interval_seconds`
+  // is the feed's. AlreadyExists only when this feed URL is followed already.
+  virtual Result<FeedStatus> AddFeedSource(const Source& source) = 0;
+  // GetSourceStatus returns a source with every feed; NotFound when none.
   virtual Result<SourceStatus> GetSourceStatus(int64_t id) = 0;
+  // GetFeedStatus returns one feed; NotFound when there is no feed `id`.
+  virtual Result<FeedStatus> GetFeedStatus(int64_t id) = 0;
   // ListSourceStatuses lists every source, followed or not, by name.
   virtual Result<std::vector<SourceStatus>> ListSourceStatuses() = 0;
-  // RemoveSource stops following a source; a source with no articles is
-  // forgotten, one with articles stays for their attribution.
+  // RemoveSource stops following a source through all its feeds; a source
+  // with no articles is forgotten, one with articles stays for their
+  // attribution.
   virtual Status RemoveSource(int64_t id) = 0;
-  // DueSources lists followed sources whose next fetch is at or before `now`.
-  virtual Result<std::vector<SourceStatus>> DueSources(TimePoint now, int limit) = 0;
-  // RecordFetch stores how a fetch went: status, error, validators, failures
-  // in a row, and when to fetch next.
-  virtual Status RecordFetch(int64_t source_id, const FetchOutcome& outcome) = 0;
+  // RemoveFeed stops following one feed; the source keeps its other feeds.
+  // Removing its last feed is RemoveSource. NotFound when there is no feed `id`.
+  virtual Status RemoveFeed(int64_t id) = 0;
+  // DueFeeds lists followed feeds whose next fetch is at or before `now`,
+  // the longest due first.
+  virtual Result<std::vector<FeedStatus>> DueFeeds(TimePoint now, int limit) = 0;
+  // RecordFetch stores how a fetch of feed `feed_id` went: status, error,
+  // validators, failures in a row, and when to fetch it next.
+  virtual Status RecordFetch(int64_t feed_id, const FetchOutcome& outcome) = 0;
 
   // --- mentions -----------------------------------------------------------
 

@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +10,8 @@
 #include <thread>
 
 #include "common/time.h"
+#include "store/sql/connection.h"
+#include "store/sql/migrations.h"
 #include "store/testing/test_database.h"
 
 namespace newsdesk {
@@ -369,7 +372,10 @@ class FeedStoreTest : public ::testing::TestWithParam<std::string> {
     src.drop_selectors = {".share", "#comments"};
     auto added = store_->AddFeedSource(src);
     ASSERT_TRUE(added.ok()) << added.status().ToString();
-    source_ = *added;
+    feed_ = *added;
+    auto st = store_->GetSourceStatus(added->source_id);
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    source_ = st->source;
   }
   void TearDown() override {
     store_.reset();
@@ -386,9 +392,20 @@ class FeedStoreTest : public ::testing::TestWithParam<std::string> {
     r.body = {Block{BlockType::kParagraph, text, {}, {}, {}, {}}};
     return r;
   }
+  // AddSecondFeed follows `feed_url` as another feed of the same outlet.
+  Result<FeedStatus> AddSecondFeed(const std::string& feed_url, const std::string& language = "en") {
+    Source other;
+    other.name = "Wire in another language";
+    other.home_url = source_.home_url;
+    other.language = language;
+    other.feed_url = feed_url;
+    other.fetch_interval_seconds = 1800;
+    return store_->AddFeedSource(other);
+  }
   fs::path dir_;
   std::unique_ptr<Store> store_;
   Source source_;
+  FeedStatus feed_;
 };
 
 const char* kStory =
@@ -409,24 +426,152 @@ TEST_P(FeedStoreTest, FollowedSourcesKeepTheirSettings) {
 
 TEST_P(FeedStoreTest, RecordsFetchOutcomesAndSchedulesTheNext) {
   auto now = *ParseIso8601("2024-04-26T10:00:00Z");
-  auto due = store_->DueSources(now, 10);
+  auto due = store_->DueFeeds(now, 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);
   FetchOutcome fail{now, false, "HTTP 503", "HTTP 503", "", "", now + std::chrono::seconds(120)};
-  ASSERT_TRUE(store_->RecordFetch(source_.id, fail).ok());
-  ASSERT_TRUE(store_->RecordFetch(source_.id, fail).ok());
+  ASSERT_TRUE(store_->RecordFetch(feed_.id, fail).ok());
+  ASSERT_TRUE(store_->RecordFetch(feed_.id, fail).ok());
   auto st = store_->GetSourceStatus(source_.id);
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->consecutive_failures, 2);
   EXPECT_EQ(st->last_error, "HTTP 503");
-  EXPECT_TRUE(store_->DueSources(now, 10)->empty());
-  EXPECT_EQ(store_->DueSources(now + std::chrono::seconds(120), 10)->size(), 1u);
+  EXPECT_TRUE(store_->DueFeeds(now, 10)->empty());
+  EXPECT_EQ(store_->DueFeeds(now + std::chrono::seconds(120), 10)->size(), 1u);
   FetchOutcome ok{now, true, "ok", "", "\"e1\"", "Fri, 26 Apr 2024 10:00:00 GMT", now + std::chrono::seconds(600)};
-  ASSERT_TRUE(store_->RecordFetch(source_.id, ok).ok());
+  ASSERT_TRUE(store_->RecordFetch(feed_.id, ok).ok());
   st = store_->GetSourceStatus(source_.id);
   EXPECT_EQ(st->consecutive_failures, 0);
   EXPECT_EQ(st->last_error, "");
   EXPECT_EQ(st->etag, "\"e1\"");
+  EXPECT_TRUE(store_->RecordFetch(feed_.id + 1000, ok).is_not_found());
+}
+
+TEST_P(FeedStoreTest, AnOutletIsFollowedThroughSeveralFeeds) {
+  auto second = AddSecondFeed("https://wire.example/ru/rss", "ru");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->source_id, source_.id);
+  EXPECT_NE(second->id, feed_.id);
+  EXPECT_EQ(second->feed_url, "https://wire.example/ru/rss");
+  EXPECT_EQ(second->language, "ru");  // its own, the outlet's is "en"
+  EXPECT_EQ(second->fetch_interval_seconds, 1800);
+  EXPECT_EQ(feed_.language, "");
+
+  auto st = store_->GetSourceStatus(source_.id);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->source.name, "Wire");  // the outlet is not renamed by its second feed
+  EXPECT_EQ(st->source.language, "en");
+  EXPECT_EQ(st->source.drop_selectors, (std::vector<std::string>{".share", "#comments"}));
+  ASSERT_EQ(st->feeds.size(), 2u);
+  EXPECT_EQ(st->feeds[0].feed_url, "https://wire.example/rss");
+  EXPECT_EQ(st->feeds[1].feed_url, "https://wire.example/ru/rss");
+  EXPECT_EQ(st->source.feed_url, "https://wire.example/rss");  // the summary is the first feed's
+
+  auto list = store_->ListSourceStatuses();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].feeds.size(), 2u);
+
+  // Only the same feed URL is refused, whichever outlet it is offered for.
+  auto again = AddSecondFeed("https://wire.example/ru/rss");
+  EXPECT_EQ(again.status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(store_->GetSourceStatus(source_.id)->feeds.size(), 2u);
+
+  // A second feed in the outlet's own language has no language of its own.
+  auto third = AddSecondFeed("https://wire.example/world/rss", "en");
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->language, "");
+}
+
+TEST_P(FeedStoreTest, EachFeedHasItsOwnFetchStatus) {
+  auto second = AddSecondFeed("https://wire.example/ru/rss", "ru");
+  ASSERT_TRUE(second.ok());
+  auto now = *ParseIso8601("2024-04-26T10:00:00Z");
+  ASSERT_EQ(store_->DueFeeds(now, 10)->size(), 2u);
+  FetchOutcome fail{now, false, "HTTP 404", "HTTP 404", "", "", now + std::chrono::seconds(120)};
+  FetchOutcome ok{now, true, "ok", "", "\"e2\"", "", now + std::chrono::seconds(600)};
+  ASSERT_TRUE(store_->RecordFetch(second->id, fail).ok());
+  ASSERT_TRUE(store_->RecordFetch(feed_.id, ok).ok());
+
+  auto first_now = store_->GetFeedStatus(feed_.id);
+  auto second_now = store_->GetFeedStatus(second->id);
+  ASSERT_TRUE(first_now.ok() && second_now.ok());
+  EXPECT_EQ(first_now->last_status, "ok");
+  EXPECT_EQ(first_now->consecutive_failures, 0);
+  EXPECT_EQ(first_now->etag, "\"e2\"");
+  EXPECT_EQ(second_now->last_status, "HTTP 404");
+  EXPECT_EQ(second_now->last_error, "HTTP 404");
+  EXPECT_EQ(second_now->consecutive_failures, 1);
+  EXPECT_EQ(second_now->etag, "");
+  auto st = store_->GetSourceStatus(source_.id);
+  ASSERT_EQ(st->feeds.size(), 2u);
+  EXPECT_EQ(st->feeds[1].last_status, "HTTP 404");
+
+  // Due work is per feed: the failed one comes back first.
+  auto due = store_->DueFeeds(now + std::chrono::seconds(120), 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, second->id);
+  EXPECT_EQ(store_->DueFeeds(now + std::chrono::seconds(600), 10)->size(), 2u);
+  EXPECT_TRUE(store_->GetFeedStatus(second->id + 1000).status().is_not_found());
+}
+
+TEST_P(FeedStoreTest, RemovingOneFeedKeepsTheOutletAndItsOtherFeeds) {
+  auto second = AddSecondFeed("https://wire.example/ru/rss", "ru");
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(store_->UpsertArticles({Item("https://wire.example/a", "", kStory)}).ok());
+
+  ASSERT_TRUE(store_->RemoveFeed(feed_.id).ok());
+  auto st = store_->GetSourceStatus(source_.id);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(st->feeds.size(), 1u);
+  EXPECT_EQ(st->feeds[0].id, second->id);
+  EXPECT_EQ(st->source.feed_url, "https://wire.example/ru/rss");
+  EXPECT_EQ(st->article_count, 1);
+  EXPECT_TRUE(store_->GetFeedStatus(feed_.id).status().is_not_found());
+  EXPECT_TRUE(store_->RemoveFeed(feed_.id).is_not_found());
+  auto due = store_->DueFeeds(*ParseIso8601("2030-01-01T00:00:00Z"), 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, second->id);
+
+  // The last feed: the outlet stays for its article, followed no more.
+  ASSERT_TRUE(store_->RemoveFeed(second->id).ok());
+  st = store_->GetSourceStatus(source_.id);
+  ASSERT_TRUE(st.ok());
+  EXPECT_TRUE(st->feeds.empty());
+  EXPECT_EQ(st->source.feed_url, "");
+  EXPECT_TRUE(store_->DueFeeds(*ParseIso8601("2030-01-01T00:00:00Z"), 10)->empty());
+  EXPECT_EQ(store_->ListArticles({})->items.size(), 1u);
+
+  // Following it again through a feed makes it a followed source again.
+  auto back = store_->AddFeedSource(Source{0, "", "Wire", "https://wire.example/", "", "en",
+                                           "https://wire.example/rss", 600, "", {}});
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->source_id, source_.id);
+
+  // An outlet without articles is forgotten with its last feed.
+  Source empty;
+  empty.name = "Empty";
+  empty.home_url = "https://empty.example/";
+  empty.language = "en";
+  empty.feed_url = "https://empty.example/rss";
+  auto added = store_->AddFeedSource(empty);
+  ASSERT_TRUE(added.ok());
+  ASSERT_TRUE(store_->RemoveFeed(added->id).ok());
+  EXPECT_TRUE(store_->GetSourceStatus(added->source_id).status().is_not_found());
+}
+
+TEST_P(FeedStoreTest, OneArticleFromTwoFeedsOfAnOutletIsStoredOnce) {
+  ASSERT_TRUE(AddSecondFeed("https://wire.example/world/rss").ok());
+  auto first = store_->UpsertArticles({Item("https://wire.example/a", "guid-a", kStory)});
+  ASSERT_TRUE(first.ok());
+  // The other feed finds it by guid under the one source, even at another URL.
+  EXPECT_EQ(store_->LookupArticle(source_.id, "https://wire.example/world/a", "guid-a")->state,
+            ArticleKey::State::kStored);
+  auto second = store_->UpsertArticles({Item("https://wire.example/a", "guid-a", kStory)});
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->inserted, 0);
+  EXPECT_EQ(store_->ListArticles({})->items.size(), 1u);
+  EXPECT_EQ(store_->GetSourceStatus(source_.id)->article_count, 1);
 }
 
 TEST_P(FeedStoreTest, FindsArticlesByUrlOrGuid) {
@@ -484,7 +629,8 @@ TEST_P(FeedStoreTest, RemovingASourceKeepsItForItsArticles) {
   auto st = store_->GetSourceStatus(source_.id);
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->source.feed_url, "");
-  EXPECT_TRUE(store_->DueSources(*ParseIso8601("2030-01-01T00:00:00Z"), 10)->empty());
+  EXPECT_TRUE(st->feeds.empty());
+  EXPECT_TRUE(store_->DueFeeds(*ParseIso8601("2030-01-01T00:00:00Z"), 10)->empty());
 
   Source empty;
   empty.name = "Empty";
@@ -493,9 +639,10 @@ TEST_P(FeedStoreTest, RemovingASourceKeepsItForItsArticles) {
   empty.feed_url = "https://empty.example/rss";
   auto added = store_->AddFeedSource(empty);
   ASSERT_TRUE(added.ok());
-  ASSERT_TRUE(store_->RemoveSource(added->id).ok());
-  EXPECT_TRUE(store_->GetSourceStatus(added->id).status().is_not_found());
-  EXPECT_TRUE(store_->RemoveSource(added->id).is_not_found());
+  ASSERT_TRUE(store_->RemoveSource(added->source_id).ok());
+  EXPECT_TRUE(store_->GetSourceStatus(added->source_id).status().is_not_found());
+  EXPECT_TRUE(store_->GetFeedStatus(added->id).status().is_not_found());
+  EXPECT_TRUE(store_->RemoveSource(added->source_id).is_not_found());
 }
 
 // --- readers (issue 6) -------------------------------------------------------
@@ -789,6 +936,94 @@ TEST_P(StoreTest, TheTranslationCacheIsByPairAndHash) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"), BackendName);
 INSTANTIATE_TEST_SUITE_P(Backends, FeedStoreTest, ::testing::Values("sqlite", "postgresql"), BackendName);
+
+// Upgrading a site from before migration 10 (one feed per outlet, its fetch
+// state on `sources`) must keep every followed feed and how its fetching went.
+class FeedMigrationTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // OpenAtVersion9 makes a database with migrations 1 to 9 only, as the
+  // previous release left it, and returns a connection to it.
+  Result<std::unique_ptr<sql::Connection>> OpenAtVersion9() {
+    dir_ = fs::temp_directory_path() / ("nd_feedmigration_" + std::to_string(::getpid()) + "_" + GetParam());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    Result<std::unique_ptr<sql::Connection>> c = Status::Internal("unset");
+    if (GetParam() == "postgresql") {
+      auto url = testing::CreateTestDatabase();
+      if (!url.ok()) return url.status();
+      database_ = *url;
+      c = sql::OpenPostgresConnection(database_);
+    } else {
+      database_ = "sqlite:" + (dir_ / "newsdesk.db").string();
+      c = sql::OpenSqliteConnection((dir_ / "newsdesk.db").string());
+    }
+    if (!c.ok()) return c.status();
+    const auto dialect = (*c)->dialect();
+    ND_RETURN_IF_ERROR((*c)->Exec(sql::MigrationSql(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)", dialect)));
+    for (const auto& m : sql::Migrations()) {
+      if (m.version > 9) continue;
+      ND_RETURN_IF_ERROR((*c)->Exec(sql::MigrationSql(m.sql, dialect)));
+      ND_RETURN_IF_ERROR(
+          (*c)->Exec(fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, 0)", m.version)));
+    }
+    return c;
+  }
+
+  fs::path dir_;
+  std::string database_;
+};
+
+TEST_P(FeedMigrationTest, KeepsEveryFollowedFeedAndItsFetchState) {
+  {
+    auto c = OpenAtVersion9();
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ASSERT_TRUE((*c)->Exec(
+        "INSERT INTO sources (slug, name, home_url, country, language, feed_url, fetch_interval_seconds, etag, "
+        "last_modified, last_fetch_at, last_status, last_error, consecutive_failures, next_fetch_at, drop_selectors) "
+        "VALUES ('wire', 'Wire', 'https://wire.example/', 'GB', 'en', 'https://wire.example/rss', 600, '\"e7\"', "
+        "'Fri, 26 Apr 2024 10:00:00 GMT', 1714125600, 'HTTP 503', 'HTTP 503 from the feed', 3, 1714129200, "
+        "'[\".share\"]');"
+        "INSERT INTO sources (slug, name, home_url, country, language) "
+        "VALUES ('imported', 'Imported', 'https://imported.example/', '', 'ru');").ok());
+  }
+  auto store = OpenStoreAt(database_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto list = (*store)->ListSourceStatuses();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  const SourceStatus& imported = (*list)[0];
+  const SourceStatus& wire = (*list)[1];
+  EXPECT_EQ(imported.source.slug, "imported");
+  EXPECT_TRUE(imported.feeds.empty());
+  ASSERT_EQ(wire.feeds.size(), 1u);
+  const FeedStatus& f = wire.feeds[0];
+  EXPECT_EQ(f.source_id, wire.source.id);
+  EXPECT_EQ(f.feed_url, "https://wire.example/rss");
+  EXPECT_EQ(f.fetch_interval_seconds, 600);
+  EXPECT_EQ(f.etag, "\"e7\"");
+  EXPECT_EQ(f.last_modified, "Fri, 26 Apr 2024 10:00:00 GMT");
+  ASSERT_TRUE(f.last_fetch_at.has_value());
+  EXPECT_EQ(f.last_fetch_at->time_since_epoch().count(), 1714125600);
+  EXPECT_EQ(f.last_status, "HTTP 503");
+  EXPECT_EQ(f.last_error, "HTTP 503 from the feed");
+  EXPECT_EQ(f.consecutive_failures, 3);
+  EXPECT_EQ(f.next_fetch_at.time_since_epoch().count(), 1714129200);
+  EXPECT_EQ(wire.source.drop_selectors, (std::vector<std::string>{".share"}));
+  // Due when it was due before, and not earlier.
+  EXPECT_TRUE((*store)->DueFeeds(TimePoint{std::chrono::seconds{1714129199}}, 10)->empty());
+  EXPECT_EQ((*store)->DueFeeds(TimePoint{std::chrono::seconds{1714129200}}, 10)->size(), 1u);
+  // New feeds number on after the migrated ones (PostgreSQL's identity too).
+  Source more{0, "", "Wire", "https://wire.example/", "GB", "en", "https://wire.example/world/rss", 900, "", {}};
+  auto added = (*store)->AddFeedSource(more);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->source_id, wire.source.id);
+  EXPECT_GT(added->id, f.id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FeedMigrationTest, ::testing::Values("sqlite", "postgresql"), BackendName);
 
 }  // namespace
 }  // namespace newsdesk

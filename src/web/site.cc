@@ -1288,6 +1288,18 @@ class Site::Impl {
       item["next_fetch"] = s.feed_url.empty() ? json(nullptr) : json(FormatIso8601(st.next_fetch_at));
       item["articles"] = st.article_count;
       item["articles_per_day"] = std::round(st.articles_per_day * 10) / 10;
+      json feeds = json::array();
+      for (const auto& f : st.feeds)
+        feeds.push_back({{"id", f.id},
+                         {"feed_url", f.feed_url},
+                         {"language", f.language.empty() ? json(nullptr) : json(f.language)},
+                         {"fetch_interval_seconds", f.fetch_interval_seconds},
+                         {"last_fetch", time_or_null(f.last_fetch_at)},
+                         {"last_status", f.last_status},
+                         {"last_error", f.last_error},
+                         {"consecutive_failures", f.consecutive_failures},
+                         {"next_fetch", FormatIso8601(f.next_fetch_at)}});
+      item["feeds"] = std::move(feeds);
       items.push_back(std::move(item));
     }
     Response r = Json(200, {{"sources", items}});

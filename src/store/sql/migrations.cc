@@ -290,6 +290,33 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql"},
+      {10, R"sql(
+-- An outlet followed through several feeds (its "defence" and "world" feeds,
+-- its Russian and English ones): one row per feed, with the fetch state that
+-- was on `sources`. This table is the truth for fetching; the feed columns
+-- of `sources` (migration 2) are no longer read or written.
+CREATE TABLE source_feeds (
+  id                     INTEGER PRIMARY KEY,
+  source_id              INTEGER NOT NULL REFERENCES sources(id),
+  feed_url               TEXT NOT NULL UNIQUE CHECK (feed_url <> ''),
+  language               TEXT NOT NULL DEFAULT '',
+  fetch_interval_seconds INTEGER NOT NULL DEFAULT 900,
+  etag                   TEXT NOT NULL DEFAULT '',
+  last_modified          TEXT NOT NULL DEFAULT '',
+  last_fetch_at          INTEGER,
+  last_status            TEXT NOT NULL DEFAULT '',
+  last_error             TEXT NOT NULL DEFAULT '',
+  consecutive_failures   INTEGER NOT NULL DEFAULT 0,
+  next_fetch_at          INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX source_feeds_by_source ON source_feeds (source_id, id);
+CREATE INDEX source_feeds_due ON source_feeds (next_fetch_at, id);
+INSERT INTO source_feeds (source_id, feed_url, fetch_interval_seconds, etag, last_modified, last_fetch_at,
+                          last_status, last_error, consecutive_failures, next_fetch_at)
+  SELECT id, feed_url, fetch_interval_seconds, etag, last_modified, last_fetch_at,
+         last_status, last_error, consecutive_failures, next_fetch_at
+  FROM sources WHERE feed_url IS NOT NULL AND feed_url <> '' ORDER BY id;
+)sql"},
   };
   return kMigrations;
 }

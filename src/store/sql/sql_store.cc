@@ -64,15 +64,39 @@ ArticleSummary SummaryFromRow(const Stmt& st) {
   return a;
 }
 
-// The columns SourceStatusFromRow reads; ?1 is "created since" for the
+// The columns SourceStatusFromRow reads: the source and its first feed `f`
+// (none when it is not followed); ?1 is "created since" for the
 // articles-per-day figure.
 constexpr const char* kSourceStatusColumns =
-    "SELECT s.id, s.slug, s.name, s.home_url, s.country, s.language, COALESCE(s.feed_url, ''), "
-    "s.fetch_interval_seconds, s.body_selector, s.drop_selectors, s.last_fetch_at, s.last_status, s.last_error, "
-    "s.consecutive_failures, s.next_fetch_at, s.etag, s.last_modified, "
+    "SELECT s.id, s.slug, s.name, s.home_url, s.country, s.language, COALESCE(f.feed_url, ''), "
+    "COALESCE(f.fetch_interval_seconds, s.fetch_interval_seconds), s.body_selector, s.drop_selectors, "
+    "f.last_fetch_at, COALESCE(f.last_status, ''), COALESCE(f.last_error, ''), COALESCE(f.consecutive_failures, 0), "
+    "COALESCE(f.next_fetch_at, 0), COALESCE(f.etag, ''), COALESCE(f.last_modified, ''), "
     "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id), "
     "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.created_at >= ?1) "
-    "FROM sources s ";
+    "FROM sources s LEFT JOIN source_feeds f ON f.id = (SELECT MIN(g.id) FROM source_feeds g WHERE g.source_id = s.id) ";
+
+// The columns FeedStatusFromRow reads.
+constexpr const char* kFeedColumns =
+    "SELECT f.id, f.source_id, f.feed_url, f.language, f.fetch_interval_seconds, f.last_fetch_at, f.last_status, "
+    "f.last_error, f.consecutive_failures, f.next_fetch_at, f.etag, f.last_modified FROM source_feeds f ";
+
+FeedStatus FeedStatusFromRow(const Stmt& st) {
+  FeedStatus f;
+  f.id = st.Int(0);
+  f.source_id = st.Int(1);
+  f.feed_url = st.Text(2);
+  f.language = st.Text(3);
+  f.fetch_interval_seconds = static_cast<int>(st.Int(4));
+  if (!st.IsNull(5)) f.last_fetch_at = TimePoint{std::chrono::seconds{st.Int(5)}};
+  f.last_status = st.Text(6);
+  f.last_error = st.Text(7);
+  f.consecutive_failures = static_cast<int>(st.Int(8));
+  f.next_fetch_at = TimePoint{std::chrono::seconds{st.Int(9)}};
+  f.etag = st.Text(10);
+  f.last_modified = st.Text(11);
+  return f;
+}
 
 SourceStatus SourceStatusFromRow(const Stmt& st) {
   SourceStatus out;
@@ -394,103 +418,127 @@ class SqlStore final : public Store {
     });
   }
 
-  Result<Source> AddFeedSource(const Source& s) override {
+  Result<FeedStatus> AddFeedSource(const Source& s) override {
     auto id = WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
       Transaction tx(c);
       ND_RETURN_IF_ERROR(tx.status());
       {
-        auto p = c.Prepare("SELECT id FROM sources WHERE feed_url = ?");
+        auto p = c.Prepare("SELECT id, source_id FROM source_feeds WHERE feed_url = ?");
         if (!p.ok()) return p.status();
         Stmt st(*p);
         st.Bind(1, s.feed_url);
         if (st.Step() == kRow)
-          return Status::AlreadyExists(fmt::format("{} is followed already (source {})", s.feed_url, st.Int(0)));
+          return Status::AlreadyExists(
+              fmt::format("{} is followed already (feed {} of source {})", s.feed_url, st.Int(0), st.Int(1)));
       }
+      // The outlet: followed already (this feed joins its others), or not.
+      std::optional<int64_t> followed;
+      std::string outlet_language;
       {
-        auto p = c.Prepare("SELECT id, feed_url FROM sources WHERE home_url = ? AND feed_url IS NOT NULL");
+        auto p = c.Prepare(
+            "SELECT s.id, s.language FROM sources s WHERE s.home_url = ? "
+            "AND EXISTS (SELECT 1 FROM source_feeds f WHERE f.source_id = s.id)");
         if (!p.ok()) return p.status();
         Stmt st(*p);
         st.Bind(1, s.home_url);
-        if (st.Step() == kRow)
-          return Status::AlreadyExists(fmt::format(
-              "{} is followed through {} already (source {}); one feed per outlet for now", s.home_url, st.Text(1),
-              st.Int(0)));
+        int rc = st.Step();
+        if (rc == kRow) {
+          followed = st.Int(0);
+          outlet_language = st.Text(1);
+        } else if (rc != kDone) {
+          return Status::IOError(c.LastError());
+        }
       }
-      auto sid = UpsertSource(c, s);
-      if (!sid.ok()) return sid.status();
+      int64_t sid = 0;
+      if (followed) {
+        sid = *followed;
+      } else {
+        auto upserted = UpsertSource(c, s);
+        if (!upserted.ok()) return upserted.status();
+        sid = *upserted;
+      }
+      if (!followed || !s.body_selector.empty() || !s.drop_selectors.empty()) {
+        auto p = c.Prepare("UPDATE sources SET body_selector = ?1, drop_selectors = ?2 WHERE id = ?3");
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, s.body_selector).Bind(2, nlohmann::json(s.drop_selectors).dump()).Bind(3, sid);
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
+      }
       auto p = c.Prepare(
-          "UPDATE sources SET feed_url = ?1, fetch_interval_seconds = ?2, body_selector = ?3, drop_selectors = ?4, "
-          "next_fetch_at = 0, consecutive_failures = 0, last_error = '' WHERE id = ?5");
+          "INSERT INTO source_feeds (source_id, feed_url, language, fetch_interval_seconds) VALUES (?1, ?2, ?3, ?4)");
       if (!p.ok()) return p.status();
       {
         Stmt st(*p);
-        st.Bind(1, s.feed_url).Bind(2, static_cast<int64_t>(s.fetch_interval_seconds)).Bind(3, s.body_selector)
-            .Bind(4, nlohmann::json(s.drop_selectors).dump()).Bind(5, *sid);
-        if (st.Step() != kDone) return Status::IOError(c.LastError());
+        st.Bind(1, sid).Bind(2, s.feed_url).Bind(3, followed && s.language != outlet_language ? s.language : "")
+            .Bind(4, static_cast<int64_t>(s.fetch_interval_seconds));
+        int rc = st.Step();
+        if (rc == kUniqueViolation) return Status::AlreadyExists(fmt::format("{} is followed already", s.feed_url));
+        if (rc != kDone) return Status::IOError(c.LastError());
       }
-      ND_RETURN_IF_ERROR(RecordChange(c, "source", *sid, NowSeconds()));
+      auto feed_id = c.LastInsertId();
+      if (!feed_id.ok()) return feed_id.status();
+      ND_RETURN_IF_ERROR(RecordChange(c, "source", sid, NowSeconds()));
       ND_RETURN_IF_ERROR(tx.Commit());
-      return *sid;
+      return *feed_id;
     });
     if (!id.ok()) return id.status();
-    auto status = GetSourceStatus(*id);
-    if (!status.ok()) return status.status();
-    return status->source;
+    return GetFeedStatus(*id);
   }
 
   Result<SourceStatus> GetSourceStatus(int64_t id) override {
     return WithConnection<SourceStatus>([&](Connection& c) -> Result<SourceStatus> {
       auto p = c.Prepare(std::string(kSourceStatusColumns) + "WHERE s.id = ?2");
       if (!p.ok()) return p.status();
+      std::vector<SourceStatus> one;
+      {
+        Stmt st(*p);
+        st.Bind(1, NowSeconds() - kWeekSeconds).Bind(2, id);
+        int rc = st.Step();
+        if (rc == kDone) return Status::NotFound(fmt::format("no source {}", id));
+        if (rc != kRow) return Status::IOError(c.LastError());
+        one.push_back(SourceStatusFromRow(st));
+      }
+      ND_RETURN_IF_ERROR(AttachFeeds(c, one));
+      return std::move(one[0]);
+    });
+  }
+
+  Result<FeedStatus> GetFeedStatus(int64_t id) override {
+    return WithConnection<FeedStatus>([&](Connection& c) -> Result<FeedStatus> {
+      auto p = c.Prepare(std::string(kFeedColumns) + "WHERE f.id = ?");
+      if (!p.ok()) return p.status();
       Stmt st(*p);
-      st.Bind(1, NowSeconds() - kWeekSeconds).Bind(2, id);
+      st.Bind(1, id);
       int rc = st.Step();
-      if (rc == kDone) return Status::NotFound(fmt::format("no source {}", id));
+      if (rc == kDone) return Status::NotFound(fmt::format("no feed {}", id));
       if (rc != kRow) return Status::IOError(c.LastError());
-      return SourceStatusFromRow(st);
+      return FeedStatusFromRow(st);
     });
   }
 
   Result<std::vector<SourceStatus>> ListSourceStatuses() override {
-    return ListStatuses(std::string(kSourceStatusColumns) + "ORDER BY s.name, s.id", std::nullopt, 100000);
+    return ListStatuses(std::string(kSourceStatusColumns) + "ORDER BY s.name, s.id");
   }
 
-  Result<std::vector<SourceStatus>> DueSources(TimePoint now, int limit) override {
-    return ListStatuses(std::string(kSourceStatusColumns) +
-                            "WHERE s.feed_url IS NOT NULL AND s.next_fetch_at <= ?2 ORDER BY s.next_fetch_at, s.id "
-                            "LIMIT ?3",
-                        now.time_since_epoch().count(), limit);
+  Result<std::vector<FeedStatus>> DueFeeds(TimePoint now, int limit) override {
+    return WithConnection<std::vector<FeedStatus>>([&](Connection& c) -> Result<std::vector<FeedStatus>> {
+      auto p = c.Prepare(std::string(kFeedColumns) + "WHERE f.next_fetch_at <= ?1 ORDER BY f.next_fetch_at, f.id LIMIT ?2");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, now.time_since_epoch().count()).Bind(2, static_cast<int64_t>(limit));
+      std::vector<FeedStatus> out;
+      int rc;
+      while ((rc = st.Step()) == kRow) out.push_back(FeedStatusFromRow(st));
+      if (rc != kDone) return Status::IOError(c.LastError());
+      return out;
+    });
   }
 
   Status RemoveSource(int64_t id) override {
     auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
       Transaction tx(c);
       ND_RETURN_IF_ERROR(tx.status());
-      int64_t articles = 0;
-      {
-        auto p = c.Prepare("SELECT COUNT(*) FROM articles WHERE source_id = ?");
-        if (!p.ok()) return p.status();
-        Stmt st(*p);
-        st.Bind(1, id);
-        if (st.Step() != kRow) return Status::IOError(c.LastError());
-        articles = st.Int(0);
-      }
-      auto p = c.Prepare(articles ? "UPDATE sources SET feed_url = NULL, next_fetch_at = 0 WHERE id = ?"
-                                  : "DELETE FROM sources WHERE id = ?");
-      if (!p.ok()) return p.status();
-      {
-        Stmt st(*p);
-        st.Bind(1, id);
-        if (st.Step() != kDone) return Status::IOError(c.LastError());
-      }
-      if (c.Changes() == 0) return Status::NotFound(fmt::format("no source {}", id));
-      if (!articles) {
-        auto t = c.Prepare("DELETE FROM tombstones WHERE source_id = ?");
-        if (!t.ok()) return t.status();
-        Stmt st(*t);
-        st.Bind(1, id);
-        if (st.Step() != kDone) return Status::IOError(c.LastError());
-      }
+      ND_RETURN_IF_ERROR(StopFollowing(c, id));
       ND_RETURN_IF_ERROR(RecordChange(c, "source", id, NowSeconds()));
       ND_RETURN_IF_ERROR(tx.Commit());
       return true;
@@ -498,10 +546,49 @@ class SqlStore final : public Store {
     return r.status();
   }
 
-  Status RecordFetch(int64_t source_id, const FetchOutcome& o) override {
+  Status RemoveFeed(int64_t id) override {
+    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      int64_t sid = 0;
+      {
+        auto p = c.Prepare("SELECT source_id FROM source_feeds WHERE id = ?");
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, id);
+        int rc = st.Step();
+        if (rc == kDone) return Status::NotFound(fmt::format("no feed {}", id));
+        if (rc != kRow) return Status::IOError(c.LastError());
+        sid = st.Int(0);
+      }
+      {
+        auto p = c.Prepare("DELETE FROM source_feeds WHERE id = ?");
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, id);
+        if (st.Step() != kDone) return Status::IOError(c.LastError());
+      }
+      int64_t left = 0;
+      {
+        auto p = c.Prepare("SELECT COUNT(*) FROM source_feeds WHERE source_id = ?");
+        if (!p.ok()) return p.status();
+        Stmt st(*p);
+        st.Bind(1, sid);
+        if (st.Step() != kRow) return Status::IOError(c.LastError());
+        left = st.Int(0);
+      }
+      if (left == 0) ND_RETURN_IF_ERROR(StopFollowing(c, sid));
+      ND_RETURN_IF_ERROR(RecordChange(c, "source", sid, NowSeconds()));
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return true;
+    });
+    return r.status();
+  }
+
+  Status RecordFetch(int64_t feed_id, const FetchOutcome& o) override {
     auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
       auto p = c.Prepare(
-          "UPDATE sources SET last_fetch_at = ?1, last_status = ?2, last_error = ?3, "
+          "UPDATE source_feeds SET last_fetch_at = ?1, last_status = ?2, last_error = ?3, "
           "consecutive_failures = CASE WHEN ?4 <> 0 THEN 0 ELSE consecutive_failures + 1 END, "
           "etag = CASE WHEN ?4 <> 0 AND ?5 <> '' THEN ?5 ELSE etag END, "
           "last_modified = CASE WHEN ?4 <> 0 AND ?6 <> '' THEN ?6 ELSE last_modified END, "
@@ -510,9 +597,9 @@ class SqlStore final : public Store {
       Stmt st(*p);
       st.Bind(1, o.at.time_since_epoch().count()).Bind(2, o.status).Bind(3, o.error).Bind(4, int64_t{o.ok})
           .Bind(5, o.etag).Bind(6, o.last_modified).Bind(7, o.next_fetch_at.time_since_epoch().count())
-          .Bind(8, source_id);
+          .Bind(8, feed_id);
       if (st.Step() != kDone) return Status::IOError(c.LastError());
-      if (c.Changes() == 0) return Status::NotFound(fmt::format("no source {}", source_id));
+      if (c.Changes() == 0) return Status::NotFound(fmt::format("no feed {}", feed_id));
       return true;
     });
     return r.status();
@@ -2088,19 +2175,80 @@ class SqlStore final : public Store {
     freed_.notify_one();
   }
 
-  Result<std::vector<SourceStatus>> ListStatuses(const std::string& sql, std::optional<int64_t> now, int limit) {
+  Result<std::vector<SourceStatus>> ListStatuses(const std::string& sql) {
     return WithConnection<std::vector<SourceStatus>>([&](Connection& c) -> Result<std::vector<SourceStatus>> {
       auto p = c.Prepare(sql);
       if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, NowSeconds() - kWeekSeconds);
-      if (now) st.Bind(2, *now).Bind(3, static_cast<int64_t>(limit));
       std::vector<SourceStatus> out;
-      int rc;
-      while ((rc = st.Step()) == kRow) out.push_back(SourceStatusFromRow(st));
-      if (rc != kDone) return Status::IOError(c.LastError());
+      {
+        Stmt st(*p);
+        st.Bind(1, NowSeconds() - kWeekSeconds);
+        int rc;
+        while ((rc = st.Step()) == kRow) out.push_back(SourceStatusFromRow(st));
+        if (rc != kDone) return Status::IOError(c.LastError());
+      }
+      ND_RETURN_IF_ERROR(AttachFeeds(c, out));
       return out;
     });
+  }
+
+  // AttachFeeds fills in every feed of each source in `list`, by feed id.
+  Status AttachFeeds(Connection& c, std::vector<SourceStatus>& list) {
+    if (list.empty()) return Status::Ok();
+    std::unordered_map<int64_t, SourceStatus*> by_id;
+    for (auto& st : list) by_id[st.source.id] = &st;
+    const bool one = list.size() == 1;
+    auto p = c.Prepare(std::string(kFeedColumns) + (one ? "WHERE f.source_id = ? " : "") + "ORDER BY f.source_id, f.id");
+    if (!p.ok()) return p.status();
+    Stmt st(*p);
+    if (one) st.Bind(1, list[0].source.id);
+    int rc;
+    while ((rc = st.Step()) == kRow) {
+      FeedStatus f = FeedStatusFromRow(st);
+      auto it = by_id.find(f.source_id);
+      if (it != by_id.end()) it->second->feeds.push_back(std::move(f));
+    }
+    if (rc != kDone) return Status::IOError(c.LastError());
+    return Status::Ok();
+  }
+
+  // StopFollowing removes every feed of source `id`: a source with articles
+  // stays for their attribution, one without is forgotten with its tombstones.
+  Status StopFollowing(Connection& c, int64_t id) {
+    int64_t articles = 0;
+    {
+      auto p = c.Prepare("SELECT COUNT(*) FROM articles WHERE source_id = ?");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, id);
+      if (st.Step() != kRow) return Status::IOError(c.LastError());
+      articles = st.Int(0);
+    }
+    {
+      auto p = c.Prepare("DELETE FROM source_feeds WHERE source_id = ?");
+      if (!p.ok()) return p.status();
+      Stmt st(*p);
+      st.Bind(1, id);
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+    }
+    // feed_url is cleared too: sources from before migration 10 still hold one.
+    auto p = c.Prepare(articles ? "UPDATE sources SET feed_url = NULL, next_fetch_at = 0 WHERE id = ?"
+                                : "DELETE FROM sources WHERE id = ?");
+    if (!p.ok()) return p.status();
+    {
+      Stmt st(*p);
+      st.Bind(1, id);
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+    }
+    if (c.Changes() == 0) return Status::NotFound(fmt::format("no source {}", id));
+    if (!articles) {
+      auto t = c.Prepare("DELETE FROM tombstones WHERE source_id = ?");
+      if (!t.ok()) return t.status();
+      Stmt st(*t);
+      st.Bind(1, id);
+      if (st.Step() != kDone) return Status::IOError(c.LastError());
+    }
+    return Status::Ok();
   }
 
   template <typename BindFn>
