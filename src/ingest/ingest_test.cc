@@ -360,21 +360,29 @@ TEST_F(IngestTest, DiscoversTheFeedAHomePageNames) {
   EXPECT_THAT(none.status().message(), HasSubstr("neither a feed nor a page naming one"));
 }
 
-TEST(Opml, RoundTripsFollowedSources) {
+TEST(Opml, RoundTripsFollowedSourcesFeedByFeed) {
   SourceStatus a;
   a.source.name = "ТАСС & Co";
-  a.source.feed_url = "https://tass.example/rss";
   a.source.home_url = "https://tass.example/";
   a.source.language = "ru";
+  FeedStatus ru;
+  ru.feed_url = "https://tass.example/rss";
+  FeedStatus en;
+  en.feed_url = "https://tass.example/en/rss";
+  en.language = "en";
+  a.feeds = {ru, en};
   SourceStatus not_followed;
   not_followed.source.name = "Imported only";
   auto opml = SourcesToOpml({a, not_followed}, "newsdesk sources");
   auto back = SourcesFromOpml(opml);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
-  ASSERT_EQ(back->size(), 1u);
+  ASSERT_EQ(back->size(), 2u) << "one outline per feed; a source without feeds is not followed";
   EXPECT_EQ((*back)[0].name, "ТАСС & Co");
   EXPECT_EQ((*back)[0].feed_url, "https://tass.example/rss");
   EXPECT_EQ((*back)[0].language, "ru");
+  EXPECT_EQ((*back)[1].feed_url, "https://tass.example/en/rss");
+  EXPECT_EQ((*back)[1].language, "en") << "a feed's own language";
+  EXPECT_EQ((*back)[1].home_url, "https://tass.example/") << "the feeds share their outlet";
 }
 
 TEST(Opml, ReadsNestedOutlinesAndRejectsBadUrls) {
