@@ -159,7 +159,7 @@ Status RunJobsWork(const Config& config, const JobsWorkFlags& flags);
 
 class JobRunner;
 // AddProbeHandler lets `runner` run probe jobs.
-Status AddProbeHandler(JobRunner& runner);
+void AddProbeHandler(JobRunner& runner);
 
 // RunMigrateStore copies a whole site from one store to an empty other
 // (e.g. sqlite:data/newsdesk.db to postgresql://…), checking each table's

@@ -23,7 +23,7 @@ void OnSignal(int) { g_interrupted = true; }
 
 }  // namespace
 
-Status AddProbeHandler(JobRunner& runner) {
+void AddProbeHandler(JobRunner& runner) {
   // A probe waits its payload's milliseconds and says who ran it: operators
   // enqueue them to see that every node takes its share of the queue.
   runner.Handle("probe", [holder = runner.holder()](const Job& job) -> Status {
@@ -38,7 +38,6 @@ Status AddProbeHandler(JobRunner& runner) {
     spdlog::info("probe job {} done by {}", job.id, holder);
     return Status::Ok();
   });
-  return Status::Ok();
 }
 
 Status RunJobsList(const Config& config, const JobsListFlags& flags) {
@@ -117,7 +116,7 @@ Status RunJobsWork(const Config& config, const JobsWorkFlags& flags) {
   if (!store.ok()) return store.status();
   JobRunner runner(**store, {.holder = "", .workers = flags.workers, .lease = std::chrono::seconds(flags.lease_seconds),
                              .idle_poll = std::chrono::milliseconds(200)});
-  ND_RETURN_IF_ERROR(AddProbeHandler(runner));
+  AddProbeHandler(runner);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   spdlog::info("jobs: {} working with {} workers", runner.holder(), flags.workers);

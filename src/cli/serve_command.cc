@@ -151,7 +151,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
                              .workers = config.jobs_workers ? static_cast<int>(config.jobs_workers)
                                                             : static_cast<int>(config.ingest_workers) + 1,
                              .lease = std::chrono::seconds(config.jobs_lease_seconds)});
-  AddProbeHandler(runner).ok();
+  AddProbeHandler(runner);
   const auto now = [] { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); };
 
   // Fetching: one job per feed and due time.
@@ -174,6 +174,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
         auto feed = (*store)->GetFeedStatus(id);
         if (feed.status().is_not_found()) return Status::Ok();  // removed since
         if (!feed.ok()) return feed.status();
+        if (feed->next_fetch_at > now()) return Status::Ok();  // fetched by an earlier job
         feeds.push_back(std::move(*feed));
       }
       // How the fetch went is the feed's status (and its backoff), not the job's.
@@ -259,9 +260,15 @@ Status RunServe(Config config, const ServeFlags& flags) {
         auto due = (*store)->DueFeeds(t, 1000);
         if (!due.ok()) spdlog::warn("jobs: cannot list due feeds: {}", due.status().ToString());
         else
+          // Keyed by the feed's due time and a five-minute window: nodes
+          // queue a due feed once, and a feed whose fetch could not record
+          // its outcome (the store was down) is queued again in the next
+          // window rather than stuck behind a finished key. The handler
+          // skips a feed another job has fetched meanwhile.
           for (const auto& feed : *due)
             enqueue({.kind = "fetch",
-                     .key = fmt::format("feed:{}@{}", feed.id, feed.next_fetch_at.time_since_epoch().count()),
+                     .key = fmt::format("feed:{}@{}/{}", feed.id, feed.next_fetch_at.time_since_epoch().count(),
+                                        t.time_since_epoch().count() / 300),
                      .payload = std::to_string(feed.id), .run_at = t, .max_attempts = 2});
       }
       if (pass)
