@@ -1,5 +1,7 @@
 #include "web/http.h"
 
+#include <charconv>
+
 #include "common/text.h"
 
 namespace newsdesk {
@@ -154,6 +156,14 @@ std::optional<std::string> CookieValue(std::string_view header, std::string_view
     return std::string(value);
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> ParsePositiveId(std::string_view s) {
+  int64_t v = 0;
+  if (s.empty() || s[0] == '+') return std::nullopt;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
 }
 
 }  // namespace newsdesk

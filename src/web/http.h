@@ -5,6 +5,7 @@
 // Thread-safety: values.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,5 +74,9 @@ std::string FormValue(const FormFields& fields, std::string_view name);
 
 // CookieValue returns the value of cookie `name` in a Cookie header, if set.
 std::optional<std::string> CookieValue(std::string_view cookie_header, std::string_view name);
+
+// ParsePositiveId reads an id from a path or query: decimal digits only
+// (no sign, no spaces), at least 1, within int64; nullopt otherwise.
+std::optional<int64_t> ParsePositiveId(std::string_view s);
 
 }  // namespace newsdesk

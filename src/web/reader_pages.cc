@@ -54,14 +54,6 @@ constexpr const char* kPreCookie = "nd_pre";
 constexpr int kPreCookieSeconds = 2 * 3600;
 constexpr size_t kMaxFormBytes = 64 * 1024;
 
-std::optional<int64_t> ParsePositive(std::string_view s) {
-  int64_t v = 0;
-  if (s.empty() || s[0] == '+') return std::nullopt;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
 std::string Upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -602,7 +594,7 @@ class ReaderPages::Impl {
       case kHideComment:
       case kRestoreComment: return CommentAction(ed, v, static_cast<ReaderRoute>(m.route), m.Param("id"), f);
       case kBanUser: {
-        auto id = ParsePositive(m.Param("id"));
+        auto id = ParsePositiveId(m.Param("id"));
         if (!id) return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
         Status s = accounts_.SetBanned(u, *id, FormValue(f, "banned") != "0");
         if (!s.ok()) return Refusal(ed, s);
@@ -833,7 +825,7 @@ class ReaderPages::Impl {
   }
 
   Response Unsubscribe(const Request& req, const std::string& ed, const std::string& user, const std::string& token) {
-    auto id = ParsePositive(user);
+    auto id = ParsePositiveId(user);
     if (!id) return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
     const Catalog& cat = catalog(ed);
     if (req.method != "POST") {
@@ -858,7 +850,7 @@ class ReaderPages::Impl {
   // --- comments ---------------------------------------------------------------
 
   Result<Article> ArticleOf(const std::string& idslug) {
-    auto id = ParsePositive(std::string_view(idslug).substr(0, idslug.find('-')));
+    auto id = ParsePositiveId(std::string_view(idslug).substr(0, idslug.find('-')));
     if (!id) return Status::NotFound("no such article");
     return store_.GetArticle(*id);
   }
@@ -875,7 +867,7 @@ class ReaderPages::Impl {
     const std::string path = ArticlePathOf(ed, *a);
     CommentForm form;
     form.article_id = a->id;
-    form.parent_id = ParsePositive(FormValue(f, "parent_id")).value_or(0);
+    form.parent_id = ParsePositiveId(FormValue(f, "parent_id")).value_or(0);
     form.body = FormValue(f, "body");
     form.address = req.remote_address;
     form.honeypot = FormValue(f, "website");
@@ -909,7 +901,7 @@ class ReaderPages::Impl {
   Response EditForm(const Request& req, const std::string& ed, const Viewer& v, const std::string& id_text, int status,
                     const std::string& error, std::optional<std::string> body) {
     if (!v.session) return LoginRequired(ed, req.path);
-    auto id = ParsePositive(id_text);
+    auto id = ParsePositiveId(id_text);
     auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
     if (!c.ok()) return c.status().is_not_found() ? Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"))
                                                   : Refusal(ed, c.status());
@@ -934,7 +926,7 @@ class ReaderPages::Impl {
   Response ReplyOrReportForm(const Request& req, const std::string& ed, const Viewer& v, const std::string& id_text,
                              bool reply) {
     if (!v.session) return LoginRequired(ed, req.path);
-    auto id = ParsePositive(id_text);
+    auto id = ParsePositiveId(id_text);
     auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
     if (!c.ok() || c->status != CommentStatus::kVisible)
       return c.ok() || c.status().is_not_found() ? Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"))
@@ -966,7 +958,7 @@ class ReaderPages::Impl {
 
   Response PostEdit(const Request& req, const std::string& ed, const Viewer& v, const std::string& id_text,
                     const FormFields& f) {
-    auto id = ParsePositive(id_text);
+    auto id = ParsePositiveId(id_text);
     if (!id) return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
     auto edited = comments_.Edit(v.session->user, *id, FormValue(f, "body"));
     if (!edited.ok()) {
@@ -984,7 +976,7 @@ class ReaderPages::Impl {
 
   Response CommentAction(const std::string& ed, const Viewer& v, ReaderRoute route, const std::string& id_text,
                          const FormFields& f) {
-    auto id = ParsePositive(id_text);
+    auto id = ParsePositiveId(id_text);
     auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
     if (!c.ok()) return c.status().is_not_found() ? Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"))
                                                   : Refusal(ed, c.status());
@@ -1165,7 +1157,7 @@ class ReaderPages::Impl {
   }
 
   Response ApiComments(const Request& req, const std::string& id_text, const Viewer& v) {
-    auto id = ParsePositive(id_text);
+    auto id = ParsePositiveId(id_text);
     if (!id) return ApiError(404, "not_found", "no such article");
     auto a = store_.GetArticle(*id);
     if (!a.ok()) {

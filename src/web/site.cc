@@ -97,13 +97,6 @@ std::optional<ArticleCursor> DecodeCursor(const std::string& s) {
   return ArticleCursor{TimePoint{std::chrono::seconds{t}}, id};
 }
 
-std::optional<int64_t> ParseId(std::string_view s) {
-  int64_t id = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || id <= 0 || s.empty() || s[0] == '+') return std::nullopt;
-  return id;
-}
-
 std::string Upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -376,7 +369,7 @@ class Site::Impl {
     auto segs = SplitPath(path);
     if (segs.size() != 3) return;
     std::string_view idslug = segs[2];
-    if (auto id = ParseId(idslug.substr(0, idslug.find('-')))) readers_->CountView(*id);
+    if (auto id = ParsePositiveId(idslug.substr(0, idslug.find('-')))) readers_->CountView(*id);
   }
 
   // AddCommentCounts adds "comments" (the count as text, or false) and
@@ -484,7 +477,7 @@ class Site::Impl {
     }
     if (req.QueryParam("sort") == std::optional<std::string>("date")) q.sort = SearchQuery::Sort::kDate;
     if (auto page = non_empty("page")) {
-      auto n = ParseId(*page);
+      auto n = ParsePositiveId(*page);
       q.page = n && *n <= 1000 ? static_cast<int>(*n) : 1;
     }
     return q;
@@ -872,7 +865,7 @@ class Site::Impl {
 
   Response ArticlePage(const Request& req, const std::string& ed, const std::string& idslug) {
     const Catalog& cat = CatalogFor(ed);
-    auto id = ParseId(std::string_view(idslug).substr(0, idslug.find('-')));
+    auto id = ParsePositiveId(std::string_view(idslug).substr(0, idslug.find('-')));
     if (!id) return ErrorPage(ed, 404, "", "article id is not a number");
     auto article = store_.GetArticle(*id);
     if (!article.ok()) {
@@ -1246,7 +1239,7 @@ class Site::Impl {
       q.source_id = s->id;
     }
     if (auto limit = req.QueryParam("limit")) {
-      auto n = ParseId(*limit);
+      auto n = ParsePositiveId(*limit);
       if (!n || *n > 100) return ApiError(400, "limit must be a number from 1 to 100");
       q.limit = static_cast<int>(*n);
     }
@@ -1308,7 +1301,7 @@ class Site::Impl {
   }
 
   Response ApiArticle(const std::string& id_text) {
-    auto id = ParseId(id_text);
+    auto id = ParsePositiveId(id_text);
     if (!id) return ApiError(404, "no such article");
     auto article = store_.GetArticle(*id);
     if (!article.ok()) {

@@ -18,14 +18,6 @@ namespace {
 
 constexpr size_t kMaxLineChars = 1000;  // headline, dateline
 
-std::optional<int64_t> ParseId(std::string_view s) {
-  int64_t v = 0;
-  if (s.empty() || s[0] == '+') return std::nullopt;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
 Response Json(int status, const json& body) {
   Response r;
   r.status = status;
@@ -80,7 +72,7 @@ Response TranslationApi::Handle(const Request& req, const std::string& id_text, 
   const bool write = req.method == "PUT";
   if (write && !csrf_ok) return Error(403, "csrf", "the X-CSRF-Token header is missing or wrong");
   // What: a known article and an edition's language.
-  auto id = ParseId(id_text);
+  auto id = ParsePositiveId(id_text);
   if (!id) return Error(404, "not_found", "no such article");
   if (std::find(config_.editions.begin(), config_.editions.end(), language) == config_.editions.end())
     return Error(404, "unknown_language",
@@ -89,13 +81,18 @@ Response TranslationApi::Handle(const Request& req, const std::string& id_text, 
   return write ? Put(req, *id, language) : Get(*id, language);
 }
 
-Response TranslationApi::Get(int64_t id, const std::string& language) {
+std::variant<Article, Response> TranslationApi::FindArticle(int64_t id) {
   auto article = store_.GetArticle(id);
-  if (!article.ok()) {
-    if (article.status().is_not_found()) return Error(404, "not_found", "no such article");
-    spdlog::error("translation API: {}", article.status().ToString());
-    return Error(503, "unavailable", "store unavailable");
-  }
+  if (article.ok()) return std::move(*article);
+  if (article.status().is_not_found()) return Error(404, "not_found", "no such article");
+  spdlog::error("translation API: {}", article.status().ToString());
+  return Error(503, "unavailable", "store unavailable");
+}
+
+Response TranslationApi::Get(int64_t id, const std::string& language) {
+  auto found = FindArticle(id);
+  if (auto* answer = std::get_if<Response>(&found)) return std::move(*answer);
+  const Article* article = &std::get<Article>(found);
   if (article->language == language)
     return Error(404, "original", fmt::format("article {} is written in {}: it is the original, not a translation",
                                               id, language));
@@ -116,12 +113,9 @@ Response TranslationApi::Put(const Request& req, int64_t id, const std::string& 
                  "\"paragraph\", \"text\": \"…\"}]}");
   if (req.body.size() > kMaxTranslationBytes)
     return Error(413, "too_large", fmt::format("the request body is larger than {} bytes", kMaxTranslationBytes));
-  auto article = store_.GetArticle(id);
-  if (!article.ok()) {
-    if (article.status().is_not_found()) return Error(404, "not_found", "no such article");
-    spdlog::error("translation API: {}", article.status().ToString());
-    return Error(503, "unavailable", "store unavailable");
-  }
+  auto found = FindArticle(id);
+  if (auto* answer = std::get_if<Response>(&found)) return std::move(*answer);
+  const Article* article = &std::get<Article>(found);
   if (article->language == language)
     return Error(400, "original",
                  fmt::format("article {} is written in {}: edit the article, not a translation into its own language",

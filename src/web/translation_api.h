@@ -24,6 +24,7 @@
 
 #include <functional>
 #include <string>
+#include <variant>
 
 #include "common/config.h"
 #include "store/store.h"
@@ -50,6 +51,9 @@ class TranslationApi {
  private:
   Response Get(int64_t id, const std::string& language);
   Response Put(const Request& request, int64_t id, const std::string& language);
+  // FindArticle gives the article, or the answer when the store has none
+  // (404) or cannot say (503).
+  std::variant<Article, Response> FindArticle(int64_t id);
 
   Store& store_;
   const Config config_;
