@@ -109,6 +109,15 @@ Status RunUserRole(const Config& config, const std::string& email, const std::st
 // nothing, and prints what it did.
 Status RunImport(const Config& config, const std::string& path);
 
+// RunDemo makes the demo site in an empty data directory: the corpus in
+// `demo_dir` with its dates moved to today, its readers' comments, and a demo
+// editor whose fresh password it prints once. A data directory that holds
+// articles already is left alone (so `make run` can run it every time).
+Status RunDemo(const Config& config, const std::string& demo_dir);
+// The store setting naming the demo editor's e-mail, so that serve can say
+// how to log in.
+inline constexpr const char* kDemoEditorSetting = "demo_editor";
+
 struct ExtractFlags {
   std::vector<std::string> files;  // saved article pages
   std::string url;                 // where the page came from: the base for absolute URLs

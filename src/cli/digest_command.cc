@@ -76,10 +76,11 @@ Status RunDigestPreview(const Config& config, const DigestPreviewFlags& flags) {
 Status RunDigestSend(const Config& config, const std::string& date) {
   auto day = ChosenDay(config, date);
   if (!day.ok()) return day.status();
-  if (config.mail_smtp_url.empty()) return Status::InvalidArgument("mail is not configured: set [mail] smtp_url");
+  if (!MailConfigured(config))
+    return Status::InvalidArgument("mail is not configured: set [mail] smtp_url (or an outbox folder)");
   auto opened = Open(config);
   if (!opened.ok()) return opened.status();
-  auto mailer = MakeSmtpMailer(SmtpSettingsFromConfig(config));
+  auto mailer = MakeMailer(config);
   DigestComposer composer(*opened->store, config, opened->secret, opened->gazetteer);
   DigestSender sender(*opened->store, config, composer, *mailer);
   // Ctrl-C stops after the messages in flight; the next `digest send` resumes.

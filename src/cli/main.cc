@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
   import->add_option("PATH", import_path, "file or directory to import")->required();
   add_common(import);
 
+  std::string demo_dir = "demo";
+  auto* demo = app.add_subcommand("demo", "make the demo site in an empty data directory: the demo articles dated up to a few hours ago, readers' comments, and a demo editor whose password is printed once (does nothing where a site exists)");
+  demo->add_option("DIR", demo_dir, "the demo corpus (articles.jsonl, discussion.toml)")->capture_default_str();
+  add_common(demo);
+
   ExtractFlags extract_flags;
   auto* extract = app.add_subcommand("extract", "extract the article from saved pages: one to stdout (--json), or many into --out DIR");
   extract->add_option("FILE", extract_flags.files, "saved article page(s), HTML in any charset")->required()->check(CLI::ExistingFile);
@@ -254,6 +259,7 @@ int main(int argc, char** argv) {
   try {
     if (*serve) status = RunServe(config, serve_flags);
     else if (*import) status = RunImport(config, import_path);
+    else if (*demo) status = RunDemo(config, demo_dir);
     else if (*extract) status = RunExtract(extract_flags);
     else if (*source_add) status = RunSourceAdd(config, add_flags);
     else if (*source_list) status = RunSourceList(config, list_json);

@@ -11,6 +11,7 @@
 #include "digest/digest.h"
 #include "ingest/ingest.h"
 #include "jobs/jobs.h"
+#include "mail/mail.h"
 #include "search/follower.h"
 #include "translate/translate.h"
 #include "mentions/tagger.h"
@@ -19,6 +20,25 @@
 #include "web/site.h"
 
 namespace newsdesk {
+
+namespace {
+
+// PrintWhereToStart tells the person who started the server where the site
+// is, where its mail goes and, on the demo, how to log in as its editor (on
+// stdout, apart from the log).
+void PrintWhereToStart(Store& store, const Config& config, const std::string& url) {
+  std::string line = fmt::format("newsdesk is serving {} (data in {}", url, config.data_dir);
+  if (std::string outbox = OutboxDirectory(config); !outbox.empty()) line += "; mail in " + outbox + "/";
+  if (auto editor = store.GetSetting(kDemoEditorSetting); editor.ok() && *editor) {
+    auto user = store.GetUserByEmail(**editor);
+    if (user.ok() && !user->deleted && user->role >= Role::kEditor)
+      line += fmt::format("; demo editor: {} / the password `newsdesk demo` printed", **editor);
+  }
+  fmt::print("{})\n", line);
+  std::fflush(stdout);
+}
+
+}  // namespace
 
 Status RunServe(Config config, const ServeFlags& flags) {
   if (!flags.listen.empty()) config.listen = flags.listen;
@@ -194,7 +214,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
   DigestStats digest_stats;
   (*site)->SetDigestStats(&digest_stats);
   std::atomic<bool> stop_digest{false};
-  const bool digest_on = config.digest_enabled && !config.mail_smtp_url.empty();
+  const bool digest_on = config.digest_enabled && MailConfigured(config);
   std::unique_ptr<Mailer> digest_mailer;
   std::unique_ptr<DigestComposer> composer;
   std::unique_ptr<DigestSender> sender;
@@ -203,7 +223,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
     if (!secret.ok()) {
       spdlog::error("daily mailing off: {}", secret.status().ToString());
     } else {
-      digest_mailer = MakeSmtpMailer(SmtpSettingsFromConfig(config));
+      digest_mailer = MakeMailer(config);
       composer = std::make_unique<DigestComposer>(**store, config, *secret, tagger.Get().gazetteer);
       sender = std::make_unique<DigestSender>(**store, config, *composer, *digest_mailer, &digest_stats);
       runner.Handle("digest", [&](const Job& job) -> Status {
@@ -219,7 +239,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
       });
     }
   } else if (config.digest_enabled) {
-    spdlog::info("daily mailing off: no [mail] smtp_url");
+    spdlog::info("daily mailing off: no [mail] smtp_url or outbox");
   }
 
   // Machine translation: a pass every [translate] interval_seconds fills in
@@ -297,6 +317,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
   });
 
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
+  PrintWhereToStart(**store, config, url);
   (*server)->Wait();
   {
     std::lock_guard<std::mutex> lock(background_mu);

@@ -121,6 +121,7 @@ Status LoadConfigFile(const std::string& path, Config& c) {
   if (const toml::table* s = root["mail"].as_table()) {
     const std::string where = path + " [mail]";
     ND_RETURN_IF_ERROR(ReadString(*s, "smtp_url", where, c.mail_smtp_url));
+    ND_RETURN_IF_ERROR(ReadString(*s, "outbox", where, c.mail_outbox));
     ND_RETURN_IF_ERROR(ReadString(*s, "username", where, c.mail_username));
     ND_RETURN_IF_ERROR(ReadString(*s, "password", where, c.mail_password));
     ND_RETURN_IF_ERROR(ReadBool(*s, "require_tls", where, c.mail_require_tls));

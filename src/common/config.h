@@ -77,8 +77,11 @@ struct Config {
   std::string log_level = "info";
 
   // [mail]: the SMTP server mail (confirmations, resets, newsletters) goes
-  // through. An empty URL means mail is not configured.
+  // through. Without one, each message is written as an .eml file into the
+  // outbox folder (a "pickup directory"), so a new site's mail works at once;
+  // with neither, mail is not configured.
   std::string mail_smtp_url;                  // smtp://host:port (STARTTLS when offered) or smtps://host:port
+  std::string mail_outbox = "outbox";         // relative to data_dir; "" = none; used when smtp_url is empty
   std::string mail_username;                  // AUTH only when set
   std::string mail_password;                  // never logged
   bool mail_require_tls = false;              // refuse to send over a plain connection

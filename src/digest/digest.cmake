@@ -13,7 +13,7 @@ target_link_libraries(nd_web PUBLIC nd_digest)
 target_sources(newsdesk PRIVATE src/cli/digest_command.cc)
 target_link_libraries(newsdesk PRIVATE nd_digest)
 
-if(NEWSDESK_BUILD_TESTS)
+if(BUILD_TESTING)
   nd_test(digest_test SOURCES src/digest/digest_test.cc LIBS nd_digest nd_render BOTH_BACKENDS)
   target_compile_definitions(digest_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
   add_test(NAME digest_cli_test COMMAND bash ${CMAKE_SOURCE_DIR}/tests/digest_cli_test.sh $<TARGET_FILE:newsdesk>

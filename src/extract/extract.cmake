@@ -20,7 +20,7 @@ target_link_libraries(nd_extract_scoring PUBLIC nd_extract nd_common PRIVATE Pkg
 add_executable(extract_score src/extract/score_main.cc)
 target_link_libraries(extract_score PRIVATE nd_extract_scoring)
 
-if(NEWSDESK_BUILD_TESTS)
+if(BUILD_TESTING)
   nd_test(extract_test SOURCES src/extract/extractor_test.cc src/extract/language_test.cc
           LIBS nd_extract PkgConfig::GUMBO)
   nd_test(extract_quality_test SOURCES src/extract/quality_test.cc LIBS nd_extract_scoring)

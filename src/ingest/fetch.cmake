@@ -8,7 +8,7 @@ target_link_libraries(nd_ingest PUBLIC nd_fetch nd_feed nd_extract nd_store nd_m
 target_sources(newsdesk PRIVATE src/cli/source_commands.cc)
 target_link_libraries(newsdesk PRIVATE nd_ingest)
 
-if(NEWSDESK_BUILD_TESTS)
+if(BUILD_TESTING)
   find_package(ZLIB REQUIRED)
   add_library(nd_fixture_server STATIC src/ingest/testing/fixture_server.cc)
   target_include_directories(nd_fixture_server PUBLIC src)

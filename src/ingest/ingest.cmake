@@ -6,7 +6,7 @@
 add_library(nd_feed STATIC src/ingest/feed.cc)
 target_link_libraries(nd_feed PUBLIC nd_common PRIVATE pugixml::pugixml)
 
-if(NEWSDESK_BUILD_TESTS)
+if(BUILD_TESTING)
   nd_test(feed_test SOURCES src/ingest/feed_test.cc LIBS nd_feed)
 
   # The feed parser's libFuzzer target, run briefly (clang, built outside CMake).

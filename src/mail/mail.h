@@ -2,11 +2,11 @@
 //
 // Front door of the mail stage: a `Message` (sender, recipients, subject,
 // plain text, optional HTML, extra headers such as List-Unsubscribe), the
-// `Mailer` interface that sends one, and `SmtpMailer`, which sends through an
-// SMTP server with libcurl. Account mail (issue 6) and the newsletter
+// `Mailer` interface that sends one, `SmtpMailer`, which sends through an
+// SMTP server with libcurl, and `OutboxMailer`, which writes .eml files. Account mail (issue 6) and the newsletter
 // (issue 7) both go through here.
 //
-//   auto mailer = MakeSmtpMailer(SmtpSettingsFromConfig(config));
+//   auto mailer = MakeMailer(config);  // SMTP, or .eml files in DATA/outbox/
 //   Message m;
 //   m.from = ParseAddress(config.mail_from).value();
 //   m.to = {{"", "reader@example.org"}};
@@ -96,5 +96,22 @@ bool RefusedByServer(const Status& send_status);
 
 // MakeSmtpMailer returns a Mailer that speaks SMTP through libcurl.
 std::unique_ptr<Mailer> MakeSmtpMailer(SmtpSettings settings);
+
+// MakeOutboxMailer returns a Mailer that writes each message, as sent, to a
+// new `dir`/<time>-….eml file (mode 0600, the folder made when absent). A
+// file appears whole or not at all. Unavailable when it cannot be written.
+std::unique_ptr<Mailer> MakeOutboxMailer(std::string dir);
+
+// The site's mail goes to the SMTP server of [mail] smtp_url when one is
+// set, else into the outbox folder ([mail] outbox, default DATA/outbox), so
+// that a new site's confirmations, resets and digests work out of the box.
+// MailConfigured is false only when both are empty.
+bool MailConfigured(const Config& config);
+// OutboxDirectory is the outbox folder in use, "" when mail goes by SMTP or nowhere.
+std::string OutboxDirectory(const Config& config);
+// MakeMailer returns the site's mailer; nullptr when mail is not configured.
+std::unique_ptr<Mailer> MakeMailer(const Config& config);
+// MailDestination says where mail goes, for logs ("the outbox folder data/outbox").
+std::string MailDestination(const Config& config);
 
 }  // namespace newsdesk

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -177,6 +178,71 @@ TEST_F(MailTest, RequiredTlsThatIsNotOfferedIsRefused) {
   Status s = MakeSmtpMailer({.url = server.url(), .require_tls = true})->Send(RussianMessage());
   EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
   EXPECT_TRUE(server.Received(1).is_null());
+}
+
+TEST_F(MailTest, TheOutboxHoldsEachMessageWholeAsAnEmlFileForItsOwnerOnly) {
+  const fs::path outbox = dir_ / "outbox";  // made on the first message
+  auto mailer = MakeOutboxMailer(outbox.string());
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 4; ++t)
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i)
+        EXPECT_TRUE(mailer->Send(RussianMessage("reader" + std::to_string(t * 25 + i) + "@example.org")).ok());
+    });
+  for (auto& t : senders) t.join();
+
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(outbox)) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 100u) << "one file per message, none overwritten, no temporary file left";
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    EXPECT_EQ(f.extension(), ".eml");
+    EXPECT_NE(f.filename().string()[0], '.');
+    EXPECT_EQ(fs::status(f).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write)
+        << "messages hold one-time links";
+  }
+  std::ifstream in(files.front(), std::ios::binary);
+  const std::string eml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto composed = ComposeMessage(RussianMessage());
+  ASSERT_TRUE(composed.ok());
+  // The file is the message as SMTP would carry it: same headers, same parts.
+  EXPECT_NE(eml.find("Subject: =?utf-8?"), std::string::npos) << eml.substr(0, 400);
+  EXPECT_NE(eml.find("List-Unsubscribe: <https://news.example/unsubscribe?t=xyz>"), std::string::npos);
+  EXPECT_NE(eml.find("multipart/alternative"), std::string::npos);
+  EXPECT_NE(eml.find("\r\n"), std::string::npos);
+}
+
+TEST_F(MailTest, AnOutboxThatCannotBeWrittenIsUnavailableAndLeavesNothing) {
+  fs::create_directories(dir_);
+  std::ofstream(dir_ / "in-the-way") << "a file where the folder should be";
+  auto mailer = MakeOutboxMailer((dir_ / "in-the-way" / "outbox").string());
+  Status s = mailer->Send(RussianMessage());
+  EXPECT_EQ(s.code(), Code::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("mail outbox"), std::string::npos) << s.ToString();
+
+  // A malformed message is refused before anything is written.
+  auto good = MakeOutboxMailer((dir_ / "outbox").string());
+  Message bad = RussianMessage();
+  bad.subject = "Hi\r\nBcc: victim@example.org";
+  EXPECT_EQ(good->Send(bad).code(), Code::kInvalidArgument);
+  EXPECT_FALSE(fs::exists(dir_ / "outbox") && !fs::is_empty(dir_ / "outbox"));
+}
+
+TEST(MakeMailerTest, SmtpWhenConfiguredElseTheOutboxInTheDataDirectoryElseNone) {
+  Config c;
+  c.data_dir = "/srv/site";
+  EXPECT_TRUE(MailConfigured(c)) << "a new site's mail goes to its outbox";
+  EXPECT_EQ(OutboxDirectory(c), "/srv/site/outbox");
+  EXPECT_NE(MakeMailer(c), nullptr);
+  c.mail_outbox = "/var/mail/pickup";
+  EXPECT_EQ(OutboxDirectory(c), "/var/mail/pickup");
+  c.mail_smtp_url = "smtp://127.0.0.1:25";
+  EXPECT_EQ(OutboxDirectory(c), "") << "SMTP wins";
+  EXPECT_NE(MakeMailer(c), nullptr);
+  c.mail_smtp_url = "";
+  c.mail_outbox = "";
+  EXPECT_FALSE(MailConfigured(c));
+  EXPECT_EQ(MakeMailer(c), nullptr);
 }
 
 TEST(ComposeMessageTest, RefusesHeaderInjection) {

@@ -12,7 +12,7 @@ target_link_libraries(nd_mentions PUBLIC nd_common nd_store PRIVATE ICU::uc ${ST
 target_sources(newsdesk PRIVATE src/cli/mentions_command.cc src/cli/entities_command.cc)
 target_link_libraries(newsdesk PRIVATE nd_mentions)
 
-if(NEWSDESK_BUILD_TESTS)
+if(BUILD_TESTING)
   add_test(NAME entities_cli_test COMMAND bash ${CMAKE_SOURCE_DIR}/tests/entities_cli_test.sh $<TARGET_FILE:newsdesk>)
   set_tests_properties(entities_cli_test PROPERTIES TIMEOUT 120)
   nd_test(mentions_test SOURCES src/mentions/tagger_test.cc src/mentions/gazetteer_test.cc src/mentions/candidates_test.cc LIBS nd_mentions)

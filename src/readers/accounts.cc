@@ -414,6 +414,15 @@ Result<User> Accounts::AddUser(const std::string& raw_email, const std::string& 
 
 Status Accounts::SetRole(int64_t user_id, Role role) { return store_.UpdateUser(user_id, UserChanges{.role = role}); }
 
+Result<std::string> Accounts::GeneratePassword() {
+  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // no 0/O, 1/l/I
+  constexpr uint32_t kSize = sizeof(kAlphabet) - 1;
+  ND_RETURN_IF_ERROR(ri::InitSodium());
+  std::string password;
+  for (int i = 0; i < 20; ++i) password += kAlphabet[randombytes_uniform(kSize)];
+  return password;
+}
+
 std::string Accounts::UnsubscribeToken(int64_t user_id) const {
   return ri::KeyedHash(fmt::format("unsubscribe replies {}", user_id), secret_.bytes);
 }

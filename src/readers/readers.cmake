@@ -11,7 +11,7 @@ target_link_libraries(nd_readers PUBLIC nd_common nd_store
 target_sources(newsdesk PRIVATE src/cli/user_command.cc)
 target_link_libraries(newsdesk PRIVATE nd_readers)
 
-if(NEWSDESK_BUILD_TESTS)
+if(BUILD_TESTING)
   nd_test(readers_test SOURCES src/readers/accounts_test.cc src/readers/comments_test.cc
           src/readers/readers_config_test.cc LIBS nd_readers BOTH_BACKENDS)
 endif()

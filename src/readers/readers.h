@@ -169,6 +169,11 @@ class Accounts {
                        Role role);
   Status SetRole(int64_t user_id, Role role);
 
+  // GeneratePassword makes a password for an account the site creates itself
+  // (the demo editor): 20 characters from an alphabet without look-alikes,
+  // about 110 bits from libsodium's generator.
+  static Result<std::string> GeneratePassword();
+
   // UnsubscribeToken is the secret of a user's one-click unsubscribe link
   // (RFC 8058) in reply notifications: derived from the user id and the site
   // secret, so it needs no storage and works without logging in.

@@ -12,7 +12,7 @@ target_link_libraries(nd_search PUBLIC nd_common nd_store
 target_link_libraries(nd_web PUBLIC nd_search)
 target_sources(newsdesk PRIVATE src/cli/reindex_command.cc)
 
-if(NEWSDESK_BUILD_TESTS)
+if(BUILD_TESTING)
   nd_test(search_test SOURCES src/search/search_test.cc src/search/query_text_test.cc
           src/search/lemma_recall_test.cc src/search/follower_test.cc LIBS nd_search PkgConfig::XAPIAN PkgConfig::HUNSPELL)
 endif()

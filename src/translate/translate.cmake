@@ -8,7 +8,7 @@ target_link_libraries(nd_translate PUBLIC nd_common nd_store
 target_sources(newsdesk PRIVATE src/cli/translate_command.cc)
 target_link_libraries(newsdesk PRIVATE nd_translate)
 
-if(NEWSDESK_BUILD_TESTS)
+if(BUILD_TESTING)
   nd_test(translate_test SOURCES src/translate/translate_test.cc LIBS nd_translate CURL::libcurl fmt::fmt)
   target_compile_definitions(translate_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
   add_test(NAME translate_cli_test COMMAND bash ${CMAKE_SOURCE_DIR}/src/translate/translate_cli_test.sh

@@ -141,8 +141,7 @@ class ReaderPages::Impl {
     router_.Add(get, "/{ed}/discussion", kDiscussion);
     router_.Add(both, "/unsubscribe/{user}/{token}", kUnsubscribe);
     router_.Add(both, "/api/v1/articles/{id}/comments", kApiComments);
-    if (!config_.mail_smtp_url.empty())
-      mail_ = std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeSmtpMailer(SmtpSettingsFromConfig(config_))));
+    if (MailConfigured(config_)) mail_ = std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeMailer(config_)));
   }
 
   // Reason gives a refusal's reason in edition `ed`'s language
@@ -466,7 +465,7 @@ class ReaderPages::Impl {
             std::vector<std::pair<std::string, std::string>> headers = {}) {
     std::lock_guard<std::mutex> lock(mail_mu_);
     if (!mail_) {
-      spdlog::warn("mail is not configured ([mail] smtp_url); not sending {}", what);
+      spdlog::warn("mail is not configured (no [mail] smtp_url or outbox); not sending {}", what);
       return;
     }
     auto from = ParseAddress(config_.mail_from);

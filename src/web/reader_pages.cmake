@@ -1,5 +1,5 @@
 # The readers' pages (issue 6) over real HTTP, with a real SMTP server.
-if(NEWSDESK_BUILD_TESTS)
+if(BUILD_TESTING)
   nd_test(reader_pages_test SOURCES src/web/reader_pages_test.cc src/web/test_client.cc LIBS nd_server nd_import BOTH_BACKENDS)
   target_compile_definitions(reader_pages_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
   # The editors' translation API (issue 9) over real HTTP.

@@ -186,11 +186,11 @@ class Site::Impl {
     if (!readers.ok()) return readers.status();
     readers_ = std::move(*readers);
     // The daily mailing: subscribing needs mail; without it the box says so.
-    if (!config_.mail_smtp_url.empty()) {
+    if (MailConfigured(config_)) {
       auto secret = LoadSharedSiteSecret(store_, config_.data_dir);
       if (!secret.ok()) return secret.status();
       subscription_queue_ =
-          std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeSmtpMailer(SmtpSettingsFromConfig(config_))));
+          std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeMailer(config_)));
       subscription_mailer_ = std::make_unique<EnqueuingMailer>([this](Message m) {
         std::lock_guard<std::mutex> lock(subscription_mu_);
         subscription_queue_->Enqueue(std::move(m), "subscription confirmation");

@@ -33,7 +33,7 @@ command -v node >/dev/null || die "node not found"
 
 if [[ ! -d $HERE/node_modules/playwright-core ]]; then
   echo "run.sh: installing playwright-core in $HERE"
-  (cd -- "$HERE" && npm install --no-audit --no-fund) || die "npm install failed"
+  (cd -- "$HERE" && npm ci --no-audit --no-fund) || die "npm ci failed"
 fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-e2e.XXXXXX")
