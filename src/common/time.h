@@ -4,13 +4,16 @@
 // and RFC 822. Thread-safety: all functions are pure.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
-#include "model/article.h"
 
 namespace newsdesk {
+
+// TimePoint: an instant, in whole UTC seconds; every stage's times are these.
+using TimePoint = std::chrono::sys_seconds;
 
 // ParseIso8601 accepts "YYYY-MM-DDTHH:MM[:SS[.frac]](Z|±HH:MM|±HHMM)" (a space
 // may replace 'T'). An offset is required: a time without one is ambiguous.

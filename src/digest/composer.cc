@@ -9,8 +9,8 @@
 #include <set>
 
 #include "digest/digest.h"
-#include "web/catalog.h"
-#include "web/templates.h"
+#include "render/catalog.h"
+#include "render/templates.h"
 
 namespace newsdesk {
 

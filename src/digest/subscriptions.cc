@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "digest/digest.h"
-#include "web/catalog.h"
+#include "render/catalog.h"
 
 namespace newsdesk {
 

@@ -8,15 +8,14 @@
 // (SQL, HTTP, JSON) appears here.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace newsdesk {
+#include "common/time.h"
 
-using TimePoint = std::chrono::sys_seconds;
+namespace newsdesk {
 
 struct Source {
   int64_t id = 0;

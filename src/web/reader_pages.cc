@@ -11,10 +11,10 @@
 
 #include "common/time.h"
 #include "mail/mail.h"
-#include "web/catalog.h"
+#include "render/catalog.h"
 #include "web/mail_queue.h"
 #include "web/router.h"
-#include "web/templates.h"
+#include "render/templates.h"
 
 namespace newsdesk {
 

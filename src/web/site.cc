@@ -14,15 +14,15 @@
 #include "common/time.h"
 #include "model/block_json.h"
 #include "search/search.h"
-#include "web/assets.h"
-#include "web/catalog.h"
+#include "render/assets.h"
+#include "render/catalog.h"
 #include "web/metrics.h"
 #include "web/page_cache.h"
 #include "web/mail_queue.h"
 #include "web/reader_pages.h"
 #include "web/subscription_pages.h"
 #include "web/router.h"
-#include "web/templates.h"
+#include "render/templates.h"
 #include "web/translation_api.h"
 
 namespace newsdesk {

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "web/catalog.h"
-#include "web/templates.h"
+#include "render/catalog.h"
+#include "render/templates.h"
 
 namespace newsdesk {
 

@@ -1,4 +1,4 @@
-#include "web/catalog.h"
+#include "render/catalog.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <set>
 
 #include "common/time.h"
-#include "web/assets.h"
+#include "render/assets.h"
 
 namespace newsdesk {
 namespace {

@@ -1,4 +1,4 @@
-// File: web/assets.h
+// File: render/assets.h
 //
 // Files built into the binary (templates/, static/, i18n/), so `newsdesk`
 // ships as one file. Paths are relative to the repository root:

@@ -1,4 +1,4 @@
-#include "web/templates.h"
+#include "render/templates.h"
 
 #include <fmt/format.h>
 #include <kainjow/mustache.hpp>
@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "web/assets.h"
+#include "render/assets.h"
 
 namespace newsdesk {
 

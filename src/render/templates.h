@@ -1,4 +1,4 @@
-// File: web/templates.h
+// File: render/templates.h
 //
 // Mustache templates (templates/*.mustache, built into the binary), rendered
 // from a JSON view model. `{{x}}` is HTML-escaped; `{{{x}}}` is reserved for

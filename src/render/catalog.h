@@ -1,4 +1,4 @@
-// File: web/catalog.h
+// File: render/catalog.h
 //
 // An edition's interface strings, language names, month names and date
 // formats, from i18n/<lang>.json (built into the binary). A new language is

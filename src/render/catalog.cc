@@ -1,11 +1,11 @@
-#include "web/catalog.h"
+#include "render/catalog.h"
 
 #include <fmt/format.h>
 
 #include <cctype>
 
 #include "common/time.h"
-#include "web/assets.h"
+#include "render/assets.h"
 
 namespace newsdesk {
 

@@ -1,4 +1,4 @@
-#include "web/assets.h"
+#include "render/assets.h"
 
 namespace newsdesk {
 
