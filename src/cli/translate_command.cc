@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "common/text.h"
 #include "store/store.h"
 #include "translate/translate.h"
 
@@ -45,12 +46,6 @@ std::string ToEditableText(const std::string& headline, const std::string& datel
     }
   }
   return out + "\n";
-}
-
-std::string Trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\n\r");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\n\r") - b + 1);
 }
 
 // FromEditableText reads the form back onto the shape of `base` (the

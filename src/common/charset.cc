@@ -14,12 +14,6 @@ namespace newsdesk {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // ValueAfter reads a charset token that follows `pos` (skipping '=', quotes
 // and spaces) in `text`.
 std::string TokenAt(std::string_view text, size_t pos) {
@@ -33,7 +27,7 @@ std::string TokenAt(std::string_view text, size_t pos) {
 }
 
 bool IsUtf8Name(std::string_view name) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   return n == "utf-8" || n == "utf8";
 }
 
@@ -102,7 +96,7 @@ bool MostlyUtf8(std::string_view s) {
 }  // namespace
 
 std::string CharsetFromContentType(std::string_view content_type) {
-  std::string lower = Lower(content_type);
+  std::string lower = AsciiLower(content_type);
   size_t pos = lower.find("charset");
   if (pos == std::string::npos) return {};
   return TokenAt(content_type, pos + 7);
@@ -110,7 +104,7 @@ std::string CharsetFromContentType(std::string_view content_type) {
 
 std::string DeclaredCharset(std::string_view bytes) {
   std::string_view head = bytes.substr(0, 4096);
-  std::string lower = Lower(head);
+  std::string lower = AsciiLower(head);
   if (lower.rfind("<?xml", 0) == 0 || lower.find("<?xml") < 8) {
     size_t end = lower.find("?>");
     size_t enc = lower.find("encoding");
@@ -164,7 +158,7 @@ Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view conten
     return DecodedText{std::string(bytes), "UTF-8", declared.empty() ? "default" : source};
   }
   if (!declared.empty() && !IsUtf8Name(declared)) {
-    std::string name = Lower(declared);
+    std::string name = AsciiLower(declared);
     // Browsers read latin1/ascii labels as windows-1252; so do we.
     if (name == "iso-8859-1" || name == "latin1" || name == "us-ascii" || name == "ascii") name = "windows-1252";
     auto text = Convert(bytes, name);

@@ -36,6 +36,14 @@ std::string Slugify(std::string_view text, size_t max_len = 80);
 // Trim removes leading and trailing ASCII whitespace.
 std::string Trim(std::string_view s);
 
+// AsciiLower and AsciiUpper change the letters A-Z / a-z only, whatever the
+// locale: for protocol words, tag and header names, charset names, codes and
+// ids, never for readers' text (Unicode case is ICU's job).
+std::string AsciiLower(std::string_view s);
+std::string AsciiUpper(std::string_view s);
+// AsciiIEquals compares two strings ignoring ASCII case.
+bool AsciiIEquals(std::string_view a, std::string_view b);
+
 // Utf8Length counts code points. REQUIRES: IsValidUtf8(s).
 size_t Utf8Length(std::string_view s);
 

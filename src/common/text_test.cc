@@ -51,5 +51,19 @@ TEST(HasControlChars, AllowsWhitespaceButNotOtherControls) {
 
 TEST(Utf8Length, CountsCodePoints) { EXPECT_EQ(Utf8Length("Шойгу"), 5u); }
 
+TEST(AsciiCase, ChangesOnlyAsciiLettersWhateverTheText) {
+  EXPECT_EQ(AsciiLower("Content-Type: TEXT/Html; CharSet=UTF-8"), "content-type: text/html; charset=utf-8");
+  EXPECT_EQ(AsciiUpper("en-gb"), "EN-GB");
+  // Readers' text is not these functions' business: Cyrillic and bytes
+  // above 0x7F pass through untouched.
+  EXPECT_EQ(AsciiLower("ШОЙГУ Sergei"), "ШОЙГУ sergei");
+  EXPECT_EQ(AsciiUpper("шойгу sergei"), "шойгу SERGEI");
+  EXPECT_EQ(AsciiLower(std::string("\xC0\xDE", 2)), std::string("\xC0\xDE", 2));
+  EXPECT_TRUE(AsciiIEquals("ISO-8859-1", "iso-8859-1"));
+  EXPECT_FALSE(AsciiIEquals("utf-8", "utf-16"));
+  EXPECT_FALSE(AsciiIEquals("utf-8", "utf-8 "));
+  EXPECT_FALSE(AsciiIEquals("Ш", "ш")) << "ASCII case only";
+}
+
 }  // namespace
 }  // namespace newsdesk

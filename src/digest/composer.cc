@@ -9,6 +9,7 @@
 #include <set>
 
 #include "digest/digest.h"
+#include "common/text.h"
 #include "render/catalog.h"
 #include "render/templates.h"
 
@@ -22,11 +23,6 @@ constexpr size_t kStoriesKept = 500;
 
 // Interest: a comment says more than a view.
 int64_t Interest(const DigestItem& item) { return item.comments * 20 + item.views; }
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -136,7 +132,7 @@ Result<std::shared_ptr<const DigestComposer::Edition>> DigestComposer::EditionOf
       v["headline"] = s.headline;
       v["lead"] = text_or_false(s.lead);
       v["content_lang"] = s.language;
-      v["label"] = Upper(s.language);
+      v["label"] = AsciiUpper(s.language);
       v["label_title"] = cat.Format("untranslated_short_title", {{"language", cat.LanguageName(s.language)}});
     }
     std::string also;

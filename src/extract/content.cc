@@ -866,7 +866,7 @@ void Grabber::CleanConditionally(Node* e, GumboTag tag) {
     } else if (st.commas < 10) {
       if (st.video) continue;
       // Nothing but an advertising or loading label.
-      std::string lower = ToLowerAscii(inner);
+      std::string lower = AsciiLower(inner);
       static constexpr std::string_view kAdWords[] = {
           "ad", "advertising", "advertisement", "pub", "publicité", "werb", "werbung", "广告", "Реклама",
           "реклама", "РЕКЛАМА", "anuncio", "loading", "loading…", "loading...", "正在加载", "Загрузка",

@@ -130,7 +130,7 @@ int MaxBlockNesting(std::string_view s, int limit) {
     std::string_view name = s.substr(b, i - b);
     if (!closing && (EqualsCI(name, "script") || EqualsCI(name, "style") || EqualsCI(name, "textarea") ||
                      EqualsCI(name, "xmp") || EqualsCI(name, "title"))) {
-      std::string close = "</" + ToLowerAscii(name);
+      std::string close = "</" + AsciiLower(name);
       // Raw text: skip to the matching end tag (case-insensitively).
       size_t j = i;
       bool found = false;
@@ -213,7 +213,7 @@ void Document::Build(const GumboNode* groot) {
         n->type = NodeType::kElement;
         n->tag = el.tag;
         if (el.tag == GUMBO_TAG_UNKNOWN) {
-          std::string lower = ToLowerAscii(UnknownTagName(el));
+          std::string lower = AsciiLower(UnknownTagName(el));
           n->name = Intern(lower);
         } else {
           n->name = gumbo_normalized_tagname(el.tag);
@@ -547,13 +547,6 @@ bool ContainsCI(std::string_view haystack, std::string_view needle) {
     if (k == needle.size()) return true;
   }
   return false;
-}
-
-std::string ToLowerAscii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 }  // namespace newsdesk::extract_internal

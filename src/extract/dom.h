@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/text.h"
 
 namespace newsdesk::extract_internal {
 
@@ -194,6 +195,5 @@ size_t InnerTextLength(const Node* n);
 // case-insensitive). REQUIRES: `needle` is lower case.
 bool ContainsCI(std::string_view haystack, std::string_view needle);
 bool EqualsCI(std::string_view a, std::string_view b);
-std::string ToLowerAscii(std::string_view s);
 
 }  // namespace newsdesk::extract_internal

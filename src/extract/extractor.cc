@@ -363,7 +363,7 @@ std::string CleanByline(std::string s) {
 }
 
 std::string PrimaryLanguage(std::string_view declared) {
-  std::string code = ToLowerAscii(declared.substr(0, declared.find_first_of("-_ ,;")));
+  std::string code = AsciiLower(declared.substr(0, declared.find_first_of("-_ ,;")));
   if (code.size() < 2 || code.size() > 3) return {};
   for (char c : code)
     if (c < 'a' || c > 'z') return {};

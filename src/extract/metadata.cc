@@ -436,7 +436,7 @@ PageMetadata ReadMetadata(const Document& doc, std::string_view page_url) {
             while (i < key.size() && key[i] == ' ') ++i;
             size_t b = i;
             while (i < key.size() && key[i] != ' ') ++i;
-            if (i > b) meta.emplace(ToLowerAscii(key.substr(b, i - b)), UnescapeEntities(Trimmed(content)));
+            if (i > b) meta.emplace(AsciiLower(key.substr(b, i - b)), UnescapeEntities(Trimmed(content)));
           }
         }
         break;

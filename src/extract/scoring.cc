@@ -214,7 +214,7 @@ std::string HtmlToText(std::string_view html) {
 }
 
 std::string NormalizeForSnippets(std::string_view text) {
-  return extract_internal::ToLowerAscii(extract_internal::CollapseSpaces(text));
+  return AsciiLower(extract_internal::CollapseSpaces(text));
 }
 
 }  // namespace newsdesk::extract_quality

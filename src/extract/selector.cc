@@ -93,7 +93,7 @@ Result<Selector> Selector::Parse(std::string_view text) {
       ++p.i_;
       c.tag = "*";
     } else if (IsIdentChar(p.Peek())) {
-      c.tag = ToLowerAscii(p.Ident());
+      c.tag = AsciiLower(p.Ident());
     }
     while (!p.AtEnd()) {
       char ch = p.Peek();
@@ -110,7 +110,7 @@ Result<Selector> Selector::Parse(std::string_view text) {
         ++p.i_;
         p.SkipSpace();
         AttrTest t;
-        t.name = ToLowerAscii(p.Ident());
+        t.name = AsciiLower(p.Ident());
         if (t.name.empty()) return p.Error("expected an attribute name after '['");
         p.SkipSpace();
         if (p.Peek() != ']') {

@@ -31,21 +31,8 @@ bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); 
 bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  return true;
-}
-
 bool IStartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && IEquals(s.substr(0, prefix.size()), prefix);
+  return s.size() >= prefix.size() && AsciiIEquals(s.substr(0, prefix.size()), prefix);
 }
 
 void AppendUtf8(std::string& out, uint32_t cp) {
@@ -342,7 +329,7 @@ std::string HtmlToText(std::string_view html, bool known_tags_only) {
       if (!closing && (name == "script" || name == "style")) {
         size_t end = std::string_view::npos;
         for (size_t p = i; p + 2 + name.size() <= n; ++p) {
-          if (html[p] == '<' && html[p + 1] == '/' && IEquals(html.substr(p + 2, name.size()), name)) {
+          if (html[p] == '<' && html[p + 1] == '/' && AsciiIEquals(html.substr(p + 2, name.size()), name)) {
             end = p;
             break;
           }
@@ -570,7 +557,7 @@ constexpr ZoneName kZones[] = {
 
 std::optional<int> LookupZone(std::string_view word) {
   for (const ZoneName& z : kZones)
-    if (IEquals(z.name, word)) return z.minutes;
+    if (AsciiIEquals(z.name, word)) return z.minutes;
   return std::nullopt;
 }
 
@@ -760,8 +747,8 @@ std::optional<TimePoint> ParseRfcLike(std::string_view s) {
       size_t q = p;
       while (q < s.size() && (s[q] == '.' || s[q] == ' ')) ++q;
       bool comma_follows = q < s.size() && s[q] == ',';
-      if (IEquals(word, "am")) { am = true; continue; }
-      if (IEquals(word, "pm")) { pm = true; continue; }
+      if (AsciiIEquals(word, "am")) { am = true; continue; }
+      if (AsciiIEquals(word, "pm")) { pm = true; continue; }
       if (have_time) {
         if (auto z = LookupZone(word)) {
           offset = *z;

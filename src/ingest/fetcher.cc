@@ -13,17 +13,13 @@
 #include <mutex>
 #include <thread>
 
+#include "common/text.h"
+
 namespace newsdesk {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Url: the parts of an absolute http(s) URL we need, from curl's URL parser.
 struct Url {
@@ -47,10 +43,10 @@ Result<Url> ParseUrl(const std::string& text, const std::string& base = {}) {
     return out;
   };
   Url url;
-  url.scheme = Lower(part(CURLUPART_SCHEME));
+  url.scheme = AsciiLower(part(CURLUPART_SCHEME));
   if (url.scheme != "http" && url.scheme != "https")
     return Status::InvalidArgument(fmt::format("'{}' is not an http(s) URL", text.substr(0, 200)));
-  url.host = Lower(part(CURLUPART_HOST));
+  url.host = AsciiLower(part(CURLUPART_HOST));
   if (url.host.empty()) return Status::InvalidArgument(fmt::format("'{}' has no host", text.substr(0, 200)));
   std::string port = part(CURLUPART_PORT, CURLU_DEFAULT_PORT);
   url.port = port.empty() ? (url.scheme == "https" ? 443 : 80) : std::atoi(port.c_str());
@@ -103,7 +99,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   if (line.rfind("HTTP/", 0) == 0) t->headers.clear();  // a new response (after 1xx)
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
-    std::string name = Lower(line.substr(0, colon));
+    std::string name = AsciiLower(line.substr(0, colon));
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
@@ -220,7 +216,7 @@ bool RobotsAllows(std::string_view text, std::string_view token, std::string_vie
     bool allow;
     std::string pattern;
   };
-  const std::string want = Lower(token);
+  const std::string want = AsciiLower(token);
   std::vector<Rule> mine, star;
   bool in_agents = false;        // reading a run of User-agent lines
   bool group_mine = false, group_star = false;
@@ -232,7 +228,7 @@ bool RobotsAllows(std::string_view text, std::string_view token, std::string_vie
     if (size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string key = Lower(line.substr(0, colon));
+    std::string key = AsciiLower(line.substr(0, colon));
     key.erase(std::remove_if(key.begin(), key.end(), ::isspace), key.end());
     std::string value(line.substr(colon + 1));
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.erase(value.begin());
@@ -240,7 +236,7 @@ bool RobotsAllows(std::string_view text, std::string_view token, std::string_vie
     if (key == "user-agent") {
       if (!in_agents) group_mine = group_star = false;
       in_agents = true;
-      std::string agent = Lower(value);
+      std::string agent = AsciiLower(value);
       if (agent == "*") group_star = true;
       else if (!agent.empty() && want.find(agent) != std::string::npos) group_mine = true;
     } else if (key == "allow" || key == "disallow") {

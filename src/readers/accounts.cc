@@ -30,13 +30,6 @@ constexpr size_t kMaxDisplayNameChars = 60;
 // Our tokens are 32 bytes in unpadded base64url; anything else is not ours.
 constexpr size_t kTokenChars = 43;
 
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& ch : out)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return out;
-}
-
 Result<std::string> ReadSecret(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IOError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));

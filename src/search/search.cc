@@ -90,9 +90,9 @@ const std::set<std::string>& FilterNames() {
   return names;
 }
 
-// AsciiLower lower-cases ids (slugs, language codes, entity ids) and turns
+// IdTerm lower-cases ids (slugs, language codes, entity ids) and turns
 // control characters, which separate the facets slot's fields, into '_'.
-std::string AsciiLower(std::string s) {
+std::string IdTerm(std::string s) {
   for (char& c : s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     if (static_cast<unsigned char>(c) < 0x20) c = '_';
@@ -544,7 +544,7 @@ Xapian::Document DocumentBuilder::Build(const SearchDocument& in) {
   std::vector<const SearchDocument::Version*> versions{&in.original};
   for (const auto& t : in.translations) versions.push_back(&t);
   for (const SearchDocument::Version* v : versions) {
-    const std::string language = AsciiLower(v->language);
+    const std::string language = IdTerm(v->language);
     if (std::find(languages.begin(), languages.end(), language) != languages.end()) continue;
     languages.push_back(language);
     const std::string headline = s::NormalizeText(v->headline);
@@ -555,17 +555,17 @@ Xapian::Document DocumentBuilder::Build(const SearchDocument& in) {
     texts.emplace_back(*v, s::NormalizeText(v->body_text, /*fold_yo=*/false));
   }
   doc.add_boolean_term(IdTerm(in.id));
-  if (!in.source.empty()) doc.add_boolean_term(Term(s::kSourcePrefix, AsciiLower(in.source)));
+  if (!in.source.empty()) doc.add_boolean_term(Term(s::kSourcePrefix, IdTerm(in.source)));
   if (in.story_id != 0) doc.add_boolean_term(Term(s::kStoryPrefix, std::to_string(in.story_id)));
   std::vector<std::string> entities;
   for (const std::string& e : in.entities) {
-    std::string entity = AsciiLower(e);
+    std::string entity = IdTerm(e);
     if (entity.empty() || std::find(entities.begin(), entities.end(), entity) != entities.end()) continue;
     doc.add_boolean_term(Term(s::kMentionPrefix, entity));
     entities.push_back(std::move(entity));
   }
   doc.add_value(s::kPublishedSlot, SortableTime(in.published_at));
-  doc.add_value(s::kFacetsSlot, FacetsValue(AsciiLower(in.source), languages, entities));
+  doc.add_value(s::kFacetsSlot, FacetsValue(IdTerm(in.source), languages, entities));
   doc.set_data(EncodeData(in, texts));
   return doc;
 }
@@ -1066,9 +1066,9 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   }
 
   std::vector<Q> filters;
-  if (query.language) filters.emplace_back(Term(s::kLanguagePrefix, AsciiLower(*query.language)));
-  if (query.source) filters.emplace_back(Term(s::kSourcePrefix, AsciiLower(*query.source)));
-  if (query.mention) filters.emplace_back(Term(s::kMentionPrefix, AsciiLower(*query.mention)));
+  if (query.language) filters.emplace_back(Term(s::kLanguagePrefix, IdTerm(*query.language)));
+  if (query.source) filters.emplace_back(Term(s::kSourcePrefix, IdTerm(*query.source)));
+  if (query.mention) filters.emplace_back(Term(s::kMentionPrefix, IdTerm(*query.mention)));
   if (query.from) filters.emplace_back(Q::OP_VALUE_GE, s::kPublishedSlot, SortableTime(*query.from));
   if (query.to) filters.emplace_back(Q::OP_VALUE_LE, s::kPublishedSlot, SortableTime(*query.to));
 
@@ -1105,7 +1105,7 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   std::optional<Xapian::Stem> lemma_stemmer;
   if (!expansion.stem_of_lemma.empty()) lemma_stemmer.emplace(new SnippetStemmer(expansion, lemmatizer_));
   const Xapian::MSet highlight = Highlighter(db, text_query, cleaned.wildcards);
-  const std::string edition = AsciiLower(query.edition);
+  const std::string edition = IdTerm(query.edition);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     out.hits.push_back(MakeHit(it, highlight, stemmer, lemma_stemmer ? &*lemma_stemmer : nullptr, edition));
   }

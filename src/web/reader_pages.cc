@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/text.h"
 #include "common/time.h"
 #include "mail/mail.h"
 #include "render/catalog.h"
@@ -53,11 +54,6 @@ constexpr const char* kSessionCookie = "nd_session";
 constexpr const char* kPreCookie = "nd_pre";
 constexpr int kPreCookieSeconds = 2 * 3600;
 constexpr size_t kMaxFormBytes = 64 * 1024;
-
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // LocalPath keeps `next` only when it is a path on this site ("/en/…", not
 // "//evil.example" or "https://…"): no open redirects.
@@ -246,7 +242,7 @@ class ReaderPages::Impl {
           item["headline"] = t->headline;
         } else {
           item["content_lang"] = a->language;
-          item["label"] = Upper(a->language);
+          item["label"] = AsciiUpper(a->language);
           item["label_title"] = cat.Format("untranslated_short_title", {{"language", cat.LanguageName(a->language)}});
         }
       }

@@ -11,6 +11,7 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "common/text.h"
 #include "common/time.h"
 #include "model/block_json.h"
 #include "search/search.h"
@@ -95,11 +96,6 @@ std::optional<ArticleCursor> DecodeCursor(const std::string& s) {
       t < 0 || id <= 0)
     return std::nullopt;
   return ArticleCursor{TimePoint{std::chrono::seconds{t}}, id};
-}
-
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 bool IsLanguageCode(const std::string& s) {
@@ -614,7 +610,7 @@ class Site::Impl {
               {"label_title", ""}};
     if (h.language != ed) {  // never silently mixed: the original, labelled
       v["content_lang"] = h.language;
-      v["label"] = Upper(h.language);
+      v["label"] = AsciiUpper(h.language);
       v["label_title"] = cat.Format("untranslated_short_title", {{"language", cat.LanguageName(h.language)}});
     }
     return v;
@@ -806,7 +802,7 @@ class Site::Impl {
     } else {
       v["headline"] = s.headline;
       v["content_lang"] = s.language;
-      v["label"] = Upper(s.language);
+      v["label"] = AsciiUpper(s.language);
       v["label_title"] = cat.Format("untranslated_short_title", {{"language", cat.LanguageName(s.language)}});
     }
     return v;
@@ -1161,7 +1157,7 @@ class Site::Impl {
           lead = s.translation->body.empty() ? std::string() : s.translation->body.front().text;
         } else {
           // Feed readers show no styles: the label goes into the text.
-          title = fmt::format("[{}] {}", Upper(s.language), s.headline);
+          title = fmt::format("[{}] {}", AsciiUpper(s.language), s.headline);
         }
       }
       const std::string link = base + ArticleHref(ed, s.id, s.slug);
