@@ -52,13 +52,16 @@ check "… and nothing was added" test "$(psql -tAq "$pgdb" -c 'SELECT COUNT(*) 
 
 "$nd" migrate-store --from "$pgdb" --to "sqlite:$tmp/back.db" >"$tmp/back.txt" 2>&1
 check "migrate-store PostgreSQL → SQLite succeeds" test $? -eq 0
-# Serving on PostgreSQL wrote a session, the shared site secret and a job;
+# Serving on PostgreSQL wrote a session, the shared site secret, its jobs and
+# (mail going to the outbox when no SMTP server is set, issue 14) the run of
+# yesterday's digest;
 # every table the site did not write to comes back row for row.
 same='^(sources|articles|article_translations|article_mentions|article_candidates|entity_edits|users|comments|subscribers|translation_cache) '
 check "… with the same rows and checksums as the way there" bash -c \
   "diff <(grep -E '$same' '$tmp/to_pg.txt') <(grep -E '$same' '$tmp/back.txt')"
 check "… and the rows the site wrote meanwhile" bash -c \
-  "grep -qE '^jobs +4 ' '$tmp/back.txt' && grep -qE '^settings +1 ' '$tmp/back.txt' && grep -qE '^sessions +1 ' '$tmp/back.txt'"
+  "grep -qE '^jobs +5 ' '$tmp/back.txt' && grep -qE '^settings +1 ' '$tmp/back.txt' && grep -qE '^sessions +1 ' '$tmp/back.txt' &&
+   grep -qE '^digest_runs +[01] ' '$tmp/back.txt'"
 
 "$nd" migrate-store --from "sqlite:$data/newsdesk.db" --to "postgresql://nobody@127.0.0.1:1/none" >/dev/null 2>"$tmp/down.err"
 check "an unreachable PostgreSQL is a clear error" bash -c "grep -q 'cannot connect' '$tmp/down.err'"
