@@ -83,7 +83,10 @@ Status RunServe(Config config, const ServeFlags& flags) {
   std::mutex background_mu;
   std::condition_variable background_cv;
   bool stopping = false;
-  auto site = Site::Create(**store, config, *gazetteer);
+  // One mailer for the whole process: the site's account and subscription
+  // mail and the daily digest (SMTP, or .eml files in the outbox).
+  std::shared_ptr<Mailer> mailer = MakeMailer(config);
+  auto site = Site::Create(**store, config, *gazetteer, mailer);
   if (!site.ok()) {
     (*server)->Shutdown();
     (*server)->Wait();
@@ -214,8 +217,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
   DigestStats digest_stats;
   (*site)->SetDigestStats(&digest_stats);
   std::atomic<bool> stop_digest{false};
-  const bool digest_on = config.digest_enabled && MailConfigured(config);
-  std::unique_ptr<Mailer> digest_mailer;
+  const bool digest_on = config.digest_enabled && mailer != nullptr;
   std::unique_ptr<DigestComposer> composer;
   std::unique_ptr<DigestSender> sender;
   if (digest_on) {
@@ -223,9 +225,8 @@ Status RunServe(Config config, const ServeFlags& flags) {
     if (!secret.ok()) {
       spdlog::error("daily mailing off: {}", secret.status().ToString());
     } else {
-      digest_mailer = MakeMailer(config);
       composer = std::make_unique<DigestComposer>(**store, config, *secret, tagger.Get().gazetteer);
-      sender = std::make_unique<DigestSender>(**store, config, *composer, *digest_mailer, &digest_stats);
+      sender = std::make_unique<DigestSender>(**store, config, *composer, *mailer, &digest_stats);
       runner.Handle("digest", [&](const Job& job) -> Status {
         auto at = ParseIso8601(job.payload);
         if (!at.ok()) return Status::InvalidArgument(fmt::format("a digest job's payload is a time, not '{}'", job.payload));

@@ -102,7 +102,7 @@ json Form(const std::string& action, const std::string& csrf, const std::string&
 class ReaderPages::Impl {
  public:
   Impl(Store& store, const Config& config, const Templates& templates, const std::map<std::string, Catalog>& catalogs,
-       PageFn page, SiteSecret secret)
+       PageFn page, SiteSecret secret, std::shared_ptr<Mailer> mailer)
       : store_(store),
         config_(config),
         templates_(templates),
@@ -137,7 +137,7 @@ class ReaderPages::Impl {
     router_.Add(get, "/{ed}/discussion", kDiscussion);
     router_.Add(both, "/unsubscribe/{user}/{token}", kUnsubscribe);
     router_.Add(both, "/api/v1/articles/{id}/comments", kApiComments);
-    if (MailConfigured(config_)) mail_ = std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeMailer(config_)));
+    if (mailer) mail_ = std::make_unique<MailQueue>(std::move(mailer));
   }
 
   // Reason gives a refusal's reason in edition `ed`'s language
@@ -1226,10 +1226,11 @@ ReaderPages::ReaderPages(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ReaderPages::~ReaderPages() = default;
 
 Result<std::unique_ptr<ReaderPages>> ReaderPages::Create(Store& store, const Config& config, const Templates& templates,
-                                                         const std::map<std::string, Catalog>& catalogs, PageFn page) {
+                                                         const std::map<std::string, Catalog>& catalogs, PageFn page,
+                                                         std::shared_ptr<Mailer> mailer) {
   auto secret = LoadSharedSiteSecret(store, config.data_dir);
   if (!secret.ok()) return secret.status();
-  auto impl = std::make_unique<Impl>(store, config, templates, catalogs, std::move(page), *secret);
+  auto impl = std::make_unique<Impl>(store, config, templates, catalogs, std::move(page), *secret, std::move(mailer));
   return std::unique_ptr<ReaderPages>(new ReaderPages(std::move(impl)));
 }
 

@@ -59,10 +59,12 @@ class ReaderPages {
                                         const std::map<std::string, std::string>& edition_hrefs, int status)>;
 
   // Create reads (or makes) the site secret in `config.data_dir` and, when
-  // `config.mail_smtp_url` is set, starts the mail queue on an SmtpMailer.
+  // `mailer` is set (the process's one mailer), starts the account mail
+  // queue on it; without one, account mail is logged as not sent.
   // `templates` and `catalogs` must outlive the object.
   static Result<std::unique_ptr<ReaderPages>> Create(Store& store, const Config& config, const Templates& templates,
-                                                     const std::map<std::string, Catalog>& catalogs, PageFn page);
+                                                     const std::map<std::string, Catalog>& catalogs, PageFn page,
+                                                     std::shared_ptr<Mailer> mailer);
   ~ReaderPages();
 
   // UseMailer sends account mail through `mailer` from now on (tests).

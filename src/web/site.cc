@@ -135,10 +135,11 @@ json BlockView(const Block& b) {
 class Site::Impl {
  public:
   Store& store() { return store_; }
-  Impl(Store& store, const Config& config, std::shared_ptr<const Gazetteer> gazetteer)
+  Impl(Store& store, const Config& config, std::shared_ptr<const Gazetteer> gazetteer, std::shared_ptr<Mailer> mailer)
       : store_(store),
         config_(config),
         gazetteer_(std::move(gazetteer)),
+        mailer_(std::move(mailer)),
         cache_(config.page_cache_bytes),
         translation_api_(store, config) {
     const std::vector<std::string> get = {"GET", "HEAD"};
@@ -178,15 +179,16 @@ class Site::Impl {
     auto readers = ReaderPages::Create(
         store_, config_, *templates_, catalogs_,
         [this](const std::string& ed, const std::string& title, const std::string& content,
-               const std::map<std::string, std::string>& hrefs, int status) { return Page(ed, title, content, hrefs, status); });
+               const std::map<std::string, std::string>& hrefs, int status) { return Page(ed, title, content, hrefs, status); },
+        mailer_);
     if (!readers.ok()) return readers.status();
     readers_ = std::move(*readers);
     // The daily mailing: subscribing needs mail; without it the box says so.
-    if (MailConfigured(config_)) {
+    if (mailer_) {
       auto secret = LoadSharedSiteSecret(store_, config_.data_dir);
       if (!secret.ok()) return secret.status();
       subscription_queue_ =
-          std::make_unique<MailQueue>(std::shared_ptr<Mailer>(MakeMailer(config_)));
+          std::make_unique<MailQueue>(mailer_);
       subscription_mailer_ = std::make_unique<EnqueuingMailer>([this](Message m) {
         std::lock_guard<std::mutex> lock(subscription_mu_);
         subscription_queue_->Enqueue(std::move(m), "subscription confirmation");
@@ -1345,6 +1347,7 @@ class Site::Impl {
   const Config config_;
   std::mutex gazetteer_mu_;
   std::shared_ptr<const Gazetteer> gazetteer_;  // GUARDED_BY(gazetteer_mu_)
+  std::shared_ptr<Mailer> mailer_;              // the process's one mailer; null without mail
   inline static thread_local const Gazetteer* pinned_gazetteer_ = nullptr;  // this request's
   Router router_;
   PageCache cache_;
@@ -1356,7 +1359,7 @@ class Site::Impl {
   TranslationApi translation_api_;
   std::mutex subscription_mu_;
   std::unique_ptr<MailQueue> subscription_queue_;  // GUARDED_BY(subscription_mu_); null without mail
-  std::unique_ptr<Mailer> subscription_mailer_;
+  std::unique_ptr<Mailer> subscription_mailer_;    // enqueues on subscription_queue_
   std::unique_ptr<Subscriptions> subscriptions_;
   std::unique_ptr<SubscriptionPages> subscription_pages_;
   std::atomic<const DigestStats*> digest_stats_{nullptr};
@@ -1377,9 +1380,10 @@ Site::~Site() {
 }
 
 Result<std::unique_ptr<Site>> Site::Create(Store& store, const Config& config,
-                                           std::shared_ptr<const Gazetteer> gazetteer) {
+                                           std::shared_ptr<const Gazetteer> gazetteer, std::shared_ptr<Mailer> mailer) {
   ND_RETURN_IF_ERROR(ValidateConfig(config));
-  auto impl = std::make_unique<Impl>(store, config, std::move(gazetteer));
+  if (!mailer && MailConfigured(config)) mailer = MakeMailer(config);
+  auto impl = std::make_unique<Impl>(store, config, std::move(gazetteer), std::move(mailer));
   ND_RETURN_IF_ERROR(impl->Init());
   auto site = std::unique_ptr<Site>(new Site(std::move(impl)));
   site->SyncWithStore();

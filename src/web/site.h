@@ -39,8 +39,12 @@ class Site {
  public:
   // Create loads templates and the catalog of every configured edition.
   // `gazetteer` names the entities articles mention (null: no mentions shown).
+  // `mailer` sends the site's mail (account mail, subscription
+  // confirmations): serve hands in the process's one mailer; null makes one
+  // from [mail] (MakeMailer), shared by every part of the site.
   static Result<std::unique_ptr<Site>> Create(Store& store, const Config& config,
-                                              std::shared_ptr<const Gazetteer> gazetteer = nullptr);
+                                              std::shared_ptr<const Gazetteer> gazetteer = nullptr,
+                                              std::shared_ptr<Mailer> mailer = nullptr);
   ~Site();
 
   // Handle answers one request; it never throws.
@@ -66,8 +70,8 @@ class Site {
   Status FlushViews();
   Status Housekeeping();
 
-  // UseMailer sends account mail through `mailer` instead of the SMTP server
-  // of [mail] (tests); WaitForMail waits until none is waiting to be sent.
+  // UseMailer sends the site's mail through `mailer` from now on (tests);
+  // WaitForMail waits until none is waiting to be sent.
   void UseMailer(std::shared_ptr<Mailer> mailer);
   bool WaitForMail(std::chrono::milliseconds timeout);
 
