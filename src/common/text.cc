@@ -68,6 +68,30 @@ size_t Utf8Length(std::string_view s) {
   return count;
 }
 
+std::string CollapseWhitespace(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool ws = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v';
+    size_t skip = 0;
+    if (!ws && static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() &&
+        static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+      ws = true;
+      skip = 1;
+    }
+    if (ws) {
+      pending = !out.empty();
+      i += skip;
+      continue;
+    }
+    if (pending) out += ' ';
+    pending = false;
+    out += s[i];
+  }
+  return out;
+}
+
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
   for (char& c : out)

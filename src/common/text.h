@@ -36,6 +36,10 @@ std::string Slugify(std::string_view text, size_t max_len = 80);
 // Trim removes leading and trailing ASCII whitespace.
 std::string Trim(std::string_view s);
 
+// CollapseWhitespace turns runs of whitespace (ASCII and U+00A0) into one
+// space and trims the ends.
+std::string CollapseWhitespace(std::string_view s);
+
 // AsciiLower and AsciiUpper change the letters A-Z / a-z only, whatever the
 // locale: for protocol words, tag and header names, charset names, codes and
 // ids, never for readers' text (Unicode case is ICU's job).

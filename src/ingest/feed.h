@@ -20,8 +20,8 @@
 //   - HTML named entities (`&nbsp;`, `&mdash;`, `&laquo;`) are decoded, and
 //     double-escaped text (`&amp;amp;`, `&lt;b&gt;`) becomes plain text in
 //     `title` and `summary`;
-//   - dates come in many broken shapes (see `ParseFeedDate`); one that can't
-//     be read leaves the field empty and adds a warning;
+//   - dates come in many broken shapes (see `ParseFeedDate`, common/time.h);
+//     one that can't be read leaves the field empty and adds a warning;
 //   - relative links are resolved against xml:base, then the channel's own
 //     link (RSS), then the URL the feed was fetched from.
 // What is not a feed at all (an HTML page, an empty body, JSON that is not a
@@ -98,17 +98,6 @@ Result<Feed> ParseFeed(std::string_view utf8, const std::string& base_url);
 // or "" for a file. Errors as `ParseFeed`, plus InvalidArgument for bytes no
 // charset can decode.
 Result<Feed> ParseFeedBytes(std::string_view bytes, std::string_view content_type, const std::string& base_url);
-
-// ParseFeedDate reads a feed's date as a UTC instant, or nullopt when it
-// can't. It takes RFC 822/1123/2822 and ISO 8601/RFC 3339 with the broken
-// variants feeds contain: a missing or wrong day name (in any language),
-// full or abbreviated month names (English, French, German, Russian …),
-// one-digit days and hours, missing seconds, two-digit years, "24:MM" for
-// midnight, AM/PM, named zones (GMT, UT, UTC, Z, EST, PDT, MSK, CET, …),
-// offsets with or without a colon, no zone at all (read as UTC), a date
-// without a time (midnight UTC), one-digit seconds, extra spaces, and a Unix
-// timestamp in seconds.
-std::optional<TimePoint> ParseFeedDate(std::string_view s);
 
 // FindFeedLinks returns the feeds a home page announces: the `href` of every
 // `<link rel="alternate">` whose type is application/rss+xml, atom+xml,
