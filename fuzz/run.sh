@@ -25,7 +25,7 @@ done
 # Per target: its sources (besides src/common) and the fixtures that seed it.
 case "$target" in
   feed)
-    sources=("$root/fuzz/feed_fuzz.cc" "$root/src/ingest/feed.cc")
+    sources=("$root/fuzz/feed_fuzz.cc" "$root/src/ingest/feed.cc" "$root/src/ingest/feed_markup.cc")
     seeds=("$shared/fixtures/feeds")
     libs=(-lpugixml)
     ;;

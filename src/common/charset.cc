@@ -198,4 +198,67 @@ Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view conten
   return DecodedText{std::move(best_text), best_charset, "detected"};
 }
 
+namespace {
+
+
+// DecodeWide converts UTF-16/UTF-32 `bytes` (`unit` 2 or 4, `big_endian`) to
+// UTF-8; a trailing partial unit is dropped, bad code points become U+FFFD.
+std::string DecodeWide(std::string_view bytes, int unit, bool big_endian) {
+  std::string out;
+  out.reserve(bytes.size());
+  auto read = [&](size_t i) -> uint32_t {
+    uint32_t v = 0;
+    for (int k = 0; k < unit; ++k) {
+      uint32_t b = static_cast<unsigned char>(bytes[i + (big_endian ? k : unit - 1 - k)]);
+      v = (v << 8) | b;
+    }
+    return v;
+  };
+  size_t i = 0;
+  while (i + unit <= bytes.size()) {
+    uint32_t cp = read(i);
+    i += unit;
+    if (unit == 2 && cp >= 0xD800 && cp <= 0xDBFF && i + 2 <= bytes.size()) {
+      uint32_t lo = read(i);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        i += 2;
+      }
+    }
+    AppendUtf8(out, cp);
+  }
+  return out;
+}
+
+// WideEncoding recognises UTF-32 (with or without a BOM) and BOM-less UTF-16
+// by the zero bytes around the first '<' (XML 1.0 appendix F).
+// Returns {unit, big_endian, bom_length}, or unit 0 for none of these.
+struct Wide {
+  int unit = 0;
+  bool big_endian = false;
+  size_t bom = 0;
+};
+
+Wide WideEncoding(std::string_view b) {
+  if (b.size() < 4) return {};
+  auto u = [&](size_t i) { return static_cast<unsigned char>(b[i]); };
+  if (u(0) == 0x00 && u(1) == 0x00 && u(2) == 0xFE && u(3) == 0xFF) return {4, true, 4};
+  if (u(0) == 0xFF && u(1) == 0xFE && u(2) == 0x00 && u(3) == 0x00) return {4, false, 4};
+  if (u(0) == 0xFE && u(1) == 0xFF) return {};  // UTF-16 with a BOM: the charset module reads it
+  if (u(0) == 0xFF && u(1) == 0xFE) return {};
+  if (u(0) == 0 && u(1) == 0 && u(2) == 0 && u(3) != 0) return {4, true, 0};
+  if (u(0) != 0 && u(1) == 0 && u(2) == 0 && u(3) == 0) return {4, false, 0};
+  if (u(0) == 0 && u(1) != 0 && u(2) == 0 && u(3) != 0) return {2, true, 0};
+  if (u(0) != 0 && u(1) == 0 && u(2) != 0 && u(3) == 0) return {2, false, 0};
+  return {};
+}
+
+}  // namespace
+
+std::optional<std::string> DecodeWideXml(std::string_view bytes) {
+  Wide wide = WideEncoding(bytes);
+  if (!wide.unit) return std::nullopt;
+  return DecodeWide(bytes.substr(wide.bom), wide.unit, wide.big_endian);
+}
+
 }  // namespace newsdesk

@@ -14,6 +14,7 @@
 // Thread-safety: all functions are safe to call concurrently.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,13 @@ Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view conten
 // CharsetFromContentType returns the charset parameter of a Content-Type
 // value ("text/html; charset=KOI8-R" -> "KOI8-R"), or "".
 std::string CharsetFromContentType(std::string_view content_type);
+
+// DecodeWideXml reads an XML document in UTF-32 (with or without a BOM) or
+// in UTF-16 without a BOM, which the charset detection above cannot tell,
+// by the zero bytes around its first '<' (XML 1.0 appendix F), as UTF-8: a
+// trailing partial unit is dropped, bad code points become U+FFFD. nullopt
+// when the bytes are none of these (UTF-16 with a BOM is DecodeToUtf8's).
+std::optional<std::string> DecodeWideXml(std::string_view bytes);
 
 // DeclaredCharset returns the charset the document declares in its first
 // 4 KB (XML declaration or HTML meta), or "".

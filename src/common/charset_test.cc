@@ -94,5 +94,30 @@ TEST(CharsetFromContentType, ReadsTheParameter) {
   EXPECT_EQ(CharsetFromContentType("text/html"), "");
 }
 
+TEST(DecodeWideXml, ReadsUtf32AndBomlessUtf16ByTheZeroBytesAroundTheFirstTag) {
+  auto wide = [](const std::u32string& text, int unit, bool big_endian, bool bom) {
+    std::string out;
+    auto put = [&](uint32_t v) {
+      for (int k = 0; k < unit; ++k) {
+        int shift = 8 * (big_endian ? unit - 1 - k : k);
+        out += static_cast<char>((v >> shift) & 0xFF);
+      }
+    };
+    if (bom) put(0xFEFF);
+    for (char32_t c : text) put(static_cast<uint32_t>(c));
+    return out;
+  };
+  const std::u32string xml = U"<rss>Шойгу</rss>";
+  for (bool be : {true, false}) {
+    EXPECT_EQ(DecodeWideXml(wide(xml, 2, be, false)).value_or("?"), "<rss>Шойгу</rss>") << "UTF-16 " << be;
+    EXPECT_EQ(DecodeWideXml(wide(xml, 4, be, false)).value_or("?"), "<rss>Шойгу</rss>") << "UTF-32 " << be;
+    EXPECT_EQ(DecodeWideXml(wide(xml, 4, be, true)).value_or("?"), "<rss>Шойгу</rss>") << "UTF-32 BOM " << be;
+  }
+  // UTF-16 with a BOM is DecodeToUtf8's, and UTF-8 is nobody's here.
+  EXPECT_FALSE(DecodeWideXml(wide(xml, 2, false, true)).has_value());
+  EXPECT_FALSE(DecodeWideXml("<rss>ok</rss>").has_value());
+  EXPECT_FALSE(DecodeWideXml("<r").has_value());
+}
+
 }  // namespace
 }  // namespace newsdesk

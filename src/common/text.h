@@ -5,6 +5,7 @@
 // trimming. Thread-safety: all functions are safe to call concurrently.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,10 @@ std::string Slugify(std::string_view text, size_t max_len = 80);
 
 // Trim removes leading and trailing ASCII whitespace.
 std::string Trim(std::string_view s);
+
+// AppendUtf8 appends code point `cp` as UTF-8; NUL, surrogates and values
+// past U+10FFFF become U+FFFD.
+void AppendUtf8(std::string& out, uint32_t cp);
 
 // CollapseWhitespace turns runs of whitespace (ASCII and U+00A0) into one
 // space and trims the ends.

@@ -3,7 +3,7 @@
 # when tests are built, nd_test().
 
 # --- feeds: RSS, Atom and JSON Feed parsing ----------------------------------
-add_library(nd_feed STATIC src/ingest/feed.cc)
+add_library(nd_feed STATIC src/ingest/feed.cc src/ingest/feed_markup.cc)
 target_link_libraries(nd_feed PUBLIC nd_common PRIVATE pugixml::pugixml)
 
 if(BUILD_TESTING)
