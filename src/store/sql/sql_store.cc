@@ -18,6 +18,7 @@
 #include "model/block_json.h"
 #include "store/sql/connection.h"
 #include "store/sql/migrations.h"
+#include "store/sql/pool.h"
 
 namespace newsdesk {
 
@@ -128,13 +129,12 @@ constexpr int64_t kStoryWindowSeconds = 3 * 24 * 3600;
 // `open_` makes a connection of the chosen kind (see store/sql/connection.h).
 class SqlStore final : public Store {
  public:
-  using Opener = std::function<Result<std::unique_ptr<Connection>>()>;
+  using Opener = sql::Pool::Opener;
 
   using ListenerOpener = std::function<Result<std::unique_ptr<sql::Listener>>()>;
 
   SqlStore(Opener open, ListenerOpener listen, std::string where, size_t max_connections)
-      : open_(std::move(open)), listen_(std::move(listen)), where_(std::move(where)),
-        max_connections_(max_connections) {}
+      : pool_(std::move(open), max_connections), listen_(std::move(listen)), where_(std::move(where)) {}
 
   std::unique_ptr<ChangeListener> ListenForChanges() override {
     if (!listen_) return nullptr;
@@ -149,7 +149,7 @@ class SqlStore final : public Store {
   }
 
   Status Init() {
-    auto conn = open_();
+    auto conn = pool_.Open();
     if (!conn.ok()) return conn.status();
     auto& c = **conn;
     dialect_ = c.dialect();
@@ -159,8 +159,7 @@ class SqlStore final : public Store {
           fmt::format("cannot write database {}", where_)));
     }
     ND_RETURN_IF_ERROR(Migrate(c).WithContext(fmt::format("cannot migrate database {}", where_)));
-    open_connections_ = 1;
-    idle_.push_back(std::move(*conn));
+    pool_.Adopt(std::move(*conn));
     return Status::Ok();
   }
 
@@ -690,12 +689,8 @@ class SqlStore final : public Store {
 
   Status DismissCandidate(const std::string& key) override {
     return Write([&](Connection& c) -> Status {
-      auto p = c.Prepare("INSERT INTO dismissed_candidates (key, dismissed_at) VALUES (?, ?) ON CONFLICT DO NOTHING");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, key).Bind(2, NowSeconds());
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-      return Status::Ok();
+      return sql::Exec(c, "INSERT INTO dismissed_candidates (key, dismissed_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+          [&](Stmt& st) { st.Bind(1, key).Bind(2, NowSeconds()); });
     });
   }
 
@@ -1058,12 +1053,8 @@ class SqlStore final : public Store {
         st.Bind(1, Seconds(forget_before));
         if (st.Step() != kDone) return Status::IOError(c.LastError());
       }
-      auto p = c.Prepare("INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, email).Bind(2, address).Bind(3, Seconds(at));
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-      return Status::Ok();
+      return sql::Exec(c, "INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)",
+          [&](Stmt& st) { st.Bind(1, email).Bind(2, address).Bind(3, Seconds(at)); });
     });
   }
 
@@ -1314,14 +1305,10 @@ class SqlStore final : public Store {
     return Write([&](Connection& c) -> Status {
       auto article = ArticleOfComment(c, comment_id);
       if (!article.ok()) return article.status();
-      auto p = c.Prepare(
+      return sql::Exec(c,
           "INSERT INTO comment_reports (comment_id, user_id, reason, created_at) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT (comment_id, user_id) DO UPDATE SET reason = excluded.reason, resolved = 0");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, comment_id).Bind(2, reporter_id).Bind(3, reason).Bind(4, Seconds(at));
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-      return Status::Ok();
+          "ON CONFLICT (comment_id, user_id) DO UPDATE SET reason = excluded.reason, resolved = 0",
+              [&](Stmt& st) { st.Bind(1, comment_id).Bind(2, reporter_id).Bind(3, reason).Bind(4, Seconds(at)); });
     });
   }
 
@@ -1397,18 +1384,14 @@ class SqlStore final : public Store {
   Result<Subscriber> SubscribePending(const std::string& email, const std::string& edition,
                                       const std::vector<std::string>& entities, TimePoint now) override {
     auto written = Write([&](Connection& c) -> Status {
-      auto p = c.Prepare(
+      return sql::Exec(c,
           "INSERT INTO subscribers (email, edition, entities, state, created_at) VALUES (?1, ?2, ?3, 'pending', ?4) "
           "ON CONFLICT (email) DO UPDATE SET "
           "edition = CASE WHEN subscribers.state = 'confirmed' THEN subscribers.edition ELSE excluded.edition END, "
           "entities = CASE WHEN subscribers.state = 'confirmed' THEN subscribers.entities ELSE excluded.entities END, "
           "hard_failures = CASE WHEN subscribers.state = 'confirmed' THEN subscribers.hard_failures ELSE 0 END, "
-          "state = CASE WHEN subscribers.state = 'confirmed' THEN 'confirmed' ELSE 'pending' END");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, email).Bind(2, edition).Bind(3, nlohmann::json(entities).dump()).Bind(4, Seconds(now));
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-      return Status::Ok();
+          "state = CASE WHEN subscribers.state = 'confirmed' THEN 'confirmed' ELSE 'pending' END",
+              [&](Stmt& st) { st.Bind(1, email).Bind(2, edition).Bind(3, nlohmann::json(entities).dump()).Bind(4, Seconds(now)); });
     });
     ND_RETURN_IF_ERROR(written);
     return ReadSubscriber("email = ?1", [&](Stmt& st) { st.Bind(1, email); });
@@ -1568,24 +1551,16 @@ class SqlStore final : public Store {
 
   Status ReleaseDigestRun(int64_t run_id, const std::string& holder) override {
     return Write([&](Connection& c) -> Status {
-      auto p = c.Prepare("UPDATE digest_runs SET holder = '', lease_until = 0 WHERE id = ?1 AND holder = ?2");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, run_id).Bind(2, holder);
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-      return Status::Ok();
+      return sql::Exec(c, "UPDATE digest_runs SET holder = '', lease_until = 0 WHERE id = ?1 AND holder = ?2",
+          [&](Stmt& st) { st.Bind(1, run_id).Bind(2, holder); });
     });
   }
 
   Status RequeueInterrupted(int64_t run_id) override {
     return Write([&](Connection& c) -> Status {
-      auto p = c.Prepare(
-          "UPDATE digest_deliveries SET state = 'queued', next_attempt_at = 0 WHERE run_id = ? AND state = 'sending'");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, run_id);
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-      return Status::Ok();
+      return sql::Exec(c,
+          "UPDATE digest_deliveries SET state = 'queued', next_attempt_at = 0 WHERE run_id = ? AND state = 'sending'",
+              [&](Stmt& st) { st.Bind(1, run_id); });
     });
   }
 
@@ -1698,12 +1673,8 @@ class SqlStore final : public Store {
 
   Status FinishDigestRun(int64_t run_id, TimePoint at) override {
     return Write([&](Connection& c) -> Status {
-      auto p = c.Prepare("UPDATE digest_runs SET finished_at = ?2, holder = '', lease_until = 0 WHERE id = ?1");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, run_id).Bind(2, Seconds(at));
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-      return Status::Ok();
+      return sql::Exec(c, "UPDATE digest_runs SET finished_at = ?2, holder = '', lease_until = 0 WHERE id = ?1",
+          [&](Stmt& st) { st.Bind(1, run_id).Bind(2, Seconds(at)); });
     });
   }
 
@@ -1763,16 +1734,12 @@ class SqlStore final : public Store {
   Status RecordTranslationFailure(int64_t article_id, const std::string& language, const std::string& error,
                                   TimePoint now, TimePoint retry_at) override {
     return Write([&](Connection& c) -> Status {
-      auto p = c.Prepare(
+      return sql::Exec(c,
           "INSERT INTO translation_failures (article_id, language, error, attempts, failed_at, retry_at) "
           "VALUES (?1, ?2, ?3, 1, ?4, ?5) ON CONFLICT (article_id, language) DO UPDATE SET "
           "error = excluded.error, attempts = translation_failures.attempts + 1, failed_at = excluded.failed_at, "
-          "retry_at = excluded.retry_at");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, article_id).Bind(2, language).Bind(3, error).Bind(4, Seconds(now)).Bind(5, Seconds(retry_at));
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-      return Status::Ok();
+          "retry_at = excluded.retry_at",
+              [&](Stmt& st) { st.Bind(1, article_id).Bind(2, language).Bind(3, error).Bind(4, Seconds(now)).Bind(5, Seconds(retry_at)); });
     });
   }
 
@@ -2089,90 +2056,15 @@ class SqlStore final : public Store {
     return **stored;
   }
 
-  // WithConnection runs `f` on a pooled connection. When PostgreSQL asks
-  // for a transaction to run again (serialization failure, deadlock) or the
-  // connection broke (a restarted server), `f` runs again on a fresh
-  // connection, for up to kRetryFor; then the error is returned. So `f`
-  // must start from scratch each time: whatever it fills in outside itself
-  // it clears first.
+  // WithConnection and Write run work on the pool (store/sql/pool.h): a
+  // retried unit of work starts from scratch each time.
   template <typename T, typename F>
   Result<T> WithConnection(F&& f) {
-    using Clock = std::chrono::steady_clock;
-    const auto deadline = Clock::now() + kRetryFor;
-    for (int attempt = 0;; ++attempt) {
-      auto conn = Acquire(deadline);
-      if (!conn.ok()) {
-        if (conn.status().code() != Code::kUnavailable || Clock::now() >= deadline) return conn.status();
-        std::this_thread::sleep_for(Backoff(attempt, sql::Failure::kConnection));
-        continue;
-      }
-      (*conn)->ClearFailure();
-      Result<T> result = f(**conn);
-      const sql::Failure failure = result.ok() ? sql::Failure::kNone : (*conn)->LastFailure();
-      Release(std::move(*conn), failure == sql::Failure::kConnection);
-      if (failure != sql::Failure::kRetry && failure != sql::Failure::kConnection) return result;
-      if (Clock::now() >= deadline) {
-        if (failure == sql::Failure::kConnection)
-          return Status::Unavailable(fmt::format("the database is unreachable: {}", result.status().message()));
-        return result;
-      }
-      std::this_thread::sleep_for(Backoff(attempt, failure));
-    }
+    return pool_.WithConnection<T>(std::forward<F>(f));
   }
-
-  static std::chrono::milliseconds Backoff(int attempt, sql::Failure failure) {
-    // Conflicts clear in milliseconds; a restarting server takes seconds.
-    const int base = failure == sql::Failure::kRetry ? 2 : 100;
-    const int cap = failure == sql::Failure::kRetry ? 200 : 1000;
-    const int wait = std::min(cap, base << std::min(attempt, 10));
-    return std::chrono::milliseconds(wait / 2 + static_cast<int>(Jitter() % static_cast<uint64_t>(wait / 2 + 1)));
-  }
-
-  static uint64_t Jitter() {
-    thread_local uint64_t x = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) |
-                              1;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  }
-
-  // Acquire hands out an idle connection, or opens one while fewer than
-  // max_connections_ are open (0 = no limit), or waits for one until `deadline`.
-  Result<std::unique_ptr<Connection>> Acquire(std::chrono::steady_clock::time_point deadline) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      while (idle_.empty() && max_connections_ != 0 && open_connections_ >= max_connections_) {
-        if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-            open_connections_ >= max_connections_)
-          return Status::Unavailable(
-              fmt::format("all {} database connections stayed busy", max_connections_));
-      }
-      if (!idle_.empty()) {
-        auto conn = std::move(idle_.back());
-        idle_.pop_back();
-        return conn;
-      }
-      ++open_connections_;
-    }
-    auto opened = open_();
-    if (!opened.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      --open_connections_;
-      freed_.notify_one();
-    }
-    return opened;
-  }
-
-  void Release(std::unique_ptr<Connection> conn, bool broken) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (broken) {
-      --open_connections_;
-      conn.reset();
-    } else {
-      idle_.push_back(std::move(conn));
-    }
-    freed_.notify_one();
+  template <typename F>
+  Status Write(F&& f) {
+    return pool_.Write(std::forward<F>(f));
   }
 
   Result<std::vector<SourceStatus>> ListStatuses(const std::string& sql) {
@@ -2306,27 +2198,10 @@ class SqlStore final : public Store {
   }
 
   Status WriteEntityEdit(Connection& c, const EntityEdit& edit) {
-    auto p = c.Prepare(
+    return sql::Exec(c,
         "INSERT INTO entity_edits (id, definition, updated_at) VALUES (?1, ?2, ?3) "
-        "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at");
-    if (!p.ok()) return p.status();
-    Stmt st(*p);
-    st.Bind(1, edit.id).Bind(2, edit.definition).Bind(3, NowSeconds());
-    if (st.Step() != kDone) return Status::IOError(c.LastError());
-    return Status::Ok();
-  }
-
-  // Write runs `f` in a transaction on a pooled connection: all or nothing.
-  template <typename F>
-  Status Write(F&& f) {
-    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
-      Transaction tx(c);
-      ND_RETURN_IF_ERROR(tx.status());
-      ND_RETURN_IF_ERROR(f(c));
-      ND_RETURN_IF_ERROR(tx.Commit());
-      return true;
-    });
-    return r.status();
+        "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",
+            [&](Stmt& st) { st.Bind(1, edit.id).Bind(2, edit.definition).Bind(3, NowSeconds()); });
   }
 
   Status Migrate(Connection& c) {
@@ -2524,20 +2399,16 @@ class SqlStore final : public Store {
 
   Status UpsertTranslation(Connection& c, int64_t article_id, const Translation& t, int64_t now) {
     // A human translation is never overwritten by a machine one.
-    auto p = c.Prepare(
+    return sql::Exec(c,
         "INSERT INTO article_translations (article_id, language, headline, dateline, body, lead, produced_by, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
         "ON CONFLICT (article_id, language) DO UPDATE SET headline = excluded.headline, "
         "dateline = excluded.dateline, body = excluded.body, lead = excluded.lead, "
         "produced_by = excluded.produced_by, updated_at = excluded.updated_at "
-        "WHERE excluded.produced_by = 'human' OR article_translations.produced_by = 'machine'");
-    if (!p.ok()) return p.status();
-    Stmt st(*p);
-    st.Bind(1, article_id).Bind(2, t.language).Bind(3, t.headline).Bind(4, t.dateline)
-        .Bind(5, BlocksToJsonText(t.body)).Bind(6, LeadOf(t.body)).Bind(7, std::string(TranslatedByName(t.by)))
-        .Bind(8, now);
-    if (st.Step() != kDone) return Status::IOError(c.LastError());
-    return Status::Ok();
+        "WHERE excluded.produced_by = 'human' OR article_translations.produced_by = 'machine'",
+            [&](Stmt& st) { st.Bind(1, article_id).Bind(2, t.language).Bind(3, t.headline).Bind(4, t.dateline)
+.Bind(5, BlocksToJsonText(t.body)).Bind(6, LeadOf(t.body)).Bind(7, std::string(TranslatedByName(t.by)))
+.Bind(8, now); });
   }
 
   Status RecordChange(Connection& c, const char* entity, int64_t id, int64_t now) {
@@ -2551,25 +2422,14 @@ class SqlStore final : public Store {
       Stmt st(*lock);
       if (st.Step() != kRow) return Status::IOError(c.LastError());
     }
-    auto p = c.Prepare("INSERT INTO changes (entity, entity_id, changed_at) VALUES (?, ?, ?)");
-    if (!p.ok()) return p.status();
-    Stmt st(*p);
-    st.Bind(1, std::string(entity)).Bind(2, id).Bind(3, now);
-    if (st.Step() != kDone) return Status::IOError(c.LastError());
-    return Status::Ok();
+    return sql::Exec(c, "INSERT INTO changes (entity, entity_id, changed_at) VALUES (?, ?, ?)",
+        [&](Stmt& st) { st.Bind(1, std::string(entity)).Bind(2, id).Bind(3, now); });
   }
 
-  static constexpr std::chrono::seconds kRetryFor{15};
-
-  const Opener open_;
+  sql::Pool pool_;
   const ListenerOpener listen_;  // empty on SQLite
   const std::string where_;  // for messages: a path, or a URL without its password
-  const size_t max_connections_;
   sql::Dialect dialect_ = sql::Dialect::kSqlite;
-  std::mutex mu_;
-  std::condition_variable freed_;
-  std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
-  size_t open_connections_ = 0;                    // GUARDED_BY(mu_): idle and in use
 };
 
 }  // namespace
