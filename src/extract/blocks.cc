@@ -58,7 +58,7 @@ std::string_view TrimView(std::string_view s) {
 
 bool IsPlaceholderSrc(std::string_view src) {
   if (src.empty()) return true;
-  if (src.size() >= 5 && EqualsCI(src.substr(0, 5), "data:")) {
+  if (src.size() >= 5 && AsciiIEquals(src.substr(0, 5), "data:")) {
     // Tiny data: URIs are spacer pixels; an inline SVG can be a real image.
     return !(ContainsCI(src.substr(0, 40), "image/svg") && src.size() > 200) && src.size() < 2000;
   }
@@ -156,11 +156,11 @@ std::string_view StripLabel(std::string_view s) {
       "Источник", "иллюстрация", "Иллюстрация", "изображение", "Изображение", "снимок", "Снимок"};
   s = TrimView(s);
   for (auto label : kLabels) {
-    if (s.size() > label.size() && EqualsCI(s.substr(0, label.size()), label)) {
+    if (s.size() > label.size() && AsciiIEquals(s.substr(0, label.size()), label)) {
       std::string_view rest = TrimView(s.substr(label.size()));
       if (!rest.empty() && (rest[0] == ':' || rest[0] == '-')) return TrimView(rest.substr(1));
       if (rest.substr(0, 3) == "\u2014" || rest.substr(0, 3) == "\u2013") return TrimView(rest.substr(3));
-      if (EqualsCI(rest.substr(0, 3), "by ")) return TrimView(rest.substr(3));
+      if (AsciiIEquals(rest.substr(0, 3), "by ")) return TrimView(rest.substr(3));
     }
   }
   return s;
@@ -271,7 +271,7 @@ void BlockWriter::Flush(BlockType type) {
 void BlockWriter::AddImage(const Node* img, const Node* caption_area) {
   if (IsTinyImage(img)) return;
   std::string url = ImageUrl(img, base_url_);
-  if (url.empty() || (url.size() >= 5 && EqualsCI(std::string_view(url).substr(0, 5), "data:"))) return;
+  if (url.empty() || (url.size() >= 5 && AsciiIEquals(std::string_view(url).substr(0, 5), "data:"))) return;
   Block b;
   b.type = BlockType::kImage;
   b.url = std::move(url);
@@ -519,7 +519,7 @@ CaptionCredit SplitCaptionText(std::string_view text_in) {
       std::string_view word = TrimView(label);
       while (!word.empty() && (word.back() == ':' || word.back() == '-')) word.remove_suffix(1);
       word = TrimView(word);
-      if (b.size() >= word.size() && EqualsCI(std::string_view(b).substr(b.size() - word.size()), word)) {
+      if (b.size() >= word.size() && AsciiIEquals(std::string_view(b).substr(b.size() - word.size()), word)) {
         size_t cut = b.size() - word.size();
         if (cut == 0 || b[cut - 1] == ' ' || b[cut - 1] == '(') {
           b = TrimSeparators(std::string_view(b).substr(0, cut));
@@ -538,7 +538,7 @@ CaptionCredit SplitCaptionText(std::string_view text_in) {
   size_t best = std::string_view::npos, best_len = 0;
   for (auto label : kLabels) {
     for (size_t i = 0; i + label.size() <= t.size() && i < best; ++i) {
-      if (!EqualsCI(t.substr(i, label.size()), label)) continue;
+      if (!AsciiIEquals(t.substr(i, label.size()), label)) continue;
       if (i == 0 || t[i - 1] == ' ' || t[i - 1] == '(' || t[i - 1] == '|') {
         best = i;
         best_len = label.size();

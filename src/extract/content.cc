@@ -53,7 +53,7 @@ bool HasHidToken(std::string_view s) {
     while (i < s.size() && s[i] == ' ') ++i;
     size_t b = i;
     while (i < s.size() && s[i] != ' ') ++i;
-    if (i - b == 3 && EqualsCI(s.substr(b, 3), "hid")) return true;
+    if (i - b == 3 && AsciiIEquals(s.substr(b, 3), "hid")) return true;
   }
   return false;
 }
@@ -293,8 +293,8 @@ bool IsProbablyVisibleImpl(const Node* n) {
       if (colon == std::string_view::npos) continue;
       std::string prop = CollapseSpaces(decl.substr(0, colon));
       std::string value = CollapseSpaces(decl.substr(colon + 1));
-      if (EqualsCI(prop, "display") && EqualsCI(value, "none")) return false;
-      if (EqualsCI(prop, "visibility") && EqualsCI(value, "hidden")) return false;
+      if (AsciiIEquals(prop, "display") && AsciiIEquals(value, "none")) return false;
+      if (AsciiIEquals(prop, "visibility") && AsciiIEquals(value, "hidden")) return false;
     }
   }
   if (n->HasAttr("hidden")) return false;
@@ -425,7 +425,7 @@ bool Grabber::HasSingleTagInside(const Node* n, GumboTag tag) {
 }
 
 bool Grabber::IsValidByline(const Node* n, std::string_view match) const {
-  bool looks = EqualsCI(n->Attr("rel"), "author") || ContainsCI(n->Attr("itemprop"), "author") ||
+  bool looks = AsciiIEquals(n->Attr("rel"), "author") || ContainsCI(n->Attr("itemprop"), "author") ||
                AnyCI(match, kByline);
   if (!looks) return false;
   size_t len = CodePoints(CollapseSpaces(TextContent(n)));
@@ -909,11 +909,11 @@ bool IsShareMatch(std::string_view s) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   };
   for (size_t i = 0; i + 5 <= s.size(); ++i) {
-    if (!EqualsCI(s.substr(i, 5), "share")) continue;
+    if (!AsciiIEquals(s.substr(i, 5), "share")) continue;
     bool left = i == 0 || !word(s[i - 1]) || s[i - 1] == '_';
     if (!left) continue;
     size_t end = i + 5;
-    if (end + 5 <= s.size() && EqualsCI(s.substr(end, 5), "daddy")) {
+    if (end + 5 <= s.size() && AsciiIEquals(s.substr(end, 5), "daddy")) {
       size_t e2 = end + 5;
       if (e2 == s.size() || !word(s[e2]) || s[e2] == '_') return true;
     }

@@ -89,7 +89,7 @@ bool IsNestingTag(std::string_view name) {
       "fieldset", "figure", "figcaption", "details", "center", "address", "menu", "dir", "hgroup", "summary",
       "dialog", "form", "table", "pre", "listing"};
   for (auto t : kTags)
-    if (EqualsCI(t, name)) return true;
+    if (AsciiIEquals(t, name)) return true;
   return false;
 }
 
@@ -99,7 +99,7 @@ bool IsFormattingTag(std::string_view name) {
   static constexpr std::string_view kTags[] = {"a",     "b",  "big", "code", "em", "font", "i",
                                                "nobr",  "s",  "small", "strike", "strong", "tt", "u"};
   for (auto t : kTags)
-    if (EqualsCI(t, name)) return true;
+    if (AsciiIEquals(t, name)) return true;
   return false;
 }
 
@@ -128,14 +128,14 @@ int MaxBlockNesting(std::string_view s, int limit) {
     size_t b = i;
     while (i < n && (is_alpha(s[i]) || (s[i] >= '0' && s[i] <= '9') || s[i] == '-')) ++i;
     std::string_view name = s.substr(b, i - b);
-    if (!closing && (EqualsCI(name, "script") || EqualsCI(name, "style") || EqualsCI(name, "textarea") ||
-                     EqualsCI(name, "xmp") || EqualsCI(name, "title"))) {
+    if (!closing && (AsciiIEquals(name, "script") || AsciiIEquals(name, "style") || AsciiIEquals(name, "textarea") ||
+                     AsciiIEquals(name, "xmp") || AsciiIEquals(name, "title"))) {
       std::string close = "</" + AsciiLower(name);
       // Raw text: skip to the matching end tag (case-insensitively).
       size_t j = i;
       bool found = false;
       while ((j = s.find("</", j)) != std::string_view::npos) {
-        if (EqualsCI(s.substr(j, close.size()), close)) {
+        if (AsciiIEquals(s.substr(j, close.size()), close)) {
           i = j + close.size();
           found = true;
           break;
@@ -520,17 +520,6 @@ size_t InnerTextLength(const Node* n) {
   for (const Node* d = n->first_child; d; d = NextNode(d, n))
     if (d->is_text()) c.Feed(d->text);
   return c.length;
-}
-
-bool EqualsCI(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 bool ContainsCI(std::string_view haystack, std::string_view needle) {

@@ -194,6 +194,5 @@ size_t InnerTextLength(const Node* n);
 // ContainsSubstringCI reports whether `haystack` contains `needle` (ASCII
 // case-insensitive). REQUIRES: `needle` is lower case.
 bool ContainsCI(std::string_view haystack, std::string_view needle);
-bool EqualsCI(std::string_view a, std::string_view b);
 
 }  // namespace newsdesk::extract_internal

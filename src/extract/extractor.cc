@@ -154,7 +154,7 @@ Rights FindRights(const Document& doc, std::string_view base) {
       for (auto k : kHints)
         if (!v.empty() && ContainsCI(v, k)) hinted = true;
     }
-    bool licence_link = n->Is(GUMBO_TAG_A) && EqualsCI(n->Attr("rel"), "license");
+    bool licence_link = n->Is(GUMBO_TAG_A) && AsciiIEquals(n->Attr("rel"), "license");
     // A rights box is a few lines; a big element merely named so (a
     // wrapper with "copyright" in its class) is looked into instead.
     constexpr size_t kMaxRightsBoxChars = 1500;
@@ -278,7 +278,7 @@ bool HasLetter(std::string_view s) {
 // with either case of its first Cyrillic letter given both spellings).
 bool StartsWithAny(std::string_view text, std::initializer_list<std::string_view> words) {
   for (auto w : words) {
-    if (text.size() < w.size() || !EqualsCI(text.substr(0, w.size()), w)) continue;
+    if (text.size() < w.size() || !AsciiIEquals(text.substr(0, w.size()), w)) continue;
     if (text.size() == w.size()) return true;
     unsigned char next = static_cast<unsigned char>(text[w.size()]);
     if (!((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || next >= 0x80)) return true;

@@ -136,7 +136,7 @@ std::optional<TimePoint> ParseRfc822(std::string_view s) {
   if (day.empty() || day.size() > 2 || !Digits(day, 0, day.size())) return std::nullopt;
   int month = 0;
   for (size_t m = 0; m < kMonths.size(); ++m)
-    if (mon.size() >= 3 && EqualsCI(mon.substr(0, 3), kMonths[m])) month = static_cast<int>(m) + 1;
+    if (mon.size() >= 3 && AsciiIEquals(mon.substr(0, 3), kMonths[m])) month = static_cast<int>(m) + 1;
   if (month == 0 || year.size() != 4 || !Digits(year, 0, 4)) return std::nullopt;
   if (!(hms.size() == 5 || hms.size() == 8) || !Digits(hms, 0, 2) || hms[2] != ':' || !Digits(hms, 3, 2))
     return std::nullopt;
@@ -150,15 +150,15 @@ std::optional<TimePoint> ParseRfc822(std::string_view s) {
     std::string_view z = parts[4];
     if ((z[0] == '+' || z[0] == '-') && z.size() == 5 && Digits(z, 1, 4))
       zone = fmt::format("{}{}:{}", z[0], z.substr(1, 2), z.substr(3, 2));
-    else if (EqualsCI(z, "EST")) zone = "-05:00";
-    else if (EqualsCI(z, "EDT")) zone = "-04:00";
-    else if (EqualsCI(z, "CST")) zone = "-06:00";
-    else if (EqualsCI(z, "CDT")) zone = "-05:00";
-    else if (EqualsCI(z, "MST")) zone = "-07:00";
-    else if (EqualsCI(z, "MDT")) zone = "-06:00";
-    else if (EqualsCI(z, "PST")) zone = "-08:00";
-    else if (EqualsCI(z, "PDT")) zone = "-07:00";
-    else if (EqualsCI(z, "MSK")) zone = "+03:00";
+    else if (AsciiIEquals(z, "EST")) zone = "-05:00";
+    else if (AsciiIEquals(z, "EDT")) zone = "-04:00";
+    else if (AsciiIEquals(z, "CST")) zone = "-06:00";
+    else if (AsciiIEquals(z, "CDT")) zone = "-05:00";
+    else if (AsciiIEquals(z, "MST")) zone = "-07:00";
+    else if (AsciiIEquals(z, "MDT")) zone = "-06:00";
+    else if (AsciiIEquals(z, "PST")) zone = "-08:00";
+    else if (AsciiIEquals(z, "PDT")) zone = "-07:00";
+    else if (AsciiIEquals(z, "MSK")) zone = "+03:00";
   }
   auto t = ParseIso8601(fmt::format("{}-{:02d}-{:02d}T{}:{}:{:02d}{}", year, month, Num(day, 0, day.size()),
                                     hms.substr(0, 2), hms.substr(3, 2), sec, zone));
@@ -443,9 +443,9 @@ PageMetadata ReadMetadata(const Document& doc, std::string_view page_url) {
       }
       case GUMBO_TAG_LINK: {
         std::string_view rel = n->Attr("rel");
-        if (EqualsCI(rel, "canonical") && canonical.empty()) canonical = Trimmed(n->Attr("href"));
-        if (EqualsCI(rel, "image_src")) meta.emplace("image_src", Trimmed(n->Attr("href")));
-        if (EqualsCI(rel, "license") && rel_license.empty()) rel_license = Trimmed(n->Attr("href"));
+        if (AsciiIEquals(rel, "canonical") && canonical.empty()) canonical = Trimmed(n->Attr("href"));
+        if (AsciiIEquals(rel, "image_src")) meta.emplace("image_src", Trimmed(n->Attr("href")));
+        if (AsciiIEquals(rel, "license") && rel_license.empty()) rel_license = Trimmed(n->Attr("href"));
         break;
       }
       case GUMBO_TAG_BASE:
@@ -474,7 +474,7 @@ PageMetadata ReadMetadata(const Document& doc, std::string_view page_url) {
         break;
       }
       case GUMBO_TAG_A:
-        if (EqualsCI(n->Attr("rel"), "license") && rel_license.empty()) {
+        if (AsciiIEquals(n->Attr("rel"), "license") && rel_license.empty()) {
           rel_license = Trimmed(InnerText(n));
           if (rel_license.empty()) rel_license = Trimmed(n->Attr("href"));
         }
@@ -551,7 +551,7 @@ PageMetadata ReadMetadata(const Document& doc, std::string_view page_url) {
   }
   if (md.author.empty()) {
     std::string byl = m({"byl"});
-    if (byl.size() > 3 && EqualsCI(std::string_view(byl).substr(0, 3), "by ")) byl = byl.substr(3);
+    if (byl.size() > 3 && AsciiIEquals(std::string_view(byl).substr(0, 3), "by ")) byl = byl.substr(3);
     md.author = byl;
   }
   if (md.author.empty()) md.author = itemprop_author;
