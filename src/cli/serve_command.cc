@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.h"
@@ -36,6 +37,207 @@ void PrintWhereToStart(Store& store, const Config& config, const std::string& ur
   }
   fmt::print("{})\n", line);
   std::fflush(stdout);
+}
+
+// --- the parts serve starts, each set up by one function ----------------------
+
+// FollowSearchIndex keeps the search index level with the store from a
+// thread of its own: at once (what was written while no server ran, or
+// before a crash), then every half second.
+std::unique_ptr<Periodic> FollowSearchIndex(Store& store, SearchIndex& index) {
+  auto follower = std::make_shared<IndexFollower>(store, index);
+  auto first = std::make_shared<bool>(true);
+  return std::make_unique<Periodic>(std::chrono::milliseconds(500), Periodic::First::kAtOnce, [follower, first] {
+    auto applied = follower->CatchUp();
+    if (!applied.ok()) spdlog::error("search index: {}", applied.status().ToString());
+    else if (*applied > 0 || *first) spdlog::info("search index: {} articles brought up to date", *applied);
+    *first = false;
+  });
+}
+
+// ReloadGazetteer follows the editors' changes to the knowledge base
+// (`newsdesk entities …`): when its version moves, tagging and the site
+// switch to the reloaded gazetteer.
+std::unique_ptr<Periodic> ReloadGazetteer(Store& store, int64_t version, SharedTagger& tagger, Site& site) {
+  auto seen = std::make_shared<int64_t>(version);
+  return std::make_unique<Periodic>(std::chrono::seconds(2), Periodic::First::kAfterInterval, [&store, &tagger, &site,
+                                                                                             seen] {
+    auto version = store.KnowledgeVersion();
+    if (!version.ok() || *version == *seen) return;
+    auto fresh = LoadSiteGazetteer(store);
+    if (!fresh.ok()) {
+      spdlog::error("cannot reload the gazetteer: {}", fresh.status().ToString());
+      return;
+    }
+    tagger.Replace(*fresh);
+    site.ReplaceGazetteer(*fresh);
+    *seen = *version;
+    spdlog::info("reloaded the gazetteer: {} entities", (*fresh)->entities().size());
+  });
+}
+
+// KeepReaders writes the article views counted in memory every few seconds
+// and prunes expired sessions, tokens and old log-in failures hourly.
+std::unique_ptr<Periodic> KeepReaders(Site& site) {
+  auto last_prune = std::make_shared<std::chrono::steady_clock::time_point>();
+  return std::make_unique<Periodic>(std::chrono::seconds(5), Periodic::First::kAfterInterval, [&site, last_prune] {
+    if (Status s = site.FlushViews(); !s.ok()) spdlog::warn("views not written yet: {}", s.ToString());
+    if (std::chrono::steady_clock::now() - *last_prune > std::chrono::hours(1)) {
+      if (Status s = site.Housekeeping(); !s.ok()) spdlog::warn("pruning sessions: {}", s.ToString());
+      *last_prune = std::chrono::steady_clock::now();
+    }
+  });
+}
+
+TimePoint Now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// HandleFetches: one job per feed and due time. How the fetch went is the
+// feed's status (and its backoff), not the job's.
+void HandleFetches(JobRunner& runner, Store& store, Ingestor& ingestor) {
+  runner.Handle("fetch", [&store, &ingestor](const Job& job) -> Status {
+    int64_t id = 0;
+    try {
+      id = std::stoll(job.payload);
+    } catch (const std::exception&) {
+      return Status::InvalidArgument(fmt::format("a fetch job's payload is a feed id, not '{}'", job.payload));
+    }
+    std::vector<FeedStatus> feeds;
+    if (job.key.rfind("source:", 0) == 0) {
+      // Queued before feeds had jobs of their own: the payload is a source id.
+      auto source = store.GetSourceStatus(id);
+      if (source.status().is_not_found()) return Status::Ok();  // removed since
+      if (!source.ok()) return source.status();
+      feeds = std::move(source->feeds);
+    } else {
+      auto feed = store.GetFeedStatus(id);
+      if (feed.status().is_not_found()) return Status::Ok();  // removed since
+      if (!feed.ok()) return feed.status();
+      if (feed->next_fetch_at > Now()) return Status::Ok();  // fetched by an earlier job
+      feeds.push_back(std::move(*feed));
+    }
+    for (const auto& feed : feeds) {
+      auto r = ingestor.FetchFeed(feed, Now());
+      if (r.new_articles || r.failed)
+        spdlog::info("fetched {} ({}): {} new, {} updated, {} failed", r.source_name, r.feed_url, r.new_articles,
+                     r.updated, r.failed);
+    }
+    return Status::Ok();
+  });
+}
+
+// DailyMailing: at [digest] send_time in its time zone, the previous day's
+// digest goes out, one job per day; a due run that never ran or was
+// interrupted (a restart, a crash, a dead node) is sent or resumed.
+struct DailyMailing {
+  std::unique_ptr<DigestComposer> composer;
+  std::unique_ptr<DigestSender> sender;  // null: the mailing is off
+  std::atomic<bool> stop{false};
+};
+
+void HandleDigests(JobRunner& runner, Store& store, const Config& config, Mailer* mailer, const SharedTagger& tagger,
+                   DigestStats& stats, DailyMailing& mailing) {
+  if (!config.digest_enabled) return;
+  if (!mailer) {
+    spdlog::info("daily mailing off: no [mail] smtp_url or outbox");
+    return;
+  }
+  auto secret = LoadSharedSiteSecret(store, config.data_dir);
+  if (!secret.ok()) {
+    spdlog::error("daily mailing off: {}", secret.status().ToString());
+    return;
+  }
+  mailing.composer = std::make_unique<DigestComposer>(store, config, *secret, tagger.Get().gazetteer);
+  mailing.sender = std::make_unique<DigestSender>(store, config, *mailing.composer, *mailer, &stats);
+  runner.Handle("digest", [&store, &config, &mailing](const Job& job) -> Status {
+    auto at = ParseIso8601(job.payload);
+    if (!at.ok()) return Status::InvalidArgument(fmt::format("a digest job's payload is a time, not '{}'", job.payload));
+    auto day = PreviousLocalDay(*at, config.digest_time_zone);
+    if (!day.ok()) return day.status();
+    auto run = store.FindDigestRun(day->day);
+    if (run.ok() && *run && (*run)->finished_at) return Status::Ok();  // sent already
+    auto report = mailing.sender->Run(*day, nullptr, &mailing.stop);
+    if (!report.ok()) return report.status().WithContext("daily mailing of " + day->day);
+    return Status::Ok();
+  });
+}
+
+// HandleTranslations: a machine translation pass every [translate]
+// interval_seconds fills in the editions' missing translations. Returns the
+// pass, or null when translation is off.
+std::unique_ptr<TranslationPass> HandleTranslations(JobRunner& runner, Store& store, const Config& config,
+                                                    std::optional<Translators>& translators) {
+  auto made = Translators::FromConfig(config);
+  if (!made.ok()) {
+    spdlog::error("machine translation off: {}", made.status().ToString());
+    return nullptr;
+  }
+  translators.emplace(std::move(*made));
+  if (!config.translate_enabled || translators->Pairs().empty()) return nullptr;
+  auto pass = std::make_unique<TranslationPass>(store, *translators, PassOptionsFromConfig(config));
+  runner.Handle("translate", [p = pass.get()](const Job&) -> Status {
+    auto stats = p->RunOnce();
+    if (!stats.ok()) return stats.status();
+    if (stats->articles_seen > 0)
+      spdlog::info("machine translation: {} translated, {} failed{}, {} of {} texts from the cache", stats->translated,
+                   stats->failed, stats->last_error.empty() ? "" : " (last: " + stats->last_error + ")",
+                   stats->cache_hits, stats->paragraphs);
+    return Status::Ok();
+  });
+  return pass;
+}
+
+// Schedule queues what is due every second, under a key naming its slot,
+// so the nodes together queue it once.
+std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner& runner, bool translate,
+                                   bool digest) {
+  auto last_prune = std::make_shared<TimePoint>();
+  return std::make_unique<Periodic>(std::chrono::seconds(1), Periodic::First::kAtOnce, [&store, &config, &runner,
+                                                                                      translate, digest,
+                                                                                      last_prune] {
+    const TimePoint t = Now();
+    bool queued = false;
+    auto enqueue = [&](JobRequest r) {
+      auto id = store.EnqueueJob(r, t);
+      if (!id.ok()) spdlog::warn("jobs: cannot queue {} {}: {}", r.kind, r.key, id.status().ToString());
+      else if (id->has_value()) queued = true;
+    };
+    if (config.ingest_enabled) {
+      auto due = store.DueFeeds(t, 1000);
+      if (!due.ok()) spdlog::warn("jobs: cannot list due feeds: {}", due.status().ToString());
+      else
+        // Keyed by the feed's due time and a five-minute window: nodes
+        // queue a due feed once, and a feed whose fetch could not record
+        // its outcome (the store was down) is queued again in the next
+        // window rather than stuck behind a finished key. The handler
+        // skips a feed another job has fetched meanwhile.
+        for (const auto& feed : *due)
+          enqueue({.kind = "fetch",
+                   .key = fmt::format("feed:{}@{}/{}", feed.id, feed.next_fetch_at.time_since_epoch().count(),
+                                      t.time_since_epoch().count() / 300),
+                   .payload = std::to_string(feed.id), .run_at = t, .max_attempts = 2});
+    }
+    if (translate)
+      enqueue({.kind = "translate",
+               .key = SlotKey("translate", std::chrono::seconds(config.translate_interval_seconds), t),
+               .run_at = t, .max_attempts = 1});
+    if (digest) {
+      auto due = NextSendTime(t - std::chrono::hours(24), config.digest_send_time, config.digest_time_zone);
+      if (!due.ok()) {
+        spdlog::error("daily mailing: {}", due.status().ToString());
+      } else if (*due <= t) {
+        auto day = PreviousLocalDay(*due, config.digest_time_zone);
+        if (day.ok())
+          enqueue({.kind = "digest", .key = "digest@" + day->day, .payload = FormatIso8601(*due), .run_at = t,
+                   .max_attempts = 20});
+      }
+    }
+    if (queued) runner.Wake();
+    if (t - *last_prune > std::chrono::hours(1)) {
+      *last_prune = t;
+      auto pruned = store.PruneJobs(t - std::chrono::hours(24 * 7));
+      if (!pruned.ok()) spdlog::warn("jobs: cannot prune: {}", pruned.status().ToString());
+    }
+  });
 }
 
 }  // namespace
@@ -79,10 +281,6 @@ Status RunServe(Config config, const ServeFlags& flags) {
     return gazetteer.ok() ? knowledge_version.status() : gazetteer.status();
   }
   SharedTagger tagger(*gazetteer);
-  // Background threads (search index, gazetteer reload) wait on this and stop with the server.
-  std::mutex background_mu;
-  std::condition_variable background_cv;
-  bool stopping = false;
   // One mailer for the whole process: the site's account and subscription
   // mail and the daily digest (SMTP, or .eml files in the outbox).
   std::shared_ptr<Mailer> mailer = MakeMailer(config);
@@ -96,246 +294,58 @@ Status RunServe(Config config, const ServeFlags& flags) {
   site_ptr.store(site->get(), std::memory_order_release);
   (*server)->ShutdownOnSignals();
 
-  // Fetching due sources runs beside serving, stopped after the server.
-  Fetcher fetcher(FetchOptionsFrom(config));
-  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config), &tagger);
-
-  // Search: the index follows the store from a thread of its own, catching
-  // up at start with what was written while no server ran (or before a
-  // crash), then every half second. Search pages answer "unavailable" until
-  // the index opens; serving never waits for it.
+  // Search pages answer "unavailable" until the index opens; serving never waits for it.
   SearchOptions search_options;
   search_options.shards = static_cast<int>(config.search_shards);
   auto index = SearchIndex::Open(SearchIndexPath(config), search_options);
   if (!index.ok()) spdlog::error("search is off: {}", index.status().ToString());
-  std::thread indexer;
+  std::unique_ptr<Periodic> indexer;
   if (index.ok()) {
     (*site)->AttachSearch(index->get());
-    indexer = std::thread([&] {
-      IndexFollower follower(**store, **index);
-      std::unique_lock<std::mutex> lock(background_mu);
-      bool first = true;
-      do {
-        lock.unlock();
-        auto applied = follower.CatchUp();
-        if (!applied.ok()) spdlog::error("search index: {}", applied.status().ToString());
-        else if (*applied > 0 || first) spdlog::info("search index: {} articles brought up to date", *applied);
-        first = false;
-        lock.lock();
-      } while (!background_cv.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping; }));
-    });
+    indexer = FollowSearchIndex(**store, **index);
   }
-
-  // Editors change the knowledge base from the command line (`newsdesk
-  // entities …`): reload it when its version moves.
-  std::thread reloader([&] {
-    int64_t seen = *knowledge_version;
-    std::unique_lock<std::mutex> lock(background_mu);
-    while (!background_cv.wait_for(lock, std::chrono::seconds(2), [&] { return stopping; })) {
-      lock.unlock();
-      auto version = (*store)->KnowledgeVersion();
-      if (version.ok() && *version != seen) {
-        auto fresh = LoadSiteGazetteer(**store);
-        if (fresh.ok()) {
-          tagger.Replace(*fresh);
-          (*site)->ReplaceGazetteer(*fresh);
-          seen = *version;
-          spdlog::info("reloaded the gazetteer: {} entities", (*fresh)->entities().size());
-        } else {
-          spdlog::error("cannot reload the gazetteer: {}", fresh.status().ToString());
-        }
-      }
-      lock.lock();
-    }
-  });
-
-  // Readers: article views are counted in memory and written in batches
-  // every few seconds (and once more at shutdown); expired sessions, tokens
-  // and old log-in failures are pruned hourly.
-  std::thread readers_keeper([&] {
-    std::unique_lock<std::mutex> lock(background_mu);
-    auto last_prune = std::chrono::steady_clock::time_point{};
-    while (!background_cv.wait_for(lock, std::chrono::seconds(5), [&] { return stopping; })) {
-      lock.unlock();
-      if (Status s = (*site)->FlushViews(); !s.ok()) spdlog::warn("views not written yet: {}", s.ToString());
-      if (std::chrono::steady_clock::now() - last_prune > std::chrono::hours(1)) {
-        if (Status s = (*site)->Housekeeping(); !s.ok()) spdlog::warn("pruning sessions: {}", s.ToString());
-        last_prune = std::chrono::steady_clock::now();
-      }
-      lock.lock();
-    }
-  });
+  auto reloader = ReloadGazetteer(**store, *knowledge_version, tagger, **site);
+  auto readers_keeper = KeepReaders(**site);
 
   // Background work is jobs in the store's queue, shared by every node on
-  // the same database: the schedule below enqueues each piece of work once
-  // per slot (whichever node asks first), and this node's runner takes its
+  // the same database: the schedule enqueues each piece of work once per
+  // slot (whichever node asks first), and this node's runner takes its
   // share. A job of a node that died is taken over when its lease runs out.
   JobRunner runner(**store, {.holder = NodeName(),
                              .workers = config.jobs_workers ? static_cast<int>(config.jobs_workers)
                                                             : static_cast<int>(config.ingest_workers) + 1,
                              .lease = std::chrono::seconds(config.jobs_lease_seconds)});
   AddProbeHandler(runner);
-  const auto now = [] { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); };
-
-  // Fetching: one job per feed and due time.
-  if (config.ingest_enabled) {
-    runner.Handle("fetch", [&](const Job& job) -> Status {
-      int64_t id = 0;
-      try {
-        id = std::stoll(job.payload);
-      } catch (const std::exception&) {
-        return Status::InvalidArgument(fmt::format("a fetch job's payload is a feed id, not '{}'", job.payload));
-      }
-      std::vector<FeedStatus> feeds;
-      if (job.key.rfind("source:", 0) == 0) {
-        // Queued before feeds had jobs of their own: the payload is a source id.
-        auto source = (*store)->GetSourceStatus(id);
-        if (source.status().is_not_found()) return Status::Ok();  // removed since
-        if (!source.ok()) return source.status();
-        feeds = std::move(source->feeds);
-      } else {
-        auto feed = (*store)->GetFeedStatus(id);
-        if (feed.status().is_not_found()) return Status::Ok();  // removed since
-        if (!feed.ok()) return feed.status();
-        if (feed->next_fetch_at > now()) return Status::Ok();  // fetched by an earlier job
-        feeds.push_back(std::move(*feed));
-      }
-      // How the fetch went is the feed's status (and its backoff), not the job's.
-      for (const auto& feed : feeds) {
-        auto r = ingestor.FetchFeed(feed, now());
-        if (r.new_articles || r.failed)
-          spdlog::info("fetched {} ({}): {} new, {} updated, {} failed", r.source_name, r.feed_url, r.new_articles,
-                       r.updated, r.failed);
-      }
-      return Status::Ok();
-    });
-  }
-
-  // The daily mailing: at [digest] send_time in its time zone, the previous
-  // day's digest goes out, one job per day; a due run that never ran or was
-  // interrupted (a restart, a crash, a dead node) is sent or resumed.
+  Fetcher fetcher(FetchOptionsFrom(config));
+  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config), &tagger);
+  if (config.ingest_enabled) HandleFetches(runner, **store, ingestor);
   DigestStats digest_stats;
   (*site)->SetDigestStats(&digest_stats);
-  std::atomic<bool> stop_digest{false};
-  const bool digest_on = config.digest_enabled && mailer != nullptr;
-  std::unique_ptr<DigestComposer> composer;
-  std::unique_ptr<DigestSender> sender;
-  if (digest_on) {
-    auto secret = LoadSharedSiteSecret(**store, config.data_dir);
-    if (!secret.ok()) {
-      spdlog::error("daily mailing off: {}", secret.status().ToString());
-    } else {
-      composer = std::make_unique<DigestComposer>(**store, config, *secret, tagger.Get().gazetteer);
-      sender = std::make_unique<DigestSender>(**store, config, *composer, *mailer, &digest_stats);
-      runner.Handle("digest", [&](const Job& job) -> Status {
-        auto at = ParseIso8601(job.payload);
-        if (!at.ok()) return Status::InvalidArgument(fmt::format("a digest job's payload is a time, not '{}'", job.payload));
-        auto day = PreviousLocalDay(*at, config.digest_time_zone);
-        if (!day.ok()) return day.status();
-        auto run = (*store)->FindDigestRun(day->day);
-        if (run.ok() && *run && (*run)->finished_at) return Status::Ok();  // sent already
-        auto report = sender->Run(*day, nullptr, &stop_digest);
-        if (!report.ok()) return report.status().WithContext("daily mailing of " + day->day);
-        return Status::Ok();
-      });
-    }
-  } else if (config.digest_enabled) {
-    spdlog::info("daily mailing off: no [mail] smtp_url or outbox");
-  }
-
-  // Machine translation: a pass every [translate] interval_seconds fills in
-  // the editions' missing translations from the configured servers.
-  auto translators = Translators::FromConfig(config);
-  std::unique_ptr<TranslationPass> pass;
-  if (!translators.ok()) {
-    spdlog::error("machine translation off: {}", translators.status().ToString());
-  } else if (config.translate_enabled && !translators->Pairs().empty()) {
-    pass = std::make_unique<TranslationPass>(**store, *translators, PassOptionsFromConfig(config));
-    runner.Handle("translate", [&](const Job&) -> Status {
-      auto stats = pass->RunOnce();
-      if (!stats.ok()) return stats.status();
-      if (stats->articles_seen > 0)
-        spdlog::info("machine translation: {} translated, {} failed{}, {} of {} texts from the cache", stats->translated,
-                     stats->failed, stats->last_error.empty() ? "" : " (last: " + stats->last_error + ")",
-                     stats->cache_hits, stats->paragraphs);
-      return Status::Ok();
-    });
-  }
+  DailyMailing mailing;
+  HandleDigests(runner, **store, config, mailer.get(), tagger, digest_stats, mailing);
+  std::optional<Translators> translators;
+  auto pass = HandleTranslations(runner, **store, config, translators);
   runner.Start();
-
-  // The schedule: what is due is enqueued under a key naming its slot, so
-  // the nodes together queue it once.
-  std::thread schedule([&] {
-    std::unique_lock<std::mutex> lock(background_mu);
-    TimePoint last_prune{};
-    do {
-      lock.unlock();
-      const TimePoint t = now();
-      bool queued = false;
-      auto enqueue = [&](JobRequest r) {
-        auto id = (*store)->EnqueueJob(r, t);
-        if (!id.ok()) spdlog::warn("jobs: cannot queue {} {}: {}", r.kind, r.key, id.status().ToString());
-        else if (id->has_value()) queued = true;
-      };
-      if (config.ingest_enabled) {
-        auto due = (*store)->DueFeeds(t, 1000);
-        if (!due.ok()) spdlog::warn("jobs: cannot list due feeds: {}", due.status().ToString());
-        else
-          // Keyed by the feed's due time and a five-minute window: nodes
-          // queue a due feed once, and a feed whose fetch could not record
-          // its outcome (the store was down) is queued again in the next
-          // window rather than stuck behind a finished key. The handler
-          // skips a feed another job has fetched meanwhile.
-          for (const auto& feed : *due)
-            enqueue({.kind = "fetch",
-                     .key = fmt::format("feed:{}@{}/{}", feed.id, feed.next_fetch_at.time_since_epoch().count(),
-                                        t.time_since_epoch().count() / 300),
-                     .payload = std::to_string(feed.id), .run_at = t, .max_attempts = 2});
-      }
-      if (pass)
-        enqueue({.kind = "translate",
-                 .key = SlotKey("translate", std::chrono::seconds(config.translate_interval_seconds), t),
-                 .run_at = t, .max_attempts = 1});
-      if (sender) {
-        auto due = NextSendTime(t - std::chrono::hours(24), config.digest_send_time, config.digest_time_zone);
-        if (!due.ok()) {
-          spdlog::error("daily mailing: {}", due.status().ToString());
-        } else if (*due <= t) {
-          auto day = PreviousLocalDay(*due, config.digest_time_zone);
-          if (day.ok())
-            enqueue({.kind = "digest", .key = "digest@" + day->day, .payload = FormatIso8601(*due), .run_at = t,
-                     .max_attempts = 20});
-        }
-      }
-      if (queued) runner.Wake();
-      if (t - last_prune > std::chrono::hours(1)) {
-        last_prune = t;
-        auto pruned = (*store)->PruneJobs(t - std::chrono::hours(24 * 7));
-        if (!pruned.ok()) spdlog::warn("jobs: cannot prune: {}", pruned.status().ToString());
-      }
-      lock.lock();
-    } while (!background_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; }));
-  });
+  auto schedule = Schedule(**store, config, runner, pass != nullptr, mailing.sender != nullptr);
 
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   PrintWhereToStart(**store, config, url);
   (*server)->Wait();
-  {
-    std::lock_guard<std::mutex> lock(background_mu);
-    stopping = true;
-  }
-  stop_digest = true;
-  background_cv.notify_all();
-  schedule.join();
+
+  // Stopping, in order: nothing new is queued, running jobs finish (a digest
+  // run stops after the messages in flight), the last views are written.
+  mailing.stop = true;
+  schedule->Stop();
   runner.Stop();
-  readers_keeper.join();
+  readers_keeper->Stop();
   if (Status s = (*site)->FlushViews(); !s.ok()) spdlog::error("views lost at shutdown: {}", s.ToString());
-  reloader.join();
-  if (indexer.joinable()) indexer.join();
+  reloader->Stop();
+  if (indexer) indexer->Stop();
   (*site)->AttachSearch(nullptr);
   site_ptr.store(nullptr);
   spdlog::info("newsdesk stopped");
   return Status::Ok();
 }
+
 
 }  // namespace newsdesk

@@ -132,4 +132,26 @@ void JobRunner::KeepLeases() {
   }
 }
 
+Periodic::Periodic(std::chrono::milliseconds interval, First first, std::function<void()> tick)
+    : thread_([this, interval, first, tick = std::move(tick)] {
+        std::unique_lock<std::mutex> lock(mu_);
+        if (first == First::kAfterInterval && cv_.wait_for(lock, interval, [&] { return stop_; })) return;
+        do {
+          lock.unlock();
+          tick();
+          lock.lock();
+        } while (!cv_.wait_for(lock, interval, [&] { return stop_; }));
+      }) {}
+
+Periodic::~Periodic() { Stop(); }
+
+void Periodic::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
 }  // namespace newsdesk

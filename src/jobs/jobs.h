@@ -88,6 +88,27 @@ class JobRunner {
   std::atomic<int64_t> claimed_{0}, done_{0}, failed_{0};
 };
 
+// Periodic runs `tick` on a thread of its own, every `interval`, until Stop
+// (or destruction), which waits for a tick in progress: a node's own
+// housekeeping (following the search index, flushing views, reloading the
+// gazetteer, the schedule that queues jobs). `first` says whether the first
+// tick runs at once or after one interval.
+class Periodic {
+ public:
+  enum class First { kAtOnce, kAfterInterval };
+  Periodic(std::chrono::milliseconds interval, First first, std::function<void()> tick);
+  ~Periodic();
+  Periodic(const Periodic&) = delete;
+  Periodic& operator=(const Periodic&) = delete;
+  void Stop();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
 // Schedule: a periodic piece of work enqueued once per slot across nodes.
 // SlotKey("translate", 60s, now) is "translate@<start of the minute slot>".
 std::string SlotKey(const std::string& name, std::chrono::seconds every, TimePoint now);
