@@ -1,0 +1,65 @@
+// File: store/source_store.h
+//
+// SourceStore: the outlets articles come from, the feeds followed for each,
+// and each feed's fetch state (status, validators, failures in a row, next
+// fetch).
+//
+// One of the store's narrow interfaces: `Store` (store/store.h) is all of
+// them, opened by OpenStore; a stage takes only the ones it uses.
+// Thread-safety: safe to use from many threads at once; every write is
+// atomic (all it was given, or nothing).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "model/article.h"
+
+namespace newsdesk {
+
+
+
+class SourceStore {
+ public:
+  virtual ~SourceStore() = default;
+
+  virtual Result<Source> GetSourceBySlug(const std::string& slug) = 0;
+  virtual Result<std::vector<Source>> ListSources() = 0;
+
+  // AddFeedSource starts following `source.feed_url` and returns the new
+  // feed. The source (outlet) is found by its home URL: a new one is created,
+  // one known from imports becomes followed, and one followed already gets
+  // this feed beside its others (its name, country and language stay; the
+  // feed keeps `source.language` as its own when it differs). Non-empty
+  // extraction rules replace the source's. `source.fetch_interval_seconds`
+  // is the feed's. AlreadyExists only when this feed URL is followed already.
+  virtual Result<FeedStatus> AddFeedSource(const Source& source) = 0;
+  // GetSourceStatus returns a source with every feed; NotFound when none.
+  virtual Result<SourceStatus> GetSourceStatus(int64_t id) = 0;
+  // GetFeedStatus returns one feed; NotFound when there is no feed `id`.
+  virtual Result<FeedStatus> GetFeedStatus(int64_t id) = 0;
+  // ListSourceStatuses lists every source, followed or not, by name.
+  virtual Result<std::vector<SourceStatus>> ListSourceStatuses() = 0;
+  // RemoveSource stops following a source through all its feeds; a source
+  // with no articles is forgotten, one with articles stays for their
+  // attribution.
+  virtual Status RemoveSource(int64_t id) = 0;
+  // RemoveFeed stops following one feed; the source keeps its other feeds.
+  // Removing its last feed is RemoveSource. NotFound when there is no feed `id`.
+  virtual Status RemoveFeed(int64_t id) = 0;
+  // DueFeeds lists followed feeds whose next fetch is at or before `now`,
+  // the longest due first.
+  virtual Result<std::vector<FeedStatus>> DueFeeds(TimePoint now, int limit) = 0;
+  // RecordFetch stores how a fetch of feed `feed_id` went: status, error,
+  // validators, failures in a row, and when to fetch it next.
+  virtual Status RecordFetch(int64_t feed_id, const FetchOutcome& outcome) = 0;
+};
+
+}  // namespace newsdesk
