@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   translators.Add(MakeApertiumClient(o), {"en-es"});
   PassOptions po;
   po.editions = config.editions;
-  TranslationPass pass(**store, translators, po);
+  TranslationPass pass(**store, **store, translators, po);
 
   auto timed = [&](const char* label) -> int {
     const auto t0 = std::chrono::steady_clock::now();

@@ -93,7 +93,7 @@ TimePoint Now() { return std::chrono::time_point_cast<std::chrono::seconds>(std:
 
 // HandleFetches: one job per feed and due time. How the fetch went is the
 // feed's status (and its backoff), not the job's.
-void HandleFetches(JobRunner& runner, Store& store, Ingestor& ingestor) {
+void HandleFetches(JobRunner& runner, SourceStore& store, Ingestor& ingestor) {
   runner.Handle("fetch", [&store, &ingestor](const Job& job) -> Status {
     int64_t id = 0;
     try {
@@ -173,7 +173,7 @@ std::unique_ptr<TranslationPass> HandleTranslations(JobRunner& runner, Store& st
   }
   translators.emplace(std::move(*made));
   if (!config.translate_enabled || translators->Pairs().empty()) return nullptr;
-  auto pass = std::make_unique<TranslationPass>(store, *translators, PassOptionsFromConfig(config));
+  auto pass = std::make_unique<TranslationPass>(store, store, *translators, PassOptionsFromConfig(config));
   runner.Handle("translate", [p = pass.get()](const Job&) -> Status {
     auto stats = p->RunOnce();
     if (!stats.ok()) return stats.status();
@@ -317,7 +317,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
                              .lease = std::chrono::seconds(config.jobs_lease_seconds)});
   AddProbeHandler(runner);
   Fetcher fetcher(FetchOptionsFrom(config));
-  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config), &tagger);
+  Ingestor ingestor(**store, **store, fetcher, IngestOptionsFrom(config), &tagger);
   if (config.ingest_enabled) HandleFetches(runner, **store, ingestor);
   DigestStats digest_stats;
   (*site)->SetDigestStats(&digest_stats);

@@ -245,7 +245,7 @@ Status RunFetch(const Config& config, const std::string& only_source) {
   if (!gazetteer.ok()) return gazetteer.status();
   SharedTagger tagger(*gazetteer);
   Fetcher fetcher(FetchOptionsFrom(config));
-  Ingestor ingestor(**store, fetcher, IngestOptionsFrom(config), &tagger);
+  Ingestor ingestor(**store, **store, fetcher, IngestOptionsFrom(config), &tagger);
   const bool tty = ::isatty(STDERR_FILENO);
   size_t done = 0, total = 0;
   if (!only) {

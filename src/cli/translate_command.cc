@@ -137,7 +137,7 @@ Status RunTranslate(const Config& config) {
   if (translators->Pairs().empty())
     return Status::InvalidArgument("no translation server is configured: add [[translate.servers]] to the config");
   const bool tty = ::isatty(STDERR_FILENO);
-  TranslationPass pass(**store, *translators, PassOptionsFromConfig(config));
+  TranslationPass pass(**store, **store, *translators, PassOptionsFromConfig(config));
   auto stats = pass.RunOnce([&](int64_t n, int64_t total) {
     if (!tty || total == 0) return;
     const int width = 30;

@@ -76,8 +76,9 @@ IngestOptions IngestOptionsFrom(const Config& c) {
   return o;
 }
 
-Ingestor::Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const SharedTagger* tagger)
-    : store_(store), fetcher_(fetcher), options_(options), tagger_(tagger) {}
+Ingestor::Ingestor(SourceStore& sources, ArticleStore& articles, Fetcher& fetcher, IngestOptions options,
+                   const SharedTagger* tagger)
+    : sources_(sources), articles_(articles), fetcher_(fetcher), options_(options), tagger_(tagger) {}
 
 TimePoint Ingestor::NextFetch(const FeedStatus& feed, TimePoint now, int failures,
                               std::optional<TimePoint> retry_after) const {
@@ -185,7 +186,7 @@ SourceReport Ingestor::FetchFeed(const FeedStatus& followed, TimePoint now) {
   report.source_id = followed.source_id;
   report.feed_id = followed.id;
   report.feed_url = followed.feed_url;
-  auto found = store_.GetSourceStatus(followed.source_id);
+  auto found = sources_.GetSourceStatus(followed.source_id);
   if (!found.ok()) {
     report.status = found.status();
     return report;
@@ -221,7 +222,7 @@ SourceReport Ingestor::FetchFeed(const FeedStatus& followed, TimePoint now) {
       for (const FeedItem& item : feed->items) {
         if (considered++ >= options_.max_items_per_fetch) break;
         if (item.link.empty()) continue;
-        auto key = store_.LookupArticle(source.source.id, item.link, item.guid);
+        auto key = articles_.LookupArticle(source.source.id, item.link, item.guid);
         if (!key.ok()) {
           ++report.failed;
           if (first_error.empty()) first_error = key.status().message();
@@ -241,7 +242,7 @@ SourceReport Ingestor::FetchFeed(const FeedStatus& followed, TimePoint now) {
           if (rule_failed) break;
           continue;
         }
-        auto stored = store_.UpsertArticles({*record});
+        auto stored = articles_.UpsertArticles({*record});
         if (!stored.ok()) {
           ++report.failed;
           if (first_error.empty()) first_error = stored.status().message();
@@ -265,7 +266,7 @@ SourceReport Ingestor::FetchFeed(const FeedStatus& followed, TimePoint now) {
       }
     }
   }
-  if (Status s = store_.RecordFetch(followed.id, outcome); !s.ok())
+  if (Status s = sources_.RecordFetch(followed.id, outcome); !s.ok())
     spdlog::error("cannot record the fetch of feed {} ({}): {}", followed.id, followed.feed_url, s.ToString());
   if (!report.status.ok())
     spdlog::warn("source {} ({}), feed {}: {}", source.source.id, source.source.name, followed.feed_url,
@@ -277,7 +278,7 @@ std::vector<SourceReport> Ingestor::FetchDue(TimePoint now, const std::function<
                                              int64_t only_source) {
   std::vector<FeedStatus> due;
   if (only_source) {
-    auto one = store_.GetSourceStatus(only_source);
+    auto one = sources_.GetSourceStatus(only_source);
     if (!one.ok()) {
       SourceReport r;
       r.source_id = only_source;
@@ -295,7 +296,7 @@ std::vector<SourceReport> Ingestor::FetchDue(TimePoint now, const std::function<
     }
     due = std::move(one->feeds);
   } else {
-    auto list = store_.DueFeeds(now, 1000);
+    auto list = sources_.DueFeeds(now, 1000);
     if (!list.ok()) {
       spdlog::error("cannot list due feeds: {}", list.status().ToString());
       return {};

@@ -11,7 +11,7 @@
 // (time, status, message) on the feed and never stops the other feeds.
 //
 //   Fetcher fetcher(options);
-//   Ingestor ingestor(store, fetcher, IngestOptions{});
+//   Ingestor ingestor(store, store, fetcher, IngestOptions{});   // sources, articles
 //   auto reports = ingestor.FetchDue(now, [](const SourceReport& r) { print(r); });
 //
 // Inside `newsdesk serve`, each due feed is a "fetch" job (jobs/jobs.h)
@@ -64,7 +64,9 @@ class Ingestor {
  public:
   // `tagger`, when given, tags each article's mentions before it is stored
   // (with whatever gazetteer it holds at the time).
-  Ingestor(Store& store, Fetcher& fetcher, IngestOptions options, const SharedTagger* tagger = nullptr);
+  // `sources` holds the feeds and their fetch state, `articles` what they bring.
+  Ingestor(SourceStore& sources, ArticleStore& articles, Fetcher& fetcher, IngestOptions options,
+           const SharedTagger* tagger = nullptr);
 
   // FetchFeed fetches one feed now and records the outcome on it; its
   // articles are its source's.
@@ -84,7 +86,8 @@ class Ingestor {
   Result<ArticleRecord> BuildArticle(const SourceStatus& source, const FeedStatus& followed, const FeedItem& item,
                                      const std::string& feed_language, bool& rule_failed);
 
-  Store& store_;
+  SourceStore& sources_;
+  ArticleStore& articles_;
   Fetcher& fetcher_;
   const IngestOptions options_;
   const SharedTagger* tagger_;

@@ -77,7 +77,7 @@ class IngestTest : public ::testing::Test {
     o.max_attempts = 2;
     o.total_timeout = std::chrono::milliseconds(3000);
     fetcher_ = std::make_unique<Fetcher>(o);
-    ingestor_ = std::make_unique<Ingestor>(*store_, *fetcher_, IngestOptions{});
+    ingestor_ = std::make_unique<Ingestor>(*store_, *store_, *fetcher_, IngestOptions{});
   }
   void TearDown() override {
     ingestor_.reset();

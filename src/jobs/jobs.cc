@@ -27,7 +27,7 @@ std::string SlotKey(const std::string& name, std::chrono::seconds every, TimePoi
   return fmt::format("{}@{}", name, s - s % step);
 }
 
-JobRunner::JobRunner(Store& store, JobRunnerOptions options) : store_(store), options_(std::move(options)) {
+JobRunner::JobRunner(JobQueue& queue, JobRunnerOptions options) : store_(queue), options_(std::move(options)) {
   if (options_.holder.empty()) options_.holder = NodeName();
   if (options_.workers < 1) options_.workers = 1;
   if (options_.lease.count() < 3) options_.lease = std::chrono::seconds(3);

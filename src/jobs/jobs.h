@@ -54,7 +54,7 @@ struct JobRunnerStats {
 
 class JobRunner {
  public:
-  JobRunner(Store& store, JobRunnerOptions options);
+  JobRunner(JobQueue& queue, JobRunnerOptions options);
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -74,7 +74,7 @@ class JobRunner {
   void KeepLeases();
   Status Run(const Job& job);
 
-  Store& store_;
+  JobQueue& store_;
   JobRunnerOptions options_;
   std::map<std::string, JobHandler> handlers_;
   std::vector<std::string> kinds_;

@@ -28,7 +28,7 @@ using IndexProgress = std::function<void(int64_t done, int64_t total)>;
 
 class IndexFollower {
  public:
-  IndexFollower(Store& store, SearchIndex& index) : store_(store), index_(index) {}
+  IndexFollower(ArticleStore& store, SearchIndex& index) : store_(store), index_(index) {}
 
   // CatchUp indexes what changed in the store since the index's sequence,
   // committing every batch with the sequence it reached; a new (empty) index
@@ -44,7 +44,7 @@ class IndexFollower {
   // when the store no longer has it.
   Status Reindex(int64_t article_id);
 
-  Store& store_;
+  ArticleStore& store_;
   SearchIndex& index_;
 };
 

@@ -76,8 +76,9 @@ PassOptions PassOptionsFromConfig(const Config& config) {
   return o;
 }
 
-TranslationPass::TranslationPass(Store& store, const Translators& translators, PassOptions options)
-    : store_(store), translators_(translators), options_(std::move(options)) {}
+TranslationPass::TranslationPass(ArticleStore& articles, TranslationStore& translations, const Translators& translators,
+                                 PassOptions options)
+    : articles_(articles), store_(translations), translators_(translators), options_(std::move(options)) {}
 
 Result<std::vector<std::string>> TranslationPass::TranslateCached(Translator& translator,
                                                                   const std::vector<std::string>& texts,
@@ -122,7 +123,7 @@ Result<std::vector<std::string>> TranslationPass::TranslateCached(Translator& tr
 }
 
 Status TranslationPass::TranslateArticle(int64_t id, const std::string& to, PassStats& stats) {
-  auto article = store_.GetArticle(id);
+  auto article = articles_.GetArticle(id);
   if (!article.ok()) return article.status();
   Translator* translator = translators_.For(article->language, to);
   if (!translator)

@@ -9,7 +9,7 @@
 // whole or not at all, through a cache of (text hash, pair) in the store.
 //
 //   auto translators = Translators::FromConfig(config);
-//   TranslationPass pass(*store, *translators, config);
+//   TranslationPass pass(*store, *store, *translators, config);   // articles, translations
 //   auto stats = pass.RunOnce();              // serve calls this periodically
 //   if (stats.ok()) log stats->translated, stats->failed, stats->cache_hits;
 //
@@ -130,7 +130,9 @@ struct PassStats {
 // pass stopped half way loses nothing (each article is its own transaction).
 class TranslationPass {
  public:
-  TranslationPass(Store& store, const Translators& translators, PassOptions options);
+  // `articles` gives the texts, `translations` takes the results.
+  TranslationPass(ArticleStore& articles, TranslationStore& translations, const Translators& translators,
+                  PassOptions options);
 
   // RunOnce translates every stored article written in a language a server
   // translates into an edition, that lacks that translation. An article's
@@ -149,7 +151,8 @@ class TranslationPass {
  private:
   Result<std::vector<std::string>> TranslateCached(Translator& translator, const std::vector<std::string>& texts,
                                                    const std::string& from, const std::string& to, PassStats& stats);
-  Store& store_;
+  ArticleStore& articles_;
+  TranslationStore& store_;
   const Translators& translators_;
   PassOptions options_;
   std::atomic<int64_t> cache_hits_{0};

@@ -125,7 +125,7 @@ TEST_F(ApertiumTest, AnEnglishArticleGetsASpanishMachineTranslation) {
   const int64_t id = Add(EnglishArticle("https://navalnews.example/1", "The minister said the ship is ready"));
   Translators translators;
   translators.Add(MakeApertiumClient(Options()), {"en-es"});
-  TranslationPass pass(*store_, translators, EnEs());
+  TranslationPass pass(*store_, *store_, translators, EnEs());
   auto stats = pass.RunOnce();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_EQ(stats->translated, 1);
@@ -155,7 +155,7 @@ TEST_F(ApertiumTest, TheSecondPassOverUnchangedTextHitsTheCache) {
   Translators translators;
   auto client = std::shared_ptr<Translator>(MakeApertiumClient(Options()));
   translators.Add(client, {"en-es"});
-  TranslationPass pass(*store_, translators, EnEs());
+  TranslationPass pass(*store_, *store_, translators, EnEs());
   auto first = pass.RunOnce();
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->cache_hits, 0);
@@ -190,7 +190,7 @@ TEST_F(ApertiumTest, AHumanTranslationIsNeverOverwritten) {
   Add(r);  // the article changes after the editor's translation
   Translators translators;
   translators.Add(MakeApertiumClient(Options()), {"en-es"});
-  TranslationPass pass(*store_, translators, EnEs());
+  TranslationPass pass(*store_, *store_, translators, EnEs());
   auto stats = pass.RunOnce();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->articles_seen, 0);
@@ -309,7 +309,7 @@ TEST_F(LibreTranslateTest, NoFailureLosesAnArticleOrStoresHalfATranslation) {
     o.max_attempts = 2;
     Translators failing;
     failing.Add(MakeLibreTranslateClient(o), {"en-es"});
-    TranslationPass pass(*store_, failing, EnEs());
+    TranslationPass pass(*store_, *store_, failing, EnEs());
     auto stats = pass.RunOnce();
     ASSERT_TRUE(stats.ok()) << stats.status().ToString();
     EXPECT_EQ(stats->translated, 0);
@@ -321,7 +321,7 @@ TEST_F(LibreTranslateTest, NoFailureLosesAnArticleOrStoresHalfATranslation) {
 
     Translators well;
     well.Add(MakeLibreTranslateClient(Options("ok")), {"en-es"});
-    TranslationPass retry(*store_, well, EnEs());
+    TranslationPass retry(*store_, *store_, well, EnEs());
     auto healed = retry.RunOnce();
     ASSERT_TRUE(healed.ok());
     EXPECT_EQ(healed->translated, 1);
@@ -339,7 +339,7 @@ TEST_F(LibreTranslateTest, AFailedArticleWaitsBeforeItIsTriedAgain) {
   failing.Add(MakeLibreTranslateClient(Options("bad-key")), {"en-es"});
   PassOptions o = EnEs();
   o.retry_failed_after = seconds(3600);
-  TranslationPass pass(*store_, failing, o);
+  TranslationPass pass(*store_, *store_, failing, o);
   ASSERT_EQ(pass.RunOnce()->failed, 1);
   EXPECT_EQ(pass.RunOnce()->articles_seen, 0) << "not before its retry time";
   EXPECT_TRUE(store_->GetArticle(id).ok());
@@ -349,7 +349,7 @@ TEST_F(LibreTranslateTest, APairWithoutAServerStaysUntranslated) {
   const int64_t id = Add(EnglishArticle("https://navalnews.example/ru", "Untranslated"));
   Translators translators;
   translators.Add(MakeLibreTranslateClient(Options("ok")), {"en-ru"});  // ru is not an edition here
-  TranslationPass pass(*store_, translators, EnEs());
+  TranslationPass pass(*store_, *store_, translators, EnEs());
   auto stats = pass.RunOnce();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->articles_seen, 0);
