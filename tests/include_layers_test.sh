@@ -11,7 +11,7 @@ allowed = {
     "common": set(), "model": {"common"}, "store": {"common", "model"},
     "extract": {"common", "model"}, "render": {"common", "model"},
     "mentions": {"common", "model", "store"}, "search": {"common", "model", "store"},
-    "import": {"common", "model", "store"},
+    "import": {"common", "model", "store", "mentions"},
     "readers": {"common", "store"}, "translate": {"common", "store"}, "jobs": {"common", "store"},
     "mail": {"common"},
     "ingest": {"common", "model", "store", "extract", "mentions"},

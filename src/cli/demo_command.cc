@@ -44,7 +44,7 @@ Status RunDemo(const Config& config, const std::string& demo_dir) {
   auto gazetteer = LoadSiteGazetteer(**store);
   if (!gazetteer.ok()) return gazetteer.status();
   Tagger tagger(*gazetteer);
-  for (auto& r : corpus->articles) TagRecord(tagger, r);
+  for (auto& r : corpus->articles) PrepareArticle(tagger, r);
   auto summary = (*store)->UpsertArticles(corpus->articles);
   if (!summary.ok()) return summary.status().WithContext("nothing imported");
 

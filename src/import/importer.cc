@@ -10,6 +10,8 @@
 
 #include "common/text.h"
 #include "common/time.h"
+#include "mentions/gazetteer.h"
+#include "mentions/tagger.h"
 #include "model/block_json.h"
 
 namespace newsdesk {
@@ -268,6 +270,10 @@ Result<std::vector<ArticleRecord>> ReadImportPath(const std::string& path) {
 Result<UpsertSummary> ImportPath(Store& store, const std::string& path) {
   auto records = ReadImportPath(path);
   if (!records.ok()) return records.status();
+  auto gazetteer = LoadSiteGazetteer(store);
+  if (!gazetteer.ok()) return gazetteer.status();
+  Tagger tagger(*gazetteer);
+  for (auto& r : *records) PrepareArticle(tagger, r);
   return store.UpsertArticles(*records);
 }
 

@@ -34,7 +34,9 @@ Result<std::vector<ArticleRecord>> ParseImportText(const std::string& name, cons
 // "file: record N: reason".
 Result<std::vector<ArticleRecord>> ReadImportPath(const std::string& path);
 
-// ImportPath reads `path` and writes all its records to `store` at once.
+// ImportPath reads `path`, prepares every record as ingest does (tagged with
+// the site's gazetteer, fingerprinted: mentions/tagger.h PrepareArticle),
+// and writes them all to `store` at once.
 Result<UpsertSummary> ImportPath(Store& store, const std::string& path);
 
 }  // namespace newsdesk

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -144,6 +145,25 @@ TEST_F(ImportPathTest, ADirectoryIsImportedAsOneTransaction) {
   auto s = ImportPath(*store_, (dir_ / "in").string());
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->inserted, 2);
+}
+
+TEST_F(ImportPathTest, TagsAndGroupsArticlesAsIngestDoes) {
+  json a = ValidRecord();
+  a["body"] = json::parse(R"([{"type": "paragraph", "text": "Sergei Shoigu arrived in Kazakhstan on Friday for talks in Astana with the defence ministers of the region."}])");
+  json b = a;  // the same report, from another page of the agency
+  b["url"] = "https://agency.example/2";
+  Write("a.jsonl", a.dump() + "\n" + b.dump() + "\n");
+  auto s = ImportPath(*store_, (dir_ / "in").string());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->ids.size(), 2u);
+  auto first = store_->GetArticle(s->ids[0]);
+  auto second = store_->GetArticle(s->ids[1]);
+  ASSERT_TRUE(first.ok() && second.ok());
+  std::vector<std::string> entities;
+  for (const auto& m : first->mentions) entities.push_back(m.entity);
+  EXPECT_NE(std::find(entities.begin(), entities.end(), "kazakhstan"), entities.end())
+      << "imported articles are tagged, as fetched ones are";
+  EXPECT_EQ(first->story_id, second->story_id) << "near-copies are one story";
 }
 
 TEST_F(ImportPathTest, OneBadRecordAnywhereWritesNothing) {

@@ -177,7 +177,7 @@ Result<ArticleRecord> Ingestor::BuildArticle(const SourceStatus& source, const F
     r.language = hint.empty() ? "und" : hint;
     r.language_confidence = 0;
   }
-  if (tagger_) TagRecord(*tagger_->Get().tagger, r);
+  if (tagger_) PrepareArticle(*tagger_->Get().tagger, r);
   return r;
 }
 

@@ -423,6 +423,11 @@ void TagRecord(const Tagger& tagger, ArticleRecord& record) {
   record.candidates = std::move(tags.candidates);
 }
 
+void PrepareArticle(const Tagger& tagger, ArticleRecord& record) {
+  TagRecord(tagger, record);
+  record.fingerprint = ArticleFingerprint(record.headline, record.body);
+}
+
 Tagger::Tagger(std::shared_ptr<const Gazetteer> gazetteer) : impl_(std::make_unique<Impl>(std::move(gazetteer))) {}
 Tagger::~Tagger() = default;
 std::vector<Mention> Tagger::Tag(std::string_view text) const { return impl_->Tag(text); }

@@ -100,6 +100,12 @@ ArticleTags TagArticle(const Tagger& tagger, const std::string& headline, const 
 // TagRecord sets a record's mentions and candidates from its own text.
 void TagRecord(const Tagger& tagger, ArticleRecord& record);
 
+// PrepareArticle makes a record ready for the store: the one step import,
+// ingest and the demo share. It tags the record (TagRecord) and sets its
+// fingerprint (ArticleFingerprint), by which the store puts near-copies
+// published close in time into one story.
+void PrepareArticle(const Tagger& tagger, ArticleRecord& record);
+
 // SharedTagger holds the site's current gazetteer and its tagger, and lets
 // one thread replace them while others tag and look up names: a running
 // server picks up editors' changes this way. Get() pins the pair it returns;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/minhash.h"
 #include "common/text.h"
 
 namespace newsdesk {
@@ -138,6 +139,10 @@ std::string LeadOf(const std::vector<Block>& blocks) {
   for (const auto& b : blocks)
     if (!b.text.empty()) return b.text;
   return {};
+}
+
+std::string ArticleFingerprint(const std::string& headline, const std::vector<Block>& body) {
+  return EncodeFingerprint(MinHash(headline + "\n\n" + PlainText(body)));
 }
 
 }  // namespace newsdesk

@@ -33,4 +33,9 @@ std::string PlainText(const std::vector<Block>& blocks);
 // LeadOf returns the first paragraph's text (or the first block with text).
 std::string LeadOf(const std::vector<Block>& blocks);
 
+// ArticleFingerprint is the MinHash of an article's headline and text
+// (common/minhash.h), encoded: near-copies of one report have fingerprints
+// close enough for the store to put them in one story.
+std::string ArticleFingerprint(const std::string& headline, const std::vector<Block>& body);
+
 }  // namespace newsdesk

@@ -2345,7 +2345,7 @@ class SqlStore final : public Store {
     const std::string slug = Slugify(r.headline);
     const int64_t published = r.published_at.time_since_epoch().count();
     const std::string fingerprint =
-        r.fingerprint.empty() ? EncodeFingerprint(MinHash(r.headline + "\n\n" + PlainText(r.body))) : r.fingerprint;
+        r.fingerprint.empty() ? ArticleFingerprint(r.headline, r.body) : r.fingerprint;
     auto bind_common = [&](Stmt& st) {
       st.Bind(1, slug).Bind(2, source_id).Bind(3, canonical).Bind(4, r.language).Bind(5, r.headline)
           .Bind(6, r.dateline).Bind(7, published);
