@@ -521,15 +521,9 @@ class SqlStore final : public Store {
 
   Result<std::vector<FeedStatus>> DueFeeds(TimePoint now, int limit) override {
     return WithConnection<std::vector<FeedStatus>>([&](Connection& c) -> Result<std::vector<FeedStatus>> {
-      auto p = c.Prepare(std::string(kFeedColumns) + "WHERE f.next_fetch_at <= ?1 ORDER BY f.next_fetch_at, f.id LIMIT ?2");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, now.time_since_epoch().count()).Bind(2, static_cast<int64_t>(limit));
-      std::vector<FeedStatus> out;
-      int rc;
-      while ((rc = st.Step()) == kRow) out.push_back(FeedStatusFromRow(st));
-      if (rc != kDone) return Status::IOError(c.LastError());
-      return out;
+      return sql::QueryAll<FeedStatus>(c, std::string(kFeedColumns) + "WHERE f.next_fetch_at <= ?1 ORDER BY f.next_fetch_at, f.id LIMIT ?2",
+          [&](Stmt& st) { st.Bind(1, now.time_since_epoch().count()).Bind(2, static_cast<int64_t>(limit)); },
+          [&](const Stmt& st) { return FeedStatusFromRow(st); });
     });
   }
 
@@ -648,14 +642,9 @@ class SqlStore final : public Store {
 
   Result<std::vector<int64_t>> ArticleIds() override {
     return WithConnection<std::vector<int64_t>>([&](Connection& c) -> Result<std::vector<int64_t>> {
-      auto p = c.Prepare("SELECT id FROM articles ORDER BY id");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      std::vector<int64_t> out;
-      int rc;
-      while ((rc = st.Step()) == kRow) out.push_back(st.Int(0));
-      if (rc != kDone) return Status::IOError(c.LastError());
-      return out;
+      return sql::QueryAll<int64_t>(c, "SELECT id FROM articles ORDER BY id",
+          sql::NoParameters,
+          [&](const Stmt& st) { return st.Int(0); });
     });
   }
 
@@ -783,15 +772,9 @@ class SqlStore final : public Store {
 
   Result<std::vector<Change>> ChangesSince(int64_t after, int limit) override {
     return WithConnection<std::vector<Change>>([&](Connection& c) -> Result<std::vector<Change>> {
-      auto p = c.Prepare("SELECT seq, entity, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, after).Bind(2, static_cast<int64_t>(limit));
-      std::vector<Change> out;
-      int rc;
-      while ((rc = st.Step()) == kRow) out.push_back(Change{st.Int(0), st.Text(1), st.Int(2)});
-      if (rc != kDone) return Status::IOError(c.LastError());
-      return out;
+      return sql::QueryAll<Change>(c, "SELECT seq, entity, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+          [&](Stmt& st) { st.Bind(1, after).Bind(2, static_cast<int64_t>(limit)); },
+          [&](const Stmt& st) { return Change{st.Int(0), st.Text(1), st.Int(2)}; });
     });
   }
 
@@ -1115,16 +1098,8 @@ class SqlStore final : public Store {
   }
 
   Result<std::vector<Comment>> ListComments(const std::string& sql, const std::function<void(Stmt&)>& bind) {
-    return WithConnection<std::vector<Comment>>([&](Connection& c) -> Result<std::vector<Comment>> {
-      auto p = c.Prepare(sql);
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      bind(st);
-      std::vector<Comment> out;
-      int rc;
-      while ((rc = st.Step()) == kRow) out.push_back(CommentFromRow(st));
-      if (rc != kDone) return Status::IOError(c.LastError());
-      return out;
+    return WithConnection<std::vector<Comment>>([&](Connection& c) {
+      return sql::QueryAll<Comment>(c, sql, bind, [](const Stmt& st) { return CommentFromRow(st); });
     });
   }
 
@@ -1287,17 +1262,10 @@ class SqlStore final : public Store {
 
   Result<std::vector<DiscussedArticle>> RecentlyCommented(int limit) override {
     return WithConnection<std::vector<DiscussedArticle>>([&](Connection& c) -> Result<std::vector<DiscussedArticle>> {
-      auto p = c.Prepare(
-          "SELECT article_id, MAX(created_at) AS last, COUNT(*) FROM comments WHERE status = 'visible' "
-          "GROUP BY article_id ORDER BY last DESC, article_id DESC LIMIT ?");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, static_cast<int64_t>(limit));
-      std::vector<DiscussedArticle> out;
-      int rc;
-      while ((rc = st.Step()) == kRow) out.push_back(DiscussedArticle{st.Int(0), FromSeconds(st.Int(1)), st.Int(2)});
-      if (rc != kDone) return Status::IOError(c.LastError());
-      return out;
+      return sql::QueryAll<DiscussedArticle>(c, "SELECT article_id, MAX(created_at) AS last, COUNT(*) FROM comments WHERE status = 'visible' "
+          "GROUP BY article_id ORDER BY last DESC, article_id DESC LIMIT ?",
+          [&](Stmt& st) { st.Bind(1, static_cast<int64_t>(limit)); },
+          [&](const Stmt& st) { return DiscussedArticle{st.Int(0), FromSeconds(st.Int(1)), st.Int(2)}; });
     });
   }
 
@@ -1338,14 +1306,9 @@ class SqlStore final : public Store {
 
   Result<std::vector<std::string>> HoldWords() override {
     return WithConnection<std::vector<std::string>>([&](Connection& c) -> Result<std::vector<std::string>> {
-      auto p = c.Prepare("SELECT word FROM hold_words ORDER BY word");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      std::vector<std::string> out;
-      int rc;
-      while ((rc = st.Step()) == kRow) out.push_back(st.Text(0));
-      if (rc != kDone) return Status::IOError(c.LastError());
-      return out;
+      return sql::QueryAll<std::string>(c, "SELECT word FROM hold_words ORDER BY word",
+          sql::NoParameters,
+          [&](const Stmt& st) { return st.Text(0); });
     });
   }
 
@@ -1684,22 +1647,14 @@ class SqlStore final : public Store {
                                                           const std::string& to_language, TimePoint now,
                                                           int64_t after_id, int limit) override {
     return WithConnection<std::vector<int64_t>>([&](Connection& c) -> Result<std::vector<int64_t>> {
-      auto p = c.Prepare(
-          "SELECT a.id FROM articles a WHERE a.language = ?1 AND a.id > ?3 "
+      return sql::QueryAll<int64_t>(c, "SELECT a.id FROM articles a WHERE a.language = ?1 AND a.id > ?3 "
           "AND NOT EXISTS (SELECT 1 FROM article_translations t WHERE t.article_id = a.id AND t.language = ?2 "
           "AND (t.produced_by = 'human' OR t.updated_at >= a.updated_at)) "
           "AND NOT EXISTS (SELECT 1 FROM translation_failures f WHERE f.article_id = a.id AND f.language = ?2 "
           "AND f.retry_at > ?4) "
-          "ORDER BY a.id LIMIT ?5");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, from_language).Bind(2, to_language).Bind(3, after_id).Bind(4, Seconds(now))
-          .Bind(5, static_cast<int64_t>(limit));
-      std::vector<int64_t> out;
-      int rc;
-      while ((rc = st.Step()) == kRow) out.push_back(st.Int(0));
-      if (rc != kDone) return Status::IOError(c.LastError());
-      return out;
+          "ORDER BY a.id LIMIT ?5",
+          [&](Stmt& st) { st.Bind(1, from_language).Bind(2, to_language).Bind(3, after_id).Bind(4, Seconds(now)) .Bind(5, static_cast<int64_t>(limit)); },
+          [&](const Stmt& st) { return st.Int(0); });
     });
   }
 
@@ -1955,15 +1910,9 @@ class SqlStore final : public Store {
                             (dialect_ == sql::Dialect::kPostgres ? "json_array_elements_text(?1::json)" : "json_each(?1)") +
                             ")) ORDER BY id DESC LIMIT ?2";
     return WithConnection<std::vector<Job>>([&](Connection& c) -> Result<std::vector<Job>> {
-      auto p = c.Prepare(sql);
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, nlohmann::json(names).dump()).Bind(2, static_cast<int64_t>(limit));
-      std::vector<Job> out;
-      int rc;
-      while ((rc = st.Step()) == kRow) out.push_back(JobFromRow(st));
-      if (rc != kDone) return Status::IOError(c.LastError());
-      return out;
+      return sql::QueryAll<Job>(c, sql,
+          [&](Stmt& st) { st.Bind(1, nlohmann::json(names).dump()).Bind(2, static_cast<int64_t>(limit)); },
+          [&](const Stmt& st) { return JobFromRow(st); });
     });
   }
 
