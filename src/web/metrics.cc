@@ -55,7 +55,21 @@ std::string Metrics::Render() const {
   out += "# HELP newsdesk_page_cache_misses_total Pages rendered because the cache did not have them.\n";
   out += "# TYPE newsdesk_page_cache_misses_total counter\n";
   out += fmt::format("newsdesk_page_cache_misses_total {}\n", cache_misses_.load());
+  for (const Registered& m : registered_) {
+    const std::vector<Sample> samples = m.read();
+    if (samples.empty()) continue;  // not there yet (the mailing is off)
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", m.name, m.help, m.name, m.type);
+    for (const Sample& s : samples)
+      out += s.labels.empty() ? fmt::format("{} {}\n", m.name, s.value)
+                              : fmt::format("{}{{{}}} {}\n", m.name, s.labels, s.value);
+  }
   return out;
+}
+
+void Metrics::Register(std::string name, std::string help, std::string type,
+                       std::function<std::vector<Sample>()> read) {
+  std::lock_guard<std::mutex> lock(mu_);
+  registered_.push_back({std::move(name), std::move(help), std::move(type), std::move(read)});
 }
 
 }  // namespace newsdesk

@@ -203,6 +203,7 @@ class Site::Impl {
           const Entity* e = FindEntity(id);
           return e ? e->Name(ed) : std::string();
         });
+    RegisterDigestMetrics();
     return Status::Ok();
   }
 
@@ -218,23 +219,29 @@ class Site::Impl {
 
   void SetDigestStats(const DigestStats* stats) { digest_stats_.store(stats); }
 
-  // DigestMetrics renders the mailing's counters for /metrics.
-  std::string DigestMetrics() const {
-    const DigestStats* d = digest_stats_.load();
-    if (!d) return "";
-    return fmt::format(
-        "# HELP newsdesk_digest_messages_total Daily digest deliveries by outcome.\n"
-        "# TYPE newsdesk_digest_messages_total counter\n"
-        "newsdesk_digest_messages_total{{outcome=\"sent\"}} {}\n"
-        "newsdesk_digest_messages_total{{outcome=\"retried\"}} {}\n"
-        "newsdesk_digest_messages_total{{outcome=\"failed\"}} {}\n"
-        "# HELP newsdesk_digest_smtp_unavailable_total Sends that found the SMTP server down or unreachable.\n"
-        "# TYPE newsdesk_digest_smtp_unavailable_total counter\n"
-        "newsdesk_digest_smtp_unavailable_total {}\n"
-        "# HELP newsdesk_digest_last_run_finished_seconds When the last daily run finished (Unix time).\n"
-        "# TYPE newsdesk_digest_last_run_finished_seconds gauge\n"
-        "newsdesk_digest_last_run_finished_seconds {}\n",
-        d->sent.load(), d->retried.load(), d->failed.load(), d->server_unavailable.load(), d->last_run_finished.load());
+  // RegisterDigestMetrics puts the mailing's counters in /metrics, once
+  // serve hands its DigestStats over (SetDigestStats).
+  void RegisterDigestMetrics() {
+    auto stats = [this]() -> const DigestStats* { return digest_stats_.load(); };
+    metrics_.Register("newsdesk_digest_messages_total", "Daily digest deliveries by outcome.", "counter", [stats] {
+      const DigestStats* d = stats();
+      if (!d) return std::vector<Metrics::Sample>();
+      return std::vector<Metrics::Sample>{{"outcome=\"sent\"", static_cast<double>(d->sent.load())},
+                                          {"outcome=\"retried\"", static_cast<double>(d->retried.load())},
+                                          {"outcome=\"failed\"", static_cast<double>(d->failed.load())}};
+    });
+    metrics_.Register("newsdesk_digest_smtp_unavailable_total", "Sends that found the SMTP server down or unreachable.",
+                      "counter", [stats] {
+                        const DigestStats* d = stats();
+                        if (!d) return std::vector<Metrics::Sample>();
+                        return std::vector<Metrics::Sample>{{"", static_cast<double>(d->server_unavailable.load())}};
+                      });
+    metrics_.Register("newsdesk_digest_last_run_finished_seconds", "When the last daily run finished (Unix time).",
+                      "gauge", [stats] {
+                        const DigestStats* d = stats();
+                        if (!d) return std::vector<Metrics::Sample>();
+                        return std::vector<Metrics::Sample>{{"", static_cast<double>(d->last_run_finished.load())}};
+                      });
   }
 
   void ReplaceGazetteer(std::shared_ptr<const Gazetteer> gazetteer) {
@@ -401,7 +408,7 @@ class Site::Impl {
       case kRoot: return RootRedirect(req);
       case kHealth: return Health();
       case kMetrics: {
-        Response r = Response::Text(200, metrics_.Render() + DigestMetrics());
+        Response r = Response::Text(200, metrics_.Render());
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         return r;
       }
