@@ -22,6 +22,14 @@ password2=$(rm -rf "$tmp/other" && "$nd" demo "$root/demo" --data "$tmp/other" 2
 check "... never the same password twice" bash -c "[[ -n '$password2' && '$password2' != '$password' ]]"
 check "... and keeps it out of the store" bash -c "! grep -rqa -- '$password' '$data'"
 
+# A run stopped after making the accounts left no articles: the next run
+# goes through, finding its accounts, and the editor gets a new password.
+"$nd" user add editor@demo.example --role reader --password 'an older password 1' --data "$tmp/stopped" >/dev/null 2>&1
+"$nd" demo "$root/demo" --data "$tmp/stopped" >"$tmp/stopped.out" 2>&1
+check "a demo stopped half way is made again by the next run" grep -q "imported the demo into $tmp/stopped: 40 articles" "$tmp/stopped.out"
+check "... with a new editor password printed" grep -qE '^password: +[A-Za-z0-9]{20}$' "$tmp/stopped.out"
+check "... and the account made an editor again" bash -c "[[ \$(python3 -c \"import sqlite3; print(sqlite3.connect('$tmp/stopped/newsdesk.db').execute(\\\"SELECT role FROM users WHERE email = 'editor@demo.example'\\\").fetchone()[0])\") == editor ]]"
+
 "$nd" demo "$root/demo" --data "$data" >"$tmp/demo2.out" 2>&1
 check "a second run succeeds" test $? -eq 0
 check "... and says the site is there already" grep -q "holds a site already" "$tmp/demo2.out"

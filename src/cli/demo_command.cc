@@ -26,6 +26,19 @@ std::string Age(std::chrono::seconds s) {
   return fmt::format("{} days", minutes / (24 * 60));
 }
 
+// DemoAccount makes a demo account, or finds the one an interrupted run
+// made and gives it `password` and `role` again.
+Result<User> DemoAccount(Accounts& accounts, Store& store, const std::string& email, const std::string& name,
+                         const std::string& password, Role role) {
+  auto made = accounts.AddUser(email, name, password, role);
+  if (made.ok() || made.status().code() != Code::kAlreadyExists) return made;
+  auto found = store.GetUserByEmail(email);
+  if (!found.ok()) return found.status();
+  ND_RETURN_IF_ERROR(accounts.SetPassword(found->id, password));
+  ND_RETURN_IF_ERROR(accounts.SetRole(found->id, role));
+  return found;
+}
+
 }  // namespace
 
 Status RunDemo(const Config& config, const std::string& demo_dir) {
@@ -38,34 +51,45 @@ Status RunDemo(const Config& config, const std::string& demo_dir) {
     return Status::Ok();
   }
 
+  // Everything is read and checked before anything is written.
   const TimePoint now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   auto corpus = ReadDemoCorpus(demo_dir, now);
   if (!corpus.ok()) return corpus.status().WithContext("nothing imported");
   auto gazetteer = LoadSiteGazetteer(**store);
   if (!gazetteer.ok()) return gazetteer.status();
-  Tagger tagger(*gazetteer);
-  for (auto& r : corpus->articles) PrepareArticle(tagger, r);
-  auto summary = (*store)->UpsertArticles(corpus->articles);
-  if (!summary.ok()) return summary.status().WithContext("nothing imported");
-
   auto secret = LoadSharedSiteSecret(**store, config.data_dir);
   if (!secret.ok()) return secret.status();
   Accounts accounts(**store, config, *secret);
+
+  // The accounts come first and the articles, one transaction, after them:
+  // a run stopped half way left no articles, so the next run goes through
+  // again, finding the accounts it made (the editor gets a new password).
   auto password = Accounts::GeneratePassword();
   if (!password.ok()) return password.status();
-  auto editor = accounts.AddUser(kDemoEditorEmail, "Demo editor", *password, Role::kEditor);
+  auto editor = DemoAccount(accounts, **store, kDemoEditorEmail, "Demo editor", *password, Role::kEditor);
   if (!editor.ok()) return editor.status().WithContext("the demo editor");
   ND_RETURN_IF_ERROR((*store)->PutSettingIfAbsent(kDemoEditorSetting, kDemoEditorEmail).status());
-
+  fmt::print(
+      "demo editor: {}\n"
+      "password:    {}\n"
+      "(shown this once; to set another, use \"Forgot your password?\" on the site: its mail lands in {}/outbox/)\n",
+      kDemoEditorEmail, *password, config.data_dir);
+  std::fflush(stdout);
   // The readers never log in: each gets a password nobody is told.
   std::vector<int64_t> reader_ids;
   for (const DemoReader& r : corpus->discussion.readers) {
     auto unknown = Accounts::GeneratePassword();
     if (!unknown.ok()) return unknown.status();
-    auto user = accounts.AddUser(r.email, r.display_name, *unknown, Role::kReader);
+    auto user = DemoAccount(accounts, **store, r.email, r.display_name, *unknown, Role::kReader);
     if (!user.ok()) return user.status().WithContext("demo reader " + r.email);
     reader_ids.push_back(user->id);
   }
+
+  Tagger tagger(*gazetteer);
+  for (auto& r : corpus->articles) PrepareArticle(tagger, r);
+  auto summary = (*store)->UpsertArticles(corpus->articles);
+  if (!summary.ok()) return summary.status().WithContext("nothing imported");
+
   std::map<std::string, int64_t> article_ids;  // UpsertSummary::ids are in the records' order
   for (size_t i = 0; i < corpus->articles.size() && i < summary->ids.size(); ++i)
     article_ids[corpus->articles[i].url] = summary->ids[i];
@@ -91,11 +115,6 @@ Status RunDemo(const Config& config, const std::string& demo_dir) {
                                           return a.published_at < b.published_at;
                                         })->published_at),
              comment_ids.size());
-  fmt::print(
-      "demo editor: {}\n"
-      "password:    {}\n"
-      "(shown this once; to set another, use \"Forgot your password?\" on the site: its mail lands in {}/outbox/)\n",
-      kDemoEditorEmail, *password, config.data_dir);
   return Status::Ok();
 }
 

@@ -407,6 +407,16 @@ Result<User> Accounts::AddUser(const std::string& raw_email, const std::string& 
 
 Status Accounts::SetRole(int64_t user_id, Role role) { return store_.UpdateUser(user_id, UserChanges{.role = role}); }
 
+Status Accounts::SetPassword(int64_t user_id, const std::string& new_password) {
+  auto user = store_.GetUser(user_id);
+  if (!user.ok()) return user.status();
+  ND_RETURN_IF_ERROR(CheckPassword(new_password, user->email));
+  auto hash = ri::HashPassword(new_password);
+  if (!hash.ok()) return hash.status();
+  ND_RETURN_IF_ERROR(store_.UpdateUser(user_id, UserChanges{.password_hash = std::move(*hash)}));
+  return store_.DeleteUserSessions(user_id);
+}
+
 Result<std::string> Accounts::GeneratePassword() {
   static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // no 0/O, 1/l/I
   constexpr uint32_t kSize = sizeof(kAlphabet) - 1;

@@ -168,6 +168,9 @@ class Accounts {
   Result<User> AddUser(const std::string& email, const std::string& display_name, const std::string& password,
                        Role role);
   Status SetRole(int64_t user_id, Role role);
+  // SetPassword gives an account a new password (checked as any other) and
+  // ends its sessions: for accounts the site makes itself (the demo editor).
+  Status SetPassword(int64_t user_id, const std::string& new_password);
 
   // GeneratePassword makes a password for an account the site creates itself
   // (the demo editor): 20 characters from an alphabet without look-alikes,
