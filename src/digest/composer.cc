@@ -41,7 +41,7 @@ struct DigestComposer::Edition {
   json story_views;            // the stories rendered for templates, in order
 };
 
-DigestComposer::DigestComposer(Store& store, const Config& config, SiteSecret secret,
+DigestComposer::DigestComposer(MailingStore& store, const Config& config, SiteSecret secret,
                                std::shared_ptr<const Gazetteer> gazetteer)
     : store_(store),
       config_(config),

@@ -93,7 +93,7 @@ class LinkSigner {
 class Subscriptions {
  public:
   using Clock = std::function<TimePoint()>;
-  Subscriptions(Store& store, const Config& config, Mailer& mailer, SiteSecret secret, Clock clock = nullptr);
+  Subscriptions(MailingStore& store, const Config& config, Mailer& mailer, SiteSecret secret, Clock clock = nullptr);
 
   // Subscribe asks `email` to confirm: a pending address gets a confirmation
   // mail (at most one per 10 minutes and `digest_confirmations_per_day`
@@ -119,7 +119,7 @@ class Subscriptions {
   Status SendConfirmation(const Subscriber& s);
   TimePoint Now() const;
 
-  Store& store_;
+  MailingStore& store_;
   const Config& config_;
   const std::string base_url_;
   Mailer& mailer_;
@@ -140,7 +140,7 @@ class Subscriptions {
 // Message-ID fixed by day and subscriber.
 class DigestComposer {
  public:
-  DigestComposer(Store& store, const Config& config, SiteSecret secret,
+  DigestComposer(MailingStore& store, const Config& config, SiteSecret secret,
                  std::shared_ptr<const Gazetteer> gazetteer = nullptr);
   ~DigestComposer();
 
@@ -155,7 +155,7 @@ class DigestComposer {
   struct Edition;
   Result<std::shared_ptr<const Edition>> EditionOf(const DigestDay& day, const std::string& edition);
 
-  Store& store_;
+  MailingStore& store_;
   const Config& config_;
   const std::string base_url_;
   LinkSigner signer_;
@@ -198,7 +198,7 @@ class DigestSender {
  public:
   using Clock = std::function<TimePoint()>;
   using Progress = std::function<void(const DigestProgress&)>;
-  DigestSender(Store& store, const Config& config, DigestComposer& composer, Mailer& mailer,
+  DigestSender(MailingStore& store, const Config& config, DigestComposer& composer, Mailer& mailer,
                DigestStats* stats = nullptr, Clock clock = nullptr);
 
   // Run sends `day`'s digest to every subscriber confirmed when the run
@@ -214,7 +214,7 @@ class DigestSender {
  private:
   TimePoint Now() const;
 
-  Store& store_;
+  MailingStore& store_;
   const Config& config_;
   DigestComposer& composer_;
   Mailer& mailer_;

@@ -49,7 +49,7 @@ bool SlidingWindowLimiter::Wait(const std::atomic<bool>& stop) {
   return false;
 }
 
-DigestSender::DigestSender(Store& store, const Config& config, DigestComposer& composer, Mailer& mailer,
+DigestSender::DigestSender(MailingStore& store, const Config& config, DigestComposer& composer, Mailer& mailer,
                            DigestStats* stats, Clock clock)
     : store_(store), config_(config), composer_(composer), mailer_(mailer), stats_(stats), clock_(std::move(clock)) {}
 

@@ -27,7 +27,7 @@ Status CheckChoice(const Config& config, const std::string& edition, const std::
 
 }  // namespace
 
-Subscriptions::Subscriptions(Store& store, const Config& config, Mailer& mailer, SiteSecret secret, Clock clock)
+Subscriptions::Subscriptions(MailingStore& store, const Config& config, Mailer& mailer, SiteSecret secret, Clock clock)
     : store_(store),
       config_(config),
       base_url_(SiteBaseUrl(config)),

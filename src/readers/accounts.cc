@@ -111,7 +111,7 @@ Result<SiteSecret> LoadOrCreateSiteSecret(const std::string& data_dir) {
   return SiteSecret{std::move(bytes)};
 }
 
-Result<SiteSecret> LoadSharedSiteSecret(Store& store, const std::string& data_dir) {
+Result<SiteSecret> LoadSharedSiteSecret(Settings& store, const std::string& data_dir) {
   constexpr const char* kName = "site_secret";
   auto decode = [](const std::string& hex) -> Result<SiteSecret> {
     std::string bytes(kSecretBytes, '\0');
@@ -179,7 +179,7 @@ Result<std::string> NormalizeEmail(std::string_view raw) {
   return email;
 }
 
-Accounts::Accounts(Store& store, const Config& config, SiteSecret secret, Clock clock)
+Accounts::Accounts(AccountStore& store, const Config& config, SiteSecret secret, Clock clock)
     : store_(store), config_(config), secret_(std::move(secret)), clock_(std::move(clock)) {
   (void)ri::InitSodium();  // LoadOrCreateSiteSecret has reported a failure already
 }

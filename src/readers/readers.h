@@ -67,7 +67,7 @@ Result<SiteSecret> LoadOrCreateSiteSecret(const std::string& data_dir);
 // one kept in the store's settings, or, the first time, the one of
 // `data_dir` (made when absent) put there — so a site that grew from one
 // SQLite machine keeps its links and tokens valid on every node.
-Result<SiteSecret> LoadSharedSiteSecret(Store& store, const std::string& data_dir);
+Result<SiteSecret> LoadSharedSiteSecret(Settings& store, const std::string& data_dir);
 
 // --- accounts and sessions -----------------------------------------------------
 
@@ -109,7 +109,7 @@ struct Session {
 class Accounts {
  public:
   // Accounts keeps references to `store` and `config`: both must outlive it.
-  Accounts(Store& store, const Config& config, SiteSecret secret, Clock clock = SystemNow);
+  Accounts(AccountStore& store, const Config& config, SiteSecret secret, Clock clock = SystemNow);
 
   // Register creates an unconfirmed reader. Refuses a malformed e-mail, a
   // display name outside 1–60 characters, a password shorter than 10
@@ -197,7 +197,7 @@ class Accounts {
   Result<std::string> NewToken(int64_t user_id, TokenPurpose purpose, std::chrono::seconds lifetime);
   Result<User> CheckCurrentPassword(int64_t user_id, const std::string& password);
 
-  Store& store_;
+  AccountStore& store_;
   const Config& config_;
   SiteSecret secret_;
   Clock clock_;
