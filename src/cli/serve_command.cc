@@ -2,10 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "cli/commands.h"
 #include "common/time.h"

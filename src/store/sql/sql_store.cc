@@ -948,14 +948,7 @@ class SqlStore final : public Store {
 
   // ExecBound runs one statement whose parameters `bind` sets.
   Status ExecBound(const char* sql, const std::function<void(Stmt&)>& bind) {
-    return Write([&](Connection& c) -> Status {
-      auto p = c.Prepare(sql);
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      bind(st);
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-      return Status::Ok();
-    });
+    return Write([&](Connection& c) { return sql::Exec(c, sql, bind); });
   }
 
   Status CreateSession(const SessionRecord& s) override {
