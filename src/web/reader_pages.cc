@@ -14,7 +14,7 @@
 #include "mail/mail.h"
 #include "render/catalog.h"
 #include "web/mail_queue.h"
-#include "web/router.h"
+#include "web/routes.h"
 #include "render/templates.h"
 
 namespace newsdesk {
@@ -23,32 +23,8 @@ using nlohmann::json;
 
 namespace {
 
-enum ReaderRoute {
-  kRegister,
-  kConfirm,
-  kLogin,
-  kLogout,
-  kForgot,
-  kReset,
-  kAccount,
-  kAccountName,
-  kAccountNotify,
-  kAccountPassword,
-  kAccountDelete,
-  kPostComment,
-  kEditComment,
-  kDeleteComment,
-  kReportComment,
-  kReplyComment,
-  kHideComment,
-  kRestoreComment,
-  kBanUser,
-  kModeration,
-  kHoldWords,
-  kDiscussion,
-  kUnsubscribe,
-  kApiComments,
-};
+// The state changes CommentAction makes.
+enum class CommentActionKind { kDelete, kReport, kHide, kRestore };
 
 constexpr const char* kSessionCookie = "nd_session";
 constexpr const char* kPreCookie = "nd_pre";
@@ -112,31 +88,6 @@ class ReaderPages::Impl {
         accounts_(store, config_, secret),
         comments_(store, config_),
         secure_(config.base_url.rfind("https://", 0) == 0) {
-    const std::vector<std::string> get = {"GET", "HEAD"}, post = {"POST"}, both = {"GET", "HEAD", "POST"};
-    router_.Add(both, "/{ed}/account/register", kRegister);
-    router_.Add(get, "/{ed}/account/confirm", kConfirm);
-    router_.Add(both, "/{ed}/account/login", kLogin);
-    router_.Add(post, "/{ed}/account/logout", kLogout);
-    router_.Add(both, "/{ed}/account/forgot", kForgot);
-    router_.Add(both, "/{ed}/account/reset", kReset);
-    router_.Add(get, "/{ed}/account", kAccount);
-    router_.Add(post, "/{ed}/account/name", kAccountName);
-    router_.Add(post, "/{ed}/account/notify", kAccountNotify);
-    router_.Add(post, "/{ed}/account/password", kAccountPassword);
-    router_.Add(post, "/{ed}/account/delete", kAccountDelete);
-    router_.Add(post, "/{ed}/articles/{idslug}/comments", kPostComment);
-    router_.Add(both, "/{ed}/comments/{id}/edit", kEditComment);
-    router_.Add(post, "/{ed}/comments/{id}/delete", kDeleteComment);
-    router_.Add(both, "/{ed}/comments/{id}/report", kReportComment);
-    router_.Add(get, "/{ed}/comments/{id}/reply", kReplyComment);
-    router_.Add(post, "/{ed}/comments/{id}/hide", kHideComment);
-    router_.Add(post, "/{ed}/comments/{id}/restore", kRestoreComment);
-    router_.Add(post, "/{ed}/users/{id}/ban", kBanUser);
-    router_.Add(get, "/{ed}/moderation", kModeration);
-    router_.Add(post, "/{ed}/moderation/hold-words", kHoldWords);
-    router_.Add(get, "/{ed}/discussion", kDiscussion);
-    router_.Add(both, "/unsubscribe/{user}/{token}", kUnsubscribe);
-    router_.Add(both, "/api/v1/articles/{id}/comments", kApiComments);
     if (mailer) mail_ = std::make_unique<MailQueue>(std::move(mailer));
   }
 
@@ -169,21 +120,105 @@ class ReaderPages::Impl {
     return v.session && !csrf_token.empty() && accounts_.VerifyCsrf(v.session_token, csrf_token).ok();
   }
 
-  std::optional<Response> Handle(const Request& req, const Viewer& viewer) {
-    RouteMatch m = router_.Match(req.method, req.path);
-    if (m.kind == RouteMatch::Kind::kNotFound) return std::nullopt;
-    std::string ed = m.Param("ed");
-    if (ed.empty()) ed = config_.editions.front();
-    else if (!catalogs_.count(ed)) return std::nullopt;
-    if (m.kind == RouteMatch::Kind::kMethodNotAllowed) {
-      Response r = Message(ed, 405, "error_405_title", catalog(ed).Get("error_405_text"));
-      r.headers.emplace_back("Allow", m.allowed_methods);
-      r.route = m.pattern;
-      return r;
-    }
-    Response r = Dispatch(req, m, ed, viewer);
-    if (r.route.empty()) r.route = m.pattern;
-    return r;
+  // --- routes ---------------------------------------------------------------
+
+  using FormHandler = std::function<Response(const RequestContext&, const FormFields&)>;
+
+  // PublicForm answers a form anyone may send (register, log in, forgot,
+  // reset): `show` the form, or `submit` a posted one.
+  RouteHandler PublicForm(RouteHandler show, FormHandler submit) {
+    return [this, show, submit](const RequestContext& ctx) {
+      if (ctx.request.method != "POST") return show(ctx);
+      Response bad;
+      auto form = FormOf(ctx, bad);
+      return form ? submit(ctx, *form) : bad;
+    };
+  }
+
+  // ReaderForm answers a POST that changes a logged-in reader's state: it
+  // needs a session and the session's CSRF token. `guest` answers a guest
+  // (by default: log in first).
+  RouteHandler ReaderForm(FormHandler submit, RouteHandler guest = nullptr) {
+    return [this, submit, guest](const RequestContext& ctx) {
+      Response bad;
+      auto form = FormOf(ctx, bad);
+      if (!form) return bad;
+      if (!ctx.viewer.session) return guest ? guest(ctx) : LoginRequired(ctx, "/" + ctx.edition + "/");
+      if (!SessionCsrfOk(ctx.viewer, *form)) return Forbidden(ctx);
+      return submit(ctx, *form);
+    };
+  }
+
+  // ShowOr answers GET with `show` and POST with `post`.
+  static RouteHandler ShowOr(RouteHandler show, RouteHandler post) {
+    return [show, post](const RequestContext& ctx) { return ctx.request.method == "POST" ? post(ctx) : show(ctx); };
+  }
+
+  void AddRoutes(RouteTable& routes) {
+    const std::vector<std::string> get = {"GET", "HEAD"}, post = {"POST"}, both = {"GET", "HEAD", "POST"};
+    auto token = [](const RequestContext& c) { return c.request.QueryParam("token").value_or(""); };
+    // Accounts.
+    routes.Add(both, "/{ed}/account/register",
+               PublicForm([this](const RequestContext& c) { return RegisterForm(c, 200, "", {}); },
+                          [this](const RequestContext& c, const FormFields& f) { return PostRegister(c, f); }));
+    routes.Add(get, "/{ed}/account/confirm", [this, token](const RequestContext& c) { return Confirm(c, token(c)); });
+    routes.Add(both, "/{ed}/account/login",
+               PublicForm([this](const RequestContext& c) { return LoginForm(c, 200, "", ""); },
+                          [this](const RequestContext& c, const FormFields& f) { return PostLogin(c, f); }));
+    routes.Add(post, "/{ed}/account/logout",
+               ReaderForm([this](const RequestContext& c, const FormFields&) { return PostLogout(c); },
+                          [](const RequestContext& c) { return SeeOther("/" + c.edition + "/"); }));
+    routes.Add(both, "/{ed}/account/forgot",
+               PublicForm([this](const RequestContext& c) { return ForgotForm(c, 200, "", false); },
+                          [this](const RequestContext& c, const FormFields& f) { return PostForgot(c, f); }));
+    routes.Add(both, "/{ed}/account/reset",
+               PublicForm([this, token](const RequestContext& c) { return ResetForm(c, 200, "", token(c)); },
+                          [this](const RequestContext& c, const FormFields& f) { return PostReset(c, f); }));
+    routes.Add(get, "/{ed}/account", [this](const RequestContext& c) { return AccountPage(c); });
+    routes.Add(post, "/{ed}/account/name", ReaderForm([this](const RequestContext& c, const FormFields& f) {
+                 return AccountResult(c, accounts_.ChangeDisplayName(c.viewer.user()->id, FormValue(f, "display_name")));
+               }));
+    routes.Add(post, "/{ed}/account/notify", ReaderForm([this](const RequestContext& c, const FormFields& f) {
+                 return AccountResult(c, accounts_.SetNotifyReplies(c.viewer.user()->id, FormValue(f, "notify") == "1"));
+               }));
+    routes.Add(post, "/{ed}/account/password",
+               ReaderForm([this](const RequestContext& c, const FormFields& f) { return PostPassword(c, f); }));
+    routes.Add(post, "/{ed}/account/delete",
+               ReaderForm([this](const RequestContext& c, const FormFields& f) { return PostDeleteAccount(c, f); }));
+    // Comments.
+    routes.Add(post, "/{ed}/articles/{idslug}/comments", ReaderForm([this](const RequestContext& c, const FormFields& f) {
+                 return PostComment(c, c.Param("idslug"), f);
+               }));
+    routes.Add(both, "/{ed}/comments/{id}/edit",
+               ShowOr([this](const RequestContext& c) { return EditForm(c, c.Param("id"), 200, "", std::nullopt); },
+                      ReaderForm([this](const RequestContext& c, const FormFields& f) {
+                        return PostEdit(c, c.Param("id"), f);
+                      })));
+    auto action = [this](CommentActionKind kind) {
+      return ReaderForm([this, kind](const RequestContext& c, const FormFields& f) {
+        return CommentAction(c, kind, c.Param("id"), f);
+      });
+    };
+    routes.Add(post, "/{ed}/comments/{id}/delete", action(CommentActionKind::kDelete));
+    routes.Add(both, "/{ed}/comments/{id}/report",
+               ShowOr([this](const RequestContext& c) { return ReplyOrReportForm(c, c.Param("id"), false); },
+                      action(CommentActionKind::kReport)));
+    routes.Add(get, "/{ed}/comments/{id}/reply",
+               [this](const RequestContext& c) { return ReplyOrReportForm(c, c.Param("id"), true); });
+    routes.Add(post, "/{ed}/comments/{id}/hide", action(CommentActionKind::kHide));
+    routes.Add(post, "/{ed}/comments/{id}/restore", action(CommentActionKind::kRestore));
+    // Moderation.
+    routes.Add(post, "/{ed}/users/{id}/ban",
+               ReaderForm([this](const RequestContext& c, const FormFields& f) { return PostBan(c, c.Param("id"), f); }));
+    routes.Add(get, "/{ed}/moderation", [this](const RequestContext& c) { return ModerationPage(c); });
+    routes.Add(post, "/{ed}/moderation/hold-words",
+               ReaderForm([this](const RequestContext& c, const FormFields& f) { return PostHoldWords(c, f); }));
+    routes.Add(get, "/{ed}/discussion", [this](const RequestContext& c) { return DiscussionPage(c); });
+    // Mail links and the comments API (the default edition's language).
+    routes.Add(both, "/unsubscribe/{user}/{token}",
+               [this](const RequestContext& c) { return Unsubscribe(c, c.Param("user"), c.Param("token")); });
+    routes.Add(both, "/api/v1/articles/{id}/comments",
+               [this](const RequestContext& c) { return ApiComments(c.request, c.Param("id"), c.viewer); });
   }
 
   // --- views for the site's pages ------------------------------------------
@@ -382,39 +417,44 @@ class ReaderPages::Impl {
     return r;
   }
 
-  Response Render(const std::string& ed, int status, const std::string& title, const std::string& tmpl, json view) {
+  Response Render(const RequestContext& ctx, int status, const std::string& title, const std::string& tmpl, json view) {
+    const std::string& ed = ctx.edition;
     view["t"] = catalog(ed).strings();
     view["lang"] = ed;
-    Response r = page_(ed, title, templates_.Render(tmpl, view), {}, status);
+    Response r = page_(ctx, ed, title, templates_.Render(tmpl, view), {}, status);
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   }
 
-  Response Message(const std::string& ed, int status, const std::string& title_key, const std::string& text,
+  Response Message(const RequestContext& ctx, int status, const std::string& title_key, const std::string& text,
                    const std::string& link_href = "", const std::string& link_key = "") {
+    const std::string& ed = ctx.edition;
     const Catalog& cat = catalog(ed);
     json view = {{"heading", cat.Get(title_key)}, {"error", status >= 400 ? json(text) : json(false)},
                  {"notice", status < 400 ? json(text) : json(false)}, {"intro", false}, {"forms", json::array()},
                  {"links", json::array()}};
     if (!link_href.empty()) view["links"].push_back({{"href", link_href}, {"text", cat.Get(link_key)}});
-    return Render(ed, status, cat.Get(title_key), "account_form", view);
+    return Render(ctx, status, cat.Get(title_key), "account_form", view);
   }
 
-  Response Forbidden(const std::string& ed) {
-    return Message(ed, 403, "error_403_title", catalog(ed).Get("error_403_text"), "/" + ed + "/", "back_home");
+  Response Forbidden(const RequestContext& ctx) {
+    const std::string& ed = ctx.edition;
+    return Message(ctx, 403, "error_403_title", catalog(ed).Get("error_403_text"), "/" + ed + "/", "back_home");
   }
 
   // Refusal shows why a reader's request was refused: the library's reason
   // after a localised lead.
-  Response Refusal(const std::string& ed, const Status& s, const std::string& back = "") {
+  Response Refusal(const RequestContext& ctx, const Status& s, const std::string& back = "") {
+    const std::string& ed = ctx.edition;
     if (StatusFor(s) >= 500) spdlog::error("readers: {}", s.ToString());
     const Catalog& cat = catalog(ed);
     const std::string text = StatusFor(s) >= 500 ? cat.Get("error_503_text") : cat.Format("refused", {{"reason", Reason(ed, s.message())}});
-    return Message(ed, StatusFor(s) == 409 ? 400 : StatusFor(s), "refused_title", text,
+    return Message(ctx, StatusFor(s) == 409 ? 400 : StatusFor(s), "refused_title", text,
                    back.empty() ? "/" + ed + "/" : back, back.empty() ? "back_home" : "go_back");
   }
 
-  Response LoginRequired(const std::string& ed, const std::string& next) {
+  Response LoginRequired(const RequestContext& ctx, const std::string& next) {
+    const std::string& ed = ctx.edition;
     return SeeOther("/" + ed + "/account/login?next=" + PercentEncode(next));
   }
 
@@ -439,15 +479,17 @@ class ReaderPages::Impl {
   }
 
   // FormOf parses a POST body; nullopt (and `bad` set) when it is no form.
-  std::optional<FormFields> FormOf(const Request& req, const std::string& ed, Response& bad) {
+  std::optional<FormFields> FormOf(const RequestContext& ctx, Response& bad) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     auto type = req.Header("content-type");
     if (type.rfind("application/x-www-form-urlencoded", 0) != 0) {
-      bad = Message(ed, 415, "error_400_title", catalog(ed).Get("form_wrong_type"));
+      bad = Message(ctx, 415, "error_400_title", catalog(ed).Get("form_wrong_type"));
       return std::nullopt;
     }
     auto f = ParseForm(req.body, kMaxFormBytes);
     if (!f.ok()) {
-      bad = Message(ed, req.body.size() > kMaxFormBytes ? 413 : 400, "error_400_title",
+      bad = Message(ctx, req.body.size() > kMaxFormBytes ? 413 : 400, "error_400_title",
                     catalog(ed).Format("refused", {{"reason", Reason(ed, f.status().message())}}));
       return std::nullopt;
     }
@@ -520,107 +562,67 @@ class ReaderPages::Impl {
 
   // --- dispatch -------------------------------------------------------------
 
-  Response Dispatch(const Request& req, const RouteMatch& m, const std::string& ed, const Viewer& v) {
-    const bool post = req.method == "POST";
-    if (static_cast<ReaderRoute>(m.route) == kApiComments) return ApiComments(req, m.Param("id"), v);
-    if (static_cast<ReaderRoute>(m.route) == kUnsubscribe)
-      return Unsubscribe(req, ed, m.Param("user"), m.Param("token"));
-    if (static_cast<ReaderRoute>(m.route) == kDiscussion) return DiscussionPage(ed);
-    if (static_cast<ReaderRoute>(m.route) == kConfirm) return Confirm(ed, req.QueryParam("token").value_or(""));
-    if (!post) {
-      switch (static_cast<ReaderRoute>(m.route)) {
-        case kRegister: return RegisterForm(req, ed, 200, "", {});
-        case kLogin: return LoginForm(req, ed, 200, "", "");
-        case kForgot: return ForgotForm(req, ed, 200, "", false);
-        case kReset: return ResetForm(req, ed, 200, "", req.QueryParam("token").value_or(""));
-        case kAccount: return AccountPage(req, ed, v);
-        case kModeration: return ModerationPage(req, ed, v);
-        case kEditComment: return EditForm(req, ed, v, m.Param("id"), 200, "", std::nullopt);
-        case kReplyComment: return ReplyOrReportForm(req, ed, v, m.Param("id"), true);
-        case kReportComment: return ReplyOrReportForm(req, ed, v, m.Param("id"), false);
-        default: return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
-      }
+  // --- the routes' handlers ----------------------------------------------
+
+  Response PostLogout(const RequestContext& ctx) {
+    if (Status s = accounts_.Logout(ctx.viewer.session_token); !s.ok()) return Refusal(ctx, s);
+    Response r = SeeOther("/" + ctx.edition + "/");
+    ClearSessionCookie(r);
+    return r;
+  }
+
+  Response PostPassword(const RequestContext& ctx, const FormFields& f) {
+    Status s = accounts_.ChangePassword(ctx.viewer.user()->id, FormValue(f, "current_password"),
+                                        FormValue(f, "new_password"));
+    if (!s.ok()) return AccountPage(ctx, StatusFor(s) == 503 ? 503 : 400, s.message());
+    Response r = SeeOther("/" + ctx.edition + "/account/login?notice=password_changed");
+    ClearSessionCookie(r);
+    return r;
+  }
+
+  Response PostDeleteAccount(const RequestContext& ctx, const FormFields& f) {
+    Status s = accounts_.DeleteAccount(ctx.viewer.user()->id, FormValue(f, "password"));
+    if (!s.ok()) return AccountPage(ctx, StatusFor(s) == 503 ? 503 : 400, s.message());
+    Response r = SeeOther("/" + ctx.edition + "/?notice=account_deleted");
+    ClearSessionCookie(r);
+    return r;
+  }
+
+  Response PostBan(const RequestContext& ctx, const std::string& id_text, const FormFields& f) {
+    const std::string& ed = ctx.edition;
+    auto id = ParsePositiveId(id_text);
+    if (!id) return Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"));
+    Status s = accounts_.SetBanned(*ctx.viewer.user(), *id, FormValue(f, "banned") != "0");
+    if (!s.ok()) return Refusal(ctx, s);
+    return SeeOther(LocalPath(FormValue(f, "back"), "/" + ed + "/moderation"));
+  }
+
+  Response PostHoldWords(const RequestContext& ctx, const FormFields& f) {
+    const std::string& ed = ctx.edition;
+    std::vector<std::string> words;
+    std::string all = FormValue(f, "words");
+    size_t pos = 0;
+    while (pos <= all.size()) {
+      size_t nl = all.find('\n', pos);
+      std::string w = all.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      while (!w.empty() && (w.back() == '\r' || w.back() == ' ')) w.pop_back();
+      while (!w.empty() && w.front() == ' ') w.erase(0, 1);
+      if (!w.empty()) words.push_back(w);
+      if (nl == std::string::npos) break;
+      pos = nl + 1;
     }
-    Response bad;
-    auto form = FormOf(req, ed, bad);
-    if (!form) return bad;
-    const FormFields& f = *form;
-    switch (static_cast<ReaderRoute>(m.route)) {
-      case kRegister: return PostRegister(req, ed, f);
-      case kLogin: return PostLogin(req, ed, f);
-      case kForgot: return PostForgot(req, ed, f);
-      case kReset: return PostReset(req, ed, f);
-      default: break;
-    }
-    // Everything else changes a logged-in reader's state.
-    if (!v.session) {
-      if (static_cast<ReaderRoute>(m.route) == kLogout) return SeeOther("/" + ed + "/");
-      return LoginRequired(ed, "/" + ed + "/");
-    }
-    if (!SessionCsrfOk(v, f)) return Forbidden(ed);
-    const User& u = v.session->user;
-    switch (static_cast<ReaderRoute>(m.route)) {
-      case kLogout: {
-        if (Status s = accounts_.Logout(v.session_token); !s.ok()) return Refusal(ed, s);
-        Response r = SeeOther("/" + ed + "/");
-        ClearSessionCookie(r);
-        return r;
-      }
-      case kAccountName: return AccountResult(req, ed, v, accounts_.ChangeDisplayName(u.id, FormValue(f, "display_name")));
-      case kAccountNotify: return AccountResult(req, ed, v, accounts_.SetNotifyReplies(u.id, FormValue(f, "notify") == "1"));
-      case kAccountPassword: {
-        Status s = accounts_.ChangePassword(u.id, FormValue(f, "current_password"), FormValue(f, "new_password"));
-        if (!s.ok()) return AccountPage(req, ed, v, StatusFor(s) == 503 ? 503 : 400, s.message());
-        Response r = SeeOther("/" + ed + "/account/login?notice=password_changed");
-        ClearSessionCookie(r);
-        return r;
-      }
-      case kAccountDelete: {
-        Status s = accounts_.DeleteAccount(u.id, FormValue(f, "password"));
-        if (!s.ok()) return AccountPage(req, ed, v, StatusFor(s) == 503 ? 503 : 400, s.message());
-        Response r = SeeOther("/" + ed + "/?notice=account_deleted");
-        ClearSessionCookie(r);
-        return r;
-      }
-      case kPostComment: return PostComment(req, ed, v, m.Param("idslug"), f);
-      case kEditComment: return PostEdit(req, ed, v, m.Param("id"), f);
-      case kDeleteComment:
-      case kReportComment:
-      case kHideComment:
-      case kRestoreComment: return CommentAction(ed, v, static_cast<ReaderRoute>(m.route), m.Param("id"), f);
-      case kBanUser: {
-        auto id = ParsePositiveId(m.Param("id"));
-        if (!id) return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
-        Status s = accounts_.SetBanned(u, *id, FormValue(f, "banned") != "0");
-        if (!s.ok()) return Refusal(ed, s);
-        return SeeOther(LocalPath(FormValue(f, "back"), "/" + ed + "/moderation"));
-      }
-      case kHoldWords: {
-        std::vector<std::string> words;
-        std::string all = FormValue(f, "words");
-        size_t pos = 0;
-        while (pos <= all.size()) {
-          size_t nl = all.find('\n', pos);
-          std::string w = all.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-          while (!w.empty() && (w.back() == '\r' || w.back() == ' ')) w.pop_back();
-          while (!w.empty() && w.front() == ' ') w.erase(0, 1);
-          if (!w.empty()) words.push_back(w);
-          if (nl == std::string::npos) break;
-          pos = nl + 1;
-        }
-        Status s = comments_.SetHoldWords(u, words);
-        if (!s.ok()) return Refusal(ed, s, "/" + ed + "/moderation");
-        return SeeOther("/" + ed + "/moderation?notice=saved");
-      }
-      default: return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
-    }
+    Status s = comments_.SetHoldWords(*ctx.viewer.user(), words);
+    if (!s.ok()) return Refusal(ctx, s, "/" + ed + "/moderation");
+    return SeeOther("/" + ed + "/moderation?notice=saved");
   }
 
   // --- accounts -------------------------------------------------------------
 
-  Response FormPage(const Request& req, const std::string& ed, int status, const std::string& title_key,
+  Response FormPage(const RequestContext& ctx, int status, const std::string& title_key,
                     const std::string& error, const std::string& notice, const std::string& intro,
                     const std::string& action, const std::string& submit_key, json fields, json links) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     const Catalog& cat = catalog(ed);
     Response r;
     const std::string pre = PreSession(req, &r);
@@ -630,7 +632,7 @@ class ReaderPages::Impl {
                  {"intro", intro.empty() ? json(false) : json(intro)},
                  {"forms", json::array({Form(action, PreSessionCsrf(secret_, pre), "", cat.Get(submit_key), fields)})},
                  {"links", links}};
-    Response page = Render(ed, status, cat.Get(title_key), "account_form", view);
+    Response page = Render(ctx, status, cat.Get(title_key), "account_form", view);
     for (auto& h : r.headers) page.headers.push_back(h);
     return page;
   }
@@ -642,8 +644,10 @@ class ReaderPages::Impl {
     return known.count(n) ? "notice_" + n : "";
   }
 
-  Response RegisterForm(const Request& req, const std::string& ed, int status, const std::string& error,
+  Response RegisterForm(const RequestContext& ctx, int status, const std::string& error,
                         const FormFields& f) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     const Catalog& cat = catalog(ed);
     json fields = json::array({Field("input", "email", cat.Get("field_email"), FormValue(f, "email"), "email", "email", 254),
                                Field("input", "display_name", cat.Get("field_display_name"), FormValue(f, "display_name"),
@@ -653,12 +657,14 @@ class ReaderPages::Impl {
                                Field("hidden", "next", "", FormValue(f, "next").empty() ? req.QueryParam("next").value_or("")
                                                                                          : FormValue(f, "next"))});
     json links = json::array({{{"href", "/" + ed + "/account/login"}, {"text", cat.Get("have_account")}}});
-    return FormPage(req, ed, status, "register_title", error, "", cat.Get("register_intro"),
+    return FormPage(ctx, status, "register_title", error, "", cat.Get("register_intro"),
                     "/" + ed + "/account/register", "register", fields, links);
   }
 
-  Response PostRegister(const Request& req, const std::string& ed, const FormFields& f) {
-    if (!PreSessionOk(req, f)) return Forbidden(ed);
+  Response PostRegister(const RequestContext& ctx, const FormFields& f) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    if (!PreSessionOk(req, f)) return Forbidden(ctx);
     RegistrationForm form{.email = FormValue(f, "email"),
                           .display_name = FormValue(f, "display_name"),
                           .password = FormValue(f, "password"),
@@ -679,24 +685,27 @@ class ReaderPages::Impl {
              fmt::format("'address has an account' notice for user {}", owner->id));
       }
     } else {
-      return RegisterForm(req, ed, StatusFor(reg.status()) == 503 ? 503 : 400,
+      return RegisterForm(ctx, StatusFor(reg.status()) == 503 ? 503 : 400,
                           catalog(ed).Format("refused", {{"reason", Reason(ed, reg.status().message())}}), f);
     }
     return SeeOther("/" + ed + "/account/login?notice=check_mail");
   }
 
-  Response Confirm(const std::string& ed, const std::string& token) {
+  Response Confirm(const RequestContext& ctx, const std::string& token) {
+    const std::string& ed = ctx.edition;
     auto user = accounts_.ConfirmEmail(token);
     if (!user.ok()) {
-      if (StatusFor(user.status()) >= 500) return Refusal(ed, user.status());
-      return Message(ed, 400, "confirm_failed_title", catalog(ed).Get("confirm_failed_text"),
+      if (StatusFor(user.status()) >= 500) return Refusal(ctx, user.status());
+      return Message(ctx, 400, "confirm_failed_title", catalog(ed).Get("confirm_failed_text"),
                      "/" + ed + "/account/login", "log_in");
     }
     return SeeOther("/" + ed + "/account/login?notice=confirmed");
   }
 
-  Response LoginForm(const Request& req, const std::string& ed, int status, const std::string& error,
+  Response LoginForm(const RequestContext& ctx, int status, const std::string& error,
                      const std::string& email, const std::string& next_in = "") {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     const Catalog& cat = catalog(ed);
     const std::string next = next_in.empty() ? req.QueryParam("next").value_or("") : next_in;
     const std::string notice = NoticeKey(req);
@@ -705,12 +714,14 @@ class ReaderPages::Impl {
                                Field("hidden", "next", "", next)});
     json links = json::array({{{"href", "/" + ed + "/account/register"}, {"text", cat.Get("no_account")}},
                               {{"href", "/" + ed + "/account/forgot"}, {"text", cat.Get("forgot_password")}}});
-    return FormPage(req, ed, status, "login_title", error, notice.empty() ? "" : cat.Get(notice), "",
+    return FormPage(ctx, status, "login_title", error, notice.empty() ? "" : cat.Get(notice), "",
                     "/" + ed + "/account/login", "log_in", fields, links);
   }
 
-  Response PostLogin(const Request& req, const std::string& ed, const FormFields& f) {
-    if (!PreSessionOk(req, f)) return Forbidden(ed);
+  Response PostLogin(const RequestContext& ctx, const FormFields& f) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    if (!PreSessionOk(req, f)) return Forbidden(ctx);
     auto login = accounts_.Login(FormValue(f, "email"), FormValue(f, "password"), req.remote_address);
     if (!login.ok()) {
       // The right password for an account not confirmed yet (the library
@@ -723,7 +734,7 @@ class ReaderPages::Impl {
         if (token.ok() && user.ok()) MailConfirmation(ed, *user, *token);
       }
       const int status = StatusFor(login.status()) == 429 ? 429 : StatusFor(login.status()) >= 500 ? 503 : 400;
-      Response r = LoginForm(req, ed, status, catalog(ed).Format("refused", {{"reason", Reason(ed, login.status().message())}}),
+      Response r = LoginForm(ctx, status, catalog(ed).Format("refused", {{"reason", Reason(ed, login.status().message())}}),
                              FormValue(f, "email").substr(0, 254), FormValue(f, "next"));
       if (status == 429) r.headers.emplace_back("Retry-After", std::to_string(config_.login_failure_window_seconds));
       return r;
@@ -733,20 +744,24 @@ class ReaderPages::Impl {
     return r;
   }
 
-  Response ForgotForm(const Request& req, const std::string& ed, int status, const std::string& error, bool sent) {
+  Response ForgotForm(const RequestContext& ctx, int status, const std::string& error, bool sent) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     const Catalog& cat = catalog(ed);
     json fields = json::array({Field("input", "email", cat.Get("field_email"), "", "email", "email", 254)});
-    return FormPage(req, ed, status, "forgot_title", error, sent ? cat.Get("notice_reset_sent") : "",
+    return FormPage(ctx, status, "forgot_title", error, sent ? cat.Get("notice_reset_sent") : "",
                     cat.Get("forgot_intro"), "/" + ed + "/account/forgot", "send_link", fields, json::array());
   }
 
-  Response PostForgot(const Request& req, const std::string& ed, const FormFields& f) {
-    if (!PreSessionOk(req, f)) return Forbidden(ed);
+  Response PostForgot(const RequestContext& ctx, const FormFields& f) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    if (!PreSessionOk(req, f)) return Forbidden(ctx);
     const std::string email = FormValue(f, "email");
     auto token = accounts_.RequestPasswordReset(email);
     if (!token.ok()) {
-      if (StatusFor(token.status()) >= 500) return Refusal(ed, token.status());
-      return ForgotForm(req, ed, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status().message())}}), false);
+      if (StatusFor(token.status()) >= 500) return Refusal(ctx, token.status());
+      return ForgotForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status().message())}}), false);
     }
     if (*token) {
       auto user = store_.GetUserByEmail(*NormalizeEmail(email));
@@ -759,31 +774,38 @@ class ReaderPages::Impl {
              fmt::format("password reset for user {}", user->id));
       }
     }
-    return ForgotForm(req, ed, 200, "", true);
+    return ForgotForm(ctx, 200, "", true);
   }
 
-  Response ResetForm(const Request& req, const std::string& ed, int status, const std::string& error,
+  Response ResetForm(const RequestContext& ctx, int status, const std::string& error,
                      const std::string& token) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     const Catalog& cat = catalog(ed);
     json fields = json::array({Field("hidden", "token", "", token),
                                Field("input", "password", cat.Get("field_new_password"), "", "password", "new-password", 1024)});
-    return FormPage(req, ed, status, "reset_title", error, "", "", "/" + ed + "/account/reset", "save_password", fields,
+    return FormPage(ctx, status, "reset_title", error, "", "", "/" + ed + "/account/reset", "save_password", fields,
                     json::array());
   }
 
-  Response PostReset(const Request& req, const std::string& ed, const FormFields& f) {
-    if (!PreSessionOk(req, f)) return Forbidden(ed);
+  Response PostReset(const RequestContext& ctx, const FormFields& f) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    if (!PreSessionOk(req, f)) return Forbidden(ctx);
     Status s = accounts_.ResetPassword(FormValue(f, "token"), FormValue(f, "password"));
     if (!s.ok()) {
-      if (StatusFor(s) >= 500) return Refusal(ed, s);
-      return ResetForm(req, ed, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, s.message())}}), FormValue(f, "token"));
+      if (StatusFor(s) >= 500) return Refusal(ctx, s);
+      return ResetForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, s.message())}}), FormValue(f, "token"));
     }
     return SeeOther("/" + ed + "/account/login?notice=password_reset");
   }
 
-  Response AccountPage(const Request& req, const std::string& ed, const Viewer& v, int status = 200,
+  Response AccountPage(const RequestContext& ctx, int status = 200,
                        const std::string& error = "") {
-    if (!v.session) return LoginRequired(ed, "/" + ed + "/account");
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    const Viewer& v = ctx.viewer;
+    if (!v.session) return LoginRequired(ctx, "/" + ed + "/account");
     const Catalog& cat = catalog(ed);
     const User& u = v.session->user;
     const std::string csrf = v.session->csrf_token;
@@ -811,17 +833,22 @@ class ReaderPages::Impl {
                  {"notice", notice.empty() ? json(false) : json(cat.Get(notice))},
                  {"forms", forms},
                  {"links", json::array()}};
-    return Render(ed, status, cat.Get("account_title"), "account_form", view);
+    return Render(ctx, status, cat.Get("account_title"), "account_form", view);
   }
 
-  Response AccountResult(const Request& req, const std::string& ed, const Viewer& v, const Status& s) {
-    if (!s.ok()) return AccountPage(req, ed, v, StatusFor(s) >= 500 ? 503 : 400, s.message());
+  Response AccountResult(const RequestContext& ctx, const Status& s) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    const Viewer& v = ctx.viewer;
+    if (!s.ok()) return AccountPage(ctx, StatusFor(s) >= 500 ? 503 : 400, s.message());
     return SeeOther("/" + ed + "/account?notice=saved");
   }
 
-  Response Unsubscribe(const Request& req, const std::string& ed, const std::string& user, const std::string& token) {
+  Response Unsubscribe(const RequestContext& ctx, const std::string& user, const std::string& token) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     auto id = ParsePositiveId(user);
-    if (!id) return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
+    if (!id) return Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"));
     const Catalog& cat = catalog(ed);
     if (req.method != "POST") {
       // A GET changes nothing (mail scanners follow links): one button.
@@ -830,16 +857,16 @@ class ReaderPages::Impl {
                    {"forms", json::array({Form(req.path, "", "", cat.Get("unsubscribe"),
                                                json::array({Field("hidden", "List-Unsubscribe", "", "One-Click")}))})},
                    {"links", json::array()}};
-      return Render(ed, 200, cat.Get("unsubscribe_title"), "account_form", view);
+      return Render(ctx, 200, cat.Get("unsubscribe_title"), "account_form", view);
     }
     // The token in the path is the credential (RFC 8058 one-click POST):
     // no session and no CSRF token are needed or possible.
     Status s = accounts_.Unsubscribe(*id, token);
     if (!s.ok()) {
-      if (StatusFor(s) >= 500) return Refusal(ed, s);
-      return Message(ed, 400, "unsubscribe_title", cat.Get("unsubscribe_failed"));
+      if (StatusFor(s) >= 500) return Refusal(ctx, s);
+      return Message(ctx, 400, "unsubscribe_title", cat.Get("unsubscribe_failed"));
     }
-    return Message(ed, 200, "unsubscribe_title", cat.Get("notice_unsubscribed"), "/" + ed + "/", "back_home");
+    return Message(ctx, 200, "unsubscribe_title", cat.Get("notice_unsubscribed"), "/" + ed + "/", "back_home");
   }
 
   // --- comments ---------------------------------------------------------------
@@ -854,11 +881,14 @@ class ReaderPages::Impl {
     return fmt::format("/{}/articles/{}-{}", ed, a.id, a.slug);
   }
 
-  Response PostComment(const Request& req, const std::string& ed, const Viewer& v, const std::string& idslug,
+  Response PostComment(const RequestContext& ctx, const std::string& idslug,
                        const FormFields& f) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    const Viewer& v = ctx.viewer;
     auto a = ArticleOf(idslug);
-    if (!a.ok()) return a.status().is_not_found() ? Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"))
-                                                  : Refusal(ed, a.status());
+    if (!a.ok()) return a.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
+                                                  : Refusal(ctx, a.status());
     const std::string path = ArticlePathOf(ed, *a);
     CommentForm form;
     form.article_id = a->id;
@@ -867,16 +897,17 @@ class ReaderPages::Impl {
     form.address = req.remote_address;
     form.honeypot = FormValue(f, "website");
     auto posted = comments_.Post(v.session->user, form);
-    if (!posted.ok()) return CommentRefused(ed, posted.status(), path, form.body, form.parent_id, v);
+    if (!posted.ok()) return CommentRefused(ctx, posted.status(), path, form.body, form.parent_id, v);
     if (posted->status == CommentStatus::kVisible) NotifyReply(ed, *posted);
     return SeeOther(fmt::format("{}?notice={}#c{}", path, posted->status == CommentStatus::kHeld ? "held" : "posted",
                                 posted->id));
   }
 
   // CommentRefused says why, and gives the text back in a form to try again.
-  Response CommentRefused(const std::string& ed, const Status& s, const std::string& path, const std::string& body,
+  Response CommentRefused(const RequestContext& ctx, const Status& s, const std::string& path, const std::string& body,
                           int64_t parent_id, const Viewer& v) {
-    if (StatusFor(s) >= 500) return Refusal(ed, s, path);
+    const std::string& ed = ctx.edition;
+    if (StatusFor(s) >= 500) return Refusal(ctx, s, path);
     const Catalog& cat = catalog(ed);
     json fields = json::array({Field("textarea", "body", cat.Get("field_comment"), body, "text", "off",
                                      static_cast<int>(config_.comment_max_chars)),
@@ -888,19 +919,22 @@ class ReaderPages::Impl {
                  {"intro", false},
                  {"forms", json::array({Form(path + "/comments", v.session->csrf_token, "", cat.Get("post_comment"), fields)})},
                  {"links", json::array({{{"href", path + "#comments"}, {"text", cat.Get("back_to_article")}}})}};
-    Response r = Render(ed, StatusFor(s) == 409 ? 400 : StatusFor(s), cat.Get("comment_refused_title"), "account_form", view);
+    Response r = Render(ctx, StatusFor(s) == 409 ? 400 : StatusFor(s), cat.Get("comment_refused_title"), "account_form", view);
     if (r.status == 429) r.headers.emplace_back("Retry-After", std::to_string(config_.comment_rate_window_seconds));
     return r;
   }
 
-  Response EditForm(const Request& req, const std::string& ed, const Viewer& v, const std::string& id_text, int status,
+  Response EditForm(const RequestContext& ctx, const std::string& id_text, int status,
                     const std::string& error, std::optional<std::string> body) {
-    if (!v.session) return LoginRequired(ed, req.path);
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    const Viewer& v = ctx.viewer;
+    if (!v.session) return LoginRequired(ctx, req.path);
     auto id = ParsePositiveId(id_text);
     auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
-    if (!c.ok()) return c.status().is_not_found() ? Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"))
-                                                  : Refusal(ed, c.status());
-    if (c->user_id != v.session->user.id) return Forbidden(ed);
+    if (!c.ok()) return c.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
+                                                  : Refusal(ctx, c.status());
+    if (c->user_id != v.session->user.id) return Forbidden(ctx);
     const Catalog& cat = catalog(ed);
     auto a = store_.GetArticle(c->article_id);
     const std::string back = a.ok() ? ArticlePathOf(ed, *a) + "#c" + std::to_string(c->id) : "/" + ed + "/";
@@ -913,21 +947,24 @@ class ReaderPages::Impl {
                  {"forms", json::array({Form(fmt::format("/{}/comments/{}/edit", ed, c->id), v.session->csrf_token, "",
                                              cat.Get("save"), fields)})},
                  {"links", json::array({{{"href", back}, {"text", cat.Get("back_to_article")}}})}};
-    return Render(ed, status, cat.Get("edit_comment_title"), "account_form", view);
+    return Render(ctx, status, cat.Get("edit_comment_title"), "account_form", view);
   }
 
   // ReplyOrReportForm shows a comment with the form to answer it (`reply`)
   // or to report it to the moderators.
-  Response ReplyOrReportForm(const Request& req, const std::string& ed, const Viewer& v, const std::string& id_text,
+  Response ReplyOrReportForm(const RequestContext& ctx, const std::string& id_text,
                              bool reply) {
-    if (!v.session) return LoginRequired(ed, req.path);
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    const Viewer& v = ctx.viewer;
+    if (!v.session) return LoginRequired(ctx, req.path);
     auto id = ParsePositiveId(id_text);
     auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
     if (!c.ok() || c->status != CommentStatus::kVisible)
-      return c.ok() || c.status().is_not_found() ? Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"))
-                                                 : Refusal(ed, c.status());
+      return c.ok() || c.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
+                                                 : Refusal(ctx, c.status());
     auto a = store_.GetArticle(c->article_id);
-    if (!a.ok()) return Refusal(ed, a.status());
+    if (!a.ok()) return Refusal(ctx, a.status());
     const Catalog& cat = catalog(ed);
     const std::string path = ArticlePathOf(ed, *a);
     auto author = store_.GetUser(c->user_id);
@@ -948,20 +985,23 @@ class ReaderPages::Impl {
                  {"forms", json::array({Form(reply ? path + "/comments" : fmt::format("/{}/comments/{}/report", ed, c->id),
                                              v.session->csrf_token, "", cat.Get(reply ? "post_reply" : "report"), fields)})},
                  {"links", json::array({{{"href", path + "#c" + std::to_string(c->id)}, {"text", cat.Get("back_to_article")}}})}};
-    return Render(ed, 200, title, "account_form", view);
+    return Render(ctx, 200, title, "account_form", view);
   }
 
-  Response PostEdit(const Request& req, const std::string& ed, const Viewer& v, const std::string& id_text,
+  Response PostEdit(const RequestContext& ctx, const std::string& id_text,
                     const FormFields& f) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    const Viewer& v = ctx.viewer;
     auto id = ParsePositiveId(id_text);
-    if (!id) return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
+    if (!id) return Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"));
     auto edited = comments_.Edit(v.session->user, *id, FormValue(f, "body"));
     if (!edited.ok()) {
-      if (edited.status().is_not_found()) return Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"));
+      if (edited.status().is_not_found()) return Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"));
       auto c = store_.GetComment(*id);
-      if (c.ok() && c->user_id != v.session->user.id) return Forbidden(ed);
-      if (StatusFor(edited.status()) >= 500) return Refusal(ed, edited.status());
-      return EditForm(req, ed, v, id_text, StatusFor(edited.status()), edited.status().message(), FormValue(f, "body"));
+      if (c.ok() && c->user_id != v.session->user.id) return Forbidden(ctx);
+      if (StatusFor(edited.status()) >= 500) return Refusal(ctx, edited.status());
+      return EditForm(ctx, id_text, StatusFor(edited.status()), edited.status().message(), FormValue(f, "body"));
     }
     auto a = store_.GetArticle(edited->article_id);
     if (!a.ok()) return SeeOther("/" + ed + "/");
@@ -969,33 +1009,35 @@ class ReaderPages::Impl {
                                 edited->status == CommentStatus::kHeld ? "held" : "edited", edited->id));
   }
 
-  Response CommentAction(const std::string& ed, const Viewer& v, ReaderRoute route, const std::string& id_text,
+  Response CommentAction(const RequestContext& ctx, CommentActionKind kind, const std::string& id_text,
                          const FormFields& f) {
+    const std::string& ed = ctx.edition;
+    const Viewer& v = ctx.viewer;
     auto id = ParsePositiveId(id_text);
     auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
-    if (!c.ok()) return c.status().is_not_found() ? Message(ed, 404, "error_404_title", catalog(ed).Get("error_404_text"))
-                                                  : Refusal(ed, c.status());
+    if (!c.ok()) return c.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
+                                                  : Refusal(ctx, c.status());
     const User& u = v.session->user;
     auto a = store_.GetArticle(c->article_id);
     const std::string path = a.ok() ? ArticlePathOf(ed, *a) : "/" + ed + "/";
     Status s;
     std::string notice = "done";
-    switch (route) {
-      case kDeleteComment:
-        if (c->user_id != u.id && !IsModerator(u)) return Forbidden(ed);
+    switch (kind) {
+      case CommentActionKind::kDelete:
+        if (c->user_id != u.id && !IsModerator(u)) return Forbidden(ctx);
         s = comments_.Delete(u, *id);
         notice = "deleted";
         break;
-      case kReportComment:
+      case CommentActionKind::kReport:
         s = comments_.Report(u, *id, FormValue(f, "reason"));
         notice = "reported";
         break;
-      case kHideComment:
-        if (!IsModerator(u)) return Forbidden(ed);
+      case CommentActionKind::kHide:
+        if (!IsModerator(u)) return Forbidden(ctx);
         s = comments_.Hide(u, *id, FormValue(f, "reason"));
         break;
-      case kRestoreComment: {
-        if (!IsModerator(u)) return Forbidden(ed);
+      case CommentActionKind::kRestore: {
+        if (!IsModerator(u)) return Forbidden(ctx);
         s = comments_.Restore(u, *id);
         if (s.ok())
           if (auto restored = store_.GetComment(*id); restored.ok()) NotifyReply(ed, *restored);
@@ -1003,7 +1045,7 @@ class ReaderPages::Impl {
       }
       default: break;
     }
-    if (!s.ok()) return Refusal(ed, s, path);
+    if (!s.ok()) return Refusal(ctx, s, path);
     const std::string back = LocalPath(FormValue(f, "back"), "");
     if (!back.empty()) return SeeOther(back);
     return SeeOther(fmt::format("{}?notice={}#c{}", path, notice, c->id));
@@ -1011,15 +1053,18 @@ class ReaderPages::Impl {
 
   // --- moderation ---------------------------------------------------------------
 
-  Response ModerationPage(const Request& req, const std::string& ed, const Viewer& v) {
-    if (!v.session) return LoginRequired(ed, "/" + ed + "/moderation");
+  Response ModerationPage(const RequestContext& ctx) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
+    const Viewer& v = ctx.viewer;
+    if (!v.session) return LoginRequired(ctx, "/" + ed + "/moderation");
     const User& u = v.session->user;
-    if (!IsModerator(u)) return Forbidden(ed);
+    if (!IsModerator(u)) return Forbidden(ctx);
     const Catalog& cat = catalog(ed);
     auto queue = comments_.Queue(u, 200);
     auto reports = comments_.Reports(u, 200);
-    if (!queue.ok()) return Refusal(ed, queue.status());
-    if (!reports.ok()) return Refusal(ed, reports.status());
+    if (!queue.ok()) return Refusal(ctx, queue.status());
+    if (!reports.ok()) return Refusal(ctx, reports.status());
     std::map<int64_t, std::string> paths, headlines;
     auto path_of = [&](int64_t article_id) {
       auto it = paths.find(article_id);
@@ -1080,7 +1125,7 @@ class ReaderPages::Impl {
       view["hold_words"] = {{"action", "/" + ed + "/moderation/hold-words"}, {"csrf", v.session->csrf_token},
                             {"text", text}};
     }
-    return Render(ed, 200, cat.Get("moderation_title"), "moderation", view);
+    return Render(ctx, 200, cat.Get("moderation_title"), "moderation", view);
   }
 
   // NewUsersComments lists visible comments by accounts younger than
@@ -1111,14 +1156,15 @@ class ReaderPages::Impl {
     return out;
   }
 
-  Response DiscussionPage(const std::string& ed) {
+  Response DiscussionPage(const RequestContext& ctx) {
+    const std::string& ed = ctx.edition;
     const Catalog& cat = catalog(ed);
     json view = {{"items", DiscussionView(ed, 50)}};
     view["t"] = cat.strings();
     view["lang"] = ed;
     std::map<std::string, std::string> hrefs;
     for (const auto& e : config_.editions) hrefs[e] = "/" + e + "/discussion";
-    Response r = page_(ed, cat.Get("discussion"), templates_.Render("discussion", view), hrefs, 200);
+    Response r = page_(ctx, ed, cat.Get("discussion"), templates_.Render("discussion", view), hrefs, 200);
     r.cacheable = true;
     return r;
   }
@@ -1215,7 +1261,6 @@ class ReaderPages::Impl {
   Comments comments_;
   ViewCounter views_;
   const bool secure_;
-  Router router_;
   std::mutex mail_mu_;
   std::unique_ptr<MailQueue> mail_;  // GUARDED_BY(mail_mu_); null when mail is not configured
   std::mutex discussion_mu_;
@@ -1248,9 +1293,7 @@ bool ReaderPages::CsrfOk(const Viewer& viewer, const std::string& csrf_token) {
   return impl_->CsrfOk(viewer, csrf_token);
 }
 
-std::optional<Response> ReaderPages::Handle(const Request& request, const Viewer& viewer) {
-  return impl_->Handle(request, viewer);
-}
+void ReaderPages::AddRoutes(RouteTable& routes) { impl_->AddRoutes(routes); }
 
 json ReaderPages::HeaderView(const Viewer& viewer, const std::string& ed, const std::string& here) {
   return impl_->HeaderView(viewer, ed, here);

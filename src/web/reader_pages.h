@@ -4,13 +4,12 @@
 // threads and forms on article pages, the moderation queue, the Discussion
 // page and sidebar block, one-click unsubscribe, the comments JSON API, the
 // view counter and account mail. The site (web/site.cc) owns one and calls
-// it: `Handle` for the routes it serves, `Identify` for who is asking, and
+// it: `AddRoutes` for the routes it serves, `Identify` for who is asking, and
 // the view builders for the bits of its own pages.
 //
-//   ReaderPages::Hooks hooks{.page = [&](…) { return site.Page(…); }};
-//   auto readers = ReaderPages::Create(store, config, templates, catalogs, hooks);
-//   Viewer v = (*readers)->Identify(request);
-//   if (auto r = (*readers)->Handle(request, v)) return *r;
+//   auto readers = ReaderPages::Create(store, config, templates, catalogs, page, mailer);
+//   (*readers)->AddRoutes(routes);                 // the site's one route table
+//   Viewer v = (*readers)->Identify(request);      // who is asking
 //
 // Security: every POST needs a CSRF token (the session's, or for the
 // register/log-in/reset forms a signed double-submit token bound to the
@@ -37,6 +36,8 @@
 #include "readers/readers.h"
 #include "store/store.h"
 #include "web/http.h"
+#include "web/request_context.h"
+#include "web/routes.h"
 
 namespace newsdesk {
 
@@ -44,20 +45,8 @@ class Catalog;
 class Mailer;
 class Templates;
 
-// Viewer: who sent a request. `session` is empty for guests (no cookie, or
-// one that is unknown or expired).
-struct Viewer {
-  std::string session_token;
-  std::optional<Session> session;
-  const User* user() const { return session ? &session->user : nullptr; }
-};
-
 class ReaderPages {
  public:
-  // PageFn wraps content in the site's layout (Site's `Page`).
-  using PageFn = std::function<Response(const std::string& ed, const std::string& title, const std::string& content,
-                                        const std::map<std::string, std::string>& edition_hrefs, int status)>;
-
   // Create reads (or makes) the site secret in `config.data_dir` and, when
   // `mailer` is set (the process's one mailer), starts the account mail
   // queue on it; without one, account mail is logged as not sent.
@@ -83,8 +72,9 @@ class ReaderPages {
   // belongs to the viewer's session; false for guests.
   bool CsrfOk(const Viewer& viewer, const std::string& csrf_token);
 
-  // Handle answers the readers' routes; nullopt for any other path.
-  std::optional<Response> Handle(const Request& request, const Viewer& viewer);
+  // AddRoutes adds the readers' routes (accounts, comments, moderation, the
+  // Discussion page, mail links, the comments API) to the site's table.
+  void AddRoutes(RouteTable& routes);
 
   // HeaderView is the layout's account links: log in / register for guests,
   // the reader's name, account page, moderation and a log-out form otherwise.

@@ -46,9 +46,11 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
       }
     }
     if (!ok) continue;
-    if (std::find(e.methods.begin(), e.methods.end(), method) == e.methods.end()) {
+    const bool any = std::find(e.methods.begin(), e.methods.end(), "*") != e.methods.end();
+    if (!any && std::find(e.methods.begin(), e.methods.end(), method) == e.methods.end()) {
       result.kind = RouteMatch::Kind::kMethodNotAllowed;
       result.pattern = e.pattern;
+      result.params = std::move(params);  // the edition of a 405 page
       for (const auto& m : e.methods) {
         if (!result.allowed_methods.empty()) result.allowed_methods += ", ";
         result.allowed_methods += m;

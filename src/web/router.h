@@ -28,7 +28,8 @@ struct RouteMatch {
 
 class Router {
  public:
-  // Add registers `pattern` for `methods` (e.g. {"GET", "HEAD"}) under `route`.
+  // Add registers `pattern` for `methods` (e.g. {"GET", "HEAD"}) under
+  // `route`; the method "*" matches any method.
   void Add(std::vector<std::string> methods, std::string pattern, int route);
   RouteMatch Match(std::string_view method, std::string_view path) const;
 

@@ -22,7 +22,7 @@
 #include "web/mail_queue.h"
 #include "web/reader_pages.h"
 #include "web/subscription_pages.h"
-#include "web/router.h"
+#include "web/routes.h"
 #include "render/templates.h"
 #include "web/translation_api.h"
 
@@ -46,28 +46,6 @@ class EnqueuingMailer final : public Mailer {
   std::function<void(Message)> enqueue_;
 };
 
-enum Route {
-  kRoot,
-  kEditionBare,
-  kFront,
-  kArticle,
-  kSource,
-  kFeed,
-  kHealth,
-  kMetrics,
-  kStatic,
-  kStaticDemo,
-  kApiArticles,
-  kApiArticle,
-  kApiSources,
-  kApiEntities,
-  kApiEntity,
-  kMentionsIndex,
-  kEntity,
-  kSearch,
-  kApiSearch,
-  kApiTranslation,
-};
 
 constexpr int kPageSize = 30;
 
@@ -142,27 +120,6 @@ class Site::Impl {
         mailer_(std::move(mailer)),
         cache_(config.page_cache_bytes),
         translation_api_(store, config) {
-    const std::vector<std::string> get = {"GET", "HEAD"};
-    router_.Add(get, "/", kRoot);
-    router_.Add(get, "/healthz", kHealth);
-    router_.Add(get, "/metrics", kMetrics);
-    router_.Add(get, "/static/{file}", kStatic);
-    router_.Add(get, "/static/demo/{file}", kStaticDemo);
-    router_.Add(get, "/api/v1/articles", kApiArticles);
-    router_.Add(get, "/api/v1/articles/{id}", kApiArticle);
-    router_.Add(get, "/api/v1/sources", kApiSources);
-    router_.Add(get, "/api/v1/entities", kApiEntities);
-    router_.Add(get, "/api/v1/entities/{slug}", kApiEntity);
-    router_.Add(get, "/{ed}", kEditionBare);
-    router_.Add(get, "/{ed}/", kFront);
-    router_.Add(get, "/{ed}/articles/{idslug}", kArticle);
-    router_.Add(get, "/{ed}/sources/{slug}", kSource);
-    router_.Add(get, "/{ed}/feed.xml", kFeed);
-    router_.Add(get, "/{ed}/mentions/", kMentionsIndex);
-    router_.Add(get, "/{ed}/mentions/{slug}", kEntity);
-    router_.Add(get, "/{ed}/search", kSearch);
-    router_.Add(get, "/api/v1/search", kApiSearch);
-    router_.Add({"GET", "HEAD", "PUT"}, "/api/v1/articles/{id}/translations/{lang}", kApiTranslation);
   }
 
   void AttachSearch(SearchIndex* index) { search_.store(index, std::memory_order_release); }
@@ -178,8 +135,8 @@ class Site::Impl {
     }
     auto readers = ReaderPages::Create(
         store_, config_, *templates_, catalogs_,
-        [this](const std::string& ed, const std::string& title, const std::string& content,
-               const std::map<std::string, std::string>& hrefs, int status) { return Page(ed, title, content, hrefs, status); },
+        [this](const RequestContext& ctx, const std::string& ed, const std::string& title, const std::string& content,
+               const std::map<std::string, std::string>& hrefs, int status) { return Page(ctx, ed, title, content, hrefs, status); },
         mailer_);
     if (!readers.ok()) return readers.status();
     readers_ = std::move(*readers);
@@ -197,12 +154,18 @@ class Site::Impl {
     }
     subscription_pages_ = std::make_unique<SubscriptionPages>(
         subscriptions_.get(), config_, *templates_, catalogs_,
-        [this](const std::string& ed, const std::string& title, const std::string& content,
-               const std::map<std::string, std::string>& hrefs, int status) { return Page(ed, title, content, hrefs, status); },
+        [this](const RequestContext& ctx, const std::string& ed, const std::string& title, const std::string& content,
+               const std::map<std::string, std::string>& hrefs, int status) { return Page(ctx, ed, title, content, hrefs, status); },
         [this](const std::string& id, const std::string& ed) {
-          const Entity* e = FindEntity(id);
+          std::shared_ptr<const Gazetteer> gazetteer;
+          {
+            std::lock_guard<std::mutex> lock(gazetteer_mu_);
+            gazetteer = gazetteer_;
+          }
+          const Entity* e = gazetteer ? gazetteer->Find(id) : nullptr;
           return e ? e->Name(ed) : std::string();
         });
+    AddRoutes();
     RegisterDigestMetrics();
     return Status::Ok();
   }
@@ -267,20 +230,71 @@ class Site::Impl {
       std::lock_guard<std::mutex> lock(gazetteer_mu_);
       pin = gazetteer_;
     }
-    const Gazetteer* outer = pinned_gazetteer_;
-    pinned_gazetteer_ = pin.get();
-    Response res = HandleSteps(req);
-    pinned_gazetteer_ = outer;
+    Response res = HandleSteps(req, pin.get());
     metrics_.RecordRequest(res.route, res.status, std::chrono::steady_clock::now() - start);
     return res;
   }
 
  private:
+  // AddRoutes fills the one route table: every area adds its routes. The
+  // fixed paths come first, so that "/{ed}" and "/{ed}/…" never take them.
+  void AddRoutes() {
+    AddOperationsRoutes();
+    AddApiRoutes();
+    readers_->AddRoutes(routes_);
+    subscription_pages_->AddRoutes(routes_);
+    AddPublicRoutes();
+  }
+
+  void AddOperationsRoutes() {
+    const std::vector<std::string> get = {"GET", "HEAD"};
+    routes_.Add(get, "/healthz", [this](const RequestContext&) { return Health(); });
+    routes_.Add(get, "/metrics", [this](const RequestContext&) {
+      Response r = Response::Text(200, metrics_.Render());
+      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      return r;
+    });
+    routes_.Add(get, "/static/{file}", [this](const RequestContext& c) { return StaticFile(c, "static/" + c.Param("file")); });
+    routes_.Add(get, "/static/demo/{file}",
+                [this](const RequestContext& c) { return StaticFile(c, "static/demo/" + c.Param("file")); });
+  }
+
+  void AddApiRoutes() {
+    const std::vector<std::string> get = {"GET", "HEAD"};
+    routes_.Add(get, "/api/v1/articles", [this](const RequestContext& c) { return ApiArticles(c.request); });
+    routes_.Add(get, "/api/v1/articles/{id}", [this](const RequestContext& c) { return ApiArticle(c, c.Param("id")); });
+    routes_.Add(get, "/api/v1/sources", [this](const RequestContext&) { return ApiSources(); });
+    routes_.Add(get, "/api/v1/entities", [this](const RequestContext& c) { return ApiEntities(c); });
+    routes_.Add(get, "/api/v1/entities/{slug}", [this](const RequestContext& c) { return ApiEntity(c, c.Param("slug")); });
+    routes_.Add(get, "/api/v1/search", [this](const RequestContext& c) { return ApiSearch(c.request); });
+    routes_.Add({"GET", "HEAD", "PUT"}, "/api/v1/articles/{id}/translations/{lang}",
+                [this](const RequestContext& c) { return ApiTranslation(c); });
+  }
+
+  void AddPublicRoutes() {
+    const std::vector<std::string> get = {"GET", "HEAD"};
+    routes_.Add(get, "/", [this](const RequestContext& c) { return RootRedirect(c.request); });
+    routes_.Add(get, "/{ed}", [](const RequestContext& c) {
+      Response r = Response::Redirect(301, "/" + c.edition + "/");
+      r.cacheable = true;
+      return r;
+    });
+    routes_.Add(get, "/{ed}/", [this](const RequestContext& c) { return ListPage(c, std::nullopt); });
+    routes_.Add(get, kArticleRoute, [this](const RequestContext& c) { return ArticlePage(c, c.Param("idslug")); });
+    routes_.Add(get, "/{ed}/sources/{slug}", [this](const RequestContext& c) { return SourcePage(c, c.Param("slug")); });
+    routes_.Add(get, "/{ed}/feed.xml", [this](const RequestContext& c) { return Feed(c); });
+    routes_.Add(get, "/{ed}/mentions/", [this](const RequestContext& c) { return MentionsIndex(c); });
+    routes_.Add(get, "/{ed}/mentions/{slug}", [this](const RequestContext& c) { return EntityPage(c, c.Param("slug")); });
+    routes_.Add(get, "/{ed}/search", [this](const RequestContext& c) { return SearchPage(c); });
+  }
+
   // The steps every request goes through, in order.
-  Response HandleSteps(const Request& req) {
+  Response HandleSteps(const Request& req, const Gazetteer* gazetteer) {
+    Viewer viewer;
+    RequestContext ctx{req, viewer, gazetteer, EditionOfPath(req.path), {}};
     // 1. A target we could not decode.
     if (!req.target_error.empty()) {
-      return Finish(req, ErrorPage(DefaultEdition(), 400, "unmatched", req.target_error));
+      return Finish(req, ErrorPage(ctx, DefaultEdition(), 400, "unmatched", req.target_error));
     }
     // 2. The page cache, for guests only: a request with a session cookie
     // gets pages with the reader's name and forms, never cached or shared.
@@ -293,79 +307,62 @@ class Site::Impl {
         return *hit;
       }
     }
-    // 3. Who is asking; the readers' routes (accounts, comments, moderation).
-    Viewer viewer = personal ? readers_->Identify(req) : Viewer();
-    const Viewer* outer_viewer = viewer_;
-    const Request* outer_request = request_;
-    viewer_ = &viewer;
-    request_ = &req;
-    struct Restore {
-      const Viewer* v;
-      const Request* r;
-      ~Restore() {
-        viewer_ = v;
-        request_ = r;
-      }
-    } restore{outer_viewer, outer_request};
-    const int64_t reader_seq = cache_.sequence();
-    std::optional<Response> reader;
-    try {
-      reader = readers_->Handle(req, viewer);
-    } catch (const std::exception& e) {
-      spdlog::error("500 {} {}: {}", req.method, req.path.substr(0, 200), e.what());
-      reader = ErrorPage(EditionOfPath(req.path), 500, "readers", "");
-    }
-    if (!reader) {
-      try {
-        reader = subscription_pages_->Handle(req);  // the daily mailing's pages; never cached
-      } catch (const std::exception& e) {
-        spdlog::error("500 {} {}: {}", req.method, req.path.substr(0, 200), e.what());
-        reader = ErrorPage(EditionOfPath(req.path), 500, "subscriptions", "");
-      }
-      if (reader) return Finish(req, std::move(*reader));
-    }
-    if (reader) {
-      // A write (a comment landing, a moderator's decision) shows at once:
-      // the cache follows the store's change sequence now, not at the next poll.
-      if (req.method == "POST" && reader->status < 400) SyncWithStore();
-      Response res = Finish(req, std::move(*reader));
-      if (readable && !personal && res.cacheable && res.status == 200) cache_.Put(req.target, res, reader_seq);
-      return res;
-    }
-    // 4. Routing.
-    RouteMatch match = router_.Match(req.method, req.path);
+    // 3. Who is asking.
+    if (personal) viewer = readers_->Identify(req);
+    // 4. Routing: one table for every area. An edition the site does not
+    // have is not found, whatever the method.
+    RouteTable::Found found = routes_.Match(req.method, req.path);
+    const RouteMatch& match = found.match;
     if (match.kind == RouteMatch::Kind::kNotFound)
-      return Finish(req, ErrorPage(EditionOfPath(req.path), 404, "unmatched", "no route"));
+      return Finish(req, ErrorPage(ctx, ctx.edition, 404, "unmatched", "no route"));
+    if (match.pattern.find("{ed}") != std::string::npos) {
+      std::string ed = match.Param("ed");
+      if (!catalogs_.count(ed)) return Finish(req, ErrorPage(ctx, DefaultEdition(), 404, match.pattern, "unknown edition"));
+      ctx.edition = std::move(ed);
+    } else {
+      ctx.edition = DefaultEdition();
+    }
     if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
-      Response r = ErrorPage(EditionOfPath(req.path), 405, match.pattern, "method " + req.method.substr(0, 16));
+      Response r = ErrorPage(ctx, ctx.edition, 405, match.pattern, "method " + req.method.substr(0, 16));
       r.headers.emplace_back("Allow", match.allowed_methods);
       return Finish(req, std::move(r));
     }
+    ctx.params = match.params;
     // 5. The handler, inside the catch-all. The cache sequence is read before
     // the store, so a write during rendering makes the page stale, never the
     // reverse.
     const int64_t seq = cache_.sequence();
     Response res;
     try {
-      res = Dispatch(req, match);
+      res = (*found.handler)(ctx);
     } catch (const std::exception& e) {
       spdlog::error("500 {} {}: {}", req.method, req.path.substr(0, 200), e.what());
-      res = ErrorPage(EditionOfPath(req.path), 500, match.pattern, "");
+      res = ErrorPage(ctx, ctx.edition, 500, match.pattern, "");
     }
     if (res.route.empty()) res.route = match.pattern;
-    // 6. Count the view; keep what may be kept. A reader's own page is
+    // 6. A write (a comment landing, a moderator's decision, a corrected
+    // translation) shows at once: the cache follows the store's change
+    // sequence now, not at the next poll.
+    if (!readable && res.status < 400) SyncWithStore();
+    // 7. Count the view; keep what may be kept. A reader's own page is
     // kept by nobody else either.
     res = Finish(req, std::move(res));
-    if (personal) res.headers.emplace_back("Cache-Control", "private, no-store");
+    if (personal && !HasHeader(res, "Cache-Control")) res.headers.emplace_back("Cache-Control", "private, no-store");
     if (res.route == kArticleRoute && res.status == 200 && readable) CountArticleView(req.path);
     if (readable && !personal && res.cacheable && (res.status == 200 || res.status == 301)) {
       metrics_.RecordCacheMiss();
       // Not a page drawn with a gazetteer replaced meanwhile: checked and
       // kept under the lock ReplaceGazetteer swaps and clears under.
       std::lock_guard<std::mutex> lock(gazetteer_mu_);
-      if (gazetteer_.get() == pinned_gazetteer_) cache_.Put(req.target, res, seq);
+      if (gazetteer_.get() == gazetteer) cache_.Put(req.target, res, seq);
     }
     return res;
+  }
+
+  static bool HasHeader(const Response& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers)
+      if (AsciiIEquals(k, name)) return true;
+    return false;
   }
 
   // CountArticleView counts a view of the article at `path`
@@ -403,55 +400,12 @@ class Site::Impl {
     return res;
   }
 
-  Response Dispatch(const Request& req, const RouteMatch& m) {
-    switch (static_cast<Route>(m.route)) {
-      case kRoot: return RootRedirect(req);
-      case kHealth: return Health();
-      case kMetrics: {
-        Response r = Response::Text(200, metrics_.Render());
-        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        return r;
-      }
-      case kStatic: return StaticFile("static/" + m.Param("file"));
-      case kStaticDemo: return StaticFile("static/demo/" + m.Param("file"));
-      case kApiArticles: return ApiArticles(req);
-      case kApiArticle: return ApiArticle(m.Param("id"));
-      case kApiSources: return ApiSources();
-      case kApiEntities: return ApiEntities();
-      case kApiEntity: return ApiEntity(m.Param("slug"));
-      case kApiSearch: return ApiSearch(req);
-      case kApiTranslation: return ApiTranslation(req, m);
-      default: break;
-    }
-    const std::string ed = m.Param("ed");
-    if (!catalogs_.count(ed)) return ErrorPage(DefaultEdition(), 404, m.pattern, "unknown edition");
-    switch (static_cast<Route>(m.route)) {
-      case kEditionBare: {
-        Response r = Response::Redirect(301, "/" + ed + "/");
-        r.cacheable = true;
-        return r;
-      }
-      case kFront: return ListPage(req, ed, std::nullopt);
-      case kArticle: return ArticlePage(req, ed, m.Param("idslug"));
-      case kSource: return SourcePage(req, ed, m.Param("slug"));
-      case kFeed: return Feed(ed);
-      case kMentionsIndex: return MentionsIndex(ed);
-      case kEntity: return EntityPage(req, ed, m.Param("slug"));
-      case kSearch: return SearchPage(req, ed);
-      default: return ErrorPage(ed, 404, m.pattern, "no handler");
-    }
-  }
-
   // ApiTranslation is the editors' translation API (web/translation_api.h):
   // the session and its CSRF token are the readers' (X-CSRF-Token header).
-  Response ApiTranslation(const Request& req, const RouteMatch& m) {
-    static const Viewer kGuest;
-    const Viewer& v = viewer_ ? *viewer_ : kGuest;
-    const bool csrf_ok = req.method == "PUT" && readers_->CsrfOk(v, std::string(req.Header("x-csrf-token")));
-    Response r = translation_api_.Handle(req, m.Param("id"), m.Param("lang"), v.user(), csrf_ok);
-    // The corrected translation shows at once: pages follow the store now.
-    if (req.method == "PUT" && r.status < 400) SyncWithStore();
-    return r;
+  Response ApiTranslation(const RequestContext& ctx) {
+    const Request& req = ctx.request;
+    const bool csrf_ok = req.method == "PUT" && readers_->CsrfOk(ctx.viewer, std::string(req.Header("x-csrf-token")));
+    return translation_api_.Handle(req, ctx.Param("id"), ctx.Param("lang"), ctx.viewer.user(), csrf_ok);
   }
 
   // --- search -------------------------------------------------------------
@@ -511,7 +465,9 @@ class Site::Impl {
     return href;
   }
 
-  Response SearchPage(const Request& req, const std::string& ed) {
+  Response SearchPage(const RequestContext& ctx) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     const Catalog& cat = CatalogFor(ed);
     std::vector<std::string> problems;
     SearchQuery q = SearchQueryOf(req, ed, problems);
@@ -547,7 +503,7 @@ class Site::Impl {
           view["suggestion"] = results->suggestion;
           view["suggestion_href"] = SearchHref(ed, suggested);
         }
-        view["facet_groups"] = FacetGroups(*results, q, ed, sources);
+        view["facet_groups"] = FacetGroups(ctx, *results, q, ed, sources);
         view["has_facets"] = !view["facet_groups"].empty();
         if (q.page > 1) view["prev_href"] = SearchHref(ed, q, "page", std::to_string(q.page - 1));
         if (static_cast<int64_t>(q.page) * q.per_page < results->total)
@@ -561,7 +517,7 @@ class Site::Impl {
           if (key == "source")
             if (auto it = sources.find(value); it != sources.end()) name = it->second.name;
           if (key == "mention")
-            if (const Entity* e = FindEntity(value)) name = e->Name(ed);
+            if (const Entity* e = FindEntity(ctx, value)) name = e->Name(ed);
           return cat.Format("search_filter_" + key, {{"value", name}});
         };
         for (auto [key, value] : {std::pair<const char*, const std::optional<std::string>*>{"lang", &q.language},
@@ -578,7 +534,7 @@ class Site::Impl {
     std::map<std::string, std::string> hrefs;
     for (const auto& other : config_.editions) hrefs[other] = SearchHref(other, q);
     // Not cached: the index follows the store a moment behind it.
-    return Page(ed, q.text.empty() ? cat.Get("search") : cat.Get("search") + ": " + q.text.substr(0, 80),
+    return Page(ctx, ed, q.text.empty() ? cat.Get("search") : cat.Get("search") + ": " + q.text.substr(0, 80),
                 templates_->Render("search", view), hrefs);
   }
 
@@ -625,7 +581,7 @@ class Site::Impl {
     return v;
   }
 
-  json FacetGroups(const SearchResults& r, const SearchQuery& q, const std::string& ed,
+  json FacetGroups(const RequestContext& ctx, const SearchResults& r, const SearchQuery& q, const std::string& ed,
                    const std::map<std::string, Source>& sources) {
     const Catalog& cat = CatalogFor(ed);
     json groups = json::array();
@@ -645,7 +601,7 @@ class Site::Impl {
     group("search_facet_languages", "lang", r.languages,
           [&](const std::string& code) { return cat.LanguageName(code); });
     group("search_facet_mentions", "mention", r.mentions, [&](const std::string& id) {
-      const Entity* e = FindEntity(id);
+      const Entity* e = FindEntity(ctx, id);
       return e ? e->Name(ed) : std::string();
     });
     return groups;
@@ -741,7 +697,7 @@ class Site::Impl {
 
   // Page wraps `content` in the layout. `edition_hrefs` gives, per edition,
   // where the same page is in it (the edition's front page when absent).
-  Response Page(const std::string& ed, const std::string& title, const std::string& content,
+  Response Page(const RequestContext& ctx, const std::string& ed, const std::string& title, const std::string& content,
                 const std::map<std::string, std::string>& edition_hrefs, int status = 200) {
     const Catalog& cat = CatalogFor(ed);
     json editions = json::array();
@@ -754,8 +710,7 @@ class Site::Impl {
     }
     json view = {{"lang", ed},     {"title", title},       {"site_name", config_.site_name},
                  {"t", cat.strings()}, {"editions", editions}, {"content", content}};
-    static const Viewer kGuest;
-    view["account"] = readers_->HeaderView(viewer_ ? *viewer_ : kGuest, ed, request_ ? request_->target : "/" + ed + "/");
+    view["account"] = readers_->HeaderView(ctx.viewer, ed, ctx.request.target_error.empty() ? ctx.request.target : "/" + ed + "/");
     view["discussion"] = readers_->DiscussionView(ed, kDiscussionBlockSize);
     view["discussion_href"] = "/" + ed + "/discussion";
     view["subscribe"] = subscription_pages_ ? subscription_pages_->BoxView(ed) : json(false);
@@ -765,7 +720,7 @@ class Site::Impl {
     return r;
   }
 
-  Response ErrorPage(const std::string& ed, int status, const std::string& route, const std::string& why) {
+  Response ErrorPage(const RequestContext& ctx, const std::string& ed, int status, const std::string& route, const std::string& why) {
     if (status >= 500) spdlog::error("{} on {}: {}", status, route, why);
     const Catalog& cat = CatalogFor(ed);
     const std::string key = fmt::format("error_{}", status);
@@ -773,14 +728,14 @@ class Site::Impl {
                  {"t", cat.strings()},
                  {"error_title", cat.Get(key + "_title")},
                  {"error_text", cat.Get(key + "_text")}};
-    Response r = Page(ed, cat.Get(key + "_title"), templates_->Render("error", view), {}, status);
+    Response r = Page(ctx, ed, cat.Get(key + "_title"), templates_->Render("error", view), {}, status);
     r.route = route;
     return r;
   }
 
-  Response StoreError(const std::string& ed, const Status& s) {
+  Response StoreError(const RequestContext& ctx, const std::string& ed, const Status& s) {
     int status = s.code() == Code::kIOError || s.code() == Code::kUnavailable ? 503 : 500;
-    return ErrorPage(ed, status, "", s.ToString());
+    return ErrorPage(ctx, ed, status, "", s.ToString());
   }
 
   // ListItem is one article in a list of edition `ed`: its translation's
@@ -825,10 +780,12 @@ class Site::Impl {
     return std::optional<ArticleCursor>(*decoded);
   }
 
-  Response ListPage(const Request& req, const std::string& ed, std::optional<Source> source) {
+  Response ListPage(const RequestContext& ctx, std::optional<Source> source) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     const Catalog& cat = CatalogFor(ed);
     auto cursor = CursorParam(req);
-    if (!cursor.ok()) return ErrorPage(ed, 400, "", cursor.status().message());
+    if (!cursor.ok()) return ErrorPage(ctx, ed, 400, "", cursor.status().message());
     ArticleQuery q;
     q.edition = ed;
     q.after = *cursor;
@@ -836,7 +793,7 @@ class Site::Impl {
     if (source) q.source_id = source->id;
     else q.one_per_story = true;  // the front page shows a story once
     auto page = store_.ListArticles(q);
-    if (!page.ok()) return StoreError(ed, page.status());
+    if (!page.ok()) return StoreError(ctx, ed, page.status());
     const std::string base = source ? fmt::format("/{}/sources/{}", ed, source->slug) : "/" + ed + "/";
     json items = json::array();
     std::vector<int64_t> ids;
@@ -854,28 +811,32 @@ class Site::Impl {
     std::map<std::string, std::string> hrefs;
     for (const auto& e : config_.editions)
       hrefs[e] = source ? fmt::format("/{}/sources/{}", e, source->slug) : "/" + e + "/";
-    Response r = Page(ed, heading, templates_->Render("front", view), hrefs);
+    Response r = Page(ctx, ed, heading, templates_->Render("front", view), hrefs);
     r.cacheable = true;
     return r;
   }
 
-  Response SourcePage(const Request& req, const std::string& ed, const std::string& slug) {
+  Response SourcePage(const RequestContext& ctx, const std::string& slug) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     auto source = store_.GetSourceBySlug(slug);
     if (!source.ok()) {
-      if (source.status().is_not_found()) return ErrorPage(ed, 404, "", "unknown source");
-      return StoreError(ed, source.status());
+      if (source.status().is_not_found()) return ErrorPage(ctx, ed, 404, "", "unknown source");
+      return StoreError(ctx, ed, source.status());
     }
-    return ListPage(req, ed, *source);
+    return ListPage(ctx, *source);
   }
 
-  Response ArticlePage(const Request& req, const std::string& ed, const std::string& idslug) {
+  Response ArticlePage(const RequestContext& ctx, const std::string& idslug) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     const Catalog& cat = CatalogFor(ed);
     auto id = ParsePositiveId(std::string_view(idslug).substr(0, idslug.find('-')));
-    if (!id) return ErrorPage(ed, 404, "", "article id is not a number");
+    if (!id) return ErrorPage(ctx, ed, 404, "", "article id is not a number");
     auto article = store_.GetArticle(*id);
     if (!article.ok()) {
-      if (article.status().is_not_found()) return ErrorPage(ed, 404, "", "no such article");
-      return StoreError(ed, article.status());
+      if (article.status().is_not_found()) return ErrorPage(ctx, ed, 404, "", "no such article");
+      return StoreError(ctx, ed, article.status());
     }
     const Article& a = *article;
     const std::string path = ArticleHref(ed, a.id, a.slug);
@@ -896,7 +857,7 @@ class Site::Impl {
       if (t.ok()) {
         translation = std::move(*t);
       } else if (!t.status().is_not_found()) {
-        return StoreError(ed, t.status());
+        return StoreError(ctx, ed, t.status());
       }
     }
     if (translation) {
@@ -934,7 +895,7 @@ class Site::Impl {
     view["blocks"] = blocks;
     json mentions = json::array();
     for (const auto& m : a.mentions) {
-      const Entity* e = FindEntity(m.entity);
+      const Entity* e = FindEntity(ctx, m.entity);
       if (!e) continue;
       mentions.push_back({{"name", e->Name(ed)}, {"href", fmt::format("/{}/mentions/{}", ed, e->id)}});
       if (mentions.size() >= 20) break;
@@ -956,7 +917,7 @@ class Site::Impl {
     view["other_editions"] = others;
 
     auto story = store_.StoryArticles(a.story_id);
-    if (!story.ok()) return StoreError(ed, story.status());
+    if (!story.ok()) return StoreError(ctx, ed, story.status());
     json also = json::array();
     for (const auto& s : *story) {
       if (s.id == a.id) continue;
@@ -972,7 +933,7 @@ class Site::Impl {
     latest.edition = ed;
     latest.limit = kSidebarSize;
     auto side = store_.ListArticles(latest);
-    if (!side.ok()) return StoreError(ed, side.status());
+    if (!side.ok()) return StoreError(ctx, ed, side.status());
     json items = json::array();
     std::vector<int64_t> ids;
     for (const auto& s : side->items) {
@@ -981,29 +942,28 @@ class Site::Impl {
     }
     AddCommentCounts(items, ids, ed);
     view["latest"] = items;
-    static const Viewer kGuest;
-    view["comments_html"] = readers_->CommentsHtml(a.id, ed, path, viewer_ ? *viewer_ : kGuest, req);
+    view["comments_html"] = readers_->CommentsHtml(a.id, ed, path, ctx.viewer, req);
 
-    Response r = Page(ed, headline, templates_->Render("article", view), hrefs);
+    Response r = Page(ctx, ed, headline, templates_->Render("article", view), hrefs);
     r.cacheable = true;
     return r;
   }
 
   // --- mentions -------------------------------------------------------------
 
-  const Entity* FindEntity(const std::string& slug) const {
-    return pinned_gazetteer_ ? pinned_gazetteer_->Find(slug) : nullptr;
+  const Entity* FindEntity(const RequestContext& ctx, const std::string& slug) const {
+    return ctx.gazetteer ? ctx.gazetteer->Find(slug) : nullptr;
   }
 
   // MergedInto is the entity a merged-away id became, if any.
-  const Entity* MergedInto(const std::string& slug) const {
-    return pinned_gazetteer_ ? pinned_gazetteer_->Resolve(slug) : nullptr;
+  const Entity* MergedInto(const RequestContext& ctx, const std::string& slug) const {
+    return ctx.gazetteer ? ctx.gazetteer->Resolve(slug) : nullptr;
   }
 
-  json EntityLinks(const std::vector<EntityCount>& counts, const std::string& ed) {
+  json EntityLinks(const RequestContext& ctx, const std::vector<EntityCount>& counts, const std::string& ed) {
     json out = json::array();
     for (const auto& c : counts) {
-      const Entity* e = FindEntity(c.entity);
+      const Entity* e = FindEntity(ctx, c.entity);
       if (!e) continue;
       out.push_back({{"name", e->Name(ed)}, {"href", fmt::format("/{}/mentions/{}", ed, e->id)}, {"count", c.count},
                      {"type", CatalogFor(ed).Get(std::string("type_") + EntityTypeName(e->type))}});
@@ -1011,14 +971,15 @@ class Site::Impl {
     return out;
   }
 
-  Response MentionsIndex(const std::string& ed) {
+  Response MentionsIndex(const RequestContext& ctx) {
+    const std::string& ed = ctx.edition;
     const Catalog& cat = CatalogFor(ed);
     auto top = store_.TopEntities(Now() - std::chrono::hours(24 * 7), 60);
-    if (!top.ok()) return StoreError(ed, top.status());
-    json view = {{"t", cat.strings()}, {"entities", EntityLinks(*top, ed)}};
+    if (!top.ok()) return StoreError(ctx, ed, top.status());
+    json view = {{"t", cat.strings()}, {"entities", EntityLinks(ctx, *top, ed)}};
     std::map<std::string, std::string> hrefs;
     for (const auto& e : config_.editions) hrefs[e] = "/" + e + "/mentions/";
-    Response r = Page(ed, cat.Get("mentions_week"), templates_->Render("mentions", view), hrefs);
+    Response r = Page(ctx, ed, cat.Get("mentions_week"), templates_->Render("mentions", view), hrefs);
     r.cacheable = true;
     return r;
   }
@@ -1042,26 +1003,28 @@ class Site::Impl {
     return svg + "</svg>";
   }
 
-  Response EntityPage(const Request& req, const std::string& ed, const std::string& slug) {
+  Response EntityPage(const RequestContext& ctx, const std::string& slug) {
+    const Request& req = ctx.request;
+    const std::string& ed = ctx.edition;
     const Catalog& cat = CatalogFor(ed);
-    const Entity* e = FindEntity(slug);
+    const Entity* e = FindEntity(ctx, slug);
     if (!e) {
-      if (const Entity* merged = MergedInto(slug)) {
+      if (const Entity* merged = MergedInto(ctx, slug)) {
         Response r = Response::Redirect(301, fmt::format("/{}/mentions/{}", ed, merged->id));
         r.cacheable = true;
         return r;
       }
-      return ErrorPage(ed, 404, "", "unknown entity");
+      return ErrorPage(ctx, ed, 404, "", "unknown entity");
     }
     auto cursor = CursorParam(req);
-    if (!cursor.ok()) return ErrorPage(ed, 400, "", cursor.status().message());
+    if (!cursor.ok()) return ErrorPage(ctx, ed, 400, "", cursor.status().message());
     ArticleQuery q;
     q.edition = ed;
     q.entity = e->id;
     q.after = *cursor;
     q.limit = kPageSize;
     auto page = store_.ListArticles(q);
-    if (!page.ok()) return StoreError(ed, page.status());
+    if (!page.ok()) return StoreError(ctx, ed, page.status());
     json items = json::array();
     std::vector<int64_t> ids;
     for (const auto& s : page->items) {
@@ -1077,21 +1040,21 @@ class Site::Impl {
     const TimePoint today = std::chrono::floor<std::chrono::days>(Now());
     const TimePoint from = today - std::chrono::hours(24 * (span - 1));
     auto days = store_.MentionsPerDay(e->id, from, today + std::chrono::hours(24));
-    if (!days.ok()) return StoreError(ed, days.status());
+    if (!days.ok()) return StoreError(ctx, ed, days.status());
     auto with = store_.CoMentioned(e->id, 12);
-    if (!with.ok()) return StoreError(ed, with.status());
+    if (!with.ok()) return StoreError(ctx, ed, with.status());
 
     json view = {{"t", cat.strings()},
                  {"name", e->Name(ed)},
                  {"type", cat.Get(std::string("type_") + EntityTypeName(e->type))},
                  {"role", e->role},
                  {"chart", Chart(*days, from, span, cat.Get("entity_chart"))},
-                 {"co_mentioned", EntityLinks(*with, ed)},
+                 {"co_mentioned", EntityLinks(ctx, *with, ed)},
                  {"has_co_mentioned", !with->empty()},
                  {"list", templates_->Render("article_list", list)}};
     std::map<std::string, std::string> hrefs;
     for (const auto& other : config_.editions) hrefs[other] = fmt::format("/{}/mentions/{}", other, e->id);
-    Response r = Page(ed, e->Name(ed), templates_->Render("entity", view), hrefs);
+    Response r = Page(ctx, ed, e->Name(ed), templates_->Render("entity", view), hrefs);
     r.cacheable = true;
     return r;
   }
@@ -1100,12 +1063,12 @@ class Site::Impl {
     return {{"id", e.id}, {"type", EntityTypeName(e.type)}, {"name", e.names}};
   }
 
-  Response ApiEntities() {
+  Response ApiEntities(const RequestContext& ctx) {
     auto top = store_.TopEntities(Now() - std::chrono::hours(24 * 7), 100);
     if (!top.ok()) return ApiError(503, "store unavailable");
     json items = json::array();
     for (const auto& c : *top) {
-      const Entity* e = FindEntity(c.entity);
+      const Entity* e = FindEntity(ctx, c.entity);
       if (!e) continue;
       json item = EntityJson(*e);
       item["articles_7_days"] = c.count;
@@ -1114,10 +1077,10 @@ class Site::Impl {
     return Json(200, {{"entities", items}});
   }
 
-  Response ApiEntity(const std::string& slug) {
-    const Entity* e = FindEntity(slug);
+  Response ApiEntity(const RequestContext& ctx, const std::string& slug) {
+    const Entity* e = FindEntity(ctx, slug);
     if (!e) {
-      if (const Entity* merged = MergedInto(slug)) return Response::Redirect(301, "/api/v1/entities/" + merged->id);
+      if (const Entity* merged = MergedInto(ctx, slug)) return Response::Redirect(301, "/api/v1/entities/" + merged->id);
       return ApiError(404, "no such entity");
     }
     const TimePoint today = std::chrono::floor<std::chrono::days>(Now());
@@ -1134,13 +1097,14 @@ class Site::Impl {
     return Json(200, body);
   }
 
-  Response Feed(const std::string& ed) {
+  Response Feed(const RequestContext& ctx) {
+    const std::string& ed = ctx.edition;
     const Catalog& cat = CatalogFor(ed);
     ArticleQuery q;
     q.edition = ed;
     q.limit = kFeedSize;
     auto page = store_.ListArticles(q);
-    if (!page.ok()) return StoreError(ed, page.status());
+    if (!page.ok()) return StoreError(ctx, ed, page.status());
     const std::string base = config_.base_url;
     pugi::xml_document doc;
     auto decl = doc.append_child(pugi::node_declaration);
@@ -1199,9 +1163,9 @@ class Site::Impl {
     return Response::Text(200, "ok\n");
   }
 
-  Response StaticFile(const std::string& path) {
+  Response StaticFile(const RequestContext& ctx, const std::string& path) {
     auto content = FindAsset(path);
-    if (!content) return ErrorPage(DefaultEdition(), 404, "", "no static file");
+    if (!content) return ErrorPage(ctx, DefaultEdition(), 404, "", "no static file");
     Response r;
     r.content_type = ContentTypeFor(path);
     r.body = std::string(*content);
@@ -1305,7 +1269,7 @@ class Site::Impl {
     return r;
   }
 
-  Response ApiArticle(const std::string& id_text) {
+  Response ApiArticle(const RequestContext& ctx, const std::string& id_text) {
     auto id = ParsePositiveId(id_text);
     if (!id) return ApiError(404, "no such article");
     auto article = store_.GetArticle(*id);
@@ -1342,7 +1306,7 @@ class Site::Impl {
                             : json(nullptr);
     json mentions = json::array();
     for (const auto& m : a.mentions) {
-      const Entity* e = FindEntity(m.entity);
+      const Entity* e = FindEntity(ctx, m.entity);
       if (!e) continue;
       mentions.push_back({{"id", e->id}, {"name", e->names}, {"type", EntityTypeName(e->type)}, {"count", m.count}});
     }
@@ -1355,8 +1319,7 @@ class Site::Impl {
   std::mutex gazetteer_mu_;
   std::shared_ptr<const Gazetteer> gazetteer_;  // GUARDED_BY(gazetteer_mu_)
   std::shared_ptr<Mailer> mailer_;              // the process's one mailer; null without mail
-  inline static thread_local const Gazetteer* pinned_gazetteer_ = nullptr;  // this request's
-  Router router_;
+  RouteTable routes_;
   PageCache cache_;
   Metrics metrics_;
   std::unique_ptr<Templates> templates_;
@@ -1370,8 +1333,6 @@ class Site::Impl {
   std::unique_ptr<Subscriptions> subscriptions_;
   std::unique_ptr<SubscriptionPages> subscription_pages_;
   std::atomic<const DigestStats*> digest_stats_{nullptr};
-  inline static thread_local const Viewer* viewer_ = nullptr;    // this request's
-  inline static thread_local const Request* request_ = nullptr;  // this request
   static constexpr const char* kArticleRoute = "/{ed}/articles/{idslug}";
 };
 

@@ -72,42 +72,42 @@ bool SubscriptionPages::FromThisSite(const Request& request) const {
   return !referer.empty() && OriginOf(referer) == site_origin_;
 }
 
-std::optional<Response> SubscriptionPages::Handle(const Request& req) {
-  if (req.path == "/api/v1/subscriptions") {
-    if (req.method != "POST") {
+void SubscriptionPages::AddRoutes(RouteTable& routes) {
+  routes.Add({"*"}, "/api/v1/subscriptions", [this](const RequestContext& c) {
+    if (c.request.method != "POST") {
       Response r = Response::Text(405, "POST a subscription\n");
       r.headers.emplace_back("Allow", "POST");
       return r;
     }
-    return Subscribe(req, config_.editions.front(), true);
-  }
-  // /{ed}/subscriptions[/confirm|/manage|/unsubscribe]
-  const std::string& p = req.path;
-  const size_t slash = p.find('/', 1);
-  if (p.size() < 2 || slash == std::string::npos) return std::nullopt;
-  const std::string ed = p.substr(1, slash - 1);
-  if (!catalogs_.count(ed)) return std::nullopt;
-  const std::string rest = p.substr(slash);
-  if (rest == "/subscriptions" && req.method == "POST") return Subscribe(req, ed, false);
-  if (rest == "/subscriptions/confirm" && (req.method == "GET" || req.method == "HEAD")) return Confirm(req, ed);
-  if (rest == "/subscriptions/manage" && (req.method == "GET" || req.method == "HEAD" || req.method == "POST"))
-    return Manage(req, ed);
-  if (rest == "/subscriptions/unsubscribe" && (req.method == "GET" || req.method == "HEAD" || req.method == "POST"))
-    return Unsubscribe(req, ed);
-  if (rest.rfind("/subscriptions", 0) == 0) return Message(ed, catalogs_.at(ed).Get("error_404_title"), "", 404);
-  return std::nullopt;
+    return Subscribe(c, true);
+  });
+  const std::vector<std::string> get = {"GET", "HEAD"}, both = {"GET", "HEAD", "POST"};
+  routes.Add({"POST"}, "/{ed}/subscriptions", [this](const RequestContext& c) { return Subscribe(c, false); });
+  routes.Add(get, "/{ed}/subscriptions/confirm", [this](const RequestContext& c) { return Confirm(c); });
+  routes.Add(both, "/{ed}/subscriptions/manage", [this](const RequestContext& c) { return Manage(c); });
+  routes.Add(both, "/{ed}/subscriptions/unsubscribe", [this](const RequestContext& c) { return Unsubscribe(c); });
+  // Any other address or method under /{ed}/subscriptions is the mailing's
+  // own "not found".
+  auto not_found = [this](const RequestContext& c) {
+    return Message(c, catalogs_.at(c.edition).Get("error_404_title"), "", 404);
+  };
+  routes.Add({"*"}, "/{ed}/subscriptions", not_found);
+  routes.Add({"*"}, "/{ed}/subscriptions/{page}", not_found);
 }
 
-Response SubscriptionPages::Message(const std::string& ed, const std::string& title, const std::string& text,
+Response SubscriptionPages::Message(const RequestContext& ctx, const std::string& title, const std::string& text,
                                     int status) {
+  const std::string& ed = ctx.edition;
   const Catalog& cat = catalogs_.at(ed);
   json view = {{"t", cat.strings()}, {"title", title}, {"text", text}};
-  Response r = page_(ed, title, templates_.Render("subscription", view), {}, status);
+  Response r = page_(ctx, ed, title, templates_.Render("subscription", view), {}, status);
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
 
-Response SubscriptionPages::Subscribe(const Request& req, const std::string& ed, bool api) {
+Response SubscriptionPages::Subscribe(const RequestContext& ctx, bool api) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
   const Catalog& cat = catalogs_.at(ed);
   auto answer = [&](int status, const std::string& text) {
     if (api) {
@@ -118,7 +118,7 @@ Response SubscriptionPages::Subscribe(const Request& req, const std::string& ed,
       r.body = body.dump();
       return r;
     }
-    return Message(ed, cat.Get("subscribe_heading"), text, status);
+    return Message(ctx, cat.Get("subscribe_heading"), text, status);
   };
   std::string email, edition = ed;
   std::vector<std::string> follow;
@@ -151,58 +151,64 @@ Response SubscriptionPages::Subscribe(const Request& req, const std::string& ed,
   return answer(503, cat.Get("subscribe_unavailable"));
 }
 
-Response SubscriptionPages::Confirm(const Request& req, const std::string& ed) {
+Response SubscriptionPages::Confirm(const RequestContext& ctx) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
   const Catalog& cat = catalogs_.at(ed);
-  if (!subscriptions_) return Message(ed, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
+  if (!subscriptions_) return Message(ctx, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
   auto s = subscriptions_->Confirm(req.QueryParam("token").value_or(""));
   if (!s.ok())
-    return Message(ed, cat.Get("subscribe_heading"),
+    return Message(ctx, cat.Get("subscribe_heading"),
                    cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status().message())}}),
                    s.status().code() == Code::kInvalidArgument ? 400 : 503);
-  return Message(ed, cat.Get("subscribe_heading"), cat.Get("subscribe_confirmed"), 200);
+  return Message(ctx, cat.Get("subscribe_heading"), cat.Get("subscribe_confirmed"), 200);
 }
 
-Response SubscriptionPages::Unsubscribe(const Request& req, const std::string& ed) {
+Response SubscriptionPages::Unsubscribe(const RequestContext& ctx) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
   const Catalog& cat = catalogs_.at(ed);
-  if (!subscriptions_) return Message(ed, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
+  if (!subscriptions_) return Message(ctx, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
   const std::string token = req.QueryParam("token").value_or("");
   if (req.method == "POST") {  // our button, or a mail provider's one-click POST
     auto s = subscriptions_->Unsubscribe(token);
     if (!s.ok())
-      return Message(ed, cat.Get("digest_unsubscribe"),
+      return Message(ctx, cat.Get("digest_unsubscribe"),
                      cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status().message())}}), 400);
-    return Message(ed, cat.Get("digest_unsubscribe"), cat.Get("subscribe_unsubscribed"), 200);
+    return Message(ctx, cat.Get("digest_unsubscribe"), cat.Get("subscribe_unsubscribed"), 200);
   }
   // A GET changes nothing: link checkers and previews open links too.
   auto s = subscriptions_->Manage(token);
   if (!s.ok())
-    return Message(ed, cat.Get("digest_unsubscribe"),
+    return Message(ctx, cat.Get("digest_unsubscribe"),
                    cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status().message())}}), 400);
   if (s->state == SubscriberState::kUnsubscribed)
-    return Message(ed, cat.Get("digest_unsubscribe"), cat.Get("subscribe_unsubscribed"), 200);
+    return Message(ctx, cat.Get("digest_unsubscribe"), cat.Get("subscribe_unsubscribed"), 200);
   json view = {{"t", cat.strings()},
                {"title", cat.Get("digest_unsubscribe")},
                {"text", false},
                {"unsubscribe_form",
                 {{"action", fmt::format("/{}/subscriptions/unsubscribe?token={}", ed, PercentEncode(token))},
                  {"question", cat.Format("subscribe_unsubscribe_question", {{"email", s->email}})}}}};
-  Response r = page_(ed, cat.Get("digest_unsubscribe"), templates_.Render("subscription", view), {}, 200);
+  Response r = page_(ctx, ed, cat.Get("digest_unsubscribe"), templates_.Render("subscription", view), {}, 200);
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
 
-Response SubscriptionPages::Manage(const Request& req, const std::string& ed) {
+Response SubscriptionPages::Manage(const RequestContext& ctx) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
   const Catalog& cat = catalogs_.at(ed);
-  if (!subscriptions_) return Message(ed, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
+  if (!subscriptions_) return Message(ctx, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
   const std::string token = req.QueryParam("token").value_or("");
   const std::string here = fmt::format("/{}/subscriptions/manage?token={}", ed, PercentEncode(token));
   std::string notice;
   if (req.method == "POST") {
     auto form = ParseForm(req.body);
-    if (!form.ok()) return Message(ed, cat.Get("subscribe_manage_heading"), cat.Reason(form.status().message()), 400);
+    if (!form.ok()) return Message(ctx, cat.Get("subscribe_manage_heading"), cat.Reason(form.status().message()), 400);
     Status saved = subscriptions_->UpdatePreferences(token, FormValue(*form, "edition"), FollowList(*form));
     if (!saved.ok())
-      return Message(ed, cat.Get("subscribe_manage_heading"),
+      return Message(ctx, cat.Get("subscribe_manage_heading"),
                      cat.Format("subscribe_link_problem", {{"reason", cat.Reason(saved.message())}}),
                      saved.code() == Code::kInvalidArgument ? 400 : 503);
     Response r = Response::Redirect(303, here + "&saved=1");
@@ -211,7 +217,7 @@ Response SubscriptionPages::Manage(const Request& req, const std::string& ed) {
   }
   auto s = subscriptions_->Manage(token);
   if (!s.ok())
-    return Message(ed, cat.Get("subscribe_manage_heading"),
+    return Message(ctx, cat.Get("subscribe_manage_heading"),
                    cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status().message())}}), 400);
   if (req.QueryParam("saved")) notice = cat.Get("subscribe_saved");
   if (s->state == SubscriberState::kUnsubscribed) notice = cat.Get("subscribe_unsubscribed");
@@ -231,7 +237,7 @@ Response SubscriptionPages::Manage(const Request& req, const std::string& ed) {
                  {"editions", editions},
                  {"followed", followed},
                  {"unsubscribe_href", fmt::format("/{}/subscriptions/unsubscribe?token={}", ed, PercentEncode(token))}}}};
-  Response r = page_(ed, cat.Get("subscribe_manage_heading"), templates_.Render("subscription", view), {}, 200);
+  Response r = page_(ctx, ed, cat.Get("subscribe_manage_heading"), templates_.Render("subscription", view), {}, 200);
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }

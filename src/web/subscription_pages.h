@@ -6,7 +6,7 @@
 // signed token in the link is the subscriber's key (digest/digest.h).
 //
 //   SubscriptionPages pages(subscriptions, config, templates, catalogs, page, gazetteer);
-//   if (auto r = pages.Handle(request)) return *r;
+//   pages.AddRoutes(routes);   // the site's one route table
 //   view["subscribe"] = pages.BoxView(ed);
 //
 // Cross-site requests: the subscribe form is on cached pages, so it carries
@@ -31,6 +31,7 @@
 #include "common/config.h"
 #include "digest/digest.h"
 #include "web/http.h"
+#include "web/routes.h"
 
 namespace newsdesk {
 
@@ -39,9 +40,6 @@ class Templates;
 
 class SubscriptionPages {
  public:
-  // PageFn wraps content in the site's layout.
-  using PageFn = std::function<Response(const std::string& ed, const std::string& title, const std::string& content,
-                                        const std::map<std::string, std::string>& edition_hrefs, int status)>;
   // EntityName gives an entity's name in an edition ("" when unknown).
   using EntityName = std::function<std::string(const std::string& id, const std::string& ed)>;
 
@@ -50,18 +48,19 @@ class SubscriptionPages {
   SubscriptionPages(Subscriptions* subscriptions, const Config& config, const Templates& templates,
                     const std::map<std::string, Catalog>& catalogs, PageFn page, EntityName entity_name);
 
-  // Handle answers the mailing's routes; nullopt for any other request.
-  std::optional<Response> Handle(const Request& request);
+  // AddRoutes adds the mailing's routes (the subscribe form and API,
+  // confirm, manage, unsubscribe) to the site's route table.
+  void AddRoutes(RouteTable& routes);
 
   // BoxView is the subscribe box of edition `ed`'s pages.
   nlohmann::json BoxView(const std::string& ed) const;
 
  private:
-  Response Subscribe(const Request& request, const std::string& ed, bool api);
-  Response Confirm(const Request& request, const std::string& ed);
-  Response Manage(const Request& request, const std::string& ed);
-  Response Unsubscribe(const Request& request, const std::string& ed);
-  Response Message(const std::string& ed, const std::string& title, const std::string& text, int status);
+  Response Subscribe(const RequestContext& ctx, bool api);
+  Response Confirm(const RequestContext& ctx);
+  Response Manage(const RequestContext& ctx);
+  Response Unsubscribe(const RequestContext& ctx);
+  Response Message(const RequestContext& ctx, const std::string& title, const std::string& text, int status);
   bool FromThisSite(const Request& request) const;
 
   Subscriptions* subscriptions_;
