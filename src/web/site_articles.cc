@@ -1,0 +1,290 @@
+#include "web/site_impl.h"
+
+#include <pugixml.hpp>
+
+namespace newsdesk {
+
+using namespace site_internal;
+
+// AddCommentCounts adds "comments" (the count as text, or false) and
+// "comments_href" to list items made by ListItem, in the order of `ids`.
+void Site::Impl::AddCommentCounts(json& items, const std::vector<int64_t>& ids, const std::string& ed) {
+  auto counts = readers_->CommentCounts(ids);
+  const Catalog& cat = CatalogFor(ed);
+  for (size_t i = 0; i < ids.size() && i < items.size(); ++i) {
+    auto it = counts.find(ids[i]);
+    items[i]["comments"] =
+        it == counts.end() ? json(false) : json(cat.Format("comment_count", {{"count", std::to_string(it->second)}}));
+    items[i]["comments_href"] = items[i].value("href", std::string()) + "#comments";
+  }
+}
+
+// ListItem is one article in a list of edition `ed`: its translation's
+// headline when there is one, else the original with a language label.
+json Site::Impl::ListItem(const ArticleSummary& s, const std::string& ed) {
+  const Catalog& cat = CatalogFor(ed);
+  json v = {{"href", ArticleHref(ed, s.id, s.slug)},
+            {"source_name", s.source.name},
+            {"source_href", fmt::format("/{}/sources/{}", ed, s.source.slug)},
+            {"iso", FormatIso8601(s.published_at)},
+            {"time", cat.Date(s.published_at, config_.utc_offset_minutes, config_.zone_label)},
+            {"short_time", cat.ShortDate(s.published_at, config_.utc_offset_minutes)}};
+  // Every key the list templates test is set, even when empty: Mustache
+  // looks a missing key up in the enclosing page, which has its own label.
+  v["content_lang"] = false;
+  v["label"] = false;
+  v["label_title"] = "";
+  v["machine"] = false;
+  v["machine_title"] = "";
+  if (s.language == ed) {
+    v["headline"] = s.headline;
+  } else if (s.translation) {
+    v["headline"] = s.translation->headline;
+    if (s.translation->by == TranslatedBy::kMachine) {  // a machine wrote it, and the list says so
+      v["machine"] = cat.Get("machine_short");
+      v["machine_title"] = cat.Format("machine_translation_notice", {{"language", cat.LanguageName(s.language)}});
+    }
+  } else {
+    v["headline"] = s.headline;
+    v["content_lang"] = s.language;
+    v["label"] = AsciiUpper(s.language);
+    v["label_title"] = cat.Format("untranslated_short_title", {{"language", cat.LanguageName(s.language)}});
+  }
+  return v;
+}
+
+Result<std::optional<ArticleCursor>> Site::Impl::CursorParam(const Request& req) {
+  auto c = req.QueryParam("cursor");
+  if (!c) return std::optional<ArticleCursor>();
+  auto decoded = DecodeCursor(*c);
+  if (!decoded) return Status::InvalidArgument("malformed cursor");
+  return std::optional<ArticleCursor>(*decoded);
+}
+
+Response Site::Impl::ListPage(const RequestContext& ctx, std::optional<Source> source) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
+  const Catalog& cat = CatalogFor(ed);
+  auto cursor = CursorParam(req);
+  if (!cursor.ok()) return ErrorPage(ctx, ed, 400, "", cursor.status().message());
+  ArticleQuery q;
+  q.edition = ed;
+  q.after = *cursor;
+  q.limit = kPageSize;
+  if (source) q.source_id = source->id;
+  else q.one_per_story = true;  // the front page shows a story once
+  auto page = store_.ListArticles(q);
+  if (!page.ok()) return StoreError(ctx, ed, page.status());
+  const std::string base = source ? fmt::format("/{}/sources/{}", ed, source->slug) : "/" + ed + "/";
+  json items = json::array();
+  std::vector<int64_t> ids;
+  for (const auto& s : page->items) {
+    items.push_back(ListItem(s, ed));
+    ids.push_back(s.id);
+  }
+  AddCommentCounts(items, ids, ed);
+  json list = {{"t", cat.strings()}, {"articles", items}};
+  if (page->next) list["next_href"] = base + "?cursor=" + EncodeCursor(*page->next);
+  const std::string heading =
+      source ? cat.Format("source_heading", {{"source", source->name}}) : cat.Get("latest_news");
+  json view = {{"heading", heading}, {"list", templates_->Render("article_list", list)}};
+  if (source) view["source"] = {{"home_url", source->home_url}, {"country", source->country}};
+  std::map<std::string, std::string> hrefs;
+  for (const auto& e : config_.editions)
+    hrefs[e] = source ? fmt::format("/{}/sources/{}", e, source->slug) : "/" + e + "/";
+  Response r = Page(ctx, ed, heading, templates_->Render("front", view), hrefs);
+  r.cacheable = true;
+  return r;
+}
+
+Response Site::Impl::SourcePage(const RequestContext& ctx, const std::string& slug) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
+  auto source = store_.GetSourceBySlug(slug);
+  if (!source.ok()) {
+    if (source.status().is_not_found()) return ErrorPage(ctx, ed, 404, "", "unknown source");
+    return StoreError(ctx, ed, source.status());
+  }
+  return ListPage(ctx, *source);
+}
+
+Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& idslug) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
+  const Catalog& cat = CatalogFor(ed);
+  auto id = ParsePositiveId(std::string_view(idslug).substr(0, idslug.find('-')));
+  if (!id) return ErrorPage(ctx, ed, 404, "", "article id is not a number");
+  auto article = store_.GetArticle(*id);
+  if (!article.ok()) {
+    if (article.status().is_not_found()) return ErrorPage(ctx, ed, 404, "", "no such article");
+    return StoreError(ctx, ed, article.status());
+  }
+  const Article& a = *article;
+  const std::string path = ArticleHref(ed, a.id, a.slug);
+  const bool show_original = req.QueryParam("original") == std::optional<std::string>("1");
+  if (idslug != fmt::format("{}-{}", a.id, a.slug)) {
+    Response r = Response::Redirect(301, show_original ? path + "?original=1" : path);
+    r.cacheable = true;
+    return r;
+  }
+
+  json view = {{"lang", ed}, {"t", cat.strings()}, {"original_lang", a.language}};
+  std::string headline = a.headline, dateline = a.dateline;
+  const std::vector<Block>* body = &a.body;
+  std::optional<Translation> translation;
+  const std::string original_language = cat.LanguageName(a.language);
+  if (a.language != ed && !show_original) {
+    auto t = store_.GetTranslation(a.id, ed);
+    if (t.ok()) {
+      translation = std::move(*t);
+    } else if (!t.status().is_not_found()) {
+      return StoreError(ctx, ed, t.status());
+    }
+  }
+  if (translation) {
+    headline = translation->headline;
+    if (!translation->dateline.empty()) dateline = translation->dateline;
+    body = &translation->body;
+    view["notice"] = cat.Format(translation->by == TranslatedBy::kMachine ? "machine_translation_notice"
+                                                                           : "human_translation_notice",
+                                {{"language", original_language}});
+    view["original_href"] = path + "?original=1";
+  } else if (a.language != ed) {
+    view["content_lang"] = a.language;
+    view["label"] = show_original ? cat.Format("original_notice", {{"language", original_language}})
+                                  : cat.Format("untranslated_label", {{"language", original_language}});
+  }
+  if (dateline.empty()) dateline = fmt::format("{}, {}", a.source.name, cat.Date(a.published_at, config_.utc_offset_minutes, config_.zone_label));
+  view["headline"] = headline;
+  view["dateline"] = dateline;
+  view["source_name"] = a.source.name;
+  view["source_href"] = fmt::format("/{}/sources/{}", ed, a.source.slug);
+  view["source_url"] = a.source.home_url;
+  view["original_url"] = a.canonical_url.empty() ? a.url : a.canonical_url;
+  view["iso"] = FormatIso8601(a.published_at);
+  view["time"] = cat.Date(a.published_at, config_.utc_offset_minutes, config_.zone_label);
+  view["views"] = std::to_string(a.view_count);
+  view["rights"] = a.rights.empty() ? fmt::format("© {}", a.source.name) : a.rights;
+  if (a.image) {
+    view["image"] = {{"url", a.image->url},
+                     {"credit", a.image->credit},
+                     {"caption", a.image->caption},
+                     {"alt", a.image->caption.empty() ? headline : a.image->caption}};
+  }
+  json blocks = json::array();
+  for (const auto& b : *body) blocks.push_back(BlockView(b));
+  view["blocks"] = blocks;
+  json mentions = json::array();
+  for (const auto& m : a.mentions) {
+    const Entity* e = FindEntity(ctx, m.entity);
+    if (!e) continue;
+    mentions.push_back({{"name", e->Name(ed)}, {"href", fmt::format("/{}/mentions/{}", ed, e->id)}});
+    if (mentions.size() >= 20) break;
+  }
+  view["mentions"] = mentions;
+  view["has_mentions"] = !mentions.empty();
+
+  std::map<std::string, std::string> hrefs;
+  json others = json::array();
+  for (const auto& e : config_.editions) {
+    hrefs[e] = ArticleHref(e, a.id, a.slug);
+    if (e == ed) continue;
+    std::string state = e == a.language ? cat.Get("edition_original")
+                        : std::count(a.translation_languages.begin(), a.translation_languages.end(), e)
+                            ? cat.Get("edition_translated")
+                            : cat.Get("edition_untranslated");
+    others.push_back({{"code", e}, {"name", CatalogFor(e).language_name()}, {"href", hrefs[e]}, {"state", state}});
+  }
+  view["other_editions"] = others;
+
+  auto story = store_.StoryArticles(a.story_id);
+  if (!story.ok()) return StoreError(ctx, ed, story.status());
+  json also = json::array();
+  for (const auto& s : *story) {
+    if (s.id == a.id) continue;
+    also.push_back({{"href", ArticleHref(ed, s.id, s.slug)}, {"source_name", s.source.name}});
+  }
+  if (!also.empty()) {
+    also.back()["last"] = true;
+    view["also_reported"] = also;
+    view["has_also"] = true;
+  }
+
+  ArticleQuery latest;
+  latest.edition = ed;
+  latest.limit = kSidebarSize;
+  auto side = store_.ListArticles(latest);
+  if (!side.ok()) return StoreError(ctx, ed, side.status());
+  json items = json::array();
+  std::vector<int64_t> ids;
+  for (const auto& s : side->items) {
+    items.push_back(ListItem(s, ed));
+    ids.push_back(s.id);
+  }
+  AddCommentCounts(items, ids, ed);
+  view["latest"] = items;
+  view["comments_html"] = readers_->CommentsHtml(a.id, ed, path, ctx.viewer, req);
+
+  Response r = Page(ctx, ed, headline, templates_->Render("article", view), hrefs);
+  r.cacheable = true;
+  return r;
+}
+
+Response Site::Impl::Feed(const RequestContext& ctx) {
+  const std::string& ed = ctx.edition;
+  const Catalog& cat = CatalogFor(ed);
+  ArticleQuery q;
+  q.edition = ed;
+  q.limit = kFeedSize;
+  auto page = store_.ListArticles(q);
+  if (!page.ok()) return StoreError(ctx, ed, page.status());
+  const std::string base = config_.base_url;
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  auto rss = doc.append_child("rss");
+  rss.append_attribute("version") = "2.0";
+  auto channel = rss.append_child("channel");
+  auto text = [](pugi::xml_node parent, const char* name, const std::string& value) {
+    parent.append_child(name).text().set(value.c_str());
+  };
+  text(channel, "title", fmt::format("{} — {}", config_.site_name, cat.language_name()));
+  text(channel, "link", base + "/" + ed + "/");
+  text(channel, "description", cat.Get("feed_description"));
+  text(channel, "language", ed);
+  if (!page->items.empty()) text(channel, "lastBuildDate", FormatRfc822(page->items.front().published_at));
+  for (const auto& s : page->items) {
+    auto item = channel.append_child("item");
+    std::string title = s.headline, lead = s.lead;
+    if (s.language != ed) {
+      if (s.translation) {
+        title = s.translation->headline;
+        lead = s.translation->body.empty() ? std::string() : s.translation->body.front().text;
+      } else {
+        // Feed readers show no styles: the label goes into the text.
+        title = fmt::format("[{}] {}", AsciiUpper(s.language), s.headline);
+      }
+    }
+    const std::string link = base + ArticleHref(ed, s.id, s.slug);
+    text(item, "title", title);
+    text(item, "link", link);
+    auto guid = item.append_child("guid");
+    guid.append_attribute("isPermaLink") = "true";
+    guid.text().set(link.c_str());
+    text(item, "pubDate", FormatRfc822(s.published_at));
+    if (!lead.empty()) text(item, "description", lead);
+    auto src = item.append_child("source");
+    src.append_attribute("url") = s.source.home_url.c_str();
+    src.text().set(s.source.name.c_str());
+  }
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  Response r;
+  r.content_type = "application/rss+xml; charset=utf-8";
+  r.body = out.str();
+  r.cacheable = true;
+  return r;
+}
+
+}  // namespace newsdesk
