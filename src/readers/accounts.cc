@@ -454,4 +454,12 @@ Status Accounts::SetBanned(const User& moderator, int64_t user_id, bool banned) 
 
 bool IsModerator(const User& user) { return !user.deleted && !user.banned && user.role != Role::kReader; }
 
+Result<User> Accounts::Get(int64_t user_id) { return store_.GetUser(user_id); }
+
+Result<User> Accounts::FindByEmail(const std::string& email) {
+  auto normal = NormalizeEmail(email);
+  if (!normal.ok()) return normal.status();
+  return store_.GetUserByEmail(*normal);
+}
+
 }  // namespace newsdesk

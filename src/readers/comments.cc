@@ -47,8 +47,11 @@ std::string MinutesText(unsigned seconds) {
 
 }  // namespace
 
+Comments::Comments(CommentStore& comments, AccountStore& accounts, const Config& config, Clock clock)
+    : store_(comments), accounts_(accounts), config_(config), clock_(std::move(clock)) {}
+
 Comments::Comments(Store& store, const Config& config, Clock clock)
-    : store_(store), config_(config), clock_(std::move(clock)) {}
+    : Comments(store, store, config, std::move(clock)) {}
 
 Status Comments::CheckAuthor(const User& author) {
   if (author.deleted) return Status::InvalidArgument("this account was deleted");
@@ -228,7 +231,7 @@ Result<std::optional<User>> Comments::ReplyRecipient(const Comment& reply) {
   auto parent = store_.GetComment(reply.parent_id);
   if (!parent.ok()) return parent.status();
   if (parent->user_id == reply.user_id) return std::optional<User>();
-  auto author = store_.GetUser(parent->user_id);
+  auto author = accounts_.GetUser(parent->user_id);
   if (!author.ok()) return author.status();
   if (!author->notify_replies || !author->email_confirmed || author->deleted || author->banned)
     return std::optional<User>();
@@ -312,6 +315,48 @@ Status Comments::SetHoldWords(const User& editor, const std::vector<std::string>
     clean.push_back(w);
   }
   return store_.ReplaceHoldWords(clean);
+}
+
+Result<std::vector<std::string>> Comments::HoldWords() { return store_.HoldWords(); }
+
+Result<Comment> Comments::Get(int64_t comment_id) { return store_.GetComment(comment_id); }
+
+Result<User> Comments::Author(const Comment& comment) { return accounts_.GetUser(comment.user_id); }
+
+Result<std::map<int64_t, int64_t>> Comments::VisibleCounts(const std::vector<int64_t>& article_ids) {
+  std::map<int64_t, int64_t> out;
+  if (article_ids.empty()) return out;
+  auto counts = store_.CommentCounts(article_ids);
+  if (!counts.ok()) return counts.status();
+  for (const auto& [id, n] : *counts) out[id] = n;
+  return out;
+}
+
+Result<std::vector<DiscussedArticle>> Comments::RecentlyDiscussed(int limit) { return store_.RecentlyCommented(limit); }
+
+Result<std::vector<Comment>> Comments::ByNewAccounts(size_t limit) {
+  std::vector<Comment> out;
+  const TimePoint since = clock_() - std::chrono::hours(config_.new_account_hours);
+  auto recent = store_.RecentlyCommented(30);
+  if (!recent.ok()) return recent.status();
+  std::map<int64_t, bool> is_new;  // user id → account younger than the limit
+  for (const auto& d : *recent) {
+    if (d.last_comment_at < since) break;
+    auto list = store_.ListArticleComments(d.article_id, {CommentStatus::kVisible});
+    if (!list.ok()) continue;
+    for (auto& c : *list) {
+      if (c.created_at < since) continue;
+      auto it = is_new.find(c.user_id);
+      if (it == is_new.end()) {
+        auto u = accounts_.GetUser(c.user_id);
+        it = is_new.emplace(c.user_id, u.ok() && !IsModerator(*u) && u->created_at >= since).first;
+      }
+      if (it->second) out.push_back(std::move(c));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Comment& a, const Comment& b) { return a.created_at > b.created_at; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
 }
 
 }  // namespace newsdesk

@@ -35,6 +35,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -188,6 +189,11 @@ class Accounts {
   // PruneExpired deletes expired sessions and tokens and old log-in
   // failures; `newsdesk serve` runs it now and then.
   Status PruneExpired();
+
+  // Get and FindByEmail look an account up (NotFound when there is none);
+  // FindByEmail normalises the address first.
+  Result<User> Get(int64_t user_id);
+  Result<User> FindByEmail(const std::string& email);
   // SetBanned bans (or unbans) a user: a banned user can't post. Only
   // moderators and above may do it, and not to someone of a higher role.
   Status SetBanned(const User& moderator, int64_t user_id, bool banned);
@@ -229,6 +235,7 @@ struct CommentForm {
 class Comments {
  public:
   // Comments keeps references to `store` and `config`: both must outlive it.
+  Comments(CommentStore& comments, AccountStore& accounts, const Config& config, Clock clock = SystemNow);
   Comments(Store& store, const Config& config, Clock clock = SystemNow);
 
   // Post stores a comment: visible, or held for a moderator (pre-moderation
@@ -275,6 +282,26 @@ class Comments {
   // SetHoldWords replaces the hold list (editors and admins); words are
   // matched whole and case-insensitively, phrases word by word.
   Status SetHoldWords(const User& editor, const std::vector<std::string>& words);
+  // HoldWords is the list SetHoldWords saved.
+  Result<std::vector<std::string>> HoldWords();
+
+  // Get is one comment, whatever its status (NotFound when there is none);
+  // Author is the account that wrote it.
+  Result<Comment> Get(int64_t comment_id);
+  Result<User> Author(const Comment& comment);
+
+  // VisibleCounts maps each article of `article_ids` that has visible
+  // comments to their number.
+  Result<std::map<int64_t, int64_t>> VisibleCounts(const std::vector<int64_t>& article_ids);
+
+  // RecentlyDiscussed lists the articles with the newest visible comments.
+  Result<std::vector<DiscussedArticle>> RecentlyDiscussed(int limit);
+
+  // ByNewAccounts lists visible comments written in the last
+  // `new_account_hours` by accounts no older than that (staff left out),
+  // newest first, from the most recently commented articles: what a
+  // moderator should look at besides the queue.
+  Result<std::vector<Comment>> ByNewAccounts(size_t limit);
 
  private:
   struct Checked {
@@ -286,7 +313,8 @@ class Comments {
   Result<Checked> CheckBody(const User& author, const std::string& body, bool first_comment_rule);
   Status CheckAuthor(const User& author);
 
-  Store& store_;
+  CommentStore& store_;
+  AccountStore& accounts_;
   const Config& config_;
   Clock clock_;
 };
@@ -303,7 +331,7 @@ class ViewCounter {
   void Count(int64_t article_id, int64_t views = 1);
   // Flush writes the counts gathered so far and forgets them; on failure they
   // are kept for the next flush.
-  Status Flush(Store& store);
+  Status Flush(CommentStore& store);
   // Pending is the number of views not flushed yet (for an article: its own).
   int64_t Pending(int64_t article_id) const;
 

@@ -7,7 +7,7 @@ void ViewCounter::Count(int64_t article_id, int64_t views) {
   counts_[article_id] += views;
 }
 
-Status ViewCounter::Flush(Store& store) {
+Status ViewCounter::Flush(CommentStore& store) {
   std::unordered_map<int64_t, int64_t> taken;
   {
     std::lock_guard<std::mutex> lock(mu_);

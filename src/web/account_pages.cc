@@ -81,7 +81,7 @@ Response ReaderPages::Impl::PostRegister(const RequestContext& ctx, const FormFi
   } else if (reg.status().code() == Code::kAlreadyExists) {
     // Same page as a new account: nobody learns which addresses have one.
     // The owner hears of it by mail.
-    if (auto owner = store_.GetUserByEmail(*NormalizeEmail(form.email)); owner.ok()) {
+    if (auto owner = accounts_.FindByEmail(form.email); owner.ok()) {
       const Catalog& cat = catalog(ed);
       Mail(owner->email, owner->display_name, cat.Format("mail_exists_subject", {{"site", config_.site_name}}),
            cat.Format("mail_exists_text", {{"name", owner->display_name}, {"site", config_.site_name},
@@ -134,7 +134,7 @@ Response ReaderPages::Impl::PostLogin(const RequestContext& ctx, const FormField
         login.status().message().rfind("confirm your e-mail", 0) == 0) {
       auto email = NormalizeEmail(FormValue(f, "email"));
       auto token = email.ok() ? accounts_.NewConfirmToken(*email) : Result<std::string>(email.status());
-      auto user = email.ok() ? store_.GetUserByEmail(*email) : Result<User>(email.status());
+      auto user = email.ok() ? accounts_.FindByEmail(*email) : Result<User>(email.status());
       if (token.ok() && user.ok()) MailConfirmation(ed, *user, *token);
     }
     const int status = StatusFor(login.status()) == 429 ? 429 : StatusFor(login.status()) >= 500 ? 503 : 400;
@@ -168,7 +168,7 @@ Response ReaderPages::Impl::PostForgot(const RequestContext& ctx, const FormFiel
     return ForgotForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status().message())}}), false);
   }
   if (*token) {
-    auto user = store_.GetUserByEmail(*NormalizeEmail(email));
+    auto user = accounts_.FindByEmail(email);
     if (user.ok()) {
       const Catalog& cat = catalog(ed);
       const std::string link = Url("/" + ed + "/account/reset?token=" + PercentEncode(**token));

@@ -33,7 +33,7 @@ Response ReaderPages::Impl::PostHoldWords(const RequestContext& ctx, const FormF
 Result<Article> ReaderPages::Impl::ArticleOf(const std::string& idslug) {
   auto id = ParsePositiveId(std::string_view(idslug).substr(0, idslug.find('-')));
   if (!id) return Status::NotFound("no such article");
-  return store_.GetArticle(*id);
+  return articles_.GetArticle(*id);
 }
 
 Response ReaderPages::Impl::PostComment(const RequestContext& ctx, const std::string& idslug, const FormFields& f) {
@@ -83,12 +83,12 @@ Response ReaderPages::Impl::EditForm(const RequestContext& ctx, const std::strin
   const Viewer& v = ctx.viewer;
   if (!v.session) return LoginRequired(ctx, req.path);
   auto id = ParsePositiveId(id_text);
-  auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
+  auto c = id ? comments_.Get(*id) : Result<Comment>(Status::NotFound("no such comment"));
   if (!c.ok()) return c.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
                                                 : Refusal(ctx, c.status());
   if (c->user_id != v.session->user.id) return Forbidden(ctx);
   const Catalog& cat = catalog(ed);
-  auto a = store_.GetArticle(c->article_id);
+  auto a = articles_.GetArticle(c->article_id);
   const std::string back = a.ok() ? ArticlePathOf(ed, *a) + "#c" + std::to_string(c->id) : "/" + ed + "/";
   json fields = json::array({Field("textarea", "body", cat.Get("field_comment"), body.value_or(c->body), "text", "off",
                                    static_cast<int>(config_.comment_max_chars))});
@@ -110,15 +110,15 @@ Response ReaderPages::Impl::ReplyOrReportForm(const RequestContext& ctx, const s
   const Viewer& v = ctx.viewer;
   if (!v.session) return LoginRequired(ctx, req.path);
   auto id = ParsePositiveId(id_text);
-  auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
+  auto c = id ? comments_.Get(*id) : Result<Comment>(Status::NotFound("no such comment"));
   if (!c.ok() || c->status != CommentStatus::kVisible)
     return c.ok() || c.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
                                                : Refusal(ctx, c.status());
-  auto a = store_.GetArticle(c->article_id);
+  auto a = articles_.GetArticle(c->article_id);
   if (!a.ok()) return Refusal(ctx, a.status());
   const Catalog& cat = catalog(ed);
   const std::string path = ArticlePathOf(ed, *a);
-  auto author = store_.GetUser(c->user_id);
+  auto author = comments_.Author(*c);
   json quoted = {{"author", author.ok() && !author->deleted ? author->display_name : cat.Get("deleted_user")},
                  {"html", c->html}};
   json fields = reply ? json::array({Field("textarea", "body", cat.Get("field_reply"), "", "text", "off",
@@ -148,12 +148,12 @@ Response ReaderPages::Impl::PostEdit(const RequestContext& ctx, const std::strin
   auto edited = comments_.Edit(v.session->user, *id, FormValue(f, "body"));
   if (!edited.ok()) {
     if (edited.status().is_not_found()) return Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"));
-    auto c = store_.GetComment(*id);
+    auto c = comments_.Get(*id);
     if (c.ok() && c->user_id != v.session->user.id) return Forbidden(ctx);
     if (StatusFor(edited.status()) >= 500) return Refusal(ctx, edited.status());
     return EditForm(ctx, id_text, StatusFor(edited.status()), edited.status().message(), FormValue(f, "body"));
   }
-  auto a = store_.GetArticle(edited->article_id);
+  auto a = articles_.GetArticle(edited->article_id);
   if (!a.ok()) return SeeOther("/" + ed + "/");
   return SeeOther(fmt::format("{}?notice={}#c{}", ArticlePathOf(ed, *a),
                               edited->status == CommentStatus::kHeld ? "held" : "edited", edited->id));
@@ -163,11 +163,11 @@ Response ReaderPages::Impl::CommentAction(const RequestContext& ctx, CommentActi
   const std::string& ed = ctx.edition;
   const Viewer& v = ctx.viewer;
   auto id = ParsePositiveId(id_text);
-  auto c = id ? store_.GetComment(*id) : Result<Comment>(Status::NotFound("no such comment"));
+  auto c = id ? comments_.Get(*id) : Result<Comment>(Status::NotFound("no such comment"));
   if (!c.ok()) return c.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
                                                 : Refusal(ctx, c.status());
   const User& u = v.session->user;
-  auto a = store_.GetArticle(c->article_id);
+  auto a = articles_.GetArticle(c->article_id);
   const std::string path = a.ok() ? ArticlePathOf(ed, *a) : "/" + ed + "/";
   Status s;
   std::string notice = "done";
@@ -189,7 +189,7 @@ Response ReaderPages::Impl::CommentAction(const RequestContext& ctx, CommentActi
       if (!IsModerator(u)) return Forbidden(ctx);
       s = comments_.Restore(u, *id);
       if (s.ok())
-        if (auto restored = store_.GetComment(*id); restored.ok()) NotifyReply(ed, *restored);
+        if (auto restored = comments_.Get(*id); restored.ok()) NotifyReply(ed, *restored);
       break;
     }
     default: break;
@@ -216,7 +216,7 @@ Response ReaderPages::Impl::ModerationPage(const RequestContext& ctx) {
   auto path_of = [&](int64_t article_id) {
     auto it = paths.find(article_id);
     if (it != paths.end()) return it->second;
-    auto a = store_.GetArticle(article_id);
+    auto a = articles_.GetArticle(article_id);
     std::string p = a.ok() ? ArticlePathOf(ed, *a) : "/" + ed + "/";
     std::string headline = a.ok() ? a->headline : "";
     paths[article_id] = p;
@@ -255,7 +255,10 @@ Response ReaderPages::Impl::ModerationPage(const RequestContext& ctx) {
     reported.push_back(std::move(it));
   }
   json fresh = json::array();
-  for (const auto& c : NewUsersComments(100)) fresh.push_back(item_of(c));
+  if (auto by_new = comments_.ByNewAccounts(100); by_new.ok())
+    for (const auto& c : *by_new) fresh.push_back(item_of(c));
+  else
+    spdlog::warn("comments by new accounts: {}", by_new.status().ToString());
   json view = {{"held", held},
                {"has_held", !held.empty()},
                {"fresh", fresh},
@@ -265,7 +268,7 @@ Response ReaderPages::Impl::ModerationPage(const RequestContext& ctx) {
                {"notice", NoticeKey(req).empty() ? json(false) : json(cat.Get(NoticeKey(req)))},
                {"hold_words", false}};
   if (u.role == Role::kEditor || u.role == Role::kAdmin) {
-    auto words = store_.HoldWords();
+    auto words = comments_.HoldWords();
     std::string text;
     if (words.ok())
       for (const auto& w : *words) text += w + "\n";
@@ -275,33 +278,6 @@ Response ReaderPages::Impl::ModerationPage(const RequestContext& ctx) {
   return Render(ctx, 200, cat.Get("moderation_title"), "moderation", view);
 }
 
-// NewUsersComments lists visible comments by accounts younger than
-// `new_account_hours`, newest first, from the most recently commented
-// articles (what a moderator should look at besides the queue).
-std::vector<Comment> ReaderPages::Impl::NewUsersComments(size_t limit) {
-  std::vector<Comment> out;
-  const TimePoint since = SystemNow() - std::chrono::hours(config_.new_account_hours);
-  auto recent = store_.RecentlyCommented(30);
-  if (!recent.ok()) return out;
-  std::map<int64_t, bool> is_new;  // user id → account younger than the limit
-  for (const auto& d : *recent) {
-    if (d.last_comment_at < since) break;
-    auto list = store_.ListArticleComments(d.article_id, {CommentStatus::kVisible});
-    if (!list.ok()) continue;
-    for (auto& c : *list) {
-      if (c.created_at < since) continue;
-      auto it = is_new.find(c.user_id);
-      if (it == is_new.end()) {
-        auto u = store_.GetUser(c.user_id);
-        it = is_new.emplace(c.user_id, u.ok() && !IsModerator(*u) && u->created_at >= since).first;
-      }
-      if (it->second) out.push_back(std::move(c));
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const Comment& a, const Comment& b) { return a.created_at > b.created_at; });
-  if (out.size() > limit) out.resize(limit);
-  return out;
-}
 
 Response ReaderPages::Impl::DiscussionPage(const RequestContext& ctx) {
   const std::string& ed = ctx.edition;
@@ -342,7 +318,7 @@ json ReaderPages::Impl::CommentJson(const Comment& c) {
 Response ReaderPages::Impl::ApiComments(const Request& req, const std::string& id_text, const Viewer& v) {
   auto id = ParsePositiveId(id_text);
   if (!id) return ApiError(404, "not_found", "no such article");
-  auto a = store_.GetArticle(*id);
+  auto a = articles_.GetArticle(*id);
   if (!a.ok()) {
     if (a.status().is_not_found()) return ApiError(404, "not_found", "no such article");
     return ApiError(503, "unavailable", "store unavailable");

@@ -171,7 +171,7 @@ json ReaderPages::Impl::HeaderView(const Viewer& v, const std::string& ed, const
 }
 
 json ReaderPages::Impl::DiscussionView(const std::string& ed, int limit) {
-  auto seq = store_.ChangeSequence();
+  auto seq = articles_.ChangeSequence();
   const std::string key = fmt::format("{}:{}", ed, limit);
   if (seq.ok()) {
     std::lock_guard<std::mutex> lock(discussion_mu_);
@@ -180,13 +180,13 @@ json ReaderPages::Impl::DiscussionView(const std::string& ed, int limit) {
   }
   const Catalog& cat = catalog(ed);
   json items = json::array();
-  auto recent = store_.RecentlyCommented(limit);
+  auto recent = comments_.RecentlyDiscussed(limit);
   if (!recent.ok()) {
     spdlog::warn("discussion list: {}", recent.status().ToString());
     return items;
   }
   for (const auto& d : *recent) {
-    auto a = store_.GetArticle(d.article_id);
+    auto a = articles_.GetArticle(d.article_id);
     if (!a.ok()) continue;
     json item = {{"href", fmt::format("/{}/articles/{}-{}#comments", ed, a->id, a->slug)},
                  {"time", cat.ShortDate(d.last_comment_at, config_.utc_offset_minutes)},
@@ -198,7 +198,7 @@ json ReaderPages::Impl::DiscussionView(const std::string& ed, int limit) {
                  {"label", false},
                  {"label_title", ""}};
     if (a->language != ed) {
-      auto t = store_.GetTranslation(a->id, ed);
+      auto t = articles_.GetTranslation(a->id, ed);
       if (t.ok()) {
         item["headline"] = t->headline;
       } else {
@@ -217,15 +217,12 @@ json ReaderPages::Impl::DiscussionView(const std::string& ed, int limit) {
 }
 
 std::map<int64_t, int64_t> ReaderPages::Impl::CommentCounts(const std::vector<int64_t>& ids) {
-  std::map<int64_t, int64_t> out;
-  if (ids.empty()) return out;
-  auto counts = store_.CommentCounts(ids);
+  auto counts = comments_.VisibleCounts(ids);
   if (!counts.ok()) {
     spdlog::warn("comment counts: {}", counts.status().ToString());
-    return out;
+    return {};
   }
-  for (const auto& [id, n] : *counts) out[id] = n;
-  return out;
+  return std::move(*counts);
 }
 
 std::string ReaderPages::Impl::CommentsHtml(int64_t article_id, const std::string& ed, const std::string& path, const Viewer& v, const Request& req) {
@@ -431,11 +428,11 @@ void ReaderPages::Impl::NotifyReply(const std::string& ed, const Comment& reply)
     return;
   }
   if (!*to) return;
-  auto a = store_.GetArticle(reply.article_id);
+  auto a = articles_.GetArticle(reply.article_id);
   if (!a.ok()) return;
   Comment named = reply;
   if (named.author_name.empty())
-    if (auto u = store_.GetUser(reply.user_id); u.ok()) named.author_name = u->display_name;
+    if (auto u = comments_.Author(reply); u.ok()) named.author_name = u->display_name;
   MailReplyNotification(ed, **to, named, fmt::format("/{}/articles/{}-{}", ed, a->id, a->slug));
 }
 

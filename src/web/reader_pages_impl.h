@@ -64,7 +64,8 @@ class ReaderPages::Impl {
  public:
   Impl(Store& store, const Config& config, const Templates& templates, const std::map<std::string, Catalog>& catalogs,
        PageFn page, SiteSecret secret, std::shared_ptr<Mailer> mailer)
-      : store_(store),
+      : articles_(store),
+        view_store_(store),
         config_(config),
         templates_(templates),
         catalogs_(catalogs),
@@ -117,7 +118,7 @@ class ReaderPages::Impl {
   std::string CommentsHtml(int64_t article_id, const std::string& ed, const std::string& path, const Viewer& v,
                            const Request& req);
   void CountView(int64_t id) { views_.Count(id); }
-  Status FlushViews() { return views_.Flush(store_); }
+  Status FlushViews() { return views_.Flush(view_store_); }
   Status Housekeeping() { return accounts_.PruneExpired(); }
  private:
   const Catalog& catalog(const std::string& ed) const { return catalogs_.at(ed); }
@@ -230,10 +231,6 @@ class ReaderPages::Impl {
   // --- moderation ---------------------------------------------------------------
   Response ModerationPage(const RequestContext& ctx);
 
-  // NewUsersComments lists visible comments by accounts younger than
-  // `new_account_hours`, newest first, from the most recently commented
-  // articles (what a moderator should look at besides the queue).
-  std::vector<Comment> NewUsersComments(size_t limit);
   Response DiscussionPage(const RequestContext& ctx);
 
   // --- JSON API -------------------------------------------------------------------
@@ -243,7 +240,8 @@ class ReaderPages::Impl {
   }
   json CommentJson(const Comment& c);
   Response ApiComments(const Request& req, const std::string& id_text, const Viewer& v);
-  Store& store_;
+  ArticleStore& articles_;    // headlines and translations for the views
+  CommentStore& view_store_;  // where counted views are written
   const Config config_;
   const Templates& templates_;
   const std::map<std::string, Catalog>& catalogs_;
