@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unicode/ucnv.h>
 
+#include "common/testing/code_units.h"
+
 namespace newsdesk {
 namespace {
 
@@ -95,18 +97,7 @@ TEST(CharsetFromContentType, ReadsTheParameter) {
 }
 
 TEST(DecodeWideXml, ReadsUtf32AndBomlessUtf16ByTheZeroBytesAroundTheFirstTag) {
-  auto wide = [](const std::u32string& text, int unit, bool big_endian, bool bom) {
-    std::string out;
-    auto put = [&](uint32_t v) {
-      for (int k = 0; k < unit; ++k) {
-        int shift = 8 * (big_endian ? unit - 1 - k : k);
-        out += static_cast<char>((v >> shift) & 0xFF);
-      }
-    };
-    if (bom) put(0xFEFF);
-    for (char32_t c : text) put(static_cast<uint32_t>(c));
-    return out;
-  };
+  const auto wide = testing::EncodeCodeUnits;
   const std::u32string xml = U"<rss>Шойгу</rss>";
   for (bool be : {true, false}) {
     EXPECT_EQ(DecodeWideXml(wide(xml, 2, be, false)).value_or("?"), "<rss>Шойгу</rss>") << "UTF-16 " << be;

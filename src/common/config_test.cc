@@ -14,6 +14,13 @@ std::string WriteTemp(const std::string& name, const std::string& text) {
   return path.string();
 }
 
+// LoadWrittenConfig writes `text` to the temporary file `name` and loads it
+// into a default Config.
+Status LoadWrittenConfig(const std::string& name, const std::string& text) {
+  Config c;
+  return LoadConfigFile(WriteTemp(name, text), c);
+}
+
 TEST(LoadConfigFile, ReadsEverySection) {
   auto path = WriteTemp("nd_config_ok.toml", R"(
 data_dir = "/srv/newsdesk"
@@ -40,17 +47,13 @@ zone_label = "MSK"
 }
 
 TEST(LoadConfigFile, SyntaxErrorNamesFileAndLine) {
-  auto path = WriteTemp("nd_config_bad.toml", "[server]\nlisten = \n");
-  Config c;
-  Status s = LoadConfigFile(path, c);
+  Status s = LoadWrittenConfig("nd_config_bad.toml", "[server]\nlisten = \n");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("nd_config_bad.toml:2"), std::string::npos) << s.message();
 }
 
 TEST(LoadConfigFile, WrongTypeNamesTheKey) {
-  auto path = WriteTemp("nd_config_type.toml", "[server]\nthreads = \"many\"\n");
-  Config c;
-  Status s = LoadConfigFile(path, c);
+  Status s = LoadWrittenConfig("nd_config_type.toml", "[server]\nthreads = \"many\"\n");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("threads"), std::string::npos) << s.message();
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/testing/free_port.h"
+#include "common/testing/test_directory.h"
 #include "common/time.h"
 #include "mail/testing/smtp_server.h"
 #include "store/testing/test_database.h"
@@ -90,17 +91,14 @@ TEST(SlidingWindowLimiter, AdmitsAtMostMaxInAnyWindow) {
 class DigestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nd_digest_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDirectory("nd_digest");
     config_.data_dir = (dir_ / "data").string();
     config_.base_url = "https://news.example";
     config_.site_name = "Newsdesk";
     config_.mail_from = "Newsdesk <digest@news.example>";
     config_.digest_time_zone = "Europe/Moscow";
     config_.digest_max_stories = 3;
-    ASSERT_TRUE(testing::UseTestBackend(config_).ok());
-    auto store = OpenStore(config_);
+    auto store = testing::OpenStoreOnTestBackend(config_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
     secret_ = SiteSecret{std::string(32, 's')};

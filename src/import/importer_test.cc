@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/testing/test_directory.h"
 #include "common/time.h"
 #include "store/testing/test_database.h"
 
@@ -114,16 +115,12 @@ TEST(ParseImportText, InvalidUtf8IsRejected) {
 class ImportPathTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("nd_import_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDirectory("nd_import");
     fs::create_directories(dir_ / "in");
     Config c;
     c.data_dir = (dir_ / "data").string();
-    ASSERT_TRUE(testing::UseTestBackend(c).ok());
-    auto s = OpenStore(c);
-    ASSERT_TRUE(s.ok());
+    auto s = testing::OpenStoreOnTestBackend(c);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
   }
   void TearDown() override {

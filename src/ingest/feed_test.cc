@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/testing/code_units.h"
 #include "common/text.h"
 #include "common/time.h"
 
@@ -805,23 +806,11 @@ TEST(ParseFeedBytes, DecodesWindows1251Koi8rBomAndWideEncodings) {
   auto bom = ParseFeedBytes("\xEF\xBB\xBF<rss><channel><title>B</title></channel></rss>", "", "");
   ASSERT_TRUE(bom.ok());
   EXPECT_EQ(bom->title, "B");
-  auto wide = [](const std::string& ascii, int unit, bool big_endian, bool with_bom) {
-    std::string out;
-    auto put = [&](uint32_t v) {
-      for (int k = 0; k < unit; ++k) {
-        int shift = 8 * (big_endian ? unit - 1 - k : k);
-        out += static_cast<char>((v >> shift) & 0xFF);
-      }
-    };
-    if (with_bom) put(0xFEFF);
-    for (char c : ascii) put(static_cast<unsigned char>(c));
-    return out;
-  };
-  const std::string doc = "<?xml version=\"1.0\"?><rss><channel><title>W</title></channel></rss>";
+  const std::u32string doc = U"<?xml version=\"1.0\"?><rss><channel><title>W</title></channel></rss>";
   for (int unit : {2, 4})
     for (bool be : {false, true})
       for (bool with_bom : {false, true}) {
-        auto feed = ParseFeedBytes(wide(doc, unit, be, with_bom), "", "");
+        auto feed = ParseFeedBytes(testing::EncodeCodeUnits(doc, unit, be, with_bom), "", "");
         ASSERT_TRUE(feed.ok()) << unit << be << with_bom << feed.status().ToString();
         EXPECT_EQ(feed->title, "W") << unit << be << with_bom;
       }

@@ -25,6 +25,15 @@ FetchOptions TestOptions(const FixtureServer& server) {
   return o;
 }
 
+// FetchCapped fetches `path` from `server` with TestOptions, but a body may
+// be at most `max_bytes` long.
+Result<FetchResult> FetchCapped(const FixtureServer& server, const std::string& path, size_t max_bytes) {
+  FetchOptions o = TestOptions(server);
+  o.max_bytes = max_bytes;
+  Fetcher f(o);
+  return f.Fetch({server.Url(path)});
+}
+
 const char* kFeed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title></channel></rss>";
 
 TEST(Fetcher, FetchesABodyAndItsHeaders) {
@@ -68,10 +77,7 @@ TEST(Fetcher, DecodesGzip) {
 TEST(Fetcher, AGzipBombStopsAtTheSizeCap) {
   FixtureServer server;
   server.Serve("/bomb", 200, testing::Gzip(std::string(64 << 20, '\0')), {{"Content-Encoding", "gzip"}});
-  FetchOptions o = TestOptions(server);
-  o.max_bytes = 1 << 20;
-  Fetcher f(o);
-  auto r = f.Fetch({server.Url("/bomb")});
+  auto r = FetchCapped(server, "/bomb", 1 << 20);
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("body larger than 1048576 bytes"));
 }
@@ -84,10 +90,7 @@ TEST(Fetcher, AnEndlessBodyStopsAtTheSizeCap) {
     for (int i = 0; i < 10000 && FixtureServer::SendAll(fd, chunk); ++i) {
     }
   });
-  FetchOptions o = TestOptions(server);
-  o.max_bytes = 2 << 20;
-  Fetcher f(o);
-  auto r = f.Fetch({server.Url("/endless")});
+  auto r = FetchCapped(server, "/endless", 2 << 20);
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("body larger than"));
 }

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 
+#include "common/testing/test_directory.h"
 #include "ingest/testing/fixture_server.h"
 #include "model/block_json.h"
 #include "store/testing/test_database.h"
@@ -60,15 +61,11 @@ std::string ToWindows1251(const std::string& utf8) {
 class IngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("nd_ingest_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDirectory("nd_ingest");
     Config c;
     c.data_dir = dir_.string();
-    ASSERT_TRUE(testing::UseTestBackend(c).ok());
-    auto s = OpenStore(c);
-    ASSERT_TRUE(s.ok());
+    auto s = testing::OpenStoreOnTestBackend(c);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     FetchOptions o;
     o.allowed_hosts = {"127.0.0.1:" + std::to_string(server_.port())};

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/testing/test_directory.h"
 #include "mail/testing/recording_mailer.h"
 #include "mail/testing/smtp_server.h"
 
@@ -34,9 +35,7 @@ std::string Unix(std::string s) {
 class MailTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nd_mail_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDirectory("nd_mail");
   }
   void TearDown() override { fs::remove_all(dir_); }
 

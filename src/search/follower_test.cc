@@ -5,29 +5,23 @@
 #include <filesystem>
 
 #include "common/time.h"
+#include "store/testing/sqlite_store_test.h"
 
 namespace newsdesk {
 namespace {
 
 namespace fs = std::filesystem;
 
-class IndexFollowerTest : public ::testing::Test {
+class IndexFollowerTest : public testing::SqliteStoreTest {
  protected:
+  IndexFollowerTest() : SqliteStoreTest("nd_follower") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nd_follower_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    Config config;
-    config.data_dir = dir_.string();
-    auto store = OpenStore(config);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
+    ASSERT_NO_FATAL_FAILURE(SqliteStoreTest::SetUp());
     OpenIndex();
   }
   void TearDown() override {
     index_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+    SqliteStoreTest::TearDown();
   }
   void OpenIndex(int shards = 0) {
     index_.reset();
@@ -58,8 +52,6 @@ class IndexFollowerTest : public ::testing::Test {
     return r.ok() ? r->total : -1;
   }
 
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
   std::unique_ptr<SearchIndex> index_;
 };
 

@@ -11,6 +11,8 @@
 
 #include <xapian.h>
 
+#include "common/testing/test_directory.h"
+
 namespace newsdesk {
 namespace {
 
@@ -36,10 +38,7 @@ SearchDocument Doc(int64_t id, const std::string& language, const std::string& h
 class SearchIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("nd_search_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing::FreshTestDirectory("nd_search_test");
     index_ = OpenIndex();
   }
   void TearDown() override {

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/testing/test_directory.h"
 #include "common/time.h"
 #include "store/sql/connection.h"
 #include "store/sql/migrations.h"
@@ -38,12 +39,14 @@ Result<std::unique_ptr<Store>> OpenTestStore(const std::string& backend, const f
   return OpenStoreAt(database);
 }
 
-class StoreTest : public ::testing::TestWithParam<std::string> {
+// BackendStoreTest gives each test a new, empty store of the backend its
+// parameter names (OpenTestStore), in a fresh directory named after
+// `dir_prefix` and the test; `database_` reopens it.
+class BackendStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
+  explicit BackendStoreTest(std::string dir_prefix) : dir_prefix_(std::move(dir_prefix)) {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("nd_store_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = testing::FreshTestDirectory(dir_prefix_);
     auto s = OpenTestStore(GetParam(), dir_, database_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
@@ -52,6 +55,16 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     store_.reset();
     fs::remove_all(dir_);
   }
+
+  const std::string dir_prefix_;
+  fs::path dir_;
+  std::string database_;
+  std::unique_ptr<Store> store_;
+};
+
+class StoreTest : public BackendStoreTest {
+ protected:
+  StoreTest() : BackendStoreTest("nd_store") {}
 
   static ArticleRecord Record(const std::string& url, const std::string& headline, const std::string& when,
                               const std::string& language = "en") {
@@ -67,10 +80,6 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     r.body = {Block{BlockType::kParagraph, "First paragraph.", {}, {}, {}, {}}};
     return r;
   }
-
-  fs::path dir_;
-  std::string database_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreTest, InsertsThenReadsBackEveryField) {
@@ -353,16 +362,11 @@ TEST(OpenSqliteStore, DataDirectoryThatIsAFileIsAClearError) {
 namespace newsdesk {
 namespace {
 
-class FeedStoreTest : public ::testing::TestWithParam<std::string> {
+class FeedStoreTest : public BackendStoreTest {
  protected:
+  FeedStoreTest() : BackendStoreTest("nd_feedstore") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("nd_feedstore_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::string database;
-    auto s = OpenTestStore(GetParam(), dir_, database);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    ASSERT_NO_FATAL_FAILURE(BackendStoreTest::SetUp());
     Source src;
     src.name = "Wire";
     src.home_url = "https://wire.example/";
@@ -377,10 +381,6 @@ class FeedStoreTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(st.ok()) << st.status().ToString();
     source_ = st->source;
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
   ArticleRecord Item(const std::string& url, const std::string& guid, const std::string& text) {
     ArticleRecord r;
     r.url = url;
@@ -392,6 +392,16 @@ class FeedStoreTest : public ::testing::TestWithParam<std::string> {
     r.body = {Block{BlockType::kParagraph, text, {}, {}, {}, {}}};
     return r;
   }
+  // EmptyOutlet is an outlet of its own with one feed, which no article
+  // comes from.
+  static Source EmptyOutlet() {
+    Source empty;
+    empty.name = "Empty";
+    empty.home_url = "https://empty.example/";
+    empty.language = "en";
+    empty.feed_url = "https://empty.example/rss";
+    return empty;
+  }
   // AddSecondFeed follows `feed_url` as another feed of the same outlet.
   Result<FeedStatus> AddSecondFeed(const std::string& feed_url, const std::string& language = "en") {
     Source other;
@@ -402,8 +412,6 @@ class FeedStoreTest : public ::testing::TestWithParam<std::string> {
     other.fetch_interval_seconds = 1800;
     return store_->AddFeedSource(other);
   }
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
   Source source_;
   FeedStatus feed_;
 };
@@ -549,12 +557,7 @@ TEST_P(FeedStoreTest, RemovingOneFeedKeepsTheOutletAndItsOtherFeeds) {
   EXPECT_EQ(back->source_id, source_.id);
 
   // An outlet without articles is forgotten with its last feed.
-  Source empty;
-  empty.name = "Empty";
-  empty.home_url = "https://empty.example/";
-  empty.language = "en";
-  empty.feed_url = "https://empty.example/rss";
-  auto added = store_->AddFeedSource(empty);
+  auto added = store_->AddFeedSource(EmptyOutlet());
   ASSERT_TRUE(added.ok());
   ASSERT_TRUE(store_->RemoveFeed(added->id).ok());
   EXPECT_TRUE(store_->GetSourceStatus(added->source_id).status().is_not_found());
@@ -632,12 +635,7 @@ TEST_P(FeedStoreTest, RemovingASourceKeepsItForItsArticles) {
   EXPECT_TRUE(st->feeds.empty());
   EXPECT_TRUE(store_->DueFeeds(*ParseIso8601("2030-01-01T00:00:00Z"), 10)->empty());
 
-  Source empty;
-  empty.name = "Empty";
-  empty.home_url = "https://empty.example/";
-  empty.language = "en";
-  empty.feed_url = "https://empty.example/rss";
-  auto added = store_->AddFeedSource(empty);
+  auto added = store_->AddFeedSource(EmptyOutlet());
   ASSERT_TRUE(added.ok());
   ASSERT_TRUE(store_->RemoveSource(added->source_id).ok());
   EXPECT_TRUE(store_->GetSourceStatus(added->source_id).status().is_not_found());
@@ -1033,24 +1031,10 @@ namespace {
 
 // --- jobs (issue 8) ----------------------------------------------------------
 
-class JobStoreTest : public ::testing::TestWithParam<std::string> {
+class JobStoreTest : public BackendStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nd_jobs_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    auto s = OpenTestStore(GetParam(), dir_, database_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    if (GetParam() == "sqlite") fs::remove_all(dir_);
-  }
+  JobStoreTest() : BackendStoreTest("nd_jobs") {}
   static TimePoint At(int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
-
-  fs::path dir_;
-  std::string database_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(JobStoreTest, AKeyedJobIsQueuedOnceWhoeverAsks) {

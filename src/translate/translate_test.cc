@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "store/store.h"
+#include "store/testing/sqlite_store_test.h"
 #include "translate/testing/servers.h"
 
 namespace newsdesk {
@@ -38,22 +39,9 @@ ArticleRecord EnglishArticle(const std::string& url, const std::string& headline
   return r;
 }
 
-class StoreFixture : public ::testing::Test {
+class StoreFixture : public testing::SqliteStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nd_translate_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    Config c;
-    c.data_dir = dir_.string();
-    auto s = OpenStore(c);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  StoreFixture() : SqliteStoreTest("nd_translate") {}
 
   int64_t Add(const ArticleRecord& r) {
     auto up = store_->UpsertArticles({r});
@@ -67,9 +55,6 @@ class StoreFixture : public ::testing::Test {
     o.retry_failed_after = seconds(0);
     return o;
   }
-
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 // --- Apertium APy, the real thing -----------------------------------------

@@ -12,12 +12,14 @@
 #include <regex>
 #include <thread>
 
+#include "common/testing/test_directory.h"
 #include "common/time.h"
 #include "import/importer.h"
 #include "mail/testing/smtp_server.h"
 #include "web/server.h"
 #include "web/site.h"
 #include "web/test_client.h"
+#include "web/testing/served_site.h"
 #include "store/testing/test_database.h"
 
 namespace newsdesk {
@@ -27,7 +29,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::RawResponse;
-using testing::TestConnection;
+using testing::CsrfField;
 
 // WaitForMail waits up to 10 s for message `n` to reach `smtp`.
 nlohmann::json WaitForMail(const SmtpServer& smtp, int n) {
@@ -50,27 +52,10 @@ class Client {
   RawResponse Send(const std::string& method, const std::string& target, const std::string& body = "",
                    const std::string& content_type = "application/x-www-form-urlencoded",
                    const std::string& extra_headers = "") {
-    TestConnection c(port_);
-    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-    std::string cookies;
-    for (const auto& [k, v] : jar_) {
-      if (!cookies.empty()) cookies += "; ";
-      cookies += k + "=" + v;
-    }
-    if (!cookies.empty()) req += "Cookie: " + cookies + "\r\n";
-    if (method == "POST") req += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    req += extra_headers + "\r\n" + body;
-    c.Send(req);
-    RawResponse r = c.Read();
-    if (r.headers.count("set-cookie")) {
-      last_set_cookie_ = r.headers["set-cookie"];
-      std::string sc = last_set_cookie_;
-      std::string pair = sc.substr(0, sc.find(';'));
-      size_t eq = pair.find('=');
-      std::string name = pair.substr(0, eq), value = pair.substr(eq + 1);
-      if (value.empty() || sc.find("Max-Age=0") != std::string::npos) jar_.erase(name);
-      else jar_[name] = value;
-    }
+    std::string headers = jar_.Header();
+    if (method == "POST") headers += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    RawResponse r = testing::Exchange(port_, method, target, headers + extra_headers, body);
+    jar_.Take(r);
     return r;
   }
   RawResponse Get(const std::string& target) { return Send("GET", target); }
@@ -78,7 +63,7 @@ class Client {
   // Post sends a form; `csrf_from` is the page whose first csrf field it uses.
   RawResponse Post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
                    const std::string& csrf_from = "") {
-    if (!csrf_from.empty()) fields.emplace_back("csrf", Csrf(Get(csrf_from).body));
+    if (!csrf_from.empty()) fields.emplace_back("csrf", CsrfField(Get(csrf_from).body));
     std::string body;
     for (const auto& [k, v] : fields) {
       if (!body.empty()) body += '&';
@@ -87,40 +72,24 @@ class Client {
     return Send("POST", target, body);
   }
 
-  static std::string Csrf(const std::string& html) {
-    std::smatch m;
-    static const std::regex re("name=\"csrf\" value=\"([^\"]+)\"");
-    return std::regex_search(html, m, re) ? m[1].str() : "";
-  }
-
-  bool HasCookie(const std::string& name) const { return jar_.count(name) > 0; }
-  void Forget(const std::string& name) { jar_.erase(name); }
-  const std::string& last_set_cookie() const { return last_set_cookie_; }
+  bool HasCookie(const std::string& name) const { return jar_.Has(name); }
+  void Forget(const std::string& name) { jar_.Forget(name); }
+  const std::string& last_set_cookie() const { return jar_.last_set_cookie(); }
 
  private:
   uint16_t port_;
-  std::map<std::string, std::string> jar_;
-  std::string last_set_cookie_;
+  testing::CookieJar jar_;
 };
 
 class ReaderPagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nd_reader_pages_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDirectory("nd_reader_pages");
     fs::create_directories(dir_);
-    config_.data_dir = (dir_ / "data").string();
-    config_.base_url = "https://news.example";
-    config_.ingest_enabled = false;
+    config_ = testing::ServedSiteConfig(dir_, "https://news.example");
   }
   void TearDown() override {
-    if (server_) {
-      server_->Shutdown();
-      server_->Wait();
-    }
-    server_.reset();
-    site_.reset();
+    served_.reset();
     store_.reset();
     smtp_.reset();
     fs::remove_all(dir_);
@@ -137,8 +106,7 @@ class ReaderPagesTest : public ::testing::Test {
       config_.mail_smtp_url = "smtp://127.0.0.1:1";
       config_.mail_connect_timeout_seconds = 1;
     }
-    ASSERT_TRUE(testing::UseTestBackend(config_).ok());
-    auto store = OpenStore(config_);
+    auto store = testing::OpenStoreOnTestBackend(config_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
     std::vector<ArticleRecord> records;
@@ -158,18 +126,12 @@ class ReaderPagesTest : public ::testing::Test {
     auto a = store_->GetArticle(article_);
     ASSERT_TRUE(a.ok());
     path_ = "/en/articles/" + std::to_string(a->id) + "-" + a->slug;
-    auto site = Site::Create(*store_, config_);
-    ASSERT_TRUE(site.ok()) << site.status().ToString();
-    site_ = std::move(*site);
-    ServerOptions o;
-    o.port = 0;
-    o.threads = 2;
-    auto server = HttpServer::Start(o, [this](const Request& r) { return site_->Handle(r); });
-    ASSERT_TRUE(server.ok());
-    server_ = std::move(*server);
+    auto served = testing::ServedSite::Start(*store_, config_);
+    ASSERT_TRUE(served.ok()) << served.status().ToString();
+    served_ = std::move(*served);
   }
 
-  uint16_t port() const { return server_->port(); }
+  uint16_t port() const { return served_->port(); }
 
   // AddUser makes a confirmed account directly (as `newsdesk user add` does).
   int64_t AddUser(const std::string& email, const std::string& name, Role role = Role::kReader) {
@@ -210,8 +172,7 @@ class ReaderPagesTest : public ::testing::Test {
   Config config_;
   std::unique_ptr<SmtpServer> smtp_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<Site> site_;
-  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<testing::ServedSite> served_;
   int64_t article_ = 0;
   std::string path_;
 };
@@ -224,7 +185,7 @@ TEST_F(ReaderPagesTest, RegisterConfirmLogInCommentReplyAndLogOut) {
   EXPECT_TRUE(ann.HasCookie("nd_pre"));
   RawResponse r = ann.Post("/en/account/register",
                            {{"email", "Ann@Example.org"}, {"display_name", "Ann"}, {"password", kPassword},
-                            {"website", ""}, {"csrf", Client::Csrf(page.body)}});
+                            {"website", ""}, {"csrf", CsrfField(page.body)}});
   ASSERT_EQ(r.status, 303) << r.body;
   EXPECT_EQ(r.headers["location"], "/en/account/login?notice=check_mail");
 
@@ -320,13 +281,13 @@ TEST_F(ReaderPagesTest, EveryStateChangeWithoutAValidCsrfTokenIsForbidden) {
   // Another session's token does not do either.
   AddUser("eve@example.org", "Eve");
   Client eve = LoggedIn("eve@example.org");
-  const std::string eve_token = Client::Csrf(eve.Get(path_).body);
+  const std::string eve_token = CsrfField(eve.Get(path_).body);
   EXPECT_EQ(ann.Post(path_ + "/comments", {{"body", "x"}, {"csrf", eve_token}}).status, 403);
   // Forms before a session: the token must match the pre-session cookie.
   Client anon(port());
   EXPECT_EQ(anon.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}}).status, 403);
   Client other(port());
-  const std::string other_token = Client::Csrf(other.Get("/en/account/login").body);
+  const std::string other_token = CsrfField(other.Get("/en/account/login").body);
   anon.Get("/en/account/register");
   EXPECT_EQ(anon.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}, {"csrf", other_token}})
                 .status,
@@ -454,7 +415,7 @@ TEST_F(ReaderPagesTest, ABannedUserCannotPost) {
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(r.body, HasSubstr("banned"));
   auto api = ann.Send("POST", "/api/v1/articles/" + std::to_string(article_) + "/comments", "{\"body\":\"api\"}",
-                      "application/json", "X-CSRF-Token: " + Client::Csrf(ann.Get(path_).body) + "\r\n");
+                      "application/json", "X-CSRF-Token: " + CsrfField(ann.Get(path_).body) + "\r\n");
   EXPECT_EQ(api.status, 400);
   EXPECT_THAT(api.body, HasSubstr("banned"));
 }
@@ -504,7 +465,7 @@ TEST_F(ReaderPagesTest, AResetLinkWorksOnceAndExpires) {
                 .status,
             400)
       << "the old password is gone";
-  ASSERT_TRUE(site_->WaitForMail(std::chrono::seconds(5)));
+  ASSERT_TRUE(served_->site().WaitForMail(std::chrono::seconds(5)));
   EXPECT_TRUE(smtp_->Received(2).is_null()) << "no mail for an unknown address";
 }
 
@@ -545,7 +506,7 @@ TEST_F(ReaderPagesTest, ViewsAreCountedInMemoryAndFlushedInOneBatch) {
   Client guest(port());
   for (int i = 0; i < 3; ++i) ASSERT_EQ(guest.Get(path_).status, 200);  // the last two from the cache
   EXPECT_EQ(store_->GetArticle(article_)->view_count, 0);
-  ASSERT_TRUE(site_->FlushViews().ok());
+  ASSERT_TRUE(served_->site().FlushViews().ok());
   EXPECT_EQ(store_->GetArticle(article_)->view_count, 3);
 }
 
@@ -555,7 +516,7 @@ TEST_F(ReaderPagesTest, TheJsonApiListsAndPostsCommentsWithTheSameChecks) {
   AddUser("ann@example.org", "Ann");
   Client ann = LoggedIn("ann@example.org");
   const std::string api = "/api/v1/articles/" + std::to_string(article_) + "/comments";
-  const std::string token = "X-CSRF-Token: " + Client::Csrf(ann.Get(path_).body) + "\r\n";
+  const std::string token = "X-CSRF-Token: " + CsrfField(ann.Get(path_).body) + "\r\n";
   Client guest(port());
   EXPECT_EQ(guest.Send("POST", api, "{\"body\":\"x\"}", "application/json").status, 401);
   EXPECT_EQ(ann.Send("POST", api, "{\"body\":", "application/json", token).status, 400);

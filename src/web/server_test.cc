@@ -149,9 +149,8 @@ class SiteOverHttpTest : public ::testing::Test {
     fs::remove_all(dir_);
     config_.data_dir = dir_.string();
     config_.base_url = "http://127.0.0.1";
-    ASSERT_TRUE(testing::UseTestBackend(config_).ok());
-    auto store = OpenStore(config_);
-    ASSERT_TRUE(store.ok());
+    auto store = testing::OpenStoreOnTestBackend(config_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
     auto imported = ImportPath(*store_, std::string(ND_SOURCE_DIR) + "/demo");
     ASSERT_TRUE(imported.ok()) << imported.status().ToString();

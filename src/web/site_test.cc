@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include "common/testing/test_directory.h"
 #include "common/time.h"
 #include "import/importer.h"
 #include "mentions/tagger.h"
@@ -23,14 +24,10 @@ using ::testing::Not;
 class SiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("nd_site_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDirectory("nd_site");
     config_.data_dir = dir_.string();
     config_.base_url = "https://news.example";
-    ASSERT_TRUE(testing::UseTestBackend(config_).ok());
-    auto s = OpenStore(config_);
+    auto s = testing::OpenStoreOnTestBackend(config_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     Add(Record("https://tass.example/1", "ru", "Шойгу выступил в Астане", "2024-04-26T12:40:00+03:00"));

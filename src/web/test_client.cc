@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <regex>
+
+#include "common/testing/socket_io.h"
 
 namespace newsdesk::testing {
 
@@ -26,29 +29,13 @@ TestConnection::~TestConnection() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool TestConnection::Send(const std::string& bytes) {
-  size_t sent = 0;
-  while (sent < bytes.size()) {
-    ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<size_t>(n);
-  }
-  return true;
-}
+bool TestConnection::Send(const std::string& bytes) { return SendAllBytes(fd_, bytes); }
 
 namespace {
 
 // ReadMore appends what arrives within the deadline; false on close/timeout.
 bool ReadMore(int fd, std::string& buffer, std::chrono::steady_clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  if (left.count() <= 0) return false;
-  pollfd p{fd, POLLIN, 0};
-  if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-  char chunk[16384];
-  ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-  if (n <= 0) return false;
-  buffer.append(chunk, static_cast<size_t>(n));
-  return true;
+  return ReceiveBefore(fd, buffer, deadline) == Arrival::kData;
 }
 
 }  // namespace
@@ -88,16 +75,10 @@ RawResponse TestConnection::Read(std::chrono::milliseconds timeout) {
 
 bool TestConnection::PeerClosed(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-    char c[4096];
-    ssize_t n = ::recv(fd_, c, sizeof c, 0);
-    if (n <= 0) return true;
-    buffer_.append(c, static_cast<size_t>(n));
+  Arrival a;
+  while ((a = ReceiveBefore(fd_, buffer_, deadline)) == Arrival::kData) {
   }
+  return a == Arrival::kClosed;
 }
 
 RawResponse Get(uint16_t port, const std::string& target, const std::string& extra_headers) {
@@ -105,6 +86,37 @@ RawResponse Get(uint16_t port, const std::string& target, const std::string& ext
   if (!c.connected()) return {};
   c.Send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + extra_headers + "\r\n");
   return c.Read();
+}
+
+RawResponse Exchange(uint16_t port, const std::string& method, const std::string& target,
+                     const std::string& headers, const std::string& body) {
+  TestConnection c(port);
+  c.Send(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers + "\r\n" + body);
+  return c.Read();
+}
+
+std::string CookieJar::Header() const {
+  std::string cookies;
+  for (const auto& [name, value] : cookies_) cookies += (cookies.empty() ? "" : "; ") + name + "=" + value;
+  return cookies.empty() ? "" : "Cookie: " + cookies + "\r\n";
+}
+
+void CookieJar::Take(const RawResponse& response) {
+  auto it = response.headers.find("set-cookie");
+  if (it == response.headers.end()) return;
+  last_set_cookie_ = it->second;
+  const std::string pair = last_set_cookie_.substr(0, last_set_cookie_.find(';'));
+  const size_t eq = pair.find('=');
+  if (eq == std::string::npos) return;
+  const std::string name = pair.substr(0, eq), value = pair.substr(eq + 1);
+  if (value.empty() || last_set_cookie_.find("Max-Age=0") != std::string::npos) cookies_.erase(name);
+  else cookies_[name] = value;
+}
+
+std::string CsrfField(const std::string& html) {
+  static const std::regex re("name=\"csrf\" value=\"([^\"]+)\"");
+  std::smatch m;
+  return std::regex_search(html, m, re) ? m[1].str() : "";
 }
 
 }  // namespace newsdesk::testing

@@ -38,4 +38,32 @@ class TestConnection {
 // Get sends one GET with Connection: close and returns the response.
 RawResponse Get(uint16_t port, const std::string& target, const std::string& extra_headers = "");
 
+// Exchange sends one request, `method target` with Host: 127.0.0.1 and
+// Connection: close, then `headers` (each line ending in CRLF) and `body`,
+// and returns the response (status 0 when none came).
+RawResponse Exchange(uint16_t port, const std::string& method, const std::string& target,
+                     const std::string& headers, const std::string& body);
+
+// CookieJar keeps the cookies a server sets, as a browser does: one set
+// empty or with Max-Age=0 is forgotten. Not thread-safe.
+class CookieJar {
+ public:
+  // Header is the Cookie line (with its CRLF) for the next request, or "".
+  std::string Header() const;
+  // Take keeps the cookie `response` sets, if it sets one.
+  void Take(const RawResponse& response);
+
+  bool Has(const std::string& name) const { return cookies_.count(name) > 0; }
+  void Forget(const std::string& name) { cookies_.erase(name); }
+  // last_set_cookie is the last Set-Cookie value taken, attributes and all.
+  const std::string& last_set_cookie() const { return last_set_cookie_; }
+
+ private:
+  std::map<std::string, std::string> cookies_;
+  std::string last_set_cookie_;
+};
+
+// CsrfField is the value of the first `csrf` form field in `html`, or "".
+std::string CsrfField(const std::string& html);
+
 }  // namespace newsdesk::testing

@@ -10,13 +10,14 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <regex>
 
+#include "common/testing/test_directory.h"
 #include "common/time.h"
 #include "readers/readers.h"
 #include "web/server.h"
 #include "web/site.h"
 #include "web/test_client.h"
+#include "web/testing/served_site.h"
 
 namespace newsdesk {
 namespace {
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::RawResponse;
-using testing::TestConnection;
+using testing::CsrfField;
 using nlohmann::json;
 
 const char* kPassword = "correct horse battery";
@@ -37,41 +38,24 @@ class Client {
 
   RawResponse Send(const std::string& method, const std::string& target, const std::string& body = "",
                    const std::string& content_type = "", const std::string& extra_headers = "") {
-    TestConnection c(port_);
-    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-    std::string cookies;
-    for (const auto& [k, v] : jar_) cookies += (cookies.empty() ? "" : "; ") + k + "=" + v;
-    if (!cookies.empty()) req += "Cookie: " + cookies + "\r\n";
-    if (!content_type.empty()) req += "Content-Type: " + content_type + "\r\n";
-    if (method == "POST" || method == "PUT") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-    req += extra_headers + "\r\n" + body;
-    c.Send(req);
-    RawResponse r = c.Read();
-    if (r.headers.count("set-cookie")) {
-      const std::string sc = r.headers["set-cookie"];
-      const std::string pair = sc.substr(0, sc.find(';'));
-      const size_t eq = pair.find('=');
-      if (eq != std::string::npos) jar_[pair.substr(0, eq)] = pair.substr(eq + 1);
-    }
+    std::string headers = jar_.Header();
+    if (!content_type.empty()) headers += "Content-Type: " + content_type + "\r\n";
+    if (method == "POST" || method == "PUT") headers += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    RawResponse r = testing::Exchange(port_, method, target, headers + extra_headers, body);
+    jar_.Take(r);
     return r;
   }
   RawResponse Get(const std::string& target) { return Send("GET", target); }
 
-  static std::string Csrf(const std::string& html) {
-    std::smatch m;
-    static const std::regex re("name=\"csrf\" value=\"([^\"]+)\"");
-    return std::regex_search(html, m, re) ? m[1].str() : "";
-  }
-
   // LogIn logs in through the form; the session's CSRF token is read off a
   // page that shows the logged-in reader's forms.
   bool LogIn(const std::string& email, const std::string& page) {
-    const std::string pre = Csrf(Get("/en/account/login").body);
+    const std::string pre = CsrfField(Get("/en/account/login").body);
     RawResponse r = Send("POST", "/en/account/login",
                          "email=" + PercentEncode(email) + "&password=" + PercentEncode(kPassword) + "&csrf=" + pre,
                          "application/x-www-form-urlencoded");
     if (r.status != 303) return false;
-    csrf_ = Csrf(Get(page).body);
+    csrf_ = CsrfField(Get(page).body);
     return !csrf_.empty();
   }
 
@@ -86,20 +70,16 @@ class Client {
 
  private:
   uint16_t port_;
-  std::map<std::string, std::string> jar_;
+  testing::CookieJar jar_;
   std::string csrf_;
 };
 
 class TranslationApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nd_translation_api_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDirectory("nd_translation_api");
     fs::create_directories(dir_);
-    config_.data_dir = (dir_ / "data").string();
-    config_.base_url = "http://news.example";
-    config_.ingest_enabled = false;
+    config_ = testing::ServedSiteConfig(dir_, "http://news.example");
     config_.editions = {"en", "es"};
     auto store = OpenStore(config_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -120,23 +100,12 @@ class TranslationApiTest : public ::testing::Test {
     ASSERT_TRUE(a.ok());
     page_ = "/es/articles/" + std::to_string(a->id) + "-" + a->slug;
     api_ = "/api/v1/articles/" + std::to_string(article_) + "/translations/es";
-    auto site = Site::Create(*store_, config_);
-    ASSERT_TRUE(site.ok()) << site.status().ToString();
-    site_ = std::move(*site);
-    ServerOptions o;
-    o.port = 0;
-    o.threads = 2;
-    auto server = HttpServer::Start(o, [this](const Request& req) { return site_->Handle(req); });
-    ASSERT_TRUE(server.ok());
-    server_ = std::move(*server);
+    auto served = testing::ServedSite::Start(*store_, config_);
+    ASSERT_TRUE(served.ok()) << served.status().ToString();
+    served_ = std::move(*served);
   }
   void TearDown() override {
-    if (server_) {
-      server_->Shutdown();
-      server_->Wait();
-    }
-    server_.reset();
-    site_.reset();
+    served_.reset();
     store_.reset();
     fs::remove_all(dir_);
   }
@@ -146,7 +115,7 @@ class TranslationApiTest : public ::testing::Test {
     Accounts accounts(*store_, config_, *secret);
     auto u = accounts.AddUser(email, email.substr(0, email.find('@')), kPassword, role);
     EXPECT_TRUE(u.ok()) << u.status().ToString();
-    Client c(server_->port());
+    Client c(served_->port());
     EXPECT_TRUE(c.LogIn(email, page_)) << email;
     return c;
   }
@@ -176,15 +145,14 @@ class TranslationApiTest : public ::testing::Test {
   fs::path dir_;
   Config config_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<Site> site_;
-  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<testing::ServedSite> served_;
   int64_t article_ = 0;
   std::string page_, api_;
 };
 
 TEST_F(TranslationApiTest, AnEditorStoresAHumanTranslationThatThePageShowsAtOnce) {
   Client editor = As("ed@example.org", Role::kEditor);
-  Client guest(server_->port());
+  Client guest(served_->port());
   // The guest's page is cached before the correction: it must follow.
   EXPECT_THAT(guest.Get(page_).body, HasSubstr("todavía sin traducir"));
   ExpectError(editor.Get(api_), 404, "no_translation");
@@ -236,7 +204,7 @@ TEST_F(TranslationApiTest, AMachineTranslationNeverOverwritesTheHumanOne) {
 }
 
 TEST_F(TranslationApiTest, OnlyLoggedInEditorsAndAdminsMayUseIt) {
-  Client guest(server_->port());
+  Client guest(served_->port());
   ExpectError(guest.Get(api_), 401, "not_logged_in");
   ExpectError(guest.Put(api_, Translation(), "application/json", "x"), 401, "not_logged_in");
   Client reader = As("ann@example.org", Role::kReader);

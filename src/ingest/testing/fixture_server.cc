@@ -10,6 +10,8 @@
 
 #include <cstring>
 
+#include "common/testing/socket_io.h"
+
 namespace newsdesk::testing {
 
 FixtureServer::FixtureServer() {
@@ -66,15 +68,7 @@ std::string FixtureServer::LastHead(const std::string& path) const {
   return it == heads_.end() ? std::string() : it->second;
 }
 
-bool FixtureServer::SendAll(int fd, const std::string& bytes) {
-  size_t sent = 0;
-  while (sent < bytes.size()) {
-    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<size_t>(n);
-  }
-  return true;
-}
+bool FixtureServer::SendAll(int fd, const std::string& bytes) { return SendAllBytes(fd, bytes); }
 
 void FixtureServer::Write(int fd, int status, const std::string& body,
                           const std::vector<std::pair<std::string, std::string>>& headers) {

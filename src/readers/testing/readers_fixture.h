@@ -4,12 +4,12 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "common/testing/test_directory.h"
 #include "common/time.h"
 #include "readers/readers.h"
 #include "store/store.h"
@@ -20,13 +20,9 @@ namespace newsdesk::testing_readers {
 class ReadersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("nd_readers_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = newsdesk::testing::FreshTestDirectory("nd_readers");
     config_.data_dir = dir_.string();
-    ASSERT_TRUE(newsdesk::testing::UseTestBackend(config_).ok());
-    auto s = OpenStore(config_);
+    auto s = newsdesk::testing::OpenStoreOnTestBackend(config_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     auto secret = LoadOrCreateSiteSecret(dir_.string());

@@ -54,4 +54,9 @@ Status UseTestBackend(Config& config) {
   return Status::Ok();
 }
 
+Result<std::unique_ptr<Store>> OpenStoreOnTestBackend(Config& config) {
+  ND_RETURN_IF_ERROR(UseTestBackend(config));
+  return OpenStore(config);
+}
+
 }  // namespace newsdesk::testing

@@ -8,10 +8,12 @@
 // UseTestBackend.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "common/config.h"
 #include "common/status.h"
+#include "store/store.h"
 
 namespace newsdesk::testing {
 
@@ -28,5 +30,10 @@ bool TestBackendIsPostgres();
 // UseTestBackend points `config` at a new PostgreSQL database when the test
 // backend is PostgreSQL, and leaves it on SQLite in its data_dir otherwise.
 Status UseTestBackend(Config& config);
+
+// OpenStoreOnTestBackend opens a new store for `config` on the test backend:
+// first UseTestBackend, then OpenStore (so SQLite in `config.data_dir` unless
+// PostgreSQL is asked for). Fails with the error of whichever step failed.
+Result<std::unique_ptr<Store>> OpenStoreOnTestBackend(Config& config);
 
 }  // namespace newsdesk::testing
