@@ -53,6 +53,17 @@ json Site::Impl::ListItem(const ArticleSummary& s, const std::string& ed) {
   return v;
 }
 
+json Site::Impl::ListItems(const std::vector<ArticleSummary>& summaries, const std::string& ed) {
+  json items = json::array();
+  std::vector<int64_t> ids;
+  for (const auto& s : summaries) {
+    items.push_back(ListItem(s, ed));
+    ids.push_back(s.id);
+  }
+  AddCommentCounts(items, ids, ed);
+  return items;
+}
+
 Result<std::optional<ArticleCursor>> Site::Impl::CursorParam(const Request& req) {
   auto c = req.QueryParam("cursor");
   if (!c) return std::optional<ArticleCursor>();
@@ -76,13 +87,7 @@ Response Site::Impl::ListPage(const RequestContext& ctx, std::optional<Source> s
   auto page = store_.ListArticles(q);
   if (!page.ok()) return StoreError(ctx, ed, page.status());
   const std::string base = source ? fmt::format("/{}/sources/{}", ed, source->slug) : "/" + ed + "/";
-  json items = json::array();
-  std::vector<int64_t> ids;
-  for (const auto& s : page->items) {
-    items.push_back(ListItem(s, ed));
-    ids.push_back(s.id);
-  }
-  AddCommentCounts(items, ids, ed);
+  json items = ListItems(page->items, ed);
   json list = {{"t", cat.strings()}, {"articles", items}};
   if (page->next) list["next_href"] = base + "?cursor=" + EncodeCursor(*page->next);
   const std::string heading =
@@ -215,13 +220,7 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   latest.limit = kSidebarSize;
   auto side = store_.ListArticles(latest);
   if (!side.ok()) return StoreError(ctx, ed, side.status());
-  json items = json::array();
-  std::vector<int64_t> ids;
-  for (const auto& s : side->items) {
-    items.push_back(ListItem(s, ed));
-    ids.push_back(s.id);
-  }
-  AddCommentCounts(items, ids, ed);
+  json items = ListItems(side->items, ed);
   view["latest"] = items;
   view["comments_html"] = readers_->CommentsHtml(a.id, ed, path, ctx.viewer, req);
 

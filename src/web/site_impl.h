@@ -160,6 +160,9 @@ class Site::Impl {
   // ListItem is one article in a list of edition `ed`: its translation's
   // headline when there is one, else the original with a language label.
   json ListItem(const ArticleSummary& s, const std::string& ed);
+  // ListItems is a list of articles with their comment counts.
+  json ListItems(const std::vector<ArticleSummary>& summaries, const std::string& ed);
+
   Result<std::optional<ArticleCursor>> CursorParam(const Request& req);
   Response ListPage(const RequestContext& ctx, std::optional<Source> source);
   Response SourcePage(const RequestContext& ctx, const std::string& slug);

@@ -69,13 +69,7 @@ Response Site::Impl::EntityPage(const RequestContext& ctx, const std::string& sl
   q.limit = kPageSize;
   auto page = store_.ListArticles(q);
   if (!page.ok()) return StoreError(ctx, ed, page.status());
-  json items = json::array();
-  std::vector<int64_t> ids;
-  for (const auto& s : page->items) {
-    items.push_back(ListItem(s, ed));
-    ids.push_back(s.id);
-  }
-  AddCommentCounts(items, ids, ed);
+  json items = ListItems(page->items, ed);
   const std::string base = fmt::format("/{}/mentions/{}", ed, e->id);
   json list = {{"t", cat.strings()}, {"articles", items}};
   if (page->next) list["next_href"] = base + "?cursor=" + EncodeCursor(*page->next);
