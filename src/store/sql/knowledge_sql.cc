@@ -1,58 +1,55 @@
-// knowledge_sql.cc: KnowledgeStore (store/knowledge_store.h): editors' entities, candidates, merges.
+// knowledge_sql.cc: KnowledgeStore (store/knowledge_store.h), editors'
+// entities, the unknown names offered to them, and merges.
 #include <fmt/format.h>
 
-#include <chrono>
-#include <functional>
-#include <optional>
+#include <algorithm>
 #include <string>
-#include <tuple>
-#include <unordered_map>
+#include <string_view>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "common/minhash.h"
-#include "common/text.h"
-#include "common/time.h"
-#include "model/block_json.h"
 #include "store/sql/sql_internal.h"
 
 namespace newsdesk::sql {
 
+namespace {
+
+Status WriteEntityEdit(Connection& c, const EntityEdit& edit) {
+  return Exec(c,
+      "INSERT INTO entity_edits (id, definition, updated_at) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",
+      [&](Stmt& st) { st.Bind(1, edit.id).Bind(2, edit.definition).Bind(3, NowSeconds()); });
+}
+
+}  // namespace
+
 Result<std::vector<CandidateSummary>> SqlStore::ListCandidates(int min_articles, int limit) {
   return WithConnection<std::vector<CandidateSummary>>([&](Connection& c) -> Result<std::vector<CandidateSummary>> {
     // One row per (key, form), the most used form of each key first.
-    auto p = c.Prepare(
+    std::vector<CandidateSummary> out;
+    ND_RETURN_IF_ERROR(QueryEach(c,
         "WITH keys AS (SELECT key, COUNT(*) AS articles, SUM(count) AS mentions FROM article_candidates "
         "  WHERE key NOT IN (SELECT key FROM dismissed_candidates) GROUP BY key HAVING COUNT(*) >= ?1 "
         "  ORDER BY articles DESC, mentions DESC, key LIMIT ?2) "
         "SELECT k.key, k.articles, k.mentions, c.form, MAX(c.language), COUNT(*) AS n, MAX(a.published_at) "
         "FROM keys k JOIN article_candidates c ON c.key = k.key JOIN articles a ON a.id = c.article_id "
-        "GROUP BY k.key, k.articles, k.mentions, c.form ORDER BY k.articles DESC, k.mentions DESC, k.key, n DESC, c.form");
-    if (!p.ok()) return p.status();
-    Stmt st(*p);
-    st.Bind(1, static_cast<int64_t>(std::max(1, min_articles))).Bind(2, static_cast<int64_t>(limit));
-    std::vector<CandidateSummary> out;
-    int rc;
-    while ((rc = st.Step()) == kRow) {
-      const TimePoint seen{std::chrono::seconds{st.Int(6)}};
-      if (!out.empty() && out.back().key == st.Text(0)) {
-        out.back().last_seen = std::max(out.back().last_seen, seen);
-        continue;
-      }
-      out.push_back(CandidateSummary{st.Text(0), st.Text(3), st.Text(4), st.Int(1), st.Int(2), seen});
-    }
-    if (rc != kDone) return Status::IOError(c.LastError());
+        "GROUP BY k.key, k.articles, k.mentions, c.form ORDER BY k.articles DESC, k.mentions DESC, k.key, n DESC, c.form",
+        [&](Stmt& st) { st.Bind(1, static_cast<int64_t>(std::max(1, min_articles))).Bind(2, static_cast<int64_t>(limit)); },
+        [&](const Stmt& st) {
+          const TimePoint seen = FromSeconds(st.Int(6));
+          if (!out.empty() && out.back().key == st.Text(0)) {
+            out.back().last_seen = std::max(out.back().last_seen, seen);
+            return;
+          }
+          out.push_back(CandidateSummary{st.Text(0), st.Text(3), st.Text(4), st.Int(1), st.Int(2), seen});
+        }));
     return out;
   });
 }
 
 Status SqlStore::DismissCandidate(const std::string& key) {
-  return Write([&](Connection& c) -> Status {
-    return sql::Exec(c, "INSERT INTO dismissed_candidates (key, dismissed_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [&](Stmt& st) { st.Bind(1, key).Bind(2, NowSeconds()); });
-  });
+  return ExecBound("INSERT INTO dismissed_candidates (key, dismissed_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                   [&](Stmt& st) { st.Bind(1, key).Bind(2, NowSeconds()); });
 }
 
 Status SqlStore::PutEntityEdit(const EntityEdit& edit) {
@@ -63,16 +60,9 @@ Status SqlStore::PutEntityEdit(const EntityEdit& edit) {
 }
 
 Result<std::vector<EntityEdit>> SqlStore::ListEntityEdits() {
-  return WithConnection<std::vector<EntityEdit>>([&](Connection& c) -> Result<std::vector<EntityEdit>> {
-    auto p = c.Prepare("SELECT id, definition, updated_at FROM entity_edits ORDER BY id");
-    if (!p.ok()) return p.status();
-    Stmt st(*p);
-    std::vector<EntityEdit> out;
-    int rc;
-    while ((rc = st.Step()) == kRow)
-      out.push_back(EntityEdit{st.Text(0), st.Text(1), TimePoint{std::chrono::seconds{st.Int(2)}}});
-    if (rc != kDone) return Status::IOError(c.LastError());
-    return out;
+  return WithConnection<std::vector<EntityEdit>>([&](Connection& c) {
+    return QueryAll<EntityEdit>(c, "SELECT id, definition, updated_at FROM entity_edits ORDER BY id", NoParameters,
+                                [](const Stmt& st) { return EntityEdit{st.Text(0), st.Text(1), FromSeconds(st.Int(2))}; });
   });
 }
 
@@ -80,16 +70,9 @@ Status SqlStore::MergeEntities(const std::string& from, const EntityEdit& into) 
   if (from == into.id) return Status::InvalidArgument(fmt::format("cannot merge '{}' into itself", from));
   return Write([&](Connection& c) -> Status {
     const int64_t now = NowSeconds();
-    std::vector<int64_t> touched;
-    {
-      auto p = c.Prepare("SELECT article_id FROM article_mentions WHERE entity = ?");
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, from);
-      int rc;
-      while ((rc = st.Step()) == kRow) touched.push_back(st.Int(0));
-      if (rc != kDone) return Status::IOError(c.LastError());
-    }
+    auto touched = QueryAll<int64_t>(c, "SELECT article_id FROM article_mentions WHERE entity = ?",
+                                     [&](Stmt& st) { st.Bind(1, from); }, [](const Stmt& st) { return st.Int(0); });
+    if (!touched.ok()) return touched.status();
     const char* statements[] = {
         // WHERE is required before ON CONFLICT in INSERT … SELECT.
         "INSERT INTO article_mentions (article_id, entity, count, first_offset) "
@@ -105,48 +88,29 @@ Status SqlStore::MergeEntities(const std::string& from, const EntityEdit& into) 
         "DELETE FROM entity_edits WHERE id = ?1",
     };
     for (const char* sql : statements) {
-      auto p = c.Prepare(sql);
-      if (!p.ok()) return p.status();
-      Stmt st(*p);
-      st.Bind(1, from).Bind(2, into.id);
-      if (std::string_view(sql).find("?3") != std::string_view::npos) st.Bind(3, now);
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
+      ND_RETURN_IF_ERROR(Exec(c, sql, [&](Stmt& st) {
+        st.Bind(1, from).Bind(2, into.id);
+        if (std::string_view(sql).find("?3") != std::string_view::npos) st.Bind(3, now);
+      }));
     }
     ND_RETURN_IF_ERROR(WriteEntityEdit(c, into));
-    for (int64_t id : touched) ND_RETURN_IF_ERROR(RecordChange(c, "article", id, now));
+    for (int64_t id : *touched) ND_RETURN_IF_ERROR(RecordChange(c, "article", id, now));
     return RecordChange(c, "gazetteer", 0, now);
   });
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> SqlStore::EntityRedirects() {
-  using Pairs = std::vector<std::pair<std::string, std::string>>;
-  return WithConnection<Pairs>([&](Connection& c) -> Result<Pairs> {
-    auto p = c.Prepare("SELECT from_id, to_id FROM entity_redirects ORDER BY from_id");
-    if (!p.ok()) return p.status();
-    Stmt st(*p);
-    Pairs out;
-    int rc;
-    while ((rc = st.Step()) == kRow) out.emplace_back(st.Text(0), st.Text(1));
-    if (rc != kDone) return Status::IOError(c.LastError());
-    return out;
+  using Pair = std::pair<std::string, std::string>;
+  return WithConnection<std::vector<Pair>>([&](Connection& c) {
+    return QueryAll<Pair>(c, "SELECT from_id, to_id FROM entity_redirects ORDER BY from_id", NoParameters,
+                          [](const Stmt& st) { return Pair{st.Text(0), st.Text(1)}; });
   });
 }
 
 Result<int64_t> SqlStore::KnowledgeVersion() {
-  return WithConnection<int64_t>([&](Connection& c) -> Result<int64_t> {
-    auto p = c.Prepare("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE entity = 'gazetteer'");
-    if (!p.ok()) return p.status();
-    Stmt st(*p);
-    if (st.Step() != kRow) return Status::IOError(c.LastError());
-    return st.Int(0);
+  return WithConnection<int64_t>([&](Connection& c) {
+    return QueryInt(c, "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE entity = 'gazetteer'", NoParameters);
   });
-}
-
-Status SqlStore::WriteEntityEdit(Connection& c, const EntityEdit& edit) {
-  return sql::Exec(c,
-      "INSERT INTO entity_edits (id, definition, updated_at) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",
-          [&](Stmt& st) { st.Bind(1, edit.id).Bind(2, edit.definition).Bind(3, NowSeconds()); });
 }
 
 }  // namespace newsdesk::sql

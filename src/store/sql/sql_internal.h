@@ -40,22 +40,49 @@ inline int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
 inline TimePoint FromSeconds(int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
 inline int64_t Seconds(TimePoint t) { return t.time_since_epoch().count(); }
 
-const char* TranslatedByName(TranslatedBy by);
+// --- rows several concerns read -----------------------------------------------
 
 // SourceFromRow reads id, slug, name, home_url, country, language from
-// columns `first`.. of `st`.
+// columns `first`.. of `st` (source_sql.cc).
 Source SourceFromRow(const Stmt& st, int first);
 
 // SummaryFromRow reads a.id, a.slug, a.language, a.headline,
-// a.published_at, a.lead and the six source columns (12 in all).
+// a.published_at, a.lead and the six source columns (12 in all) (article_sql.cc).
 ArticleSummary SummaryFromRow(const Stmt& st);
 
+// kEditionSummaryColumns: an article's summary (the 12 columns
+// SummaryFromRow reads), then its translation `t` into an edition and its
+// story: 17 columns, which EditionSummaryFromRow reads.
+inline constexpr const char* kEditionSummaryColumns =
+    "SELECT a.id, a.slug, a.language, a.headline, a.published_at, a.lead, "
+    "s.id, s.slug, s.name, s.home_url, s.country, s.language, "
+    "t.headline, t.dateline, t.lead, t.produced_by, a.story_id ";
+ArticleSummary EditionSummaryFromRow(const Stmt& st, const std::string& edition);
+
+const char* TranslatedByName(TranslatedBy by);
+
+// --- writes several concerns make, inside their transaction ---------------------
+
+// RecordChange appends to the change sequence (article_sql.cc): `entity`
+// ("article", "source", "comment", "gazetteer") number `id` changed at `now`.
+Status RecordChange(Connection& c, const char* entity, int64_t id, int64_t now);
+
+// RequireRow is NotFound(`not_found`) unless `sql`, with `id` as ?1, returns a row.
+Status RequireRow(Connection& c, const std::string& sql, int64_t id, const std::string& not_found);
+
+// UpsertSource returns the id of the source with `s.home_url`, updating its
+// name, country and language, or creates it with a unique slug (source_sql.cc).
+Result<int64_t> UpsertSource(Connection& c, const Source& s);
+
+// UpsertTranslation writes an article's translation, never a machine one
+// over a human one (translation_sql.cc).
+Status UpsertTranslation(Connection& c, int64_t article_id, const Translation& t, int64_t now);
+
 // SqlStore is the Store on either database: the SQL is written once, and
-// `open_` makes a connection of the chosen kind (see store/sql/connection.h).
+// `open` makes a connection of the chosen kind (see store/sql/connection.h).
 class SqlStore final : public Store {
  public:
   using Opener = Pool::Opener;
@@ -64,15 +91,11 @@ class SqlStore final : public Store {
   SqlStore(Opener open, ListenerOpener listen, std::string where, size_t max_connections)
       : pool_(std::move(open), max_connections), listen_(std::move(listen)), where_(std::move(where)) {}
 
-  // --- the SqlStore itself: opening, migrating, listening for changes (sql_store.cc) ---
-
-  std::unique_ptr<ChangeListener> ListenForChanges() override;
+  // Init opens the first connection, migrates the database and keeps it (sql_store.cc).
   Status Init();
-  Status Migrate(Connection& c);
-  Status ApplyMigrations(Connection& c);
+  std::unique_ptr<ChangeListener> ListenForChanges() override;
 
-  // --- ArticleStore (store/article_store.h): articles, mentions, stories, the change sequence (article_sql.cc) ---
-
+  // ArticleStore (article_sql.cc)
   Result<UpsertSummary> UpsertArticles(const std::vector<ArticleRecord>& records) override;
   Result<Article> GetArticle(int64_t id) override;
   Result<Translation> GetTranslation(int64_t id, const std::string& language) override;
@@ -89,22 +112,8 @@ class SqlStore final : public Store {
   Result<std::vector<Change>> ChangesSince(int64_t after, int limit) override;
   Result<int64_t> ChangeSequence() override;
   Status Ping() override;
-  template <typename BindFn>
-  Result<std::vector<EntityCount>> EntityCounts(const char* sql, BindFn bind);
-  Status WriteMentions(Connection& c, int64_t article_id, const std::vector<MentionRecord>& mentions);
-  Status WriteCandidates(Connection& c, int64_t article_id, const std::vector<NameCandidate>& candidates);
-  // FindKey looks an article up by URL, then by (source, guid).
-  Result<ArticleKey> FindKey(Connection& c, int64_t source_id, const std::string& url, const std::string& guid);
-  // StoryFor finds the story of a near-duplicate published close in time,
-  // or 0 when the article starts a story of its own.
-  Result<int64_t> StoryFor(Connection& c, const Fingerprint& print, int64_t published, int64_t self);
-  // UpsertArticle returns the article's id, or 0 when an editor deleted it.
-  Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t source_id, int64_t now,
-                                UpsertSummary& summary);
-  Status RecordChange(Connection& c, const char* entity, int64_t id, int64_t now);
 
-  // --- SourceStore (store/source_store.h): outlets, feeds, fetch state (source_sql.cc) ---
-
+  // SourceStore (source_sql.cc)
   Result<Source> GetSourceBySlug(const std::string& slug) override;
   Result<std::vector<Source>> ListSources() override;
   Result<FeedStatus> AddFeedSource(const Source& s) override;
@@ -115,16 +124,8 @@ class SqlStore final : public Store {
   Status RemoveSource(int64_t id) override;
   Status RemoveFeed(int64_t id) override;
   Status RecordFetch(int64_t feed_id, const FetchOutcome& o) override;
-  Result<std::vector<SourceStatus>> ListStatuses(const std::string& sql);
-  // AttachFeeds fills in every feed of each source in `list`, by feed id.
-  Status AttachFeeds(Connection& c, std::vector<SourceStatus>& list);
-  // StopFollowing removes every feed of source `id`: a source with articles
-  // stays for their attribution, one without is forgotten with its tombstones.
-  Status StopFollowing(Connection& c, int64_t id);
-  Result<int64_t> UpsertSource(Connection& c, const Source& s);
 
-  // --- KnowledgeStore (store/knowledge_store.h): editors' entities, candidates, merges (knowledge_sql.cc) ---
-
+  // KnowledgeStore (knowledge_sql.cc)
   Result<std::vector<CandidateSummary>> ListCandidates(int min_articles, int limit) override;
   Status DismissCandidate(const std::string& key) override;
   Status PutEntityEdit(const EntityEdit& edit) override;
@@ -132,21 +133,13 @@ class SqlStore final : public Store {
   Status MergeEntities(const std::string& from, const EntityEdit& into) override;
   Result<std::vector<std::pair<std::string, std::string>>> EntityRedirects() override;
   Result<int64_t> KnowledgeVersion() override;
-  Status WriteEntityEdit(Connection& c, const EntityEdit& edit);
 
-  // --- AccountStore (store/account_store.h): readers' accounts, sessions, tokens (account_sql.cc) ---
-
-  static std::string TokenPurposeName(TokenPurpose p);
-  static User UserFromRow(const Stmt& st);
-  Result<User> FindUser(const std::string& where, const std::function<void(Stmt&)>& bind);
+  // AccountStore (account_sql.cc)
   Result<User> CreateUser(const User& u) override;
   Result<User> GetUser(int64_t id) override;
   Result<User> GetUserByEmail(const std::string& email) override;
   Status UpdateUser(int64_t id, const UserChanges& ch) override;
   Status DeleteUser(int64_t id) override;
-  // RecordUserCommentsChanged marks the articles a user commented on as
-  // changed, since their pages show the user's name.
-  Status RecordUserCommentsChanged(Connection& c, int64_t user_id);
   Status CreateSession(const SessionRecord& s) override;
   Result<SessionRecord> GetSession(const std::string& token_hash) override;
   Status DeleteSession(const std::string& token_hash) override;
@@ -160,14 +153,7 @@ class SqlStore final : public Store {
   Status ClearLoginFailures(const std::string& email) override;
   Status PruneExpired(TimePoint now, TimePoint failures_before) override;
 
-  // --- CommentStore (store/comment_store.h): comments, reports, views (comment_sql.cc) ---
-
-  static const char* CommentStatusName(CommentStatus s);
-  static CommentStatus ParseCommentStatus(const std::string& s);
-  static Comment CommentFromRow(const Stmt& st);
-  Result<std::vector<Comment>> ListComments(const std::string& sql, const std::function<void(Stmt&)>& bind);
-  // ArticleOfComment returns the article a comment belongs to.
-  Result<int64_t> ArticleOfComment(Connection& c, int64_t comment_id);
+  // CommentStore (comment_sql.cc)
   Result<Comment> AddComment(const Comment& m) override;
   Result<Comment> GetComment(int64_t id) override;
   Result<std::vector<Comment>> ListArticleComments(int64_t article_id,
@@ -187,9 +173,7 @@ class SqlStore final : public Store {
   Status ReplaceHoldWords(const std::vector<std::string>& words) override;
   Status AddViews(const std::vector<std::pair<int64_t, int64_t>>& views) override;
 
-  // --- MailingStore (store/mailing_store.h): subscribers, digest runs and deliveries (mailing_sql.cc) ---
-
-
+  // MailingStore (mailing_sql.cc)
   Result<Subscriber> SubscribePending(const std::string& email, const std::string& edition,
                                       const std::vector<std::string>& entities, TimePoint now) override;
   Result<Subscriber> GetSubscriber(int64_t id) override;
@@ -212,16 +196,8 @@ class SqlStore final : public Store {
   Result<DigestProgress> GetDigestProgress(int64_t run_id) override;
   Result<std::optional<TimePoint>> NextDeliveryAt(int64_t run_id) override;
   Status FinishDigestRun(int64_t run_id, TimePoint at) override;
-  static std::vector<std::string> ParseEntityList(const std::string& text);
-  static SubscriberState ParseSubscriberState(const std::string& s);
-  template <typename BindFn>
-  Result<Subscriber> ReadSubscriber(const char* where, BindFn bind);
-  template <typename BindFn>
-  Status UpdateSubscriber(const char* sql, int64_t id, BindFn bind);
 
-  // --- TranslationStore (store/translation_store.h): machine translation's queue and cache (translation_sql.cc) ---
-
-
+  // TranslationStore (translation_sql.cc)
   Result<std::vector<int64_t>> ArticlesNeedingTranslation(const std::string& from_language,
                                                           const std::string& to_language, TimePoint now,
                                                           int64_t after_id, int limit) override;
@@ -233,11 +209,8 @@ class SqlStore final : public Store {
       const std::string& pair, const std::vector<std::string>& text_hashes) override;
   Status PutCachedTranslations(const std::string& pair,
                                const std::vector<std::pair<std::string, std::string>>& entries) override;
-  Status UpsertTranslation(Connection& c, int64_t article_id, const Translation& t, int64_t now);
 
-  // --- JobQueue (store/job_queue.h): background jobs every node shares (job_sql.cc) ---
-
-  static Job JobFromRow(const Stmt& st);
+  // JobQueue (job_sql.cc)
   Result<std::optional<int64_t>> EnqueueJob(const JobRequest& job, TimePoint now) override;
   Result<std::optional<Job>> ClaimJob(const std::vector<std::string>& kinds, const std::string& holder,
                                       TimePoint now, TimePoint lease_until) override;
@@ -247,19 +220,12 @@ class SqlStore final : public Store {
   Result<std::vector<Job>> ListJobs(const std::vector<JobState>& states, int limit) override;
   Result<Job> GetJob(int64_t id) override;
   Status RetryJob(int64_t id, TimePoint now) override;
-  Result<Job> GetJobOn(Connection& c, int64_t id);
   Result<JobCounts> CountJobs() override;
   Result<int64_t> PruneJobs(TimePoint before) override;
 
-  // --- Settings (store/settings.h): site-wide values (settings_sql.cc) ---
-
+  // Settings (settings_sql.cc)
   Result<std::optional<std::string>> GetSetting(const std::string& name) override;
   Result<std::string> PutSettingIfAbsent(const std::string& name, const std::string& value) override;
-
-  // ExecBound runs one statement whose parameters `bind` sets, as a write.
-  Status ExecBound(const char* sql, const std::function<void(Stmt&)>& bind) {
-    return Write([&](Connection& c) { return Exec(c, sql, bind); });
-  }
 
  private:
   // WithConnection and Write run work on the pool (store/sql/pool.h): a
@@ -272,6 +238,25 @@ class SqlStore final : public Store {
   Status Write(F&& f) {
     return pool_.Write(std::forward<F>(f));
   }
+  // ExecBound runs one statement whose parameters `bind` sets, as a write.
+  Status ExecBound(const char* sql, const std::function<void(Stmt&)>& bind) {
+    return Write([&](Connection& c) { return Exec(c, sql, bind); });
+  }
+
+  Status Migrate(Connection& c);          // sql_store.cc
+  Status ApplyMigrations(Connection& c);
+  // EntityCounts reads (entity, count) rows (article_sql.cc).
+  Result<std::vector<EntityCount>> EntityCounts(const char* sql, const std::function<void(Stmt&)>& bind);
+  // FindUser reads the user `where` picks, or NotFound(`not_found`) (account_sql.cc).
+  Result<User> FindUser(const std::string& where, const std::function<void(Stmt&)>& bind, const std::string& not_found);
+  // ListComments reads the comments `where` picks, with their authors (comment_sql.cc).
+  Result<std::vector<Comment>> ListComments(const std::string& where, const std::function<void(Stmt&)>& bind);
+  // UpdateComment runs `sql` on comment `id` and marks its article changed.
+  Status UpdateComment(int64_t id, const std::string& sql, const std::function<void(Stmt&)>& bind);
+  // ReadSubscriber reads the subscriber `where` picks (mailing_sql.cc).
+  Result<Subscriber> ReadSubscriber(const char* where, const std::function<void(Stmt&)>& bind);
+  // UpdateSubscriber runs `sql` with ?1 = `id`; NotFound when no row changed.
+  Status UpdateSubscriber(const char* sql, int64_t id, const std::function<void(Stmt&)>& bind);
 
   Pool pool_;
   const ListenerOpener listen_;  // empty on SQLite

@@ -1,34 +1,26 @@
-// sql_store.cc: the SqlStore itself: opening, migrating, listening for changes.
+// sql_store.cc: the SqlStore itself (store/sql/sql_internal.h): opening a
+// database of either kind, migrating it, listening for changes; each
+// concern's methods are in a file of their own (article_sql.cc, …).
 #include "store/sql/sql_store.h"
 
 #include <fmt/format.h>
 
 #include <chrono>
-#include <functional>
-#include <optional>
+#include <memory>
 #include <string>
-#include <tuple>
-#include <unordered_map>
 #include <utility>
-#include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "common/minhash.h"
-#include "common/text.h"
-#include "common/time.h"
-#include "model/block_json.h"
-#include "store/sql/sql_internal.h"
 #include "store/sql/migrations.h"
+#include "store/sql/sql_internal.h"
 
 namespace newsdesk::sql {
 
 std::unique_ptr<ChangeListener> SqlStore::ListenForChanges() {
   if (!listen_) return nullptr;
   struct Adapter final : ChangeListener {
-    explicit Adapter(std::unique_ptr<sql::Listener> l) : l_(std::move(l)) {}
+    explicit Adapter(std::unique_ptr<Listener> l) : l_(std::move(l)) {}
     bool Wait(std::chrono::milliseconds timeout) override { return l_->Wait(timeout); }
-    std::unique_ptr<sql::Listener> l_;
+    std::unique_ptr<Listener> l_;
   };
   auto l = listen_();
   if (!l.ok()) return nullptr;  // callers poll instead
@@ -40,7 +32,7 @@ Status SqlStore::Init() {
   if (!conn.ok()) return conn.status();
   auto& c = **conn;
   dialect_ = c.dialect();
-  if (dialect_ == sql::Dialect::kSqlite) {
+  if (dialect_ == Dialect::kSqlite) {
     // WAL is a property of the file: set once, readers then never block the writer.
     ND_RETURN_IF_ERROR(c.Exec("PRAGMA journal_mode = WAL").WithContext(
         fmt::format("cannot write database {}", where_)));
@@ -51,7 +43,7 @@ Status SqlStore::Init() {
 }
 
 Status SqlStore::Migrate(Connection& c) {
-  if (dialect_ == sql::Dialect::kPostgres) {
+  if (dialect_ == Dialect::kPostgres) {
     // Nodes starting together: one migrates, the others wait and find it done.
     ND_RETURN_IF_ERROR(c.Exec("SELECT pg_advisory_lock(7309)"));
     Status s = ApplyMigrations(c);
@@ -62,29 +54,22 @@ Status SqlStore::Migrate(Connection& c) {
 }
 
 Status SqlStore::ApplyMigrations(Connection& c) {
-  ND_RETURN_IF_ERROR(c.Exec(sql::MigrationSql(
+  ND_RETURN_IF_ERROR(c.Exec(MigrationSql(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
       dialect_)));
-  for (const auto& m : sql::Migrations()) {
+  for (const auto& m : Migrations()) {
     Transaction tx(c);
     ND_RETURN_IF_ERROR(tx.status());
-    auto p = c.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
-    if (!p.ok()) return p.status();
-    bool applied;
-    {
-      Stmt st(*p);
-      st.Bind(1, static_cast<int64_t>(m.version));
-      applied = st.Step() == kRow;
-    }
-    if (applied) continue;
-    ND_RETURN_IF_ERROR(c.Exec(sql::MigrationSql(m.sql, dialect_)).WithContext(fmt::format("migration {}", m.version)));
-    auto ins = c.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
-    if (!ins.ok()) return ins.status();
-    {
-      Stmt st(*ins);
-      st.Bind(1, static_cast<int64_t>(m.version)).Bind(2, NowSeconds());
-      if (st.Step() != kDone) return Status::IOError(c.LastError());
-    }
+    auto version = [&](Stmt& st) { st.Bind(1, static_cast<int64_t>(m.version)); };
+    auto applied = QueryOne<bool>(c, "SELECT 1 FROM schema_migrations WHERE version = ?", version,
+                                  [](const Stmt&) { return true; });
+    if (!applied.ok()) return applied.status();
+    if (*applied) continue;
+    ND_RETURN_IF_ERROR(c.Exec(MigrationSql(m.sql, dialect_)).WithContext(fmt::format("migration {}", m.version)));
+    ND_RETURN_IF_ERROR(Exec(c, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", [&](Stmt& st) {
+      version(st);
+      st.Bind(2, NowSeconds());
+    }));
     ND_RETURN_IF_ERROR(tx.Commit());
   }
   return Status::Ok();
@@ -93,16 +78,6 @@ Status SqlStore::ApplyMigrations(Connection& c) {
 }  // namespace newsdesk::sql
 
 namespace newsdesk {
-
-const char* JobStateName(JobState s) {
-  switch (s) {
-    case JobState::kQueued: return "queued";
-    case JobState::kRunning: return "running";
-    case JobState::kDone: return "done";
-    case JobState::kFailed: return "failed";
-  }
-  return "queued";
-}
 
 Result<std::unique_ptr<Store>> OpenSqlStore(sql::Dialect dialect, const std::string& where,
                                             size_t max_connections) {
