@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "common/minhash.h"
 #include "common/text.h"
 #include "model/block_json.h"
+#include "model/story.h"
 #include "store/sql/sql_internal.h"
 
 namespace newsdesk::sql {
@@ -109,25 +109,19 @@ Result<ArticleKey> FindKey(Connection& c, int64_t source_id, const std::string& 
   return ArticleKey{};
 }
 
-// Near-duplicates are looked for among articles published this close in time.
-constexpr int64_t kStoryWindowSeconds = 3 * 24 * 3600;
-
-// StoryFor finds the story of a near-duplicate published close in time,
-// or 0 when the article starts a story of its own.
-Result<int64_t> StoryFor(Connection& c, const Fingerprint& print, int64_t published, int64_t self) {
-  if (IsEmpty(print)) return int64_t{0};
-  int64_t story = 0;
-  ND_RETURN_IF_ERROR(QueryEach(c,
-      "SELECT story_id, fingerprint FROM articles WHERE published_at BETWEEN ?1 AND ?2 AND id <> ?3 "
-      "AND fingerprint <> '' ORDER BY published_at, id",
-      [&](Stmt& st) { st.Bind(1, published - kStoryWindowSeconds).Bind(2, published + kStoryWindowSeconds).Bind(3, self); },
-      [&](const Stmt& st) {
-        if (story == 0 && SameStory(print, DecodeFingerprint(st.Text(1)))) story = st.Int(0);
-      }));
-  return story;
+// StoryCandidates reads the fingerprinted articles other than `self`
+// published within kStoryWindow of `published`: what ChooseStory picks from.
+Result<std::vector<StoryCandidate>> StoryCandidates(Connection& c, int64_t published, int64_t self) {
+  const int64_t window = kStoryWindow.count();
+  return QueryAll<StoryCandidate>(c,
+      "SELECT id, story_id, published_at, fingerprint FROM articles WHERE published_at BETWEEN ?1 AND ?2 "
+      "AND id <> ?3 AND fingerprint <> '' ORDER BY published_at, id",
+      [&](Stmt& st) { st.Bind(1, published - window).Bind(2, published + window).Bind(3, self); },
+      [](const Stmt& st) { return StoryCandidate{st.Int(0), st.Int(1), FromSeconds(st.Int(2)), st.Text(3)}; });
 }
 
 // UpsertArticle returns the article's id, or 0 when an editor deleted it.
+// A new article joins the story ChooseStory picks, or starts its own.
 Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t source_id, int64_t now,
                               UpsertSummary& summary) {
   auto key = FindKey(c, source_id, r.url, r.guid);
@@ -174,10 +168,14 @@ Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t sou
       bind_common));  // ?20 (existing = 0) is the provisional story
   auto id = c.LastInsertId();
   if (!id.ok()) return id.status();
-  auto story = StoryFor(c, DecodeFingerprint(fingerprint), published, *id);
-  if (!story.ok()) return story.status();
+  int64_t story = *id;
+  if (!fingerprint.empty()) {  // too short a text to compare: a story of its own
+    auto candidates = StoryCandidates(c, published, *id);
+    if (!candidates.ok()) return candidates.status();
+    story = ChooseStory(fingerprint, r.published_at, *candidates).value_or(*id);
+  }
   ND_RETURN_IF_ERROR(Exec(c, "UPDATE articles SET story_id = ?1 WHERE id = ?2",
-                          [&](Stmt& st) { st.Bind(1, *story ? *story : *id).Bind(2, *id); }));
+                          [&](Stmt& st) { st.Bind(1, story).Bind(2, *id); }));
   ++summary.inserted;
   return *id;
 }
