@@ -75,6 +75,20 @@ constexpr const char* kFeedColumns =
     "SELECT f.id, f.source_id, f.feed_url, f.language, f.fetch_interval_seconds, f.last_fetch_at, f.last_status, "
     "f.last_error, f.consecutive_failures, f.next_fetch_at, f.etag, f.last_modified FROM source_feeds f ";
 
+// FetchStateFromRow reads a feed's fetch state from columns `first`..:
+// last_fetch_at, last_status, last_error, consecutive_failures,
+// next_fetch_at, etag, last_modified (a FeedStatus, or a SourceStatus's first feed).
+template <typename WithFetchState>
+void FetchStateFromRow(const Stmt& st, int first, WithFetchState& out) {
+  if (!st.IsNull(first)) out.last_fetch_at = FromSeconds(st.Int(first));
+  out.last_status = st.Text(first + 1);
+  out.last_error = st.Text(first + 2);
+  out.consecutive_failures = static_cast<int>(st.Int(first + 3));
+  out.next_fetch_at = FromSeconds(st.Int(first + 4));
+  out.etag = st.Text(first + 5);
+  out.last_modified = st.Text(first + 6);
+}
+
 FeedStatus FeedStatusFromRow(const Stmt& st) {
   FeedStatus f;
   f.id = st.Int(0);
@@ -82,13 +96,7 @@ FeedStatus FeedStatusFromRow(const Stmt& st) {
   f.feed_url = st.Text(2);
   f.language = st.Text(3);
   f.fetch_interval_seconds = static_cast<int>(st.Int(4));
-  if (!st.IsNull(5)) f.last_fetch_at = FromSeconds(st.Int(5));
-  f.last_status = st.Text(6);
-  f.last_error = st.Text(7);
-  f.consecutive_failures = static_cast<int>(st.Int(8));
-  f.next_fetch_at = FromSeconds(st.Int(9));
-  f.etag = st.Text(10);
-  f.last_modified = st.Text(11);
+  FetchStateFromRow(st, 5, f);
   return f;
 }
 
@@ -102,13 +110,7 @@ SourceStatus SourceStatusFromRow(const Stmt& st) {
   if (drops.is_array())
     for (const auto& d : drops)
       if (d.is_string()) out.source.drop_selectors.push_back(d.get<std::string>());
-  if (!st.IsNull(10)) out.last_fetch_at = FromSeconds(st.Int(10));
-  out.last_status = st.Text(11);
-  out.last_error = st.Text(12);
-  out.consecutive_failures = static_cast<int>(st.Int(13));
-  out.next_fetch_at = FromSeconds(st.Int(14));
-  out.etag = st.Text(15);
-  out.last_modified = st.Text(16);
+  FetchStateFromRow(st, 10, out);
   out.article_count = st.Int(17);
   out.articles_per_day = static_cast<double>(st.Int(18)) / 7.0;
   return out;
