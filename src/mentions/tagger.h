@@ -102,8 +102,11 @@ void TagRecord(const Tagger& tagger, ArticleRecord& record);
 
 // PrepareArticle makes a record ready for the store: the one step import,
 // ingest and the demo share. It tags the record (TagRecord) and sets its
-// fingerprint (ArticleFingerprint), by which the store puts near-copies
-// published close in time into one story.
+// fingerprint (ArticleFingerprint). The story the article joins is decided
+// by `ChooseStory` (model/story.h) from that fingerprint, among near-copies
+// published close in time; the store calls it inside the transaction that
+// writes the article, so copies written in one batch or at once by several
+// nodes still meet.
 void PrepareArticle(const Tagger& tagger, ArticleRecord& record);
 
 // SharedTagger holds the site's current gazetteer and its tagger, and lets

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "store/sql/connection.h"
+#include "store/sql/pool.h"
 #include "store/store.h"
 
 namespace newsdesk {
@@ -34,36 +35,28 @@ struct Column {
 };
 
 Result<std::vector<std::string>> ListTables(sql::Connection& c) {
-  auto p = c.Prepare(c.dialect() == sql::Dialect::kPostgres
-                         ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-                           "AND table_type = 'BASE TABLE'"
-                         : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-  if (!p.ok()) return p.status();
-  sql::Stmt st(*p);
-  std::vector<std::string> out;
-  int rc;
-  while ((rc = st.Step()) == sql::kRow) out.push_back(st.Text(0));
-  if (rc != sql::kDone) return Status::IOError(c.LastError());
-  return out;
+  return sql::QueryAll<std::string>(c,
+      c.dialect() == sql::Dialect::kPostgres
+          ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+            "AND table_type = 'BASE TABLE'"
+          : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+      sql::NoParameters, [](const sql::Stmt& st) { return st.Text(0); });
 }
 
 Result<std::vector<Column>> ListColumns(sql::Connection& c, const std::string& table) {
-  auto p = c.Prepare(c.dialect() == sql::Dialect::kPostgres
-                         ? "SELECT column_name, data_type FROM information_schema.columns WHERE "
-                           "table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position"
-                         : "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid");
-  if (!p.ok()) return p.status();
-  sql::Stmt st(*p);
-  st.Bind(1, table);
-  std::vector<Column> out;
-  int rc;
-  while ((rc = st.Step()) == sql::kRow) {
-    std::string type = st.Text(1);
-    for (auto& ch : type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    out.push_back({st.Text(0), type == "INTEGER" || type == "BIGINT"});
-  }
-  if (rc != sql::kDone) return Status::IOError(c.LastError());
-  if (out.empty()) return Status::NotFound(fmt::format("no table {}", table));
+  auto out = sql::QueryAll<Column>(c,
+      c.dialect() == sql::Dialect::kPostgres
+          ? "SELECT column_name, data_type FROM information_schema.columns WHERE "
+            "table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position"
+          : "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid",
+      [&](sql::Stmt& st) { st.Bind(1, table); },
+      [](const sql::Stmt& st) {
+        std::string type = st.Text(1);
+        for (auto& ch : type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        return Column{st.Text(0), type == "INTEGER" || type == "BIGINT"};
+      });
+  if (!out.ok()) return out.status();
+  if (out->empty()) return Status::NotFound(fmt::format("no table {}", table));
   return out;
 }
 
@@ -96,17 +89,12 @@ std::string SelectAll(const std::string& table, const std::vector<Column>& colum
 // Summary: rows and the order-free sum of their hashes.
 Result<std::pair<int64_t, uint64_t>> Summarize(sql::Connection& c, const std::string& table,
                                                const std::vector<Column>& columns) {
-  auto p = c.Prepare(SelectAll(table, columns));
-  if (!p.ok()) return p.status();
-  sql::Stmt st(*p);
   int64_t rows = 0;
   uint64_t sum = 0;
-  int rc;
-  while ((rc = st.Step()) == sql::kRow) {
+  ND_RETURN_IF_ERROR(sql::QueryEach(c, SelectAll(table, columns), sql::NoParameters, [&](const sql::Stmt& st) {
     ++rows;
     sum += RowHash(st, columns);
-  }
-  if (rc != sql::kDone) return Status::IOError(c.LastError());
+  }));
   return std::make_pair(rows, sum);
 }
 
@@ -188,18 +176,13 @@ Result<std::vector<TableCopy>> CopyStore(const std::string& from, const std::str
   }
   if (d.dialect() == sql::Dialect::kPostgres) {
     // Copied ids were given, not drawn: the identity sequences start after them.
-    auto p = d.Prepare(
+    using Identity = std::pair<std::string, std::string>;
+    auto identities = sql::QueryAll<Identity>(d,
         "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-        "AND is_identity = 'YES'");
-    if (!p.ok()) return p.status();
-    std::vector<std::pair<std::string, std::string>> identities;
-    {
-      sql::Stmt st(*p);
-      int rc;
-      while ((rc = st.Step()) == sql::kRow) identities.emplace_back(st.Text(0), st.Text(1));
-      if (rc != sql::kDone) return Status::IOError(d.LastError());
-    }
-    for (const auto& [table, column] : identities) {
+        "AND is_identity = 'YES'",
+        sql::NoParameters, [](const sql::Stmt& st) { return Identity{st.Text(0), st.Text(1)}; });
+    if (!identities.ok()) return identities.status();
+    for (const auto& [table, column] : *identities) {
       ND_RETURN_IF_ERROR(d.Exec(fmt::format(
           "SELECT setval(pg_get_serial_sequence('{0}', '{1}'), COALESCE((SELECT MAX({1}) FROM {0}), 0) + 1, false)",
           table, column)));

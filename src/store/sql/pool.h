@@ -84,17 +84,27 @@ class Pool {
     }
   }
 
+  // WriteReturning runs `f(Connection&) -> Result<T>` in a transaction:
+  // all or nothing; what it returns once committed.
+  template <typename T, typename F>
+  Result<T> WriteReturning(F&& f) {
+    return WithConnection<T>([&](Connection& c) -> Result<T> {
+      Transaction tx(c);
+      ND_RETURN_IF_ERROR(tx.status());
+      Result<T> result = f(c);
+      if (!result.ok()) return result;
+      ND_RETURN_IF_ERROR(tx.Commit());
+      return result;
+    });
+  }
+
   // Write runs `f(Connection&) -> Status` in a transaction: all or nothing.
   template <typename F>
   Status Write(F&& f) {
-    auto r = WithConnection<bool>([&](Connection& c) -> Result<bool> {
-      Transaction tx(c);
-      ND_RETURN_IF_ERROR(tx.status());
+    return WriteReturning<bool>([&](Connection& c) -> Result<bool> {
       ND_RETURN_IF_ERROR(f(c));
-      ND_RETURN_IF_ERROR(tx.Commit());
       return true;
-    });
-    return r.status();
+    }).status();
   }
 
   static constexpr std::chrono::seconds kRetryFor{15};
@@ -119,45 +129,98 @@ class Pool {
 //
 // `bind` is `void(Stmt&)` (it binds the parameters), `row` is `T(const Stmt&)`
 // (it reads one row). A failed step is an IOError with the database's message.
+//
+//   ND_RETURN_IF_ERROR(sql::Exec(c, "DELETE FROM sessions WHERE user_id = ?1", [&](sql::Stmt& st) { st.Bind(1, id); }));
+//   auto user = sql::QueryFound<User>(c, "SELECT … WHERE id = ?1", bind, UserFromRow, "no user 7");  // NotFound
+//   auto n = sql::QueryInt(c, "SELECT COUNT(*) FROM jobs", sql::NoParameters);
 
 inline void NoParameters(Stmt&) {}
 
-// Exec runs a statement that returns no rows.
-template <typename Bind>
-Status Exec(Connection& c, const std::string& sql, Bind&& bind) {
+// WithStatement prepares `sql`, binds it and hands it to `use(Stmt&)`, which
+// returns a Status or a Result; a statement that cannot be prepared is that
+// error instead.
+template <typename Bind, typename Use>
+auto WithStatement(Connection& c, const std::string& sql, Bind&& bind, Use&& use) -> decltype(use(std::declval<Stmt&>())) {
   auto p = c.Prepare(sql);
   if (!p.ok()) return p.status();
   Stmt st(*p);
   bind(st);
-  if (st.Step() != kDone) return Status::IOError(c.LastError());
-  return Status::Ok();
+  return use(st);
+}
+
+// Exec runs a statement that returns no rows; `c.Changes()` then counts
+// the rows it touched.
+template <typename Bind>
+Status Exec(Connection& c, const std::string& sql, Bind&& bind) {
+  return WithStatement(c, sql, bind, [&](Stmt& st) {
+    return st.Step() == kDone ? Status::Ok() : Status::IOError(c.LastError());
+  });
+}
+
+// TryInsert runs an INSERT: true when the row went in, false when a UNIQUE
+// or PRIMARY KEY constraint refused it.
+template <typename Bind>
+Result<bool> TryInsert(Connection& c, const std::string& sql, Bind&& bind) {
+  return WithStatement(c, sql, bind, [&](Stmt& st) -> Result<bool> {
+    const int rc = st.Step();
+    if (rc == kUniqueViolation) return false;
+    if (rc != kDone) return Status::IOError(c.LastError());
+    return true;
+  });
+}
+
+// QueryEach calls `on_row(const Stmt&)` for every row.
+template <typename Bind, typename OnRow>
+Status QueryEach(Connection& c, const std::string& sql, Bind&& bind, OnRow&& on_row) {
+  return WithStatement(c, sql, bind, [&](Stmt& st) {
+    int rc;
+    while ((rc = st.Step()) == kRow) on_row(std::as_const(st));
+    return rc == kDone ? Status::Ok() : Status::IOError(c.LastError());
+  });
 }
 
 // QueryAll reads every row.
 template <typename T, typename Bind, typename Row>
 Result<std::vector<T>> QueryAll(Connection& c, const std::string& sql, Bind&& bind, Row&& row) {
-  auto p = c.Prepare(sql);
-  if (!p.ok()) return p.status();
-  Stmt st(*p);
-  bind(st);
   std::vector<T> out;
-  int rc;
-  while ((rc = st.Step()) == kRow) out.push_back(row(st));
-  if (rc != kDone) return Status::IOError(c.LastError());
+  ND_RETURN_IF_ERROR(QueryEach(c, sql, bind, [&](const Stmt& st) { out.push_back(row(st)); }));
   return out;
 }
 
 // QueryOne reads the first row, or nullopt when there is none.
 template <typename T, typename Bind, typename Row>
 Result<std::optional<T>> QueryOne(Connection& c, const std::string& sql, Bind&& bind, Row&& row) {
-  auto p = c.Prepare(sql);
-  if (!p.ok()) return p.status();
-  Stmt st(*p);
-  bind(st);
-  const int rc = st.Step();
-  if (rc == kDone) return std::optional<T>();
-  if (rc != kRow) return Status::IOError(c.LastError());
-  return std::optional<T>(row(st));
+  return WithStatement(c, sql, bind, [&](Stmt& st) -> Result<std::optional<T>> {
+    const int rc = st.Step();
+    if (rc == kDone) return std::optional<T>();
+    if (rc != kRow) return Status::IOError(c.LastError());
+    return std::optional<T>(row(std::as_const(st)));
+  });
+}
+
+// QueryFound reads the first row; none is NotFound(`not_found`).
+template <typename T, typename Bind, typename Row>
+Result<T> QueryFound(Connection& c, const std::string& sql, Bind&& bind, Row&& row, const std::string& not_found) {
+  auto one = QueryOne<T>(c, sql, bind, row);
+  if (!one.ok()) return one.status();
+  if (!*one) return Status::NotFound(not_found);
+  return std::move(**one);
+}
+
+// QueryRow reads the one row a query always returns (an aggregate such as
+// COUNT or MAX); none is an IOError.
+template <typename T, typename Bind, typename Row>
+Result<T> QueryRow(Connection& c, const std::string& sql, Bind&& bind, Row&& row) {
+  auto one = QueryOne<T>(c, sql, bind, row);
+  if (!one.ok()) return one.status();
+  if (!*one) return Status::IOError(c.LastError());
+  return std::move(**one);
+}
+
+// QueryInt reads the integer in the first column of that one row.
+template <typename Bind>
+Result<int64_t> QueryInt(Connection& c, const std::string& sql, Bind&& bind) {
+  return QueryRow<int64_t>(c, sql, bind, [](const Stmt& st) { return st.Int(0); });
 }
 
 }  // namespace newsdesk::sql

@@ -1,0 +1,447 @@
+// article_sql.cc: ArticleStore (store/article_store.h), articles as imported
+// and fetched, their mentions, stories, and the change sequence.
+#include <fmt/format.h>
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/text.h"
+#include "model/block_json.h"
+#include "model/story.h"
+#include "store/sql/sql_internal.h"
+
+namespace newsdesk::sql {
+
+ArticleSummary SummaryFromRow(const Stmt& st) {
+  ArticleSummary a;
+  a.id = st.Int(0);
+  a.slug = st.Text(1);
+  a.language = st.Text(2);
+  a.headline = st.Text(3);
+  a.published_at = FromSeconds(st.Int(4));
+  a.lead = st.Text(5);
+  a.source = SourceFromRow(st, 6);
+  return a;
+}
+
+ArticleSummary EditionSummaryFromRow(const Stmt& st, const std::string& edition) {
+  ArticleSummary s = SummaryFromRow(st);
+  s.story_id = st.Int(16);
+  if (!st.IsNull(12)) {
+    Translation t;
+    t.language = edition;
+    t.headline = st.Text(12);
+    t.dateline = st.Text(13);
+    t.body = {Block{BlockType::kParagraph, st.Text(14), {}, {}, {}, {}}};
+    t.by = st.Text(15) == "human" ? TranslatedBy::kHuman : TranslatedBy::kMachine;
+    s.translation = std::move(t);
+  }
+  return s;
+}
+
+namespace {
+
+constexpr const char* kSummaryColumns =
+    "SELECT a.id, a.slug, a.language, a.headline, a.published_at, a.lead, "
+    "s.id, s.slug, s.name, s.home_url, s.country, s.language ";
+
+// ReplaceRows deletes the rows of `table` for `article_id`, then inserts
+// one per item with `insert`, whose ?1 is the article and `bind` binds the rest.
+template <typename Item, typename Bind>
+Status ReplaceRows(Connection& c, const char* table, int64_t article_id, const std::vector<Item>& items,
+                   const char* insert, Bind&& bind) {
+  ND_RETURN_IF_ERROR(Exec(c, fmt::format("DELETE FROM {} WHERE article_id = ?", table),
+                          [&](Stmt& st) { st.Bind(1, article_id); }));
+  for (const Item& item : items) {
+    ND_RETURN_IF_ERROR(Exec(c, insert, [&](Stmt& st) {
+      st.Bind(1, article_id);
+      bind(st, item);
+    }));
+  }
+  return Status::Ok();
+}
+
+Status WriteMentions(Connection& c, int64_t article_id, const std::vector<MentionRecord>& mentions) {
+  return ReplaceRows(c, "article_mentions", article_id, mentions,
+                     "INSERT INTO article_mentions (article_id, entity, count, first_offset) VALUES (?, ?, ?, ?)",
+                     [](Stmt& st, const MentionRecord& m) {
+                       st.Bind(2, m.entity).Bind(3, static_cast<int64_t>(m.count))
+                           .Bind(4, static_cast<int64_t>(m.first_offset));
+                     });
+}
+
+Status WriteCandidates(Connection& c, int64_t article_id, const std::vector<NameCandidate>& candidates) {
+  std::vector<NameCandidate> kept;
+  for (const auto& n : candidates)
+    if (!n.key.empty() && n.count > 0) kept.push_back(n);
+  return ReplaceRows(c, "article_candidates", article_id, kept,
+                     "INSERT INTO article_candidates (article_id, key, form, language, count) VALUES (?, ?, ?, ?, ?) "
+                     "ON CONFLICT (article_id, key) DO UPDATE SET count = article_candidates.count + excluded.count",
+                     [](Stmt& st, const NameCandidate& n) {
+                       st.Bind(2, n.key).Bind(3, n.form).Bind(4, n.language).Bind(5, static_cast<int64_t>(n.count));
+                     });
+}
+
+// FindKey looks an article up by URL, then by (source, guid): a tombstone
+// first, then a stored article.
+Result<ArticleKey> FindKey(Connection& c, int64_t source_id, const std::string& url, const std::string& guid) {
+  auto bind = [&](Stmt& st) { st.Bind(1, url).Bind(2, source_id).Bind(3, guid); };
+  for (const char* sql : {"SELECT 1 FROM tombstones WHERE url = ?1",
+                          "SELECT 1 FROM tombstones WHERE source_id = ?2 AND guid = ?3 AND ?3 <> ''"}) {
+    auto deleted = QueryOne<ArticleKey>(c, sql, bind, [](const Stmt&) {
+      ArticleKey key;
+      key.state = ArticleKey::State::kDeleted;
+      return key;
+    });
+    if (!deleted.ok()) return deleted.status();
+    if (*deleted) return **deleted;
+  }
+  for (const char* sql : {"SELECT id, updated_at FROM articles WHERE url = ?1",
+                          "SELECT id, updated_at FROM articles WHERE source_id = ?2 AND guid = ?3 AND ?3 <> ''"}) {
+    auto stored = QueryOne<ArticleKey>(c, sql, bind, [](const Stmt& st) {
+      return ArticleKey{ArticleKey::State::kStored, st.Int(0), FromSeconds(st.Int(1))};
+    });
+    if (!stored.ok()) return stored.status();
+    if (*stored) return **stored;
+  }
+  return ArticleKey{};
+}
+
+// StoryCandidates reads the fingerprinted articles other than `self`
+// published within kStoryWindow of `published`: what ChooseStory picks from.
+Result<std::vector<StoryCandidate>> StoryCandidates(Connection& c, int64_t published, int64_t self) {
+  const int64_t window = kStoryWindow.count();
+  return QueryAll<StoryCandidate>(c,
+      "SELECT id, story_id, published_at, fingerprint FROM articles WHERE published_at BETWEEN ?1 AND ?2 "
+      "AND id <> ?3 AND fingerprint <> '' ORDER BY published_at, id",
+      [&](Stmt& st) { st.Bind(1, published - window).Bind(2, published + window).Bind(3, self); },
+      [](const Stmt& st) { return StoryCandidate{st.Int(0), st.Int(1), FromSeconds(st.Int(2)), st.Text(3)}; });
+}
+
+// UpsertArticle returns the article's id, or 0 when an editor deleted it.
+// A new article joins the story ChooseStory picks, or starts its own.
+Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t source_id, int64_t now,
+                              UpsertSummary& summary) {
+  auto key = FindKey(c, source_id, r.url, r.guid);
+  if (!key.ok()) return key.status();
+  if (key->state == ArticleKey::State::kDeleted) {
+    ++summary.skipped;
+    return int64_t{0};
+  }
+  const int64_t existing = key->id;
+  const std::string body = BlocksToJsonText(r.body);
+  const std::string lead = LeadOf(r.body);
+  const std::string canonical = r.canonical_url.empty() ? r.url : r.canonical_url;
+  const std::string slug = Slugify(r.headline);
+  const int64_t published = Seconds(r.published_at);
+  // Records that did not go through PrepareArticle (mentions/tagger.h) are fingerprinted here.
+  const std::string fingerprint = r.fingerprint.empty() ? ArticleFingerprint(r.headline, r.body) : r.fingerprint;
+  auto bind_common = [&](Stmt& st) {
+    st.Bind(1, slug).Bind(2, source_id).Bind(3, canonical).Bind(4, r.language).Bind(5, r.headline)
+        .Bind(6, r.dateline).Bind(7, published);
+    if (r.image) {
+      st.Bind(8, r.image->url).Bind(9, r.image->credit).Bind(10, r.image->caption);
+    } else {
+      st.BindNull(8).Bind(9, std::string()).Bind(10, std::string());
+    }
+    st.Bind(11, r.rights).Bind(12, body).Bind(13, lead).Bind(14, now).Bind(15, r.url).Bind(16, r.guid)
+        .Bind(17, r.author).Bind(18, static_cast<int64_t>(r.language_confidence)).Bind(19, fingerprint)
+        .Bind(20, existing);
+  };
+  if (existing) {
+    ND_RETURN_IF_ERROR(Exec(c,
+        "UPDATE articles SET slug = ?1, source_id = ?2, canonical_url = ?3, language = ?4, headline = ?5, "
+        "dateline = ?6, published_at = ?7, image_url = ?8, image_credit = ?9, image_caption = ?10, "
+        "rights = ?11, body = ?12, lead = ?13, updated_at = ?14, url = ?15, guid = ?16, author = ?17, "
+        "language_confidence = ?18, fingerprint = ?19 WHERE id = ?20",
+        bind_common));
+    ++summary.updated;
+    return existing;
+  }
+  ND_RETURN_IF_ERROR(Exec(c,
+      "INSERT INTO articles (slug, source_id, canonical_url, language, headline, dateline, published_at, "
+      "image_url, image_credit, image_caption, rights, body, lead, created_at, updated_at, url, guid, author, "
+      "language_confidence, fingerprint, story_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+      bind_common));  // ?20 (existing = 0) is the provisional story
+  auto id = c.LastInsertId();
+  if (!id.ok()) return id.status();
+  int64_t story = *id;
+  if (!fingerprint.empty()) {  // too short a text to compare: a story of its own
+    auto candidates = StoryCandidates(c, published, *id);
+    if (!candidates.ok()) return candidates.status();
+    story = ChooseStory(fingerprint, r.published_at, *candidates).value_or(*id);
+  }
+  ND_RETURN_IF_ERROR(Exec(c, "UPDATE articles SET story_id = ?1 WHERE id = ?2",
+                          [&](Stmt& st) { st.Bind(1, story).Bind(2, *id); }));
+  ++summary.inserted;
+  return *id;
+}
+
+}  // namespace
+
+Status RecordChange(Connection& c, const char* entity, int64_t id, int64_t now) {
+  if (c.dialect() == Dialect::kPostgres) {
+    // Readers of the sequence (caches, search) take "seq N is visible" to
+    // mean every earlier one is too, so sequence numbers must commit in
+    // order: writers of changes queue on this lock until they commit, as
+    // SQLite's single writer does. The notice wakes other nodes at commit.
+    ND_RETURN_IF_ERROR(QueryRow<bool>(c, "SELECT pg_advisory_xact_lock(7310), pg_notify('newsdesk_changes', '')",
+                                      NoParameters, [](const Stmt&) { return true; }).status());
+  }
+  return Exec(c, "INSERT INTO changes (entity, entity_id, changed_at) VALUES (?, ?, ?)",
+              [&](Stmt& st) { st.Bind(1, std::string(entity)).Bind(2, id).Bind(3, now); });
+}
+
+Status RequireRow(Connection& c, const std::string& sql, int64_t id, const std::string& not_found) {
+  return QueryFound<bool>(c, sql, [&](Stmt& st) { st.Bind(1, id); }, [](const Stmt&) { return true; }, not_found)
+      .status();
+}
+
+Result<UpsertSummary> SqlStore::UpsertArticles(const std::vector<ArticleRecord>& records) {
+  return pool_.WriteReturning<UpsertSummary>([&](Connection& c) -> Result<UpsertSummary> {
+    UpsertSummary summary;
+    std::unordered_map<std::string, int64_t> source_ids;  // by home URL, within this batch
+    const int64_t now = NowSeconds();
+    for (size_t i = 0; i < records.size(); ++i) {
+      const ArticleRecord& r = records[i];
+      const std::string record = fmt::format("record {}", i + 1);
+      int64_t source_id;
+      if (r.source.id != 0) {
+        source_id = r.source.id;
+      } else if (auto it = source_ids.find(r.source.home_url); it != source_ids.end()) {
+        source_id = it->second;
+      } else {
+        auto sid = UpsertSource(c, r.source);
+        if (!sid.ok()) return sid.status().WithContext(record);
+        source_id = *sid;
+        source_ids.emplace(r.source.home_url, source_id);
+      }
+      auto id = UpsertArticle(c, r, source_id, now, summary);
+      if (!id.ok()) return id.status().WithContext(fmt::format("{} ({})", record, r.url));
+      if (*id == 0) {  // deleted by an editor
+        summary.ids.push_back(0);
+        continue;
+      }
+      for (const auto& t : r.translations) ND_RETURN_IF_ERROR(UpsertTranslation(c, *id, t, now).WithContext(record));
+      ND_RETURN_IF_ERROR(WriteMentions(c, *id, r.mentions).WithContext(record));
+      ND_RETURN_IF_ERROR(WriteCandidates(c, *id, r.candidates).WithContext(record));
+      ND_RETURN_IF_ERROR(RecordChange(c, "article", *id, now));
+      summary.ids.push_back(*id);
+    }
+    return summary;
+  });
+}
+
+Result<Article> SqlStore::GetArticle(int64_t id) {
+  return WithConnection<Article>([&](Connection& c) -> Result<Article> {
+    std::string body;
+    auto found = QueryFound<Article>(c,
+        "SELECT a.id, a.slug, a.url, a.canonical_url, a.language, a.headline, a.dateline, a.published_at, "
+        "a.image_url, a.image_credit, a.image_caption, a.rights, a.body, a.view_count, "
+        "s.id, s.slug, s.name, s.home_url, s.country, s.language, a.author, a.language_confidence, a.story_id "
+        "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
+        [&](Stmt& st) { st.Bind(1, id); },
+        [&](const Stmt& st) {
+          Article a;
+          a.id = st.Int(0);
+          a.slug = st.Text(1);
+          a.url = st.Text(2);
+          a.canonical_url = st.Text(3);
+          a.language = st.Text(4);
+          a.headline = st.Text(5);
+          a.dateline = st.Text(6);
+          a.published_at = FromSeconds(st.Int(7));
+          if (!st.IsNull(8)) a.image = Image{st.Text(8), st.Text(9), st.Text(10)};
+          a.rights = st.Text(11);
+          body = st.Text(12);
+          a.view_count = st.Int(13);
+          a.source = SourceFromRow(st, 14);
+          a.author = st.Text(20);
+          a.language_confidence = static_cast<int>(st.Int(21));
+          a.story_id = st.Int(22);
+          return a;
+        },
+        fmt::format("no article {}", id));
+    if (!found.ok()) return found.status();
+    Article a = std::move(*found);
+    auto blocks = BlocksFromJsonText(body);
+    if (!blocks.ok()) return blocks.status().WithContext(fmt::format("article {}", id));
+    a.body = std::move(*blocks);
+    auto bind_id = [&](Stmt& st) { st.Bind(1, id); };
+    auto mentions = QueryAll<MentionRecord>(c,
+        "SELECT entity, count, first_offset FROM article_mentions WHERE article_id = ? "
+        "ORDER BY count DESC, first_offset, entity",
+        bind_id,
+        [](const Stmt& st) { return MentionRecord{st.Text(0), static_cast<int>(st.Int(1)), static_cast<int>(st.Int(2))}; });
+    if (!mentions.ok()) return mentions.status();
+    a.mentions = std::move(*mentions);
+    auto languages = QueryAll<std::string>(c,
+        "SELECT language FROM article_translations WHERE article_id = ? ORDER BY language", bind_id,
+        [](const Stmt& st) { return st.Text(0); });
+    if (!languages.ok()) return languages.status();
+    a.translation_languages = std::move(*languages);
+    return a;
+  });
+}
+
+Result<Translation> SqlStore::GetTranslation(int64_t id, const std::string& language) {
+  return WithConnection<Translation>([&](Connection& c) -> Result<Translation> {
+    std::string body;
+    auto found = QueryFound<Translation>(c,
+        "SELECT headline, dateline, body, produced_by FROM article_translations WHERE article_id = ? AND language = ?",
+        [&](Stmt& st) { st.Bind(1, id).Bind(2, language); },
+        [&](const Stmt& st) {
+          Translation t;
+          t.language = language;
+          t.headline = st.Text(0);
+          t.dateline = st.Text(1);
+          body = st.Text(2);
+          t.by = st.Text(3) == "human" ? TranslatedBy::kHuman : TranslatedBy::kMachine;
+          return t;
+        },
+        fmt::format("translation of article {} into {}", id, language));
+    if (!found.ok()) return found.status();
+    auto blocks = BlocksFromJsonText(body);
+    if (!blocks.ok()) return blocks.status();
+    found->body = std::move(*blocks);
+    return found;
+  });
+}
+
+Result<ArticlePage> SqlStore::ListArticles(const ArticleQuery& q) {
+  if (q.limit < 1 || q.limit > 200) return Status::InvalidArgument("limit must be from 1 to 200");
+  // The SQL is assembled from fixed fragments only; every value is bound.
+  std::string sql = std::string(kEditionSummaryColumns) +
+                    "FROM articles a JOIN sources s ON s.id = a.source_id "
+                    "LEFT JOIN article_translations t ON t.article_id = a.id AND t.language = ?1 WHERE 1 = 1";
+  if (q.language) sql += " AND a.language = ?2";
+  if (q.source_id) sql += " AND a.source_id = ?3";
+  if (q.after) sql += " AND (a.published_at < ?4 OR (a.published_at = ?4 AND a.id < ?5))";
+  if (q.entity) sql += " AND a.id IN (SELECT article_id FROM article_mentions WHERE entity = ?7)";
+  if (q.one_per_story)
+    sql += " AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND "
+           "(b.published_at > a.published_at OR (b.published_at = a.published_at AND b.id > a.id)))";
+  sql += " ORDER BY a.published_at DESC, a.id DESC LIMIT ?6";
+  return WithConnection<ArticlePage>([&](Connection& c) -> Result<ArticlePage> {
+    auto items = QueryAll<ArticleSummary>(c, sql,
+        [&](Stmt& st) {
+          st.Bind(1, q.edition);
+          if (q.language) st.Bind(2, *q.language);
+          if (q.source_id) st.Bind(3, *q.source_id);
+          if (q.after) st.Bind(4, Seconds(q.after->published_at)).Bind(5, q.after->id);
+          st.Bind(6, static_cast<int64_t>(q.limit + 1));
+          if (q.entity) st.Bind(7, *q.entity);
+        },
+        [&](const Stmt& st) { return EditionSummaryFromRow(st, q.edition); });
+    if (!items.ok()) return items.status();
+    ArticlePage page;
+    page.items = std::move(*items);
+    if (page.items.size() > static_cast<size_t>(q.limit)) {
+      page.items.pop_back();
+      page.next = ArticleCursor{page.items.back().published_at, page.items.back().id};
+    }
+    return page;
+  });
+}
+
+Result<ArticleKey> SqlStore::LookupArticle(int64_t source_id, const std::string& url, const std::string& guid) {
+  return WithConnection<ArticleKey>([&](Connection& c) { return FindKey(c, source_id, url, guid); });
+}
+
+Status SqlStore::DeleteArticle(int64_t id) {
+  return Write([&](Connection& c) -> Status {
+    const int64_t now = NowSeconds();
+    ND_RETURN_IF_ERROR(Exec(c,
+        "INSERT INTO tombstones (url, source_id, guid, deleted_at) "
+        "SELECT url, source_id, guid, ?2 FROM articles WHERE id = ?1 "
+        "ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id, guid = excluded.guid, "
+        "deleted_at = excluded.deleted_at",
+        [&](Stmt& st) { st.Bind(1, id).Bind(2, now); }));
+    ND_RETURN_IF_ERROR(Exec(c, "DELETE FROM articles WHERE id = ?", [&](Stmt& st) { st.Bind(1, id); }));
+    if (c.Changes() == 0) return Status::NotFound(fmt::format("no article {}", id));
+    return RecordChange(c, "article", id, now);
+  });
+}
+
+Result<std::vector<ArticleSummary>> SqlStore::StoryArticles(int64_t story_id) {
+  return WithConnection<std::vector<ArticleSummary>>([&](Connection& c) {
+    return QueryAll<ArticleSummary>(c,
+        std::string(kSummaryColumns) +
+            "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.story_id = ? "
+            "ORDER BY a.published_at DESC, a.id DESC LIMIT 50",
+        [&](Stmt& st) { st.Bind(1, story_id); },
+        [&](const Stmt& st) {
+          ArticleSummary a = SummaryFromRow(st);
+          a.story_id = story_id;
+          return a;
+        });
+  });
+}
+
+Status SqlStore::ReplaceTags(int64_t article_id, const std::vector<MentionRecord>& mentions,
+                             const std::vector<NameCandidate>& candidates) {
+  return Write([&](Connection& c) -> Status {
+    ND_RETURN_IF_ERROR(WriteMentions(c, article_id, mentions));
+    ND_RETURN_IF_ERROR(WriteCandidates(c, article_id, candidates));
+    return RecordChange(c, "article", article_id, NowSeconds());
+  });
+}
+
+Result<std::vector<DayCount>> SqlStore::MentionsPerDay(const std::string& entity, TimePoint from, TimePoint to) {
+  return WithConnection<std::vector<DayCount>>([&](Connection& c) {
+    return QueryAll<DayCount>(c,
+        "SELECT (a.published_at / 86400) * 86400 AS day, COUNT(*) FROM article_mentions m "
+        "JOIN articles a ON a.id = m.article_id WHERE m.entity = ?1 AND a.published_at >= ?2 AND a.published_at < ?3 "
+        "GROUP BY day ORDER BY day",
+        [&](Stmt& st) { st.Bind(1, entity).Bind(2, Seconds(from)).Bind(3, Seconds(to)); },
+        [](const Stmt& st) { return DayCount{FromSeconds(st.Int(0)), st.Int(1)}; });
+  });
+}
+
+Result<std::vector<EntityCount>> SqlStore::EntityCounts(const char* sql, const std::function<void(Stmt&)>& bind) {
+  return WithConnection<std::vector<EntityCount>>([&](Connection& c) {
+    return QueryAll<EntityCount>(c, sql, bind, [](const Stmt& st) { return EntityCount{st.Text(0), st.Int(1)}; });
+  });
+}
+
+Result<std::vector<EntityCount>> SqlStore::CoMentioned(const std::string& entity, int limit) {
+  return EntityCounts(
+      "SELECT o.entity, COUNT(*) AS n FROM article_mentions m JOIN article_mentions o "
+      "ON o.article_id = m.article_id AND o.entity <> m.entity WHERE m.entity = ?1 "
+      "GROUP BY o.entity ORDER BY n DESC, o.entity LIMIT ?2",
+      [&](Stmt& st) { st.Bind(1, entity).Bind(2, static_cast<int64_t>(limit)); });
+}
+
+Result<std::vector<EntityCount>> SqlStore::TopEntities(TimePoint since, int limit) {
+  return EntityCounts(
+      "SELECT m.entity, COUNT(*) AS n FROM article_mentions m JOIN articles a ON a.id = m.article_id "
+      "WHERE a.published_at >= ?1 GROUP BY m.entity ORDER BY n DESC, m.entity LIMIT ?2",
+      [&](Stmt& st) { st.Bind(1, Seconds(since)).Bind(2, static_cast<int64_t>(limit)); });
+}
+
+Result<std::vector<int64_t>> SqlStore::ArticleIds() {
+  return WithConnection<std::vector<int64_t>>([&](Connection& c) {
+    return QueryAll<int64_t>(c, "SELECT id FROM articles ORDER BY id", NoParameters,
+                             [](const Stmt& st) { return st.Int(0); });
+  });
+}
+
+Result<std::vector<Change>> SqlStore::ChangesSince(int64_t after, int limit) {
+  return WithConnection<std::vector<Change>>([&](Connection& c) {
+    return QueryAll<Change>(c, "SELECT seq, entity, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+                            [&](Stmt& st) { st.Bind(1, after).Bind(2, static_cast<int64_t>(limit)); },
+                            [](const Stmt& st) { return Change{st.Int(0), st.Text(1), st.Int(2)}; });
+  });
+}
+
+Result<int64_t> SqlStore::ChangeSequence() {
+  return WithConnection<int64_t>(
+      [&](Connection& c) { return QueryInt(c, "SELECT COALESCE(MAX(seq), 0) FROM changes", NoParameters); });
+}
+
+Status SqlStore::Ping() { return ChangeSequence().status(); }
+
+}  // namespace newsdesk::sql
