@@ -335,28 +335,8 @@ Result<std::map<int64_t, int64_t>> Comments::VisibleCounts(const std::vector<int
 Result<std::vector<DiscussedArticle>> Comments::RecentlyDiscussed(int limit) { return store_.RecentlyCommented(limit); }
 
 Result<std::vector<Comment>> Comments::ByNewAccounts(size_t limit) {
-  std::vector<Comment> out;
   const TimePoint since = clock_() - std::chrono::hours(config_.new_account_hours);
-  auto recent = store_.RecentlyCommented(30);
-  if (!recent.ok()) return recent.status();
-  std::map<int64_t, bool> is_new;  // user id → account younger than the limit
-  for (const auto& d : *recent) {
-    if (d.last_comment_at < since) break;
-    auto list = store_.ListArticleComments(d.article_id, {CommentStatus::kVisible});
-    if (!list.ok()) continue;
-    for (auto& c : *list) {
-      if (c.created_at < since) continue;
-      auto it = is_new.find(c.user_id);
-      if (it == is_new.end()) {
-        auto u = accounts_.GetUser(c.user_id);
-        it = is_new.emplace(c.user_id, u.ok() && !IsModerator(*u) && u->created_at >= since).first;
-      }
-      if (it->second) out.push_back(std::move(c));
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const Comment& a, const Comment& b) { return a.created_at > b.created_at; });
-  if (out.size() > limit) out.resize(limit);
-  return out;
+  return store_.ListCommentsByNewAccounts(since, static_cast<int>(limit));
 }
 
 }  // namespace newsdesk

@@ -185,6 +185,36 @@ TEST_F(CommentsTest, NewAccountsMayNotPostLinks) {
   EXPECT_FALSE(Post(fresh, "two: https://example.org/ https://example.com/").ok());
 }
 
+TEST_F(CommentsTest, ModeratorsSeeTheCommentsOfNewAccountsNewestFirst) {
+  config_.new_account_hours = 24;
+  User fresh = AddReader("fresh@example.org", "Fresh", 1);
+  User new_moderator = AddReader("newmod@example.org", "New moderator", 1, Role::kModerator);
+  auto first = Post(fresh, "first words");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  now_ += std::chrono::minutes(2);
+  auto second = Post(fresh, "second words");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_TRUE(Post(ann_, "an older account").ok());
+  ASSERT_TRUE(Post(new_moderator, "staff are not listed").ok());
+  ASSERT_EQ(first->status, CommentStatus::kVisible);
+
+  auto list = comments().ByNewAccounts(10);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, second->id);
+  EXPECT_EQ((*list)[1].id, first->id);
+  EXPECT_EQ((*list)[0].author_name, "Fresh");
+  auto one = comments().ByNewAccounts(1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->size(), 1u);
+
+  // A day later the account is no longer new, and neither are its comments.
+  now_ += std::chrono::hours(25);
+  auto later = comments().ByNewAccounts(10);
+  ASSERT_TRUE(later.ok());
+  EXPECT_TRUE(later->empty());
+}
+
 TEST_F(CommentsTest, RateLimitPerUserAndPerAddress) {
   config_.comments_per_user = 2;
   config_.comments_per_address = 3;

@@ -299,8 +299,7 @@ class Comments {
 
   // ByNewAccounts lists visible comments written in the last
   // `new_account_hours` by accounts no older than that (staff left out),
-  // newest first, from the most recently commented articles: what a
-  // moderator should look at besides the queue.
+  // newest first: what a moderator should look at besides the queue.
   Result<std::vector<Comment>> ByNewAccounts(size_t limit);
 
  private:

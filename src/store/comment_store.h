@@ -83,6 +83,10 @@ class CommentStore {
   // ListCommentsByStatus lists comments with `status` anywhere, oldest
   // first: the moderation queue.
   virtual Result<std::vector<Comment>> ListCommentsByStatus(CommentStatus status, int limit) = 0;
+  // ListCommentsByNewAccounts lists visible comments written since `since`
+  // by readers (not staff) whose accounts were made since then too, newest
+  // first: one query for the moderators' "new accounts" list.
+  virtual Result<std::vector<Comment>> ListCommentsByNewAccounts(TimePoint since, int limit) = 0;
   // EditComment replaces a comment's text, status and hold reason, and sets
   // `edited_at`. NotFound when there is no comment `id`.
   virtual Status EditComment(int64_t id, const std::string& body, const std::string& html, CommentStatus status,

@@ -126,6 +126,13 @@ Result<std::vector<Comment>> SqlStore::ListCommentsByStatus(CommentStatus status
   });
 }
 
+Result<std::vector<Comment>> SqlStore::ListCommentsByNewAccounts(TimePoint since, int limit) {
+  return ListComments(
+      "WHERE c.status = 'visible' AND c.created_at >= ?1 AND u.created_at >= ?1 AND u.role = 'reader' "
+      "ORDER BY c.created_at DESC, c.id DESC LIMIT ?2",
+      [&](Stmt& st) { st.Bind(1, Seconds(since)).Bind(2, static_cast<int64_t>(limit)); });
+}
+
 Status SqlStore::EditComment(int64_t id, const std::string& body, const std::string& html, CommentStatus status,
                              const std::string& hold_reason, TimePoint edited_at) {
   return UpdateComment(id, "UPDATE comments SET body = ?, html = ?, status = ?, hold_reason = ?, edited_at = ? WHERE id = ?",

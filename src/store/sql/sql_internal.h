@@ -159,6 +159,7 @@ class SqlStore final : public Store {
   Result<std::vector<Comment>> ListArticleComments(int64_t article_id,
                                                    const std::vector<CommentStatus>& statuses) override;
   Result<std::vector<Comment>> ListCommentsByStatus(CommentStatus status, int limit) override;
+  Result<std::vector<Comment>> ListCommentsByNewAccounts(TimePoint since, int limit) override;
   Status EditComment(int64_t id, const std::string& body, const std::string& html, CommentStatus status,
                      const std::string& hold_reason, TimePoint edited_at) override;
   Status SetCommentStatus(int64_t id, CommentStatus status, const std::string& reason) override;
