@@ -53,6 +53,13 @@ std::string AsciiUpper(std::string_view s);
 // AsciiIEquals compares two strings ignoring ASCII case.
 bool AsciiIEquals(std::string_view a, std::string_view b);
 
+// IsAsciiDigit, IsAsciiAlpha and IsAsciiAlnum test for 0-9, A-Z/a-z and
+// either, whatever the locale (std::isdigit and kin take int and depend on
+// it): for parsers of protocol text, dates and markup.
+inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
+
 // Utf8Length counts code points. REQUIRES: IsValidUtf8(s).
 size_t Utf8Length(std::string_view s);
 

@@ -25,9 +25,6 @@ namespace newsdesk::feed_internal {
 // ---------------------------------------------------------------------------
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool IStartsWith(std::string_view s, std::string_view prefix) {
@@ -142,8 +139,8 @@ size_t DecodeEntityAt(std::string_view s, size_t i, std::string& out) {
     if (hex) ++j;
     size_t start = j;
     uint64_t v = 0;
-    while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) : IsDigit(s[j]))) {
-      int d = IsDigit(s[j]) ? s[j] - '0' : Lower(s[j]) - 'a' + 10;
+    while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) : IsAsciiDigit(s[j]))) {
+      int d = IsAsciiDigit(s[j]) ? s[j] - '0' : Lower(s[j]) - 'a' + 10;
       if (v < 0x1000000) v = v * (hex ? 16 : 10) + static_cast<uint64_t>(d);
       ++j;
     }
@@ -155,7 +152,7 @@ size_t DecodeEntityAt(std::string_view s, size_t i, std::string& out) {
     return j - i;
   }
   size_t start = j;
-  while (j < s.size() && j - start < 10 && IsAlnum(s[j])) ++j;
+  while (j < s.size() && j - start < 10 && IsAsciiAlnum(s[j])) ++j;
   if (j == start || j >= s.size() || s[j] != ';') return 0;
   auto cp = LookupEntity(s.substr(start, j - start));
   if (!cp) return 0;
@@ -234,7 +231,7 @@ std::string HtmlToText(std::string_view html, bool known_tags_only) {
         continue;
       }
       char d = html[i + 1];
-      bool tagish = IsAlpha(d) || (d == '/' && i + 2 < n && IsAlpha(html[i + 2])) ||
+      bool tagish = IsAsciiAlpha(d) || (d == '/' && i + 2 < n && IsAsciiAlpha(html[i + 2])) ||
                     (!known_tags_only && (d == '/' || d == '!' || d == '?'));
       if (!tagish) {
         out += c;
@@ -245,7 +242,7 @@ std::string HtmlToText(std::string_view html, bool known_tags_only) {
       bool closing = html[j] == '/';
       if (closing) ++j;
       size_t name_start = j;
-      while (j < n && (IsAlnum(html[j]) || html[j] == ':' || html[j] == '-')) ++j;
+      while (j < n && (IsAsciiAlnum(html[j]) || html[j] == ':' || html[j] == '-')) ++j;
       std::string name = AsciiLower(html.substr(name_start, j - name_start));
       if (known_tags_only && !IsKnownHtmlTag(name)) {
         out += c;
@@ -327,10 +324,10 @@ UrlParts SplitUrl(std::string_view u) {
   UrlParts p;
   size_t i = 0;
   size_t colon = u.find_first_of(":/?#");
-  if (colon != std::string_view::npos && u[colon] == ':' && colon > 0 && IsAlpha(u[0])) {
+  if (colon != std::string_view::npos && u[colon] == ':' && colon > 0 && IsAsciiAlpha(u[0])) {
     bool ok = true;
     for (size_t k = 0; k < colon; ++k)
-      if (!(IsAlnum(u[k]) || u[k] == '+' || u[k] == '-' || u[k] == '.')) ok = false;
+      if (!(IsAsciiAlnum(u[k]) || u[k] == '+' || u[k] == '-' || u[k] == '.')) ok = false;
     if (ok) {
       p.scheme = AsciiLower(u.substr(0, colon));
       i = colon + 1;
@@ -472,8 +469,8 @@ bool LooksLikeImageUrl(std::string_view url) {
 // ---------------------------------------------------------------------------
 
 
-bool IsNameStart(char c) { return IsAlpha(c) || c == '_' || c == ':' || static_cast<unsigned char>(c) >= 0x80; }
-bool IsNameChar(char c) { return IsNameStart(c) || IsDigit(c) || c == '-' || c == '.'; }
+bool IsNameStart(char c) { return IsAsciiAlpha(c) || c == '_' || c == ':' || static_cast<unsigned char>(c) >= 0x80; }
+bool IsNameChar(char c) { return IsNameStart(c) || IsAsciiDigit(c) || c == '-' || c == '.'; }
 
 // AppendText appends character data with stray '&' and '<' escaped.
 void AppendXmlText(std::string& out, std::string_view text, int& stray) {
@@ -486,7 +483,7 @@ void AppendXmlText(std::string& out, std::string_view text, int& stray) {
         if (j < text.size() && (text[j] == 'x' || text[j] == 'X')) ++j;
       }
       size_t start = j;
-      while (j < text.size() && IsAlnum(text[j]) && j - start < 32) ++j;
+      while (j < text.size() && IsAsciiAlnum(text[j]) && j - start < 32) ++j;
       if (j > start && j < text.size() && text[j] == ';') {
         out += c;
       } else {

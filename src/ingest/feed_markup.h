@@ -26,7 +26,6 @@ inline constexpr uint16_t kCp1252C1[32] = {0x20AC, 0x81,   0x201A, 0x192,  0x201
                                     0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
 
 bool IsSpace(char c);
-bool IsAlnum(char c);
 bool IStartsWith(std::string_view s, std::string_view prefix);
 // ScrubUtf8 replaces ill-formed UTF-8 and NUL bytes with U+FFFD.
 std::string ScrubUtf8(std::string_view s);
