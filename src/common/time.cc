@@ -251,6 +251,21 @@ std::optional<int> ParseOffset(std::string_view s, size_t& p) {
   return sign * (h * 60 + m);
 }
 
+}  // namespace
+
+std::optional<int> Iso8601Offset(std::string_view s) {
+  size_t p = s.find_first_of("Tt ");
+  if (p == std::string_view::npos) return std::nullopt;
+  p = s.find_first_of("Zz+-", p);
+  if (p == std::string_view::npos) return std::nullopt;
+  if (s[p] == 'Z' || s[p] == 'z') return p + 1 == s.size() ? std::optional<int>(0) : std::nullopt;
+  auto offset = ParseOffset(s, p);
+  if (!offset || p != s.size()) return std::nullopt;
+  return offset;
+}
+
+namespace {
+
 // ParseIsoLike: "YYYY[-MM[-DD]][(T| )hh:mm[:ss[.frac]]][ ][Z|±hh[:mm]|NAME]",
 // also the basic "YYYYMMDDThhmmss" form and one-digit fields.
 std::optional<TimePoint> ParseIsoLike(std::string_view s) {
