@@ -226,6 +226,15 @@ int ReadDigits(std::string_view s, size_t& p, size_t max_digits, int& value) {
   return static_cast<int>(p - start);
 }
 
+bool At(std::string_view s, size_t p, char c) { return p < s.size() && s[p] == c; }
+
+// ReadFieldAfter skips the separator at s[p] and reads the one- or two-digit
+// field after it; false when no digit follows.
+bool ReadFieldAfter(std::string_view s, size_t& p, int& value) {
+  ++p;
+  return ReadDigits(s, p, 2, value) > 0;
+}
+
 // ParseOffset reads "+03:00", "+0300", "+03", "-3", "+00:0" at s[p] (a sign).
 std::optional<int> ParseOffset(std::string_view s, size_t& p) {
   if (p >= s.size() || (s[p] != '+' && s[p] != '-')) return std::nullopt;
@@ -272,13 +281,9 @@ std::optional<TimePoint> ParseIsoLike(std::string_view s) {
   size_t p = 0;
   int year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, offset = 0;
   if (ReadDigits(s, p, 4, year) != 4) return std::nullopt;
-  if (p < s.size() && s[p] == '-') {
-    ++p;
-    if (ReadDigits(s, p, 2, month) == 0) return std::nullopt;
-    if (p < s.size() && s[p] == '-') {
-      ++p;
-      if (ReadDigits(s, p, 2, day) == 0) return std::nullopt;
-    }
+  if (At(s, p, '-')) {
+    if (!ReadFieldAfter(s, p, month)) return std::nullopt;
+    if (At(s, p, '-') && !ReadFieldAfter(s, p, day)) return std::nullopt;
   } else if (p + 4 <= s.size() && IsAsciiDigit(s[p])) {
     if (ReadDigits(s, p, 2, month) != 2 || ReadDigits(s, p, 2, day) != 2) return std::nullopt;
   }
@@ -286,13 +291,9 @@ std::optional<TimePoint> ParseIsoLike(std::string_view s) {
     while (p < s.size() && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) ++p;
     int nd = ReadDigits(s, p, 2, hour);
     if (nd == 0) return std::nullopt;
-    if (p < s.size() && s[p] == ':') {
-      ++p;
-      if (ReadDigits(s, p, 2, minute) == 0) return std::nullopt;
-      if (p < s.size() && s[p] == ':') {
-        ++p;
-        if (ReadDigits(s, p, 2, second) == 0) return std::nullopt;
-      }
+    if (At(s, p, ':')) {
+      if (!ReadFieldAfter(s, p, minute)) return std::nullopt;
+      if (At(s, p, ':') && !ReadFieldAfter(s, p, second)) return std::nullopt;
     } else if (nd == 2 && p + 2 <= s.size() && IsAsciiDigit(s[p])) {  // basic format hhmm[ss]
       ReadDigits(s, p, 2, minute);
       if (p + 2 <= s.size() && IsAsciiDigit(s[p])) ReadDigits(s, p, 2, second);
