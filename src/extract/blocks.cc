@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "extract/content.h"
-#include "extract/url.h"
+#include "common/url.h"
 
 namespace newsdesk::extract_internal {
 

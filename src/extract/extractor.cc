@@ -12,7 +12,7 @@
 #include "extract/language.h"
 #include "extract/metadata.h"
 #include "extract/selector.h"
-#include "extract/url.h"
+#include "common/url.h"
 
 namespace newsdesk {
 
