@@ -44,11 +44,6 @@ bool IsBlockTag(GumboTag t) {
   }
 }
 
-bool IsHeadingTag(GumboTag t) {
-  return t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 ||
-         t == GUMBO_TAG_H6;
-}
-
 std::string_view TrimView(std::string_view s) {
   auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
   while (!s.empty() && ws(s.front())) s.remove_prefix(1);
