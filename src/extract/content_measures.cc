@@ -34,8 +34,9 @@ bool IsComma(uint32_t cp) {
   return cp == 0x2C || cp == 0x60C || cp == 0xFE50 || cp == 0xFE10 || cp == 0xFE11 || cp == 0x2E41 ||
          cp == 0x2E34 || cp == 0x2E32 || cp == 0xFF0C;
 }
-// The lengths equal InnerTextLength exactly: each subtree keeps whether its
-// text starts or ends with whitespace, so joining siblings adds the one
+
+// The stats (ComputeTextStats) equal InnerTextLength exactly: each subtree
+// keeps whether its text starts or ends with whitespace, so joining siblings adds the one
 // space InnerText would.
 constexpr uint8_t kHasText = 1, kLeadingSpace = 2, kTrailingSpace = 4, kAnySpace = 8;
 
