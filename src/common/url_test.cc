@@ -2,93 +2,88 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace newsdesk {
 namespace {
 
-// The examples of RFC 3986 section 5.4, normal and abnormal.
+// The examples of RFC 3986 section 5.4 (normal and abnormal), against its
+// base "http://a/b/c/d;p?q": reference, then result.
+const std::pair<const char*, const char*> kRfcExamples[] = {
+    {"g:h", "g:h"},
+    {"g", "http://a/b/c/g"},
+    {"./g", "http://a/b/c/g"},
+    {"g/", "http://a/b/c/g/"},
+    {"/g", "http://a/g"},
+    {"//g", "http://g/"},  // (RFC: "http://g"; an http URL's empty path is "/")
+    {"?y", "http://a/b/c/d;p?y"},
+    {"g?y", "http://a/b/c/g?y"},
+    {"#s", "http://a/b/c/d;p?q#s"},
+    {"g#s", "http://a/b/c/g#s"},
+    {"g?y#s", "http://a/b/c/g?y#s"},
+    {";x", "http://a/b/c/;x"},
+    {"g;x", "http://a/b/c/g;x"},
+    {".", "http://a/b/c/"},
+    {"./", "http://a/b/c/"},
+    {"..", "http://a/b/"},
+    {"../", "http://a/b/"},
+    {"../g", "http://a/b/g"},
+    {"../..", "http://a/"},
+    {"../../g", "http://a/g"},
+    {"../../../g", "http://a/g"},
+    {"../../../../g", "http://a/g"},
+    {"/./g", "http://a/g"},
+    {"/../g", "http://a/g"},
+    {"g.", "http://a/b/c/g."},
+    {".g", "http://a/b/c/.g"},
+    {"g..", "http://a/b/c/g.."},
+    {"..g", "http://a/b/c/..g"},
+    {"./../g", "http://a/b/g"},
+    {"./g/.", "http://a/b/c/g/"},
+    {"g/./h", "http://a/b/c/g/h"},
+    {"g/../h", "http://a/b/c/h"},
+    {"g;x=1/./y", "http://a/b/c/g;x=1/y"},
+    {"g;x=1/../y", "http://a/b/c/y"},
+    {"g?y/./x", "http://a/b/c/g?y/./x"},
+    {"g#s/../x", "http://a/b/c/g#s/../x"},
+};
+
 TEST(ResolveUrl, ResolvesTheRfc3986Examples) {
-  const std::string base = "http://a/b/c/d;p?q";
-  struct Case {
-    const char* ref;
-    const char* want;
-  } cases[] = {
-      {"g:h", "g:h"},
-      {"g", "http://a/b/c/g"},
-      {"./g", "http://a/b/c/g"},
-      {"g/", "http://a/b/c/g/"},
-      {"/g", "http://a/g"},
-      {"//g", "http://g/"},  // (RFC: "http://g"; an http URL's empty path is "/")
-      {"?y", "http://a/b/c/d;p?y"},
-      {"g?y", "http://a/b/c/g?y"},
-      {"#s", "http://a/b/c/d;p?q#s"},
-      {"g#s", "http://a/b/c/g#s"},
-      {"g?y#s", "http://a/b/c/g?y#s"},
-      {";x", "http://a/b/c/;x"},
-      {"g;x", "http://a/b/c/g;x"},
-      {".", "http://a/b/c/"},
-      {"./", "http://a/b/c/"},
-      {"..", "http://a/b/"},
-      {"../", "http://a/b/"},
-      {"../g", "http://a/b/g"},
-      {"../..", "http://a/"},
-      {"../../g", "http://a/g"},
-      {"../../../g", "http://a/g"},
-      {"../../../../g", "http://a/g"},
-      {"/./g", "http://a/g"},
-      {"/../g", "http://a/g"},
-      {"g.", "http://a/b/c/g."},
-      {".g", "http://a/b/c/.g"},
-      {"g..", "http://a/b/c/g.."},
-      {"..g", "http://a/b/c/..g"},
-      {"./../g", "http://a/b/g"},
-      {"./g/.", "http://a/b/c/g/"},
-      {"g/./h", "http://a/b/c/g/h"},
-      {"g/../h", "http://a/b/c/h"},
-      {"g;x=1/./y", "http://a/b/c/g;x=1/y"},
-      {"g;x=1/../y", "http://a/b/c/y"},
-      {"g?y/./x", "http://a/b/c/g?y/./x"},
-      {"g#s/../x", "http://a/b/c/g#s/../x"},
-  };
-  for (const auto& c : cases) EXPECT_EQ(ResolveUrl(base, c.ref), c.want) << c.ref;
+  for (const auto& [ref, want] : kRfcExamples) EXPECT_EQ(ResolveUrl("http://a/b/c/d;p?q", ref), want) << ref;
 }
 
 // The two resolvers this one replaced (extract's and the feed parser's)
-// disagreed on these; each case states the choice made.
-TEST(ResolveUrl, LowerCasesTheScheme) {
-  EXPECT_EQ(ResolveUrl("HTTPS://A.example/x/", "y"), "https://A.example/x/y");
-  EXPECT_EQ(ResolveUrl("https://a.example/", "HTTP://b.example/p"), "http://b.example/p");
-  EXPECT_EQ(ResolveUrl("https://a.example/", "Mailto:a@b.example"), "mailto:a@b.example");
-}
+// disagreed on these; `why` names the choice made.
+struct Choice {
+  const char* why;
+  const char* base;
+  const char* ref;
+  const char* want;
+};
+const Choice kChoices[] = {
+    {"scheme lower case", "HTTPS://A.example/x/", "y", "https://A.example/x/y"},
+    {"scheme lower case", "https://a.example/", "HTTP://b.example/p", "http://b.example/p"},
+    {"scheme lower case", "https://a.example/", "Mailto:a@b.example", "mailto:a@b.example"},
+    {"spaces as %20", "https://a.example/x/", " my photo.jpg ", "https://a.example/x/my%20photo.jpg"},
+    {"spaces as %20", "https://a.example/x/", "https://b.example/a b?q=c d", "https://b.example/a%20b?q=c%20d"},
+    {"dots of absolute refs", "https://a.example/", "https://b.example/x/../y/./z", "https://b.example/y/z"},
+    {"dots of absolute refs", "", "https://b.example/x/../y", "https://b.example/y"},
+    {"opaque refs as written", "https://a.example/", "data:text/plain,../x", "data:text/plain,../x"},
+    {"empty http path is /", "https://a.example", "?page=2", "https://a.example/?page=2"},
+    {"empty http path is /", "https://a.example/x", "//cdn.example", "https://cdn.example/"},
+    {"empty http path is /", "https://a.example/x", "https://b.example", "https://b.example/"},
+    {"empty http path is /", "https://a.example/x", "https://b.example#top", "https://b.example/#top"},
+    {"only http's empty path", "ftp://a.example/x", "//b.example", "ftp://b.example"},
+    {"nothing stays nothing", "https://a.example/x", "", ""},
+    {"nothing stays nothing", "https://a.example/x", " \n", ""},
+    {"no base, no resolving", "", "/relative.jpg", "/relative.jpg"},
+    {"no base, no resolving", "/not/absolute/", "x.jpg", "x.jpg"},
+    {"no base, no resolving", "about:blank", "x.jpg", "x.jpg"},
+};
 
-TEST(ResolveUrl, WritesSpacesAsPercent20) {
-  EXPECT_EQ(ResolveUrl("https://a.example/x/", " my photo.jpg "), "https://a.example/x/my%20photo.jpg");
-  EXPECT_EQ(ResolveUrl("https://a.example/x/", "https://b.example/a b?q=c d"),
-            "https://b.example/a%20b?q=c%20d");
+TEST(ResolveUrl, MakesTheChoicesTheOldResolversDisagreedOn) {
+  for (const Choice& c : kChoices) EXPECT_EQ(ResolveUrl(c.base, c.ref), c.want) << c.why << ": " << c.ref;
   EXPECT_EQ(CleanUrl("\t https://a.example/wrapped\n/line b \r\n"), "https://a.example/wrapped/line%20b");
-}
-
-TEST(ResolveUrl, RemovesDotSegmentsFromAbsoluteReferences) {
-  EXPECT_EQ(ResolveUrl("https://a.example/", "https://b.example/x/../y/./z"), "https://b.example/y/z");
-  EXPECT_EQ(ResolveUrl("", "https://b.example/x/../y"), "https://b.example/y");
-  // An opaque reference is left as written.
-  EXPECT_EQ(ResolveUrl("https://a.example/", "data:text/plain,../x"), "data:text/plain,../x");
-}
-
-TEST(ResolveUrl, GivesAnHttpUrlsEmptyPathASlash) {
-  EXPECT_EQ(ResolveUrl("https://a.example", "?page=2"), "https://a.example/?page=2");
-  EXPECT_EQ(ResolveUrl("https://a.example/x", "//cdn.example"), "https://cdn.example/");
-  EXPECT_EQ(ResolveUrl("https://a.example/x", "https://b.example"), "https://b.example/");
-  EXPECT_EQ(ResolveUrl("https://a.example/x", "https://b.example#top"), "https://b.example/#top");
-  // Only http and https: elsewhere an empty path means something else.
-  EXPECT_EQ(ResolveUrl("ftp://a.example/x", "//b.example"), "ftp://b.example");
-}
-
-TEST(ResolveUrl, LeavesWhatItCannotResolve) {
-  EXPECT_EQ(ResolveUrl("https://a.example/x", ""), "");
-  EXPECT_EQ(ResolveUrl("https://a.example/x", " \n"), "");
-  EXPECT_EQ(ResolveUrl("", "/relative.jpg"), "/relative.jpg");
-  EXPECT_EQ(ResolveUrl("/not/absolute/", "x.jpg"), "x.jpg");
-  EXPECT_EQ(ResolveUrl("about:blank", "x.jpg"), "x.jpg");
 }
 
 TEST(SplitUrl, SplitsByAppendixB) {
