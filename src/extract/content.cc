@@ -67,14 +67,11 @@ bool HasHidToken(std::string_view s) {
 bool IsNegative(std::string_view s) { return AnyCI(s, kNegative) || HasHidToken(s); }
 
 
+// IsTagToScore: Readability's DEFAULT_TAGS_TO_SCORE, "section, h2-h6, p,
+// td, pre".
 bool IsTagToScore(GumboTag t) {
-  switch (t) {
-    case GUMBO_TAG_SECTION: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6: case GUMBO_TAG_P: case GUMBO_TAG_TD: case GUMBO_TAG_PRE:
-      return true;
-    default:
-      return false;
-  }
+  return t == GUMBO_TAG_SECTION || t == GUMBO_TAG_P || t == GUMBO_TAG_TD || t == GUMBO_TAG_PRE ||
+         (IsHeadingTag(t) && t != GUMBO_TAG_H1);
 }
 
 std::string MatchString(const Node* n) {
