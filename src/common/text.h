@@ -15,6 +15,12 @@ namespace newsdesk {
 // surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// Utf8SequenceAt is the length in bytes of the well-formed UTF-8 character
+// that starts at `s[i]` (1 for ASCII), or 0 when the bytes there begin none
+// (a stray continuation byte, a truncated, overlong or surrogate sequence,
+// past U+10FFFF). REQUIRES: i < s.size().
+size_t Utf8SequenceAt(std::string_view s, size_t i);
+
 // Utf8Census counts, in bytes that may not be valid UTF-8, the well-formed
 // multi-byte characters and the stray bytes: how much a text is "mostly
 // UTF-8" with a few broken bytes.
