@@ -240,14 +240,9 @@ void Document::Build(const GumboNode* groot) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
       case GUMBO_NODE_CDATA:
-        n = &nodes_.emplace_back();
-        n->type = NodeType::kText;
-        n->text = g->v.text.text ? std::string_view(g->v.text.text) : std::string_view();
-        AppendChild(it.parent, n);
-        break;
       case GUMBO_NODE_COMMENT:
         n = &nodes_.emplace_back();
-        n->type = NodeType::kComment;
+        n->type = g->type == GUMBO_NODE_COMMENT ? NodeType::kComment : NodeType::kText;
         n->text = g->v.text.text ? std::string_view(g->v.text.text) : std::string_view();
         AppendChild(it.parent, n);
         break;
