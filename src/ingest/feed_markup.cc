@@ -1,5 +1,5 @@
 // The markup under the feed parser: characters and entities, HTML to text,
-// URLs, tolerant XML repair, XML access (ingest/feed_markup.h).
+// image URLs, tolerant XML repair, XML access (ingest/feed_markup.h).
 #include "ingest/feed_markup.h"
 
 #include <fmt/format.h>
