@@ -56,10 +56,11 @@ std::string Merge(const UrlParts& base, std::string_view ref_path) {
 
 bool IsHttpScheme(std::string_view scheme) { return AsciiIEquals(scheme, "http") || AsciiIEquals(scheme, "https"); }
 
-// Join is RFC 3986 section 5.3, with the scheme in lower case and "/" for
-// an http(s) URL's empty path.
+// Join is RFC 3986 section 5.3, with the scheme in lower case and, when
+// `resolved`, "/" for an http(s) URL's empty path.
 std::string Join(std::string_view scheme, const std::optional<std::string_view>& authority, std::string_view path,
-                 const std::optional<std::string_view>& query, const std::optional<std::string_view>& fragment) {
+                 const std::optional<std::string_view>& query, const std::optional<std::string_view>& fragment,
+                 bool resolved) {
   std::string out;
   out.reserve(scheme.size() + path.size() + 32);
   for (char c : scheme) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
@@ -67,7 +68,7 @@ std::string Join(std::string_view scheme, const std::optional<std::string_view>&
   if (authority) {
     out.append("//");
     out.append(*authority);
-    if (path.empty() && IsHttpScheme(scheme)) out.push_back('/');
+    if (resolved && path.empty() && IsHttpScheme(scheme)) out.push_back('/');
   }
   out.append(path);
   if (query) {
@@ -143,16 +144,16 @@ std::string ResolveUrl(std::string_view base_in, std::string_view ref_in) {
   UrlParts r = SplitUrl(ref);
   if (!r.scheme.empty()) {
     // Absolute already: an opaque one is left as written, but for its scheme's case.
-    if (!IsHierarchical(r)) return Join(r.scheme, r.authority, r.path, r.query, r.fragment);
-    return Join(r.scheme, r.authority, RemoveDotSegments(r.path), r.query, r.fragment);
+    if (!IsHierarchical(r)) return Join(r.scheme, r.authority, r.path, r.query, r.fragment, false);
+    return Join(r.scheme, r.authority, RemoveDotSegments(r.path), r.query, r.fragment, false);
   }
   std::string base = CleanUrl(base_in);
   UrlParts b = SplitUrl(base);
   if (b.scheme.empty() || !IsHierarchical(b)) return ref;
-  if (r.authority) return Join(b.scheme, r.authority, RemoveDotSegments(r.path), r.query, r.fragment);
-  if (r.path.empty()) return Join(b.scheme, b.authority, b.path, r.query ? r.query : b.query, r.fragment);
+  if (r.authority) return Join(b.scheme, r.authority, RemoveDotSegments(r.path), r.query, r.fragment, true);
+  if (r.path.empty()) return Join(b.scheme, b.authority, b.path, r.query ? r.query : b.query, r.fragment, true);
   std::string path = r.path[0] == '/' ? RemoveDotSegments(r.path) : RemoveDotSegments(Merge(b, r.path));
-  return Join(b.scheme, b.authority, path, r.query, r.fragment);
+  return Join(b.scheme, b.authority, path, r.query, r.fragment, true);
 }
 
 }  // namespace newsdesk

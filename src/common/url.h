@@ -10,12 +10,15 @@
 //   ResolveUrl("https://a.example/news/", "//cdn.example")
 //     == "https://cdn.example/"
 //
-// Beyond section 5.2, and on purpose (browsers do the same):
+// Beyond section 5.2, on purpose:
 // - what is written is cleaned first (CleanUrl): trimmed, tabs and line
 //   breaks dropped, spaces written %20;
 // - the scheme comes out lower case, the rest as written (hosts too);
-// - an http or https URL with an empty path gets "/" (section 6.2.3), the
-//   same whether the reference was relative or absolute;
+// - a relative reference that resolves to an http or https URL with an
+//   empty path gets "/" ("//cdn.example" → "https://cdn.example/", section
+//   6.2.3), but an absolute reference keeps the empty path it was written
+//   with ("https://b.example" stays), as both former resolvers did: stored
+//   canonical and article URLs do not change;
 // - dot segments go from every hierarchical path, an absolute reference's
 //   too, but an opaque one ("data:…", "mailto:…") is left as written;
 // - nothing written resolves to nothing: "" gives "" (section 5.2 would
