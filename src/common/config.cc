@@ -40,6 +40,27 @@ Status ReadBool(const toml::table& t, std::string_view key, const std::string& w
   return Status::Ok();
 }
 
+// ReadStrings reads an array of strings, which replaces `out`; `items`
+// names them in the error ("an array of <items>").
+Status ReadStrings(const toml::table& t, std::string_view key, const std::string& where, std::string_view items,
+                   std::vector<std::string>& out) {
+  const toml::node* n = t.get(key);
+  if (!n) return Status::Ok();
+  const auto bad = [&] {
+    return Status::InvalidArgument(fmt::format("{}: '{}' must be an array of {}", where, key, items));
+  };
+  const toml::array* arr = n->as_array();
+  if (!arr) return bad();
+  std::vector<std::string> values;
+  for (const auto& e : *arr) {
+    auto v = e.value<std::string>();
+    if (!v) return bad();
+    values.push_back(*v);
+  }
+  out = std::move(values);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status LoadConfigFile(const std::string& path, Config& c) {
@@ -79,16 +100,7 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(ReadString(*s, "base_url", where, c.base_url));
     ND_RETURN_IF_ERROR(ReadString(*s, "zone_label", where, c.zone_label));
     ND_RETURN_IF_ERROR(ReadInteger(*s, "utc_offset_minutes", where, c.utc_offset_minutes, -14 * 60, 14 * 60));
-    if (const toml::node* n = s->get("editions")) {
-      const toml::array* arr = n->as_array();
-      if (!arr) return Status::InvalidArgument(where + ": 'editions' must be an array of language codes");
-      c.editions.clear();
-      for (const auto& e : *arr) {
-        auto v = e.value<std::string>();
-        if (!v) return Status::InvalidArgument(where + ": 'editions' must be an array of language codes");
-        c.editions.push_back(*v);
-      }
-    }
+    ND_RETURN_IF_ERROR(ReadStrings(*s, "editions", where, "language codes", c.editions));
   }
   if (const toml::table* s = root["ingest"].as_table()) {
     const std::string where = path + " [ingest]";
@@ -101,16 +113,7 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(ReadInteger(*s, "per_host_delay_ms", where, c.per_host_delay_ms, 0, 600000));
     ND_RETURN_IF_ERROR(ReadString(*s, "user_agent", where, c.user_agent));
     ND_RETURN_IF_ERROR(ReadBool(*s, "allow_private_networks", where, c.allow_private_networks));
-    if (const toml::node* n = s->get("allowed_hosts")) {
-      const toml::array* arr = n->as_array();
-      if (!arr) return Status::InvalidArgument(where + ": 'allowed_hosts' must be an array of \"host:port\"");
-      c.allowed_hosts.clear();
-      for (const auto& e : *arr) {
-        auto v = e.value<std::string>();
-        if (!v) return Status::InvalidArgument(where + ": 'allowed_hosts' must be an array of \"host:port\"");
-        c.allowed_hosts.push_back(*v);
-      }
-    }
+    ND_RETURN_IF_ERROR(ReadStrings(*s, "allowed_hosts", where, "\"host:port\"", c.allowed_hosts));
   }
   if (const toml::table* s = root["search"].as_table()) {
     ND_RETURN_IF_ERROR(ReadInteger(*s, "shards", path + " [search]", c.search_shards, 0, 64));

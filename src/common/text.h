@@ -15,6 +15,12 @@ namespace newsdesk {
 // surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// Utf8SequenceAt is the length in bytes of the well-formed UTF-8 character
+// that starts at `s[i]` (1 for ASCII), or 0 when the bytes there begin none
+// (a stray continuation byte, a truncated, overlong or surrogate sequence,
+// past U+10FFFF). REQUIRES: i < s.size().
+size_t Utf8SequenceAt(std::string_view s, size_t i);
+
 // Utf8Census counts, in bytes that may not be valid UTF-8, the well-formed
 // multi-byte characters and the stray bytes: how much a text is "mostly
 // UTF-8" with a few broken bytes.
@@ -52,6 +58,13 @@ std::string AsciiLower(std::string_view s);
 std::string AsciiUpper(std::string_view s);
 // AsciiIEquals compares two strings ignoring ASCII case.
 bool AsciiIEquals(std::string_view a, std::string_view b);
+
+// IsAsciiDigit, IsAsciiAlpha and IsAsciiAlnum test for 0-9, A-Z/a-z and
+// either, whatever the locale (std::isdigit and kin take int and depend on
+// it): for parsers of protocol text, dates and markup.
+inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
 
 // Utf8Length counts code points. REQUIRES: IsValidUtf8(s).
 size_t Utf8Length(std::string_view s);

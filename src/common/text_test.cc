@@ -43,6 +43,17 @@ TEST(IsValidUtf8, RejectsMalformedSequences) {
   EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
 }
 
+TEST(Utf8SequenceAt, MeasuresTheCharacterThereOrRefusesIt) {
+  const std::string s = "a\xd0\x96\xe2\x82\xac\xf0\x9f\x98\x80\x80\xd0";  // a Ж € 😀, a stray byte, a truncated one
+  EXPECT_EQ(Utf8SequenceAt(s, 0), 1u);
+  EXPECT_EQ(Utf8SequenceAt(s, 1), 2u);
+  EXPECT_EQ(Utf8SequenceAt(s, 3), 3u);
+  EXPECT_EQ(Utf8SequenceAt(s, 6), 4u);
+  EXPECT_EQ(Utf8SequenceAt(s, 10), 0u);
+  EXPECT_EQ(Utf8SequenceAt(s, 11), 0u);
+  EXPECT_EQ(Utf8SequenceAt("\xc0\xaf", 0), 0u);  // overlong
+}
+
 TEST(HasControlChars, AllowsWhitespaceButNotOtherControls) {
   EXPECT_FALSE(HasControlChars("a\tb\nc\r"));
   EXPECT_TRUE(HasControlChars(std::string("a\0b", 3)));

@@ -107,8 +107,6 @@ std::string FormatRfc822(TimePoint t) {
 
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // ---------------------------------------------------------------------------
 // Dates as feeds and pages write them (ParseFeedDate)
@@ -224,8 +222,17 @@ int MonthOf(std::string_view word) {
 int ReadDigits(std::string_view s, size_t& p, size_t max_digits, int& value) {
   size_t start = p;
   value = 0;
-  while (p < s.size() && IsDigit(s[p]) && p - start < max_digits) value = value * 10 + (s[p++] - '0');
+  while (p < s.size() && IsAsciiDigit(s[p]) && p - start < max_digits) value = value * 10 + (s[p++] - '0');
   return static_cast<int>(p - start);
+}
+
+bool At(std::string_view s, size_t p, char c) { return p < s.size() && s[p] == c; }
+
+// ReadFieldAfter skips the separator at s[p] and reads the one- or two-digit
+// field after it; false when no digit follows.
+bool ReadFieldAfter(std::string_view s, size_t& p, int& value) {
+  ++p;
+  return ReadDigits(s, p, 2, value) > 0;
 }
 
 // ParseOffset reads "+03:00", "+0300", "+03", "-3", "+00:0" at s[p] (a sign).
@@ -253,42 +260,49 @@ std::optional<int> ParseOffset(std::string_view s, size_t& p) {
   return sign * (h * 60 + m);
 }
 
+}  // namespace
+
+std::optional<int> Iso8601Offset(std::string_view s) {
+  size_t p = s.find_first_of("Tt ");
+  if (p == std::string_view::npos) return std::nullopt;
+  p = s.find_first_of("Zz+-", p);
+  if (p == std::string_view::npos) return std::nullopt;
+  if (s[p] == 'Z' || s[p] == 'z') return p + 1 == s.size() ? std::optional<int>(0) : std::nullopt;
+  auto offset = ParseOffset(s, p);
+  if (!offset || p != s.size()) return std::nullopt;
+  return offset;
+}
+
+namespace {
+
 // ParseIsoLike: "YYYY[-MM[-DD]][(T| )hh:mm[:ss[.frac]]][ ][Z|±hh[:mm]|NAME]",
 // also the basic "YYYYMMDDThhmmss" form and one-digit fields.
 std::optional<TimePoint> ParseIsoLike(std::string_view s) {
   size_t p = 0;
   int year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, offset = 0;
   if (ReadDigits(s, p, 4, year) != 4) return std::nullopt;
-  if (p < s.size() && s[p] == '-') {
-    ++p;
-    if (ReadDigits(s, p, 2, month) == 0) return std::nullopt;
-    if (p < s.size() && s[p] == '-') {
-      ++p;
-      if (ReadDigits(s, p, 2, day) == 0) return std::nullopt;
-    }
-  } else if (p + 4 <= s.size() && IsDigit(s[p])) {
+  if (At(s, p, '-')) {
+    if (!ReadFieldAfter(s, p, month)) return std::nullopt;
+    if (At(s, p, '-') && !ReadFieldAfter(s, p, day)) return std::nullopt;
+  } else if (p + 4 <= s.size() && IsAsciiDigit(s[p])) {
     if (ReadDigits(s, p, 2, month) != 2 || ReadDigits(s, p, 2, day) != 2) return std::nullopt;
   }
   if (p < s.size() && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) {
     while (p < s.size() && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) ++p;
     int nd = ReadDigits(s, p, 2, hour);
     if (nd == 0) return std::nullopt;
-    if (p < s.size() && s[p] == ':') {
-      ++p;
-      if (ReadDigits(s, p, 2, minute) == 0) return std::nullopt;
-      if (p < s.size() && s[p] == ':') {
-        ++p;
-        if (ReadDigits(s, p, 2, second) == 0) return std::nullopt;
-      }
-    } else if (nd == 2 && p + 2 <= s.size() && IsDigit(s[p])) {  // basic format hhmm[ss]
+    if (At(s, p, ':')) {
+      if (!ReadFieldAfter(s, p, minute)) return std::nullopt;
+      if (At(s, p, ':') && !ReadFieldAfter(s, p, second)) return std::nullopt;
+    } else if (nd == 2 && p + 2 <= s.size() && IsAsciiDigit(s[p])) {  // basic format hhmm[ss]
       ReadDigits(s, p, 2, minute);
-      if (p + 2 <= s.size() && IsDigit(s[p])) ReadDigits(s, p, 2, second);
+      if (p + 2 <= s.size() && IsAsciiDigit(s[p])) ReadDigits(s, p, 2, second);
     } else {
       return std::nullopt;
     }
     if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
       ++p;
-      while (p < s.size() && IsDigit(s[p])) ++p;
+      while (p < s.size() && IsAsciiDigit(s[p])) ++p;
     }
     while (p < s.size() && s[p] == ' ') ++p;
     if (p < s.size()) {
@@ -298,9 +312,9 @@ std::optional<TimePoint> ParseIsoLike(std::string_view s) {
         auto off = ParseOffset(s, p);
         if (!off) return std::nullopt;
         offset = *off;
-      } else if (IsAlpha(s[p])) {
+      } else if (IsAsciiAlpha(s[p])) {
         size_t start = p;
-        while (p < s.size() && IsAlpha(s[p])) ++p;
+        while (p < s.size() && IsAsciiAlpha(s[p])) ++p;
         auto z = LookupZone(s.substr(start, p - start));
         if (!z) return std::nullopt;
         offset = *z;
@@ -329,9 +343,9 @@ std::optional<TimePoint> ParseRfcLike(std::string_view s) {
   bool first_token = true;
   while (p < s.size()) {
     char c = s[p];
-    if (IsAlpha(c) || static_cast<unsigned char>(c) >= 0x80) {
+    if (IsAsciiAlpha(c) || static_cast<unsigned char>(c) >= 0x80) {
       size_t start = p;
-      while (p < s.size() && (IsAlpha(s[p]) || static_cast<unsigned char>(s[p]) >= 0x80)) ++p;
+      while (p < s.size() && (IsAsciiAlpha(s[p]) || static_cast<unsigned char>(s[p]) >= 0x80)) ++p;
       std::string_view word = s.substr(start, p - start);
       bool was_first = first_token;
       first_token = false;
@@ -355,12 +369,12 @@ std::optional<TimePoint> ParseRfcLike(std::string_view s) {
       }
       continue;
     }
-    if (IsDigit(c)) {
+    if (IsAsciiDigit(c)) {
       first_token = false;
       size_t start = p;
       int v = 0;
       int nd = ReadDigits(s, p, 9, v);
-      if (p < s.size() && IsDigit(s[p])) return std::nullopt;  // absurdly long number
+      if (p < s.size() && IsAsciiDigit(s[p])) return std::nullopt;  // absurdly long number
       if (p < s.size() && s[p] == ':') {  // a time
         if (have_time) return std::nullopt;
         have_time = true;
@@ -370,9 +384,9 @@ std::optional<TimePoint> ParseRfcLike(std::string_view s) {
         if (p < s.size() && s[p] == ':') {
           ++p;
           if (ReadDigits(s, p, 2, second) == 0) return std::nullopt;
-          if (p < s.size() && (s[p] == '.' || s[p] == ',') && p + 1 < s.size() && IsDigit(s[p + 1])) {
+          if (p < s.size() && (s[p] == '.' || s[p] == ',') && p + 1 < s.size() && IsAsciiDigit(s[p + 1])) {
             ++p;
-            while (p < s.size() && IsDigit(s[p])) ++p;
+            while (p < s.size() && IsAsciiDigit(s[p])) ++p;
           }
         }
         continue;
@@ -409,7 +423,7 @@ std::optional<TimePoint> ParseRfcLike(std::string_view s) {
       }
       continue;
     }
-    if ((c == '+' || c == '-') && have_time && p + 1 < s.size() && IsDigit(s[p + 1])) {
+    if ((c == '+' || c == '-') && have_time && p + 1 < s.size() && IsAsciiDigit(s[p + 1])) {
       auto off = ParseOffset(s, p);
       if (!off) return std::nullopt;
       offset = *off;
@@ -432,12 +446,12 @@ std::optional<TimePoint> ParseFeedDate(std::string_view in) {
   std::string s = CollapseWhitespace(in);
   if (s.empty() || s.size() > 128) return std::nullopt;
   // A Unix timestamp in seconds.
-  if (s.size() >= 9 && s.size() <= 11 && std::all_of(s.begin(), s.end(), IsDigit)) {
+  if (s.size() >= 9 && s.size() <= 11 && std::all_of(s.begin(), s.end(), IsAsciiDigit)) {
     int64_t v = std::stoll(s);
     return TimePoint{std::chrono::seconds{v}};
   }
-  if (s.size() >= 4 && IsDigit(s[0]) && IsDigit(s[1]) && IsDigit(s[2]) && IsDigit(s[3]) &&
-      (s.size() == 4 || s[4] == '-' || (s.size() >= 8 && IsDigit(s[4])))) {
+  if (s.size() >= 4 && IsAsciiDigit(s[0]) && IsAsciiDigit(s[1]) && IsAsciiDigit(s[2]) && IsAsciiDigit(s[3]) &&
+      (s.size() == 4 || s[4] == '-' || (s.size() >= 8 && IsAsciiDigit(s[4])))) {
     if (auto t = ParseIsoLike(s)) return t;
   }
   return ParseRfcLike(s);

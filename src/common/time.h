@@ -22,6 +22,11 @@ using TimePoint = std::chrono::sys_seconds;
 // may replace 'T'). An offset is required: a time without one is ambiguous.
 Result<TimePoint> ParseIso8601(std::string_view s);
 
+// Iso8601Offset is the UTC offset, in minutes, an ISO 8601 time is written
+// with: "…Z" is 0, "…+03:00" 180, "…-0530" -330 (the offsets ParseFeedDate
+// reads); nullopt when there is no time, or no offset after it.
+std::optional<int> Iso8601Offset(std::string_view s);
+
 // ParseFeedDate reads a date as feeds and pages write it, as a UTC instant,
 // or nullopt when it can't. It takes RFC 822/1123/2822 and ISO 8601/RFC 3339 with the broken
 // variants feeds contain: a missing or wrong day name (in any language),

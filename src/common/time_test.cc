@@ -35,6 +35,16 @@ TEST(ParseIso8601, RejectsTimesWithoutZoneOrOutOfRange) {
   }
 }
 
+TEST(Iso8601Offset, ReadsTheZoneATimeIsWrittenIn) {
+  EXPECT_EQ(Iso8601Offset("2024-04-26T12:40:00+03:00"), 180);
+  EXPECT_EQ(Iso8601Offset("2024-04-26T12:40:00.5-0530"), -330);
+  EXPECT_EQ(Iso8601Offset("2024-04-26 12:40+03"), 180);
+  EXPECT_EQ(Iso8601Offset("2024-04-26T09:40:00Z"), 0);
+  EXPECT_EQ(Iso8601Offset("2024-04-26T09:40:00"), std::nullopt);
+  EXPECT_EQ(Iso8601Offset("2024-04-26"), std::nullopt);
+  EXPECT_EQ(Iso8601Offset("2024-04-26T09:40:00+03:00junk"), std::nullopt);
+}
+
 TEST(FormatRfc822, WritesRssDates) {
   EXPECT_EQ(FormatRfc822(*ParseIso8601("2024-04-26T09:40:05Z")), "Fri, 26 Apr 2024 09:40:05 +0000");
 }

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "extract/content.h"
-#include "extract/url.h"
+#include "common/url.h"
 
 namespace newsdesk::extract_internal {
 
@@ -42,11 +42,6 @@ bool IsBlockTag(GumboTag t) {
     default:
       return false;
   }
-}
-
-bool IsHeadingTag(GumboTag t) {
-  return t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 ||
-         t == GUMBO_TAG_H6;
 }
 
 std::string_view TrimView(std::string_view s) {

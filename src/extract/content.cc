@@ -1,3 +1,8 @@
+// GrabArticle (extract/content.h): Readability's grabber — paragraphs
+// scored and their scores handed up to their ancestors, the best candidate
+// chosen and its siblings gathered, then cleaned of forms, share boxes and
+// link lists; retried with gentler flags when too little text is found.
+// The measures it asks of the tree are content_measures.cc's.
 #include "extract/content.h"
 
 #include <algorithm>
@@ -6,6 +11,7 @@
 #include <initializer_list>
 #include <vector>
 
+#include "extract/content_internal.h"
 #include "extract/metadata.h"
 
 namespace newsdesk::extract_internal {
@@ -60,54 +66,12 @@ bool HasHidToken(std::string_view s) {
 
 bool IsNegative(std::string_view s) { return AnyCI(s, kNegative) || HasHidToken(s); }
 
-bool IsPhrasingTag(GumboTag t) {
-  switch (t) {
-    case GUMBO_TAG_ABBR: case GUMBO_TAG_AUDIO: case GUMBO_TAG_B: case GUMBO_TAG_BDO: case GUMBO_TAG_BR:
-    case GUMBO_TAG_BUTTON: case GUMBO_TAG_CITE: case GUMBO_TAG_CODE: case GUMBO_TAG_DATA:
-    case GUMBO_TAG_DATALIST: case GUMBO_TAG_DFN: case GUMBO_TAG_EM: case GUMBO_TAG_EMBED: case GUMBO_TAG_I:
-    case GUMBO_TAG_IMG: case GUMBO_TAG_INPUT: case GUMBO_TAG_KBD: case GUMBO_TAG_LABEL: case GUMBO_TAG_MARK:
-    case GUMBO_TAG_MATH: case GUMBO_TAG_METER: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_OBJECT:
-    case GUMBO_TAG_OUTPUT: case GUMBO_TAG_PROGRESS: case GUMBO_TAG_Q: case GUMBO_TAG_RUBY: case GUMBO_TAG_SAMP:
-    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_SELECT: case GUMBO_TAG_SMALL: case GUMBO_TAG_SPAN:
-    case GUMBO_TAG_STRONG: case GUMBO_TAG_SUB: case GUMBO_TAG_SUP: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_TIME:
-    case GUMBO_TAG_VAR: case GUMBO_TAG_WBR:
-      return true;
-    default:
-      return false;
-  }
-}
 
-bool IsDivToPTag(GumboTag t) {
-  switch (t) {
-    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_DL: case GUMBO_TAG_DIV: case GUMBO_TAG_IMG: case GUMBO_TAG_OL:
-    case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_TABLE: case GUMBO_TAG_UL:
-      return true;
-    default:
-      return false;
-  }
-}
-
+// IsTagToScore: Readability's DEFAULT_TAGS_TO_SCORE, "section, h2-h6, p,
+// td, pre".
 bool IsTagToScore(GumboTag t) {
-  switch (t) {
-    case GUMBO_TAG_SECTION: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6: case GUMBO_TAG_P: case GUMBO_TAG_TD: case GUMBO_TAG_PRE:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool IsHeading(GumboTag t) {
-  return t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 ||
-         t == GUMBO_TAG_H6;
-}
-
-bool IsBlankText(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    if (!IsSpaceCodePoint(DecodeUtf8(s, i))) return false;
-  }
-  return true;
+  return t == GUMBO_TAG_SECTION || t == GUMBO_TAG_P || t == GUMBO_TAG_TD || t == GUMBO_TAG_PRE ||
+         (IsHeadingTag(t) && t != GUMBO_TAG_H1);
 }
 
 std::string MatchString(const Node* n) {
@@ -132,14 +96,6 @@ Node* NextElement(Node* n, bool skip_children, const Node* scope) {
   return nullptr;
 }
 
-template <typename F>
-std::vector<Node*> Collect(Node* root, F&& pred) {
-  std::vector<Node*> out;
-  for (Node* n = root->first_child; n; n = NextNode(n, root))
-    if (n->is_element() && pred(n)) out.push_back(n);
-  return out;
-}
-
 std::vector<Node*> ByTag(Node* root, std::initializer_list<GumboTag> tags) {
   return Collect(root, [&](Node* n) { return std::find(tags.begin(), tags.end(), n->tag) != tags.end(); });
 }
@@ -151,155 +107,6 @@ bool HasAncestorTag(const Node* n, GumboTag tag, int max_depth = 3) {
     if (n->parent->Is(tag)) return true;
   }
   return false;
-}
-
-// --- text measures -------------------------------------------------------------
-
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-bool IsHashLink(std::string_view href) { return href.size() > 1 && href[0] == '#'; }
-
-double LinkDensity(const Node* e) {
-  size_t text = InnerTextLength(e);
-  if (text == 0) return 0;
-  double link = 0;
-  for (const Node* n = e->first_child; n;) {
-    if (n->Is(GUMBO_TAG_A)) {
-      link += static_cast<double>(InnerTextLength(n)) * (IsHashLink(n->Attr("href")) ? 0.3 : 1);
-      n = NextNodeSkippingChildren(n, e);
-      continue;
-    }
-    n = NextNode(n, e);
-  }
-  return std::min(1.0, link / static_cast<double>(text));
-}
-
-bool IsComma(uint32_t cp) {
-  return cp == 0x2C || cp == 0x60C || cp == 0xFE50 || cp == 0xFE10 || cp == 0xFE11 || cp == 0x2E41 ||
-         cp == 0x2E34 || cp == 0x2E32 || cp == 0xFF0C;
-}
-
-// ComputeTextStats fills the stat_* fields of every node under (and of)
-// `root` in one pass, so the scorer's many length and link-density
-// questions about nested candidates cost O(1) each instead of a walk each.
-// The lengths equal InnerTextLength exactly: each subtree keeps whether its
-// text starts or ends with whitespace, so joining siblings adds the one
-// space InnerText would.
-constexpr uint8_t kHasText = 1, kLeadingSpace = 2, kTrailingSpace = 4, kAnySpace = 8;
-
-void JoinStats(Node* into, const Node* c) {
-  if (!(c->stat_flags & kHasText)) {
-    if (c->stat_flags & kAnySpace) {
-      into->stat_flags |= kAnySpace;
-      if (into->stat_flags & kHasText) into->stat_flags |= kTrailingSpace;
-      else into->stat_flags |= kLeadingSpace;
-    }
-  } else if (!(into->stat_flags & kHasText)) {
-    uint8_t lead = (into->stat_flags & kAnySpace) || (c->stat_flags & kLeadingSpace) ? kLeadingSpace : 0;
-    into->stat_len = c->stat_len;
-    into->stat_flags = static_cast<uint8_t>(kHasText | lead | (c->stat_flags & (kTrailingSpace | kAnySpace)) |
-                                            (into->stat_flags & kAnySpace));
-  } else {
-    bool gap = (into->stat_flags & kTrailingSpace) || (c->stat_flags & kLeadingSpace);
-    into->stat_len += c->stat_len + (gap ? 1 : 0);
-    into->stat_flags = static_cast<uint8_t>((into->stat_flags & ~kTrailingSpace) | (c->stat_flags & kTrailingSpace) |
-                                            ((c->stat_flags & kAnySpace) ? kAnySpace : 0));
-  }
-  into->stat_commas += c->stat_commas;
-  if (c->Is(GUMBO_TAG_A))
-    into->stat_link += static_cast<float>(c->stat_len) * (IsHashLink(c->Attr("href")) ? 0.3f : 1.0f);
-  else
-    into->stat_link += c->stat_link;
-}
-
-void TextStatsOfText(Node* n) {
-  n->stat_len = n->stat_commas = 0;
-  n->stat_link = 0;
-  n->stat_flags = 0;
-  if (!n->is_text()) return;
-  std::string_view s = n->text;
-  size_t i = 0;
-  bool pending = false;
-  while (i < s.size()) {
-    uint32_t cp = DecodeUtf8(s, i);
-    if (IsSpaceCodePoint(cp)) {
-      pending = true;
-      n->stat_flags |= kAnySpace;
-      if (!(n->stat_flags & kHasText)) n->stat_flags |= kLeadingSpace;
-      continue;
-    }
-    if (pending && (n->stat_flags & kHasText)) ++n->stat_len;
-    pending = false;
-    n->stat_flags |= kHasText;
-    ++n->stat_len;
-    if (IsComma(cp)) ++n->stat_commas;
-  }
-  if (pending && (n->stat_flags & kHasText)) n->stat_flags |= kTrailingSpace;
-}
-
-void ComputeTextStats(Node* root) {
-  auto fold = [](Node* n) {
-    n->stat_len = n->stat_commas = 0;
-    n->stat_link = 0;
-    n->stat_flags = 0;
-    for (const Node* c = n->first_child; c; c = c->next) JoinStats(n, c);
-  };
-  Walk(
-      root,
-      [](const Node* c) {
-        if (!c->is_element()) TextStatsOfText(const_cast<Node*>(c));
-        return c->is_element();
-      },
-      [&](const Node* c) {
-        if (c->is_element()) fold(const_cast<Node*>(c));
-      });
-  fold(root);
-}
-
-// CachedLinkDensity is LinkDensity from the stats. REQUIRES: ComputeTextStats
-// ran over the subtree since it was last edited.
-double CachedLinkDensity(const Node* e) {
-  if (e->stat_len == 0) return 0;
-  return std::min(1.0, static_cast<double>(e->stat_link) / e->stat_len);
-}
-
-// CandidateLinkDensity is LinkDensity, except that a block which is itself
-// inside a short link (a teaser wrapped in <a>) is all link. Long "links"
-// are left alone: an unclosed <a> swallows the rest of a broken page.
-// REQUIRES: stats computed (ComputeTextStats).
-double CandidateLinkDensity(const Node* e) {
-  int up = 0;
-  for (const Node* a = e; a && up < 16; a = a->parent, ++up) {
-    if (a->Is(GUMBO_TAG_A) && !IsHashLink(a->Attr("href")) && a->stat_len <= 1000) return 1;
-  }
-  return CachedLinkDensity(e);
-}
-
-bool IsProbablyVisibleImpl(const Node* n) {
-  std::string_view style = n->Attr("style");
-  if (!style.empty()) {
-    // Find "display: none" / "visibility: hidden" declarations.
-    size_t i = 0;
-    while (i < style.size()) {
-      size_t semi = style.find(';', i);
-      if (semi == std::string_view::npos) semi = style.size();
-      std::string_view decl = style.substr(i, semi - i);
-      i = semi + 1;
-      size_t colon = decl.find(':');
-      if (colon == std::string_view::npos) continue;
-      std::string prop = CollapseSpaces(decl.substr(0, colon));
-      std::string value = CollapseSpaces(decl.substr(colon + 1));
-      if (AsciiIEquals(prop, "display") && AsciiIEquals(value, "none")) return false;
-      if (AsciiIEquals(prop, "visibility") && AsciiIEquals(value, "hidden")) return false;
-    }
-  }
-  if (n->HasAttr("hidden")) return false;
-  if (n->Attr("aria-hidden") == "true" && !ContainsCI(n->Attr("class"), "fallback-image")) return false;
-  return true;
 }
 
 // --- the grabber ---------------------------------------------------------------
@@ -316,7 +123,6 @@ class Grabber {
  private:
   int ClassWeight(const Node* n) const;
   void InitializeNode(Node* n);
-  bool IsPhrasingContent(const Node* n) const;
   static bool IsWhitespace(const Node* n);
   bool IsElementWithoutContent(const Node* n) const;
   bool HasChildBlockElement(const Node* n) const;
@@ -368,26 +174,6 @@ void Grabber::InitializeNode(Node* n) {
   }
   n->score = score + ClassWeight(n);
 }
-
-bool Grabber::IsPhrasingContent(const Node* n) const {
-  if (n->is_text()) return true;
-  if (!n->is_element()) return false;
-  if (IsPhrasingTag(n->tag)) return true;
-  if (n->tag != GUMBO_TAG_A && n->tag != GUMBO_TAG_DEL && n->tag != GUMBO_TAG_INS) return false;
-  // a/del/ins count when everything inside them does.
-  const Node* d = n->first_child;
-  while (d) {
-    if (d->is_text() || (d->is_element() && IsPhrasingTag(d->tag))) {
-      d = NextNodeSkippingChildren(d, n);
-    } else if (d->Is(GUMBO_TAG_A) || d->Is(GUMBO_TAG_DEL) || d->Is(GUMBO_TAG_INS)) {
-      d = NextNode(d, n);
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool Grabber::IsWhitespace(const Node* n) {
   return (n->is_text() && IsBlankText(n->text)) || n->Is(GUMBO_TAG_BR);
 }
@@ -428,7 +214,7 @@ bool Grabber::IsValidByline(const Node* n, std::string_view match) const {
   bool looks = AsciiIEquals(n->Attr("rel"), "author") || ContainsCI(n->Attr("itemprop"), "author") ||
                AnyCI(match, kByline);
   if (!looks) return false;
-  size_t len = CodePoints(CollapseSpaces(TextContent(n)));
+  size_t len = Utf8Length(CollapseSpaces(TextContent(n)));
   return len > 0 && len < 100;
 }
 
@@ -451,7 +237,7 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
   };
   while (node) {
     std::string match = MatchString(node);
-    if (!IsProbablyVisibleImpl(node)) {
+    if (!IsProbablyVisible(node)) {
       node = remove_and_next(node);
       continue;
     }
@@ -486,7 +272,7 @@ Node* Grabber::GrabOnce(Node* page, size_t* text_length) {
       }
     }
     if ((node->tag == GUMBO_TAG_DIV || node->tag == GUMBO_TAG_SECTION || node->tag == GUMBO_TAG_HEADER ||
-         IsHeading(node->tag)) &&
+         IsHeadingTag(node->tag)) &&
         IsElementWithoutContent(node)) {
       node = remove_and_next(node);
       continue;
@@ -832,18 +618,18 @@ void Grabber::CleanConditionally(Node* e, GumboTag tag) {
             default: break;
           }
           if (d->tag == GUMBO_TAG_UL || d->tag == GUMBO_TAG_OL) ++in_list;
-          if (IsHeading(d->tag)) ++in_heading;
+          if (IsHeadingTag(d->tag)) ++in_heading;
           if (textish(d->tag)) ++textish_depth;
           return true;
         },
         [&](const Node* d) {
           if (!d->is_element()) return;
           if (d->tag == GUMBO_TAG_UL || d->tag == GUMBO_TAG_OL) --in_list;
-          if (IsHeading(d->tag)) --in_heading;
+          if (IsHeadingTag(d->tag)) --in_heading;
           if (textish(d->tag)) --textish_depth;
         });
     std::string inner = InnerText(node);
-    const double content_length = static_cast<double>(CodePoints(inner));
+    const double content_length = static_cast<double>(Utf8Length(inner));
     if (!is_list && content_length > 0) is_list = st.list_len / content_length > 0.9;
 
     if (tag == GUMBO_TAG_TABLE && node->data_table == 1) continue;
@@ -934,7 +720,7 @@ void Grabber::PrepArticle(Node* content) {
     if (!top->is_element()) continue;
     Node* n = top->first_child;
     while (n) {
-      if (n->is_element() && IsShareMatch(MatchString(n)) && CodePoints(TextContent(n)) < 500) {
+      if (n->is_element() && IsShareMatch(MatchString(n)) && Utf8Length(TextContent(n)) < 500) {
         Node* next = NextNodeSkippingChildren(n, top);
         Detach(n);
         n = next;
@@ -974,287 +760,7 @@ void Grabber::PrepArticle(Node* content) {
   }
 }
 
-// --- document preparation --------------------------------------------------------
-
-bool HasImageExtension(std::string_view v) {
-  for (std::string_view ext : {".jpg", ".jpeg", ".png", ".webp"})
-    if (ContainsCI(v, ext)) return true;
-  return false;
-}
-
-bool IsSingleImage(const Node* n) {
-  // Any text below `n` rules it out; one look covers every level.
-  if (!IsBlankText(TextContent(n))) return false;
-  while (n) {
-    if (n->Is(GUMBO_TAG_IMG)) return true;
-    if (n->ElementChildCount() != 1) return false;
-    n = n->FirstElementChild();
-  }
-  return false;
-}
-
-void UnwrapNoscriptImages(Document& doc) {
-  Node* root = doc.root();
-  // Images with no source at all are placeholders for the noscript ones.
-  for (Node* img : Collect(root, [](Node* n) { return n->Is(GUMBO_TAG_IMG); })) {
-    bool keep = false;
-    for (uint32_t i = 0; i < img->attr_count && !keep; ++i) {
-      std::string_view name = img->attrs[i].name;
-      keep = name == "src" || name == "srcset" || name == "data-src" || name == "data-srcset" ||
-             HasImageExtension(img->attrs[i].value);
-    }
-    if (!keep) Detach(img);
-  }
-  for (Node* noscript : Collect(root, [](Node* n) { return n->Is(GUMBO_TAG_NOSCRIPT); })) {
-    if (!noscript->parent || !IsSingleImage(noscript)) continue;
-    Node* prev = noscript->PrevElementSibling();
-    if (!prev || !IsSingleImage(prev)) continue;
-    Node* prev_img = prev;
-    if (!prev_img->Is(GUMBO_TAG_IMG))
-      for (Node* d = prev->first_child; d; d = NextNode(d, prev))
-        if (d->Is(GUMBO_TAG_IMG)) {
-          prev_img = d;
-          break;
-        }
-    Node* replacement = noscript->FirstElementChild();
-    Node* new_img = replacement;
-    while (new_img && !new_img->Is(GUMBO_TAG_IMG)) new_img = new_img->FirstElementChild();
-    if (!replacement || !new_img) continue;
-    for (uint32_t i = 0; i < prev_img->attr_count; ++i) {
-      Attribute a = prev_img->attrs[i];
-      if (a.value.empty()) continue;
-      if (a.name == "src" || a.name == "srcset" || HasImageExtension(a.value)) {
-        if (new_img->Attr(a.name) == a.value) continue;
-        std::string name(a.name);
-        if (new_img->HasAttr(name)) name = "data-old-" + name;
-        doc.SetAttr(new_img, name, a.value);
-      }
-    }
-    ReplaceWith(prev, replacement);
-  }
-}
-
-// NextNonBlank is Readability's _nextNode: skips whitespace-only text.
-Node* NextNonBlank(Node* n) {
-  while (n && !n->is_element() && IsBlankText(n->text)) n = n->next;
-  return n;
-}
-
 }  // namespace
-
-bool IsProbablyVisible(const Node* n) { return IsProbablyVisibleImpl(n); }
-
-namespace {
-
-// Lower-cases ASCII and the Cyrillic capitals, for phrase matching.
-std::string LowerText(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t start = i;
-    uint32_t cp = DecodeUtf8(s, i);
-    if (cp >= 'A' && cp <= 'Z') cp += 32;
-    else if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
-    else if (cp == 0x401) cp = 0x451;
-    else {
-      out.append(s.substr(start, i - start));
-      continue;
-    }
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-  return out;
-}
-
-std::string_view StripPunct(std::string_view s) {
-  auto junk = [](char c) { return c == ' ' || c == ':' || c == '.' || c == '!' || c == '>' || c == '|' || c == '-'; };
-  while (!s.empty() && junk(s.back())) s.remove_suffix(1);
-  while (!s.empty() && junk(s.front())) s.remove_prefix(1);
-  // "…" and "»" at the end.
-  for (std::string_view tail : {"\u2026", "\u00BB"})
-    while (s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail) s.remove_suffix(tail.size());
-  return s;
-}
-
-// A heading that opens a list of other stories.
-bool IsRelatedLabel(std::string_view lower) {
-  static constexpr std::string_view kLabels[] = {
-      "читайте также", "читайте", "читать также", "также читайте", "смотрите также", "смотрите", "см. также",
-      "по теме", "новости по теме", "ссылки по теме", "статьи по теме", "материалы по теме", "другие новости",
-      "похожие новости", "похожие материалы", "последние новости", "лента новостей", "самое читаемое",
-      "популярное", "самое популярное", "рекомендуем", "комментарии", "related", "related articles",
-      "related stories", "related content", "related news", "read more", "read also", "see also", "more stories",
-      "more from", "most read", "most popular", "you may also like", "recommended", "trending", "comments",
-      "also read", "more on this story", "further reading"};
-  lower = StripPunct(lower);
-  for (auto k : kLabels)
-    if (lower == k) return true;
-  return false;
-}
-
-// Widget text that is never article text.
-bool IsStockPhrase(std::string_view lower) {
-  lower = StripPunct(lower);
-  static constexpr std::string_view kExact[] = {
-      "загрузка", "реклама", "поделиться", "версия для печати", "распечатать", "печать", "подписаться",
-      "вернуться к списку", "все новости", "loading", "advertisement", "share", "share this", "tweet", "print",
-      "email", "subscribe", "back to top", "share on facebook", "share on twitter"};
-  for (auto k : kExact)
-    if (lower == k) return true;
-  // "Нашли ошибку? Выделите её и нажмите Ctrl+Enter"
-  return lower.size() < 200 && lower.find("ctrl+enter") != std::string_view::npos;
-}
-
-bool HasBlockChild(const Node* n) {
-  for (const Node* c = n->first_child; c; c = c->next)
-    if (c->is_element() && (IsDivToPTag(c->tag) || IsHeading(c->tag) || c->tag == GUMBO_TAG_LI ||
-                            c->tag == GUMBO_TAG_SECTION || c->tag == GUMBO_TAG_ARTICLE))
-      return true;
-  return false;
-}
-
-}  // namespace
-
-void RemoveBoilerplate(Node* content) {
-  // Calendar widgets: grids of day numbers and weekday names.
-  for (Node* table : Collect(content, [](Node* n) {
-         return n->Is(GUMBO_TAG_TABLE) || n->Is(GUMBO_TAG_UL) || n->Is(GUMBO_TAG_OL);
-       })) {
-    if (!table->parent) continue;
-    size_t cells = 0, tiny = 0;
-    uint32_t days = 0;  // bit d set: a cell reads "d", 1..31
-    for (Node* d = table->first_child; d; d = NextNode(d, table)) {
-      if (!d->Is(GUMBO_TAG_TD) && !d->Is(GUMBO_TAG_TH) && !d->Is(GUMBO_TAG_LI)) continue;
-      ++cells;
-      std::string t = InnerText(d);
-      if (CodePoints(t) > 2) continue;
-      ++tiny;
-      int v = std::atoi(t.c_str());
-      if (v >= 1 && v <= 31) days |= 1u << v;
-    }
-    if (cells >= 28 && tiny * 10 >= cells * 8 && __builtin_popcount(days) >= 28) Detach(table);
-  }
-  // Block leaves, and the outermost inline labels (span/b/strong): a walk
-  // that keeps nested inline chains from being looked at once per level.
-  std::vector<Node*> leaves;
-  int inline_depth = 0;
-  auto is_inline_label = [](const Node* n) {
-    return n->tag == GUMBO_TAG_SPAN || n->tag == GUMBO_TAG_B || n->tag == GUMBO_TAG_STRONG;
-  };
-  Walk(
-      content,
-      [&](const Node* c) {
-        if (!c->is_element()) return false;
-        Node* n = const_cast<Node*>(c);
-        if (is_inline_label(n)) {
-          if (inline_depth++ == 0) leaves.push_back(n);
-          return true;
-        }
-        if ((n->tag == GUMBO_TAG_P || n->tag == GUMBO_TAG_DIV || n->tag == GUMBO_TAG_LI || IsHeading(n->tag)) &&
-            !HasBlockChild(n))
-          leaves.push_back(n);
-        return true;
-      },
-      [&](const Node* c) {
-        if (c->is_element() && is_inline_label(c)) --inline_depth;
-      });
-  for (Node* n : leaves) {
-    if (!n->parent) continue;
-    std::string text = InnerText(n);
-    if (text.empty() || text.size() > 400) continue;
-    std::string lower = LowerText(text);
-    if (IsRelatedLabel(lower)) {
-      // The label, and the links that follow it.
-      Node* holder = n;
-      while (holder->parent && holder->parent != content && holder->parent->ElementChildCount() == 1)
-        holder = holder->parent;
-      for (Node* s = holder->NextElementSibling(); s;) {
-        Node* next = s->NextElementSibling();
-        size_t len = InnerTextLength(s);
-        if (LinkDensity(s) < 0.4 && len > 100) break;
-        Detach(s);
-        s = next;
-      }
-      Node* parent = holder->parent;
-      Detach(holder);
-      if (parent && parent != content && InnerTextLength(parent) < 2000 && LinkDensity(parent) > 0.5) Detach(parent);
-      continue;
-    }
-    if (n->tag == GUMBO_TAG_SPAN || n->tag == GUMBO_TAG_B || n->tag == GUMBO_TAG_STRONG) continue;
-    if (IsStockPhrase(lower)) {
-      Detach(n);
-      continue;
-    }
-    // "Read also: <a>Other story</a>" — a label and a link.
-    double link_density = LinkDensity(n);
-    if (link_density >= 0.5 && link_density < 1.0) {
-      size_t non_link = static_cast<size_t>(static_cast<double>(CodePoints(text)) * (1 - link_density));
-      if (non_link <= 25 && text.find(':') != std::string::npos) Detach(n);
-    }
-  }
-}
-
-void PrepareDocument(Document& doc) {
-  UnwrapNoscriptImages(doc);
-  Node* root = doc.root();
-  for (Node* n : Collect(root, [](Node* n) {
-         // <nav> is navigation by definition, whatever else the page says.
-         return n->Is(GUMBO_TAG_SCRIPT) || n->Is(GUMBO_TAG_NOSCRIPT) || n->Is(GUMBO_TAG_STYLE) ||
-                n->Is(GUMBO_TAG_TEMPLATE) || n->Is(GUMBO_TAG_NAV);
-       }))
-    Detach(n);
-  Node* body = doc.body();
-  if (!body) return;
-  auto is_phrasing = [&](const Node* n) {
-    if (n->is_text()) return true;
-    if (!n->is_element()) return false;
-    if (IsPhrasingTag(n->tag)) return true;
-    if (n->tag != GUMBO_TAG_A && n->tag != GUMBO_TAG_DEL && n->tag != GUMBO_TAG_INS) return false;
-    for (const Node* d = n->first_child; d;) {
-      if (d->is_text() || (d->is_element() && IsPhrasingTag(d->tag))) d = NextNodeSkippingChildren(d, n);
-      else if (d->Is(GUMBO_TAG_A) || d->Is(GUMBO_TAG_DEL) || d->Is(GUMBO_TAG_INS)) d = NextNode(d, n);
-      else return false;
-    }
-    return true;
-  };
-  // Chains of two or more <br> become a paragraph of what follows.
-  for (Node* br : Collect(body, [](Node* n) { return n->Is(GUMBO_TAG_BR); })) {
-    if (!br->parent) continue;
-    Node* next = br->next;
-    bool replaced = false;
-    while ((next = NextNonBlank(next)) && next->Is(GUMBO_TAG_BR)) {
-      replaced = true;
-      Node* sibling = next->next;
-      Detach(next);
-      next = sibling;
-    }
-    if (!replaced) continue;
-    Node* p = doc.NewElement(GUMBO_TAG_P);
-    ReplaceWith(br, p);
-    next = p->next;
-    while (next) {
-      if (next->Is(GUMBO_TAG_BR)) {
-        Node* after = NextNonBlank(next->next);
-        if (after && after->Is(GUMBO_TAG_BR)) break;
-      }
-      if (!is_phrasing(next)) break;
-      Node* sibling = next->next;
-      AppendChild(p, next);
-      next = sibling;
-    }
-    while (p->last_child && ((p->last_child->is_text() && IsBlankText(p->last_child->text)) ||
-                             p->last_child->Is(GUMBO_TAG_BR)))
-      Detach(p->last_child);
-    if (p->parent && p->parent->Is(GUMBO_TAG_P)) Document::Retag(p->parent, GUMBO_TAG_DIV);
-  }
-  for (Node* n = body->first_child; n; n = NextNode(n, body))
-    if (n->Is(GUMBO_TAG_FONT)) Document::Retag(n, GUMBO_TAG_SPAN);
-}
 
 GrabResult GrabArticle(Document& doc, const GrabOptions& options) {
   Grabber g(doc, options);

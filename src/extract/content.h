@@ -20,6 +20,8 @@
 // is not gathered; lists of links go; <nav> goes; itemprop=articleBody
 // counts as a good name. RemoveBoilerplate then drops what a reader skips.
 //
+// The parts behind this header, and what they share: content_internal.h.
+//
 // Thread-safety: edits `doc`; one thread per Document.
 #pragma once
 

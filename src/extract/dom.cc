@@ -240,14 +240,9 @@ void Document::Build(const GumboNode* groot) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
       case GUMBO_NODE_CDATA:
-        n = &nodes_.emplace_back();
-        n->type = NodeType::kText;
-        n->text = g->v.text.text ? std::string_view(g->v.text.text) : std::string_view();
-        AppendChild(it.parent, n);
-        break;
       case GUMBO_NODE_COMMENT:
         n = &nodes_.emplace_back();
-        n->type = NodeType::kComment;
+        n->type = g->type == GUMBO_NODE_COMMENT ? NodeType::kComment : NodeType::kText;
         n->text = g->v.text.text ? std::string_view(g->v.text.text) : std::string_view();
         AppendChild(it.parent, n);
         break;
@@ -353,25 +348,31 @@ void Detach(Node* n) {
   n->parent = n->prev = n->next = nullptr;
 }
 
+namespace {
+
+// Link puts the detached `n` under `parent` between the siblings `prev` and
+// `next` (null at either end).
+void Link(Node* parent, Node* prev, Node* next, Node* n) {
+  n->parent = parent;
+  n->prev = prev;
+  n->next = next;
+  if (prev) prev->next = n;
+  else parent->first_child = n;
+  if (next) next->prev = n;
+  else parent->last_child = n;
+}
+
+}  // namespace
+
 void AppendChild(Node* parent, Node* n) {
   Detach(n);
-  n->parent = parent;
-  n->prev = parent->last_child;
-  if (parent->last_child) parent->last_child->next = n;
-  else parent->first_child = n;
-  parent->last_child = n;
+  Link(parent, parent->last_child, nullptr, n);
 }
 
 void InsertBefore(Node* ref, Node* n) {
   if (!ref || !ref->parent) return;
   Detach(n);
-  Node* p = ref->parent;
-  n->parent = p;
-  n->next = ref;
-  n->prev = ref->prev;
-  if (ref->prev) ref->prev->next = n;
-  else p->first_child = n;
-  ref->prev = n;
+  Link(ref->parent, ref->prev, ref, n);
 }
 
 void ReplaceWith(Node* old, Node* n) {

@@ -168,6 +168,12 @@ void Walk(const Node* root, Enter&& enter, Leave&& leave) {
   }
 }
 
+// IsHeadingTag: h1 to h6.
+inline bool IsHeadingTag(GumboTag t) {
+  return t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 ||
+         t == GUMBO_TAG_H6;
+}
+
 // IsAncestor is true when `a` is `n` or one of its ancestors.
 bool IsAncestorOrSelf(const Node* a, const Node* n);
 

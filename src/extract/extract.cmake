@@ -4,8 +4,9 @@
 # CLD2_INCLUDE_DIR) and, when tests are built, nd_test().
 
 add_library(nd_extract STATIC
-  src/extract/extractor.cc src/extract/content.cc src/extract/blocks.cc src/extract/metadata.cc
-  src/extract/dom.cc src/extract/selector.cc src/extract/url.cc src/extract/language.cc)
+  src/extract/extractor.cc src/extract/content.cc src/extract/content_measures.cc
+  src/extract/content_prepare.cc src/extract/content_boilerplate.cc src/extract/blocks.cc src/extract/metadata.cc
+  src/extract/dom.cc src/extract/selector.cc src/extract/language.cc)
 target_include_directories(nd_extract PRIVATE ${CLD2_INCLUDE_DIR})
 target_link_libraries(nd_extract PUBLIC nd_common PRIVATE PkgConfig::GUMBO ${CLD2_LIBRARY})
 

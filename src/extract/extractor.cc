@@ -12,7 +12,7 @@
 #include "extract/language.h"
 #include "extract/metadata.h"
 #include "extract/selector.h"
-#include "extract/url.h"
+#include "common/url.h"
 
 namespace newsdesk {
 
@@ -43,12 +43,6 @@ std::string ExtractedArticle::Text() const {
 }
 
 namespace {
-
-size_t CodePointCount(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 // --- lead image ------------------------------------------------------------------
 
@@ -239,8 +233,8 @@ std::vector<Block> BlocksFromPlainText(std::string_view text) {
 size_t TextLength(const std::vector<Block>& blocks) {
   size_t n = 0;
   for (const auto& b : blocks) {
-    n += CodePointCount(b.text);
-    for (const auto& item : b.items) n += CodePointCount(item);
+    n += Utf8Length(b.text);
+    for (const auto& item : b.items) n += Utf8Length(item);
   }
   return n;
 }
@@ -249,8 +243,6 @@ bool HasText(const std::vector<Block>& blocks) {
   return std::any_of(blocks.begin(), blocks.end(),
                      [](const Block& b) { return b.type != BlockType::kImage && (!b.text.empty() || !b.items.empty()); });
 }
-
-size_t CodePoints(std::string_view s) { return CodePointCount(s); }
 
 bool EndsSentence(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '"' || s.back() == '\'' || s.back() == ')')) s.remove_suffix(1);
@@ -289,12 +281,12 @@ bool StartsWithAny(std::string_view text, std::initializer_list<std::string_view
 // IsCreditOrCounter: a line that is an image credit ("Фото: РИА Новости",
 // "Photo by …") or a counter ("Просмотров: 2639", "Views: 12").
 bool IsCreditOrCounter(std::string_view text) {
-  if (CodePoints(text) > 80) return false;
+  if (Utf8Length(text) > 80) return false;
   if (StartsWithAny(text, {"Фото", "фото", "ФОТО", "Photo", "Photos", "Photograph", "Image", "Credit",
                            "Иллюстрация", "Источник фото", "Снимок"}))
     return true;
   bool digits = text.find_first_of("0123456789") != std::string_view::npos;
-  return digits && CodePoints(text) <= 40 &&
+  return digits && Utf8Length(text) <= 40 &&
          StartsWithAny(text, {"Просмотров", "Просмотры", "Прочтений", "Прочитано", "Комментариев", "Views",
                               "Comments", "Reads"});
 }
@@ -314,7 +306,7 @@ void DropWidgetLines(std::vector<Block>& blocks) {
   kept.reserve(blocks.size());
   for (auto& b : blocks) {
     if (is_line(b)) {
-      if (CodePoints(b.text) <= 5 && !HasLetter(b.text)) continue;
+      if (Utf8Length(b.text) <= 5 && !HasLetter(b.text)) continue;
       if (b.type == BlockType::kParagraph && IsCreditOrCounter(b.text)) continue;
       if (b.text.size() < kShortLine) {
         if (count[b.text] >= 3 && shown[b.text]) continue;
@@ -335,10 +327,10 @@ void TrimTrailingChrome(std::vector<Block>& blocks) {
         return true;
       case BlockType::kList:
         for (const auto& item : b.items)
-          if (CodePoints(item) >= 80 || (CodePoints(item) >= 25 && EndsSentence(item))) return true;
+          if (Utf8Length(item) >= 80 || (Utf8Length(item) >= 25 && EndsSentence(item))) return true;
         return false;
       default:
-        return CodePoints(b.text) >= 80 || (CodePoints(b.text) >= 25 && EndsSentence(b.text));
+        return Utf8Length(b.text) >= 80 || (Utf8Length(b.text) >= 25 && EndsSentence(b.text));
     }
   };
   size_t last = blocks.size();

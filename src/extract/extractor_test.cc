@@ -10,7 +10,7 @@
 
 #include "common/time.h"
 #include "extract/selector.h"
-#include "extract/url.h"
+#include "common/url.h"
 
 namespace newsdesk {
 namespace {
@@ -310,7 +310,7 @@ TEST(Selector, MatchesTheSupportedSubset) {
 }
 
 TEST(ResolveUrl, FollowsRfc3986) {
-  using extract_internal::ResolveUrl;
+  using newsdesk::ResolveUrl;
   const std::string base = "http://a.example/b/c/d;p?q";
   struct Case {
     const char* ref;

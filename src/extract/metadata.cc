@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "common/time.h"
-#include "extract/url.h"
+#include "common/url.h"
 
 namespace newsdesk::extract_internal {
 

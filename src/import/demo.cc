@@ -42,17 +42,6 @@ bool HasCyrillic(const std::string& s) {
   });
 }
 
-// UtcOffsetMinutes reads the zone of an ISO 8601 time ("…+03:00", "…Z").
-int UtcOffsetMinutes(const std::string& iso) {
-  if (iso.empty() || iso.back() == 'Z' || iso.back() == 'z') return 0;
-  std::string zone = iso.size() >= 6 ? iso.substr(iso.size() - 6) : "";
-  if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-    int minutes = std::stoi(zone.substr(1, 2)) * 60 + std::stoi(zone.substr(4, 2));
-    return zone[0] == '-' ? -minutes : minutes;
-  }
-  return 0;
-}
-
 std::string FormatWithOffset(TimePoint t, int offset_minutes) {
   CivilTime c = ToCivil(t, offset_minutes);
   int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
@@ -173,7 +162,7 @@ Result<DemoCorpus> ReadDemoCorpus(const std::string& dir, TimePoint now, std::ch
   std::map<std::string, TimePoint> published_by_url;
   for (json& record : lines) {
     const std::string original = record["published_at"].get<std::string>();
-    const int offset = UtcOffsetMinutes(original);
+    const int offset = Iso8601Offset(original).value_or(0);
     const TimePoint at = *ParseIso8601(original) + corpus.moved_by;
     record["published_at"] = FormatWithOffset(at, offset);
     if (record.contains("dateline") && record["dateline"].is_string())

@@ -804,7 +804,7 @@ std::vector<std::string> FindFeedLinks(std::string_view html, const std::string&
     }
     size_t j = lt + 1;
     size_t name_start = j;
-    while (j < n && IsAlnum(html[j])) ++j;
+    while (j < n && IsAsciiAlnum(html[j])) ++j;
     std::string name = AsciiLower(html.substr(name_start, j - name_start));
     if (name != "link" && name != "base") {
       i = lt + 1;

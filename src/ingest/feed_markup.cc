@@ -1,5 +1,5 @@
 // The markup under the feed parser: characters and entities, HTML to text,
-// URLs, tolerant XML repair, XML access (ingest/feed_markup.h).
+// image URLs, tolerant XML repair, XML access (ingest/feed_markup.h).
 #include "ingest/feed_markup.h"
 
 #include <fmt/format.h>
@@ -25,9 +25,6 @@ namespace newsdesk::feed_internal {
 // ---------------------------------------------------------------------------
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool IStartsWith(std::string_view s, std::string_view prefix) {
@@ -41,27 +38,8 @@ std::string ScrubUtf8(std::string_view s) {
   out.reserve(s.size());
   size_t i = 0;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c != 0 && c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    bool ok = len != 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (ok && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-               cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
-      ok = false;
-    if (ok) {
+    const size_t len = s[i] == '\0' ? 0 : Utf8SequenceAt(s, i);
+    if (len) {
       out.append(s.substr(i, len));
       i += len;
     } else {
@@ -142,8 +120,8 @@ size_t DecodeEntityAt(std::string_view s, size_t i, std::string& out) {
     if (hex) ++j;
     size_t start = j;
     uint64_t v = 0;
-    while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) : IsDigit(s[j]))) {
-      int d = IsDigit(s[j]) ? s[j] - '0' : Lower(s[j]) - 'a' + 10;
+    while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) : IsAsciiDigit(s[j]))) {
+      int d = IsAsciiDigit(s[j]) ? s[j] - '0' : Lower(s[j]) - 'a' + 10;
       if (v < 0x1000000) v = v * (hex ? 16 : 10) + static_cast<uint64_t>(d);
       ++j;
     }
@@ -155,7 +133,7 @@ size_t DecodeEntityAt(std::string_view s, size_t i, std::string& out) {
     return j - i;
   }
   size_t start = j;
-  while (j < s.size() && j - start < 10 && IsAlnum(s[j])) ++j;
+  while (j < s.size() && j - start < 10 && IsAsciiAlnum(s[j])) ++j;
   if (j == start || j >= s.size() || s[j] != ';') return 0;
   auto cp = LookupEntity(s.substr(start, j - start));
   if (!cp) return 0;
@@ -234,7 +212,7 @@ std::string HtmlToText(std::string_view html, bool known_tags_only) {
         continue;
       }
       char d = html[i + 1];
-      bool tagish = IsAlpha(d) || (d == '/' && i + 2 < n && IsAlpha(html[i + 2])) ||
+      bool tagish = IsAsciiAlpha(d) || (d == '/' && i + 2 < n && IsAsciiAlpha(html[i + 2])) ||
                     (!known_tags_only && (d == '/' || d == '!' || d == '?'));
       if (!tagish) {
         out += c;
@@ -245,7 +223,7 @@ std::string HtmlToText(std::string_view html, bool known_tags_only) {
       bool closing = html[j] == '/';
       if (closing) ++j;
       size_t name_start = j;
-      while (j < n && (IsAlnum(html[j]) || html[j] == ':' || html[j] == '-')) ++j;
+      while (j < n && (IsAsciiAlnum(html[j]) || html[j] == ':' || html[j] == '-')) ++j;
       std::string name = AsciiLower(html.substr(name_start, j - name_start));
       if (known_tags_only && !IsKnownHtmlTag(name)) {
         out += c;
@@ -310,157 +288,8 @@ std::string HtmlToText(std::string_view html, bool known_tags_only) {
 // URLs
 // ---------------------------------------------------------------------------
 
-struct UrlParts {
-  std::string scheme;  // lower-case, without ':'
-  bool has_authority = false;
-  std::string authority;
-  std::string path;
-  bool has_query = false;
-  std::string query;
-  bool has_fragment = false;
-  std::string fragment;
-};
-
-// SplitUrl splits by RFC 3986 appendix B. A scheme must be ASCII letters,
-// digits, '+', '-' and '.', starting with a letter.
-UrlParts SplitUrl(std::string_view u) {
-  UrlParts p;
-  size_t i = 0;
-  size_t colon = u.find_first_of(":/?#");
-  if (colon != std::string_view::npos && u[colon] == ':' && colon > 0 && IsAlpha(u[0])) {
-    bool ok = true;
-    for (size_t k = 0; k < colon; ++k)
-      if (!(IsAlnum(u[k]) || u[k] == '+' || u[k] == '-' || u[k] == '.')) ok = false;
-    if (ok) {
-      p.scheme = AsciiLower(u.substr(0, colon));
-      i = colon + 1;
-    }
-  }
-  if (u.substr(i, 2) == "//") {
-    p.has_authority = true;
-    size_t end = u.find_first_of("/?#", i + 2);
-    if (end == std::string_view::npos) end = u.size();
-    p.authority = std::string(u.substr(i + 2, end - i - 2));
-    i = end;
-  }
-  size_t end = u.find_first_of("?#", i);
-  if (end == std::string_view::npos) end = u.size();
-  p.path = std::string(u.substr(i, end - i));
-  i = end;
-  if (i < u.size() && u[i] == '?') {
-    p.has_query = true;
-    end = u.find('#', i);
-    if (end == std::string_view::npos) end = u.size();
-    p.query = std::string(u.substr(i + 1, end - i - 1));
-    i = end;
-  }
-  if (i < u.size() && u[i] == '#') {
-    p.has_fragment = true;
-    p.fragment = std::string(u.substr(i + 1));
-  }
-  return p;
-}
-
-std::string RemoveDotSegments(std::string_view path) {
-  std::vector<std::string_view> out;
-  bool absolute = !path.empty() && path[0] == '/';
-  size_t i = absolute ? 1 : 0;
-  bool trailing = false;
-  while (i <= path.size()) {
-    size_t end = path.find('/', i);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view seg = path.substr(i, end - i);
-    trailing = false;
-    if (seg == ".") {
-      trailing = true;
-    } else if (seg == "..") {
-      if (!out.empty()) out.pop_back();
-      trailing = true;
-    } else {
-      out.push_back(seg);
-    }
-    i = end + 1;
-  }
-  std::string result = absolute ? "/" : "";
-  for (size_t k = 0; k < out.size(); ++k) {
-    if (k) result += '/';
-    result += out[k];
-  }
-  if (trailing && !out.empty()) result += '/';
-  return result;
-}
-
-std::string JoinUrl(const UrlParts& p) {
-  std::string out;
-  if (!p.scheme.empty()) out += p.scheme + ":";
-  if (p.has_authority) out += "//" + p.authority;
-  out += p.path;
-  if (p.has_query) out += "?" + p.query;
-  if (p.has_fragment) out += "#" + p.fragment;
-  return out;
-}
-
-// CleanUrl trims a URL written in a feed and drops the tabs and line breaks
-// that wrapped feeds put inside it.
-std::string CleanUrl(std::string_view s) {
-  std::string out;
-  for (char c : Trim(s))
-    if (c != '\n' && c != '\r' && c != '\t') out += c;
-  return out;
-}
-
-bool IsAbsoluteUrl(std::string_view u) { return !SplitUrl(u).scheme.empty(); }
-
-// ResolveUrl resolves `ref` against `base` (RFC 3986 section 5.2). When
-// `base` is not absolute, `ref` is returned as it is.
-std::string ResolveUrl(std::string_view base, std::string_view ref_in) {
-  std::string ref = CleanUrl(ref_in);
-  if (ref.empty()) return ref;
-  UrlParts r = SplitUrl(ref);
-  if (!r.scheme.empty()) return ref;
-  UrlParts b = SplitUrl(CleanUrl(base));
-  if (b.scheme.empty()) return ref;
-  UrlParts t;
-  t.scheme = b.scheme;
-  if (r.has_authority) {
-    t.has_authority = true;
-    t.authority = r.authority;
-    t.path = RemoveDotSegments(r.path);
-    t.has_query = r.has_query;
-    t.query = r.query;
-  } else {
-    t.has_authority = b.has_authority;
-    t.authority = b.authority;
-    if (r.path.empty()) {
-      t.path = b.path;
-      t.has_query = r.has_query || b.has_query;
-      t.query = r.has_query ? r.query : b.query;
-    } else {
-      if (r.path[0] == '/') {
-        t.path = RemoveDotSegments(r.path);
-      } else {
-        std::string merged;
-        if (b.has_authority && b.path.empty()) {
-          merged = "/" + r.path;
-        } else {
-          size_t slash = b.path.rfind('/');
-          merged = (slash == std::string::npos ? std::string() : b.path.substr(0, slash + 1)) + r.path;
-        }
-        t.path = RemoveDotSegments(merged);
-      }
-      t.has_query = r.has_query;
-      t.query = r.query;
-    }
-  }
-  t.has_fragment = r.has_fragment;
-  t.fragment = r.fragment;
-  if (t.has_authority && t.path.empty() && (t.scheme == "http" || t.scheme == "https")) t.path.push_back('/');  // (not = "/": GCC 12 -Wrestrict false positive)
-  return JoinUrl(t);
-}
-
 bool LooksLikeImageUrl(std::string_view url) {
-  UrlParts p = SplitUrl(url);
-  std::string path = AsciiLower(p.path);
+  std::string path = AsciiLower(SplitUrl(url).path);
   for (std::string_view ext : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp"}) {
     if (path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0) return true;
   }
@@ -472,8 +301,8 @@ bool LooksLikeImageUrl(std::string_view url) {
 // ---------------------------------------------------------------------------
 
 
-bool IsNameStart(char c) { return IsAlpha(c) || c == '_' || c == ':' || static_cast<unsigned char>(c) >= 0x80; }
-bool IsNameChar(char c) { return IsNameStart(c) || IsDigit(c) || c == '-' || c == '.'; }
+bool IsNameStart(char c) { return IsAsciiAlpha(c) || c == '_' || c == ':' || static_cast<unsigned char>(c) >= 0x80; }
+bool IsNameChar(char c) { return IsNameStart(c) || IsAsciiDigit(c) || c == '-' || c == '.'; }
 
 // AppendText appends character data with stray '&' and '<' escaped.
 void AppendXmlText(std::string& out, std::string_view text, int& stray) {
@@ -486,7 +315,7 @@ void AppendXmlText(std::string& out, std::string_view text, int& stray) {
         if (j < text.size() && (text[j] == 'x' || text[j] == 'X')) ++j;
       }
       size_t start = j;
-      while (j < text.size() && IsAlnum(text[j]) && j - start < 32) ++j;
+      while (j < text.size() && IsAsciiAlnum(text[j]) && j - start < 32) ++j;
       if (j > start && j < text.size() && text[j] == ';') {
         out += c;
       } else {

@@ -1,10 +1,11 @@
 // File: ingest/feed_markup.h (internal to the feed parser)
 //
 // What the feed parser (feed.cc) reads feeds with, below the formats: text
-// and character references, HTML to text, URLs (RFC 3986 resolution),
-// tolerant XML repair, and XML access through namespaces. Kept apart so
-// that each file reads one level: feed.cc the formats, feed_markup.cc the
-// markup. Not a front door: other stages use ingest/feed.h.
+// and character references, HTML to text, image URLs (resolving them is
+// common/url.h's), tolerant XML repair, and XML access through namespaces.
+// Kept apart so that each file reads one level: feed.cc the formats,
+// feed_markup.cc the markup. Not a front door: other stages use
+// ingest/feed.h.
 #pragma once
 
 #include <pugixml.hpp>
@@ -14,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "common/url.h"
 
 namespace newsdesk::feed_internal {
 
@@ -26,7 +29,6 @@ inline constexpr uint16_t kCp1252C1[32] = {0x20AC, 0x81,   0x201A, 0x192,  0x201
                                     0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
 
 bool IsSpace(char c);
-bool IsAlnum(char c);
 bool IStartsWith(std::string_view s, std::string_view prefix);
 // ScrubUtf8 replaces ill-formed UTF-8 and NUL bytes with U+FFFD.
 std::string ScrubUtf8(std::string_view s);
@@ -39,11 +41,7 @@ std::string HtmlToText(std::string_view html, bool known_tags_only);
 
 // --- URLs ------------------------------------------------------------------------
 
-// CleanUrl trims a URL written in a feed and drops its tabs and line breaks.
-std::string CleanUrl(std::string_view s);
-bool IsAbsoluteUrl(std::string_view u);
-// ResolveUrl resolves `ref` against `base` (RFC 3986 section 5.2).
-std::string ResolveUrl(std::string_view base, std::string_view ref_in);
+// LooksLikeImageUrl: the URL's path ends in an image file's extension.
 bool LooksLikeImageUrl(std::string_view url);
 
 // --- tolerant XML repair -------------------------------------------------------------

@@ -1,65 +1,27 @@
-// The index stage on Xapian. How an article becomes one Xapian document:
-//
-//   terms   every language version through one TermGenerator: each word
-//           as its Z-prefixed Snowball stem with its position (analysis.h
-//           picks Russian or English per word), the headline at wdf 3
-//           against the body's 1; XH-prefixed Hunspell lemmas of Russian
-//           words whose stem differs from their lemma's stem; boolean terms
-//           Q (id), L (each language version), XS (source), XM (mentioned
-//           entities), XT (story).
-//           Only stems, no unstemmed terms: Xapian's default (both, the
-//           stem without positions) costs twice the postings, and indexing
-//           time is Xapian's postings (bench/search: about 1.6 times the
-//           documents/s this way). So phrases match on stems ("министр
-//           обороны" finds "министра обороны"), wildcards expand over
-//           stems, and snippets are highlighted from a separate match set
-//           of the query's terms (Highlighter), since MSet::snippet only
-//           highlights phrase and wildcard words as unstemmed terms.
-//   values  publish time (sorting, from/to); source, languages and entities
-//           together in one slot (FacetSpy counts them).
-//   data    JSON: slug, source, published, and per version language,
-//           headline and normalised text, for snippets.
-//
-// A query word expands to OP_SYNONYM(its stem, XH lemma, Z lemma-stem), so a
-// Russian word finds every form of its lemma whichever side Snowball cuts
-// differently (see Expand).
+// Searching the index (search/search.h, search_internal.h): a query's text
+// cleaned, parsed by Xapian with filters and dates, its Russian words
+// expanded to their lemmas' terms, run on a pooled reader over every shard,
+// and its hits rendered with highlighted snippets, facets and a spelling
+// suggestion. How documents get into the index is indexing.cc's.
 #include "search/search.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <cstring>
-#include <deque>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <map>
-#include <mutex>
 #include <set>
-#include <shared_mutex>
-#include <thread>
-#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <xapian.h>
 
 #include "model/block_json.h"
-#include "search/analysis.h"
-#include "search/lemmatizer.h"
-#include "search/query_text.h"
+#include "search/search_internal.h"
 
 namespace newsdesk {
+
+using namespace search_internal;
+
 namespace {
 
-namespace s = ::newsdesk::search;
-
-constexpr Xapian::termcount kHeadlineWdf = 3;
 constexpr int kMaxPerPage = 100;
 constexpr Xapian::doccount kMaxOffset = 10000;  // deeper pages cost more than anyone reads
 constexpr Xapian::doccount kFacetSample = 2000;
@@ -67,56 +29,11 @@ constexpr size_t kFacetsShown = 20;
 constexpr Xapian::doccount kFewResults = 3;  // below this, offer a spelling suggestion
 constexpr size_t kSnippetBytes = 300;
 constexpr Xapian::termcount kWildcardLimit = 200;
-constexpr int kModifiedRetries = 3;
 constexpr size_t kPooledReaders = 8;
-constexpr size_t kLemmaTermMemo = 300000;
-constexpr char kSequenceKey[] = "newsdesk.indexed_sequence";  // per shard
-constexpr char kShardKey[] = "newsdesk.shard";                 // "K/N" in shard K of N
-constexpr char kStubFile[] = "XAPIANDB";
-constexpr char kLockFile[] = "newsdesk.lock";
-constexpr int kMaxShards = 64;
-constexpr size_t kQueuedPerShard = 64;  // documents waiting for a shard's writer, at most
-// Article ids map to Xapian document ids (id + 1), which are 32-bit.
-constexpr int64_t kMaxArticleId = int64_t{0xFFFFFFFF} - 1;
-
-// ShardsFor: the shard count an index is opened with (0: one per hardware thread).
-int ShardsFor(int option) {
-  if (option > 0) return std::min(option, kMaxShards);
-  return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, kMaxShards);
-}
 
 const std::set<std::string>& FilterNames() {
   static const std::set<std::string> names = {"source", "lang", "mention", "story", "from", "to"};
   return names;
-}
-
-// IdTerm lower-cases ids (slugs, language codes, entity ids) and turns
-// control characters, which separate the facets slot's fields, into '_'.
-std::string IdTerm(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (static_cast<unsigned char>(c) < 0x20) c = '_';
-  }
-  return s;
-}
-
-// Term joins a prefix and a value (not with `+`: g++ 12 warns falsely,
-// -Wrestrict, on a one-letter literal plus a string).
-std::string Term(std::string_view prefix, std::string_view value) {
-  std::string term;
-  term.reserve(prefix.size() + value.size());
-  term.append(prefix).append(value);
-  return term;
-}
-
-std::string IdTerm(int64_t id) { return Term(s::kIdPrefix, std::to_string(id)); }
-
-std::string SortableTime(TimePoint t) {
-  return Xapian::sortable_serialise(static_cast<double>(t.time_since_epoch().count()));
-}
-
-Status FromXapian(const Xapian::Error& e, const std::string& what) {
-  return Status::IOError(fmt::format("search index: {}: {}", what, e.get_description()));
 }
 
 // FacetSpy counts sources, languages and entities over the documents the
@@ -315,46 +232,6 @@ Xapian::Query ParseText(Xapian::QueryParser& parser, const std::string& text, co
   }
 }
 
-struct StoredVersion {
-  std::string language, headline, text;
-};
-
-struct StoredDocument {
-  int64_t id = 0;
-  std::string slug, source;
-  int64_t published = 0;
-  std::vector<StoredVersion> versions;  // the original first
-};
-
-std::string EncodeData(const SearchDocument& doc, const std::vector<std::pair<SearchDocument::Version, std::string>>& texts) {
-  nlohmann::json versions = nlohmann::json::array();
-  for (const auto& [version, text] : texts) {
-    versions.push_back({{"l", version.language}, {"h", version.headline}, {"t", text}});
-  }
-  nlohmann::json j = {{"id", doc.id},
-                      {"slug", doc.slug},
-                      {"source", doc.source},
-                      {"published", doc.published_at.time_since_epoch().count()},
-                      {"versions", std::move(versions)}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-StoredDocument DecodeData(const std::string& data) {
-  StoredDocument out;
-  nlohmann::json j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return out;
-  out.id = j.value("id", int64_t{0});
-  out.slug = j.value("slug", "");
-  out.source = j.value("source", "");
-  out.published = j.value("published", int64_t{0});
-  if (j.contains("versions") && j["versions"].is_array()) {
-    for (const auto& v : j["versions"]) {
-      out.versions.push_back({v.value("l", ""), v.value("h", ""), v.value("t", "")});
-    }
-  }
-  return out;
-}
-
 // MakeHit renders one match. The version shown is the edition's if it
 // matched, else the first that matched, else the edition's or the original.
 // Snippets are tried with plain stems first: the lemma-aware stemmer asks
@@ -400,23 +277,6 @@ SearchHit MakeHit(const Xapian::MSetIterator& match, const Xapian::MSet& highlig
   hit.language = chosen->language;
   hit.headline = chosen->headline;
   return hit;
-}
-
-// FacetsValue encodes the facets slot (see analysis.h).
-std::string FacetsValue(const std::string& source, const std::vector<std::string>& languages,
-                        const std::vector<std::string>& entities) {
-  std::string out;
-  auto field = [&](const std::vector<std::string>& items) {
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i) out += s::kItemEnd;
-      out += items[i];
-    }
-    out += s::kFieldEnd;
-  };
-  field({source});
-  field(languages);
-  field(entities);
-  return out;
 }
 
 }  // namespace
@@ -470,547 +330,34 @@ SearchDocument FromArticle(const Article& article, const std::vector<Translation
   return doc;
 }
 
-namespace {
-
-// DocumentBuilder turns a SearchDocument into its Xapian document: the
-// analysis (normalisation, terms, lemmas, data), which is most of the cost of
-// indexing. One per shard writer, so shards analyse in parallel; a builder
-// is used by one thread at a time.
-class DocumentBuilder {
- public:
-  DocumentBuilder(const SearchOptions& options, std::shared_ptr<s::Lemmatizer> lemmatizer)
-      : options_(options), lemmatizer_(std::move(lemmatizer)), stemmer_(s::MakeStemmer()) {
-    generator_.set_stemmer(stemmer_);
-    // Every word is indexed, stop words too: phrases need them.
-    generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
-  }
-
-  // Spelling words go to the shard's own spelling table; a reader over every
-  // shard sums their frequencies.
-  void RecordSpellingIn(Xapian::WritableDatabase& db) {
-    if (!options_.spelling) return;
-    generator_.set_database(db);
-    generator_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
-  }
-
-  Xapian::Document Build(const SearchDocument& in);
-
- private:
-  void IndexText(Xapian::Document& doc, const std::string& text, Xapian::termcount wdf);
-  const std::vector<std::string>& LemmaTerms(std::string_view word);
-
-  const SearchOptions& options_;
-  const std::shared_ptr<s::Lemmatizer> lemmatizer_;  // null: no lemmas
-  Xapian::TermGenerator generator_;
-  Xapian::Stem stemmer_;
-  // The lemma terms of each Cyrillic word seen, so Hunspell (behind one
-  // process-wide mutex) is asked once per distinct word and shard.
-  std::unordered_map<std::string, std::vector<std::string>, s::StringHash, std::equal_to<>> lemma_terms_;
-};
-
-const std::vector<std::string>& DocumentBuilder::LemmaTerms(std::string_view word) {
-  auto found = lemma_terms_.find(word);
-  if (found != lemma_terms_.end()) return found->second;
-  if (lemma_terms_.size() >= kLemmaTermMemo) lemma_terms_.clear();
-  std::vector<std::string> terms;
-  const auto lemmas_found = lemmatizer_->Find(word);
-  const std::vector<std::string>& lemmas = *lemmas_found;
-  if (!lemmas.empty()) {
-    // Only lemmas whose stem differs from the word's: the others are found
-    // through the word's own Z term (Expand adds the lemma's stem too).
-    const std::string word_stem = stemmer_(Xapian::Unicode::tolower(std::string(word)));
-    for (const std::string& lemma : lemmas) {
-      if (stemmer_(lemma) != word_stem) terms.push_back(Term(s::kLemmaPrefix, lemma));
-    }
-  }
-  return lemma_terms_.emplace(std::string(word), std::move(terms)).first->second;
-}
-
-void DocumentBuilder::IndexText(Xapian::Document& doc, const std::string& text, Xapian::termcount wdf) {
-  generator_.index_text(text, wdf);
-  generator_.increase_termpos();  // no phrase across headline and body, or across versions
-  if (!lemmatizer_) return;
-  s::ForEachWord(text, [&](std::string_view word) {
-    if (!s::IsCyrillicWord(word)) return;
-    for (const std::string& term : LemmaTerms(word)) doc.add_term(term, wdf);
-  });
-}
-
-Xapian::Document DocumentBuilder::Build(const SearchDocument& in) {
-  Xapian::Document doc;
-  generator_.set_document(doc);
-  std::vector<std::pair<SearchDocument::Version, std::string>> texts;
-  std::vector<std::string> languages;
-  std::vector<const SearchDocument::Version*> versions{&in.original};
-  for (const auto& t : in.translations) versions.push_back(&t);
-  for (const SearchDocument::Version* v : versions) {
-    const std::string language = IdTerm(v->language);
-    if (std::find(languages.begin(), languages.end(), language) != languages.end()) continue;
-    languages.push_back(language);
-    const std::string headline = s::NormalizeText(v->headline);
-    const std::string body = s::NormalizeText(v->body_text);
-    IndexText(doc, headline, kHeadlineWdf);
-    IndexText(doc, body, 1);
-    if (!language.empty()) doc.add_boolean_term(Term(s::kLanguagePrefix, language));
-    texts.emplace_back(*v, s::NormalizeText(v->body_text, /*fold_yo=*/false));
-  }
-  doc.add_boolean_term(IdTerm(in.id));
-  if (!in.source.empty()) doc.add_boolean_term(Term(s::kSourcePrefix, IdTerm(in.source)));
-  if (in.story_id != 0) doc.add_boolean_term(Term(s::kStoryPrefix, std::to_string(in.story_id)));
-  std::vector<std::string> entities;
-  for (const std::string& e : in.entities) {
-    std::string entity = IdTerm(e);
-    if (entity.empty() || std::find(entities.begin(), entities.end(), entity) != entities.end()) continue;
-    doc.add_boolean_term(Term(s::kMentionPrefix, entity));
-    entities.push_back(std::move(entity));
-  }
-  doc.add_value(s::kPublishedSlot, SortableTime(in.published_at));
-  doc.add_value(s::kFacetsSlot, FacetsValue(IdTerm(in.source), languages, entities));
-  doc.set_data(EncodeData(in, texts));
-  return doc;
-}
-
-// ShardWriter owns one shard's WritableDatabase and the thread that writes
-// it. Work is queued (Post) and done in order on that thread; Wait blocks
-// until the queue is empty and reports the first failure since the last
-// Wait. While a shard is idle (after Wait, under the index's write mutex)
-// its database may be used from the calling thread.
-class ShardWriter {
- public:
-  using Task = std::function<void(ShardWriter&)>;
-
-  ShardWriter(std::string directory, const SearchOptions& options, std::shared_ptr<s::Lemmatizer> lemmatizer)
-      : directory_(std::move(directory)), builder_(options, std::move(lemmatizer)) {}
-  ~ShardWriter() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stopping_ = true;
-    }
-    work_cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  ShardWriter(const ShardWriter&) = delete;
-  ShardWriter& operator=(const ShardWriter&) = delete;
-
-  // Open opens (or creates, emptying what was there) the shard's database
-  // and starts its thread. Throws Xapian::Error.
-  void Open(bool create) {
-    db_.emplace(directory_, create ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_OPEN);
-    builder_.RecordSpellingIn(*db_);
-    thread_ = std::thread([this] { Run(); });
-  }
-
-  void Post(const char* what, Task task) {
-    std::unique_lock<std::mutex> lock(mu_);
-    idle_cv_.wait(lock, [&] { return queue_.size() < kQueuedPerShard; });
-    queue_.push_back({what, std::move(task)});
-    work_cv_.notify_one();
-  }
-
-  Status Wait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    idle_cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
-    Status error = std::move(error_);
-    error_ = Status::Ok();
-    return error;
-  }
-
-  Xapian::WritableDatabase& db() { return *db_; }
-  DocumentBuilder& builder() { return builder_; }
-
- private:
-  void Run() {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (true) {
-      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to do
-      auto [what, task] = std::move(queue_.front());
-      queue_.pop_front();
-      busy_ = true;
-      lock.unlock();
-      idle_cv_.notify_all();  // room in the queue
-      Status st = Status::Ok();
-      try {
-        task(*this);
-      } catch (const Xapian::Error& e) {
-        st = FromXapian(e, what);
-      } catch (const std::exception& e) {
-        st = Status::Internal(fmt::format("search index: {}: {}", what, e.what()));
-      }
-      lock.lock();
-      busy_ = false;
-      if (!st.ok() && error_.ok()) error_ = std::move(st);
-      if (queue_.empty()) idle_cv_.notify_all();
-    }
-  }
-
-  const std::string directory_;
-  std::optional<Xapian::WritableDatabase> db_;  // used by the thread, or by the caller while idle
-  DocumentBuilder builder_;                     // used by the thread only
-
-  std::mutex mu_;
-  std::condition_variable work_cv_, idle_cv_;
-  std::deque<std::pair<const char*, Task>> queue_;  // GUARDED_BY(mu_)
-  bool busy_ = false;                               // GUARDED_BY(mu_)
-  bool stopping_ = false;                           // GUARDED_BY(mu_)
-  Status error_ = Status::Ok();                     // GUARDED_BY(mu_)
-  std::thread thread_;
-};
-
-// The index's layout on disk:
-//
-//   DIR/XAPIANDB        Xapian's stub file listing the shards ("glass shard-0"
-//                       per line), so Xapian's tools open DIR as one database;
-//                       it is also the record of the shard count
-//   DIR/shard-K/        shard K, a glass database holding the articles with
-//                       id % N == K; metadata newsdesk.shard = "K/N" and
-//                       newsdesk.indexed_sequence, its own committed sequence
-//   DIR/newsdesk.lock   flock()ed by the one process writing the index
-std::string ShardName(int shard) { return fmt::format("shard-{}", shard); }
-
-// ReadLayout: the shard count DIR's stub file lists, 0 when it has none or
-// lists something else.
-int ReadLayout(const std::filesystem::path& dir) {
-  std::ifstream in(dir / kStubFile);
-  if (!in) return 0;
-  std::string backend, path;
-  int shards = 0;
-  while (in >> backend >> path) {
-    if (backend != "glass" || path != ShardName(shards)) return 0;
-    ++shards;
-  }
-  return shards;
-}
-
-// An index of newsdesk before shards: DIR itself is one glass database.
-bool IsUnshardedIndex(const std::filesystem::path& dir) {
-  std::error_code ec;
-  return std::filesystem::exists(dir / "iamglass", ec);
-}
-
-// ClearLayout removes whatever index DIR holds (shards, stub, or the files of
-// an unsharded index), leaving anything else alone.
-void ClearLayout(const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::remove(dir / kStubFile, ec);
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    const bool shard = name.starts_with("shard-") && entry.is_directory(ec);
-    const bool unsharded = name == "iamglass" || name == "flintlock" || name.ends_with(".glass");
-    if (shard || unsharded) fs::remove_all(entry.path(), ec);
-  }
-}
-
-Status WriteStub(const std::filesystem::path& dir, int shards) {
-  const std::filesystem::path tmp = dir / (std::string(kStubFile) + ".tmp");
+std::unique_ptr<Xapian::Database> SearchIndex::Impl::AcquireDatabase() {
   {
-    std::ofstream out(tmp, std::ios::trunc);
-    for (int k = 0; k < shards; ++k) out << "glass " << ShardName(k) << "\n";
-    out.flush();
-    if (!out) return Status::IOError(fmt::format("search index: cannot write {}", tmp.string()));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, dir / kStubFile, ec);
-  if (ec) return Status::IOError(fmt::format("search index: cannot write {}: {}", (dir / kStubFile).string(), ec.message()));
-  return Status::Ok();
-}
-
-int64_t ParseSequence(const std::string& value) { return value.empty() ? 0 : std::stoll(value); }
-
-}  // namespace
-
-class SearchIndex::Impl {
- public:
-  Impl(std::string directory, SearchOptions options, std::shared_ptr<s::Lemmatizer> lemmatizer)
-      : directory_(std::move(directory)), options_(std::move(options)), lemmatizer_(std::move(lemmatizer)) {}
-  ~Impl() {
-    shards_.clear();  // drains and joins the writers first
-    if (lock_fd_ >= 0) ::close(lock_fd_);
-  }
-
-  Status Open();
-  Status Put(const SearchDocument& doc);
-  Status Remove(int64_t id);
-  Status Clear();
-  Status SetIndexedSequence(int64_t sequence);
-  Result<int64_t> IndexedSequence();
-  Status Commit();
-  Result<SearchResults> Search(const SearchQuery& query);
-  Result<int64_t> DocumentCount();
-  int ShardCount() const { return static_cast<int>(shard_paths_.size()); }
-
- private:
-  // A reader from the pool, reopened to the last commit; returned on
-  // destruction unless it failed.
-  class Reader {
-   public:
-    explicit Reader(Impl* impl) : impl_(impl) {}
-    ~Reader() {
-      if (db_ && !broken_) impl_->Release(std::move(db_));
-    }
-    Xapian::Database& db() { return *db_; }
-    void Acquire() { db_ = impl_->AcquireDatabase(); }
-    void MarkBroken() { broken_ = true; }
-
-   private:
-    Impl* impl_;
-    std::unique_ptr<Xapian::Database> db_;
-    bool broken_ = false;
-  };
-
-  // WithReader runs fn(db) on a pooled reader, reopening and retrying when
-  // a commit overwrote the revision it was reading. Opening and reopening
-  // wait for a commit in progress, so a reader sees every shard at the same
-  // Commit.
-  template <typename T, typename Fn>
-  Result<T> WithReader(const char* what, Fn&& fn) {
-    Reader reader(this);
-    for (int attempt = 0;; ++attempt) {
-      try {
-        {
-          std::shared_lock<std::shared_mutex> commits(commit_mu_);
-          if (attempt == 0) reader.Acquire();
-          reader.db().reopen();
-        }
-        return fn(reader.db());
-      } catch (const Xapian::DatabaseModifiedError& e) {
-        if (attempt + 1 >= kModifiedRetries) return FromXapian(e, what);
-      } catch (const Xapian::Error& e) {
-        reader.MarkBroken();
-        return FromXapian(e, what);
-      } catch (const std::exception& e) {
-        reader.MarkBroken();
-        return Status::Internal(fmt::format("search index: {}: {}", what, e.what()));
-      }
-    }
-  }
-
-  // Every shard added to one Database: Xapian interleaves their document
-  // ids and merges postings, statistics, values and spelling, so queries,
-  // weights, sorting and paging are those of one database.
-  std::unique_ptr<Xapian::Database> AcquireDatabase() {
-    {
-      std::lock_guard<std::mutex> lock(pool_mu_);
-      if (!pool_.empty()) {
-        auto db = std::move(pool_.back());
-        pool_.pop_back();
-        return db;
-      }
-    }
-    auto db = std::make_unique<Xapian::Database>();
-    for (const std::string& path : shard_paths_) db->add_database(Xapian::Database(path));
-    return db;
-  }
-  void Release(std::unique_ptr<Xapian::Database> db) {
     std::lock_guard<std::mutex> lock(pool_mu_);
-    if (pool_.size() < kPooledReaders) pool_.push_back(std::move(db));
-  }
-
-  // WaitAll waits until every shard has done its queued work; the first
-  // failure among them.
-  Status WaitAll() {  // REQUIRES: write_mu_
-    Status first = Status::Ok();
-    for (auto& shard : shards_) {
-      Status st = shard->Wait();
-      if (first.ok() && !st.ok()) first = std::move(st);
+    if (!pool_.empty()) {
+      auto db = std::move(pool_.back());
+      pool_.pop_back();
+      return db;
     }
-    return first;
   }
-  // OnEveryShard runs fn(db) on each shard's thread, in parallel, and waits.
-  template <typename Fn>
-  Status OnEveryShard(const char* what, Fn fn) {  // REQUIRES: write_mu_
-    ND_RETURN_IF_ERROR(WaitAll());
-    for (auto& shard : shards_) shard->Post(what, [fn](ShardWriter& w) { fn(w.db()); });
-    return WaitAll();
-  }
-  Status Writable(const char* what) const {
-    if (shards_.empty()) return Status::InvalidArgument(fmt::format("search index: {}: opened read-only", what));
-    return Status::Ok();
-  }
-  ShardWriter& ShardOf(int64_t id) { return *shards_[static_cast<size_t>(id % static_cast<int64_t>(shards_.size()))]; }
-
-  Status OpenReadOnly();
-  Status LockDirectory();
-  Result<SearchResults> Run(Xapian::Database& db, const SearchQuery& query, const s::CleanedQuery& cleaned);
-
-  const std::string directory_;
-  const SearchOptions options_;
-  const std::shared_ptr<s::Lemmatizer> lemmatizer_;  // null: no lemmas
-  std::vector<std::string> shard_paths_;             // set by Open, then constant
-  int lock_fd_ = -1;
-
-  std::mutex write_mu_;  // serialises Put, Remove, Clear, SetIndexedSequence, IndexedSequence, Commit
-  std::vector<std::unique_ptr<ShardWriter>> shards_;  // GUARDED_BY(write_mu_); empty when read-only
-
-  std::shared_mutex commit_mu_;  // held exclusively while the shards commit; readers (re)open under it shared
-
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<Xapian::Database>> pool_;  // GUARDED_BY(pool_mu_)
-};
-
-Status SearchIndex::Impl::OpenReadOnly() {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const int shards = ReadLayout(directory_);
-  if (shards > 0) {
-    for (int k = 0; k < shards; ++k) shard_paths_.push_back((fs::path(directory_) / ShardName(k)).string());
-  } else if (IsUnshardedIndex(directory_)) {
-    shard_paths_.push_back(directory_);  // written before shards: still searchable
-  } else {
-    return Status::NotFound(fmt::format("search index: no index in {}", directory_));
-  }
-  Release(AcquireDatabase());
-  return Status::Ok();
+  auto db = std::make_unique<Xapian::Database>();
+  for (const std::string& path : shard_paths_) db->add_database(Xapian::Database(path));
+  return db;
 }
 
-Status SearchIndex::Impl::LockDirectory() {
-  const std::string path = (std::filesystem::path(directory_) / kLockFile).string();
-  lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0) return Status::IOError(fmt::format("search index: cannot open {}: {}", path, std::strerror(errno)));
-  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK) {
-      return Status::Unavailable(fmt::format("search index: {} is being written by another process", directory_));
-    }
-    return Status::IOError(fmt::format("search index: cannot lock {}: {}", path, std::strerror(errno)));
-  }
-  return Status::Ok();
+void SearchIndex::Impl::Release(std::unique_ptr<Xapian::Database> db) {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  if (pool_.size() < kPooledReaders) pool_.push_back(std::move(db));
 }
 
-Status SearchIndex::Impl::Open() {
-  namespace fs = std::filesystem;
-  try {
-    std::error_code ec;
-    if (options_.read_only) {
-      if (!fs::exists(directory_, ec)) return Status::NotFound(fmt::format("search index: no index in {}", directory_));
-      return OpenReadOnly();
-    }
-    fs::create_directories(directory_, ec);
-    if (ec) return Status::IOError(fmt::format("search index: cannot create {}: {}", directory_, ec.message()));
-    ND_RETURN_IF_ERROR(LockDirectory());
-    const int wanted = ShardsFor(options_.shards);
-    // Another shard count (or an index from before shards) is laid out
-    // anew, empty: its sequence is then 0, and the follower rebuilds it from
-    // the store. The index is derived data; moving articles between shards
-    // in place would cost as much as the rebuild.
-    bool create = ReadLayout(directory_) != wanted;
-    if (!create) {
-      for (int k = 0; k < wanted && !create; ++k) {
-        create = !fs::exists(fs::path(directory_) / ShardName(k) / "iamglass", ec);
-      }
-    }
-    if (create) {
-      // A writer of the unsharded layout (an older newsdesk) locks DIR itself.
-      if (IsUnshardedIndex(directory_)) {
-        Xapian::WritableDatabase probe(directory_, Xapian::DB_OPEN);
-      }
-      ClearLayout(directory_);
-    }
-    for (int k = 0; k < wanted; ++k) {
-      shard_paths_.push_back((fs::path(directory_) / ShardName(k)).string());
-      shards_.push_back(std::make_unique<ShardWriter>(shard_paths_.back(), options_, lemmatizer_));
-      shards_.back()->Open(create);
-      if (create) {
-        shards_.back()->db().set_metadata(kShardKey, fmt::format("{}/{}", k, wanted));
-        shards_.back()->db().commit();
-      }
-    }
-    if (create) ND_RETURN_IF_ERROR(WriteStub(directory_, wanted));
-    return Status::Ok();
-  } catch (const Xapian::DatabaseLockError& e) {
-    return Status::Unavailable(
-        fmt::format("search index: {} is being written by another process: {}", directory_, e.get_description()));
-  } catch (const Xapian::Error& e) {
-    return FromXapian(e, "open " + directory_);
-  }
+Result<int64_t> SearchIndex::DocumentCount() {
+  return impl_->WithReader<int64_t>("count",
+                                    [](Xapian::Database& db) { return static_cast<int64_t>(db.get_doccount()); });
 }
 
-Status SearchIndex::Impl::Put(const SearchDocument& in) {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  ND_RETURN_IF_ERROR(Writable("put"));
-  if (in.id < 0 || in.id > kMaxArticleId) {
-    return Status::InvalidArgument(fmt::format("search index: put: article id {} out of range", in.id));
-  }
-  ShardWriter& shard = ShardOf(in.id);
-  // The shard's local id that makes the merged id in.id + 1 for any shard
-  // count (Xapian interleaves: merged = (local - 1) * N + shard + 1), so
-  // documents rank and page the same however the index is split, and a
-  // replayed Put replaces in place; into an empty shard it is an append.
-  const auto local = static_cast<Xapian::docid>(in.id / static_cast<int64_t>(shards_.size()) + 1);
-  shard.Post("put", [doc = in, local](ShardWriter& w) { w.db().replace_document(local, w.builder().Build(doc)); });
-  return Status::Ok();
-}
-
-Status SearchIndex::Impl::Remove(int64_t id) {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  ND_RETURN_IF_ERROR(Writable("remove"));
-  if (id < 0 || id > kMaxArticleId) return Status::Ok();  // never indexed
-  ShardOf(id).Post("remove", [id](ShardWriter& w) { w.db().delete_document(IdTerm(id)); });
-  return Status::Ok();
-}
-
-Status SearchIndex::Impl::Clear() {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  ND_RETURN_IF_ERROR(Writable("clear"));
-  return OnEveryShard("clear", [](Xapian::WritableDatabase& db) {
-    std::vector<Xapian::docid> ids;
-    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
-    for (Xapian::docid id : ids) db.delete_document(id);
-  });
-}
-
-Status SearchIndex::Impl::SetIndexedSequence(int64_t sequence) {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  ND_RETURN_IF_ERROR(Writable("set sequence"));
-  // After the Puts it covers are done, or not at all: a failed Put must not
-  // be skipped by the next catch-up.
-  return OnEveryShard("set sequence", [sequence](Xapian::WritableDatabase& db) {
-    db.set_metadata(kSequenceKey, std::to_string(sequence));
-  });
-}
-
-Result<int64_t> SearchIndex::Impl::IndexedSequence() {
-  // Each shard commits its own sequence; the index as a whole has reached
-  // the lowest of them (a crash between shard commits leaves some behind,
-  // and catching up from the lowest replays what they lack).
-  auto lowest = [](std::vector<int64_t> sequences) {
-    return sequences.empty() ? int64_t{0} : *std::min_element(sequences.begin(), sequences.end());
-  };
-  std::lock_guard<std::mutex> lock(write_mu_);
-  std::vector<int64_t> sequences;
-  try {
-    if (shards_.empty()) {
-      std::shared_lock<std::shared_mutex> commits(commit_mu_);
-      for (const std::string& path : shard_paths_) sequences.push_back(ParseSequence(Xapian::Database(path).get_metadata(kSequenceKey)));
-      return lowest(sequences);
-    }
-    ND_RETURN_IF_ERROR(WaitAll());
-    for (auto& shard : shards_) sequences.push_back(ParseSequence(shard->db().get_metadata(kSequenceKey)));
-  } catch (const Xapian::Error& e) {
-    return FromXapian(e, "read sequence");
-  } catch (const std::exception& e) {
-    return Status::Internal(fmt::format("search index: read sequence: {}", e.what()));
-  }
-  return lowest(sequences);
-}
-
-Status SearchIndex::Impl::Commit() {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  ND_RETURN_IF_ERROR(Writable("commit"));
-  ND_RETURN_IF_ERROR(WaitAll());
-  // The shards commit in parallel, each with its sequence; readers wait to
-  // reopen until all have, so a search never mixes two commits.
-  std::unique_lock<std::shared_mutex> commits(commit_mu_);
-  return OnEveryShard("commit", [](Xapian::WritableDatabase& db) { db.commit(); });
-}
-
-Result<int64_t> SearchIndex::Impl::DocumentCount() {
-  return WithReader<int64_t>("count", [](Xapian::Database& db) { return static_cast<int64_t>(db.get_doccount()); });
-}
-
-Result<SearchResults> SearchIndex::Impl::Search(const SearchQuery& query) {
+Result<SearchResults> SearchIndex::Search(const SearchQuery& query) {
   const s::CleanedQuery cleaned = s::CleanQuery(query.text, FilterNames());
-  return WithReader<SearchResults>("search", [&](Xapian::Database& db) { return Run(db, query, cleaned); });
+  return impl_->WithReader<SearchResults>("search",
+                                          [&](Xapian::Database& db) { return impl_->Run(db, query, cleaned); });
 }
 
 Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQuery& query,
@@ -1127,24 +474,5 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   out.notice = fmt::format("{}", fmt::join(notices, " "));
   return out;
 }
-
-SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-SearchIndex::~SearchIndex() = default;
-
-Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& directory, const SearchOptions& options) {
-  auto impl = std::make_unique<Impl>(directory, options, s::Lemmatizer::Shared(options.hunspell_dictionary));
-  ND_RETURN_IF_ERROR(impl->Open());
-  return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(impl)));
-}
-
-Status SearchIndex::Put(const SearchDocument& doc) { return impl_->Put(doc); }
-Status SearchIndex::Remove(int64_t id) { return impl_->Remove(id); }
-Status SearchIndex::Clear() { return impl_->Clear(); }
-Status SearchIndex::SetIndexedSequence(int64_t sequence) { return impl_->SetIndexedSequence(sequence); }
-Result<int64_t> SearchIndex::IndexedSequence() { return impl_->IndexedSequence(); }
-Status SearchIndex::Commit() { return impl_->Commit(); }
-Result<SearchResults> SearchIndex::Search(const SearchQuery& query) { return impl_->Search(query); }
-Result<int64_t> SearchIndex::DocumentCount() { return impl_->DocumentCount(); }
-int SearchIndex::ShardCount() const { return impl_->ShardCount(); }
 
 }  // namespace newsdesk

@@ -3,8 +3,8 @@
 pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)
 pkg_check_modules(HUNSPELL REQUIRED IMPORTED_TARGET hunspell)
 
-add_library(nd_search STATIC src/search/search.cc src/search/analysis.cc src/search/lemmatizer.cc
-  src/search/query_text.cc src/search/follower.cc)
+add_library(nd_search STATIC src/search/search.cc src/search/indexing.cc src/search/analysis.cc
+  src/search/lemmatizer.cc src/search/query_text.cc src/search/follower.cc)
 target_link_libraries(nd_search PUBLIC nd_common nd_store
   PRIVATE PkgConfig::XAPIAN PkgConfig::HUNSPELL ICU::uc fmt::fmt nlohmann_json::nlohmann_json Threads::Threads)
 
