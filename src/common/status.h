@@ -9,6 +9,8 @@
 // A small fixed set of codes, modelled on leveldb::Status and absl::StatusOr.
 // Exceptions from third-party libraries are caught at the module that calls
 // them and turned into a Status; they never cross a module's public header.
+// A refusal a reader will see also carries a `Reason` (common/reason.h), a
+// stable code the catalogs translate; the message stays English, for logs.
 // Thread-safety: values; safe to copy between threads.
 #pragma once
 
@@ -16,6 +18,8 @@
 #include <string>
 #include <utility>
 #include <variant>
+
+#include "common/reason.h"
 
 namespace newsdesk {
 
@@ -46,16 +50,36 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   std::string ToString() const;
 
-  // Status::WithContext returns a copy whose message is prefixed by `context: `.
+  // Status::reason() is the reader-facing reason attached by With(), or an
+  // empty Reason when the status has none (then readers see `message()`).
+  const Reason& reason() const { return reason_; }
+
+  // Status::With returns this status carrying reason `code` with the values
+  // `args` for its placeholders. REQUIRES: !ok().
+  Status With(ReasonCode code, Reason::Args args = {}) && { return std::move(*this).With(Reason{code, std::move(args)}); }
+  Status With(Reason reason) && {
+    reason_ = std::move(reason);
+    return std::move(*this);
+  }
+  Status With(Reason reason) const& {
+    Status copy = *this;
+    return std::move(copy).With(std::move(reason));
+  }
+
+  // Status::WithContext returns a copy whose message is prefixed by
+  // `context: `; the reason is kept.
   Status WithContext(const std::string& context) const {
     if (ok()) return *this;
-    return Status(code_, context + ": " + message_);
+    Status s(code_, context + ": " + message_);
+    s.reason_ = reason_;
+    return s;
   }
 
  private:
   Status(Code c, std::string m) : code_(c), message_(std::move(m)) {}
   Code code_ = Code::kOk;
   std::string message_;
+  Reason reason_;
 };
 
 // Result<T> holds either a T or a non-OK Status.

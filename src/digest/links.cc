@@ -43,7 +43,7 @@ std::string LinkSigner::Sign(Purpose purpose, int64_t subscriber_id, std::option
 }
 
 Result<int64_t> LinkSigner::Verify(Purpose purpose, const std::string& token, TimePoint now) const {
-  const Status invalid = Status::InvalidArgument("this link is not valid");
+  const Status invalid = Status::InvalidArgument("this link is not valid").With(ReasonCode::kSubscriptionLinkInvalid);
   const size_t first = token.find('.');
   const size_t second = first == std::string::npos ? first : token.find('.', first + 1);
   if (second == std::string::npos || token.size() > 200) return invalid;
@@ -56,7 +56,8 @@ Result<int64_t> LinkSigner::Verify(Purpose purpose, const std::string& token, Ti
   if (given.size() != expected.size() || sodium_memcmp(given.data(), expected.data(), expected.size()) != 0)
     return invalid;
   if (expires != 0 && now.time_since_epoch().count() > expires)
-    return Status::InvalidArgument("this link has expired: subscribe again to get a new one");
+    return Status::InvalidArgument("this link has expired: subscribe again to get a new one")
+        .With(ReasonCode::kSubscriptionLinkExpired);
   return id;
 }
 

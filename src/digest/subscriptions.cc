@@ -17,11 +17,13 @@ constexpr size_t kMaxFollowed = 20;
 
 Status CheckChoice(const Config& config, const std::string& edition, const std::vector<std::string>& entities) {
   if (std::find(config.editions.begin(), config.editions.end(), edition) == config.editions.end())
-    return Status::InvalidArgument(fmt::format("there is no '{}' edition", edition.substr(0, 20)));
+    return Status::InvalidArgument(fmt::format("there is no '{}' edition", edition.substr(0, 20)))
+        .With(ReasonCode::kNoSuchEdition, {{"edition", edition.substr(0, 20)}});
   if (entities.size() > kMaxFollowed)
-    return Status::InvalidArgument(fmt::format("follow at most {} names", kMaxFollowed));
+    return Status::InvalidArgument(fmt::format("follow at most {} names", kMaxFollowed))
+        .With(ReasonCode::kFollowTooMany, {{"max", std::to_string(kMaxFollowed)}});
   for (const auto& e : entities)
-    if (!IsEntityId(e)) return Status::InvalidArgument("unknown name to follow");
+    if (!IsEntityId(e)) return Status::InvalidArgument("unknown name to follow").With(ReasonCode::kFollowUnknown);
   return Status::Ok();
 }
 
@@ -52,7 +54,8 @@ std::string Subscriptions::UnsubscribeUrl(const Subscriber& s) const {
 Status Subscriptions::Subscribe(const std::string& email, const std::string& edition,
                                 const std::vector<std::string>& entities) {
   auto normalized = NormalizeEmail(email);
-  if (!normalized.ok()) return Status::InvalidArgument("that does not look like an e-mail address");
+  if (!normalized.ok())
+    return Status::InvalidArgument("that does not look like an e-mail address").With(ReasonCode::kSubscribeBadEmail);
   ND_RETURN_IF_ERROR(CheckChoice(config_, edition, entities));
   const TimePoint now = Now();
   auto s = store_.SubscribePending(*normalized, edition, entities, now);
@@ -91,7 +94,8 @@ Status Subscriptions::SendConfirmation(const Subscriber& s) {
   Status sent = mailer_.Send(m);
   if (!sent.ok()) {
     spdlog::warn("subscription: confirmation mail to subscriber {} failed: {}", s.id, sent.message());
-    if (sent.code() == Code::kInvalidArgument) return Status::InvalidArgument("the mail server refused this address");
+    if (sent.code() == Code::kInvalidArgument)
+      return Status::InvalidArgument("the mail server refused this address").With(ReasonCode::kSubscribeAddressRefused);
     return Status::Unavailable("the confirmation mail could not be sent now; please try again later");
   }
   return Status::Ok();
@@ -101,12 +105,16 @@ Result<Subscriber> Subscriptions::Confirm(const std::string& token) {
   auto id = signer_.Verify(LinkSigner::Purpose::kConfirm, token, Now());
   if (!id.ok()) return id.status();
   auto s = store_.GetSubscriber(*id);
-  if (!s.ok()) return s.status().is_not_found() ? Status::InvalidArgument("this link is not valid") : s.status();
+  if (!s.ok())
+    return s.status().is_not_found()
+               ? Status::InvalidArgument("this link is not valid").With(ReasonCode::kSubscriptionLinkInvalid)
+               : s.status();
   if (s->state == SubscriberState::kPending) {
     ND_RETURN_IF_ERROR(store_.SetSubscriberState(s->id, SubscriberState::kConfirmed));
     s->state = SubscriberState::kConfirmed;
   } else if (s->state != SubscriberState::kConfirmed) {
-    return Status::InvalidArgument("this subscription was cancelled: subscribe again to get a new link");
+    return Status::InvalidArgument("this subscription was cancelled: subscribe again to get a new link")
+        .With(ReasonCode::kSubscriptionCancelled);
   }
   return s;
 }
@@ -115,7 +123,10 @@ Result<Subscriber> Subscriptions::Manage(const std::string& token) {
   auto id = signer_.Verify(LinkSigner::Purpose::kManage, token, Now());
   if (!id.ok()) return id.status();
   auto s = store_.GetSubscriber(*id);
-  if (!s.ok()) return s.status().is_not_found() ? Status::InvalidArgument("this link is not valid") : s.status();
+  if (!s.ok())
+    return s.status().is_not_found()
+               ? Status::InvalidArgument("this link is not valid").With(ReasonCode::kSubscriptionLinkInvalid)
+               : s.status();
   return s;
 }
 

@@ -45,20 +45,33 @@ Result<std::string> ReadSecret(const std::string& path) {
 }
 
 Status ValidateDisplayName(const std::string& name) {
-  if (!IsValidUtf8(name)) return Status::InvalidArgument("the display name is not valid UTF-8 text");
+  if (!IsValidUtf8(name))
+    return Status::InvalidArgument("the display name is not valid UTF-8 text").With(ReasonCode::kDisplayNameNotUtf8);
   for (unsigned char ch : name)
-    if (ch < 0x20 || ch == 0x7f) return Status::InvalidArgument("the display name may not contain control characters");
+    if (ch < 0x20 || ch == 0x7f)
+      return Status::InvalidArgument("the display name may not contain control characters")
+          .With(ReasonCode::kDisplayNameControl);
   const size_t length = Utf8Length(name);
-  if (length == 0) return Status::InvalidArgument("the display name is empty");
+  if (length == 0) return Status::InvalidArgument("the display name is empty").With(ReasonCode::kDisplayNameEmpty);
   if (length > kMaxDisplayNameChars)
     return Status::InvalidArgument(
-        fmt::format("the display name is {} characters long; the limit is {}", length, kMaxDisplayNameChars));
+               fmt::format("the display name is {} characters long; the limit is {}", length, kMaxDisplayNameChars))
+        .With(ReasonCode::kDisplayNameTooLong,
+              {{"length", std::to_string(length)}, {"max", std::to_string(kMaxDisplayNameChars)}});
   return Status::Ok();
 }
 
 std::string MinutesText(unsigned seconds) {
   const unsigned minutes = std::max(1u, (seconds + 59) / 60);
   return minutes == 1 ? "a minute" : fmt::format("{} minutes", minutes);
+}
+
+// MinutesReason is the reason saying MinutesText(`seconds`): `one` for "a
+// minute", else `many` with the minutes as {minutes}.
+Reason MinutesReason(unsigned seconds, ReasonCode one, ReasonCode many, Reason::Args args = {}) {
+  const unsigned minutes = std::max(1u, (seconds + 59) / 60);
+  if (minutes != 1) args.emplace_back("minutes", std::to_string(minutes));
+  return Reason{minutes == 1 ? one : many, std::move(args)};
 }
 
 // DummyHash is verified against when an e-mail is unknown, so a log-in takes
@@ -139,26 +152,32 @@ Result<SiteSecret> LoadSharedSiteSecret(Settings& store, const std::string& data
 
 Result<std::string> NormalizeEmail(std::string_view raw) {
   const std::string email = AsciiLower(Trim(raw));
-  if (email.empty()) return Status::InvalidArgument("the e-mail address is empty");
-  if (email.size() > 254) return Status::InvalidArgument("the e-mail address is longer than 254 characters");
+  if (email.empty()) return Status::InvalidArgument("the e-mail address is empty").With(ReasonCode::kEmailEmpty);
+  if (email.size() > 254)
+    return Status::InvalidArgument("the e-mail address is longer than 254 characters")
+        .With(ReasonCode::kEmailTooLong, {{"max", "254"}});
   const size_t at = email.find('@');
   if (at == std::string::npos || email.find('@', at + 1) != std::string::npos)
-    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: it needs one @", email));
+    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: it needs one @", email))
+        .With(ReasonCode::kEmailNeedsOneAt, {{"email", email}});
   const std::string_view local = std::string_view(email).substr(0, at);
   const std::string_view domain = std::string_view(email).substr(at + 1);
   if (local.empty() || local.size() > 64)
     return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: the part before @ must be 1 to 64 "
                                                "characters",
-                                               email));
+                                               email))
+        .With(ReasonCode::kEmailLocalLength, {{"email", email}, {"min", "1"}, {"max", "64"}});
   for (char ch : local) {
     const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
                     std::strchr("!#$%&'*+-/=?^_`{|}~.", ch) != nullptr;
     if (!ok || ch == '\0')
       return Status::InvalidArgument(
-          fmt::format("'{}' is not an e-mail address: the part before @ may not contain '{}'", email, ch));
+                 fmt::format("'{}' is not an e-mail address: the part before @ may not contain '{}'", email, ch))
+          .With(ReasonCode::kEmailLocalChar, {{"email", email}, {"char", std::string(1, ch)}});
   }
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
-    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: misplaced dot before @", email));
+    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: misplaced dot before @", email))
+        .With(ReasonCode::kEmailMisplacedDot, {{"email", email}});
   // The domain: dot-separated labels of letters, digits and inner hyphens, at
   // least two of them (no bare host names).
   size_t labels = 0;
@@ -170,12 +189,14 @@ Result<std::string> NormalizeEmail(std::string_view raw) {
     bool ok = !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-';
     for (char ch : label) ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-');
     if (!ok)
-      return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: the domain is malformed", email));
+      return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: the domain is malformed", email))
+          .With(ReasonCode::kEmailDomainMalformed, {{"email", email}});
     ++labels;
     start = end + 1;
   }
   if (labels < 2)
-    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: the domain needs a dot", email));
+    return Status::InvalidArgument(fmt::format("'{}' is not an e-mail address: the domain needs a dot", email))
+        .With(ReasonCode::kEmailDomainNeedsDot, {{"email", email}});
   return email;
 }
 
@@ -186,12 +207,14 @@ Accounts::Accounts(AccountStore& store, const Config& config, SiteSecret secret,
 
 Status Accounts::CheckPassword(const std::string& password, const std::string& email) {
   if (password.size() > kMaxPasswordBytes)
-    return Status::InvalidArgument(fmt::format("the password is longer than {} bytes", kMaxPasswordBytes));
+    return Status::InvalidArgument(fmt::format("the password is longer than {} bytes", kMaxPasswordBytes))
+        .With(ReasonCode::kPasswordTooLong, {{"max", std::to_string(kMaxPasswordBytes)}});
   const size_t length = IsValidUtf8(password) ? Utf8Length(password) : password.size();
   if (length < kMinPasswordChars)
-    return Status::InvalidArgument(fmt::format("the password must be at least {} characters long", kMinPasswordChars));
+    return Status::InvalidArgument(fmt::format("the password must be at least {} characters long", kMinPasswordChars))
+        .With(ReasonCode::kPasswordTooShort, {{"min", std::to_string(kMinPasswordChars)}});
   if (!email.empty() && AsciiLower(Trim(password)) == email)
-    return Status::InvalidArgument("the password may not be your e-mail address");
+    return Status::InvalidArgument("the password may not be your e-mail address").With(ReasonCode::kPasswordIsEmail);
   return Status::Ok();
 }
 
@@ -203,7 +226,8 @@ Result<std::string> Accounts::NewToken(int64_t user_id, TokenPurpose purpose, st
 
 Result<Registration> Accounts::Register(const RegistrationForm& form) {
   if (!form.honeypot.empty())
-    return Status::InvalidArgument("this form looks filled in by a robot: the last field must stay empty");
+    return Status::InvalidArgument("this form looks filled in by a robot: the last field must stay empty")
+        .With(ReasonCode::kFormHoneypot);
   auto email = NormalizeEmail(form.email);
   if (!email.ok()) return email.status();
   const std::string name = Trim(form.display_name);
@@ -228,19 +252,24 @@ Result<std::string> Accounts::NewConfirmToken(const std::string& raw_email) {
   if (!email.ok()) return email.status();
   auto user = store_.GetUserByEmail(*email);
   if (!user.ok()) return user.status();
-  if (user->email_confirmed) return Status::InvalidArgument("this e-mail address is confirmed already");
+  if (user->email_confirmed)
+    return Status::InvalidArgument("this e-mail address is confirmed already").With(ReasonCode::kEmailConfirmedAlready);
   return NewToken(user->id, TokenPurpose::kConfirmEmail, std::chrono::hours(config_.confirm_token_hours));
 }
 
 Result<User> Accounts::ConfirmEmail(const std::string& token) {
-  if (token.size() != kTokenChars) return Status::NotFound("this confirmation link is not valid");
+  if (token.size() != kTokenChars)
+    return Status::NotFound("this confirmation link is not valid").With(ReasonCode::kConfirmLinkInvalid);
   auto record = store_.ConsumeToken(ri::TokenHash(token), TokenPurpose::kConfirmEmail);
   if (!record.ok()) {
-    if (record.status().is_not_found()) return Status::NotFound("this confirmation link is unknown or was used already");
+    if (record.status().is_not_found())
+      return Status::NotFound("this confirmation link is unknown or was used already")
+          .With(ReasonCode::kConfirmLinkUnknown);
     return record.status();
   }
   if (record->expires_at <= clock_())
-    return Status::InvalidArgument("this confirmation link has expired; ask for a new one");
+    return Status::InvalidArgument("this confirmation link has expired; ask for a new one")
+        .With(ReasonCode::kConfirmLinkExpired);
   ND_RETURN_IF_ERROR(store_.UpdateUser(record->user_id, UserChanges{.email_confirmed = true}));
   return store_.GetUser(record->user_id);
 }
@@ -258,7 +287,9 @@ Result<LoginResult> Accounts::Login(const std::string& raw_email, const std::str
   if (failures->by_account >= config_.login_failures_per_account ||
       failures->by_address >= config_.login_failures_per_address)
     return Status::Unavailable(fmt::format("too many failed log-ins; try again in {}",
-                                           MinutesText(config_.login_failure_window_seconds)));
+                                           MinutesText(config_.login_failure_window_seconds)))
+        .With(MinutesReason(config_.login_failure_window_seconds, ReasonCode::kLoginThrottledMinute,
+                            ReasonCode::kLoginThrottled));
 
   Result<User> user = normalized.ok() ? store_.GetUserByEmail(email) : Result<User>(Status::NotFound(""));
   if (!user.ok() && !user.status().is_not_found()) return user.status();
@@ -266,11 +297,12 @@ Result<LoginResult> Accounts::Login(const std::string& raw_email, const std::str
                                : (ri::VerifyPassword(DummyHash(), password), false);
   if (!valid) {
     ND_RETURN_IF_ERROR(store_.RecordLoginFailure(email, address, now, since));
-    return Status::InvalidArgument(kWrong);
+    return Status::InvalidArgument(kWrong).With(ReasonCode::kWrongLogin);
   }
   if (!user->email_confirmed)
     return Status::InvalidArgument(
-        fmt::format("confirm your e-mail address first: follow the link we mailed to {}", user->email));
+               fmt::format("confirm your e-mail address first: follow the link we mailed to {}", user->email))
+        .With(ReasonCode::kLoginUnconfirmed, {{"email", user->email}});
   ND_RETURN_IF_ERROR(store_.ClearLoginFailures(email));
 
   LoginResult out;
@@ -284,25 +316,27 @@ Result<LoginResult> Accounts::Login(const std::string& raw_email, const std::str
 }
 
 Result<Session> Accounts::Authenticate(const std::string& session_token) {
-  if (session_token.size() != kTokenChars) return Status::NotFound("not logged in");
+  if (session_token.size() != kTokenChars) return Status::NotFound("not logged in").With(ReasonCode::kNotLoggedIn);
   const std::string hash = ri::TokenHash(session_token);
   auto session = store_.GetSession(hash);
-  if (!session.ok()) return session.status().is_not_found() ? Status::NotFound("not logged in") : session.status();
+  if (!session.ok())
+    return session.status().is_not_found() ? Status::NotFound("not logged in").With(ReasonCode::kNotLoggedIn)
+                                           : session.status();
   if (session->expires_at <= clock_()) {
     (void)store_.DeleteSession(hash);  // best effort: it is refused either way
-    return Status::NotFound("your session has expired; log in again");
+    return Status::NotFound("your session has expired; log in again").With(ReasonCode::kSessionExpired);
   }
   auto user = store_.GetUser(session->user_id);
   if (!user.ok()) return user.status();
-  if (user->deleted) return Status::NotFound("not logged in");
+  if (user->deleted) return Status::NotFound("not logged in").With(ReasonCode::kNotLoggedIn);
   return Session{std::move(*user), ri::KeyedHash(hash, secret_.bytes), session->expires_at};
 }
 
 Status Accounts::VerifyCsrf(const std::string& session_token, const std::string& csrf_token) {
   static const char* kStale = "this form has expired or came from elsewhere; reload the page and try again";
-  if (session_token.empty() || csrf_token.empty()) return Status::InvalidArgument(kStale);
+  if (session_token.empty() || csrf_token.empty()) return Status::InvalidArgument(kStale).With(ReasonCode::kFormStale);
   const std::string expected = ri::KeyedHash(ri::TokenHash(session_token), secret_.bytes);
-  if (!ri::EqualConstantTime(expected, csrf_token)) return Status::InvalidArgument(kStale);
+  if (!ri::EqualConstantTime(expected, csrf_token)) return Status::InvalidArgument(kStale).With(ReasonCode::kFormStale);
   return Status::Ok();
 }
 
@@ -328,15 +362,18 @@ Status Accounts::ResetPassword(const std::string& token, const std::string& new_
   // The shape of the password is checked before the token is used up, so a
   // too-short password can be corrected with the same link.
   ND_RETURN_IF_ERROR(CheckPassword(new_password, ""));
-  if (token.size() != kTokenChars) return Status::NotFound("this password reset link is not valid");
+  if (token.size() != kTokenChars)
+    return Status::NotFound("this password reset link is not valid").With(ReasonCode::kResetLinkInvalid);
   auto record = store_.ConsumeToken(ri::TokenHash(token), TokenPurpose::kResetPassword);
   if (!record.ok()) {
     if (record.status().is_not_found())
-      return Status::NotFound("this password reset link is unknown or was used already; ask for a new one");
+      return Status::NotFound("this password reset link is unknown or was used already; ask for a new one")
+          .With(ReasonCode::kResetLinkUnknown);
     return record.status();
   }
   if (record->expires_at <= clock_())
-    return Status::InvalidArgument("this password reset link has expired; ask for a new one");
+    return Status::InvalidArgument("this password reset link has expired; ask for a new one")
+        .With(ReasonCode::kResetLinkExpired);
   auto user = store_.GetUser(record->user_id);
   if (!user.ok()) return user.status();
   if (Status s = CheckPassword(new_password, user->email); !s.ok()) {
@@ -353,9 +390,9 @@ Status Accounts::ResetPassword(const std::string& token, const std::string& new_
 Result<User> Accounts::CheckCurrentPassword(int64_t user_id, const std::string& password) {
   auto user = store_.GetUser(user_id);
   if (!user.ok()) return user.status();
-  if (user->deleted) return Status::NotFound("this account was deleted");
+  if (user->deleted) return Status::NotFound("this account was deleted").With(ReasonCode::kAccountDeleted);
   if (!ri::VerifyPassword(user->password_hash, password))
-    return Status::InvalidArgument("the current password is wrong");
+    return Status::InvalidArgument("the current password is wrong").With(ReasonCode::kCurrentPasswordWrong);
   return user;
 }
 
@@ -432,7 +469,8 @@ std::string Accounts::UnsubscribeToken(int64_t user_id) const {
 
 Status Accounts::Unsubscribe(int64_t user_id, const std::string& token) {
   if (!ri::EqualConstantTime(UnsubscribeToken(user_id), token))
-    return Status::InvalidArgument("this unsubscribe link is not valid");
+    return Status::InvalidArgument("this unsubscribe link is not valid")
+        .With(ReasonCode::kRepliesUnsubscribeLinkInvalid);
   return store_.UpdateUser(user_id, UserChanges{.notify_replies = false});
 }
 
@@ -442,10 +480,11 @@ Status Accounts::PruneExpired() {
 }
 
 Status Accounts::SetBanned(const User& moderator, int64_t user_id, bool banned) {
-  if (!IsModerator(moderator)) return Status::InvalidArgument("only moderators can ban readers");
+  if (!IsModerator(moderator))
+    return Status::InvalidArgument("only moderators can ban readers").With(ReasonCode::kBanNotModerator);
   auto user = store_.GetUser(user_id);
   if (!user.ok()) return user.status();
-  if (user->id == moderator.id) return Status::InvalidArgument("you can't ban yourself");
+  if (user->id == moderator.id) return Status::InvalidArgument("you can't ban yourself").With(ReasonCode::kBanSelf);
   if (static_cast<int>(user->role) >= static_cast<int>(moderator.role) && moderator.role != Role::kAdmin)
     return Status::InvalidArgument(
         fmt::format("a {} can't ban a {}", RoleName(moderator.role), RoleName(user->role)));

@@ -45,6 +45,14 @@ std::string MinutesText(unsigned seconds) {
   return minutes == 1 ? "a minute" : fmt::format("{} minutes", minutes);
 }
 
+// MinutesReason is the reason saying MinutesText(`seconds`): `one` for "a
+// minute", else `many` with the minutes as {minutes}.
+Reason MinutesReason(unsigned seconds, ReasonCode one, ReasonCode many, Reason::Args args = {}) {
+  const unsigned minutes = std::max(1u, (seconds + 59) / 60);
+  if (minutes != 1) args.emplace_back("minutes", std::to_string(minutes));
+  return Reason{minutes == 1 ? one : many, std::move(args)};
+}
+
 }  // namespace
 
 Comments::Comments(CommentStore& comments, AccountStore& accounts, const Config& config, Clock clock)
@@ -54,21 +62,26 @@ Comments::Comments(Store& store, const Config& config, Clock clock)
     : Comments(store, store, config, std::move(clock)) {}
 
 Status Comments::CheckAuthor(const User& author) {
-  if (author.deleted) return Status::InvalidArgument("this account was deleted");
-  if (author.banned) return Status::InvalidArgument("your account is banned from commenting");
+  if (author.deleted) return Status::InvalidArgument("this account was deleted").With(ReasonCode::kAccountDeleted);
+  if (author.banned)
+    return Status::InvalidArgument("your account is banned from commenting").With(ReasonCode::kBannedFromCommenting);
   if (!author.email_confirmed)
-    return Status::InvalidArgument("confirm your e-mail address before commenting: follow the link we mailed you");
+    return Status::InvalidArgument("confirm your e-mail address before commenting: follow the link we mailed you")
+        .With(ReasonCode::kCommentUnconfirmed);
   return Status::Ok();
 }
 
 Result<Comments::Checked> Comments::CheckBody(const User& author, const std::string& raw, bool first_comment_rule) {
   const std::string body = Trim(raw);
-  if (!IsValidUtf8(body)) return Status::InvalidArgument("the comment is not valid UTF-8 text");
-  if (body.empty()) return Status::InvalidArgument("the comment is empty");
+  if (!IsValidUtf8(body))
+    return Status::InvalidArgument("the comment is not valid UTF-8 text").With(ReasonCode::kCommentNotUtf8);
+  if (body.empty()) return Status::InvalidArgument("the comment is empty").With(ReasonCode::kCommentEmpty);
   const size_t length = Utf8Length(body);
   if (length > config_.comment_max_chars)
     return Status::InvalidArgument(
-        fmt::format("the comment is {} characters long; the limit is {}", length, config_.comment_max_chars));
+               fmt::format("the comment is {} characters long; the limit is {}", length, config_.comment_max_chars))
+        .With(ReasonCode::kCommentTooLong,
+              {{"length", std::to_string(length)}, {"max", std::to_string(config_.comment_max_chars)}});
 
   Checked out;
   out.rendered = RenderCommentMarkdown(body);
@@ -76,10 +89,15 @@ Result<Comments::Checked> Comments::CheckBody(const User& author, const std::str
   const bool new_account = clock_() - author.created_at < std::chrono::hours(config_.new_account_hours);
   if (new_account && !IsModerator(author) && links > static_cast<int>(config_.new_account_max_links)) {
     const std::string wait = fmt::format("accounts younger than {} hours", config_.new_account_hours);
+    const std::string hours = std::to_string(config_.new_account_hours);
     if (config_.new_account_max_links == 0)
-      return Status::InvalidArgument(fmt::format("{} can't post links yet; remove the {} link(s)", wait, links));
+      return Status::InvalidArgument(fmt::format("{} can't post links yet; remove the {} link(s)", wait, links))
+          .With(ReasonCode::kNewAccountNoLinks, {{"hours", hours}, {"links", std::to_string(links)}});
     return Status::InvalidArgument(fmt::format("{} may post at most {} link(s) in a comment; this one has {}", wait,
-                                               config_.new_account_max_links, links));
+                                               config_.new_account_max_links, links))
+        .With(ReasonCode::kNewAccountTooManyLinks, {{"hours", hours},
+                                                    {"max", std::to_string(config_.new_account_max_links)},
+                                                    {"links", std::to_string(links)}});
   }
   if (IsModerator(author)) return out;  // moderators' comments never wait for a moderator
 
@@ -111,7 +129,8 @@ Result<Comments::Checked> Comments::CheckBody(const User& author, const std::str
 Result<Comment> Comments::Post(const User& author, const CommentForm& form) {
   ND_RETURN_IF_ERROR(CheckAuthor(author));
   if (!form.honeypot.empty())
-    return Status::InvalidArgument("this form looks filled in by a robot: the last field must stay empty");
+    return Status::InvalidArgument("this form looks filled in by a robot: the last field must stay empty")
+        .With(ReasonCode::kFormHoneypot);
   const TimePoint now = clock_();
   if (!IsModerator(author)) {
     auto recent = store_.CountComments(author.id, form.address,
@@ -120,11 +139,16 @@ Result<Comment> Comments::Post(const User& author, const CommentForm& form) {
     const std::string window = MinutesText(config_.comment_rate_window_seconds);
     if (recent->by_user >= config_.comments_per_user)
       return Status::Unavailable(fmt::format(
-          "you have posted {} comments in the last {}; wait a little before posting again", recent->by_user, window));
+                 "you have posted {} comments in the last {}; wait a little before posting again", recent->by_user,
+                 window))
+          .With(MinutesReason(config_.comment_rate_window_seconds, ReasonCode::kCommentRateUserMinute,
+                              ReasonCode::kCommentRateUser, {{"count", std::to_string(recent->by_user)}}));
     if (recent->by_address >= config_.comments_per_address)
       return Status::Unavailable(fmt::format(
-          "{} comments came from your network in the last {}; wait a little before posting again",
-          recent->by_address, window));
+                 "{} comments came from your network in the last {}; wait a little before posting again",
+                 recent->by_address, window))
+          .With(MinutesReason(config_.comment_rate_window_seconds, ReasonCode::kCommentRateNetworkMinute,
+                              ReasonCode::kCommentRateNetwork, {{"count", std::to_string(recent->by_address)}}));
   }
 
   int64_t parent_id = 0;
@@ -132,13 +156,16 @@ Result<Comment> Comments::Post(const User& author, const CommentForm& form) {
     auto parent = store_.GetComment(form.parent_id);
     if (!parent.ok()) {
       if (parent.status().is_not_found())
-        return Status::InvalidArgument("the comment you are replying to does not exist");
+        return Status::InvalidArgument("the comment you are replying to does not exist")
+            .With(ReasonCode::kReplyParentMissing);
       return parent.status();
     }
     if (parent->article_id != form.article_id)
-      return Status::InvalidArgument("the comment you are replying to belongs to another article");
+      return Status::InvalidArgument("the comment you are replying to belongs to another article")
+          .With(ReasonCode::kReplyParentElsewhere);
     if (parent->status != CommentStatus::kVisible)
-      return Status::InvalidArgument("the comment you are replying to was removed");
+      return Status::InvalidArgument("the comment you are replying to was removed")
+          .With(ReasonCode::kReplyParentRemoved);
     // One level deep: a reply to a reply joins the thread's top-level comment.
     parent_id = parent->parent_id != 0 ? parent->parent_id : parent->id;
   }
@@ -169,13 +196,15 @@ Result<Comment> Comments::Edit(const User& editor, int64_t comment_id, const std
   ND_RETURN_IF_ERROR(CheckAuthor(editor));
   auto comment = store_.GetComment(comment_id);
   if (!comment.ok()) return comment.status();
-  if (comment->user_id != editor.id) return Status::InvalidArgument("you can only edit your own comments");
+  if (comment->user_id != editor.id)
+    return Status::InvalidArgument("you can only edit your own comments").With(ReasonCode::kEditNotOwn);
   if (comment->status == CommentStatus::kDeleted || comment->status == CommentStatus::kHidden)
-    return Status::InvalidArgument("this comment was removed and can't be edited");
+    return Status::InvalidArgument("this comment was removed and can't be edited").With(ReasonCode::kEditRemoved);
   const TimePoint now = clock_();
   if (now - comment->created_at > std::chrono::seconds(config_.comment_edit_seconds))
     return Status::InvalidArgument(fmt::format("comments can be edited for {} after posting; this one is older",
-                                               MinutesText(config_.comment_edit_seconds)));
+                                               MinutesText(config_.comment_edit_seconds)))
+        .With(MinutesReason(config_.comment_edit_seconds, ReasonCode::kEditTooLateMinute, ReasonCode::kEditTooLate));
   // "First comment" pre-moderation still applies while no comment of the
   // author was approved.
   bool first_comment = false;
@@ -200,28 +229,31 @@ Status Comments::Delete(const User& by, int64_t comment_id) {
   auto comment = store_.GetComment(comment_id);
   if (!comment.ok()) return comment.status();
   if (comment->user_id != by.id && !IsModerator(by))
-    return Status::InvalidArgument("you can only delete your own comments");
-  if (by.deleted) return Status::InvalidArgument("this account was deleted");
+    return Status::InvalidArgument("you can only delete your own comments").With(ReasonCode::kDeleteNotOwn);
+  if (by.deleted) return Status::InvalidArgument("this account was deleted").With(ReasonCode::kAccountDeleted);
   if (comment->status == CommentStatus::kDeleted) return Status::Ok();
   ND_RETURN_IF_ERROR(store_.SetCommentStatus(comment_id, CommentStatus::kDeleted, ""));
   return store_.ResolveReports(comment_id);
 }
 
 Status Comments::Hide(const User& moderator, int64_t comment_id, const std::string& reason) {
-  if (!IsModerator(moderator)) return Status::InvalidArgument("only moderators can hide comments");
+  if (!IsModerator(moderator))
+    return Status::InvalidArgument("only moderators can hide comments").With(ReasonCode::kHideNotModerator);
   auto comment = store_.GetComment(comment_id);
   if (!comment.ok()) return comment.status();
-  if (comment->status == CommentStatus::kDeleted) return Status::InvalidArgument("this comment was deleted already");
+  if (comment->status == CommentStatus::kDeleted)
+    return Status::InvalidArgument("this comment was deleted already").With(ReasonCode::kCommentDeletedAlready);
   ND_RETURN_IF_ERROR(store_.SetCommentStatus(comment_id, CommentStatus::kHidden, Trim(reason)));
   return store_.ResolveReports(comment_id);
 }
 
 Status Comments::Restore(const User& moderator, int64_t comment_id) {
-  if (!IsModerator(moderator)) return Status::InvalidArgument("only moderators can restore comments");
+  if (!IsModerator(moderator))
+    return Status::InvalidArgument("only moderators can restore comments").With(ReasonCode::kRestoreNotModerator);
   auto comment = store_.GetComment(comment_id);
   if (!comment.ok()) return comment.status();
   if (comment->status == CommentStatus::kDeleted)
-    return Status::InvalidArgument("a deleted comment has no text left to restore");
+    return Status::InvalidArgument("a deleted comment has no text left to restore").With(ReasonCode::kRestoreDeleted);
   ND_RETURN_IF_ERROR(store_.SetCommentStatus(comment_id, CommentStatus::kVisible, ""));
   return store_.ResolveReports(comment_id);
 }
@@ -239,17 +271,22 @@ Result<std::optional<User>> Comments::ReplyRecipient(const Comment& reply) {
 }
 
 Status Comments::Report(const User& reporter, int64_t comment_id, const std::string& raw_reason) {
-  if (reporter.deleted) return Status::InvalidArgument("this account was deleted");
-  if (reporter.banned) return Status::InvalidArgument("your account is banned from commenting");
+  if (reporter.deleted) return Status::InvalidArgument("this account was deleted").With(ReasonCode::kAccountDeleted);
+  if (reporter.banned)
+    return Status::InvalidArgument("your account is banned from commenting").With(ReasonCode::kBannedFromCommenting);
   const std::string reason = Trim(raw_reason);
-  if (!IsValidUtf8(reason)) return Status::InvalidArgument("the reason is not valid UTF-8 text");
+  if (!IsValidUtf8(reason))
+    return Status::InvalidArgument("the reason is not valid UTF-8 text").With(ReasonCode::kReportReasonNotUtf8);
   if (Utf8Length(reason) > kMaxReportReasonChars)
-    return Status::InvalidArgument(fmt::format("the reason may be at most {} characters", kMaxReportReasonChars));
+    return Status::InvalidArgument(fmt::format("the reason may be at most {} characters", kMaxReportReasonChars))
+        .With(ReasonCode::kReportReasonTooLong, {{"max", std::to_string(kMaxReportReasonChars)}});
   auto comment = store_.GetComment(comment_id);
   if (!comment.ok()) return comment.status();
   if (comment->status != CommentStatus::kVisible)
-    return Status::InvalidArgument("this comment is not shown any more; there is nothing to report");
-  if (comment->user_id == reporter.id) return Status::InvalidArgument("you can't report your own comment");
+    return Status::InvalidArgument("this comment is not shown any more; there is nothing to report")
+        .With(ReasonCode::kReportNotShown);
+  if (comment->user_id == reporter.id)
+    return Status::InvalidArgument("you can't report your own comment").With(ReasonCode::kReportOwn);
   return store_.AddReport(comment_id, reporter.id, reason, clock_());
 }
 
@@ -290,18 +327,20 @@ Result<std::vector<Comment>> Comments::ForArticle(int64_t article_id, const User
 }
 
 Result<std::vector<Comment>> Comments::Queue(const User& moderator, int limit) {
-  if (!IsModerator(moderator)) return Status::InvalidArgument("only moderators can see the moderation queue");
+  if (!IsModerator(moderator))
+    return Status::InvalidArgument("only moderators can see the moderation queue").With(ReasonCode::kQueueNotModerator);
   return store_.ListCommentsByStatus(CommentStatus::kHeld, limit);
 }
 
 Result<std::vector<CommentReport>> Comments::Reports(const User& moderator, int limit) {
-  if (!IsModerator(moderator)) return Status::InvalidArgument("only moderators can see reports");
+  if (!IsModerator(moderator))
+    return Status::InvalidArgument("only moderators can see reports").With(ReasonCode::kReportsNotModerator);
   return store_.ListOpenReports(limit);
 }
 
 Status Comments::SetHoldWords(const User& editor, const std::vector<std::string>& words) {
   if (editor.deleted || editor.banned || (editor.role != Role::kEditor && editor.role != Role::kAdmin))
-    return Status::InvalidArgument("only editors can change the hold list");
+    return Status::InvalidArgument("only editors can change the hold list").With(ReasonCode::kHoldListNotEditor);
   std::vector<std::string> clean;
   for (const std::string& raw : words) {
     const std::string w = Trim(raw);
@@ -311,7 +350,8 @@ Status Comments::SetHoldWords(const User& editor, const std::vector<std::string>
           fmt::format("'{}' can't be on the hold list: it must be text of at most {} characters", w,
                       kMaxHoldWordChars));
     if (WordsOf(w).size() <= 2)
-      return Status::InvalidArgument(fmt::format("'{}' has no letters or digits to match", w));
+      return Status::InvalidArgument(fmt::format("'{}' has no letters or digits to match", w))
+          .With(ReasonCode::kHoldWordNoLetters, {{"word", w}});
     clean.push_back(w);
   }
   return store_.ReplaceHoldWords(clean);

@@ -17,6 +17,10 @@
 
 namespace newsdesk {
 
+namespace catalog_internal {
+struct EnglishReasons;  // the `en` reason texts as patterns (catalog.cc)
+}
+
 class Catalog {
  public:
   // Load reads i18n/`lang`.json; NotFound when the edition has no catalog.
@@ -39,12 +43,23 @@ class Catalog {
   // ("November", "ноября"); "" when out of range.
   std::string MonthName(int month) const;
 
-  // Reason gives a message another module wrote in English (a refusal's
-  // reason, a search notice) in this catalog's language. The message's
-  // numbers (a digit run starting a word) and 'quoted' parts are replaced by
-  // {1}, {2}… to form a pattern, the pattern is looked up in "reasons", and
-  // the values are put back. An unknown message comes back as it is.
-  std::string Reason(const std::string& message) const;
+  // Reason gives a reader-facing reason (common/reason.h) in this
+  // catalog's language: the text of "reasons.<key>" with the reason's
+  // values in its {placeholders}. An empty reason gives "".
+  std::string Reason(const newsdesk::Reason& reason) const;
+  // Reason gives the reason a refusal carries, as above; a status without
+  // one is logged (it should get a code) and shown through the English
+  // fallback below.
+  std::string Reason(const Status& refusal) const;
+  // Reason(english) is the fallback for text with no code: sentences
+  // stored before codes existed (a held comment's `hold_reason`) and
+  // refusals nobody coded yet. The text is matched against the `en`
+  // catalog's reason texts ({placeholder} matching any value); on a match
+  // it is translated as that reason, otherwise it comes back as it is.
+  std::string Reason(const std::string& english) const;
+  // ReasonOf finds the reason whose `en` text `english` is, with its
+  // values; an empty Reason when none matches.
+  newsdesk::Reason ReasonOf(const std::string& english) const;
 
   // strings is every interface string, for templates ({{t.key}}).
   const nlohmann::json& strings() const { return strings_; }
@@ -53,7 +68,8 @@ class Catalog {
   std::string lang_;
   std::string language_name_;
   nlohmann::json strings_;
-  std::map<std::string, std::string> reasons_;  // English pattern → this language
+  std::map<std::string, std::string> reasons_;  // reason key → this language's text
+  std::shared_ptr<const catalog_internal::EnglishReasons> english_;  // for ReasonOf
   std::map<std::string, std::string> languages_;
   std::vector<std::string> months_;
   std::string date_format_;

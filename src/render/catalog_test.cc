@@ -130,6 +130,72 @@ TEST(Catalog, ReasonTranslatesEnglishMessagesByPattern) {
   EXPECT_EQ(en->Reason("the comment is empty"), "the comment is empty");
 }
 
+// Every reason code a library can attach has a non-empty text in every
+// catalog, using exactly the placeholders the code declares
+// (ND_REASON_CODES), so no refusal reaches a reader as a bare key or with a
+// value lost; and no catalog keeps a reason no code names any more.
+TEST(Catalog, EveryReasonCodeHasATextWithItsPlaceholdersInEveryCatalog) {
+  ASSERT_GT(AllReasons().size(), 80u);
+  std::set<std::string> keys;
+  for (const ReasonInfo& info : AllReasons()) {
+    EXPECT_TRUE(keys.insert(info.key).second) << "two codes share the key " << info.key;
+    EXPECT_EQ(ReasonKey(info.code), std::string(info.key));
+  }
+  for (const auto& lang : CatalogLanguages()) {
+    SCOPED_TRACE("i18n/" + lang + ".json");
+    const nlohmann::json reasons = CatalogFile(lang)["reasons"];
+    ASSERT_TRUE(reasons.is_object());
+    for (const ReasonInfo& info : AllReasons()) {
+      SCOPED_TRACE(info.key);
+      ASSERT_TRUE(reasons.contains(info.key) && reasons[info.key].is_string());
+      const std::string text = reasons[info.key].get<std::string>();
+      EXPECT_NE(text.find_first_not_of(" \t\n"), std::string::npos);
+      std::set<std::string> declared;
+      std::string params = info.params;
+      for (size_t start = 0; start < params.size();) {
+        size_t end = params.find(',', start);
+        if (end == std::string::npos) end = params.size();
+        declared.insert("{" + params.substr(start, end - start) + "}");
+        start = end + 1;
+      }
+      EXPECT_EQ(Placeholders(text), declared);
+    }
+    for (auto it = reasons.begin(); it != reasons.end(); ++it)
+      EXPECT_TRUE(keys.count(it.key())) << "reasons." << it.key() << " has no code";
+  }
+}
+
+// A reason is translated by its code, its values put in their places; the
+// English page says the `en` catalog's text.
+TEST(Catalog, ReasonTranslatesACodeWithItsValues) {
+  auto ru = Catalog::Load("ru"), en = Catalog::Load("en"), es = Catalog::Load("es");
+  ASSERT_TRUE(ru.ok() && en.ok() && es.ok());
+  const Reason short_password{ReasonCode::kPasswordTooShort, {{"min", "10"}}};
+  EXPECT_EQ(ru->Reason(short_password), "пароль должен быть не короче 10 символов");
+  EXPECT_EQ(en->Reason(short_password), "the password must be at least 10 characters long");
+  const Status refused = Status::InvalidArgument("anything at all, for the log")
+                             .With(ReasonCode::kEmailLocalChar, {{"email", "a b@x.org"}, {"char", " "}});
+  EXPECT_EQ(ru->Reason(refused), "'a b@x.org' — не адрес почты: часть до @ не может содержать ' '");
+  EXPECT_EQ(es->Reason(Reason{}), "");
+  // The reason survives context added on the way up.
+  EXPECT_EQ(ru->Reason(refused.WithContext("register")), ru->Reason(refused));
+}
+
+// Text without a code (a comment held before codes existed stores its
+// English reason) is matched against the `en` texts and translated.
+TEST(Catalog, ReasonTranslatesStoredEnglishThroughTheEnglishCatalog) {
+  auto ru = Catalog::Load("ru");
+  ASSERT_TRUE(ru.ok());
+  EXPECT_EQ(ru->Reason("it has 3 links (more than 2); a moderator will check it"),
+            "в нём 3 ссылок (больше 2); его проверит модератор");
+  EXPECT_EQ(ru->Reason("a reader's first comment is read by a moderator before it appears"),
+            "первый комментарий читателя читает модератор, прежде чем он появится");
+  EXPECT_EQ(ru->ReasonOf("the password must be at least 8 characters long"),
+            (Reason{ReasonCode::kPasswordTooShort, {{"min", "8"}}}));
+  EXPECT_EQ(ru->Reason("rude"), "rude");  // a moderator's own words stay as written
+  EXPECT_EQ(ru->Reason(Status::InvalidArgument("no code here")), "no code here");
+}
+
 TEST(Catalog, UnknownEditionIsNotFound) { EXPECT_TRUE(Catalog::Load("xx").status().is_not_found()); }
 
 TEST(Substitute, ReplacesEveryPlaceholder) {

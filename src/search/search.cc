@@ -207,10 +207,22 @@ Xapian::MSet Highlighter(Xapian::Database& db, const Xapian::Query& query, const
   return enquire.get_mset(0, 0);
 }
 
+// Notices collects what the reader is told about the query: the English
+// sentences (`SearchResults::notice`, which the API gives) and the same as
+// reasons (`SearchResults::notices`, which the pages translate).
+struct Notices {
+  std::vector<std::string> text;
+  std::vector<Reason> reasons;
+  void Add(std::string sentence, ReasonCode code, Reason::Args args = {}) {
+    text.push_back(std::move(sentence));
+    reasons.push_back(Reason{code, std::move(args)});
+  }
+};
+
 // ParseText parses with every operator; when Xapian rejects the syntax,
 // again without AND/OR/NOT, and at last as plain words and filters.
 Xapian::Query ParseText(Xapian::QueryParser& parser, const std::string& text, const s::CleanedQuery& cleaned,
-                        std::vector<std::string>* notices) {
+                        Notices* notices) {
   using P = Xapian::QueryParser;
   constexpr unsigned kFull = P::FLAG_PHRASE | P::FLAG_BOOLEAN | P::FLAG_LOVEHATE | P::FLAG_WILDCARD | P::FLAG_PURE_NOT;
   constexpr unsigned kNoOperators = kFull & ~(P::FLAG_BOOLEAN | P::FLAG_PURE_NOT);
@@ -220,11 +232,13 @@ Xapian::Query ParseText(Xapian::QueryParser& parser, const std::string& text, co
   }
   try {
     Xapian::Query q = parser.parse_query(text, kNoOperators);
-    notices->push_back("AND, OR and NOT were read as words: the query did not make sense with them.");
+    notices->Add("AND, OR and NOT were read as words: the query did not make sense with them.",
+                 ReasonCode::kSearchOperatorsAsWords);
     return q;
   } catch (const Xapian::QueryParserError&) {
   }
-  notices->push_back("The query's syntax could not be read, so it was searched for as plain words.");
+  notices->Add("The query's syntax could not be read, so it was searched for as plain words.",
+               ReasonCode::kSearchSyntaxAsWords);
   try {
     return parser.parse_query(s::PlainWords(cleaned, FilterNames()), 0);
   } catch (const Xapian::QueryParserError&) {
@@ -364,9 +378,10 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
                                              const s::CleanedQuery& cleaned) {
   using Q = Xapian::Query;
   SearchResults out;
-  std::vector<std::string> notices;
+  Notices notices;
   if (cleaned.truncated) {
-    notices.push_back(fmt::format("The query was too long and was cut to its first {} bytes.", s::kMaxQueryBytes));
+    notices.Add(fmt::format("The query was too long and was cut to its first {} bytes.", s::kMaxQueryBytes),
+                ReasonCode::kSearchQueryCut, {{"max", std::to_string(s::kMaxQueryBytes)}});
   }
 
   Xapian::Stem stemmer = s::MakeStemmer();
@@ -395,14 +410,16 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
       std::all_of(cleaned.words.begin(), cleaned.words.end(), [](const std::string& w) { return s::IsStopword(w); });
   std::string text = cleaned.text;
   if (only_stopwords) {
-    notices.push_back("The query has only very common words, which are not searched for alone.");
+    notices.Add("The query has only very common words, which are not searched for alone.",
+                ReasonCode::kSearchOnlyCommonWords);
     text = s::FiltersOnly(cleaned, FilterNames());
   }
 
   Q text_query = text.empty() ? Q() : ParseText(parser, text, cleaned, &notices);
   for (const DateFilter* f : {&from_filter, &to_filter}) {
     for (const std::string& bad : f->bad()) {
-      notices.push_back(fmt::format("{} is not a date (write YYYY-MM-DD) and was ignored.", bad));
+      notices.Add(fmt::format("{} is not a date (write YYYY-MM-DD) and was ignored.", bad), ReasonCode::kSearchBadDate,
+                  {{"filter", bad}});
     }
   }
 
@@ -422,8 +439,9 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   const bool has_text = !text_query.empty();
   const bool has_words = has_text && !cleaned.words.empty() && !only_stopwords;
   if (!has_text && filters.empty()) {
-    if (notices.empty()) notices.push_back("Type one or more words to search for.");
-    out.notice = fmt::format("{}", fmt::join(notices, " "));
+    if (notices.text.empty()) notices.Add("Type one or more words to search for.", ReasonCode::kSearchEmpty);
+    out.notice = fmt::format("{}", fmt::join(notices.text, " "));
+    out.notices = std::move(notices.reasons);
     return out;
   }
   Q full = has_text ? text_query : Q::MatchAll;
@@ -433,7 +451,8 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
   const int64_t wanted_first = (static_cast<int64_t>(std::max(query.page, 1)) - 1) * per_page;
   const auto first = static_cast<Xapian::doccount>(std::min<int64_t>(wanted_first, kMaxOffset));
   if (wanted_first > kMaxOffset) {
-    notices.push_back(fmt::format("Only the first {} results can be paged through.", kMaxOffset));
+    notices.Add(fmt::format("Only the first {} results can be paged through.", kMaxOffset),
+                ReasonCode::kSearchPageLimit, {{"max", std::to_string(kMaxOffset)}});
   }
 
   Xapian::Enquire enquire(db);
@@ -471,7 +490,8 @@ Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQ
     out.languages = facets.Top(1, mset.get_matches_estimated());
     out.mentions = facets.Top(2, mset.get_matches_estimated());
   }
-  out.notice = fmt::format("{}", fmt::join(notices, " "));
+  out.notice = fmt::format("{}", fmt::join(notices.text, " "));
+  out.notices = std::move(notices.reasons);
   return out;
 }
 

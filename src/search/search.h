@@ -55,6 +55,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/reason.h"
 #include "common/status.h"
 #include "model/article.h"
 
@@ -122,6 +123,8 @@ struct SearchResults {
   // first 2,000 examined and scaled, when there are more).
   std::vector<Facet> sources, languages, mentions;
   std::string notice;  // for the reader, when the query was repaired or cannot be run
+  // notices is `notice` sentence by sentence, as reasons the catalogs translate.
+  std::vector<Reason> notices;
 };
 
 struct SearchOptions {

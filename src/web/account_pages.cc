@@ -12,7 +12,7 @@ Response ReaderPages::Impl::PostLogout(const RequestContext& ctx) {
 Response ReaderPages::Impl::PostPassword(const RequestContext& ctx, const FormFields& f) {
   Status s = accounts_.ChangePassword(ctx.viewer.user()->id, FormValue(f, "current_password"),
                                       FormValue(f, "new_password"));
-  if (!s.ok()) return AccountPage(ctx, StatusFor(s) == 503 ? 503 : 400, s.message());
+  if (!s.ok()) return AccountPage(ctx, StatusFor(s) == 503 ? 503 : 400, s);
   Response r = SeeOther("/" + ctx.edition + "/account/login?notice=password_changed");
   ClearSessionCookie(r);
   return r;
@@ -20,7 +20,7 @@ Response ReaderPages::Impl::PostPassword(const RequestContext& ctx, const FormFi
 
 Response ReaderPages::Impl::PostDeleteAccount(const RequestContext& ctx, const FormFields& f) {
   Status s = accounts_.DeleteAccount(ctx.viewer.user()->id, FormValue(f, "password"));
-  if (!s.ok()) return AccountPage(ctx, StatusFor(s) == 503 ? 503 : 400, s.message());
+  if (!s.ok()) return AccountPage(ctx, StatusFor(s) == 503 ? 503 : 400, s);
   Response r = SeeOther("/" + ctx.edition + "/?notice=account_deleted");
   ClearSessionCookie(r);
   return r;
@@ -91,7 +91,7 @@ Response ReaderPages::Impl::PostRegister(const RequestContext& ctx, const FormFi
     }
   } else {
     return RegisterForm(ctx, StatusFor(reg.status()) == 503 ? 503 : 400,
-                        catalog(ed).Format("refused", {{"reason", Reason(ed, reg.status().message())}}), f);
+                        catalog(ed).Format("refused", {{"reason", Reason(ed, reg.status())}}), f);
   }
   return SeeOther("/" + ed + "/account/login?notice=check_mail");
 }
@@ -138,7 +138,7 @@ Response ReaderPages::Impl::PostLogin(const RequestContext& ctx, const FormField
       if (token.ok() && user.ok()) MailConfirmation(ed, *user, *token);
     }
     const int status = StatusFor(login.status()) == 429 ? 429 : StatusFor(login.status()) >= 500 ? 503 : 400;
-    Response r = LoginForm(ctx, status, catalog(ed).Format("refused", {{"reason", Reason(ed, login.status().message())}}),
+    Response r = LoginForm(ctx, status, catalog(ed).Format("refused", {{"reason", Reason(ed, login.status())}}),
                            FormValue(f, "email").substr(0, 254), FormValue(f, "next"));
     if (status == 429) r.headers.emplace_back("Retry-After", std::to_string(config_.login_failure_window_seconds));
     return r;
@@ -165,7 +165,7 @@ Response ReaderPages::Impl::PostForgot(const RequestContext& ctx, const FormFiel
   auto token = accounts_.RequestPasswordReset(email);
   if (!token.ok()) {
     if (StatusFor(token.status()) >= 500) return Refusal(ctx, token.status());
-    return ForgotForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status().message())}}), false);
+    return ForgotForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status())}}), false);
   }
   if (*token) {
     auto user = accounts_.FindByEmail(email);
@@ -198,12 +198,12 @@ Response ReaderPages::Impl::PostReset(const RequestContext& ctx, const FormField
   Status s = accounts_.ResetPassword(FormValue(f, "token"), FormValue(f, "password"));
   if (!s.ok()) {
     if (StatusFor(s) >= 500) return Refusal(ctx, s);
-    return ResetForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, s.message())}}), FormValue(f, "token"));
+    return ResetForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, s)}}), FormValue(f, "token"));
   }
   return SeeOther("/" + ed + "/account/login?notice=password_reset");
 }
 
-Response ReaderPages::Impl::AccountPage(const RequestContext& ctx, int status, const std::string& error) {
+Response ReaderPages::Impl::AccountPage(const RequestContext& ctx, int status, const Status& error) {
   const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Viewer& v = ctx.viewer;
@@ -231,7 +231,7 @@ Response ReaderPages::Impl::AccountPage(const RequestContext& ctx, int status, c
   const std::string notice = NoticeKey(req);
   json view = {{"heading", cat.Get("account_title")},
                {"intro", cat.Format("account_intro", {{"email", u.email}, {"role", cat.Get(std::string("role_") + RoleName(u.role))}})},
-               {"error", error.empty() ? json(false) : json(cat.Format("refused", {{"reason", Reason(ed, error)}}))},
+               {"error", error.ok() ? json(false) : json(cat.Format("refused", {{"reason", Reason(ed, error)}}))},
                {"notice", notice.empty() ? json(false) : json(cat.Get(notice))},
                {"forms", forms},
                {"links", json::array()}};
@@ -242,7 +242,7 @@ Response ReaderPages::Impl::AccountResult(const RequestContext& ctx, const Statu
   const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Viewer& v = ctx.viewer;
-  if (!s.ok()) return AccountPage(ctx, StatusFor(s) >= 500 ? 503 : 400, s.message());
+  if (!s.ok()) return AccountPage(ctx, StatusFor(s) >= 500 ? 503 : 400, s);
   return SeeOther("/" + ed + "/account?notice=saved");
 }
 

@@ -67,7 +67,7 @@ Response ReaderPages::Impl::CommentRefused(const RequestContext& ctx, const Stat
                              Field("hidden", "parent_id", "", parent_id ? std::to_string(parent_id) : ""),
                              Field("honeypot", "website", cat.Get("field_honeypot"))});
   json view = {{"heading", cat.Get("comment_refused_title")},
-               {"error", cat.Format("refused", {{"reason", Reason(ed, s.message())}})},
+               {"error", cat.Format("refused", {{"reason", Reason(ed, s)}})},
                {"notice", false},
                {"intro", false},
                {"forms", json::array({Form(path + "/comments", v.session->csrf_token, "", cat.Get("post_comment"), fields)})},
@@ -77,7 +77,7 @@ Response ReaderPages::Impl::CommentRefused(const RequestContext& ctx, const Stat
   return r;
 }
 
-Response ReaderPages::Impl::EditForm(const RequestContext& ctx, const std::string& id_text, int status, const std::string& error, std::optional<std::string> body) {
+Response ReaderPages::Impl::EditForm(const RequestContext& ctx, const std::string& id_text, int status, const Status& error, std::optional<std::string> body) {
   const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Viewer& v = ctx.viewer;
@@ -93,7 +93,7 @@ Response ReaderPages::Impl::EditForm(const RequestContext& ctx, const std::strin
   json fields = json::array({Field("textarea", "body", cat.Get("field_comment"), body.value_or(c->body), "text", "off",
                                    static_cast<int>(config_.comment_max_chars))});
   json view = {{"heading", cat.Get("edit_comment_title")},
-               {"error", error.empty() ? json(false) : json(cat.Format("refused", {{"reason", Reason(ed, error)}}))},
+               {"error", error.ok() ? json(false) : json(cat.Format("refused", {{"reason", Reason(ed, error)}}))},
                {"notice", false},
                {"intro", cat.Format("edit_comment_intro", {{"minutes", std::to_string(config_.comment_edit_seconds / 60)}})},
                {"forms", json::array({Form(fmt::format("/{}/comments/{}/edit", ed, c->id), v.session->csrf_token, "",
@@ -151,7 +151,7 @@ Response ReaderPages::Impl::PostEdit(const RequestContext& ctx, const std::strin
     auto c = comments_.Get(*id);
     if (c.ok() && c->user_id != v.session->user.id) return Forbidden(ctx);
     if (StatusFor(edited.status()) >= 500) return Refusal(ctx, edited.status());
-    return EditForm(ctx, id_text, StatusFor(edited.status()), edited.status().message(), FormValue(f, "body"));
+    return EditForm(ctx, id_text, StatusFor(edited.status()), edited.status(), FormValue(f, "body"));
   }
   auto a = articles_.GetArticle(edited->article_id);
   if (!a.ok()) return SeeOther("/" + ed + "/");

@@ -118,19 +118,22 @@ Status ParseTarget(Request& r) {
 }
 
 Result<FormFields> ParseForm(std::string_view body, size_t max_bytes, size_t max_fields) {
-  if (body.size() > max_bytes) return Status::InvalidArgument("the form is too large");
+  if (body.size() > max_bytes) return Status::InvalidArgument("the form is too large").With(ReasonCode::kFormTooLarge);
   FormFields out;
   while (!body.empty()) {
     size_t amp = body.find('&');
     std::string_view pair = body.substr(0, amp);
     body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
     if (pair.empty()) continue;
-    if (out.size() >= max_fields) return Status::InvalidArgument("the form has too many fields");
+    if (out.size() >= max_fields)
+      return Status::InvalidArgument("the form has too many fields").With(ReasonCode::kFormTooManyFields);
     size_t eq = pair.find('=');
     auto key = PercentDecode(pair.substr(0, eq), true);
     auto value = PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
-    if (!key.ok() || !value.ok()) return Status::InvalidArgument("the form has a malformed percent escape");
-    if (!IsCleanText(*key) || !IsCleanText(*value)) return Status::InvalidArgument("the form is not valid UTF-8");
+    if (!key.ok() || !value.ok())
+      return Status::InvalidArgument("the form has a malformed percent escape").With(ReasonCode::kFormBadEscape);
+    if (!IsCleanText(*key) || !IsCleanText(*value))
+      return Status::InvalidArgument("the form is not valid UTF-8").With(ReasonCode::kFormNotUtf8);
     out.emplace_back(std::move(*key), std::move(*value));
   }
   return out;

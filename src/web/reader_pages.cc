@@ -118,7 +118,7 @@ void ReaderPages::Impl::AddRoutes(RouteTable& routes) {
                return PostComment(c, c.Param("idslug"), f);
              }));
   routes.Add(both, "/{ed}/comments/{id}/edit",
-             ShowOr([this](const RequestContext& c) { return EditForm(c, c.Param("id"), 200, "", std::nullopt); },
+             ShowOr([this](const RequestContext& c) { return EditForm(c, c.Param("id"), 200, Status::Ok(), std::nullopt); },
                     ReaderForm([this](const RequestContext& c, const FormFields& f) {
                       return PostEdit(c, c.Param("id"), f);
                     })));
@@ -344,7 +344,7 @@ Response ReaderPages::Impl::Refusal(const RequestContext& ctx, const Status& s, 
   const std::string& ed = ctx.edition;
   if (StatusFor(s) >= 500) spdlog::error("readers: {}", s.ToString());
   const Catalog& cat = catalog(ed);
-  const std::string text = StatusFor(s) >= 500 ? cat.Get("error_503_text") : cat.Format("refused", {{"reason", Reason(ed, s.message())}});
+  const std::string text = StatusFor(s) >= 500 ? cat.Get("error_503_text") : cat.Format("refused", {{"reason", Reason(ed, s)}});
   return Message(ctx, StatusFor(s) == 409 ? 400 : StatusFor(s), "refused_title", text,
                  back.empty() ? "/" + ed + "/" : back, back.empty() ? "back_home" : "go_back");
 }
@@ -372,7 +372,7 @@ std::optional<FormFields> ReaderPages::Impl::FormOf(const RequestContext& ctx, R
   auto f = ParseForm(req.body, kMaxFormBytes);
   if (!f.ok()) {
     bad = Message(ctx, req.body.size() > kMaxFormBytes ? 413 : 400, "error_400_title",
-                  catalog(ed).Format("refused", {{"reason", Reason(ed, f.status().message())}}));
+                  catalog(ed).Format("refused", {{"reason", Reason(ed, f.status())}}));
     return std::nullopt;
   }
   return std::move(*f);

@@ -77,9 +77,12 @@ class ReaderPages::Impl {
     if (mailer) mail_ = std::make_unique<MailQueue>(std::move(mailer));
   }
 
-  // Reason gives a refusal's reason in edition `ed`'s language
-  // (Catalog::Reason: i18n/<ed>.json "reasons").
-  std::string Reason(const std::string& ed, const std::string& message) const { return catalog(ed).Reason(message); }
+  // Reason gives a refusal's reason in edition `ed`'s language, by its
+  // reason code (Catalog::Reason: i18n/<ed>.json "reasons").
+  std::string Reason(const std::string& ed, const Status& refusal) const { return catalog(ed).Reason(refusal); }
+  // Reason(ed, stored) gives a stored English reason (a held comment's
+  // `hold_reason`) through the catalog's English fallback.
+  std::string Reason(const std::string& ed, const std::string& stored) const { return catalog(ed).Reason(stored); }
   void UseMailer(std::shared_ptr<Mailer> mailer) {
     std::lock_guard<std::mutex> lock(mail_mu_);
     mail_ = std::make_unique<MailQueue>(std::move(mailer));
@@ -201,7 +204,7 @@ class ReaderPages::Impl {
                      const std::string& token);
   Response PostReset(const RequestContext& ctx, const FormFields& f);
   Response AccountPage(const RequestContext& ctx, int status = 200,
-                       const std::string& error = "");
+                       const Status& error = Status::Ok());
   Response AccountResult(const RequestContext& ctx, const Status& s);
   Response Unsubscribe(const RequestContext& ctx, const std::string& user, const std::string& token);
 
@@ -217,7 +220,7 @@ class ReaderPages::Impl {
   Response CommentRefused(const RequestContext& ctx, const Status& s, const std::string& path, const std::string& body,
                           int64_t parent_id, const Viewer& v);
   Response EditForm(const RequestContext& ctx, const std::string& id_text, int status,
-                    const std::string& error, std::optional<std::string> body);
+                    const Status& error, std::optional<std::string> body);
 
   // ReplyOrReportForm shows a comment with the form to answer it (`reply`)
   // or to report it to the moderators.

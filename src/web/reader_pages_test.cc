@@ -638,5 +638,25 @@ TEST_F(ReaderPagesTest, GuestsAreAskedToRegisterOrLogInInBothEditions) {
               HasSubstr("попробуйте снова через 15 мин."));
 }
 
+// A refusal the readers library writes reaches a Russian page through its
+// reason code, values in place; a held comment's stored English reason is
+// translated too.
+TEST_F(ReaderPagesTest, CommentRefusalsAndHoldReasonsShowInRussianOnTheRussianPage) {
+  config_.premoderation = "all";
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client ann = LoggedIn("ann@example.org");
+  const std::string ru = "/ru" + path_.substr(3);
+  RawResponse r = ann.Post(ru + "/comments", {{"body", "   "}}, ru);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("Не выполнено: комментарий пуст."));
+  r = ann.Post(ru + "/comments", {{"body", std::string(config_.comment_max_chars + 1, 'x')}}, ru);
+  EXPECT_THAT(r.body, HasSubstr("в комментарии " + std::to_string(config_.comment_max_chars + 1) +
+                                " символов; допустимо не больше " + std::to_string(config_.comment_max_chars)));
+  r = ann.Post(ru + "/comments", {{"body", "Held for a moderator"}}, ru);
+  EXPECT_EQ(r.status, 303) << r.body;
+  EXPECT_THAT(ann.Get(ru).body, HasSubstr("каждый комментарий читает модератор, прежде чем он появится"));
+}
+
 }  // namespace
 }  // namespace newsdesk

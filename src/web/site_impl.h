@@ -128,9 +128,9 @@ class Site::Impl {
                                 const std::string& value = "");
   Response SearchPage(const RequestContext& ctx);
 
-  // LocalNotice gives the search module's notice (English sentences joined
-  // by spaces) in the catalog's language, sentence by sentence.
-  static std::string LocalNotice(const Catalog& cat, const std::string& notice);
+  // LocalNotice gives the search module's notices (`results.notices`) in
+  // the catalog's language, joined by spaces.
+  static std::string LocalNotice(const Catalog& cat, const SearchResults& results);
   json SearchHitView(const SearchHit& h, const std::string& ed, const std::map<std::string, Source>& sources);
   json FacetGroups(const RequestContext& ctx, const SearchResults& r, const SearchQuery& q, const std::string& ed,
                    const std::map<std::string, Source>& sources);

@@ -78,7 +78,7 @@ Response Site::Impl::SearchPage(const RequestContext& ctx) {
       spdlog::error("search failed: {}", results.status().ToString());
       notices.push_back(cat.Get("search_unavailable"));
     } else {
-      if (!results->notice.empty()) notices.push_back(LocalNotice(cat, results->notice));
+      if (!results->notices.empty()) notices.push_back(LocalNotice(cat, *results));
       std::map<std::string, Source> sources;
       if (auto list = store_.ListSources(); list.ok())
         for (auto& src : *list) sources.emplace(src.slug, std::move(src));
@@ -131,25 +131,11 @@ Response Site::Impl::SearchPage(const RequestContext& ctx) {
               templates_->Render("search", view), hrefs);
 }
 
-// LocalNotice gives the search module's notice (English sentences joined
-// by spaces) in the catalog's language, sentence by sentence.
-std::string Site::Impl::LocalNotice(const Catalog& cat, const std::string& notice) {
-  static const std::string kBadDate = " is not a date (write YYYY-MM-DD) and was ignored.";
+// LocalNotice gives the search module's notices in the catalog's
+// language, sentence by sentence, joined by spaces.
+std::string Site::Impl::LocalNotice(const Catalog& cat, const SearchResults& results) {
   std::string out;
-  size_t start = 0;
-  while (start < notice.size()) {
-    size_t end = notice.find(". ", start);
-    end = end == std::string::npos ? notice.size() : end + 1;
-    const std::string sentence = notice.substr(start, end - start);
-    std::string local;
-    if (sentence.size() > kBadDate.size() && sentence.ends_with(kBadDate))
-      local = cat.Format("search_bad_filter", {{"filter", sentence.substr(0, sentence.size() - kBadDate.size())}});
-    else
-      local = cat.Reason(sentence);
-    out += (out.empty() ? "" : " ") + local;
-    start = end;
-    while (start < notice.size() && notice[start] == ' ') ++start;
-  }
+  for (const Reason& r : results.notices) out += (out.empty() ? "" : " ") + cat.Reason(r);
   return out;
 }
 

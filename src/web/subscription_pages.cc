@@ -134,9 +134,9 @@ Response SubscriptionPages::Subscribe(const RequestContext& ctx, bool api) {
       for (const auto& f : body["follow"])
         if (f.is_string()) follow.push_back(f.get<std::string>());
   } else {
-    if (!FromThisSite(req)) return answer(403, cat.Format("subscribe_failed", {{"reason", cat.Reason("the form must be sent from this site")}}));
+    if (!FromThisSite(req)) return answer(403, cat.Format("subscribe_failed", {{"reason", cat.Reason(Reason{ReasonCode::kFormForeign})}}));
     auto form = ParseForm(req.body);
-    if (!form.ok()) return answer(400, cat.Format("subscribe_failed", {{"reason", cat.Reason(form.status().message())}}));
+    if (!form.ok()) return answer(400, cat.Format("subscribe_failed", {{"reason", cat.Reason(form.status())}}));
     // The honeypot: a field people don't see and robots fill in. They get
     // the usual answer, and nothing is done.
     if (!FormValue(*form, "website").empty()) return answer(200, cat.Get("subscribe_sent"));
@@ -146,7 +146,7 @@ Response SubscriptionPages::Subscribe(const RequestContext& ctx, bool api) {
   if (!subscriptions_) return answer(503, cat.Get("subscribe_unavailable"));
   Status s = subscriptions_->Subscribe(email, edition, follow);
   if (s.ok()) return answer(api ? 202 : 200, cat.Get("subscribe_sent"));
-  if (s.code() == Code::kInvalidArgument) return answer(400, cat.Format("subscribe_failed", {{"reason", cat.Reason(s.message())}}));
+  if (s.code() == Code::kInvalidArgument) return answer(400, cat.Format("subscribe_failed", {{"reason", cat.Reason(s)}}));
   spdlog::error("subscription failed: {}", s.ToString());
   return answer(503, cat.Get("subscribe_unavailable"));
 }
@@ -159,7 +159,7 @@ Response SubscriptionPages::Confirm(const RequestContext& ctx) {
   auto s = subscriptions_->Confirm(req.QueryParam("token").value_or(""));
   if (!s.ok())
     return Message(ctx, cat.Get("subscribe_heading"),
-                   cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status().message())}}),
+                   cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status())}}),
                    s.status().code() == Code::kInvalidArgument ? 400 : 503);
   return Message(ctx, cat.Get("subscribe_heading"), cat.Get("subscribe_confirmed"), 200);
 }
@@ -174,14 +174,14 @@ Response SubscriptionPages::Unsubscribe(const RequestContext& ctx) {
     auto s = subscriptions_->Unsubscribe(token);
     if (!s.ok())
       return Message(ctx, cat.Get("digest_unsubscribe"),
-                     cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status().message())}}), 400);
+                     cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status())}}), 400);
     return Message(ctx, cat.Get("digest_unsubscribe"), cat.Get("subscribe_unsubscribed"), 200);
   }
   // A GET changes nothing: link checkers and previews open links too.
   auto s = subscriptions_->Manage(token);
   if (!s.ok())
     return Message(ctx, cat.Get("digest_unsubscribe"),
-                   cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status().message())}}), 400);
+                   cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status())}}), 400);
   if (s->state == SubscriberState::kUnsubscribed)
     return Message(ctx, cat.Get("digest_unsubscribe"), cat.Get("subscribe_unsubscribed"), 200);
   json view = {{"t", cat.strings()},
@@ -205,11 +205,11 @@ Response SubscriptionPages::Manage(const RequestContext& ctx) {
   std::string notice;
   if (req.method == "POST") {
     auto form = ParseForm(req.body);
-    if (!form.ok()) return Message(ctx, cat.Get("subscribe_manage_heading"), cat.Reason(form.status().message()), 400);
+    if (!form.ok()) return Message(ctx, cat.Get("subscribe_manage_heading"), cat.Reason(form.status()), 400);
     Status saved = subscriptions_->UpdatePreferences(token, FormValue(*form, "edition"), FollowList(*form));
     if (!saved.ok())
       return Message(ctx, cat.Get("subscribe_manage_heading"),
-                     cat.Format("subscribe_link_problem", {{"reason", cat.Reason(saved.message())}}),
+                     cat.Format("subscribe_link_problem", {{"reason", cat.Reason(saved)}}),
                      saved.code() == Code::kInvalidArgument ? 400 : 503);
     Response r = Response::Redirect(303, here + "&saved=1");
     r.headers.emplace_back("Cache-Control", "no-store");
@@ -218,7 +218,7 @@ Response SubscriptionPages::Manage(const RequestContext& ctx) {
   auto s = subscriptions_->Manage(token);
   if (!s.ok())
     return Message(ctx, cat.Get("subscribe_manage_heading"),
-                   cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status().message())}}), 400);
+                   cat.Format("subscribe_link_problem", {{"reason", cat.Reason(s.status())}}), 400);
   if (req.QueryParam("saved")) notice = cat.Get("subscribe_saved");
   if (s->state == SubscriberState::kUnsubscribed) notice = cat.Get("subscribe_unsubscribed");
   json editions = json::array();
