@@ -149,7 +149,6 @@ Response ReaderPages::Impl::PostLogin(const RequestContext& ctx, const FormField
 }
 
 Response ReaderPages::Impl::ForgotForm(const RequestContext& ctx, int status, const std::string& error, bool sent) {
-  const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Catalog& cat = catalog(ed);
   json fields = json::array({Field("input", "email", cat.Get("field_email"), "", "email", "email", 254)});
@@ -182,7 +181,6 @@ Response ReaderPages::Impl::PostForgot(const RequestContext& ctx, const FormFiel
 }
 
 Response ReaderPages::Impl::ResetForm(const RequestContext& ctx, int status, const std::string& error, const std::string& token) {
-  const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Catalog& cat = catalog(ed);
   json fields = json::array({Field("hidden", "token", "", token),
@@ -239,9 +237,7 @@ Response ReaderPages::Impl::AccountPage(const RequestContext& ctx, int status, c
 }
 
 Response ReaderPages::Impl::AccountResult(const RequestContext& ctx, const Status& s) {
-  const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
-  const Viewer& v = ctx.viewer;
   if (!s.ok()) return AccountPage(ctx, StatusFor(s) >= 500 ? 503 : 400, s);
   return SeeOther("/" + ed + "/account?notice=saved");
 }

@@ -140,7 +140,6 @@ Response ReaderPages::Impl::ReplyOrReportForm(const RequestContext& ctx, const s
 }
 
 Response ReaderPages::Impl::PostEdit(const RequestContext& ctx, const std::string& id_text, const FormFields& f) {
-  const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Viewer& v = ctx.viewer;
   auto id = ParsePositiveId(id_text);

@@ -103,7 +103,6 @@ Response Site::Impl::ListPage(const RequestContext& ctx, std::optional<Source> s
 }
 
 Response Site::Impl::SourcePage(const RequestContext& ctx, const std::string& slug) {
-  const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   auto source = store_.GetSourceBySlug(slug);
   if (!source.ok()) {
