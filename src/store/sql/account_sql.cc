@@ -22,16 +22,10 @@ constexpr const char* kUserColumns =
 
 User UserFromRow(const Stmt& st) {
   User u;
-  u.id = st.Int(0);
-  u.email = st.Text(1);
-  u.display_name = st.Text(2);
-  u.password_hash = st.Text(3);
-  u.role = ParseRole(st.Text(4)).value_or(Role::kReader);
-  u.email_confirmed = st.Int(5) != 0;
-  u.banned = st.Int(6) != 0;
-  u.deleted = st.Int(7) != 0;
-  u.notify_replies = st.Int(8) != 0;
-  u.created_at = FromSeconds(st.Int(9));
+  std::string role;
+  ReadColumns(st, 0, u.id, u.email, u.display_name, u.password_hash, role, u.email_confirmed, u.banned, u.deleted,
+              u.notify_replies, u.created_at);
+  u.role = ParseRole(role).value_or(Role::kReader);
   return u;
 }
 

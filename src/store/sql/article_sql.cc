@@ -16,13 +16,7 @@ namespace newsdesk::sql {
 
 ArticleSummary SummaryFromRow(const Stmt& st) {
   ArticleSummary a;
-  a.id = st.Int(0);
-  a.slug = st.Text(1);
-  a.language = st.Text(2);
-  a.headline = st.Text(3);
-  a.published_at = FromSeconds(st.Int(4));
-  a.lead = st.Text(5);
-  a.source = SourceFromRow(st, 6);
+  a.source = SourceFromRow(st, ReadColumns(st, 0, a.id, a.slug, a.language, a.headline, a.published_at, a.lead));
   return a;
 }
 
@@ -246,22 +240,11 @@ Result<Article> SqlStore::GetArticle(int64_t id) {
         [&](Stmt& st) { st.Bind(1, id); },
         [&](const Stmt& st) {
           Article a;
-          a.id = st.Int(0);
-          a.slug = st.Text(1);
-          a.url = st.Text(2);
-          a.canonical_url = st.Text(3);
-          a.language = st.Text(4);
-          a.headline = st.Text(5);
-          a.dateline = st.Text(6);
-          a.published_at = FromSeconds(st.Int(7));
+          ReadColumns(st, 0, a.id, a.slug, a.url, a.canonical_url, a.language, a.headline, a.dateline, a.published_at);
           if (!st.IsNull(8)) a.image = Image{st.Text(8), st.Text(9), st.Text(10)};
-          a.rights = st.Text(11);
-          body = st.Text(12);
-          a.view_count = st.Int(13);
+          ReadColumns(st, 11, a.rights, body, a.view_count);
           a.source = SourceFromRow(st, 14);
-          a.author = st.Text(20);
-          a.language_confidence = static_cast<int>(st.Int(21));
-          a.story_id = st.Int(22);
+          ReadColumns(st, 20, a.author, a.language_confidence, a.story_id);
           return a;
         },
         fmt::format("no article {}", id));

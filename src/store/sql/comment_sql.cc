@@ -40,19 +40,10 @@ constexpr const char* kCommentsJoinUsers = "FROM comments c JOIN users u ON u.id
 // CommentFromRow reads the 13 columns of kCommentColumns.
 Comment CommentFromRow(const Stmt& st) {
   Comment m;
-  m.id = st.Int(0);
-  m.article_id = st.Int(1);
-  m.user_id = st.Int(2);
-  m.parent_id = st.Int(3);
-  m.body = st.Text(4);
-  m.html = st.Text(5);
-  m.status = ParseCommentStatus(st.Text(6));
-  m.hold_reason = st.Text(7);
-  m.address = st.Text(8);
-  m.created_at = FromSeconds(st.Int(9));
-  if (!st.IsNull(10)) m.edited_at = FromSeconds(st.Int(10));
-  m.author_name = st.Text(11);
-  m.author_deleted = st.Int(12) != 0;
+  std::string status;
+  ReadColumns(st, 0, m.id, m.article_id, m.user_id, m.parent_id, m.body, m.html, status, m.hold_reason, m.address,
+              m.created_at, m.edited_at, m.author_name, m.author_deleted);
+  m.status = ParseCommentStatus(status);
   return m;
 }
 

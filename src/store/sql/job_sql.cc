@@ -19,23 +19,13 @@ constexpr const char* kJobColumns =
 
 Job JobFromRow(const Stmt& st) {
   Job j;
-  j.id = st.Int(0);
-  j.kind = st.Text(1);
-  j.key = st.Text(2);
-  j.payload = st.Text(3);
-  const std::string state = st.Text(4);
+  std::string state;
+  ReadColumns(st, 0, j.id, j.kind, j.key, j.payload, state, j.attempts, j.max_attempts, j.run_at, j.holder,
+              j.lease_until, j.last_error, j.created_at, j.finished_at);
   j.state = state == "running" ? JobState::kRunning
             : state == "done"  ? JobState::kDone
             : state == "failed" ? JobState::kFailed
                                 : JobState::kQueued;
-  j.attempts = static_cast<int>(st.Int(5));
-  j.max_attempts = static_cast<int>(st.Int(6));
-  j.run_at = FromSeconds(st.Int(7));
-  j.holder = st.Text(8);
-  j.lease_until = FromSeconds(st.Int(9));
-  j.last_error = st.Text(10);
-  j.created_at = FromSeconds(st.Int(11));
-  if (!st.IsNull(12)) j.finished_at = FromSeconds(st.Int(12));
   return j;
 }
 

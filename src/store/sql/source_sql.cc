@@ -18,12 +18,7 @@ namespace newsdesk::sql {
 
 Source SourceFromRow(const Stmt& st, int first) {
   Source s;
-  s.id = st.Int(first);
-  s.slug = st.Text(first + 1);
-  s.name = st.Text(first + 2);
-  s.home_url = st.Text(first + 3);
-  s.country = st.Text(first + 4);
-  s.language = st.Text(first + 5);
+  ReadColumns(st, first, s.id, s.slug, s.name, s.home_url, s.country, s.language);
   return s;
 }
 
@@ -80,23 +75,13 @@ constexpr const char* kFeedColumns =
 // next_fetch_at, etag, last_modified (a FeedStatus, or a SourceStatus's first feed).
 template <typename WithFetchState>
 void FetchStateFromRow(const Stmt& st, int first, WithFetchState& out) {
-  if (!st.IsNull(first)) out.last_fetch_at = FromSeconds(st.Int(first));
-  out.last_status = st.Text(first + 1);
-  out.last_error = st.Text(first + 2);
-  out.consecutive_failures = static_cast<int>(st.Int(first + 3));
-  out.next_fetch_at = FromSeconds(st.Int(first + 4));
-  out.etag = st.Text(first + 5);
-  out.last_modified = st.Text(first + 6);
+  ReadColumns(st, first, out.last_fetch_at, out.last_status, out.last_error, out.consecutive_failures,
+              out.next_fetch_at, out.etag, out.last_modified);
 }
 
 FeedStatus FeedStatusFromRow(const Stmt& st) {
   FeedStatus f;
-  f.id = st.Int(0);
-  f.source_id = st.Int(1);
-  f.feed_url = st.Text(2);
-  f.language = st.Text(3);
-  f.fetch_interval_seconds = static_cast<int>(st.Int(4));
-  FetchStateFromRow(st, 5, f);
+  FetchStateFromRow(st, ReadColumns(st, 0, f.id, f.source_id, f.feed_url, f.language, f.fetch_interval_seconds), f);
   return f;
 }
 

@@ -43,6 +43,27 @@ inline int64_t NowSeconds() {
 inline TimePoint FromSeconds(int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
 inline int64_t Seconds(TimePoint t) { return t.time_since_epoch().count(); }
 
+// ReadColumns reads a row's columns from `first` on into `out…`, one column
+// each in order, converting by the field's type (whole numbers, flags,
+// text, times as Unix seconds, times that may be NULL), and returns the
+// index of the column after them. Row readers list their fields in the
+// order of the SELECT instead of numbering each column by hand.
+inline void ReadColumn(const Stmt& st, int col, int64_t& v) { v = st.Int(col); }
+inline void ReadColumn(const Stmt& st, int col, int& v) { v = static_cast<int>(st.Int(col)); }
+inline void ReadColumn(const Stmt& st, int col, bool& v) { v = st.Int(col) != 0; }
+inline void ReadColumn(const Stmt& st, int col, std::string& v) { v = st.Text(col); }
+inline void ReadColumn(const Stmt& st, int col, TimePoint& v) { v = FromSeconds(st.Int(col)); }
+inline void ReadColumn(const Stmt& st, int col, std::optional<TimePoint>& v) {
+  if (st.IsNull(col)) v.reset();
+  else v = FromSeconds(st.Int(col));
+}
+template <typename... Fields>
+int ReadColumns(const Stmt& st, int first, Fields&... out) {
+  int col = first;
+  (ReadColumn(st, col++, out), ...);
+  return col;
+}
+
 // --- rows several concerns read -----------------------------------------------
 
 // SourceFromRow reads id, slug, name, home_url, country, language from
