@@ -13,6 +13,7 @@
 
 #include "common/text.h"
 #include "readers/internal/crypto.h"
+#include "readers/internal/minutes.h"
 #include "readers/readers.h"
 
 namespace newsdesk {
@@ -61,18 +62,6 @@ Status ValidateDisplayName(const std::string& name) {
   return Status::Ok();
 }
 
-std::string MinutesText(unsigned seconds) {
-  const unsigned minutes = std::max(1u, (seconds + 59) / 60);
-  return minutes == 1 ? "a minute" : fmt::format("{} minutes", minutes);
-}
-
-// MinutesReason is the reason saying MinutesText(`seconds`): `one` for "a
-// minute", else `many` with the minutes as {minutes}.
-Reason MinutesReason(unsigned seconds, ReasonCode one, ReasonCode many, Reason::Args args = {}) {
-  const unsigned minutes = std::max(1u, (seconds + 59) / 60);
-  if (minutes != 1) args.emplace_back("minutes", std::to_string(minutes));
-  return Reason{minutes == 1 ? one : many, std::move(args)};
-}
 
 // DummyHash is verified against when an e-mail is unknown, so a log-in takes
 // as long for a missing account as for a wrong password.
@@ -287,8 +276,8 @@ Result<LoginResult> Accounts::Login(const std::string& raw_email, const std::str
   if (failures->by_account >= config_.login_failures_per_account ||
       failures->by_address >= config_.login_failures_per_address)
     return Status::Unavailable(fmt::format("too many failed log-ins; try again in {}",
-                                           MinutesText(config_.login_failure_window_seconds)))
-        .With(MinutesReason(config_.login_failure_window_seconds, ReasonCode::kLoginThrottledMinute,
+                                           ri::MinutesText(config_.login_failure_window_seconds)))
+        .With(ri::MinutesReason(config_.login_failure_window_seconds, ReasonCode::kLoginThrottledMinute,
                             ReasonCode::kLoginThrottled));
 
   Result<User> user = normalized.ok() ? store_.GetUserByEmail(email) : Result<User>(Status::NotFound(""));

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/text.h"
+#include "readers/internal/minutes.h"
 #include "readers/readers.h"
 
 namespace newsdesk {
@@ -40,18 +41,6 @@ std::string WordsOf(const std::string& text) {
   return out;
 }
 
-std::string MinutesText(unsigned seconds) {
-  const unsigned minutes = std::max(1u, (seconds + 59) / 60);
-  return minutes == 1 ? "a minute" : fmt::format("{} minutes", minutes);
-}
-
-// MinutesReason is the reason saying MinutesText(`seconds`): `one` for "a
-// minute", else `many` with the minutes as {minutes}.
-Reason MinutesReason(unsigned seconds, ReasonCode one, ReasonCode many, Reason::Args args = {}) {
-  const unsigned minutes = std::max(1u, (seconds + 59) / 60);
-  if (minutes != 1) args.emplace_back("minutes", std::to_string(minutes));
-  return Reason{minutes == 1 ? one : many, std::move(args)};
-}
 
 }  // namespace
 
@@ -136,18 +125,18 @@ Result<Comment> Comments::Post(const User& author, const CommentForm& form) {
     auto recent = store_.CountComments(author.id, form.address,
                                        now - std::chrono::seconds(config_.comment_rate_window_seconds));
     if (!recent.ok()) return recent.status();
-    const std::string window = MinutesText(config_.comment_rate_window_seconds);
+    const std::string window = readers_internal::MinutesText(config_.comment_rate_window_seconds);
     if (recent->by_user >= config_.comments_per_user)
       return Status::Unavailable(fmt::format(
                  "you have posted {} comments in the last {}; wait a little before posting again", recent->by_user,
                  window))
-          .With(MinutesReason(config_.comment_rate_window_seconds, ReasonCode::kCommentRateUserMinute,
+          .With(readers_internal::MinutesReason(config_.comment_rate_window_seconds, ReasonCode::kCommentRateUserMinute,
                               ReasonCode::kCommentRateUser, {{"count", std::to_string(recent->by_user)}}));
     if (recent->by_address >= config_.comments_per_address)
       return Status::Unavailable(fmt::format(
                  "{} comments came from your network in the last {}; wait a little before posting again",
                  recent->by_address, window))
-          .With(MinutesReason(config_.comment_rate_window_seconds, ReasonCode::kCommentRateNetworkMinute,
+          .With(readers_internal::MinutesReason(config_.comment_rate_window_seconds, ReasonCode::kCommentRateNetworkMinute,
                               ReasonCode::kCommentRateNetwork, {{"count", std::to_string(recent->by_address)}}));
   }
 
@@ -203,8 +192,8 @@ Result<Comment> Comments::Edit(const User& editor, int64_t comment_id, const std
   const TimePoint now = clock_();
   if (now - comment->created_at > std::chrono::seconds(config_.comment_edit_seconds))
     return Status::InvalidArgument(fmt::format("comments can be edited for {} after posting; this one is older",
-                                               MinutesText(config_.comment_edit_seconds)))
-        .With(MinutesReason(config_.comment_edit_seconds, ReasonCode::kEditTooLateMinute, ReasonCode::kEditTooLate));
+                                               readers_internal::MinutesText(config_.comment_edit_seconds)))
+        .With(readers_internal::MinutesReason(config_.comment_edit_seconds, ReasonCode::kEditTooLateMinute, ReasonCode::kEditTooLate));
   // "First comment" pre-moderation still applies while no comment of the
   // author was approved.
   bool first_comment = false;

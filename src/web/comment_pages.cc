@@ -5,7 +5,7 @@ namespace newsdesk {
 Response ReaderPages::Impl::PostBan(const RequestContext& ctx, const std::string& id_text, const FormFields& f) {
   const std::string& ed = ctx.edition;
   auto id = ParsePositiveId(id_text);
-  if (!id) return Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"));
+  if (!id) return NotFound(ctx);
   Status s = accounts_.SetBanned(*ctx.viewer.user(), *id, FormValue(f, "banned") != "0");
   if (!s.ok()) return Refusal(ctx, s);
   return SeeOther(LocalPath(FormValue(f, "back"), "/" + ed + "/moderation"));
@@ -41,7 +41,7 @@ Response ReaderPages::Impl::PostComment(const RequestContext& ctx, const std::st
   const std::string& ed = ctx.edition;
   const Viewer& v = ctx.viewer;
   auto a = ArticleOf(idslug);
-  if (!a.ok()) return a.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
+  if (!a.ok()) return a.status().is_not_found() ? NotFound(ctx)
                                                 : Refusal(ctx, a.status());
   const std::string path = ArticlePathOf(ed, *a);
   CommentForm form;
@@ -77,15 +77,19 @@ Response ReaderPages::Impl::CommentRefused(const RequestContext& ctx, const Stat
   return r;
 }
 
+Result<Comment> ReaderPages::Impl::CommentOf(const std::string& id_text) {
+  auto id = ParsePositiveId(id_text);
+  if (!id) return Status::NotFound("no such comment");
+  return comments_.Get(*id);
+}
+
 Response ReaderPages::Impl::EditForm(const RequestContext& ctx, const std::string& id_text, int status, const Status& error, std::optional<std::string> body) {
   const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Viewer& v = ctx.viewer;
   if (!v.session) return LoginRequired(ctx, req.path);
-  auto id = ParsePositiveId(id_text);
-  auto c = id ? comments_.Get(*id) : Result<Comment>(Status::NotFound("no such comment"));
-  if (!c.ok()) return c.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
-                                                : Refusal(ctx, c.status());
+  auto c = CommentOf(id_text);
+  if (!c.ok()) return c.status().is_not_found() ? NotFound(ctx) : Refusal(ctx, c.status());
   if (c->user_id != v.session->user.id) return Forbidden(ctx);
   const Catalog& cat = catalog(ed);
   auto a = articles_.GetArticle(c->article_id);
@@ -109,10 +113,9 @@ Response ReaderPages::Impl::ReplyOrReportForm(const RequestContext& ctx, const s
   const std::string& ed = ctx.edition;
   const Viewer& v = ctx.viewer;
   if (!v.session) return LoginRequired(ctx, req.path);
-  auto id = ParsePositiveId(id_text);
-  auto c = id ? comments_.Get(*id) : Result<Comment>(Status::NotFound("no such comment"));
+  auto c = CommentOf(id_text);
   if (!c.ok() || c->status != CommentStatus::kVisible)
-    return c.ok() || c.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
+    return c.ok() || c.status().is_not_found() ? NotFound(ctx)
                                                : Refusal(ctx, c.status());
   auto a = articles_.GetArticle(c->article_id);
   if (!a.ok()) return Refusal(ctx, a.status());
@@ -143,10 +146,10 @@ Response ReaderPages::Impl::PostEdit(const RequestContext& ctx, const std::strin
   const std::string& ed = ctx.edition;
   const Viewer& v = ctx.viewer;
   auto id = ParsePositiveId(id_text);
-  if (!id) return Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"));
+  if (!id) return NotFound(ctx);
   auto edited = comments_.Edit(v.session->user, *id, FormValue(f, "body"));
   if (!edited.ok()) {
-    if (edited.status().is_not_found()) return Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"));
+    if (edited.status().is_not_found()) return NotFound(ctx);
     auto c = comments_.Get(*id);
     if (c.ok() && c->user_id != v.session->user.id) return Forbidden(ctx);
     if (StatusFor(edited.status()) >= 500) return Refusal(ctx, edited.status());
@@ -163,7 +166,7 @@ Response ReaderPages::Impl::CommentAction(const RequestContext& ctx, CommentActi
   const Viewer& v = ctx.viewer;
   auto id = ParsePositiveId(id_text);
   auto c = id ? comments_.Get(*id) : Result<Comment>(Status::NotFound("no such comment"));
-  if (!c.ok()) return c.status().is_not_found() ? Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"))
+  if (!c.ok()) return c.status().is_not_found() ? NotFound(ctx)
                                                 : Refusal(ctx, c.status());
   const User& u = v.session->user;
   auto a = articles_.GetArticle(c->article_id);

@@ -2,7 +2,7 @@
 
 namespace newsdesk {
 
-namespace readers_internal {
+namespace reader_pages_internal {
 
 std::string LocalPath(const std::string& next, const std::string& fallback) {
   if (next.size() < 2 || next.size() > 500 || next[0] != '/' || next[1] == '/' || next[1] == '\\') return fallback;
@@ -44,7 +44,7 @@ json Form(const std::string& action, const std::string& csrf, const std::string&
           {"fields", std::move(fields)}, {"danger", danger}};
 }
 
-}  // namespace readers_internal
+}  // namespace reader_pages_internal
 
 Viewer ReaderPages::Impl::Identify(const Request& req) {
   Viewer v;
@@ -440,7 +440,7 @@ Response ReaderPages::Impl::Unsubscribe(const RequestContext& ctx, const std::st
   const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   auto id = ParsePositiveId(user);
-  if (!id) return Message(ctx, 404, "error_404_title", catalog(ed).Get("error_404_text"));
+  if (!id) return NotFound(ctx);
   const Catalog& cat = catalog(ed);
   if (req.method != "POST") {
     // A GET changes nothing (mail scanners follow links): one button.

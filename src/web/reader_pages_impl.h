@@ -32,7 +32,7 @@ namespace newsdesk {
 
 using nlohmann::json;
 
-namespace readers_internal {
+namespace reader_pages_internal {
 
 // The state changes CommentAction makes.
 enum class CommentActionKind { kDelete, kReport, kHide, kRestore };
@@ -56,9 +56,9 @@ json Field(const std::string& kind, const std::string& name, const std::string& 
 json Form(const std::string& action, const std::string& csrf, const std::string& title, const std::string& submit,
           json fields, bool danger = false);
 
-}  // namespace readers_internal
+}  // namespace reader_pages_internal
 
-using namespace readers_internal;
+using namespace reader_pages_internal;
 
 class ReaderPages::Impl {
  public:
@@ -141,6 +141,14 @@ class ReaderPages::Impl {
   Response Render(const RequestContext& ctx, int status, const std::string& title, const std::string& tmpl, json view);
   Response Message(const RequestContext& ctx, int status, const std::string& title_key, const std::string& text,
                    const std::string& link_href = "", const std::string& link_key = "");
+  // NotFound is the readers' own "not found" page.
+  Response NotFound(const RequestContext& ctx) {
+    return Message(ctx, 404, "error_404_title", catalog(ctx.edition).Get("error_404_text"));
+  }
+
+  // CommentOf is the comment a route's {id} names (NotFound when none).
+  Result<Comment> CommentOf(const std::string& id_text);
+
   Response Forbidden(const RequestContext& ctx) {
     const std::string& ed = ctx.edition;
     return Message(ctx, 403, "error_403_title", catalog(ed).Get("error_403_text"), "/" + ed + "/", "back_home");
