@@ -118,6 +118,8 @@ class Subscriptions {
  private:
   Status SendConfirmation(const Subscriber& s);
   TimePoint Now() const;
+  // SubscriberOfLink is the subscriber a signed link for `purpose` names.
+  Result<Subscriber> SubscriberOfLink(LinkSigner::Purpose purpose, const std::string& token);
 
   MailingStore& store_;
   const Config& config_;

@@ -101,14 +101,20 @@ Status Subscriptions::SendConfirmation(const Subscriber& s) {
   return Status::Ok();
 }
 
-Result<Subscriber> Subscriptions::Confirm(const std::string& token) {
-  auto id = signer_.Verify(LinkSigner::Purpose::kConfirm, token, Now());
+Result<Subscriber> Subscriptions::SubscriberOfLink(LinkSigner::Purpose purpose, const std::string& token) {
+  auto id = signer_.Verify(purpose, token, Now());
   if (!id.ok()) return id.status();
   auto s = store_.GetSubscriber(*id);
   if (!s.ok())
     return s.status().is_not_found()
                ? Status::InvalidArgument("this link is not valid").With(ReasonCode::kSubscriptionLinkInvalid)
                : s.status();
+  return s;
+}
+
+Result<Subscriber> Subscriptions::Confirm(const std::string& token) {
+  auto s = SubscriberOfLink(LinkSigner::Purpose::kConfirm, token);
+  if (!s.ok()) return s.status();
   if (s->state == SubscriberState::kPending) {
     ND_RETURN_IF_ERROR(store_.SetSubscriberState(s->id, SubscriberState::kConfirmed));
     s->state = SubscriberState::kConfirmed;
@@ -120,14 +126,7 @@ Result<Subscriber> Subscriptions::Confirm(const std::string& token) {
 }
 
 Result<Subscriber> Subscriptions::Manage(const std::string& token) {
-  auto id = signer_.Verify(LinkSigner::Purpose::kManage, token, Now());
-  if (!id.ok()) return id.status();
-  auto s = store_.GetSubscriber(*id);
-  if (!s.ok())
-    return s.status().is_not_found()
-               ? Status::InvalidArgument("this link is not valid").With(ReasonCode::kSubscriptionLinkInvalid)
-               : s.status();
-  return s;
+  return SubscriberOfLink(LinkSigner::Purpose::kManage, token);
 }
 
 Result<Subscriber> Subscriptions::Unsubscribe(const std::string& token) {

@@ -83,9 +83,19 @@ void SubscriptionPages::AddRoutes(RouteTable& routes) {
   });
   const std::vector<std::string> get = {"GET", "HEAD"}, both = {"GET", "HEAD", "POST"};
   routes.Add({"POST"}, "/{ed}/subscriptions", [this](const RequestContext& c) { return Subscribe(c, false); });
-  routes.Add(get, "/{ed}/subscriptions/confirm", [this](const RequestContext& c) { return Confirm(c); });
-  routes.Add(both, "/{ed}/subscriptions/manage", [this](const RequestContext& c) { return Manage(c); });
-  routes.Add(both, "/{ed}/subscriptions/unsubscribe", [this](const RequestContext& c) { return Unsubscribe(c); });
+  // The subscribers' links need the mailing; without mail they say so.
+  auto available = [this](Response (SubscriptionPages::*page)(const RequestContext&)) {
+    return [this, page](const RequestContext& c) {
+      if (!subscriptions_) {
+        const Catalog& cat = catalogs_.at(c.edition);
+        return Message(c, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
+      }
+      return (this->*page)(c);
+    };
+  };
+  routes.Add(get, "/{ed}/subscriptions/confirm", available(&SubscriptionPages::Confirm));
+  routes.Add(both, "/{ed}/subscriptions/manage", available(&SubscriptionPages::Manage));
+  routes.Add(both, "/{ed}/subscriptions/unsubscribe", available(&SubscriptionPages::Unsubscribe));
   // Any other address or method under /{ed}/subscriptions is the mailing's
   // own "not found".
   auto not_found = [this](const RequestContext& c) {
@@ -155,7 +165,6 @@ Response SubscriptionPages::Confirm(const RequestContext& ctx) {
   const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Catalog& cat = catalogs_.at(ed);
-  if (!subscriptions_) return Message(ctx, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
   auto s = subscriptions_->Confirm(req.QueryParam("token").value_or(""));
   if (!s.ok())
     return Message(ctx, cat.Get("subscribe_heading"),
@@ -168,7 +177,6 @@ Response SubscriptionPages::Unsubscribe(const RequestContext& ctx) {
   const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Catalog& cat = catalogs_.at(ed);
-  if (!subscriptions_) return Message(ctx, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
   const std::string token = req.QueryParam("token").value_or("");
   if (req.method == "POST") {  // our button, or a mail provider's one-click POST
     auto s = subscriptions_->Unsubscribe(token);
@@ -199,7 +207,6 @@ Response SubscriptionPages::Manage(const RequestContext& ctx) {
   const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   const Catalog& cat = catalogs_.at(ed);
-  if (!subscriptions_) return Message(ctx, cat.Get("subscribe_heading"), cat.Get("subscribe_unavailable"), 503);
   const std::string token = req.QueryParam("token").value_or("");
   const std::string here = fmt::format("/{}/subscriptions/manage?token={}", ed, PercentEncode(token));
   std::string notice;

@@ -1,0 +1,107 @@
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "store/sql/connection.h"
+#include "store/sql/migrations.h"
+#include "store/store.h"
+#include "store/testing/backend_store_test.h"
+
+namespace newsdesk {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::BackendName;
+
+// Upgrading a site from before migration 10 (one feed per outlet, its fetch
+// state on `sources`) must keep every followed feed and how its fetching went.
+class FeedMigrationTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // OpenAtVersion9 makes a database with migrations 1 to 9 only, as the
+  // previous release left it, and returns a connection to it.
+  Result<std::unique_ptr<sql::Connection>> OpenAtVersion9() {
+    dir_ = fs::temp_directory_path() / ("nd_feedmigration_" + std::to_string(::getpid()) + "_" + GetParam());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    Result<std::unique_ptr<sql::Connection>> c = Status::Internal("unset");
+    if (GetParam() == "postgresql") {
+      auto url = testing::CreateTestDatabase();
+      if (!url.ok()) return url.status();
+      database_ = *url;
+      c = sql::OpenPostgresConnection(database_);
+    } else {
+      database_ = "sqlite:" + (dir_ / "newsdesk.db").string();
+      c = sql::OpenSqliteConnection((dir_ / "newsdesk.db").string());
+    }
+    if (!c.ok()) return c.status();
+    const auto dialect = (*c)->dialect();
+    ND_RETURN_IF_ERROR((*c)->Exec(sql::MigrationSql(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)", dialect)));
+    for (const auto& m : sql::Migrations()) {
+      if (m.version > 9) continue;
+      ND_RETURN_IF_ERROR((*c)->Exec(sql::MigrationSql(m.sql, dialect)));
+      ND_RETURN_IF_ERROR(
+          (*c)->Exec(fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, 0)", m.version)));
+    }
+    return c;
+  }
+
+  fs::path dir_;
+  std::string database_;
+};
+
+TEST_P(FeedMigrationTest, KeepsEveryFollowedFeedAndItsFetchState) {
+  {
+    auto c = OpenAtVersion9();
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ASSERT_TRUE((*c)->Exec(
+        "INSERT INTO sources (slug, name, home_url, country, language, feed_url, fetch_interval_seconds, etag, "
+        "last_modified, last_fetch_at, last_status, last_error, consecutive_failures, next_fetch_at, drop_selectors) "
+        "VALUES ('wire', 'Wire', 'https://wire.example/', 'GB', 'en', 'https://wire.example/rss', 600, '\"e7\"', "
+        "'Fri, 26 Apr 2024 10:00:00 GMT', 1714125600, 'HTTP 503', 'HTTP 503 from the feed', 3, 1714129200, "
+        "'[\".share\"]');"
+        "INSERT INTO sources (slug, name, home_url, country, language) "
+        "VALUES ('imported', 'Imported', 'https://imported.example/', '', 'ru');").ok());
+  }
+  auto store = OpenStoreAt(database_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto list = (*store)->ListSourceStatuses();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  const SourceStatus& imported = (*list)[0];
+  const SourceStatus& wire = (*list)[1];
+  EXPECT_EQ(imported.source.slug, "imported");
+  EXPECT_TRUE(imported.feeds.empty());
+  ASSERT_EQ(wire.feeds.size(), 1u);
+  const FeedStatus& f = wire.feeds[0];
+  EXPECT_EQ(f.source_id, wire.source.id);
+  EXPECT_EQ(f.feed_url, "https://wire.example/rss");
+  EXPECT_EQ(f.fetch_interval_seconds, 600);
+  EXPECT_EQ(f.etag, "\"e7\"");
+  EXPECT_EQ(f.last_modified, "Fri, 26 Apr 2024 10:00:00 GMT");
+  ASSERT_TRUE(f.last_fetch_at.has_value());
+  EXPECT_EQ(f.last_fetch_at->time_since_epoch().count(), 1714125600);
+  EXPECT_EQ(f.last_status, "HTTP 503");
+  EXPECT_EQ(f.last_error, "HTTP 503 from the feed");
+  EXPECT_EQ(f.consecutive_failures, 3);
+  EXPECT_EQ(f.next_fetch_at.time_since_epoch().count(), 1714129200);
+  EXPECT_EQ(wire.source.drop_selectors, (std::vector<std::string>{".share"}));
+  // Due when it was due before, and not earlier.
+  EXPECT_TRUE((*store)->DueFeeds(TimePoint{std::chrono::seconds{1714129199}}, 10)->empty());
+  EXPECT_EQ((*store)->DueFeeds(TimePoint{std::chrono::seconds{1714129200}}, 10)->size(), 1u);
+  // New feeds number on after the migrated ones (PostgreSQL's identity too).
+  Source more{0, "", "Wire", "https://wire.example/", "GB", "en", "https://wire.example/world/rss", 900, "", {}};
+  auto added = (*store)->AddFeedSource(more);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->source_id, wire.source.id);
+  EXPECT_GT(added->id, f.id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FeedMigrationTest, ::testing::Values("sqlite", "postgresql"), BackendName);
+
+}  // namespace
+}  // namespace newsdesk
