@@ -246,19 +246,29 @@ Result<std::string> Accounts::NewConfirmToken(const std::string& raw_email) {
   return NewToken(user->id, TokenPurpose::kConfirmEmail, std::chrono::hours(config_.confirm_token_hours));
 }
 
-Result<User> Accounts::ConfirmEmail(const std::string& token) {
+Result<TokenRecord> Accounts::ConsumeLinkToken(const std::string& token, TokenPurpose purpose,
+                                               const LinkRefusals& refusals) {
   if (token.size() != kTokenChars)
-    return Status::NotFound("this confirmation link is not valid").With(ReasonCode::kConfirmLinkInvalid);
-  auto record = store_.ConsumeToken(ri::TokenHash(token), TokenPurpose::kConfirmEmail);
+    return Status::NotFound(fmt::format("this {} link is not valid", refusals.link)).With(refusals.invalid);
+  auto record = store_.ConsumeToken(ri::TokenHash(token), purpose);
   if (!record.ok()) {
     if (record.status().is_not_found())
-      return Status::NotFound("this confirmation link is unknown or was used already")
-          .With(ReasonCode::kConfirmLinkUnknown);
+      return Status::NotFound(
+                 fmt::format("this {} link is unknown or was used already{}", refusals.link, refusals.unknown_advice))
+          .With(refusals.unknown);
     return record.status();
   }
   if (record->expires_at <= clock_())
-    return Status::InvalidArgument("this confirmation link has expired; ask for a new one")
-        .With(ReasonCode::kConfirmLinkExpired);
+    return Status::InvalidArgument(fmt::format("this {} link has expired; ask for a new one", refusals.link))
+        .With(refusals.expired);
+  return record;
+}
+
+Result<User> Accounts::ConfirmEmail(const std::string& token) {
+  auto record = ConsumeLinkToken(token, TokenPurpose::kConfirmEmail,
+                                 {"confirmation", "", ReasonCode::kConfirmLinkInvalid, ReasonCode::kConfirmLinkUnknown,
+                                  ReasonCode::kConfirmLinkExpired});
+  if (!record.ok()) return record.status();
   ND_RETURN_IF_ERROR(store_.UpdateUser(record->user_id, UserChanges{.email_confirmed = true}));
   return store_.GetUser(record->user_id);
 }
@@ -351,18 +361,10 @@ Status Accounts::ResetPassword(const std::string& token, const std::string& new_
   // The shape of the password is checked before the token is used up, so a
   // too-short password can be corrected with the same link.
   ND_RETURN_IF_ERROR(CheckPassword(new_password, ""));
-  if (token.size() != kTokenChars)
-    return Status::NotFound("this password reset link is not valid").With(ReasonCode::kResetLinkInvalid);
-  auto record = store_.ConsumeToken(ri::TokenHash(token), TokenPurpose::kResetPassword);
-  if (!record.ok()) {
-    if (record.status().is_not_found())
-      return Status::NotFound("this password reset link is unknown or was used already; ask for a new one")
-          .With(ReasonCode::kResetLinkUnknown);
-    return record.status();
-  }
-  if (record->expires_at <= clock_())
-    return Status::InvalidArgument("this password reset link has expired; ask for a new one")
-        .With(ReasonCode::kResetLinkExpired);
+  auto record = ConsumeLinkToken(token, TokenPurpose::kResetPassword,
+                                 {"password reset", "; ask for a new one", ReasonCode::kResetLinkInvalid,
+                                  ReasonCode::kResetLinkUnknown, ReasonCode::kResetLinkExpired});
+  if (!record.ok()) return record.status();
   auto user = store_.GetUser(record->user_id);
   if (!user.ok()) return user.status();
   if (Status s = CheckPassword(new_password, user->email); !s.ok()) {

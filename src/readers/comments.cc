@@ -226,24 +226,25 @@ Status Comments::Delete(const User& by, int64_t comment_id) {
 }
 
 Status Comments::Hide(const User& moderator, int64_t comment_id, const std::string& reason) {
-  if (!IsModerator(moderator))
-    return Status::InvalidArgument("only moderators can hide comments").With(ReasonCode::kHideNotModerator);
-  auto comment = store_.GetComment(comment_id);
-  if (!comment.ok()) return comment.status();
-  if (comment->status == CommentStatus::kDeleted)
-    return Status::InvalidArgument("this comment was deleted already").With(ReasonCode::kCommentDeletedAlready);
-  ND_RETURN_IF_ERROR(store_.SetCommentStatus(comment_id, CommentStatus::kHidden, Trim(reason)));
-  return store_.ResolveReports(comment_id);
+  return Moderate(moderator, comment_id, CommentStatus::kHidden, Trim(reason),
+                  Status::InvalidArgument("only moderators can hide comments").With(ReasonCode::kHideNotModerator),
+                  Status::InvalidArgument("this comment was deleted already").With(ReasonCode::kCommentDeletedAlready));
 }
 
 Status Comments::Restore(const User& moderator, int64_t comment_id) {
-  if (!IsModerator(moderator))
-    return Status::InvalidArgument("only moderators can restore comments").With(ReasonCode::kRestoreNotModerator);
+  return Moderate(
+      moderator, comment_id, CommentStatus::kVisible, "",
+      Status::InvalidArgument("only moderators can restore comments").With(ReasonCode::kRestoreNotModerator),
+      Status::InvalidArgument("a deleted comment has no text left to restore").With(ReasonCode::kRestoreDeleted));
+}
+
+Status Comments::Moderate(const User& moderator, int64_t comment_id, CommentStatus status, const std::string& reason,
+                          Status not_moderator, Status deleted) {
+  if (!IsModerator(moderator)) return not_moderator;
   auto comment = store_.GetComment(comment_id);
   if (!comment.ok()) return comment.status();
-  if (comment->status == CommentStatus::kDeleted)
-    return Status::InvalidArgument("a deleted comment has no text left to restore").With(ReasonCode::kRestoreDeleted);
-  ND_RETURN_IF_ERROR(store_.SetCommentStatus(comment_id, CommentStatus::kVisible, ""));
+  if (comment->status == CommentStatus::kDeleted) return deleted;
+  ND_RETURN_IF_ERROR(store_.SetCommentStatus(comment_id, status, reason));
   return store_.ResolveReports(comment_id);
 }
 

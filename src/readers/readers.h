@@ -201,6 +201,15 @@ class Accounts {
  private:
   Status CheckPassword(const std::string& password, const std::string& email);
   Result<std::string> NewToken(int64_t user_id, TokenPurpose purpose, std::chrono::seconds lifetime);
+  // ConsumeLinkToken uses up the one-time token of a mailed link for
+  // `purpose`, refusing a malformed, unknown, used or expired one with
+  // `link` ("confirmation", "password reset") and the purpose's codes.
+  struct LinkRefusals {
+    const char* link;
+    const char* unknown_advice;  // appended to "… unknown or was used already"
+    ReasonCode invalid, unknown, expired;
+  };
+  Result<TokenRecord> ConsumeLinkToken(const std::string& token, TokenPurpose purpose, const LinkRefusals& refusals);
   Result<User> CheckCurrentPassword(int64_t user_id, const std::string& password);
 
   AccountStore& store_;
@@ -311,6 +320,11 @@ class Comments {
   // CheckBody applies the length, link and hold rules to a new text.
   Result<Checked> CheckBody(const User& author, const std::string& body, bool first_comment_rule);
   Status CheckAuthor(const User& author);
+  // Moderate is Hide and Restore: a moderator gives a comment that is not
+  // deleted `status` and resolves its reports; `not_moderator` and
+  // `deleted` are the refusals.
+  Status Moderate(const User& moderator, int64_t comment_id, CommentStatus status, const std::string& reason,
+                  Status not_moderator, Status deleted);
 
   CommentStore& store_;
   AccountStore& accounts_;
