@@ -12,6 +12,12 @@ std::string_view Request::Header(std::string_view name) const {
   return {};
 }
 
+bool Response::HasHeader(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (AsciiIEquals(k, name)) return true;
+  return false;
+}
+
 std::optional<std::string> Request::QueryParam(std::string_view name) const {
   for (const auto& [k, v] : query)
     if (k == name) return v;

@@ -46,6 +46,9 @@ struct Response {
   std::string route;
   bool cacheable = false;
 
+  // HasHeader tells whether `headers` has `name`, in any letter case.
+  bool HasHeader(std::string_view name) const;
+
   static Response Text(int status, std::string body);
   static Response Redirect(int status, std::string location);
 };

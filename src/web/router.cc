@@ -4,11 +4,13 @@
 
 namespace newsdesk {
 
-std::string RouteMatch::Param(std::string_view name) const {
+std::string ParamOf(const RouteParams& params, std::string_view name) {
   for (const auto& [k, v] : params)
     if (k == name) return v;
   return {};
 }
+
+std::string RouteMatch::Param(std::string_view name) const { return ParamOf(params, name); }
 
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> out;

@@ -16,6 +16,9 @@ namespace newsdesk {
 
 using RouteParams = std::vector<std::pair<std::string, std::string>>;
 
+// ParamOf is capture `name` of `params`, or "".
+std::string ParamOf(const RouteParams& params, std::string_view name);
+
 struct RouteMatch {
   enum class Kind { kFound, kNotFound, kMethodNotAllowed } kind = Kind::kNotFound;
   int route = -1;               // the id given to Add

@@ -2,11 +2,7 @@
 
 namespace newsdesk {
 
-std::string RequestContext::Param(std::string_view name) const {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return {};
-}
+std::string RequestContext::Param(std::string_view name) const { return ParamOf(params, name); }
 
 void RouteTable::Add(std::vector<std::string> methods, std::string pattern, RouteHandler handler) {
   router_.Add(std::move(methods), std::move(pattern), static_cast<int>(handlers_.size()));

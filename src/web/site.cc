@@ -113,11 +113,7 @@ Status Site::Impl::Init() {
       [this](const RequestContext& ctx, const std::string& ed, const std::string& title, const std::string& content,
              const std::map<std::string, std::string>& hrefs, int status) { return Page(ctx, ed, title, content, hrefs, status); },
       [this](const std::string& id, const std::string& ed) {
-        std::shared_ptr<const Gazetteer> gazetteer;
-        {
-          std::lock_guard<std::mutex> lock(gazetteer_mu_);
-          gazetteer = gazetteer_;
-        }
+        std::shared_ptr<const Gazetteer> gazetteer = CurrentGazetteer();
         const Entity* e = gazetteer ? gazetteer->Find(id) : nullptr;
         return e ? e->Name(ed) : std::string();
       });
@@ -163,15 +159,16 @@ void Site::Impl::SyncWithStore() {
   else spdlog::warn("cannot read the store's change sequence: {}", seq.status().ToString());
 }
 
+std::shared_ptr<const Gazetteer> Site::Impl::CurrentGazetteer() {
+  std::lock_guard<std::mutex> lock(gazetteer_mu_);
+  return gazetteer_;
+}
+
 Response Site::Impl::Handle(const Request& req) {
   const auto start = std::chrono::steady_clock::now();
   // The gazetteer is pinned for the whole request, so a reload never pulls
   // the names out from under a page being rendered.
-  std::shared_ptr<const Gazetteer> pin;
-  {
-    std::lock_guard<std::mutex> lock(gazetteer_mu_);
-    pin = gazetteer_;
-  }
+  std::shared_ptr<const Gazetteer> pin = CurrentGazetteer();
   Response res = HandleSteps(req, pin.get());
   metrics_.RecordRequest(res.route, res.status, std::chrono::steady_clock::now() - start);
   return res;
@@ -288,7 +285,7 @@ Response Site::Impl::HandleSteps(const Request& req, const Gazetteer* gazetteer)
   // 7. Count the view; keep what may be kept. A reader's own page is
   // kept by nobody else either.
   res = Finish(req, std::move(res));
-  if (personal && !HasHeader(res, "Cache-Control")) res.headers.emplace_back("Cache-Control", "private, no-store");
+  if (personal && !res.HasHeader("Cache-Control")) res.headers.emplace_back("Cache-Control", "private, no-store");
   if (res.route == kArticleRoute && res.status == 200 && readable) CountArticleView(req.path);
   if (readable && !personal && res.cacheable && (res.status == 200 || res.status == 301)) {
     metrics_.RecordCacheMiss();
@@ -298,12 +295,6 @@ Response Site::Impl::HandleSteps(const Request& req, const Gazetteer* gazetteer)
     if (gazetteer_.get() == gazetteer) cache_.Put(req.target, res, seq);
   }
   return res;
-}
-
-bool Site::Impl::HasHeader(const Response& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers)
-    if (AsciiIEquals(k, name)) return true;
-  return false;
 }
 
 // CountArticleView counts a view of the article at `path`

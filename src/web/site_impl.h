@@ -91,6 +91,9 @@ class Site::Impl {
   ReaderPages& readers() { return *readers_; }
   void SyncWithStore();
   Response Handle(const Request& req);
+
+  // CurrentGazetteer is the gazetteer in force now (ReplaceGazetteer swaps it).
+  std::shared_ptr<const Gazetteer> CurrentGazetteer();
  private:
   // AddRoutes fills the one route table: every area adds its routes. The
   // fixed paths come first, so that "/{ed}" and "/{ed}/…" never take them.
@@ -101,7 +104,6 @@ class Site::Impl {
 
   // The steps every request goes through, in order.
   Response HandleSteps(const Request& req, const Gazetteer* gazetteer);
-  static bool HasHeader(const Response& r, std::string_view name);
 
   // CountArticleView counts a view of the article at `path`
   // ("/{ed}/articles/{id}-{slug}") in memory.
