@@ -9,6 +9,7 @@
 
 #include "common/charset.h"
 #include "common/text.h"
+#include "common/xml.h"
 #include "extract/extractor.h"
 #include "extract/language.h"
 #include "model/block_json.h"
@@ -347,12 +348,8 @@ Result<DiscoveredFeed> DiscoverFeed(Fetcher& fetcher, const std::string& url) {
 
 std::string SourcesToOpml(const std::vector<SourceStatus>& sources, const std::string& title) {
   pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  auto opml = doc.append_child("opml");
-  opml.append_attribute("version") = "2.0";
-  opml.append_child("head").append_child("title").text().set(title.c_str());
+  auto opml = StartXmlDocument(doc, "opml", "2.0");
+  AppendText(opml.append_child("head"), "title", title);
   auto body = opml.append_child("body");
   // One outline per feed; the feeds of one source share its name and
   // htmlUrl, which is how import puts them back under one source.
@@ -369,9 +366,7 @@ std::string SourcesToOpml(const std::vector<SourceStatus>& sources, const std::s
       if (!s.source.country.empty()) o.append_attribute("country") = s.source.country.c_str();
     }
   }
-  std::ostringstream out;
-  doc.save(out, "  ");
-  return out.str();
+  return XmlToString(doc);
 }
 
 Result<std::vector<Source>> SourcesFromOpml(std::string_view opml) {

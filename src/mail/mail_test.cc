@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/testing/matchers.h"
 #include "common/testing/test_directory.h"
 #include "mail/testing/recording_mailer.h"
 #include "mail/testing/smtp_server.h"
@@ -50,6 +51,12 @@ class MailTest : public ::testing::Test {
     m.html = "<p>Здравствуйте, <b>Анна</b>!</p>";
     m.headers = {{"List-Unsubscribe", "<https://news.example/unsubscribe?t=xyz>"}};
     return m;
+  }
+
+  // SendThrough sends `m` through a new mailer for the running test server.
+  static Status SendThrough(const SmtpServer& server, const Message& m) {
+    if (server.port() == 0) return Status::Internal("the test SMTP server did not start");
+    return MakeSmtpMailer({.url = server.url()})->Send(m);
   }
 
   fs::path dir_;
@@ -140,20 +147,17 @@ TEST_F(MailTest, AServerThatIsDownIsUnavailableQuickly) {
 
 TEST_F(MailTest, RejectedRecipientIsAPermanentFailureWithTheServersReply) {
   SmtpServer server(dir_);
-  ASSERT_NE(server.port(), 0);
-  Status s = MakeSmtpMailer({.url = server.url()})->Send(RussianMessage("reject-me@example.org"));
+  Status s = SendThrough(server, RussianMessage("reject-me@example.org"));
   EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
-  EXPECT_NE(s.message().find("550 5.1.1"), std::string::npos) << s.ToString();
-  EXPECT_NE(s.message().find("mailbox unavailable"), std::string::npos) << s.ToString();
+  EXPECT_THAT(s.message(), testing::HasSubstrs({"550 5.1.1", "mailbox unavailable"}));
   EXPECT_TRUE(server.Received(1).is_null());
 }
 
 TEST_F(MailTest, TemporaryRefusalIsUnavailable) {
   SmtpServer server(dir_);
-  ASSERT_NE(server.port(), 0);
-  Status s = MakeSmtpMailer({.url = server.url()})->Send(RussianMessage("busy@example.org"));
+  Status s = SendThrough(server, RussianMessage("busy@example.org"));
   EXPECT_EQ(s.code(), Code::kUnavailable) << s.ToString();
-  EXPECT_NE(s.message().find("451"), std::string::npos) << s.ToString();
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("451"));
 }
 
 TEST_F(MailTest, AuthenticatesWhenConfiguredAndNeverShowsThePassword) {

@@ -17,6 +17,10 @@
 namespace newsdesk {
 namespace {
 
+using ::testing::IsSupersetOf;
+using ::testing::Pair;
+using ::testing::UnorderedElementsAre;
+
 // A small gazetteer with the hard cases: inflected multi-word Russian names,
 // acronyms that are also words, a name that is a common word, overlaps.
 const char* kSmall = R"(
@@ -51,29 +55,22 @@ std::map<std::string, int> Found(const Tagger& t, const std::string& text) {
 
 TEST(Tagger, MatchesRussianInflections) {
   Tagger t(Small());
-  auto f = Found(t, "Делегации России, Казахстана и Ирана встретились в Астане. Россией предложено многое.");
-  EXPECT_EQ(f["russia"], 2);
-  EXPECT_EQ(f["kazakhstan"], 1);
-  EXPECT_EQ(f["iran"], 1);
-  EXPECT_EQ(f["astana"], 1);
+  EXPECT_THAT(Found(t, "Делегации России, Казахстана и Ирана встретились в Астане. Россией предложено многое."),
+              IsSupersetOf({Pair("russia", 2), Pair("kazakhstan", 1), Pair("iran", 1), Pair("astana", 1)}));
 }
 
 TEST(Tagger, MatchesInflectedMultiWordNames) {
   Tagger t(Small());
-  auto f = Found(t, "Министры Шанхайской организации сотрудничества обсудили расширение Североатлантического альянса "
-                    "и позицию Российской Федерации.");
-  EXPECT_EQ(f["sco"], 1);
-  EXPECT_EQ(f["nato"], 1);
-  EXPECT_EQ(f["russia"], 1);
-  EXPECT_EQ(f.size(), 3u);
+  EXPECT_THAT(Found(t, "Министры Шанхайской организации сотрудничества обсудили расширение Североатлантического "
+                       "альянса и позицию Российской Федерации."),
+              UnorderedElementsAre(Pair("sco", 1), Pair("nato", 1), Pair("russia", 1)));
 }
 
 TEST(Tagger, TellsApartNamesSharingABase) {
   // "Нигер" and "Нигерия" are both "нигер" plus an ending.
   Tagger t(Small());
-  auto f = Found(t, "Нигер и Нигерия. Посол Нигера, делегация Нигерии, договор с Нигерией, в Нигере.");
-  EXPECT_EQ(f["niger"], 3);
-  EXPECT_EQ(f["nigeria"], 3);
+  EXPECT_THAT(Found(t, "Нигер и Нигерия. Посол Нигера, делегация Нигерии, договор с Нигерией, в Нигере."),
+              IsSupersetOf({Pair("niger", 3), Pair("nigeria", 3)}));
 }
 
 TEST(Tagger, InflectsShortNominativeNames) {
@@ -83,29 +80,23 @@ TEST(Tagger, InflectsShortNominativeNames) {
 {"id":"south-korea","type":"country","name":{"en":"South Korea","ru":"Южная Корея"}}
 {"id":"belgorod-oblast","type":"place","name":{"en":"Belgorod Oblast","ru":"Белгородская область"}})";
   Tagger t(*Gazetteer::Parse(g, "g"));
-  auto f = Found(t, "В Крыму и Сирию, из Киеве, с Южной Кореи, над Белгородской областью.");
-  EXPECT_EQ(f["crimea"], 1);
-  EXPECT_EQ(f["syria"], 1);
-  EXPECT_EQ(f["kyiv"], 1);
-  EXPECT_EQ(f["south-korea"], 1);
-  EXPECT_EQ(f["belgorod-oblast"], 1);
+  EXPECT_THAT(Found(t, "В Крыму и Сирию, из Киеве, с Южной Кореи, над Белгородской областью."),
+              IsSupersetOf({Pair("crimea", 1), Pair("syria", 1), Pair("kyiv", 1), Pair("south-korea", 1),
+                            Pair("belgorod-oblast", 1)}));
 }
 
 TEST(Tagger, AbbreviationsWithFullStopsAndSpacedDashes) {
   const char* g = R"({"id":"us","type":"country","name":{"en":"United States"},"aliases":{"en":["U.S."]}}
 {"id":"png","type":"country","name":{"en":"Papua New Guinea","ru":"Папуа — Новая Гвинея"}})";
   Tagger t(*Gazetteer::Parse(g, "g"));
-  auto f = Found(t, "The U.S. envoy flew to Папуа — Новой Гвинее.");
-  EXPECT_EQ(f["us"], 1);
-  EXPECT_EQ(f["png"], 1);
+  EXPECT_THAT(Found(t, "The U.S. envoy flew to Папуа — Новой Гвинее."),
+              IsSupersetOf({Pair("us", 1), Pair("png", 1)}));
 }
 
 TEST(Tagger, AcronymsMatchCaseSensitively) {
   Tagger t(Small());
-  auto f = Found(t, "The US told us that the UN will meet. Un jour, the un-named SCO delegates.");
-  EXPECT_EQ(f["united-states"], 1);
-  EXPECT_EQ(f["un"], 1);
-  EXPECT_EQ(f["sco"], 1);
+  EXPECT_THAT(Found(t, "The US told us that the UN will meet. Un jour, the un-named SCO delegates."),
+              IsSupersetOf({Pair("united-states", 1), Pair("un", 1), Pair("sco", 1)}));
 }
 
 TEST(Tagger, TheLongestMatchWins) {
@@ -125,9 +116,8 @@ TEST(Tagger, NeverMatchesInsideALongerWord) {
 TEST(Tagger, ANameThatIsACommonWordNeedsItsCapital) {
   Tagger t(Small());
   EXPECT_TRUE(Found(t, "We ate turkey. Малый бизнес и малые страны.").empty());
-  auto f = Found(t, "Turkey and Mali signed. Делегация Мали прибыла.");
-  EXPECT_EQ(f["turkey"], 1);
-  EXPECT_EQ(f["mali"], 2);
+  EXPECT_THAT(Found(t, "Turkey and Mali signed. Делегация Мали прибыла."),
+              IsSupersetOf({Pair("turkey", 1), Pair("mali", 2)}));
 }
 
 TEST(Tagger, ShortStemsMatchOnlyTheWordItself) {

@@ -79,21 +79,23 @@ TEST_P(JobStoreTest, AnExpiredLeaseIsTakenOverAndTheOldHolderCannotFinish) {
 TEST_P(JobStoreTest, AFailedJobIsRetriedThenKeptFailedWithItsErrorUntilRetriedByHand) {
   auto id = store_->EnqueueJob({.kind = "translate", .run_at = At(0), .max_attempts = 2}, At(0));
   ASSERT_TRUE(id.ok() && id->has_value());
-  auto first = store_->ClaimJob({"translate"}, "n", At(1), At(100));
-  ASSERT_TRUE(first.ok() && first->has_value());
-  ASSERT_TRUE(store_->FinishJob(**id, "n", false, "HTTP 503", At(2), At(10)).ok());
-  auto queued = store_->GetJob(**id);
-  ASSERT_TRUE(queued.ok());
+  // One attempt: claimed at `at`, failed with `error` a second later, due
+  // again at `retry_at`; what the job looks like afterwards.
+  auto failed_attempt = [&](int at, const char* error, int retry_at) -> Result<Job> {
+    auto claimed = store_->ClaimJob({"translate"}, "n", At(at), At(100));
+    if (!claimed.ok() || !claimed->has_value()) return Status::Internal("the job was not claimed");
+    ND_RETURN_IF_ERROR(store_->FinishJob(**id, "n", false, error, At(at + 1), At(retry_at)));
+    return store_->GetJob(**id);
+  };
+  auto queued = failed_attempt(1, "HTTP 503", 10);
+  ASSERT_TRUE(queued.ok()) << queued.status().ToString();
   EXPECT_EQ(queued->state, JobState::kQueued);
   EXPECT_EQ(queued->last_error, "HTTP 503");
   auto not_yet = store_->ClaimJob({"translate"}, "n", At(5), At(100));
   ASSERT_TRUE(not_yet.ok());
   EXPECT_FALSE(not_yet->has_value()) << "a failed job waits for its retry time";
-  auto second = store_->ClaimJob({"translate"}, "n", At(10), At(100));
-  ASSERT_TRUE(second.ok() && second->has_value());
-  ASSERT_TRUE(store_->FinishJob(**id, "n", false, "HTTP 500", At(11), At(20)).ok());
-  auto failed = store_->GetJob(**id);
-  ASSERT_TRUE(failed.ok());
+  auto failed = failed_attempt(10, "HTTP 500", 20);
+  ASSERT_TRUE(failed.ok()) << failed.status().ToString();
   EXPECT_EQ(failed->state, JobState::kFailed);
   EXPECT_EQ(failed->last_error, "HTTP 500");
   auto listed = store_->ListJobs({JobState::kFailed}, 10);

@@ -215,6 +215,11 @@ class LibreTranslateTest : public StoreFixture {
     if (counters) *counters = client->counters();
     return out;
   }
+  static void ExpectUnavailable(const Result<std::vector<std::string>>& out, const std::string& because) {
+    ASSERT_FALSE(out.ok());
+    EXPECT_EQ(out.status().code(), Code::kUnavailable);
+    EXPECT_NE(out.status().message().find(because), std::string::npos) << out.status().message();
+  }
   testing::LibreTranslateFixture server_;
 };
 
@@ -226,10 +231,7 @@ TEST_F(LibreTranslateTest, TranslatesABatch) {
 
 TEST_F(LibreTranslateTest, ATimeoutIsUnavailableAfterTheRetries) {
   TranslatorCounters c;
-  auto out = Run("slow", {"one"}, &c);
-  ASSERT_FALSE(out.ok());
-  EXPECT_EQ(out.status().code(), Code::kUnavailable);
-  EXPECT_NE(out.status().message().find("timed out"), std::string::npos) << out.status().message();
+  ExpectUnavailable(Run("slow", {"one"}, &c), "timed out");
   EXPECT_EQ(c.requests, 3);
 }
 
@@ -245,10 +247,7 @@ TEST_F(LibreTranslateTest, A429WaitsForRetryAfterThenSucceeds) {
 
 TEST_F(LibreTranslateTest, ARetryAfterBeyondTheLimitGivesUpAtOnce) {
   TranslatorCounters c;
-  auto out = Run("429-long", {"one"}, &c);
-  ASSERT_FALSE(out.ok());
-  EXPECT_EQ(out.status().code(), Code::kUnavailable);
-  EXPECT_NE(out.status().message().find("retry after 3600"), std::string::npos) << out.status().message();
+  ExpectUnavailable(Run("429-long", {"one"}, &c), "retry after 3600");
   EXPECT_EQ(c.requests, 1);
 }
 

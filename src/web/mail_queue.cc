@@ -42,16 +42,6 @@ bool MailQueue::WaitIdle(std::chrono::milliseconds timeout) {
   });
 }
 
-int64_t MailQueue::sent() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return sent_;
-}
-
-int64_t MailQueue::dropped() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return dropped_;
-}
-
 void MailQueue::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {

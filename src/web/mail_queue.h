@@ -14,6 +14,7 @@
 // destructor stops the thread; messages still waiting are counted in the log.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -46,8 +47,8 @@ class MailQueue {
   bool WaitIdle(std::chrono::milliseconds timeout);
 
   // Stats: messages sent and given up on so far.
-  int64_t sent() const;
-  int64_t dropped() const;
+  int64_t sent() const { return sent_.load(); }
+  int64_t dropped() const { return dropped_.load(); }
 
   static constexpr size_t kMaxWaiting = 10000;
 
@@ -67,8 +68,8 @@ class MailQueue {
   std::deque<Item> items_;  // GUARDED_BY(mu_)
   bool sending_ = false;    // GUARDED_BY(mu_)
   bool stop_ = false;       // GUARDED_BY(mu_)
-  int64_t sent_ = 0;        // GUARDED_BY(mu_)
-  int64_t dropped_ = 0;     // GUARDED_BY(mu_)
+  std::atomic<int64_t> sent_{0};  // counters only: read without the queue's lock
+  std::atomic<int64_t> dropped_{0};
   std::thread thread_;
 };
 

@@ -44,42 +44,7 @@ nlohmann::json WaitForMail(const SmtpServer& smtp, int n) {
 
 const char* kPassword = "correct horse battery";
 
-// Client: one browser, with its cookie jar.
-class Client {
- public:
-  explicit Client(uint16_t port) : port_(port) {}
-
-  RawResponse Send(const std::string& method, const std::string& target, const std::string& body = "",
-                   const std::string& content_type = "application/x-www-form-urlencoded",
-                   const std::string& extra_headers = "") {
-    std::string headers = jar_.Header();
-    if (method == "POST") headers += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    RawResponse r = testing::Exchange(port_, method, target, headers + extra_headers, body);
-    jar_.Take(r);
-    return r;
-  }
-  RawResponse Get(const std::string& target) { return Send("GET", target); }
-
-  // Post sends a form; `csrf_from` is the page whose first csrf field it uses.
-  RawResponse Post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
-                   const std::string& csrf_from = "") {
-    if (!csrf_from.empty()) fields.emplace_back("csrf", CsrfField(Get(csrf_from).body));
-    std::string body;
-    for (const auto& [k, v] : fields) {
-      if (!body.empty()) body += '&';
-      body += PercentEncode(k) + "=" + PercentEncode(v);
-    }
-    return Send("POST", target, body);
-  }
-
-  bool HasCookie(const std::string& name) const { return jar_.Has(name); }
-  void Forget(const std::string& name) { jar_.Forget(name); }
-  const std::string& last_set_cookie() const { return jar_.last_set_cookie(); }
-
- private:
-  uint16_t port_;
-  testing::CookieJar jar_;
-};
+using Client = testing::Browser;
 
 class ReaderPagesTest : public ::testing::Test {
  protected:

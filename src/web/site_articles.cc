@@ -1,6 +1,6 @@
 #include "web/site_impl.h"
 
-#include <pugixml.hpp>
+#include "common/xml.h"
 
 namespace newsdesk {
 
@@ -238,20 +238,12 @@ Response Site::Impl::Feed(const RequestContext& ctx) {
   if (!page.ok()) return StoreError(ctx, ed, page.status());
   const std::string base = config_.base_url;
   pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  auto rss = doc.append_child("rss");
-  rss.append_attribute("version") = "2.0";
-  auto channel = rss.append_child("channel");
-  auto text = [](pugi::xml_node parent, const char* name, const std::string& value) {
-    parent.append_child(name).text().set(value.c_str());
-  };
-  text(channel, "title", fmt::format("{} — {}", config_.site_name, cat.language_name()));
-  text(channel, "link", base + "/" + ed + "/");
-  text(channel, "description", cat.Get("feed_description"));
-  text(channel, "language", ed);
-  if (!page->items.empty()) text(channel, "lastBuildDate", FormatRfc822(page->items.front().published_at));
+  auto channel = StartXmlDocument(doc, "rss", "2.0").append_child("channel");
+  AppendText(channel, "title", fmt::format("{} — {}", config_.site_name, cat.language_name()));
+  AppendText(channel, "link", base + "/" + ed + "/");
+  AppendText(channel, "description", cat.Get("feed_description"));
+  AppendText(channel, "language", ed);
+  if (!page->items.empty()) AppendText(channel, "lastBuildDate", FormatRfc822(page->items.front().published_at));
   for (const auto& s : page->items) {
     auto item = channel.append_child("item");
     std::string title = s.headline, lead = s.lead;
@@ -265,22 +257,20 @@ Response Site::Impl::Feed(const RequestContext& ctx) {
       }
     }
     const std::string link = base + ArticleHref(ed, s.id, s.slug);
-    text(item, "title", title);
-    text(item, "link", link);
+    AppendText(item, "title", title);
+    AppendText(item, "link", link);
     auto guid = item.append_child("guid");
     guid.append_attribute("isPermaLink") = "true";
     guid.text().set(link.c_str());
-    text(item, "pubDate", FormatRfc822(s.published_at));
-    if (!lead.empty()) text(item, "description", lead);
+    AppendText(item, "pubDate", FormatRfc822(s.published_at));
+    if (!lead.empty()) AppendText(item, "description", lead);
     auto src = item.append_child("source");
     src.append_attribute("url") = s.source.home_url.c_str();
     src.text().set(s.source.name.c_str());
   }
-  std::ostringstream out;
-  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
   Response r;
   r.content_type = "application/rss+xml; charset=utf-8";
-  r.body = out.str();
+  r.body = XmlToString(doc);
   r.cacheable = true;
   return r;
 }

@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "common/testing/socket_io.h"
+#include "web/http.h"
 
 namespace newsdesk::testing {
 
@@ -117,6 +118,28 @@ std::string CsrfField(const std::string& html) {
   static const std::regex re("name=\"csrf\" value=\"([^\"]+)\"");
   std::smatch m;
   return std::regex_search(html, m, re) ? m[1].str() : "";
+}
+
+RawResponse Browser::Send(const std::string& method, const std::string& target, const std::string& body,
+                          const std::string& content_type, const std::string& extra_headers) {
+  std::string headers = jar_.Header();
+  std::string type = content_type;
+  if (type.empty() && method == "POST") type = "application/x-www-form-urlencoded";
+  if (!type.empty()) headers += "Content-Type: " + type + "\r\n";
+  if (method == "POST" || method == "PUT") headers += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  RawResponse r = Exchange(port_, method, target, headers + extra_headers, body);
+  jar_.Take(r);
+  return r;
+}
+
+RawResponse Browser::Post(const std::string& target, Fields fields, const std::string& csrf_from) {
+  if (!csrf_from.empty()) fields.emplace_back("csrf", CsrfField(Get(csrf_from).body));
+  std::string body;
+  for (const auto& [k, v] : fields) {
+    if (!body.empty()) body += '&';
+    body += PercentEncode(k) + "=" + PercentEncode(v);
+  }
+  return Send("POST", target, body);
 }
 
 }  // namespace newsdesk::testing

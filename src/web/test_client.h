@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace newsdesk::testing {
 
@@ -65,5 +67,32 @@ class CookieJar {
 
 // CsrfField is the value of the first `csrf` form field in `html`, or "".
 std::string CsrfField(const std::string& html);
+
+// Browser is one visitor of the site on `port`: every request carries the
+// cookies earlier answers set, as a browser's would. Not thread-safe.
+class Browser {
+ public:
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+
+  explicit Browser(uint16_t port) : port_(port) {}
+
+  // Send sends one request. POST and PUT carry Content-Length, and a POST
+  // without `content_type` is a form; `extra_headers` end in CRLF each.
+  RawResponse Send(const std::string& method, const std::string& target, const std::string& body = "",
+                   const std::string& content_type = "", const std::string& extra_headers = "");
+  RawResponse Get(const std::string& target) { return Send("GET", target); }
+  // Post sends `fields` as a form; with `csrf_from`, the first csrf field of
+  // that page (fetched first) is added, as submitting its form would.
+  RawResponse Post(const std::string& target, Fields fields, const std::string& csrf_from = "");
+
+  bool HasCookie(const std::string& name) const { return jar_.Has(name); }
+  void Forget(const std::string& name) { jar_.Forget(name); }
+  const std::string& last_set_cookie() const { return jar_.last_set_cookie(); }
+  uint16_t port() const { return port_; }
+
+ private:
+  uint16_t port_;
+  CookieJar jar_;
+};
 
 }  // namespace newsdesk::testing

@@ -31,29 +31,16 @@ using nlohmann::json;
 
 const char* kPassword = "correct horse battery";
 
-// Client: one API user with a cookie jar.
-class Client {
+// Client: one API user, logged in through the form, sending translations
+// with the session's CSRF token.
+class Client : public testing::Browser {
  public:
-  explicit Client(uint16_t port) : port_(port) {}
-
-  RawResponse Send(const std::string& method, const std::string& target, const std::string& body = "",
-                   const std::string& content_type = "", const std::string& extra_headers = "") {
-    std::string headers = jar_.Header();
-    if (!content_type.empty()) headers += "Content-Type: " + content_type + "\r\n";
-    if (method == "POST" || method == "PUT") headers += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-    RawResponse r = testing::Exchange(port_, method, target, headers + extra_headers, body);
-    jar_.Take(r);
-    return r;
-  }
-  RawResponse Get(const std::string& target) { return Send("GET", target); }
+  using Browser::Browser;
 
   // LogIn logs in through the form; the session's CSRF token is read off a
   // page that shows the logged-in reader's forms.
   bool LogIn(const std::string& email, const std::string& page) {
-    const std::string pre = CsrfField(Get("/en/account/login").body);
-    RawResponse r = Send("POST", "/en/account/login",
-                         "email=" + PercentEncode(email) + "&password=" + PercentEncode(kPassword) + "&csrf=" + pre,
-                         "application/x-www-form-urlencoded");
+    RawResponse r = Post("/en/account/login", {{"email", email}, {"password", kPassword}}, "/en/account/login");
     if (r.status != 303) return false;
     csrf_ = CsrfField(Get(page).body);
     return !csrf_.empty();
@@ -69,8 +56,6 @@ class Client {
   const std::string& csrf() const { return csrf_; }
 
  private:
-  uint16_t port_;
-  testing::CookieJar jar_;
   std::string csrf_;
 };
 
