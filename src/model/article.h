@@ -47,6 +47,7 @@ struct FeedStatus {
   int consecutive_failures = 0;
   TimePoint next_fetch_at{};
   std::string etag, last_modified;  // validators for the next conditional GET
+  bool paused = false;              // an editor paused it: not fetched until resumed
 };
 
 // SourceStatus: a source with how its fetching goes. `feeds` lists every
@@ -64,6 +65,7 @@ struct SourceStatus {
   std::string etag, last_modified;  // validators for the next conditional GET
   int64_t article_count = 0;
   double articles_per_day = 0;      // over the last 7 days
+  std::optional<TimePoint> last_article_at;  // the newest article's publication time
 };
 
 // FetchOutcome: what one fetch of a feed came to.

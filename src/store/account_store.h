@@ -86,6 +86,21 @@ struct TokenRecord {
   TimePoint expires_at{};
 };
 
+// UserOverview: one account as the desk's people list shows it.
+struct UserOverview {
+  User user;
+  std::optional<TimePoint> last_login;  // the newest session's start; none yet
+  int64_t comments = 0;                 // every comment the user wrote, in any state
+};
+
+// UserQuery: a page of accounts by id (keyset: ids after `after_id`).
+struct UserQuery {
+  std::optional<Role> role;  // only this role
+  std::string search;        // e-mail or display name containing this (case-insensitive for ASCII)
+  int64_t after_id = 0;
+  int limit = 50;            // 1..500
+};
+
 // LoginFailureCounts: failed log-ins since some time, for the throttle.
 struct LoginFailureCounts {
   int64_t by_account = 0;
@@ -108,6 +123,9 @@ class AccountStore {
   // DeleteUser clears the account's e-mail, name and password, marks it
   // deleted and ends its sessions and tokens; its comments stay.
   virtual Status DeleteUser(int64_t id) = 0;
+  // ListUsers returns a page of accounts with their last log-in and comment
+  // count, by id (deleted accounts included: they show as such).
+  virtual Result<std::vector<UserOverview>> ListUsers(const UserQuery& query) = 0;
 
   virtual Status CreateSession(const SessionRecord& session) = 0;
   // GetSession returns NotFound when no session has `token_hash` (expired

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,8 +55,19 @@ class SourceStore {
   // RemoveFeed stops following one feed; the source keeps its other feeds.
   // Removing its last feed is RemoveSource. NotFound when there is no feed `id`.
   virtual Status RemoveFeed(int64_t id) = 0;
+  // SetFeedPaused pauses or resumes feed `id`; a resumed feed is due at
+  // once. NotFound when there is no feed `id`.
+  virtual Status SetFeedPaused(int64_t id, bool paused, TimePoint now) = 0;
+  // SetFeedInterval sets how often feed `id` is fetched, in seconds; the
+  // next fetch moves to its last fetch plus the new interval (now at the
+  // latest). NotFound when there is no feed `id`.
+  virtual Status SetFeedInterval(int64_t id, int seconds, TimePoint now) = 0;
+  // DailyArticleCounts counts the articles of each source published on each
+  // of the `days` UTC days starting at `from` (a day's start): source id →
+  // counts, oldest day first. Sources with none are left out.
+  virtual Result<std::map<int64_t, std::vector<int>>> DailyArticleCounts(TimePoint from, int days) = 0;
   // DueFeeds lists followed feeds whose next fetch is at or before `now`,
-  // the longest due first.
+  // the longest due first; paused feeds are never due.
   virtual Result<std::vector<FeedStatus>> DueFeeds(TimePoint now, int limit) = 0;
   // RecordFetch stores how a fetch of feed `feed_id` went: status, error,
   // validators, failures in a row, and when to fetch it next.

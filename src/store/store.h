@@ -12,6 +12,7 @@
 //   store/translation_store.h  TranslationStore  machine translation's queue and cache
 //   store/job_queue.h          JobQueue          background jobs every node shares
 //   store/settings.h           Settings          site-wide values
+//   store/audit_log.h          AuditLog          who changed what, append-only
 //
 // `Store` is all of them, as OpenStore opens it; a stage takes only the
 // interfaces it uses. All SQL lives behind them, in src/store/sql/, written
@@ -34,6 +35,7 @@
 #include "common/config.h"
 #include "common/status.h"
 #include "store/account_store.h"
+#include "store/audit_log.h"
 #include "store/article_store.h"
 #include "store/comment_store.h"
 #include "store/job_queue.h"
@@ -54,7 +56,8 @@ class Store : public ArticleStore,
               public MailingStore,
               public TranslationStore,
               public JobQueue,
-              public Settings {
+              public Settings,
+              public AuditLog {
  public:
   ~Store() override = default;
 };
