@@ -316,6 +316,9 @@ Status RunServe(Config config, const ServeFlags& flags) {
   Fetcher fetcher(FetchOptionsFrom(config));
   Ingestor ingestor(**store, **store, fetcher, IngestOptionsFrom(config), &tagger);
   if (config.ingest_enabled) HandleFetches(runner, **store, ingestor);
+  // The desk's "fetch now" takes the path a scheduled fetch takes, and its
+  // discovery the fetcher (and its guard) `source add` uses.
+  (*site)->AttachFeedTools(MakeFeedTools(ingestor, fetcher));
   DigestStats digest_stats;
   (*site)->SetDigestStats(&digest_stats);
   DailyMailing mailing;
@@ -339,6 +342,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
   reloader->Stop();
   if (indexer) indexer->Stop();
   (*site)->AttachSearch(nullptr);
+  (*site)->AttachFeedTools({});
   site_ptr.store(nullptr);
   spdlog::info("newsdesk stopped");
   return Status::Ok();

@@ -65,18 +65,10 @@ Status RunSourceAdd(const Config& config, const SourceAddFlags& f) {
   Fetcher fetcher(FetchOptionsFrom(config));
   auto found = DiscoverFeed(fetcher, f.url);
   if (!found.ok()) return found.status();
-  Source s;
-  s.feed_url = found->feed_url;
-  s.name = !f.name.empty() ? f.name : Trim(found->feed.title);
-  if (s.name.empty()) s.name = found->feed_url;
-  s.home_url = !found->feed.link.empty() ? found->feed.link : f.url;
+  Source s = ProposedSource(*found, f.url);
+  if (!f.name.empty()) s.name = f.name;
   s.country = f.country;
-  s.language = f.language;
-  if (s.language.empty()) {
-    std::string declared = found->feed.language.substr(0, found->feed.language.find_first_of("-_"));
-    for (auto& c : declared) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    s.language = declared;
-  }
+  if (!f.language.empty()) s.language = f.language;
   s.fetch_interval_seconds = f.interval_seconds ? f.interval_seconds : static_cast<int>(config.default_interval_seconds);
   s.body_selector = f.body_selector;
   s.drop_selectors = f.drop_selectors;

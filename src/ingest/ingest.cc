@@ -346,6 +346,41 @@ Result<DiscoveredFeed> DiscoverFeed(Fetcher& fetcher, const std::string& url) {
   return last;
 }
 
+Source ProposedSource(const DiscoveredFeed& found, const std::string& asked_url) {
+  Source s;
+  s.feed_url = found.feed_url;
+  s.name = Trim(found.feed.title);
+  if (s.name.empty()) s.name = found.feed_url;
+  s.home_url = !found.feed.link.empty() ? found.feed.link : asked_url;
+  s.language = AsciiLower(found.feed.language.substr(0, found.feed.language.find_first_of("-_")));
+  return s;
+}
+
+FeedTools MakeFeedTools(Ingestor& ingestor, Fetcher& fetcher) {
+  FeedTools tools;
+  tools.fetch_now = [&ingestor](const FeedStatus& feed) {
+    SourceReport r = ingestor.FetchFeed(feed, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    FeedFetch out;
+    out.new_articles = r.new_articles;
+    out.updated = r.updated;
+    out.unchanged = r.unchanged;
+    out.failed = r.failed;
+    out.not_modified = r.not_modified;
+    out.status = r.status;
+    return out;
+  };
+  tools.discover = [&fetcher](const std::string& url) -> Result<FoundFeed> {
+    auto found = DiscoverFeed(fetcher, url);
+    if (!found.ok()) return found.status();
+    FoundFeed out;
+    out.proposed = ProposedSource(*found, url);
+    out.items = found->feed.items.size();
+    for (size_t i = 0; i < found->feed.items.size() && i < 5; ++i) out.headlines.push_back(found->feed.items[i].title);
+    return out;
+  };
+  return tools;
+}
+
 std::string SourcesToOpml(const std::vector<SourceStatus>& sources, const std::string& title) {
   pugi::xml_document doc;
   auto opml = StartXmlDocument(doc, "opml", "2.0");

@@ -36,6 +36,7 @@
 #include "ingest/fetcher.h"
 #include "mentions/tagger.h"
 #include "model/article.h"
+#include "model/feed_tools.h"
 #include "store/store.h"
 
 namespace newsdesk {
@@ -107,6 +108,17 @@ struct DiscoveredFeed {
 // searched for `<link rel="alternate">` feeds and the first that parses is
 // taken. Errors say what was found instead.
 Result<DiscoveredFeed> DiscoverFeed(Fetcher& fetcher, const std::string& url);
+
+// ProposedSource is the source a discovered feed describes, to follow as it
+// is or after an editor's changes: its feed URL, the feed's title as the
+// name (else the feed URL), its home page (else `asked_url`) and its
+// declared language's primary tag, lower-cased ("en-US" → "en").
+Source ProposedSource(const DiscoveredFeed& found, const std::string& asked_url);
+
+// MakeFeedTools lends the desk `ingestor` (fetch now, as a scheduled fetch
+// would) and `fetcher` (discovery, behind the fetcher's address guard); both
+// must outlive the tools.
+FeedTools MakeFeedTools(Ingestor& ingestor, Fetcher& fetcher);
 
 // OPML, the list of feeds that feed readers exchange: one outline per feed,
 // the feeds of a source under its name and home page (`htmlUrl`).

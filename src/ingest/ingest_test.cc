@@ -22,14 +22,6 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using testing::FixtureServer;
 
-std::string Paragraphs(const std::string& topic, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i)
-    out += "<p>" + topic + " paragraph " + std::to_string(i) +
-           ": the ministry said the programme would continue through the next year, with deliveries to units in "
-           "several regions, additional tests at the range, and a review of the results by the end of the quarter.</p>";
-  return out;
-}
 
 std::string Page(const std::string& title, const std::string& body) {
   return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + " | Wire</title>"
@@ -115,9 +107,9 @@ class IngestTest : public ::testing::Test {
 TEST_F(IngestTest, StoresCleanArticlesFromAFeed) {
   server_.Serve("/rss", 200, Rss({{"Corvette launched", server_.Url("/a")}, {"Radar tested", server_.Url("/b")}}),
                 {{"Content-Type", "application/rss+xml"}});
-  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)),
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", testing::ArticleParagraphs("Corvette", 4)),
                 {{"Content-Type", "text/html; charset=utf-8"}});
-  server_.Serve("/b", 200, Page("Radar tested at the range", Paragraphs("Radar", 4)),
+  server_.Serve("/b", 200, Page("Radar tested at the range", testing::ArticleParagraphs("Radar", 4)),
                 {{"Content-Type", "text/html; charset=utf-8"}});
   auto src = Follow("/rss");
   auto report = FetchNow(src.source.id);
@@ -144,7 +136,7 @@ TEST_F(IngestTest, KnownItemsAreNotFetchedAgainAndA304IsNotModified) {
     if (head.find("If-None-Match: \"v1\"") != std::string::npos) return FixtureServer::Write(fd, 304, "");
     FixtureServer::Write(fd, 200, Rss({{"Corvette launched", server_.Url("/a")}}), {{"ETag", "\"v1\""}});
   });
-  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", testing::ArticleParagraphs("Corvette", 4)));
   auto src = Follow("/rss");
   EXPECT_EQ(FetchNow(src.source.id).new_articles, 1);
   auto again = FetchNow(src.source.id);
@@ -155,7 +147,7 @@ TEST_F(IngestTest, KnownItemsAreNotFetchedAgainAndA304IsNotModified) {
 
 TEST_F(IngestTest, ItemsSeenBeforeAreUnchanged) {
   server_.Serve("/rss", 200, Rss({{"Corvette launched", server_.Url("/a")}}));
-  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", testing::ArticleParagraphs("Corvette", 4)));
   auto src = Follow("/rss");
   FetchNow(src.source.id);
   auto again = FetchNow(src.source.id);
@@ -167,13 +159,13 @@ TEST_F(IngestTest, ItemsSeenBeforeAreUnchanged) {
 TEST_F(IngestTest, AnItemUpdatedSinceItWasStoredIsFetchedAgain) {
   std::string feed = Rss({{"Corvette launched", server_.Url("/a")}});
   server_.Serve("/rss", 200, feed);
-  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", testing::ArticleParagraphs("Corvette", 4)));
   auto src = Follow("/rss");
   FetchNow(src.source.id);
   std::string updated = feed;
   updated.replace(updated.find("</item>"), 7, "<atom:updated xmlns:atom=\"http://www.w3.org/2005/Atom\">2099-01-01T00:00:00Z</atom:updated></item>");
   server_.Serve("/rss", 200, updated);
-  server_.Serve("/a", 200, Page("Corvette launched at the northern yard, corrected", Paragraphs("Corvette", 4)));
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard, corrected", testing::ArticleParagraphs("Corvette", 4)));
   auto again = FetchNow(src.source.id);
   EXPECT_EQ(again.updated, 1);
   EXPECT_EQ(store_->GetArticle(Stored()[0].id)->headline, "Corvette launched at the northern yard, corrected");
@@ -203,7 +195,7 @@ TEST_F(IngestTest, NotAFeedIsAParseErrorOnTheSource) {
 
 TEST_F(IngestTest, OneBadPageDoesNotStopTheOthers) {
   server_.Serve("/rss", 200, Rss({{"Missing", server_.Url("/missing")}, {"Radar tested", server_.Url("/b")}}));
-  server_.Serve("/b", 200, Page("Radar tested at the range", Paragraphs("Radar", 4)));
+  server_.Serve("/b", 200, Page("Radar tested at the range", testing::ArticleParagraphs("Radar", 4)));
   auto src = Follow("/rss");
   auto report = FetchNow(src.source.id);
   EXPECT_TRUE(report.status.ok());
@@ -216,7 +208,7 @@ TEST_F(IngestTest, OneBadPageDoesNotStopTheOthers) {
 
 TEST_F(IngestTest, PagesRedirectingToInternalAddressesAreRefused) {
   FixtureServer internal;
-  internal.Serve("/admin", 200, Page("Internal", Paragraphs("Secret", 4)));
+  internal.Serve("/admin", 200, Page("Internal", testing::ArticleParagraphs("Secret", 4)));
   server_.Serve("/rss", 200, Rss({{"Trap", server_.Url("/trap")}}));
   server_.Serve("/trap", 302, "", {{"Location", internal.Url("/admin")}});
   auto src = Follow("/rss");
@@ -229,7 +221,7 @@ TEST_F(IngestTest, PagesRedirectingToInternalAddressesAreRefused) {
 
 TEST_F(IngestTest, DeletedArticlesAreNotBroughtBack) {
   server_.Serve("/rss", 200, Rss({{"Corvette launched", server_.Url("/a")}}));
-  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", testing::ArticleParagraphs("Corvette", 4)));
   auto src = Follow("/rss");
   FetchNow(src.source.id);
   ASSERT_EQ(Stored().size(), 1u);
@@ -241,7 +233,7 @@ TEST_F(IngestTest, DeletedArticlesAreNotBroughtBack) {
 
 TEST_F(IngestTest, ARuleThatStopsMatchingIsAnErrorNotAnEmptyArticle) {
   server_.Serve("/rss", 200, Rss({{"Corvette launched", server_.Url("/a")}}));
-  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", testing::ArticleParagraphs("Corvette", 4)));
   auto src = Follow("/rss", "en", "div.article-text-that-was-renamed");
   auto report = FetchNow(src.source.id);
   EXPECT_FALSE(report.status.ok());
@@ -295,10 +287,10 @@ TEST_F(IngestTest, AnItemInTwoFeedsOfAnOutletIsStoredOnceUnderIt) {
                 server_.Url("/a") + "</guid></item>"
                 "<item><title>Summit held</title><link>" + server_.Url("/c") + "</link><guid>" + server_.Url("/c") +
                 "</guid></item></channel></rss>");
-  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
-  server_.Serve("/a2", 200, Page("Corvette launched at the northern yard", Paragraphs("Corvette", 4)));
-  server_.Serve("/b", 200, Page("Radar tested at the range", Paragraphs("Radar", 4)));
-  server_.Serve("/c", 200, Page("Summit held in the capital", Paragraphs("Summit", 4)));
+  server_.Serve("/a", 200, Page("Corvette launched at the northern yard", testing::ArticleParagraphs("Corvette", 4)));
+  server_.Serve("/a2", 200, Page("Corvette launched at the northern yard", testing::ArticleParagraphs("Corvette", 4)));
+  server_.Serve("/b", 200, Page("Radar tested at the range", testing::ArticleParagraphs("Radar", 4)));
+  server_.Serve("/c", 200, Page("Summit held in the capital", testing::ArticleParagraphs("Summit", 4)));
   Source s;
   s.name = "Wire";
   s.home_url = server_.Url("/home");

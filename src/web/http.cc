@@ -1,5 +1,6 @@
 #include "web/http.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/text.h"
@@ -173,6 +174,39 @@ std::optional<int64_t> ParsePositiveId(std::string_view s) {
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v <= 0) return std::nullopt;
   return v;
+}
+
+std::string PreferredLanguage(std::string_view accept, const std::vector<std::string>& available) {
+  std::string best;
+  double best_q = 0;
+  size_t pos = 0;
+  while (pos < accept.size()) {
+    size_t comma = accept.find(',', pos);
+    std::string_view item = accept.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    pos = comma == std::string_view::npos ? accept.size() : comma + 1;
+    size_t semi = item.find(';');
+    std::string tag(item.substr(0, semi));
+    tag.erase(std::remove(tag.begin(), tag.end(), ' '), tag.end());
+    for (auto& c : tag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string primary = tag.substr(0, tag.find('-'));
+    double q = 1.0;
+    if (semi != std::string_view::npos) {
+      std::string_view params = item.substr(semi + 1);
+      size_t qpos = params.find("q=");
+      if (qpos != std::string_view::npos) {
+        try {
+          q = std::stod(std::string(params.substr(qpos + 2, 5)));
+        } catch (...) {
+          q = 0;
+        }
+      }
+    }
+    if (std::find(available.begin(), available.end(), primary) != available.end() && q > best_q) {
+      best = primary;
+      best_q = q;
+    }
+  }
+  return best;
 }
 
 }  // namespace newsdesk

@@ -82,4 +82,8 @@ std::optional<std::string> CookieValue(std::string_view cookie_header, std::stri
 // (no sign, no spaces), at least 1, within int64; nullopt otherwise.
 std::optional<int64_t> ParsePositiveId(std::string_view s);
 
+// PreferredLanguage is the language of `available` that an Accept-Language
+// header ranks highest (by q, the first on a tie), or "" when it names none.
+std::string PreferredLanguage(std::string_view accept, const std::vector<std::string>& available);
+
 }  // namespace newsdesk

@@ -11,3 +11,8 @@ endif()
 # bench/comments: the data generator (run.sh builds and uses it).
 add_executable(comments_gen bench/comments/generate.cc)
 target_link_libraries(comments_gen PRIVATE nd_readers nd_store fmt::fmt)
+
+# The editors' desk (issue 16) over real HTTP, with a loopback outlet.
+if(BUILD_TESTING)
+  nd_test(desk_test SOURCES src/web/desk_test.cc src/web/test_client.cc LIBS nd_server nd_ingest nd_fixture_server BOTH_BACKENDS)
+endif()

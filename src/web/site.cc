@@ -96,6 +96,16 @@ Status Site::Impl::Init() {
       mailer_);
   if (!readers.ok()) return readers.status();
   readers_ = std::move(*readers);
+  DeskServices desk;
+  desk.csrf_ok = [this](const Viewer& v, const std::string& token) { return readers_->CsrfOk(v, token); };
+  desk.tools = [this] {
+    std::lock_guard<std::mutex> lock(feed_tools_mu_);
+    return feed_tools_;
+  };
+  desk.now = [] { return Now(); };
+  auto desk_area = Desk::Create(store_, config_, *templates_, std::move(desk));
+  if (!desk_area.ok()) return desk_area.status();
+  desk_ = std::move(*desk_area);
   // The daily mailing: subscribing needs mail; without it the box says so.
   if (mailer_) {
     auto secret = LoadSharedSiteSecret(store_, config_.data_dir);
@@ -178,6 +188,7 @@ Response Site::Impl::Handle(const Request& req) {
 // fixed paths come first, so that "/{ed}" and "/{ed}/…" never take them.
 void Site::Impl::AddRoutes() {
   AddOperationsRoutes();
+  desk_->AddRoutes(routes_);
   AddApiRoutes();
   readers_->AddRoutes(routes_);
   subscription_pages_->AddRoutes(routes_);
@@ -331,36 +342,8 @@ std::string Site::Impl::EditionOfPath(const std::string& path) const {
 // PreferredEdition picks the configured edition the reader's
 // Accept-Language ranks highest; the default edition otherwise.
 std::string Site::Impl::PreferredEdition(std::string_view accept) const {
-  std::string best = DefaultEdition();
-  double best_q = 0;
-  size_t pos = 0;
-  while (pos < accept.size()) {
-    size_t comma = accept.find(',', pos);
-    std::string_view item = accept.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-    pos = comma == std::string_view::npos ? accept.size() : comma + 1;
-    size_t semi = item.find(';');
-    std::string tag(item.substr(0, semi));
-    tag.erase(std::remove(tag.begin(), tag.end(), ' '), tag.end());
-    for (auto& c : tag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string primary = tag.substr(0, tag.find('-'));
-    double q = 1.0;
-    if (semi != std::string_view::npos) {
-      std::string_view params = item.substr(semi + 1);
-      size_t qpos = params.find("q=");
-      if (qpos != std::string_view::npos) {
-        try {
-          q = std::stod(std::string(params.substr(qpos + 2, 5)));
-        } catch (...) {
-          q = 0;
-        }
-      }
-    }
-    if (catalogs_.count(primary) && q > best_q) {
-      best = primary;
-      best_q = q;
-    }
-  }
-  return best;
+  std::string best = PreferredLanguage(accept, config_.editions);
+  return best.empty() ? DefaultEdition() : best;
 }
 
 Response Site::Impl::RootRedirect(const Request& req) {
@@ -452,6 +435,8 @@ Response Site::Handle(const Request& request) { return impl_->Handle(request); }
 void Site::SyncWithStore() { impl_->SyncWithStore(); }
 
 void Site::AttachSearch(SearchIndex* index) { impl_->AttachSearch(index); }
+
+void Site::AttachFeedTools(FeedTools tools) { impl_->AttachFeedTools(std::move(tools)); }
 
 Status Site::FlushViews() { return impl_->readers().FlushViews(); }
 

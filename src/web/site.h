@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,7 @@
 #include "mentions/gazetteer.h"
 #include "common/status.h"
 #include "store/store.h"
+#include "web/desk.h"
 #include "web/http.h"
 
 namespace newsdesk {
@@ -62,6 +64,11 @@ class Site {
   // by the caller, outliving the site); until then they say search is
   // unavailable.
   void AttachSearch(SearchIndex* index);
+
+  // AttachFeedTools lends the desk serve's ingest stage (fetch now, feed
+  // discovery; what they use must outlive them or be detached with {});
+  // until then the desk says those actions are not available.
+  void AttachFeedTools(FeedTools tools);
 
   // FlushViews writes the article views counted in memory to the store in
   // one transaction; `newsdesk serve` calls it every few seconds and at

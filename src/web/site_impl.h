@@ -71,6 +71,10 @@ class Site::Impl {
         translation_api_(store, config) {
   }
   void AttachSearch(SearchIndex* index) { search_.store(index, std::memory_order_release); }
+  void AttachFeedTools(FeedTools tools) {
+    std::lock_guard<std::mutex> lock(feed_tools_mu_);
+    feed_tools_ = std::move(tools);
+  }
   Status Init();
 
   // UseSubscriptionMailer sends subscription mail through `mailer` (tests).
@@ -222,6 +226,9 @@ class Site::Impl {
   std::map<std::string, Catalog> catalogs_;
   std::atomic<SearchIndex*> search_{nullptr};
   std::unique_ptr<ReaderPages> readers_;
+  std::unique_ptr<Desk> desk_;
+  std::mutex feed_tools_mu_;
+  FeedTools feed_tools_;  // GUARDED_BY(feed_tools_mu_); empty until serve attaches its ingest
   TranslationApi translation_api_;
   std::mutex subscription_mu_;
   std::unique_ptr<MailQueue> subscription_queue_;

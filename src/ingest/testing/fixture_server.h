@@ -18,6 +18,17 @@
 
 namespace newsdesk::testing {
 
+// ArticleParagraphs is an article body of `n` paragraphs about `topic`,
+// long enough that the extractor takes it for the article.
+inline std::string ArticleParagraphs(const std::string& topic, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i)
+    out += "<p>" + topic + " paragraph " + std::to_string(i) +
+           ": the ministry said the programme would continue through the next year, with deliveries to units in "
+           "several regions, additional tests at the range, and a review of the results by the end of the quarter.</p>";
+  return out;
+}
+
 class FixtureServer {
  public:
   // Handler gets the socket and the request head (request line and headers).

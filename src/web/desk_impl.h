@@ -1,0 +1,138 @@
+// File: web/desk_impl.h (internal to web/)
+//
+// The desk's inside, shared by the files it is written in: desk.cc (the
+// gate, the layout, the front page, the language), desk_sources.cc (the
+// sources board and its actions) and desk_records.cc (people, jobs, the
+// audit log, comments). Only those files include it; everyone else uses
+// web/desk.h.
+#pragma once
+
+#include "web/desk.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/time.h"
+#include "render/catalog.h"
+#include "render/templates.h"
+
+namespace newsdesk {
+
+namespace desk_internal {
+
+using nlohmann::json;
+
+inline constexpr const char* kLanguageCookie = "nd_desk_lang";
+inline constexpr size_t kMaxFormBytes = 64 * 1024;
+inline constexpr int kPageSize = 50;
+
+// AtLeast tells whether `role` reaches `least` (reader < moderator < editor < admin).
+inline bool AtLeast(Role role, Role least) { return static_cast<int>(role) >= static_cast<int>(least); }
+
+// IdOf reads a route's numeric capture; nullopt when it is not a positive id.
+std::optional<int64_t> IdOf(const RequestContext& ctx, std::string_view name);
+
+// SeeOther answers a change with where to look next; never cached.
+Response SeeOther(const std::string& location);
+
+}  // namespace desk_internal
+
+using namespace desk_internal;
+
+// DeskRequest: a request the gate let through — who sent it, in which
+// language the desk answers, and the form when it is a POST.
+struct DeskRequest {
+  const RequestContext& ctx;
+  const User& user;
+  const std::string& lang;
+  const Catalog& cat;
+  const FormFields* form = nullptr;  // POST only
+
+  std::string Field(std::string_view name) const { return form ? FormValue(*form, name) : std::string(); }
+  std::string Query(std::string_view name) const { return ctx.request.QueryParam(name).value_or(""); }
+};
+
+class Desk::Impl {
+ public:
+  Impl(Store& store, const Config& config, const Templates& templates, std::map<std::string, Catalog> catalogs,
+       DeskServices services)
+      : store_(store),
+        config_(config),
+        templates_(templates),
+        catalogs_(std::move(catalogs)),
+        services_(std::move(services)) {}
+
+  void AddRoutes(RouteTable& routes);
+
+ private:
+  using PageFn = std::function<Response(const DeskRequest&)>;
+
+  // Page lets GET and HEAD through to `page` for `least` and above; Action
+  // lets a POST with the session's CSRF token through to `act`.
+  RouteHandler Page(Role least, PageFn page);
+  RouteHandler Action(Role least, PageFn act);
+  // Gate is what both check first: a guest gets 401, a lower role 403.
+  std::optional<Response> Refused(const RequestContext& ctx, Role least, const std::string& lang);
+
+  std::string LanguageOf(const Request& req) const;
+  const Catalog& CatalogOf(const std::string& lang) const { return catalogs_.at(lang); }
+  TimePoint Now() const;
+
+  // Render wraps a desk template in the desk's layout, with its navigation
+  // marked at `section`.
+  Response Render(const DeskRequest& r, int status, const std::string& title, const std::string& tmpl, json view,
+                  const std::string& section);
+  // Message is a page with one message (an error or a refusal).
+  Response Message(const RequestContext& ctx, const User* user, const std::string& lang, int status,
+                   const std::string& title, const std::string& text);
+  Response NotFound(const DeskRequest& r) { return Message(r.ctx, &r.user, r.lang, 404, r.cat.Get("error_404_title"), r.cat.Get("error_404_text")); }
+  Response StoreFailed(const DeskRequest& r, const Status& s);
+  // Invalid answers a form that cannot be used: 400 with why.
+  Response Invalid(const DeskRequest& r, const std::string& why) {
+    return Message(r.ctx, &r.user, r.lang, 400, r.cat.Get("error_400_title"), why);
+  }
+
+  // Audit appends what `r.user` just did; a failed append is logged (the
+  // change itself stands).
+  void Audit(const DeskRequest& r, const std::string& action, const std::string& target, const std::string& summary,
+             const std::string& before = "", const std::string& after = "");
+  // When writes a time in the desk's language ("—" for none).
+  std::string When(const DeskRequest& r, std::optional<TimePoint> t) const;
+
+  // --- front page, language ------------------------------------------------
+  Response Home(const DeskRequest& r);
+  Response PostLanguage(const DeskRequest& r);
+
+  // --- sources board (desk_sources.cc) --------------------------------------
+  Response SourcesBoard(const DeskRequest& r);
+  Response SourcePage(const DeskRequest& r);
+  json FeedView(const DeskRequest& r, const FeedStatus& f, const std::string& csrf);
+  Response FeedAction(const DeskRequest& r, const std::string& what);
+  Response RemoveSource(const DeskRequest& r);
+  // DiscoverSource shows what is found at a URL before it is followed;
+  // FollowSource follows it (with the editor's changes) and fetches it once.
+  Response DiscoverSource(const DeskRequest& r);
+  Response FollowSource(const DeskRequest& r);
+
+  // --- people, jobs, audit, comments (desk_records.cc) ----------------------
+  Response People(const DeskRequest& r);
+  Response PostRole(const DeskRequest& r);
+  Response PostBan(const DeskRequest& r);
+  Response Jobs(const DeskRequest& r);
+  Response PostRetryJob(const DeskRequest& r);
+  Response AuditLogPage(const DeskRequest& r);
+  Response Comments(const DeskRequest& r);
+
+  Store& store_;
+  const Config& config_;
+  const Templates& templates_;
+  const std::map<std::string, Catalog> catalogs_;
+  DeskServices services_;
+};
+
+}  // namespace newsdesk

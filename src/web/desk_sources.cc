@@ -1,0 +1,348 @@
+// The sources board: every outlet with how its feeds are fetched, and the
+// editor's actions on them (pause, resume, fetch now, interval, remove).
+#include "web/desk_impl.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/text.h"
+
+namespace newsdesk {
+
+namespace {
+
+constexpr int kChartDays = 30;
+constexpr int kDefaultIdleDays = 7;
+constexpr int kMinIntervalMinutes = 1;
+constexpr int kMaxIntervalMinutes = 7 * 24 * 60;
+
+// The notices a desk page shows after a change, by the `done` parameter.
+const char* const kDoneKeys[] = {"paused", "resumed", "fetched", "interval", "removed", "added"};
+
+// LooksLikeLanguage: "", or a primary language subtag ("en", "ru", "fil").
+bool LooksLikeLanguage(const std::string& s) {
+  if (s.empty()) return true;
+  if (s.size() < 2 || s.size() > 3) return false;
+  for (char c : s)
+    if (c < 'a' || c > 'z') return false;
+  return true;
+}
+
+enum class SourceState { kOk, kFailing, kPaused, kNotFollowed };
+
+SourceState StateOf(const SourceStatus& s) {
+  if (s.feeds.empty()) return SourceState::kNotFollowed;
+  bool all_paused = true, failing = false;
+  for (const auto& f : s.feeds) {
+    all_paused &= f.paused;
+    failing |= !f.paused && f.consecutive_failures > 0;
+  }
+  if (failing) return SourceState::kFailing;
+  return all_paused ? SourceState::kPaused : SourceState::kOk;
+}
+
+const char* StateName(SourceState s) {
+  switch (s) {
+    case SourceState::kOk: return "ok";
+    case SourceState::kFailing: return "failing";
+    case SourceState::kPaused: return "paused";
+    case SourceState::kNotFollowed: return "imported";
+  }
+  return "ok";
+}
+
+// SparkView is a month of daily counts as the templates draw it: bars of
+// an inline SVG (no script), with `label` as its accessible name.
+json SparkView(const std::vector<int>& days, const std::string& label) {
+  int most = 1;
+  for (int n : days) most = std::max(most, n);
+  json bars = json::array();
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (days[i] == 0) continue;
+    const int h = std::max(1, days[i] * 20 / most);
+    bars.push_back({{"x", i * 4}, {"y", 20 - h}, {"h", h}, {"n", days[i]}});
+  }
+  return {{"width", days.size() * 4}, {"label", label}, {"bars", bars}};
+}
+
+}  // namespace
+
+json Desk::Impl::FeedView(const DeskRequest& r, const FeedStatus& f, const std::string& csrf) {
+  const bool failing = !f.paused && f.consecutive_failures > 0;
+  const std::string state = f.paused ? "paused" : failing ? "failing" : "ok";
+  return {{"id", f.id},
+          {"url", f.feed_url},
+          {"language", f.language},
+          {"state", state},
+          {"state_text", r.cat.Get("desk_state_" + state)},
+          {"interval_minutes", f.fetch_interval_seconds / 60},
+          {"last_fetch", When(r, f.last_fetch_at)},
+          {"last_status", f.last_status.empty() ? json(false) : json(f.last_status)},
+          {"last_error", f.last_error.empty() ? json(false) : json(f.last_error)},
+          {"failures", f.consecutive_failures},
+          {"next_fetch", f.paused ? r.cat.Get("desk_state_paused") : When(r, f.next_fetch_at)},
+          {"paused", f.paused},
+          {"csrf", csrf},
+          {"pause_action", fmt::format("/desk/feeds/{}/pause", f.id)},
+          {"resume_action", fmt::format("/desk/feeds/{}/resume", f.id)},
+          {"fetch_action", fmt::format("/desk/feeds/{}/fetch", f.id)},
+          {"interval_action", fmt::format("/desk/feeds/{}/interval", f.id)}};
+}
+
+Response Desk::Impl::SourcesBoard(const DeskRequest& r) {
+  auto sources = store_.ListSourceStatuses();
+  if (!sources.ok()) return StoreFailed(r, sources.status());
+  const TimePoint now = Now();
+  const TimePoint today = std::chrono::floor<std::chrono::days>(now);
+  const TimePoint from = today - std::chrono::days(kChartDays - 1);
+  auto daily = store_.DailyArticleCounts(from, kChartDays);
+  if (!daily.ok()) return StoreFailed(r, daily.status());
+
+  const std::string filter = r.Query("filter");
+  const std::string language = r.Query("lang");
+  int idle_days = kDefaultIdleDays;
+  if (auto d = ParsePositiveId(r.Query("days")); d && *d <= 3650) idle_days = static_cast<int>(*d);
+  const TimePoint idle_since = now - std::chrono::days(idle_days);
+  auto after = ParsePositiveId(r.Query("after"));
+
+  json rows = json::array();
+  std::set<std::string> languages;
+  bool skipping = after.has_value(), more = false;
+  int failing_count = 0;
+  for (const auto& s : *sources) {
+    const SourceState state = StateOf(s);
+    if (!s.source.language.empty()) languages.insert(s.source.language);
+    failing_count += state == SourceState::kFailing;
+    if (filter == "failing" && state != SourceState::kFailing) continue;
+    if (filter == "paused" && state != SourceState::kPaused) continue;
+    if (filter == "idle" && s.last_article_at && *s.last_article_at >= idle_since) continue;
+    if (!language.empty() && s.source.language != language) continue;
+    if (skipping) {  // keyset over the board's order (by name): rows after the last one shown
+      if (s.source.id == *after) skipping = false;
+      continue;
+    }
+    if (static_cast<int>(rows.size()) == kPageSize) {
+      more = true;
+      break;
+    }
+    std::vector<int> days(kChartDays, 0);
+    if (auto it = daily->find(s.source.id); it != daily->end()) days = it->second;
+    int month = 0;
+    for (int n : days) month += n;
+    const std::string per_day = fmt::format("{:.1f}", month / static_cast<double>(kChartDays));
+    json feeds = json::array();
+    for (const auto& f : s.feeds) feeds.push_back(FeedView(r, f, ""));
+    rows.push_back({{"id", s.source.id},
+                    {"name", s.source.name},
+                    {"href", fmt::format("/desk/sources/{}", s.source.id)},
+                    {"language", s.source.language},
+                    {"state", StateName(state)},
+                    {"state_text", r.cat.Get(std::string("desk_state_") + StateName(state))},
+                    {"feeds", feeds},
+                    {"last_article", When(r, s.last_article_at)},
+                    {"per_day", per_day},
+                    {"chart", SparkView(days, r.cat.Format("desk_per_day_chart", {{"n", per_day}}))},
+                    {"rule", s.source.body_selector.empty() ? r.cat.Get("desk_rule_generic") : s.source.body_selector}});
+  }
+  json filters = json::array();
+  for (const char* f : {"", "failing", "idle", "paused"}) {
+    filters.push_back({{"href", std::string("/desk/sources") + (*f ? std::string("?filter=") + f : "")},
+                       {"text", r.cat.Get(std::string("desk_filter_") + (*f ? f : "all"))},
+                       {"current", filter == f}});
+  }
+  json langs = json::array();
+  for (const auto& l : languages)
+    langs.push_back({{"code", l}, {"name", r.cat.LanguageName(l)}, {"selected", l == language}});
+  json view = {{"rows", rows},
+               {"empty", rows.empty()},
+               {"filters", filters},
+               {"filter", filter},
+               {"languages", langs},
+               {"idle_days", idle_days},
+               {"failing_count", failing_count},
+               {"notice", false}};
+  if (more && !rows.empty()) {
+    std::string next = "/desk/sources?after=" + std::to_string(rows.back()["id"].get<int64_t>());
+    if (!filter.empty()) next += "&filter=" + PercentEncode(filter);
+    if (!language.empty()) next += "&lang=" + PercentEncode(language);
+    if (filter == "idle") next += "&days=" + std::to_string(idle_days);
+    view["next_href"] = next;
+  }
+  const std::string done = r.Query("done");
+  for (const char* key : kDoneKeys)
+    if (done == key) view["notice"] = r.cat.Get(std::string("desk_done_") + key);
+  return Render(r, 200, r.cat.Get("desk_nav_sources"), "desk_sources", view, "sources");
+}
+
+Response Desk::Impl::SourcePage(const DeskRequest& r) {
+  auto id = IdOf(r.ctx, "id");
+  if (!id) return NotFound(r);
+  auto s = store_.GetSourceStatus(*id);
+  if (!s.ok()) return s.status().is_not_found() ? NotFound(r) : StoreFailed(r, s.status());
+  const TimePoint today = std::chrono::floor<std::chrono::days>(Now());
+  auto daily = store_.DailyArticleCounts(today - std::chrono::days(kChartDays - 1), kChartDays);
+  if (!daily.ok()) return StoreFailed(r, daily.status());
+  std::vector<int> days(kChartDays, 0);
+  if (auto it = daily->find(*id); it != daily->end()) days = it->second;
+  int month = 0;
+  for (int n : days) month += n;
+  const std::string per_day = fmt::format("{:.1f}", month / static_cast<double>(kChartDays));
+  const std::string csrf = r.ctx.viewer.session ? r.ctx.viewer.session->csrf_token : "";
+  json feeds = json::array();
+  for (const auto& f : s->feeds) feeds.push_back(FeedView(r, f, csrf));
+  json drops = json::array();
+  for (const auto& d : s->source.drop_selectors) drops.push_back(d);
+  json view = {{"id", s->source.id},
+               {"name", s->source.name},
+               {"home_url", s->source.home_url},
+               {"public_href", fmt::format("/{}/sources/{}", config_.editions.front(), s->source.slug)},
+               {"language", s->source.language},
+               {"country", s->source.country},
+               {"state_text", r.cat.Get(std::string("desk_state_") + StateName(StateOf(*s)))},
+               {"feeds", feeds},
+               {"has_feeds", !feeds.empty()},
+               {"articles", s->article_count},
+               {"last_article", When(r, s->last_article_at)},
+               {"per_day", per_day},
+               {"chart", SparkView(days, r.cat.Format("desk_per_day_chart", {{"n", per_day}}))},
+               {"rule", s->source.body_selector.empty() ? json(false) : json(s->source.body_selector)},
+               {"drops", drops},
+               {"has_drops", !drops.empty()},
+               {"remove_action", fmt::format("/desk/sources/{}/remove", s->source.id)},
+               {"notice", false}};
+  const std::string done = r.Query("done");
+  for (const char* key : kDoneKeys)
+    if (done == key) view["notice"] = r.cat.Get(std::string("desk_done_") + key);
+  if (done == "fetched") {
+    // The fetch's own counts; its error, if any, is on the feed it was recorded on.
+    view["notice"] = r.cat.Format("desk_fetched", {{"new", r.Query("new")}, {"failed", r.Query("failed")}});
+  }
+  return Render(r, 200, s->source.name, "desk_source", view, "sources");
+}
+
+Response Desk::Impl::FeedAction(const DeskRequest& r, const std::string& what) {
+  auto id = IdOf(r.ctx, "id");
+  if (!id) return NotFound(r);
+  auto feed = store_.GetFeedStatus(*id);
+  if (!feed.ok()) return feed.status().is_not_found() ? NotFound(r) : StoreFailed(r, feed.status());
+  auto source = store_.GetSourceStatus(feed->source_id);
+  if (!source.ok()) return StoreFailed(r, source.status());
+  const std::string target = fmt::format("feed:{}", feed->id);
+  const std::string summary = source->source.name + " — " + feed->feed_url;
+  const std::string back = fmt::format("/desk/sources/{}", feed->source_id);
+  const TimePoint now = Now();
+  if (what == "pause" || what == "resume") {
+    const bool pause = what == "pause";
+    Status s = store_.SetFeedPaused(feed->id, pause, now);
+    if (!s.ok()) return s.is_not_found() ? NotFound(r) : StoreFailed(r, s);
+    Audit(r, pause ? "feed.pause" : "feed.resume", target, summary, feed->paused ? "paused" : "active",
+          pause ? "paused" : "active");
+    return SeeOther(back + (pause ? "?done=paused" : "?done=resumed"));
+  }
+  if (what == "interval") {
+    auto minutes = ParsePositiveId(r.Field("minutes"));
+    if (!minutes || *minutes < kMinIntervalMinutes || *minutes > kMaxIntervalMinutes)
+      return Invalid(r, r.cat.Format("desk_interval_invalid", {{"min", std::to_string(kMinIntervalMinutes)},
+                                                                {"max", std::to_string(kMaxIntervalMinutes)}}));
+    Status s = store_.SetFeedInterval(feed->id, static_cast<int>(*minutes * 60), now);
+    if (!s.ok()) return s.is_not_found() ? NotFound(r) : StoreFailed(r, s);
+    Audit(r, "feed.interval", target, summary, fmt::format("{} min", feed->fetch_interval_seconds / 60),
+          fmt::format("{} min", *minutes));
+    return SeeOther(back + "?done=interval");
+  }
+  // what == "fetch"
+  FeedTools tools = services_.tools ? services_.tools() : FeedTools{};
+  FeedFetch result;
+  if (tools.fetch_now) result = tools.fetch_now(*feed);
+  else result.attempted = false;
+  if (!result.attempted)
+    return Message(r.ctx, &r.user, r.lang, 503, r.cat.Get("error_503_title"), r.cat.Get("desk_fetch_unavailable"));
+  const std::string outcome =
+      result.status.ok() ? fmt::format("{} new, {} updated, {} failed{}", result.new_articles, result.updated, result.failed,
+                                       result.not_modified ? ", not modified" : "")
+                         : result.status.message();
+  Audit(r, "feed.fetch", target, summary, "", outcome);
+  return SeeOther(fmt::format("{}?done=fetched&new={}&failed={}", back, result.new_articles,
+                              result.status.ok() ? result.failed : result.failed + 1));
+}
+
+Response Desk::Impl::DiscoverSource(const DeskRequest& r) {
+  const std::string url = Trim(r.Field("url"));
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    return Invalid(r, r.cat.Get("desk_url_invalid"));
+  FeedTools tools = services_.tools ? services_.tools() : FeedTools{};
+  if (!tools.discover)
+    return Message(r.ctx, &r.user, r.lang, 503, r.cat.Get("error_503_title"), r.cat.Get("desk_fetch_unavailable"));
+  auto found = tools.discover(url.substr(0, 2000));
+  json view = {{"url", url}, {"found", false}, {"error", false}};
+  if (!found.ok()) {
+    view["error"] = found.status().message();
+    return Render(r, 422, r.cat.Get("desk_add_source"), "desk_discover", view, "sources");
+  }
+  const Source& s = found->proposed;
+  view["found"] = {{"feed_url", s.feed_url},
+                   {"name", s.name},
+                   {"home_url", s.home_url},
+                   {"language", s.language},
+                   {"items", found->items},
+                   {"headlines", found->headlines},
+                   {"minutes", config_.default_interval_seconds / 60}};
+  return Render(r, 200, r.cat.Get("desk_add_source"), "desk_discover", view, "sources");
+}
+
+Response Desk::Impl::FollowSource(const DeskRequest& r) {
+  Source s;
+  s.feed_url = Trim(r.Field("feed_url"));
+  s.name = Trim(r.Field("name"));
+  s.home_url = Trim(r.Field("home_url"));
+  s.language = AsciiLower(Trim(r.Field("language")));
+  s.country = AsciiUpper(Trim(r.Field("country")));
+  auto minutes = ParsePositiveId(r.Field("minutes"));
+  const bool web_url = s.feed_url.rfind("http://", 0) == 0 || s.feed_url.rfind("https://", 0) == 0;
+  const bool web_home = s.home_url.empty() || s.home_url.rfind("http://", 0) == 0 || s.home_url.rfind("https://", 0) == 0;
+  if (!web_url || !web_home || s.feed_url.size() > 2000 || s.home_url.size() > 2000)
+    return Invalid(r, r.cat.Get("desk_url_invalid"));
+  if (s.name.empty() || s.name.size() > 200) return Invalid(r, r.cat.Get("desk_name_invalid"));
+  if (!LooksLikeLanguage(s.language) || (!s.country.empty() && s.country.size() != 2))
+    return Invalid(r, r.cat.Get("desk_language_invalid"));
+  if (!minutes || *minutes < kMinIntervalMinutes || *minutes > kMaxIntervalMinutes)
+    return Invalid(r, r.cat.Format("desk_interval_invalid", {{"min", std::to_string(kMinIntervalMinutes)},
+                                                              {"max", std::to_string(kMaxIntervalMinutes)}}));
+  if (s.home_url.empty()) s.home_url = s.feed_url;
+  s.fetch_interval_seconds = static_cast<int>(*minutes * 60);
+  auto added = store_.AddFeedSource(s);
+  if (!added.ok()) {
+    if (added.status().code() == Code::kAlreadyExists) {
+      return Message(r.ctx, &r.user, r.lang, 409, r.cat.Get("error_400_title"), r.cat.Get("desk_already_followed"));
+    }
+    if (added.status().code() == Code::kInvalidArgument) return Invalid(r, added.status().message());
+    return StoreFailed(r, added.status());
+  }
+  Audit(r, "source.add", fmt::format("feed:{}", added->id), s.name, "", s.feed_url);
+  const std::string page = fmt::format("/desk/sources/{}", added->source_id);
+  // The first fetch at once, so the editor sees what following it brings.
+  FeedTools tools = services_.tools ? services_.tools() : FeedTools{};
+  if (!tools.fetch_now) return SeeOther(page + "?done=added");
+  FeedFetch first = tools.fetch_now(*added);
+  if (!first.attempted) return SeeOther(page + "?done=added");
+  Audit(r, "feed.fetch", fmt::format("feed:{}", added->id), s.name, "",
+        first.status.ok() ? fmt::format("{} new, {} updated, {} failed", first.new_articles, first.updated, first.failed)
+                          : first.status.message());
+  return SeeOther(fmt::format("{}?done=fetched&new={}&failed={}", page, first.new_articles,
+                              first.status.ok() ? first.failed : first.failed + 1));
+}
+
+Response Desk::Impl::RemoveSource(const DeskRequest& r) {
+  auto id = IdOf(r.ctx, "id");
+  if (!id) return NotFound(r);
+  auto s = store_.GetSourceStatus(*id);
+  if (!s.ok()) return s.status().is_not_found() ? NotFound(r) : StoreFailed(r, s.status());
+  Status removed = store_.RemoveSource(*id);
+  if (!removed.ok()) return removed.is_not_found() ? NotFound(r) : StoreFailed(r, removed);
+  std::string feeds;
+  for (const auto& f : s->feeds) feeds += (feeds.empty() ? "" : "\n") + f.feed_url;
+  Audit(r, "source.remove", fmt::format("source:{}", *id), s->source.name, feeds, "");
+  return SeeOther("/desk/sources?done=removed");
+}
+
+}  // namespace newsdesk
