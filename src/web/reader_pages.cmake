@@ -16,3 +16,7 @@ target_link_libraries(comments_gen PRIVATE nd_readers nd_store fmt::fmt)
 if(BUILD_TESTING)
   nd_test(desk_test SOURCES src/web/desk_test.cc src/web/test_client.cc LIBS nd_server nd_ingest nd_fixture_server BOTH_BACKENDS)
 endif()
+
+# bench/desk: the data generator (run.sh builds and uses it).
+add_executable(desk_gen bench/desk/generate.cc)
+target_link_libraries(desk_gen PRIVATE nd_readers nd_store fmt::fmt)

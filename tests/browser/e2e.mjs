@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { runDeskJourney } from './desk.mjs';
 
 const [baseArg, outDir] = process.argv.slice(2);
 // MAIL_DIR: where run.sh's SMTP server (aiosmtpd) keeps the mail it catches
@@ -416,6 +417,15 @@ async function main() {
         await runReaderJourney(browser);
       } catch (err) {
         fail('readers: unexpected error', (err.message || String(err)).split('\n')[0]);
+      }
+    }
+    if (process.env.DESK_EMAIL && process.env.OUTLET_URL) {
+      try {
+        await runDeskJourney(browser, {
+          BASE, NAV_TIMEOUT_MS, check, assert, short, goto, screenshot, noHorizontalScroll, VIEWPORTS,
+        });
+      } catch (err) {
+        fail('desk: unexpected error', (err.message || String(err)).split('\n')[0]);
       }
     }
   } finally {

@@ -39,6 +39,7 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-e2e.XXXXXX")
 SERVER_PID=
 SMTP_PID=
+OUTLET_PID=
 LOG=$TMP/server.log
 
 # shellcheck disable=SC2317  # invoked via trap
@@ -70,6 +71,10 @@ cleanup() {
     kill -TERM "$SMTP_PID" 2>/dev/null || true
     wait "$SMTP_PID" 2>/dev/null || true
   fi
+  if [[ -n $OUTLET_PID ]]; then
+    kill -TERM "$OUTLET_PID" 2>/dev/null || true
+    wait "$OUTLET_PID" 2>/dev/null || true
+  fi
   rm -rf -- "$TMP"
   exit "$rc"
 }
@@ -90,6 +95,43 @@ echo "run.sh: importing $DEMO"
   die "import failed"
 }
 
+# The desk's editor, and a loopback outlet for it to add (python3's
+# http.server over a folder with a home page, its feed and two articles).
+DESK_EMAIL=editor@e2e.example
+DESK_PASSWORD='e2e editor passphrase'
+"$BIN" user add "$DESK_EMAIL" --role editor --name "E2E Editor" --password "$DESK_PASSWORD" --data "$TMP/data" \
+  >"$TMP/user.log" 2>&1 || { cat -- "$TMP/user.log" >&2; die "user add failed"; }
+mkdir -p -- "$TMP/outlet"
+/usr/bin/python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$TMP/outlet" >"$TMP/outlet.log" 2>&1 &
+OUTLET_PID=$!
+OUTLET_PORT=
+for _ in $(seq 100); do
+  OUTLET_PORT=$(grep -oE 'port [0-9]+' -- "$TMP/outlet.log" 2>/dev/null | head -n1 | grep -oE '[0-9]+' || true)
+  [[ -n $OUTLET_PORT ]] && break
+  sleep 0.1
+done
+[[ -n $OUTLET_PORT ]] || die "the loopback outlet (python3 -m http.server) printed no port"
+OUTLET=http://127.0.0.1:$OUTLET_PORT
+PARAS=
+for i in 1 2 3 4; do
+  PARAS+="<p>Paragraph $i: the ministry said the programme would continue through the next year, with deliveries to units in several regions, additional tests at the range, and a review of the results by the end of the quarter.</p>"
+done
+cat >"$TMP/outlet/index.html" <<HTML
+<!doctype html><html><head><title>E2E Outlet</title><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body><p>News.</p></body></html>
+HTML
+cat >"$TMP/outlet/feed.xml" <<XML
+<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>E2E Outlet</title><link>$OUTLET/</link><language>en</language>
+<item><title>Corvette launched</title><link>$OUTLET/a1.html</link><pubDate>$(date -u -R)</pubDate></item>
+<item><title>Radar tested</title><link>$OUTLET/a2.html</link><pubDate>$(date -u -R)</pubDate></item>
+</channel></rss>
+XML
+for n in 1 2; do
+  cat >"$TMP/outlet/a$n.html" <<HTML
+<!doctype html><html><head><meta charset="utf-8"><title>Story $n | E2E Outlet</title></head><body><article><h1>Story $n from the northern yard</h1>$PARAS</article></body></html>
+HTML
+done
+echo "run.sh: loopback outlet at $OUTLET"
+
 # The SMTP server: it prints "PORT <n>" and runs until its stdin closes
 # (fd 3 here, closed in cleanup).
 SMTP_PY=$ROOT/src/mail/testing/smtp_server.py
@@ -109,6 +151,8 @@ done
 [[ -n $SMTP_PORT ]] || die "the SMTP server printed no port within 10 s"
 echo "run.sh: SMTP server (aiosmtpd) on 127.0.0.1:$SMTP_PORT, mail in $TMP/mail"
 cat >"$TMP/newsdesk.toml" <<TOML
+[ingest]
+allowed_hosts = ["127.0.0.1:$OUTLET_PORT"]
 [mail]
 smtp_url = "smtp://127.0.0.1:$SMTP_PORT"
 from = "newsdesk <newsdesk@example.org>"
@@ -136,7 +180,8 @@ BASE=http://127.0.0.1:$PORT
 echo "run.sh: server pid $SERVER_PID at $BASE"
 
 status=0
-MAIL_DIR=$TMP/mail node "$HERE/e2e.mjs" "$BASE" "$OUT" || status=$?
+MAIL_DIR=$TMP/mail DESK_EMAIL=$DESK_EMAIL DESK_PASSWORD=$DESK_PASSWORD OUTLET_URL=$OUTLET \
+  node "$HERE/e2e.mjs" "$BASE" "$OUT" || status=$?
 if [[ $status -ne 0 ]]; then
   show_log
 fi

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Desk benchmark (issue 16): a site of 1,000 sources (each with a feed, one
+# in ten failing), 100,000 articles, 100,000 comments and 20,000 audit
+# entries (bench/desk/generate.cc), then each desk page as an admin sees it,
+# one request at a time (wrk -t1 -c1), so the figures are render times:
+#   the overview, the sources board (all, failing, by language), one
+#   source's page, people, jobs, and the audit log (first page, filtered,
+#   and an older page by its cursor).
+# Prints p50 and p99 per page and whether p99 is under the 50 ms target.
+#
+# Usage (from the repo root): bash bench/desk/run.sh
+# Environment: NEWSDESK (default build/newsdesk), GEN (default
+# build/desk_gen), DURATION (per page, default 5s), SOURCES, ARTICLES,
+# COMMENTS, AUDIT (defaults 1000, 100000, 100000, 20000).
+set -euo pipefail
+
+die() { echo "desk/run.sh: error: $*" >&2; exit 1; }
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
+NEWSDESK=${NEWSDESK:-$ROOT/build/newsdesk}
+GEN=${GEN:-$ROOT/build/desk_gen}
+DURATION=${DURATION:-5s}
+SOURCES=${SOURCES:-1000}
+ARTICLES=${ARTICLES:-100000}
+COMMENTS=${COMMENTS:-100000}
+AUDIT=${AUDIT:-20000}
+
+command -v wrk >/dev/null || die "wrk not found"
+command -v curl >/dev/null || die "curl not found"
+[[ -x $NEWSDESK ]] || die "newsdesk binary not found: $NEWSDESK"
+[[ -x $GEN ]] || die "generator not found: $GEN (cmake --build build --target desk_gen)"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-desk-bench.XXXXXX")
+ND_PID=
+cleanup() {
+  local rc=$?
+  if [[ -n $ND_PID ]] && kill -0 "$ND_PID" 2>/dev/null; then
+    kill -TERM "$ND_PID" 2>/dev/null || true
+    wait "$ND_PID" 2>/dev/null || true
+  fi
+  rm -rf -- "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+echo "generating $SOURCES sources, $ARTICLES articles, $COMMENTS comments, $AUDIT audit entries"
+read -r TOKEN _ < <("$GEN" "$TMP/data" "$SOURCES" "$ARTICLES" "$COMMENTS" "$AUDIT")
+[[ -n $TOKEN ]] || die "the generator printed no session"
+
+cat >"$TMP/newsdesk.toml" <<TOML
+[ingest]
+enabled = false
+TOML
+"$NEWSDESK" serve --data "$TMP/data" --config "$TMP/newsdesk.toml" --listen 127.0.0.1:0 >"$TMP/newsdesk.log" 2>&1 &
+ND_PID=$!
+PORT=
+for _ in $(seq 200); do
+  PORT=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$TMP/newsdesk.log" | grep -oE '[0-9]+$' || true)
+  [[ -n $PORT ]] && break
+  sleep 0.1
+done
+[[ -n $PORT ]] || { cat "$TMP/newsdesk.log" >&2; die "newsdesk did not start"; }
+BASE=http://127.0.0.1:$PORT
+COOKIE="Cookie: nd_session=$TOKEN"
+
+get() { curl -s -H "$COOKIE" "$BASE$1"; }
+SOURCE_ID=$(get /desk/sources | grep -oE 'href="/desk/sources/[0-9]+"' | head -n1 | grep -oE '[0-9]+')
+[[ -n $SOURCE_ID ]] || die "the sources board lists no source"
+OLDER=$(get /desk/audit | grep -oE '/desk/audit\?before=[0-9]+' | head -n1)
+[[ -n $OLDER ]] || die "the audit log has no older page"
+
+echo "$(nproc) cores; wrk -t1 -c1 -d$DURATION per page; target: p99 under 50 ms"
+printf '%-34s %10s %10s %10s  %s\n' "page" "req/s" "p50" "p99" "under 50 ms"
+for path in /desk/ /desk/sources "/desk/sources?filter=failing" "/desk/sources?lang=ru" "/desk/sources/$SOURCE_ID" \
+            /desk/people /desk/jobs /desk/audit "/desk/audit?kind=feed" "$OLDER"; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "$COOKIE" "$BASE$path")
+  [[ $status == 200 ]] || die "$path answered $status"
+  wrk -t1 -c1 -d"$DURATION" --latency -H "$COOKIE" "$BASE$path" >"$TMP/wrk.txt"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$TMP/wrk.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$TMP/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")
+  ms=$(awk -v v="$p99" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /s$/ && v !~ /ms$/) n *= 1000; print n }')
+  ok=$(awk -v m="$ms" 'BEGIN { print (m < 50) ? "yes" : "NO" }')
+  printf '%-34s %10s %10s %10s  %s\n' "$path" "$rps" "$p50" "$p99" "$ok"
+done
