@@ -71,6 +71,10 @@ check "source list shows each feed with its status" bash -c "test \$('$nd' --con
 check "export-opml lists every feed" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' source export-opml '$tmp/two.opml' && grep -q 'xmlUrl=\"$base/world.xml\"' '$tmp/two.opml' && grep -q 'xmlUrl=\"$base/rss.xml\"' '$tmp/two.opml'"
 check "source remove URL stops one feed, the outlet keeps the other" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' source remove '$base/world.xml' | grep -q 'still following Wire through 1 other feed'"
 check "one feed is left" bash -c "test \$('$nd' --config '$tmp/test.toml' --data '$tmp/data' source list | grep -c 'feed:') -eq 1"
+# An editor paused the feed on the desk (no command does): listed as such,
+# and never due, even when its time has come.
+python3 -c "import sqlite3; c = sqlite3.connect('$tmp/data/newsdesk.db'); c.execute('UPDATE source_feeds SET paused = 1, next_fetch_at = 0'); c.commit()"
+check "a paused feed is listed as paused and never fetched" bash -c "'$nd' --config '$tmp/test.toml' --data '$tmp/data' source list | grep -q 'feed:[0-9].* paused ' && '$nd' --config '$tmp/test.toml' --data '$tmp/data' fetch | grep -q 'no feed is due'"
 "$nd" --config "$tmp/test.toml" --data "$tmp/data" source remove feed:999 >/dev/null 2>"$tmp/err"
 check "removing an unknown feed fails clearly" grep -q "no feed 999" "$tmp/err"
 "$nd" --config "$tmp/test.toml" --data "$tmp/data" source remove nobody >/dev/null 2>"$tmp/err"

@@ -44,6 +44,8 @@ check "… and the editor can log in there" bash -c "
 kill "$server_pid" 2>/dev/null
 wait "$server_pid" 2>/dev/null
 server_pid=""
+check "… which is the account's last log-in" \
+  test "$(psql -tAq "$pgdb" -c 'SELECT COUNT(*) FROM users WHERE last_login_at IS NOT NULL')" = 1
 
 "$nd" migrate-store --from "sqlite:$data/newsdesk.db" --to "$pgdb" >"$tmp/again.txt" 2>"$tmp/again.err"
 check "a second migrate-store into the filled database is refused" test $? -ne 0
@@ -52,11 +54,11 @@ check "… and nothing was added" test "$(psql -tAq "$pgdb" -c 'SELECT COUNT(*) 
 
 "$nd" migrate-store --from "$pgdb" --to "sqlite:$tmp/back.db" >"$tmp/back.txt" 2>&1
 check "migrate-store PostgreSQL → SQLite succeeds" test $? -eq 0
-# Serving on PostgreSQL wrote a session, the shared site secret, its jobs and
-# (mail going to the outbox when no SMTP server is set, issue 14) the run of
-# yesterday's digest;
+# Serving on PostgreSQL wrote a session (and the editor's last log-in on
+# `users`), the shared site secret, its jobs and (mail going to the outbox
+# when no SMTP server is set, issue 14) the run of yesterday's digest;
 # every table the site did not write to comes back row for row.
-same='^(sources|articles|article_translations|article_mentions|article_candidates|entity_edits|users|comments|subscribers|translation_cache) '
+same='^(sources|articles|article_translations|article_mentions|article_candidates|entity_edits|comments|subscribers|translation_cache) '
 check "… with the same rows and checksums as the way there" bash -c \
   "diff <(grep -E '$same' '$tmp/to_pg.txt') <(grep -E '$same' '$tmp/back.txt')"
 check "… and the rows the site wrote meanwhile" bash -c \

@@ -105,11 +105,13 @@ void HandleFetches(JobRunner& runner, SourceStore& store, Ingestor& ingestor) {
       if (source.status().is_not_found()) return Status::Ok();  // removed since
       if (!source.ok()) return source.status();
       feeds = std::move(source->feeds);
+      std::erase_if(feeds, [](const FeedStatus& f) { return f.paused; });
     } else {
       auto feed = store.GetFeedStatus(id);
       if (feed.status().is_not_found()) return Status::Ok();  // removed since
       if (!feed.ok()) return feed.status();
       if (feed->next_fetch_at > Now()) return Status::Ok();  // fetched by an earlier job
+      if (feed->paused) return Status::Ok();  // paused since it was queued
       feeds.push_back(std::move(*feed));
     }
     for (const auto& feed : feeds) {

@@ -105,7 +105,8 @@ Status RunSourceList(const Config& config, bool as_json) {
                          {"last_status", f.last_status},
                          {"consecutive_failures", f.consecutive_failures},
                          {"last_error", f.last_error},
-                         {"next_fetch", FormatIso8601(f.next_fetch_at)}});
+                         {"next_fetch", FormatIso8601(f.next_fetch_at)},
+                         {"paused", f.paused}});
       out.push_back({{"id", st.source.id},
                      {"slug", st.source.slug},
                      {"name", st.source.name},
@@ -116,6 +117,7 @@ Status RunSourceList(const Config& config, bool as_json) {
                      {"last_error", st.last_error},
                      {"articles", st.article_count},
                      {"articles_per_day", st.articles_per_day},
+                     {"last_article", st.last_article_at ? FormatIso8601(*st.last_article_at) : ""},
                      {"feeds", std::move(feeds)}});
     }
     fmt::print("{}\n", out.dump(2));
@@ -142,7 +144,8 @@ Status RunSourceList(const Config& config, bool as_json) {
     // Each feed under its source, with its own fetch status.
     for (const auto& f : st.feeds)
       fmt::print("      {:<28} {:<12} {:<14} {:>5} {:>8} {:>7}  {}\n", fmt::format("feed:{}", f.id),
-                 Ago(f.last_fetch_at, now), f.last_status.empty() ? "pending" : f.last_status, f.consecutive_failures,
+                 Ago(f.last_fetch_at, now), f.paused ? "paused" : f.last_status.empty() ? "pending" : f.last_status,
+                 f.consecutive_failures,
                  "", "", f.last_error.empty() ? f.feed_url : f.feed_url + ": " + f.last_error);
   }
   return Status::Ok();

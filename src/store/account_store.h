@@ -98,7 +98,7 @@ struct UserQuery {
   std::optional<Role> role;  // only this role
   std::string search;        // e-mail or display name containing this (case-insensitive for ASCII)
   int64_t after_id = 0;
-  int limit = 50;            // 1..500
+  int limit = 50;            // clamped to 1..500
 };
 
 // LoginFailureCounts: failed log-ins since some time, for the throttle.
@@ -124,9 +124,12 @@ class AccountStore {
   // deleted and ends its sessions and tokens; its comments stay.
   virtual Status DeleteUser(int64_t id) = 0;
   // ListUsers returns a page of accounts with their last log-in and comment
-  // count, by id (deleted accounts included: they show as such).
+  // count, by id (deleted accounts included: they show as such). A page
+  // shorter than the limit is the last.
   virtual Result<std::vector<UserOverview>> ListUsers(const UserQuery& query) = 0;
 
+  // CreateSession stores a new session and makes its start the account's
+  // last log-in (UserOverview::last_login) unless a later one is known.
   virtual Status CreateSession(const SessionRecord& session) = 0;
   // GetSession returns NotFound when no session has `token_hash` (expired
   // sessions are still returned: the caller compares `expires_at`).

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -46,7 +47,7 @@ struct AuditQuery {
   std::optional<TimePoint> since;    // at or after
   std::optional<TimePoint> until;    // before
   std::optional<int64_t> before_id;  // keyset cursor: entries older than this id
-  int limit = 50;                    // 1..500
+  int limit = 50;                    // clamped to 1..500
 };
 
 struct AuditPage {
@@ -59,16 +60,18 @@ class AuditLog {
   virtual ~AuditLog() = default;
 
   // kMaxValueBytes caps `before` and `after`: a longer value is stored cut
-  // at a UTF-8 boundary with "…" appended.
+  // at a UTF-8 boundary with "…" appended, kMaxValueBytes in all.
   static constexpr size_t kMaxValueBytes = 2000;
 
   // AppendAudit appends `entry` (its id is ignored) and returns the new id.
   // InvalidArgument when actor or action is empty.
   virtual Result<int64_t> AppendAudit(const AuditEntry& entry) = 0;
-  // ListAudit returns a page of entries, newest first (keyset by id, never OFFSET).
+  // ListAudit returns a page of entries, newest first (keyset by id, never
+  // OFFSET): pass a page's next_before_id as the next query's before_id.
+  // The action prefix matches exactly (case and all).
   virtual Result<AuditPage> ListAudit(const AuditQuery& query) = 0;
   // ListAuditActors lists each actor that has an entry, with its latest
-  // name, for the log's filter: pairs of (actor, actor_name).
+  // name, for the log's filter: pairs of (actor, actor_name), by actor.
   virtual Result<std::vector<std::pair<std::string, std::string>>> ListAuditActors() = 0;
 };
 

@@ -15,16 +15,16 @@ namespace {
 namespace fs = std::filesystem;
 using testing::BackendName;
 
-// Upgrading a site from before migration 10 (one feed per outlet, its fetch
-// state on `sources`) must keep every followed feed and how its fetching went.
-class FeedMigrationTest : public ::testing::TestWithParam<std::string> {
+// Upgrading a site keeps what it holds: a database is made as an earlier
+// release left it, filled, then opened by this version.
+class MigrationTest : public ::testing::TestWithParam<std::string> {
  protected:
   void TearDown() override { fs::remove_all(dir_); }
 
-  // OpenAtVersion9 makes a database with migrations 1 to 9 only, as the
-  // previous release left it, and returns a connection to it.
-  Result<std::unique_ptr<sql::Connection>> OpenAtVersion9() {
-    dir_ = fs::temp_directory_path() / ("nd_feedmigration_" + std::to_string(::getpid()) + "_" + GetParam());
+  // OpenAtVersion makes a database with migrations 1 to `last` only, as the
+  // release that shipped `last` left it, and returns a connection to it.
+  Result<std::unique_ptr<sql::Connection>> OpenAtVersion(int last) {
+    dir_ = fs::temp_directory_path() / ("nd_migration_" + std::to_string(::getpid()) + "_" + GetParam());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     Result<std::unique_ptr<sql::Connection>> c = Status::Internal("unset");
@@ -42,7 +42,7 @@ class FeedMigrationTest : public ::testing::TestWithParam<std::string> {
     ND_RETURN_IF_ERROR((*c)->Exec(sql::MigrationSql(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)", dialect)));
     for (const auto& m : sql::Migrations()) {
-      if (m.version > 9) continue;
+      if (m.version > last) continue;
       ND_RETURN_IF_ERROR((*c)->Exec(sql::MigrationSql(m.sql, dialect)));
       ND_RETURN_IF_ERROR(
           (*c)->Exec(fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, 0)", m.version)));
@@ -53,10 +53,14 @@ class FeedMigrationTest : public ::testing::TestWithParam<std::string> {
   fs::path dir_;
   std::string database_;
 };
+class FeedMigrationTest : public MigrationTest {};
+class DeskMigrationTest : public MigrationTest {};
 
+// Migration 10 moved the fetch state from `sources` (one feed per outlet)
+// to `source_feeds`: every followed feed must keep how its fetching went.
 TEST_P(FeedMigrationTest, KeepsEveryFollowedFeedAndItsFetchState) {
   {
-    auto c = OpenAtVersion9();
+    auto c = OpenAtVersion(9);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     ASSERT_TRUE((*c)->Exec(
         "INSERT INTO sources (slug, name, home_url, country, language, feed_url, fetch_interval_seconds, etag, "
@@ -101,7 +105,49 @@ TEST_P(FeedMigrationTest, KeepsEveryFollowedFeedAndItsFetchState) {
   EXPECT_GT(added->id, f.id);
 }
 
+// Migration 11 (the desk): feeds followed before stay unpaused and due as
+// they were, accounts have no last log-in until their next one, and the
+// audit log starts empty.
+TEST_P(DeskMigrationTest, KeepsFeedsUnpausedAndAccountsAsTheyWere) {
+  {
+    auto c = OpenAtVersion(10);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ASSERT_TRUE((*c)->Exec(
+        "INSERT INTO sources (slug, name, home_url, country, language) "
+        "VALUES ('wire', 'Wire', 'https://wire.example/', 'GB', 'en');"
+        "INSERT INTO source_feeds (source_id, feed_url, fetch_interval_seconds, last_fetch_at, last_status, "
+        "next_fetch_at) SELECT id, 'https://wire.example/rss', 600, 1714125600, 'ok', 1714126200 FROM sources;"
+        "INSERT INTO users (email, display_name, password_hash, role, created_at) "
+        "VALUES ('ann@example.org', 'Ann', 'x', 'editor', 1714000000);"
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+        "SELECT 'h1', id, 1714100000, 1999999999 FROM users;").ok());
+  }
+  auto store = OpenStoreAt(database_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto list = (*store)->ListSourceStatuses();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  ASSERT_EQ((*list)[0].feeds.size(), 1u);
+  const FeedStatus& f = (*list)[0].feeds[0];
+  EXPECT_FALSE(f.paused);
+  EXPECT_EQ(f.fetch_interval_seconds, 600);
+  EXPECT_EQ(f.next_fetch_at.time_since_epoch().count(), 1714126200);
+  EXPECT_TRUE((*store)->DueFeeds(TimePoint{std::chrono::seconds{1714126199}}, 10)->empty());
+  EXPECT_EQ((*store)->DueFeeds(TimePoint{std::chrono::seconds{1714126200}}, 10)->size(), 1u);
+  auto users = (*store)->ListUsers({});
+  ASSERT_TRUE(users.ok()) << users.status().ToString();
+  ASSERT_EQ(users->size(), 1u);
+  EXPECT_EQ((*users)[0].user.email, "ann@example.org");
+  EXPECT_EQ((*users)[0].user.role, Role::kEditor);
+  EXPECT_FALSE((*users)[0].last_login.has_value()) << "sessions from before are not log-ins it saw";
+  auto log = (*store)->ListAudit({});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_TRUE(log->entries.empty());
+  EXPECT_TRUE((*store)->AppendAudit({.actor = "cli:test", .action = "test.append"}).ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FeedMigrationTest, ::testing::Values("sqlite", "postgresql"), BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, DeskMigrationTest, ::testing::Values("sqlite", "postgresql"), BackendName);
 
 }  // namespace
 }  // namespace newsdesk

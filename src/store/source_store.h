@@ -11,8 +11,8 @@
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,16 +55,22 @@ class SourceStore {
   // RemoveFeed stops following one feed; the source keeps its other feeds.
   // Removing its last feed is RemoveSource. NotFound when there is no feed `id`.
   virtual Status RemoveFeed(int64_t id) = 0;
-  // SetFeedPaused pauses or resumes feed `id`; a resumed feed is due at
-  // once. NotFound when there is no feed `id`.
+  // SetFeedPaused pauses or resumes feed `id`. A paused feed is never due
+  // (DueFeeds) and keeps its fetch state; resuming a paused feed makes it
+  // due at `now`. Pausing a paused feed, or resuming one that is not, changes
+  // nothing. NotFound when there is no feed `id`.
   virtual Status SetFeedPaused(int64_t id, bool paused, TimePoint now) = 0;
-  // SetFeedInterval sets how often feed `id` is fetched, in seconds; the
-  // next fetch moves to its last fetch plus the new interval (now at the
-  // latest). NotFound when there is no feed `id`.
+  // SetFeedInterval sets how often feed `id` is fetched, in seconds (> 0,
+  // else InvalidArgument), and moves its next fetch to its last fetch plus
+  // the new interval, or to `now` when that is earlier or the feed was
+  // never fetched (a backoff after failures is dropped with it). NotFound
+  // when there is no feed `id`.
   virtual Status SetFeedInterval(int64_t id, int seconds, TimePoint now) = 0;
   // DailyArticleCounts counts the articles of each source published on each
-  // of the `days` UTC days starting at `from` (a day's start): source id →
-  // counts, oldest day first. Sources with none are left out.
+  // of the `days` days starting at `from` (a UTC day's start; day n is
+  // [from + n days, from + n + 1 days)): source id → `days` counts, oldest
+  // day first. Sources with none are left out. InvalidArgument unless
+  // `days` is 1 to 366.
   virtual Result<std::map<int64_t, std::vector<int>>> DailyArticleCounts(TimePoint from, int days) = 0;
   // DueFeeds lists followed feeds whose next fetch is at or before `now`,
   // the longest due first; paused feeds are never due.

@@ -2,12 +2,14 @@
 // sessions, one-time tokens and throttled log-ins (issue 6).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/text.h"
 #include "store/sql/sql_internal.h"
 
 namespace newsdesk::sql {
@@ -16,9 +18,10 @@ namespace {
 
 std::string TokenPurposeName(TokenPurpose p) { return p == TokenPurpose::kResetPassword ? "reset" : "confirm"; }
 
-constexpr const char* kUserColumns =
-    "SELECT id, COALESCE(email, ''), display_name, password_hash, role, email_confirmed, banned, deleted, "
-    "notify_replies, created_at FROM users ";
+// The columns UserFromRow reads, after SELECT.
+constexpr const char* kUserFields =
+    "id, COALESCE(email, ''), display_name, password_hash, role, email_confirmed, banned, deleted, notify_replies, "
+    "created_at";
 
 User UserFromRow(const Stmt& st) {
   User u;
@@ -40,6 +43,19 @@ Status RecordUserCommentsChanged(Connection& c, int64_t user_id) {
   return Status::Ok();
 }
 
+constexpr int kMaxUserPage = 500;
+
+// EscapeLike makes `text` match itself in a LIKE pattern whose ESCAPE is '\'.
+std::string EscapeLike(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    if (ch == '\\' || ch == '%' || ch == '_') out.push_back('\\');
+    out.push_back(ch);
+  }
+  return out;
+}
+
 // DeleteEach runs each DELETE of `statements`, whose one parameter is `id`.
 Status DeleteEach(Connection& c, std::initializer_list<const char*> statements, int64_t id) {
   for (const char* sql : statements) ND_RETURN_IF_ERROR(Exec(c, sql, [&](Stmt& st) { st.Bind(1, id); }));
@@ -51,7 +67,10 @@ Status DeleteEach(Connection& c, std::initializer_list<const char*> statements, 
 Result<User> SqlStore::FindUser(const std::string& where, const std::function<void(Stmt&)>& bind,
                                 const std::string& not_found) {
   return WithConnection<User>(
-      [&](Connection& c) { return QueryFound<User>(c, std::string(kUserColumns) + where, bind, UserFromRow, not_found); });
+      [&](Connection& c) {
+        return QueryFound<User>(c, fmt::format("SELECT {} FROM users {}", kUserFields, where), bind, UserFromRow,
+                                not_found);
+      });
 }
 
 Result<User> SqlStore::CreateUser(const User& u) {
@@ -120,12 +139,52 @@ Status SqlStore::DeleteUser(int64_t id) {
   });
 }
 
+Result<std::vector<UserOverview>> SqlStore::ListUsers(const UserQuery& q) {
+  const int limit = std::clamp(q.limit, 1, kMaxUserPage);
+  // Assembled from fixed fragments only; every value is bound. Each row's
+  // comment count is one range of comments_by_user. The search is a LIKE
+  // pattern with its own wildcards escaped, on lower-cased text (SQLite's
+  // LOWER folds ASCII only: that is the contract).
+  std::string sql = fmt::format(
+      "SELECT {}, last_login_at, (SELECT COUNT(*) FROM comments m WHERE m.user_id = users.id) FROM users "
+      "WHERE id > ?1",
+      kUserFields);
+  if (q.role) sql += " AND role = ?3";
+  if (!q.search.empty())
+    sql += " AND (LOWER(COALESCE(email, '')) LIKE ?4 ESCAPE '\\' OR LOWER(display_name) LIKE ?4 ESCAPE '\\')";
+  sql += " ORDER BY id LIMIT ?2";
+  std::string pattern = "%";
+  pattern += EscapeLike(AsciiLower(q.search));
+  pattern += '%';
+  return WithConnection<std::vector<UserOverview>>([&](Connection& c) {
+    return QueryAll<UserOverview>(c, sql,
+        [&](Stmt& st) {
+          st.Bind(1, q.after_id).Bind(2, static_cast<int64_t>(limit));
+          if (q.role) st.Bind(3, std::string(RoleName(*q.role)));
+          if (!q.search.empty()) st.Bind(4, pattern);
+        },
+        [](const Stmt& st) {
+          UserOverview o;
+          o.user = UserFromRow(st);
+          ReadColumns(st, 10, o.last_login, o.comments);
+          return o;
+        });
+  });
+}
+
 Status SqlStore::CreateSession(const SessionRecord& s) {
-  return ExecBound("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                   [&](Stmt& st) {
-                     st.Bind(1, s.token_hash).Bind(2, s.user_id).Bind(3, Seconds(s.created_at))
-                         .Bind(4, Seconds(s.expires_at));
-                   });
+  // The account's last log-in moves with its newest session, in the same
+  // transaction.
+  return Write([&](Connection& c) -> Status {
+    ND_RETURN_IF_ERROR(Exec(c, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                            [&](Stmt& st) {
+                              st.Bind(1, s.token_hash).Bind(2, s.user_id).Bind(3, Seconds(s.created_at))
+                                  .Bind(4, Seconds(s.expires_at));
+                            }));
+    return Exec(c,
+        "UPDATE users SET last_login_at = ?2 WHERE id = ?1 AND (last_login_at IS NULL OR last_login_at < ?2)",
+        [&](Stmt& st) { st.Bind(1, s.user_id).Bind(2, Seconds(s.created_at)); });
+  });
 }
 
 Result<SessionRecord> SqlStore::GetSession(const std::string& token_hash) {

@@ -317,6 +317,34 @@ INSERT INTO source_feeds (source_id, feed_url, fetch_interval_seconds, etag, las
          last_status, last_error, consecutive_failures, next_fetch_at
   FROM sources WHERE feed_url IS NOT NULL AND feed_url <> '' ORDER BY id;
 )sql"},
+      {11, R"sql(
+-- The editors' desk (issue 16). Who changed what, append-only: the desk and
+-- the commands that change content add rows, nothing updates or deletes
+-- them. Pages are newest first by id (keyset), so each filter that can
+-- narrow them has an index ending in id: one actor's entries, or a span of
+-- time. An action filter is a prefix ("source." for every source action)
+-- that spans several actions, so it walks the id order and filters instead.
+-- "before" and "after" are non-reserved words in both SQLite and PostgreSQL.
+CREATE TABLE audit_log (
+  id         INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  actor      TEXT NOT NULL CHECK (actor <> ''),
+  actor_name TEXT NOT NULL DEFAULT '',
+  action     TEXT NOT NULL CHECK (action <> ''),
+  target     TEXT NOT NULL DEFAULT '',
+  summary    TEXT NOT NULL DEFAULT '',
+  before     TEXT NOT NULL DEFAULT '',
+  after      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+CREATE INDEX audit_log_by_time ON audit_log (at, id);
+-- An editor pauses a feed that misbehaves: it is not due until resumed.
+-- Every feed followed before stays unpaused.
+ALTER TABLE source_feeds ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+-- The desk's people list shows each account's last log-in. Sessions cannot
+-- tell it (they end, and are pruned), so CreateSession writes it here.
+ALTER TABLE users ADD COLUMN last_login_at INTEGER;
+)sql"},
   };
   return kMigrations;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -51,24 +52,29 @@ Result<int64_t> UpsertSource(Connection& c, const Source& s) {
 
 namespace {
 
-constexpr int64_t kWeekSeconds = 7 * 24 * 3600;
+constexpr int64_t kDaySeconds = 24 * 3600;
+constexpr int64_t kWeekSeconds = 7 * kDaySeconds;
+constexpr int kMaxCountedDays = 366;  // DailyArticleCounts: a year at most
 
 // The columns SourceStatusFromRow reads: the source and its first feed `f`
-// (none when it is not followed); ?1 is "created since" for the
-// articles-per-day figure.
+// (none when it is not followed), its article counts and newest article;
+// ?1 is "created since" for the articles-per-day figure.
 constexpr const char* kSourceStatusColumns =
     "SELECT s.id, s.slug, s.name, s.home_url, s.country, s.language, COALESCE(f.feed_url, ''), "
     "COALESCE(f.fetch_interval_seconds, s.fetch_interval_seconds), s.body_selector, s.drop_selectors, "
     "f.last_fetch_at, COALESCE(f.last_status, ''), COALESCE(f.last_error, ''), COALESCE(f.consecutive_failures, 0), "
     "COALESCE(f.next_fetch_at, 0), COALESCE(f.etag, ''), COALESCE(f.last_modified, ''), "
     "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id), "
-    "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.created_at >= ?1) "
+    "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.created_at >= ?1), "
+    // The newest article: one step down articles_by_source_time.
+    "(SELECT a.published_at FROM articles a WHERE a.source_id = s.id "
+    "ORDER BY a.published_at DESC, a.id DESC LIMIT 1) "
     "FROM sources s LEFT JOIN source_feeds f ON f.id = (SELECT MIN(g.id) FROM source_feeds g WHERE g.source_id = s.id) ";
 
 // The columns FeedStatusFromRow reads.
 constexpr const char* kFeedColumns =
     "SELECT f.id, f.source_id, f.feed_url, f.language, f.fetch_interval_seconds, f.last_fetch_at, f.last_status, "
-    "f.last_error, f.consecutive_failures, f.next_fetch_at, f.etag, f.last_modified FROM source_feeds f ";
+    "f.last_error, f.consecutive_failures, f.next_fetch_at, f.etag, f.last_modified, f.paused FROM source_feeds f ";
 
 // FetchStateFromRow reads a feed's fetch state from columns `first`..:
 // last_fetch_at, last_status, last_error, consecutive_failures,
@@ -82,6 +88,7 @@ void FetchStateFromRow(const Stmt& st, int first, WithFetchState& out) {
 FeedStatus FeedStatusFromRow(const Stmt& st) {
   FeedStatus f;
   FetchStateFromRow(st, ReadColumns(st, 0, f.id, f.source_id, f.feed_url, f.language, f.fetch_interval_seconds), f);
+  ReadColumns(st, 12, f.paused);
   return f;
 }
 
@@ -98,6 +105,7 @@ SourceStatus SourceStatusFromRow(const Stmt& st) {
   FetchStateFromRow(st, 10, out);
   out.article_count = st.Int(17);
   out.articles_per_day = static_cast<double>(st.Int(18)) / 7.0;
+  ReadColumns(st, 19, out.last_article_at);
   return out;
 }
 
@@ -249,7 +257,8 @@ Result<std::vector<SourceStatus>> SqlStore::ListSourceStatuses() {
 Result<std::vector<FeedStatus>> SqlStore::DueFeeds(TimePoint now, int limit) {
   return WithConnection<std::vector<FeedStatus>>([&](Connection& c) {
     return QueryAll<FeedStatus>(c,
-        std::string(kFeedColumns) + "WHERE f.next_fetch_at <= ?1 ORDER BY f.next_fetch_at, f.id LIMIT ?2",
+        std::string(kFeedColumns) +
+            "WHERE f.next_fetch_at <= ?1 AND f.paused = 0 ORDER BY f.next_fetch_at, f.id LIMIT ?2",
         [&](Stmt& st) { st.Bind(1, Seconds(now)).Bind(2, static_cast<int64_t>(limit)); }, FeedStatusFromRow);
   });
 }
@@ -271,6 +280,55 @@ Status SqlStore::RemoveFeed(int64_t id) {
     if (!left.ok()) return left.status();
     if (*left == 0) ND_RETURN_IF_ERROR(StopFollowing(c, *sid));
     return RecordChange(c, "source", *sid, NowSeconds());
+  });
+}
+
+Status SqlStore::SetFeedPaused(int64_t id, bool paused, TimePoint now) {
+  // Resuming a paused feed makes it due now; pausing, or resuming a feed
+  // that was not paused, keeps its schedule.
+  return Write([&](Connection& c) -> Status {
+    ND_RETURN_IF_ERROR(Exec(c,
+        "UPDATE source_feeds SET next_fetch_at = CASE WHEN ?2 = 0 AND paused <> 0 THEN ?3 ELSE next_fetch_at END, "
+        "paused = ?2 WHERE id = ?1",
+        [&](Stmt& st) { st.Bind(1, id).Bind(2, int64_t{paused}).Bind(3, Seconds(now)); }));
+    if (c.Changes() == 0) return Status::NotFound(fmt::format("no feed {}", id));
+    return Status::Ok();
+  });
+}
+
+Status SqlStore::SetFeedInterval(int64_t id, int seconds, TimePoint now) {
+  if (seconds < 1)
+    return Status::InvalidArgument(fmt::format("a feed's interval is a positive number of seconds, not {}", seconds));
+  return Write([&](Connection& c) -> Status {
+    ND_RETURN_IF_ERROR(Exec(c,
+        "UPDATE source_feeds SET fetch_interval_seconds = ?2, next_fetch_at = CASE "
+        "WHEN last_fetch_at IS NULL OR last_fetch_at + ?2 < ?3 THEN ?3 ELSE last_fetch_at + ?2 END WHERE id = ?1",
+        [&](Stmt& st) { st.Bind(1, id).Bind(2, static_cast<int64_t>(seconds)).Bind(3, Seconds(now)); }));
+    if (c.Changes() == 0) return Status::NotFound(fmt::format("no feed {}", id));
+    return Status::Ok();
+  });
+}
+
+Result<std::map<int64_t, std::vector<int>>> SqlStore::DailyArticleCounts(TimePoint from, int days) {
+  using Counts = std::map<int64_t, std::vector<int>>;
+  if (days < 1 || days > kMaxCountedDays)
+    return Status::InvalidArgument(fmt::format("count 1 to {} days, not {}", kMaxCountedDays, days));
+  const int64_t start = Seconds(from);
+  return WithConnection<Counts>([&](Connection& c) -> Result<Counts> {
+    Counts out;
+    // Day n is [start + n days, start + n + 1 days): whole numbers divide
+    // alike in both databases, and the difference is never negative.
+    ND_RETURN_IF_ERROR(QueryEach(c,
+        "SELECT source_id, (published_at - ?1) / 86400, COUNT(*) FROM articles "
+        "WHERE published_at >= ?1 AND published_at < ?2 GROUP BY 1, 2",
+        [&](Stmt& st) { st.Bind(1, start).Bind(2, start + int64_t{days} * kDaySeconds); },
+        [&](const Stmt& st) {
+          auto& counts = out[st.Int(0)];
+          counts.resize(static_cast<size_t>(days));
+          const int64_t day = st.Int(1);
+          if (day >= 0 && day < days) counts[static_cast<size_t>(day)] = static_cast<int>(st.Int(2));
+        }));
+    return out;
   });
 }
 

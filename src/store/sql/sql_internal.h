@@ -10,7 +10,7 @@
 //   knowledge_sql.cc      KnowledgeStore     account_sql.cc      AccountStore
 //   comment_sql.cc        CommentStore       mailing_sql.cc      MailingStore
 //   translation_sql.cc    TranslationStore   job_sql.cc          JobQueue
-//   settings_sql.cc       Settings
+//   settings_sql.cc       Settings           audit_sql.cc        AuditLog
 //
 // Nothing outside store/sql/ includes this header; other stages open a store
 // through store/store.h.
@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -144,6 +145,9 @@ class SqlStore final : public Store {
   Result<std::vector<FeedStatus>> DueFeeds(TimePoint now, int limit) override;
   Status RemoveSource(int64_t id) override;
   Status RemoveFeed(int64_t id) override;
+  Status SetFeedPaused(int64_t id, bool paused, TimePoint now) override;
+  Status SetFeedInterval(int64_t id, int seconds, TimePoint now) override;
+  Result<std::map<int64_t, std::vector<int>>> DailyArticleCounts(TimePoint from, int days) override;
   Status RecordFetch(int64_t feed_id, const FetchOutcome& o) override;
 
   // KnowledgeStore (knowledge_sql.cc)
@@ -161,6 +165,7 @@ class SqlStore final : public Store {
   Result<User> GetUserByEmail(const std::string& email) override;
   Status UpdateUser(int64_t id, const UserChanges& ch) override;
   Status DeleteUser(int64_t id) override;
+  Result<std::vector<UserOverview>> ListUsers(const UserQuery& query) override;
   Status CreateSession(const SessionRecord& s) override;
   Result<SessionRecord> GetSession(const std::string& token_hash) override;
   Status DeleteSession(const std::string& token_hash) override;
@@ -248,6 +253,11 @@ class SqlStore final : public Store {
   // Settings (settings_sql.cc)
   Result<std::optional<std::string>> GetSetting(const std::string& name) override;
   Result<std::string> PutSettingIfAbsent(const std::string& name, const std::string& value) override;
+
+  // AuditLog (audit_sql.cc)
+  Result<int64_t> AppendAudit(const AuditEntry& entry) override;
+  Result<AuditPage> ListAudit(const AuditQuery& query) override;
+  Result<std::vector<std::pair<std::string, std::string>>> ListAuditActors() override;
 
  private:
   // WithConnection and Write run work on the pool (store/sql/pool.h): a
