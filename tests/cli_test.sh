@@ -65,4 +65,22 @@ check "SIGTERM shuts down cleanly" test "$status" -eq 0
 check "and says so" grep -q "newsdesk stopped" "$tmp/serve.log"
 check "reindex rebuilds the search index" bash -c "'$nd' reindex --data '$tmp/data' | grep -q 'indexed 3 articles'"
 
+# The audit log: each import is an entry (the failed one is not), newest first.
+"$nd" audit --data "$tmp/data" >"$tmp/audit" 2>&1
+check "audit lists each import, newest first, one line each" bash -c \
+  "[[ \$(grep -cE '^[0-9T:-]+Z  cli:import +article.import +3 new, 0 updated from ' '$tmp/audit') -eq 1 &&
+     \$(grep -cE '^[0-9T:-]+Z  cli:import +article.import +0 new, 3 updated from ' '$tmp/audit') -eq 1 &&
+     \$(sed -n 1p '$tmp/audit') == *'0 new, 3 updated'* && \$(wc -l <'$tmp/audit') -eq 2 ]]"
+check "audit --limit shows the newest only" bash -c "[[ \$('$nd' audit --limit 1 --data '$tmp/data' | wc -l) -eq 1 ]]"
+check "audit --actor and --action filter" bash -c \
+  "[[ \$('$nd' audit --actor cli:import --action article. --data '$tmp/data' | wc -l) -eq 2 ]] &&
+   '$nd' audit --action job. --data '$tmp/data' | grep -q 'no audit entries match'"
+check "audit --help documents --action" bash -c "'$nd' audit --help | grep -q -- --action"
+
+# jobs retry puts a failed job back, and says so in the audit log.
+"$nd" jobs enqueue probe --data "$tmp/jobs" >/dev/null
+python3 -c "import sqlite3; c = sqlite3.connect('$tmp/jobs/newsdesk.db'); c.execute(\"UPDATE jobs SET state = 'failed' WHERE id = 1\"); c.commit()"
+check "jobs retry queues a failed job again" bash -c "'$nd' jobs retry 1 --data '$tmp/jobs' | grep -q 'job 1 queued again'"
+check "… and the audit log records it" bash -c "'$nd' audit --data '$tmp/jobs' | grep -qE 'cli:jobs retry +job.retry +job:1 +probe\$'"
+
 finish

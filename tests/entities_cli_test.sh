@@ -38,7 +38,9 @@ check "the server starts" test -n "$port"
 check "before: no page for the entity" bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/en/mentions/kestrel-marine) == 404 ]]"
 
 check "add creates the entity" bash -c "'$nd' entities add kestrel-marine --type organisation --en 'Kestrel Marine' --ru 'Kestrel Marine' --alias 'KMS' --data '$data' | grep -q 'added organisation'"
+check "the audit log records the entity added" bash -c "'$nd' audit --data '$data' | grep -qE 'cli:entities add +entity.add +entity:kestrel-marine +Kestrel Marine\$'"
 check "alias adds a Russian form by its letters" bash -c "'$nd' entities alias kestrel-marine 'Кестрел Марин' --data '$data' | grep -q 'now a form'"
+check "the audit log records the form added" bash -c "'$nd' audit --limit 1 --data '$data' | grep -qE 'cli:entities alias +entity.alias +entity:kestrel-marine +Kestrel Marine\$'"
 "$nd" entities alias kestrel-marine KMS --data "$data" >/dev/null 2>"$tmp/err"
 check "the same form twice is refused" grep -q "already a form" "$tmp/err"
 check "retag tags the stored articles" bash -c "'$nd' entities retag --data '$data' | grep -q 're-tagged 3 articles: 3 changed'"
@@ -56,8 +58,10 @@ check "the running server shows the new entity's page" page_has /en/mentions/kes
 check "and the article's mentions link to it" page_has /api/v1/articles/1 "kestrel-marine"
 
 check "dismiss keeps a candidate off the list" bash -c "'$nd' entities dismiss 'brest arsenal yard' --data '$data' >/dev/null && ! '$nd' entities candidates --min 1 --data '$data' | grep -q Brest"
+check "the audit log records the dismissal" bash -c "'$nd' audit --action entity.dismiss --data '$data' | grep -qE 'cli:entities dismiss +entity.dismiss +candidate:brest arsenal yard +brest arsenal yard\$'"
 
 check "merge folds one entity into another" bash -c "'$nd' entities add kms-old --type organisation --en 'Kestrel Marine Systems Ltd' --data '$data' >/dev/null && '$nd' entities merge kms-old kestrel-marine --data '$data' | grep -q merged"
+check "the audit log records the merge" bash -c "'$nd' audit --limit 1 --data '$data' | grep -qE 'cli:entities merge +entity.merge +entity:kms-old +Kestrel Marine Systems Ltd into Kestrel Marine\$'"
 check "the merged entity's page redirects" bash -c "for _ in \$(seq 1 50); do [[ \$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' http://127.0.0.1:$port/en/mentions/kms-old) == '301 http://127.0.0.1:$port/en/mentions/kestrel-marine' ]] && exit 0; sleep 0.1; done; exit 1"
 "$nd" entities merge kestrel-marine nowhere --data "$data" >/dev/null 2>"$tmp/err"
 check "merging into an unknown entity is refused" grep -q "no entity 'nowhere'" "$tmp/err"

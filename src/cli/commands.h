@@ -10,6 +10,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "store/audit_log.h"
 
 namespace newsdesk {
 
@@ -169,6 +170,23 @@ Status RunJobsWork(const Config& config, const JobsWorkFlags& flags);
 class JobRunner;
 // AddProbeHandler lets `runner` run probe jobs.
 void AddProbeHandler(JobRunner& runner);
+
+// The audit log (issue 16). Each command that changes content (source add,
+// remove and import-opml, article delete, entities add, alias, merge and
+// dismiss, user add and role, translation edit, jobs retry, import) appends
+// an entry after its change with AppendCliAudit: the actor is
+// "cli:<command>" ("cli:source add"), its name the command's words, the rest
+// from `entry` ("source.add", "source:12", the source's name, …). A failed
+// append is a warning on stderr; the change stays and the command succeeds.
+void AppendCliAudit(AuditLog& log, const std::string& command, AuditEntry entry);
+struct AuditFlags {
+  int limit = 50;             // 1..500
+  std::string actor;          // exactly this actor
+  std::string action_prefix;  // actions starting with this
+};
+// RunAudit prints the newest entries, one a line: time (ISO 8601, UTC),
+// actor, action, target and summary.
+Status RunAudit(const Config& config, const AuditFlags& flags);
 
 // RunMigrateStore copies a whole site from one store to an empty other
 // (e.g. sqlite:data/newsdesk.db to postgresql://…), checking each table's

@@ -1,5 +1,6 @@
 // `newsdesk entities …`: editors grow the knowledge base from the names
-// articles use, and re-tag what is stored.
+// articles use, and re-tag what is stored. Their changes (not re-tagging,
+// which only follows them) append to the audit log.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -106,6 +107,8 @@ Status RunEntitiesDismiss(const Config& config, const std::string& key) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
   ND_RETURN_IF_ERROR((*store)->DismissCandidate(key));
+  AppendCliAudit(**store, "entities dismiss",
+                 {.action = "entity.dismiss", .target = fmt::format("candidate:{}", key), .summary = key});
   fmt::print("'{}' will not be offered again\n", key);
   return Status::Ok();
 }
@@ -139,6 +142,9 @@ Status RunEntitiesAdd(const Config& config, const EntitiesAddFlags& flags) {
   auto edit = CheckedEdit(opened->gazetteer, e);
   if (!edit.ok()) return edit.status();
   ND_RETURN_IF_ERROR(opened->store->PutEntityEdit(*edit));
+  AppendCliAudit(*opened->store, "entities add",
+                 {.action = "entity.add", .target = fmt::format("entity:{}", e.id), .summary = e.Name("en"),
+                  .after = edit->definition});
   return PrintRetagHint(fmt::format("added {} '{}'", EntityTypeName(e.type), e.Name("en")));
 }
 
@@ -159,6 +165,9 @@ Status RunEntitiesAlias(const Config& config, const std::string& id, const std::
   auto edit = CheckedEdit(opened->gazetteer, e);
   if (!edit.ok()) return edit.status();
   ND_RETURN_IF_ERROR(opened->store->PutEntityEdit(*edit));
+  AppendCliAudit(*opened->store, "entities alias",
+                 {.action = "entity.alias", .target = fmt::format("entity:{}", id), .summary = e.Name("en"),
+                  .after = form});
   return PrintRetagHint(fmt::format("'{}' is now a form of '{}'", form, id));
 }
 
@@ -178,6 +187,10 @@ Status RunEntitiesMerge(const Config& config, const std::string& from, const std
     for (const auto& form : forms) AddUnique(merged.aliases[lang], form);
   for (const auto& form : gone->exact) AddUnique(merged.exact, form);
   ND_RETURN_IF_ERROR(opened->store->MergeEntities(from, EntityEdit{merged.id, EntityToJsonLine(merged), {}}));
+  AppendCliAudit(*opened->store, "entities merge",
+                 {.action = "entity.merge", .target = fmt::format("entity:{}", from),
+                  .summary = fmt::format("{} into {}", gone->Name("en"), kept->Name("en")), .before = from,
+                  .after = into});
   return PrintRetagHint(fmt::format("merged '{}' into '{}': its mentions and page now belong to '{}'", from, into, into));
 }
 

@@ -85,7 +85,13 @@ Status RunJobsList(const Config& config, const JobsListFlags& flags) {
 Status RunJobsRetry(const Config& config, int64_t id) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
+  auto job = (*store)->GetJob(id);
+  if (!job.ok()) return job.status();
   ND_RETURN_IF_ERROR((*store)->RetryJob(id, Now()));
+  AppendCliAudit(**store, "jobs retry",
+                 {.action = "job.retry", .target = fmt::format("job:{}", id),
+                  .summary = job->key.empty() ? job->kind : fmt::format("{} {}", job->kind, job->key),
+                  .before = JobStateName(job->state), .after = JobStateName(JobState::kQueued)});
   std::cout << fmt::format("job {} queued again\n", id);
   return Status::Ok();
 }

@@ -233,6 +233,13 @@ int main(int argc, char** argv) {
   jobs_work->add_flag("--until-empty", jobs_work_flags.until_empty, "stop when nothing is queued or running");
   add_common(jobs_work);
 
+  AuditFlags audit_flags;
+  auto* audit = app.add_subcommand("audit", "who changed what: the audit log, newest first (time, actor, action, target, summary)");
+  audit->add_option("--limit", audit_flags.limit, "entries listed [default: 50]")->check(CLI::Range(1, 500));
+  audit->add_option("--actor", audit_flags.actor, "only this actor, e.g. user:3 or \"cli:source add\"");
+  audit->add_option("--action", audit_flags.action_prefix, "only actions starting with this, e.g. source. or user.role");
+  add_common(audit);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -287,6 +294,7 @@ int main(int argc, char** argv) {
     else if (*jobs_enqueue) status = RunJobsEnqueue(config, jobs_enqueue_flags);
     else if (*jobs_work) status = RunJobsWork(config, jobs_work_flags);
     else if (*jobs) status = RunJobsList(config, jobs_list_flags);
+    else if (*audit) status = RunAudit(config, audit_flags);
   } catch (const std::exception& e) {
     status = Status::Internal(e.what());
   }

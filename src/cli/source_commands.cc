@@ -1,4 +1,5 @@
-// `newsdesk source …`, `newsdesk fetch` and `newsdesk article delete`.
+// `newsdesk source …`, `newsdesk fetch` and `newsdesk article delete`. The
+// commands that change what is followed or stored append to the audit log.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -48,6 +49,17 @@ std::optional<FeedRef> ParseFeedRef(const std::string& ref) {
   return std::nullopt;
 }
 
+// AddedFeedEntry is the audit entry for following `feed` of `source`: a new
+// outlet ("source:ID") or one more feed of a followed one ("feed:ID").
+AuditEntry AddedFeedEntry(const SourceStatus& source, const FeedStatus& feed) {
+  AuditEntry e;
+  e.action = "source.add";
+  e.target = source.feeds.size() > 1 ? fmt::format("feed:{}", feed.id) : fmt::format("source:{}", source.source.id);
+  e.summary = source.source.name;
+  e.after = feed.feed_url;
+  return e;
+}
+
 std::string Ago(const std::optional<TimePoint>& t, TimePoint now) {
   if (!t) return "never";
   auto s = std::chrono::duration_cast<std::chrono::seconds>(now - *t).count();
@@ -76,6 +88,7 @@ Status RunSourceAdd(const Config& config, const SourceAddFlags& f) {
   if (!added.ok()) return added.status();
   auto source = (*store)->GetSourceStatus(added->source_id);
   if (!source.ok()) return source.status();
+  AppendCliAudit(**store, "source add", AddedFeedEntry(*source, *added));
   if (source->feeds.size() > 1)
     fmt::print("added feed {} to {} (source {}, feed:{}; now {} feeds, {} items in this one now, every {} s)\n",
                added->feed_url, source->source.name, source->source.id, added->id, source->feeds.size(),
@@ -170,6 +183,9 @@ Status RunSourceRemove(const Config& config, const std::string& id_or_slug) {
     auto st = (*store)->GetSourceStatus(feed->source_id);
     if (!st.ok()) return st.status();
     ND_RETURN_IF_ERROR((*store)->RemoveFeed(feed->id));
+    AppendCliAudit(**store, "source remove",
+                   {.action = "source.remove", .target = fmt::format("feed:{}", feed->id),
+                    .summary = st->source.name, .before = feed->feed_url});
     if (st->feeds.size() > 1)
       fmt::print("stopped following {} (feed:{}); still following {} through {} other feed{}\n", feed->feed_url,
                  feed->id, st->source.name, st->feeds.size() - 1, st->feeds.size() == 2 ? "" : "s");
@@ -183,6 +199,11 @@ Status RunSourceRemove(const Config& config, const std::string& id_or_slug) {
   auto st = FindSource(**store, id_or_slug);
   if (!st.ok()) return st.status();
   ND_RETURN_IF_ERROR((*store)->RemoveSource(st->source.id));
+  std::string feeds;
+  for (const auto& f : st->feeds) feeds += (feeds.empty() ? "" : "\n") + f.feed_url;
+  AppendCliAudit(**store, "source remove",
+                 {.action = "source.remove", .target = fmt::format("source:{}", st->source.id),
+                  .summary = st->source.name, .before = feeds});
   if (st->article_count)
     fmt::print("stopped following {} (its {} articles stay, with their attribution)\n", st->source.name, st->article_count);
   else
@@ -203,8 +224,16 @@ Status RunOpmlImport(const Config& config, const std::string& path) {
   for (auto& s : *sources) {
     s.fetch_interval_seconds = static_cast<int>(config.default_interval_seconds);
     auto r = (*store)->AddFeedSource(s);
-    if (r.ok()) ++added;
-    else if (r.status().code() == Code::kAlreadyExists) ++known;
+    if (r.ok()) {
+      ++added;
+      // The outlet is read for the log's entry only: the feed is followed either way.
+      auto source = (*store)->GetSourceStatus(r->source_id);
+      if (source.ok())
+        AppendCliAudit(**store, "source import-opml", AddedFeedEntry(*source, *r));
+      else
+        std::cerr << fmt::format("newsdesk: warning: {} is followed, but the audit log did not record it: {}\n",
+                                 r->feed_url, source.status().message());
+    } else if (r.status().code() == Code::kAlreadyExists) ++known;
     else return r.status().WithContext(s.feed_url);
   }
   fmt::print("{} feeds in {}: {} added, {} already followed\n", sources->size(), path, added, known);
@@ -294,7 +323,11 @@ Status RunFetch(const Config& config, const std::string& only_source) {
 Status RunArticleDelete(const Config& config, int64_t id) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
+  auto article = (*store)->GetArticle(id);
   ND_RETURN_IF_ERROR((*store)->DeleteArticle(id));
+  AppendCliAudit(**store, "article delete",
+                 {.action = "article.delete", .target = fmt::format("article:{}", id),
+                  .summary = article.ok() ? article->headline : ""});
   fmt::print("deleted article {}; fetching its source again will not bring it back\n", id);
   return Status::Ok();
 }

@@ -1,5 +1,6 @@
 // `newsdesk translate run` (one translation pass) and
-// `newsdesk translation edit ID --lang L` (an editor's translation in $EDITOR).
+// `newsdesk translation edit ID --lang L` (an editor's translation in
+// $EDITOR, which the audit log records).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -207,6 +208,14 @@ Status RunTranslationEdit(const Config& config, int64_t id, const std::string& l
   auto edited = FromEditableText(after, base, language);
   if (!edited.ok()) return edited.status().WithContext("nothing stored");
   ND_RETURN_IF_ERROR((*store)->PutTranslation(id, *edited));
+  // The log keeps the text before (none when there was no translation) and
+  // after, as the editor saw it, without the notes; long ones are cut.
+  AppendCliAudit(**store, "translation edit",
+                 {.action = "translation.edit", .target = fmt::format("article:{}", id),
+                  .summary = fmt::format("{}: {}", language, article->headline),
+                  .before = existing.ok() ? ToEditableText(existing->headline, existing->dateline, existing->body, "")
+                                          : "",
+                  .after = ToEditableText(edited->headline, edited->dateline, edited->body, "")});
   fmt::print("stored a human translation of article {} into {} ({} blocks)\n", id, language, edited->body.size());
   return Status::Ok();
 }

@@ -1,5 +1,5 @@
 // newsdesk user add / user role: accounts from the command line (the first
-// admin, moderators, editors).
+// admin, moderators, editors), each change in the audit log.
 #include <fmt/format.h>
 #include <termios.h>
 #include <unistd.h>
@@ -82,6 +82,9 @@ Status RunUserAdd(const Config& config, const UserAddFlags& flags) {
       return Status::AlreadyExists(fmt::format("{} has an account already; change its role with `newsdesk user role`", *email));
     return user.status();
   }
+  AppendCliAudit(**store, "user add",
+                 {.action = "user.add", .target = fmt::format("user:{}", user->id), .summary = user->display_name,
+                  .after = RoleName(user->role)});
   std::cout << fmt::format("added {} ({}) as {}, id {}\n", user->email, user->display_name, RoleName(user->role), user->id);
   return Status::Ok();
 }
@@ -102,6 +105,9 @@ Status RunUserRole(const Config& config, const std::string& email_text, const st
   if (!secret.ok()) return secret.status();
   Accounts accounts(**store, config, *secret);
   ND_RETURN_IF_ERROR(accounts.SetRole(user->id, *role));
+  AppendCliAudit(**store, "user role",
+                 {.action = "user.role", .target = fmt::format("user:{}", user->id), .summary = user->display_name,
+                  .before = RoleName(user->role), .after = RoleName(*role)});
   std::cout << fmt::format("{} is now {}\n", *email, RoleName(*role));
   return Status::Ok();
 }

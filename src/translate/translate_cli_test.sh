@@ -55,6 +55,8 @@ chmod +x "$tmp/editor.sh"
 EDITOR="$tmp/editor.sh" "$nd" translation edit 1 --lang es --data "$tmp/data" >"$tmp/edit" 2>&1
 check "edit stores a human translation" grep -q "stored a human translation of article 1 into es" "$tmp/edit"
 check "the editor was shown the machine translation" grep -q "Now: a machine translation" "$tmp/seen.txt"
+"$nd" audit --data "$tmp/data" >"$tmp/audit" 2>&1
+check "the audit log records the edit" grep -qE "cli:translation edit +translation.edit +article:1 +es: The minister said the ship is ready$" "$tmp/audit"
 check "the editor was shown Spanish" grep -qi "ministro" "$tmp/seen.txt"
 python3 - "$tmp/data/newsdesk.db" >"$tmp/row" <<'PY'
 import sqlite3, sys
