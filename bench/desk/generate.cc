@@ -19,6 +19,17 @@ using namespace newsdesk;
 
 namespace {
 
+const char* const kWords[] = {
+    "ministry", "navy", "frigate", "corvette", "radar", "missile", "budget", "contract", "shipyard", "tender",
+    "satellite", "drone", "helicopter", "tank", "artillery", "brigade", "exercise", "summit", "delegation", "treaty",
+    "export", "factory", "engine", "prototype", "trial", "delivery", "order", "minister", "general", "parliament",
+    "alliance", "border", "coast", "airbase", "submarine", "convoy", "supply", "program", "research", "agency",
+    "sanctions", "industry", "workers", "plant", "design", "bureau", "testing", "launch", "orbit", "station",
+    "northern", "southern", "eastern", "western", "new", "old", "large", "small", "joint", "national",
+};
+
+std::string Word(std::mt19937& rng) { return kWords[rng() % (sizeof(kWords) / sizeof(kWords[0]))]; }
+
 int Fail(const Status& s) {
   std::cerr << s.ToString() << "\n";
   return 1;
@@ -83,9 +94,13 @@ int main(int argc, char** argv) {
       r.source = s;
       r.source.feed_url.clear();
       r.language = s.language;
-      r.headline = fmt::format("Article {} from {} about ships, radars and budgets", j, s.name);
+      // Words drawn at random, so that articles are not near-copies of each
+      // other (which story grouping would rightly put in one huge story).
+      r.headline = fmt::format("{} {} {} {} {} {}", Word(rng), Word(rng), Word(rng), Word(rng), Word(rng), j);
       r.published_at = now - std::chrono::seconds(static_cast<int64_t>(rng() % (60 * 86400)));
-      r.body = {Block{BlockType::kParagraph, "A paragraph of text for the bench. It says little, at length.", {}, {}, {}, {}}};
+      std::string text;
+      for (int w = 0; w < 60; ++w) text += std::string(w ? " " : "") + Word(rng);
+      r.body = {Block{BlockType::kParagraph, text + ".", {}, {}, {}, {}}};
       batch.push_back(std::move(r));
     }
     auto up = db.UpsertArticles(batch);
