@@ -180,6 +180,13 @@ Response Desk::Impl::StoreFailed(const DeskRequest& r, const Status& s) {
   return Message(r.ctx, &r.user, r.lang, 503, r.cat.Get("error_503_title"), r.cat.Get("error_503_text"));
 }
 
+json Desk::Impl::DoneNotice(const DeskRequest& r, std::initializer_list<const char*> known) {
+  const std::string done = r.Query("done");
+  for (const char* key : known)
+    if (done == key) return r.cat.Get(std::string("desk_done_") + key);
+  return false;
+}
+
 void Desk::Impl::Audit(const DeskRequest& r, const std::string& action, const std::string& target,
                        const std::string& summary, const std::string& before, const std::string& after) {
   AuditEntry e;

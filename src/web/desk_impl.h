@@ -92,6 +92,12 @@ class Desk::Impl {
                    const std::string& title, const std::string& text);
   Response NotFound(const DeskRequest& r) { return Message(r.ctx, &r.user, r.lang, 404, r.cat.Get("error_404_title"), r.cat.Get("error_404_text")); }
   Response StoreFailed(const DeskRequest& r, const Status& s);
+  // Failure answers a lookup or change that failed: 404 when what it names
+  // is not there, 503 (logged) when the store failed.
+  Response Failure(const DeskRequest& r, const Status& s) { return s.is_not_found() ? NotFound(r) : StoreFailed(r, s); }
+  // DoneNotice is the notice a page shows after a change, by its `done`
+  // parameter, when it is one of `known`; false otherwise.
+  static json DoneNotice(const DeskRequest& r, std::initializer_list<const char*> known);
   // Invalid answers a form that cannot be used: 400 with why.
   Response Invalid(const DeskRequest& r, const std::string& why) {
     return Message(r.ctx, &r.user, r.lang, 400, r.cat.Get("error_400_title"), why);

@@ -58,15 +58,14 @@ Response Desk::Impl::People(const DeskRequest& r) {
   for (Role role : {Role::kReader, Role::kModerator, Role::kEditor, Role::kAdmin})
     role_filter.push_back({{"value", RoleName(role)}, {"text", r.cat.Get(std::string("desk_role_") + RoleName(role))},
                            {"selected", q.role && *q.role == role}});
-  json view = {{"rows", rows}, {"empty", rows.empty()}, {"q", q.search}, {"roles", role_filter}, {"notice", false}};
+  json view = {{"rows", rows}, {"empty", rows.empty()}, {"q", q.search}, {"roles", role_filter},
+               {"notice", DoneNotice(r, {"role", "banned", "unbanned"})}};
   if (more) {
     std::string next = fmt::format("/desk/people?after={}", users->back().user.id);
     if (!q.search.empty()) next += "&q=" + PercentEncode(q.search);
     if (q.role) next += std::string("&role=") + RoleName(*q.role);
     view["next_href"] = next;
   }
-  const std::string done = r.Query("done");
-  if (done == "role" || done == "banned" || done == "unbanned") view["notice"] = r.cat.Get("desk_done_" + done);
   return Render(r, 200, r.cat.Get("desk_nav_people"), "desk_people", view, "people");
 }
 
@@ -77,12 +76,12 @@ Response Desk::Impl::PostRole(const DeskRequest& r) {
   if (!role) return Invalid(r, r.cat.Get("desk_unknown_role"));
   if (*id == r.user.id) return Invalid(r, r.cat.Get("desk_own_role"));
   auto user = store_.GetUser(*id);
-  if (!user.ok()) return user.status().is_not_found() ? NotFound(r) : StoreFailed(r, user.status());
+  if (!user.ok()) return Failure(r, user.status());
   if (user->deleted) return Invalid(r, r.cat.Get("desk_deleted_account"));
   UserChanges change;
   change.role = *role;
   Status s = store_.UpdateUser(*id, change);
-  if (!s.ok()) return s.is_not_found() ? NotFound(r) : StoreFailed(r, s);
+  if (!s.ok()) return Failure(r, s);
   Audit(r, "user.role", fmt::format("user:{}", *id), user->display_name, RoleName(user->role), RoleName(*role));
   return SeeOther("/desk/people?done=role");
 }
@@ -95,11 +94,11 @@ Response Desk::Impl::PostBan(const DeskRequest& r) {
   const bool ban = banned_field == "1";
   if (*id == r.user.id) return Invalid(r, r.cat.Get("desk_own_role"));
   auto user = store_.GetUser(*id);
-  if (!user.ok()) return user.status().is_not_found() ? NotFound(r) : StoreFailed(r, user.status());
+  if (!user.ok()) return Failure(r, user.status());
   UserChanges change;
   change.banned = ban;
   Status s = store_.UpdateUser(*id, change);
-  if (!s.ok()) return s.is_not_found() ? NotFound(r) : StoreFailed(r, s);
+  if (!s.ok()) return Failure(r, s);
   // A banned reader is logged out everywhere at once.
   if (ban) {
     if (Status out = store_.DeleteUserSessions(*id); !out.ok()) return StoreFailed(r, out);
@@ -134,7 +133,7 @@ Response Desk::Impl::Jobs(const DeskRequest& r) {
                {"empty", rows.empty()},
                {"counts", {{"queued", counts->queued}, {"running", counts->running}, {"done", counts->done},
                            {"failed", counts->failed}}},
-               {"notice", r.Query("done") == "retried" ? json(r.cat.Get("desk_done_retried")) : json(false)}};
+               {"notice", DoneNotice(r, {"retried"})}};
   return Render(r, 200, r.cat.Get("desk_nav_jobs"), "desk_jobs", view, "jobs");
 }
 
@@ -142,10 +141,10 @@ Response Desk::Impl::PostRetryJob(const DeskRequest& r) {
   auto id = IdOf(r.ctx, "id");
   if (!id) return NotFound(r);
   auto job = store_.GetJob(*id);
-  if (!job.ok()) return job.status().is_not_found() ? NotFound(r) : StoreFailed(r, job.status());
+  if (!job.ok()) return Failure(r, job.status());
   Status s = store_.RetryJob(*id, Now());
   if (s.code() == Code::kInvalidArgument) return Invalid(r, r.cat.Get("desk_job_not_failed"));
-  if (!s.ok()) return s.is_not_found() ? NotFound(r) : StoreFailed(r, s);
+  if (!s.ok()) return Failure(r, s);
   Audit(r, "job.retry", fmt::format("job:{}", *id), job->kind + (job->key.empty() ? "" : " " + job->key),
         job->last_error, "queued");
   return SeeOther("/desk/jobs?done=retried");

@@ -16,8 +16,6 @@ constexpr int kDefaultIdleDays = 7;
 constexpr int kMinIntervalMinutes = 1;
 constexpr int kMaxIntervalMinutes = 7 * 24 * 60;
 
-// The notices a desk page shows after a change, by the `done` parameter.
-const char* const kDoneKeys[] = {"paused", "resumed", "fetched", "interval", "removed", "added"};
 
 // LooksLikeLanguage: "", or a primary language subtag ("en", "ru", "fil").
 bool LooksLikeLanguage(const std::string& s) {
@@ -160,7 +158,7 @@ Response Desk::Impl::SourcesBoard(const DeskRequest& r) {
                {"languages", langs},
                {"idle_days", idle_days},
                {"failing_count", failing_count},
-               {"notice", false}};
+               {"notice", DoneNotice(r, {"removed"})}};
   if (more && !rows.empty()) {
     std::string next = "/desk/sources?after=" + std::to_string(rows.back()["id"].get<int64_t>());
     if (!filter.empty()) next += "&filter=" + PercentEncode(filter);
@@ -168,9 +166,6 @@ Response Desk::Impl::SourcesBoard(const DeskRequest& r) {
     if (filter == "idle") next += "&days=" + std::to_string(idle_days);
     view["next_href"] = next;
   }
-  const std::string done = r.Query("done");
-  for (const char* key : kDoneKeys)
-    if (done == key) view["notice"] = r.cat.Get(std::string("desk_done_") + key);
   return Render(r, 200, r.cat.Get("desk_nav_sources"), "desk_sources", view, "sources");
 }
 
@@ -178,7 +173,7 @@ Response Desk::Impl::SourcePage(const DeskRequest& r) {
   auto id = IdOf(r.ctx, "id");
   if (!id) return NotFound(r);
   auto s = store_.GetSourceStatus(*id);
-  if (!s.ok()) return s.status().is_not_found() ? NotFound(r) : StoreFailed(r, s.status());
+  if (!s.ok()) return Failure(r, s.status());
   const TimePoint today = std::chrono::floor<std::chrono::days>(Now());
   auto daily = store_.DailyArticleCounts(today - std::chrono::days(kChartDays - 1), kChartDays);
   if (!daily.ok()) return StoreFailed(r, daily.status());
@@ -209,11 +204,8 @@ Response Desk::Impl::SourcePage(const DeskRequest& r) {
                {"drops", drops},
                {"has_drops", !drops.empty()},
                {"remove_action", fmt::format("/desk/sources/{}/remove", s->source.id)},
-               {"notice", false}};
-  const std::string done = r.Query("done");
-  for (const char* key : kDoneKeys)
-    if (done == key) view["notice"] = r.cat.Get(std::string("desk_done_") + key);
-  if (done == "fetched") {
+               {"notice", DoneNotice(r, {"paused", "resumed", "interval", "added"})}};
+  if (r.Query("done") == "fetched") {
     // The fetch's own counts; its error, if any, is on the feed it was recorded on.
     view["notice"] = r.cat.Format("desk_fetched", {{"new", r.Query("new")}, {"failed", r.Query("failed")}});
   }
@@ -224,7 +216,7 @@ Response Desk::Impl::FeedAction(const DeskRequest& r, const std::string& what) {
   auto id = IdOf(r.ctx, "id");
   if (!id) return NotFound(r);
   auto feed = store_.GetFeedStatus(*id);
-  if (!feed.ok()) return feed.status().is_not_found() ? NotFound(r) : StoreFailed(r, feed.status());
+  if (!feed.ok()) return Failure(r, feed.status());
   auto source = store_.GetSourceStatus(feed->source_id);
   if (!source.ok()) return StoreFailed(r, source.status());
   const std::string target = fmt::format("feed:{}", feed->id);
@@ -234,7 +226,7 @@ Response Desk::Impl::FeedAction(const DeskRequest& r, const std::string& what) {
   if (what == "pause" || what == "resume") {
     const bool pause = what == "pause";
     Status s = store_.SetFeedPaused(feed->id, pause, now);
-    if (!s.ok()) return s.is_not_found() ? NotFound(r) : StoreFailed(r, s);
+    if (!s.ok()) return Failure(r, s);
     Audit(r, pause ? "feed.pause" : "feed.resume", target, summary, feed->paused ? "paused" : "active",
           pause ? "paused" : "active");
     return SeeOther(back + (pause ? "?done=paused" : "?done=resumed"));
@@ -245,7 +237,7 @@ Response Desk::Impl::FeedAction(const DeskRequest& r, const std::string& what) {
       return Invalid(r, r.cat.Format("desk_interval_invalid", {{"min", std::to_string(kMinIntervalMinutes)},
                                                                 {"max", std::to_string(kMaxIntervalMinutes)}}));
     Status s = store_.SetFeedInterval(feed->id, static_cast<int>(*minutes * 60), now);
-    if (!s.ok()) return s.is_not_found() ? NotFound(r) : StoreFailed(r, s);
+    if (!s.ok()) return Failure(r, s);
     Audit(r, "feed.interval", target, summary, fmt::format("{} min", feed->fetch_interval_seconds / 60),
           fmt::format("{} min", *minutes));
     return SeeOther(back + "?done=interval");
@@ -336,9 +328,9 @@ Response Desk::Impl::RemoveSource(const DeskRequest& r) {
   auto id = IdOf(r.ctx, "id");
   if (!id) return NotFound(r);
   auto s = store_.GetSourceStatus(*id);
-  if (!s.ok()) return s.status().is_not_found() ? NotFound(r) : StoreFailed(r, s.status());
+  if (!s.ok()) return Failure(r, s.status());
   Status removed = store_.RemoveSource(*id);
-  if (!removed.ok()) return removed.is_not_found() ? NotFound(r) : StoreFailed(r, removed);
+  if (!removed.ok()) return Failure(r, removed);
   std::string feeds;
   for (const auto& f : s->feeds) feeds += (feeds.empty() ? "" : "\n") + f.feed_url;
   Audit(r, "source.remove", fmt::format("source:{}", *id), s->source.name, feeds, "");

@@ -17,6 +17,7 @@
 #include "web/site.h"
 #include "web/test_client.h"
 #include "web/testing/served_site.h"
+#include "web/testing/served_site_test.h"
 
 namespace newsdesk {
 namespace {
@@ -28,9 +29,6 @@ using testing::HasSubstrs;
 using testing::RawResponse;
 using ::testing::HasSubstr;
 using ::testing::Not;
-namespace fs = std::filesystem;
-
-const char* kPassword = "correct horse battery";
 
 TimePoint Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
@@ -63,15 +61,10 @@ FetchOptions LoopbackOptions(const FixtureServer& outlet) {
   return options;
 }
 
-class DeskTest : public ::testing::Test {
+class DeskTest : public testing::ServedSiteTest {
  protected:
   void SetUp() override {
-    dir_ = testing::FreshTestDirectory("nd_desk");
-    fs::create_directories(dir_);
-    config_ = testing::ServedSiteConfig(dir_, "http://news.example");
-    auto store = testing::OpenStoreOnTestBackend(config_);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
+    ASSERT_NO_FATAL_FAILURE(OpenStore("nd_desk", "http://news.example"));
     reader_ = AddUser("reader@example.org", "Rita", Role::kReader);
     moderator_ = AddUser("mod@example.org", "Moe", Role::kModerator);
     editor_ = AddUser("editor@example.org", "Edda", Role::kEditor);
@@ -90,22 +83,7 @@ class DeskTest : public ::testing::Test {
     ASSERT_TRUE(store_->RecordFetch(failing_feed_, failure).ok());
     paused_feed_ = Follow("Herald", "https://herald.example/", "https://herald.example/rss", "en");
     ASSERT_TRUE(store_->SetFeedPaused(paused_feed_, true, Now()).ok());
-    auto served = testing::ServedSite::Start(*store_, config_);
-    ASSERT_TRUE(served.ok()) << served.status().ToString();
-    served_ = std::move(*served);
-  }
-  void TearDown() override {
-    served_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  int64_t AddUser(const std::string& email, const std::string& name, Role role) {
-    auto secret = LoadOrCreateSiteSecret(config_.data_dir);
-    Accounts accounts(*store_, config_, *secret);
-    auto u = accounts.AddUser(email, name, kPassword, role);
-    EXPECT_TRUE(u.ok()) << u.status().ToString();
-    return u.ok() ? u->id : 0;
+    ASSERT_NO_FATAL_FAILURE(Serve());
   }
 
   int64_t Follow(const std::string& name, const std::string& home, const std::string& feed, const std::string& lang) {
@@ -121,22 +99,11 @@ class DeskTest : public ::testing::Test {
 
   int64_t SourceOf(int64_t feed) { return store_->GetFeedStatus(feed)->source_id; }
 
-  Browser LoggedIn(const std::string& email) {
-    Browser b(served_->port());
-    RawResponse r = b.Post("/en/account/login", {{"email", email}, {"password", kPassword}}, "/en/account/login");
-    EXPECT_EQ(r.status, 303) << r.body;
-    return b;
-  }
-
   // Act posts a desk form with the session's CSRF token, read off `page`.
   static RawResponse Act(Browser& b, const std::string& action, Browser::Fields fields, const std::string& page) {
     return b.Post(action, std::move(fields), page);
   }
 
-  fs::path dir_;
-  Config config_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<testing::ServedSite> served_;
   int64_t reader_ = 0, moderator_ = 0, editor_ = 0, admin_ = 0;
   int64_t ok_feed_ = 0, failing_feed_ = 0, paused_feed_ = 0;
 };

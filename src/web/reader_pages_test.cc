@@ -20,12 +20,12 @@
 #include "web/site.h"
 #include "web/test_client.h"
 #include "web/testing/served_site.h"
+#include "web/testing/served_site_test.h"
 #include "store/testing/test_database.h"
 
 namespace newsdesk {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::RawResponse;
@@ -42,22 +42,17 @@ nlohmann::json WaitForMail(const SmtpServer& smtp, int n) {
   return nullptr;
 }
 
-const char* kPassword = "correct horse battery";
+const char* const kPassword = testing::kTestPassword;
 
 using Client = testing::Browser;
 
-class ReaderPagesTest : public ::testing::Test {
+class ReaderPagesTest : public testing::ServedSiteTest {
  protected:
-  void SetUp() override {
-    dir_ = testing::FreshTestDirectory("nd_reader_pages");
-    fs::create_directories(dir_);
-    config_ = testing::ServedSiteConfig(dir_, "https://news.example");
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(OpenStore("nd_reader_pages", "https://news.example")); }
   void TearDown() override {
     served_.reset();
-    store_.reset();
     smtp_.reset();
-    fs::remove_all(dir_);
+    ServedSiteTest::TearDown();
   }
 
   // Start imports two articles, starts the SMTP server (unless `mail` is
@@ -71,9 +66,6 @@ class ReaderPagesTest : public ::testing::Test {
       config_.mail_smtp_url = "smtp://127.0.0.1:1";
       config_.mail_connect_timeout_seconds = 1;
     }
-    auto store = testing::OpenStoreOnTestBackend(config_);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
     std::vector<ArticleRecord> records;
     for (int i = 1; i <= 2; ++i) {
       ArticleRecord r;
@@ -91,29 +83,9 @@ class ReaderPagesTest : public ::testing::Test {
     auto a = store_->GetArticle(article_);
     ASSERT_TRUE(a.ok());
     path_ = "/en/articles/" + std::to_string(a->id) + "-" + a->slug;
-    auto served = testing::ServedSite::Start(*store_, config_);
-    ASSERT_TRUE(served.ok()) << served.status().ToString();
-    served_ = std::move(*served);
+    ASSERT_NO_FATAL_FAILURE(Serve());
   }
 
-  uint16_t port() const { return served_->port(); }
-
-  // AddUser makes a confirmed account directly (as `newsdesk user add` does).
-  int64_t AddUser(const std::string& email, const std::string& name, Role role = Role::kReader) {
-    auto secret = LoadOrCreateSiteSecret(config_.data_dir);
-    Accounts accounts(*store_, config_, *secret);
-    auto u = accounts.AddUser(email, name, kPassword, role);
-    EXPECT_TRUE(u.ok()) << u.status().ToString();
-    return u.ok() ? u->id : 0;
-  }
-
-  Client LoggedIn(const std::string& email) {
-    Client c(port());
-    RawResponse r = c.Post("/en/account/login", {{"email", email}, {"password", kPassword}}, "/en/account/login");
-    EXPECT_EQ(r.status, 303) << r.body;
-    EXPECT_TRUE(c.HasCookie("nd_session"));
-    return c;
-  }
 
   RawResponse Comment(Client& c, const std::string& body, int64_t parent = 0) {
     std::vector<std::pair<std::string, std::string>> f = {{"body", body}};
@@ -133,11 +105,7 @@ class ReaderPagesTest : public ::testing::Test {
     return hash == std::string::npos ? 0 : std::stoll(loc.substr(hash + 2));
   }
 
-  fs::path dir_;
-  Config config_;
   std::unique_ptr<SmtpServer> smtp_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<testing::ServedSite> served_;
   int64_t article_ = 0;
   std::string path_;
 };

@@ -18,18 +18,18 @@
 #include "web/site.h"
 #include "web/test_client.h"
 #include "web/testing/served_site.h"
+#include "web/testing/served_site_test.h"
 
 namespace newsdesk {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::RawResponse;
 using testing::CsrfField;
 using nlohmann::json;
 
-const char* kPassword = "correct horse battery";
+const char* const kPassword = testing::kTestPassword;
 
 // Client: one API user, logged in through the form, sending translations
 // with the session's CSRF token.
@@ -59,16 +59,11 @@ class Client : public testing::Browser {
   std::string csrf_;
 };
 
-class TranslationApiTest : public ::testing::Test {
+class TranslationApiTest : public testing::ServedSiteTest {
  protected:
   void SetUp() override {
-    dir_ = testing::FreshTestDirectory("nd_translation_api");
-    fs::create_directories(dir_);
-    config_ = testing::ServedSiteConfig(dir_, "http://news.example");
+    ASSERT_NO_FATAL_FAILURE(OpenStore("nd_translation_api", "http://news.example"));
     config_.editions = {"en", "es"};
-    auto store = OpenStore(config_);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
     ArticleRecord r;
     r.url = "https://outlet.example/harbour";
     r.source = Source{0, "", "Outlet", "https://outlet.example/", "GB", "en"};
@@ -85,21 +80,11 @@ class TranslationApiTest : public ::testing::Test {
     ASSERT_TRUE(a.ok());
     page_ = "/es/articles/" + std::to_string(a->id) + "-" + a->slug;
     api_ = "/api/v1/articles/" + std::to_string(article_) + "/translations/es";
-    auto served = testing::ServedSite::Start(*store_, config_);
-    ASSERT_TRUE(served.ok()) << served.status().ToString();
-    served_ = std::move(*served);
-  }
-  void TearDown() override {
-    served_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+    ASSERT_NO_FATAL_FAILURE(Serve());
   }
 
   Client As(const std::string& email, Role role) {
-    auto secret = LoadOrCreateSiteSecret(config_.data_dir);
-    Accounts accounts(*store_, config_, *secret);
-    auto u = accounts.AddUser(email, email.substr(0, email.find('@')), kPassword, role);
-    EXPECT_TRUE(u.ok()) << u.status().ToString();
+    AddUser(email, email.substr(0, email.find('@')), role);
     Client c(served_->port());
     EXPECT_TRUE(c.LogIn(email, page_)) << email;
     return c;
@@ -127,10 +112,6 @@ class TranslationApiTest : public ::testing::Test {
         .dump();
   }
 
-  fs::path dir_;
-  Config config_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<testing::ServedSite> served_;
   int64_t article_ = 0;
   std::string page_, api_;
 };
