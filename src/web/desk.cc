@@ -1,11 +1,19 @@
 #include "web/desk_impl.h"
 
+#include <algorithm>
+
 namespace newsdesk {
 
 namespace desk_internal {
 
-std::optional<int64_t> IdOf(const RequestContext& ctx, std::string_view name) {
-  return ParsePositiveId(ctx.Param(name));
+bool IdFound(DeskRequest& r) {
+  const auto& params = r.ctx.params;
+  const bool has_id = std::any_of(params.begin(), params.end(), [](const auto& p) { return p.first == "id"; });
+  if (!has_id) return true;
+  auto id = ParsePositiveId(r.ctx.Param("id"));
+  if (!id) return false;
+  r.id = *id;
+  return true;
 }
 
 Response SeeOther(const std::string& location) {
@@ -33,28 +41,41 @@ Desk::~Desk() = default;
 void Desk::AddRoutes(RouteTable& routes) { impl_->AddRoutes(routes); }
 
 void Desk::Impl::AddRoutes(RouteTable& routes) {
-  const std::vector<std::string> get = {"GET", "HEAD"}, post = {"POST"};
-  routes.Add(get, "/desk", [](const RequestContext&) { return SeeOther("/desk/"); });
-  routes.Add(get, "/desk/", Page(Role::kModerator, [this](const DeskRequest& r) { return Home(r); }));
-  routes.Add(post, "/desk/language", Action(Role::kModerator, [this](const DeskRequest& r) { return PostLanguage(r); }));
-  // Sources.
-  routes.Add(get, "/desk/sources", Page(Role::kEditor, [this](const DeskRequest& r) { return SourcesBoard(r); }));
-  routes.Add(post, "/desk/sources/discover", Action(Role::kEditor, [this](const DeskRequest& r) { return DiscoverSource(r); }));
-  routes.Add(post, "/desk/sources/follow", Action(Role::kEditor, [this](const DeskRequest& r) { return FollowSource(r); }));
-  routes.Add(get, "/desk/sources/{id}", Page(Role::kEditor, [this](const DeskRequest& r) { return SourcePage(r); }));
-  routes.Add(post, "/desk/sources/{id}/remove", Action(Role::kEditor, [this](const DeskRequest& r) { return RemoveSource(r); }));
-  for (const char* what : {"pause", "resume", "fetch", "interval"}) {
-    routes.Add(post, fmt::format("/desk/feeds/{{id}}/{}", what),
-               Action(Role::kEditor, [this, what = std::string(what)](const DeskRequest& r) { return FeedAction(r, what); }));
+  routes.Add({"GET", "HEAD"}, "/desk", [](const RequestContext&) { return SeeOther("/desk/"); });
+  using Handler = Response (Impl::*)(const DeskRequest&);
+  struct DeskRoute {
+    bool post;  // a change (POST, CSRF) or a page (GET, HEAD)
+    const char* pattern;
+    Role least;
+    Handler handler;
+  };
+  // Moderators reach the overview and the comments; people are for admins;
+  // everything else for editors.
+  static const DeskRoute kRoutes[] = {
+      {false, "/desk/", Role::kModerator, &Impl::Home},
+      {true, "/desk/language", Role::kModerator, &Impl::PostLanguage},
+      {false, "/desk/sources", Role::kEditor, &Impl::SourcesBoard},
+      {true, "/desk/sources/discover", Role::kEditor, &Impl::DiscoverSource},
+      {true, "/desk/sources/follow", Role::kEditor, &Impl::FollowSource},
+      {false, "/desk/sources/{id}", Role::kEditor, &Impl::SourcePage},
+      {true, "/desk/sources/{id}/remove", Role::kEditor, &Impl::RemoveSource},
+      {true, "/desk/feeds/{id}/pause", Role::kEditor, &Impl::PauseFeed},
+      {true, "/desk/feeds/{id}/resume", Role::kEditor, &Impl::ResumeFeed},
+      {true, "/desk/feeds/{id}/fetch", Role::kEditor, &Impl::FetchFeed},
+      {true, "/desk/feeds/{id}/interval", Role::kEditor, &Impl::FeedInterval},
+      {false, "/desk/comments", Role::kModerator, &Impl::Comments},
+      {false, "/desk/people", Role::kAdmin, &Impl::People},
+      {true, "/desk/people/{id}/role", Role::kAdmin, &Impl::PostRole},
+      {true, "/desk/people/{id}/ban", Role::kAdmin, &Impl::PostBan},
+      {false, "/desk/jobs", Role::kEditor, &Impl::Jobs},
+      {true, "/desk/jobs/{id}/retry", Role::kEditor, &Impl::PostRetryJob},
+      {false, "/desk/audit", Role::kEditor, &Impl::AuditLogPage},
+  };
+  for (const DeskRoute& d : kRoutes) {
+    PageFn fn = [this, h = d.handler](const DeskRequest& r) { return (this->*h)(r); };
+    if (d.post) routes.Add({"POST"}, d.pattern, Action(d.least, std::move(fn)));
+    else routes.Add({"GET", "HEAD"}, d.pattern, Page(d.least, std::move(fn)));
   }
-  // Comments (moderators and up), people (admins), jobs and the log (editors).
-  routes.Add(get, "/desk/comments", Page(Role::kModerator, [this](const DeskRequest& r) { return Comments(r); }));
-  routes.Add(get, "/desk/people", Page(Role::kAdmin, [this](const DeskRequest& r) { return People(r); }));
-  routes.Add(post, "/desk/people/{id}/role", Action(Role::kAdmin, [this](const DeskRequest& r) { return PostRole(r); }));
-  routes.Add(post, "/desk/people/{id}/ban", Action(Role::kAdmin, [this](const DeskRequest& r) { return PostBan(r); }));
-  routes.Add(get, "/desk/jobs", Page(Role::kEditor, [this](const DeskRequest& r) { return Jobs(r); }));
-  routes.Add(post, "/desk/jobs/{id}/retry", Action(Role::kEditor, [this](const DeskRequest& r) { return PostRetryJob(r); }));
-  routes.Add(get, "/desk/audit", Page(Role::kEditor, [this](const DeskRequest& r) { return AuditLogPage(r); }));
 }
 
 std::optional<Response> Desk::Impl::Refused(const RequestContext& ctx, Role least, const std::string& lang) {
@@ -77,7 +98,9 @@ RouteHandler Desk::Impl::Page(Role least, PageFn page) {
   return [this, least, page](const RequestContext& ctx) {
     const std::string lang = LanguageOf(ctx.request);
     if (auto refused = Refused(ctx, least, lang)) return *refused;
-    return page(DeskRequest{ctx, *ctx.viewer.user(), lang, CatalogOf(lang)});
+    DeskRequest r{ctx, *ctx.viewer.user(), lang, CatalogOf(lang)};
+    if (!IdFound(r)) return NotFound(r);
+    return page(r);
   };
 }
 
@@ -95,7 +118,9 @@ RouteHandler Desk::Impl::Action(Role least, PageFn act) {
                      cat.Format("refused", {{"reason", cat.Reason(form.status())}}));
     if (!services_.csrf_ok || !services_.csrf_ok(ctx.viewer, FormValue(*form, "csrf")))
       return Message(ctx, &user, lang, 403, cat.Get("error_403_title"), cat.Get("desk_csrf_failed"));
-    return act(DeskRequest{ctx, user, lang, cat, &*form});
+    DeskRequest r{ctx, user, lang, cat, &*form};
+    if (!IdFound(r)) return NotFound(r);
+    return act(r);
   };
 }
 

@@ -34,8 +34,6 @@ inline constexpr int kPageSize = 50;
 // AtLeast tells whether `role` reaches `least` (reader < moderator < editor < admin).
 inline bool AtLeast(Role role, Role least) { return static_cast<int>(role) >= static_cast<int>(least); }
 
-// IdOf reads a route's numeric capture; nullopt when it is not a positive id.
-std::optional<int64_t> IdOf(const RequestContext& ctx, std::string_view name);
 
 // SeeOther answers a change with where to look next; never cached.
 Response SeeOther(const std::string& location);
@@ -43,6 +41,13 @@ Response SeeOther(const std::string& location);
 }  // namespace desk_internal
 
 using namespace desk_internal;
+
+struct DeskRequest;
+namespace desk_internal {
+// IdFound reads the route's {id} into `r.id`; false when the route has one
+// that is not a positive number.
+bool IdFound(DeskRequest& r);
+}  // namespace desk_internal
 
 // DeskRequest: a request the gate let through — who sent it, in which
 // language the desk answers, and the form when it is a POST.
@@ -52,6 +57,7 @@ struct DeskRequest {
   const std::string& lang;
   const Catalog& cat;
   const FormFields* form = nullptr;  // POST only
+  int64_t id = 0;                    // the route's {id}, when it has one (the gate answers 404 to any other)
 
   std::string Field(std::string_view name) const { return form ? FormValue(*form, name) : std::string(); }
   std::string Query(std::string_view name) const { return ctx.request.QueryParam(name).value_or(""); }
@@ -119,6 +125,10 @@ class Desk::Impl {
   Response SourcePage(const DeskRequest& r);
   json FeedView(const DeskRequest& r, const FeedStatus& f, const std::string& csrf);
   Response FeedAction(const DeskRequest& r, const std::string& what);
+  Response PauseFeed(const DeskRequest& r) { return FeedAction(r, "pause"); }
+  Response ResumeFeed(const DeskRequest& r) { return FeedAction(r, "resume"); }
+  Response FetchFeed(const DeskRequest& r) { return FeedAction(r, "fetch"); }
+  Response FeedInterval(const DeskRequest& r) { return FeedAction(r, "interval"); }
   Response RemoveSource(const DeskRequest& r);
   // DiscoverSource shows what is found at a URL before it is followed;
   // FollowSource follows it (with the editor's changes) and fetches it once.

@@ -70,40 +70,36 @@ Response Desk::Impl::People(const DeskRequest& r) {
 }
 
 Response Desk::Impl::PostRole(const DeskRequest& r) {
-  auto id = IdOf(r.ctx, "id");
-  if (!id) return NotFound(r);
   auto role = ParseRole(r.Field("role"));
   if (!role) return Invalid(r, r.cat.Get("desk_unknown_role"));
-  if (*id == r.user.id) return Invalid(r, r.cat.Get("desk_own_role"));
-  auto user = store_.GetUser(*id);
+  if (r.id == r.user.id) return Invalid(r, r.cat.Get("desk_own_role"));
+  auto user = store_.GetUser(r.id);
   if (!user.ok()) return Failure(r, user.status());
   if (user->deleted) return Invalid(r, r.cat.Get("desk_deleted_account"));
   UserChanges change;
   change.role = *role;
-  Status s = store_.UpdateUser(*id, change);
+  Status s = store_.UpdateUser(r.id, change);
   if (!s.ok()) return Failure(r, s);
-  Audit(r, "user.role", fmt::format("user:{}", *id), user->display_name, RoleName(user->role), RoleName(*role));
+  Audit(r, "user.role", fmt::format("user:{}", r.id), user->display_name, RoleName(user->role), RoleName(*role));
   return SeeOther("/desk/people?done=role");
 }
 
 Response Desk::Impl::PostBan(const DeskRequest& r) {
-  auto id = IdOf(r.ctx, "id");
-  if (!id) return NotFound(r);
   const std::string banned_field = r.Field("banned");
   if (banned_field != "1" && banned_field != "0") return Invalid(r, r.cat.Get("desk_form_incomplete"));
   const bool ban = banned_field == "1";
-  if (*id == r.user.id) return Invalid(r, r.cat.Get("desk_own_role"));
-  auto user = store_.GetUser(*id);
+  if (r.id == r.user.id) return Invalid(r, r.cat.Get("desk_own_role"));
+  auto user = store_.GetUser(r.id);
   if (!user.ok()) return Failure(r, user.status());
   UserChanges change;
   change.banned = ban;
-  Status s = store_.UpdateUser(*id, change);
+  Status s = store_.UpdateUser(r.id, change);
   if (!s.ok()) return Failure(r, s);
   // A banned reader is logged out everywhere at once.
   if (ban) {
-    if (Status out = store_.DeleteUserSessions(*id); !out.ok()) return StoreFailed(r, out);
+    if (Status out = store_.DeleteUserSessions(r.id); !out.ok()) return StoreFailed(r, out);
   }
-  Audit(r, ban ? "user.ban" : "user.unban", fmt::format("user:{}", *id), user->display_name,
+  Audit(r, ban ? "user.ban" : "user.unban", fmt::format("user:{}", r.id), user->display_name,
         user->banned ? "banned" : "active", ban ? "banned" : "active");
   return SeeOther(ban ? "/desk/people?done=banned" : "/desk/people?done=unbanned");
 }
@@ -138,14 +134,12 @@ Response Desk::Impl::Jobs(const DeskRequest& r) {
 }
 
 Response Desk::Impl::PostRetryJob(const DeskRequest& r) {
-  auto id = IdOf(r.ctx, "id");
-  if (!id) return NotFound(r);
-  auto job = store_.GetJob(*id);
+  auto job = store_.GetJob(r.id);
   if (!job.ok()) return Failure(r, job.status());
-  Status s = store_.RetryJob(*id, Now());
+  Status s = store_.RetryJob(r.id, Now());
   if (s.code() == Code::kInvalidArgument) return Invalid(r, r.cat.Get("desk_job_not_failed"));
   if (!s.ok()) return Failure(r, s);
-  Audit(r, "job.retry", fmt::format("job:{}", *id), job->kind + (job->key.empty() ? "" : " " + job->key),
+  Audit(r, "job.retry", fmt::format("job:{}", r.id), job->kind + (job->key.empty() ? "" : " " + job->key),
         job->last_error, "queued");
   return SeeOther("/desk/jobs?done=retried");
 }

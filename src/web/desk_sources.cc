@@ -170,15 +170,13 @@ Response Desk::Impl::SourcesBoard(const DeskRequest& r) {
 }
 
 Response Desk::Impl::SourcePage(const DeskRequest& r) {
-  auto id = IdOf(r.ctx, "id");
-  if (!id) return NotFound(r);
-  auto s = store_.GetSourceStatus(*id);
+  auto s = store_.GetSourceStatus(r.id);
   if (!s.ok()) return Failure(r, s.status());
   const TimePoint today = std::chrono::floor<std::chrono::days>(Now());
   auto daily = store_.DailyArticleCounts(today - std::chrono::days(kChartDays - 1), kChartDays);
   if (!daily.ok()) return StoreFailed(r, daily.status());
   std::vector<int> days(kChartDays, 0);
-  if (auto it = daily->find(*id); it != daily->end()) days = it->second;
+  if (auto it = daily->find(r.id); it != daily->end()) days = it->second;
   int month = 0;
   for (int n : days) month += n;
   const std::string per_day = fmt::format("{:.1f}", month / static_cast<double>(kChartDays));
@@ -213,9 +211,7 @@ Response Desk::Impl::SourcePage(const DeskRequest& r) {
 }
 
 Response Desk::Impl::FeedAction(const DeskRequest& r, const std::string& what) {
-  auto id = IdOf(r.ctx, "id");
-  if (!id) return NotFound(r);
-  auto feed = store_.GetFeedStatus(*id);
+  auto feed = store_.GetFeedStatus(r.id);
   if (!feed.ok()) return Failure(r, feed.status());
   auto source = store_.GetSourceStatus(feed->source_id);
   if (!source.ok()) return StoreFailed(r, source.status());
@@ -325,15 +321,13 @@ Response Desk::Impl::FollowSource(const DeskRequest& r) {
 }
 
 Response Desk::Impl::RemoveSource(const DeskRequest& r) {
-  auto id = IdOf(r.ctx, "id");
-  if (!id) return NotFound(r);
-  auto s = store_.GetSourceStatus(*id);
+  auto s = store_.GetSourceStatus(r.id);
   if (!s.ok()) return Failure(r, s.status());
-  Status removed = store_.RemoveSource(*id);
+  Status removed = store_.RemoveSource(r.id);
   if (!removed.ok()) return Failure(r, removed);
   std::string feeds;
   for (const auto& f : s->feeds) feeds += (feeds.empty() ? "" : "\n") + f.feed_url;
-  Audit(r, "source.remove", fmt::format("source:{}", *id), s->source.name, feeds, "");
+  Audit(r, "source.remove", fmt::format("source:{}", r.id), s->source.name, feeds, "");
   return SeeOther("/desk/sources?done=removed");
 }
 

@@ -23,11 +23,11 @@
 namespace newsdesk {
 namespace {
 
+using nlohmann::json;
+using testing::CsrfField;
+using testing::RawResponse;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::RawResponse;
-using testing::CsrfField;
-using nlohmann::json;
 
 const char* const kPassword = testing::kTestPassword;
 
