@@ -11,7 +11,9 @@
 # Usage (from the repo root): bash bench/desk/run.sh
 # Environment: NEWSDESK (default build/newsdesk), GEN (default
 # build/desk_gen), DURATION (per page, default 5s), SOURCES, ARTICLES,
-# COMMENTS, AUDIT (defaults 1000, 100000, 100000, 20000).
+# COMMENTS, AUDIT (defaults 1000, 100000, 100000, 20000), DATA (a data
+# directory to keep: made on the first run, measured again as it is on the
+# next ones, so a change can be measured without generating for minutes).
 set -euo pipefail
 
 die() { echo "desk/run.sh: error: $*" >&2; exit 1; }
@@ -43,15 +45,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "generating $SOURCES sources, $ARTICLES articles, $COMMENTS comments, $AUDIT audit entries"
-read -r TOKEN _ < <("$GEN" "$TMP/data" "$SOURCES" "$ARTICLES" "$COMMENTS" "$AUDIT")
+DATA_DIR=${DATA:-$TMP/data}
+if [[ -s $DATA_DIR/bench-session ]]; then
+  echo "measuring the site already in $DATA_DIR"
+else
+  echo "generating $SOURCES sources, $ARTICLES articles, $COMMENTS comments, $AUDIT audit entries in $DATA_DIR"
+  "$GEN" "$DATA_DIR" "$SOURCES" "$ARTICLES" "$COMMENTS" "$AUDIT" >"$TMP/session"
+  mv -- "$TMP/session" "$DATA_DIR/bench-session"
+fi
+read -r TOKEN _ <"$DATA_DIR/bench-session"
 [[ -n $TOKEN ]] || die "the generator printed no session"
 
 cat >"$TMP/newsdesk.toml" <<TOML
 [ingest]
 enabled = false
 TOML
-"$NEWSDESK" serve --data "$TMP/data" --config "$TMP/newsdesk.toml" --listen 127.0.0.1:0 >"$TMP/newsdesk.log" 2>&1 &
+"$NEWSDESK" serve --data "$DATA_DIR" --config "$TMP/newsdesk.toml" --listen 127.0.0.1:0 >"$TMP/newsdesk.log" 2>&1 &
 ND_PID=$!
 PORT=
 for _ in $(seq 200); do

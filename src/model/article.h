@@ -64,7 +64,7 @@ struct SourceStatus {
   TimePoint next_fetch_at{};
   std::string etag, last_modified;  // validators for the next conditional GET
   int64_t article_count = 0;
-  double articles_per_day = 0;      // over the last 7 days
+  double articles_per_day = 0;      // published over the last 7 days
   std::optional<TimePoint> last_article_at;  // the newest article's publication time
 };
 

@@ -273,12 +273,21 @@ TEST_P(DeskFeedTest, CountsEachSourcesArticlesPerUtcDay) {
   auto wire = store_->GetSourceBySlug("wire");
   auto other = store_->GetSourceBySlug("other");
   ASSERT_TRUE(wire.ok() && other.ok());
-  auto counts = store_->DailyArticleCounts(At("2026-12-01T00:00:00Z"), 3);
+  auto quiet = store_->GetSourceBySlug("quiet");
+  ASSERT_TRUE(quiet.ok());
+  auto counts = store_->DailyArticleCounts({wire->id, other->id, quiet->id}, At("2026-12-01T00:00:00Z"), 3);
   ASSERT_TRUE(counts.ok()) << counts.status().ToString();
   EXPECT_EQ(*counts, (std::map<int64_t, std::vector<int>>{{wire->id, {2, 0, 1}}, {other->id, {0, 1, 0}}}))
       << "sources without articles those days are left out";
-  EXPECT_EQ(store_->DailyArticleCounts(At("2026-12-01T00:00:00Z"), 0).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(store_->DailyArticleCounts(At("2026-12-01T00:00:00Z"), 367).status().code(), Code::kInvalidArgument);
+  auto one = store_->DailyArticleCounts({other->id}, At("2026-12-01T00:00:00Z"), 3);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(*one, (std::map<int64_t, std::vector<int>>{{other->id, {0, 1, 0}}})) << "only the sources asked for";
+  EXPECT_TRUE(store_->DailyArticleCounts({}, At("2026-12-01T00:00:00Z"), 3)->empty());
+  EXPECT_EQ(store_->DailyArticleCounts({wire->id}, At("2026-12-01T00:00:00Z"), 0).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store_->DailyArticleCounts({wire->id}, At("2026-12-01T00:00:00Z"), 367).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(store_->DailyArticleCounts(std::vector<int64_t>(501, wire->id), At("2026-12-01T00:00:00Z"), 3).status().code(),
+            Code::kInvalidArgument);
 }
 
 TEST_P(DeskFeedTest, ASourceShowsWhenItsNewestArticleWasPublished) {

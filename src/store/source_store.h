@@ -66,12 +66,14 @@ class SourceStore {
   // never fetched (a backoff after failures is dropped with it). NotFound
   // when there is no feed `id`.
   virtual Status SetFeedInterval(int64_t id, int seconds, TimePoint now) = 0;
-  // DailyArticleCounts counts the articles of each source published on each
-  // of the `days` days starting at `from` (a UTC day's start; day n is
-  // [from + n days, from + n + 1 days)): source id → `days` counts, oldest
-  // day first. Sources with none are left out. InvalidArgument unless
-  // `days` is 1 to 366.
-  virtual Result<std::map<int64_t, std::vector<int>>> DailyArticleCounts(TimePoint from, int days) = 0;
+  // DailyArticleCounts counts the articles of each of `sources` published
+  // on each of the `days` days starting at `from` (a UTC day's start; day n
+  // is [from + n days, from + n + 1 days)): source id → `days` counts,
+  // oldest day first. Sources with none are left out. Only the sources
+  // asked for are read (a page of a board, not the whole archive).
+  // InvalidArgument unless `days` is 1 to 366 and there are at most 500 sources.
+  virtual Result<std::map<int64_t, std::vector<int>>> DailyArticleCounts(const std::vector<int64_t>& sources,
+                                                                         TimePoint from, int days) = 0;
   // DueFeeds lists followed feeds whose next fetch is at or before `now`,
   // the longest due first; paused feeds are never due.
   virtual Result<std::vector<FeedStatus>> DueFeeds(TimePoint now, int limit) = 0;

@@ -124,6 +124,10 @@ class Desk::Impl {
   Response SourcesBoard(const DeskRequest& r);
   Response SourcePage(const DeskRequest& r);
   json FeedView(const DeskRequest& r, const FeedStatus& f, const std::string& csrf);
+  // MonthsOf counts `sources`' articles per day over the chart's 30 days;
+  // MonthView is one source's average and bars.
+  Result<std::map<int64_t, std::vector<int>>> MonthsOf(const std::vector<int64_t>& sources, TimePoint now);
+  json MonthView(const DeskRequest& r, std::vector<int> days);
   Response FeedAction(const DeskRequest& r, const std::string& what);
   Response PauseFeed(const DeskRequest& r) { return FeedAction(r, "pause"); }
   Response ResumeFeed(const DeskRequest& r) { return FeedAction(r, "resume"); }

@@ -65,6 +65,19 @@ json SparkView(const std::vector<int>& days, const std::string& label) {
 
 }  // namespace
 
+Result<std::map<int64_t, std::vector<int>>> Desk::Impl::MonthsOf(const std::vector<int64_t>& sources, TimePoint now) {
+  const TimePoint today = std::chrono::floor<std::chrono::days>(now);
+  return store_.DailyArticleCounts(sources, today - std::chrono::days(kChartDays - 1), kChartDays);
+}
+
+json Desk::Impl::MonthView(const DeskRequest& r, std::vector<int> days) {
+  days.resize(kChartDays);  // a source with no article this month has no counts
+  int month = 0;
+  for (int n : days) month += n;
+  const std::string per_day = fmt::format("{:.1f}", month / static_cast<double>(kChartDays));
+  return {{"per_day", per_day}, {"chart", SparkView(days, r.cat.Format("desk_per_day_chart", {{"n", per_day}}))}};
+}
+
 json Desk::Impl::FeedView(const DeskRequest& r, const FeedStatus& f, const std::string& csrf) {
   const bool failing = !f.paused && f.consecutive_failures > 0;
   const std::string state = f.paused ? "paused" : failing ? "failing" : "ok";
@@ -91,11 +104,6 @@ Response Desk::Impl::SourcesBoard(const DeskRequest& r) {
   auto sources = store_.ListSourceStatuses();
   if (!sources.ok()) return StoreFailed(r, sources.status());
   const TimePoint now = Now();
-  const TimePoint today = std::chrono::floor<std::chrono::days>(now);
-  const TimePoint from = today - std::chrono::days(kChartDays - 1);
-  auto daily = store_.DailyArticleCounts(from, kChartDays);
-  if (!daily.ok()) return StoreFailed(r, daily.status());
-
   const std::string filter = r.Query("filter");
   const std::string language = r.Query("lang");
   int idle_days = kDefaultIdleDays;
@@ -103,7 +111,9 @@ Response Desk::Impl::SourcesBoard(const DeskRequest& r) {
   const TimePoint idle_since = now - std::chrono::days(idle_days);
   auto after = ParsePositiveId(r.Query("after"));
 
-  json rows = json::array();
+  // The page: the sources the filters keep, after the last one shown
+  // (keyset over the board's order, by name); the counts cover them all.
+  std::vector<const SourceStatus*> shown;
   std::set<std::string> languages;
   bool skipping = after.has_value(), more = false;
   int failing_count = 0;
@@ -115,32 +125,36 @@ Response Desk::Impl::SourcesBoard(const DeskRequest& r) {
     if (filter == "paused" && state != SourceState::kPaused) continue;
     if (filter == "idle" && s.last_article_at && *s.last_article_at >= idle_since) continue;
     if (!language.empty() && s.source.language != language) continue;
-    if (skipping) {  // keyset over the board's order (by name): rows after the last one shown
+    if (skipping) {
       if (s.source.id == *after) skipping = false;
       continue;
     }
-    if (static_cast<int>(rows.size()) == kPageSize) {
+    if (static_cast<int>(shown.size()) == kPageSize) {
       more = true;
-      break;
+      continue;
     }
-    std::vector<int> days(kChartDays, 0);
-    if (auto it = daily->find(s.source.id); it != daily->end()) days = it->second;
-    int month = 0;
-    for (int n : days) month += n;
-    const std::string per_day = fmt::format("{:.1f}", month / static_cast<double>(kChartDays));
+    shown.push_back(&s);
+  }
+  std::vector<int64_t> ids;
+  for (const SourceStatus* s : shown) ids.push_back(s->source.id);
+  auto months = MonthsOf(ids, now);
+  if (!months.ok()) return StoreFailed(r, months.status());
+  json rows = json::array();
+  for (const SourceStatus* s : shown) {
+    const SourceState state = StateOf(*s);
     json feeds = json::array();
-    for (const auto& f : s.feeds) feeds.push_back(FeedView(r, f, ""));
-    rows.push_back({{"id", s.source.id},
-                    {"name", s.source.name},
-                    {"href", fmt::format("/desk/sources/{}", s.source.id)},
-                    {"language", s.source.language},
-                    {"state", StateName(state)},
-                    {"state_text", r.cat.Get(std::string("desk_state_") + StateName(state))},
-                    {"feeds", feeds},
-                    {"last_article", When(r, s.last_article_at)},
-                    {"per_day", per_day},
-                    {"chart", SparkView(days, r.cat.Format("desk_per_day_chart", {{"n", per_day}}))},
-                    {"rule", s.source.body_selector.empty() ? r.cat.Get("desk_rule_generic") : s.source.body_selector}});
+    for (const auto& f : s->feeds) feeds.push_back(FeedView(r, f, ""));
+    json row = MonthView(r, (*months)[s->source.id]);
+    row.update({{"id", s->source.id},
+                {"name", s->source.name},
+                {"href", fmt::format("/desk/sources/{}", s->source.id)},
+                {"language", s->source.language},
+                {"state", StateName(state)},
+                {"state_text", r.cat.Get(std::string("desk_state_") + StateName(state))},
+                {"feeds", feeds},
+                {"last_article", When(r, s->last_article_at)},
+                {"rule", s->source.body_selector.empty() ? r.cat.Get("desk_rule_generic") : s->source.body_selector}});
+    rows.push_back(std::move(row));
   }
   json filters = json::array();
   for (const char* f : {"", "failing", "idle", "paused"}) {
@@ -172,14 +186,8 @@ Response Desk::Impl::SourcesBoard(const DeskRequest& r) {
 Response Desk::Impl::SourcePage(const DeskRequest& r) {
   auto s = store_.GetSourceStatus(r.id);
   if (!s.ok()) return Failure(r, s.status());
-  const TimePoint today = std::chrono::floor<std::chrono::days>(Now());
-  auto daily = store_.DailyArticleCounts(today - std::chrono::days(kChartDays - 1), kChartDays);
-  if (!daily.ok()) return StoreFailed(r, daily.status());
-  std::vector<int> days(kChartDays, 0);
-  if (auto it = daily->find(r.id); it != daily->end()) days = it->second;
-  int month = 0;
-  for (int n : days) month += n;
-  const std::string per_day = fmt::format("{:.1f}", month / static_cast<double>(kChartDays));
+  auto months = MonthsOf({s->source.id}, Now());
+  if (!months.ok()) return StoreFailed(r, months.status());
   const std::string csrf = r.ctx.viewer.session ? r.ctx.viewer.session->csrf_token : "";
   json feeds = json::array();
   for (const auto& f : s->feeds) feeds.push_back(FeedView(r, f, csrf));
@@ -196,16 +204,20 @@ Response Desk::Impl::SourcePage(const DeskRequest& r) {
                {"has_feeds", !feeds.empty()},
                {"articles", s->article_count},
                {"last_article", When(r, s->last_article_at)},
-               {"per_day", per_day},
-               {"chart", SparkView(days, r.cat.Format("desk_per_day_chart", {{"n", per_day}}))},
                {"rule", s->source.body_selector.empty() ? json(false) : json(s->source.body_selector)},
                {"drops", drops},
                {"has_drops", !drops.empty()},
                {"remove_action", fmt::format("/desk/sources/{}/remove", s->source.id)},
                {"notice", DoneNotice(r, {"paused", "resumed", "interval", "added"})}};
+  view.update(MonthView(r, (*months)[s->source.id]));
   if (r.Query("done") == "fetched") {
     // The fetch's own counts; its error, if any, is on the feed it was recorded on.
-    view["notice"] = r.cat.Format("desk_fetched", {{"new", r.Query("new")}, {"failed", r.Query("failed")}});
+    // Numbers only: the notice never repeats text a link could carry.
+    auto count = [&](const char* name) {
+      auto n = ParsePositiveId(r.Query(name));
+      return std::to_string(n && *n < 1000000 ? *n : 0);
+    };
+    view["notice"] = r.cat.Format("desk_fetched", {{"new", count("new")}, {"failed", count("failed")}});
   }
   return Render(r, 200, s->source.name, "desk_source", view, "sources");
 }

@@ -58,14 +58,17 @@ constexpr int kMaxCountedDays = 366;  // DailyArticleCounts: a year at most
 
 // The columns SourceStatusFromRow reads: the source and its first feed `f`
 // (none when it is not followed), its article counts and newest article;
-// ?1 is "created since" for the articles-per-day figure.
+// ?1 is "published since" for the articles-per-day figure: publication
+// time is in articles_by_source_time, so every count here is read from
+// that index alone (counting by stored time fetched every row: 0.44 s for
+// 1,000 sources and 100,000 articles, against 2 ms).
 constexpr const char* kSourceStatusColumns =
     "SELECT s.id, s.slug, s.name, s.home_url, s.country, s.language, COALESCE(f.feed_url, ''), "
     "COALESCE(f.fetch_interval_seconds, s.fetch_interval_seconds), s.body_selector, s.drop_selectors, "
     "f.last_fetch_at, COALESCE(f.last_status, ''), COALESCE(f.last_error, ''), COALESCE(f.consecutive_failures, 0), "
     "COALESCE(f.next_fetch_at, 0), COALESCE(f.etag, ''), COALESCE(f.last_modified, ''), "
     "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id), "
-    "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.created_at >= ?1), "
+    "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.published_at >= ?1), "
     // The newest article: one step down articles_by_source_time.
     "(SELECT a.published_at FROM articles a WHERE a.source_id = s.id "
     "ORDER BY a.published_at DESC, a.id DESC LIMIT 1) "
@@ -309,19 +312,31 @@ Status SqlStore::SetFeedInterval(int64_t id, int seconds, TimePoint now) {
   });
 }
 
-Result<std::map<int64_t, std::vector<int>>> SqlStore::DailyArticleCounts(TimePoint from, int days) {
+Result<std::map<int64_t, std::vector<int>>> SqlStore::DailyArticleCounts(const std::vector<int64_t>& sources,
+                                                                         TimePoint from, int days) {
   using Counts = std::map<int64_t, std::vector<int>>;
+  constexpr size_t kMaxSources = 500;
   if (days < 1 || days > kMaxCountedDays)
     return Status::InvalidArgument(fmt::format("count 1 to {} days, not {}", kMaxCountedDays, days));
+  if (sources.size() > kMaxSources)
+    return Status::InvalidArgument(fmt::format("count at most {} sources at once, not {}", kMaxSources, sources.size()));
+  if (sources.empty()) return Counts{};
   const int64_t start = Seconds(from);
+  // One placeholder per source, after ?1 and ?2: each source is one range
+  // of articles_by_source_time.
+  std::string in;
+  for (size_t i = 0; i < sources.size(); ++i) in += fmt::format("{}?{}", i ? ", " : "", i + 3);
   return WithConnection<Counts>([&](Connection& c) -> Result<Counts> {
     Counts out;
     // Day n is [start + n days, start + n + 1 days): whole numbers divide
     // alike in both databases, and the difference is never negative.
     ND_RETURN_IF_ERROR(QueryEach(c,
         "SELECT source_id, (published_at - ?1) / 86400, COUNT(*) FROM articles "
-        "WHERE published_at >= ?1 AND published_at < ?2 GROUP BY 1, 2",
-        [&](Stmt& st) { st.Bind(1, start).Bind(2, start + int64_t{days} * kDaySeconds); },
+        "WHERE source_id IN (" + in + ") AND published_at >= ?1 AND published_at < ?2 GROUP BY 1, 2",
+        [&](Stmt& st) {
+          st.Bind(1, start).Bind(2, start + int64_t{days} * kDaySeconds);
+          for (size_t i = 0; i < sources.size(); ++i) st.Bind(static_cast<int>(i + 3), sources[i]);
+        },
         [&](const Stmt& st) {
           auto& counts = out[st.Int(0)];
           counts.resize(static_cast<size_t>(days));

@@ -147,7 +147,8 @@ class SqlStore final : public Store {
   Status RemoveFeed(int64_t id) override;
   Status SetFeedPaused(int64_t id, bool paused, TimePoint now) override;
   Status SetFeedInterval(int64_t id, int seconds, TimePoint now) override;
-  Result<std::map<int64_t, std::vector<int>>> DailyArticleCounts(TimePoint from, int days) override;
+  Result<std::map<int64_t, std::vector<int>>> DailyArticleCounts(const std::vector<int64_t>& sources, TimePoint from,
+                                                                 int days) override;
   Status RecordFetch(int64_t feed_id, const FetchOutcome& o) override;
 
   // KnowledgeStore (knowledge_sql.cc)
