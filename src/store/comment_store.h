@@ -94,6 +94,10 @@ class CommentStore {
   // SetCommentStatus changes a comment's status (hide, restore, approve,
   // delete) and its reason; deleting also clears the text.
   virtual Status SetCommentStatus(int64_t id, CommentStatus status, const std::string& reason) = 0;
+  // HideUserComments hides every visible or held comment of user `user_id`
+  // (a banned spammer's) with `reason`, in one transaction, and returns how
+  // many it hid; each thread that changed is recorded as changed.
+  virtual Result<int64_t> HideUserComments(int64_t user_id, const std::string& reason) = 0;
   // CountComments counts the comments of a user and from an address since
   // `since` (any status): the rate limit.
   virtual Result<CommentActivity> CountComments(int64_t user_id, const std::string& address, TimePoint since) = 0;

@@ -328,6 +328,30 @@ class PeopleListTest : public BackendStoreTest {
     EXPECT_TRUE(made.ok()) << made.status().ToString();
     return made.ok() ? made->id : 0;
   }
+  int64_t AddArticle() {
+    ArticleRecord r;
+    r.url = "https://wire.example/a";
+    r.source = Source{0, "", "Wire", "https://wire.example/", "", "en"};
+    r.language = "en";
+    r.headline = "A";
+    r.published_at = At("2026-12-01T10:00:00Z");
+    r.body = {Block{BlockType::kParagraph, "Text.", {}, {}, {}, {}}};
+    auto article = store_->UpsertArticles({r});
+    EXPECT_TRUE(article.ok()) << article.status().ToString();
+    return article.ok() ? article->ids[0] : 0;
+  }
+  int64_t AddCommentAs(int64_t user, int64_t article, CommentStatus status) {
+    Comment c;
+    c.article_id = article;
+    c.user_id = user;
+    c.body = "words";
+    c.html = "<p>words</p>";
+    c.status = status;
+    c.created_at = At("2026-12-01T11:00:00Z");
+    auto added = store_->AddComment(c);
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    return added.ok() ? added->id : 0;
+  }
   std::vector<int64_t> Ids(const UserQuery& q) {
     auto page = store_->ListUsers(q);
     EXPECT_TRUE(page.ok()) << page.status().ToString();
@@ -383,28 +407,10 @@ TEST_P(PeopleListTest, TheLastLogInIsTheNewestSessionsStart) {
 TEST_P(PeopleListTest, CountsEveryCommentOfEachUserInAnyState) {
   const int64_t ann = AddUser("ann@example.org", "Ann");
   const int64_t bob = AddUser("bob@example.org", "Bob");
-  ArticleRecord r;
-  r.url = "https://wire.example/a";
-  r.source = Source{0, "", "Wire", "https://wire.example/", "", "en"};
-  r.language = "en";
-  r.headline = "A";
-  r.published_at = At("2026-12-01T10:00:00Z");
-  r.body = {Block{BlockType::kParagraph, "Text.", {}, {}, {}, {}}};
-  auto article = store_->UpsertArticles({r});
-  ASSERT_TRUE(article.ok()) << article.status().ToString();
+  const int64_t article = AddArticle();
   int64_t last = 0;
-  for (CommentStatus s : {CommentStatus::kVisible, CommentStatus::kHeld, CommentStatus::kHidden}) {
-    Comment c;
-    c.article_id = article->ids[0];
-    c.user_id = ann;
-    c.body = "words";
-    c.html = "<p>words</p>";
-    c.status = s;
-    c.created_at = At("2026-12-01T11:00:00Z");
-    auto added = store_->AddComment(c);
-    ASSERT_TRUE(added.ok()) << added.status().ToString();
-    last = added->id;
-  }
+  for (CommentStatus s : {CommentStatus::kVisible, CommentStatus::kHeld, CommentStatus::kHidden})
+    last = AddCommentAs(ann, article, s);
   ASSERT_TRUE(store_->SetCommentStatus(last, CommentStatus::kDeleted, "").ok());
   auto list = store_->ListUsers({});
   ASSERT_TRUE(list.ok()) << list.status().ToString();
@@ -413,6 +419,29 @@ TEST_P(PeopleListTest, CountsEveryCommentOfEachUserInAnyState) {
   EXPECT_EQ((*list)[0].comments, 3);
   EXPECT_EQ((*list)[1].user.id, bob);
   EXPECT_EQ((*list)[1].comments, 0);
+}
+
+TEST_P(PeopleListTest, HidingABannedUsersCommentsTakesTheVisibleAndHeldOnesOnly) {
+  const int64_t spammer = AddUser("spam@example.org", "Spam");
+  const int64_t ann = AddUser("ann@example.org", "Ann");
+  const int64_t article = AddArticle();
+  const int64_t visible = AddCommentAs(spammer, article, CommentStatus::kVisible);
+  const int64_t held = AddCommentAs(spammer, article, CommentStatus::kHeld);
+  const int64_t deleted = AddCommentAs(spammer, article, CommentStatus::kVisible);
+  ASSERT_TRUE(store_->SetCommentStatus(deleted, CommentStatus::kDeleted, "").ok());
+  const int64_t anns = AddCommentAs(ann, article, CommentStatus::kVisible);
+  auto before = store_->ChangeSequence();
+  ASSERT_TRUE(before.ok());
+  auto hidden = store_->HideUserComments(spammer, "the author was banned");
+  ASSERT_TRUE(hidden.ok()) << hidden.status().ToString();
+  EXPECT_EQ(*hidden, 2);
+  EXPECT_EQ(store_->GetComment(visible)->status, CommentStatus::kHidden);
+  EXPECT_EQ(store_->GetComment(visible)->hold_reason, "the author was banned");
+  EXPECT_EQ(store_->GetComment(held)->status, CommentStatus::kHidden);
+  EXPECT_EQ(store_->GetComment(deleted)->status, CommentStatus::kDeleted) << "a deleted comment stays deleted";
+  EXPECT_EQ(store_->GetComment(anns)->status, CommentStatus::kVisible) << "nobody else's";
+  EXPECT_GT(*store_->ChangeSequence(), *before) << "the thread changed, so cached pages follow";
+  EXPECT_EQ(*store_->HideUserComments(spammer, "again"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PeopleListTest, ::testing::Values("sqlite", "postgresql"), BackendName);

@@ -95,12 +95,19 @@ Response Desk::Impl::PostBan(const DeskRequest& r) {
   change.banned = ban;
   Status s = store_.UpdateUser(r.id, change);
   if (!s.ok()) return Failure(r, s);
-  // A banned reader is logged out everywhere at once.
+  // A banned reader is logged out everywhere at once, and on request their
+  // earlier comments are hidden with them (a spammer's).
+  std::string after = ban ? "banned" : "active";
   if (ban) {
     if (Status out = store_.DeleteUserSessions(r.id); !out.ok()) return StoreFailed(r, out);
+    if (r.Field("hide") == "1") {
+      auto hidden = store_.HideUserComments(r.id, "the author was banned");
+      if (!hidden.ok()) return StoreFailed(r, hidden.status());
+      after += fmt::format("; {} comments hidden", *hidden);
+    }
   }
   Audit(r, ban ? "user.ban" : "user.unban", fmt::format("user:{}", r.id), user->display_name,
-        user->banned ? "banned" : "active", ban ? "banned" : "active");
+        user->banned ? "banned" : "active", after);
   return SeeOther(ban ? "/desk/people?done=banned" : "/desk/people?done=unbanned");
 }
 

@@ -332,6 +332,27 @@ TEST_F(DeskTest, AnEditorAddsASourceByItsSiteSeesWhatWasFoundAndItsFirstFetch) {
 }
 
 TEST_F(DeskTest, AdminsChangeRolesAndBanAndABannedReaderIsLoggedOut) {
+  ArticleRecord article;
+  article.url = "https://wire.example/a";
+  article.source = Source{0, "", "Wire", "https://wire.example/", "GB", "en"};
+  article.language = "en";
+  article.headline = "Harbour reopens";
+  article.published_at = Now();
+  article.body = {Block{BlockType::kParagraph, "Text.", {}, {}, {}, {}}};
+  auto up = store_->UpsertArticles({article});
+  ASSERT_TRUE(up.ok());
+  std::vector<int64_t> spam;
+  for (const char* text : {"Buy now", "Cheap pills"}) {
+    Comment c;
+    c.article_id = up->ids[0];
+    c.user_id = reader_;
+    c.body = text;
+    c.html = std::string("<p>") + text + "</p>";
+    c.created_at = Now();
+    auto added = store_->AddComment(c);
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+    spam.push_back(added->id);
+  }
   Browser rita = LoggedIn("reader@example.org");
   ASSERT_EQ(rita.Get("/en/account").status, 200);
   Browser admin = LoggedIn("admin@example.org");
@@ -345,8 +366,9 @@ TEST_F(DeskTest, AdminsChangeRolesAndBanAndABannedReaderIsLoggedOut) {
   EXPECT_EQ(Act(admin, "/desk/people/" + std::to_string(admin_) + "/role", {{"role", "reader"}}, "/desk/people").status,
             400)
       << "an admin cannot demote themselves";
-  ASSERT_EQ(Act(admin, user + "/ban", {{"banned", "1"}}, "/desk/people").status, 303);
+  ASSERT_EQ(Act(admin, user + "/ban", {{"banned", "1"}, {"hide", "1"}}, "/desk/people").status, 303);
   EXPECT_TRUE(store_->GetUser(reader_)->banned);
+  for (int64_t id : spam) EXPECT_EQ(store_->GetComment(id)->status, CommentStatus::kHidden) << "hidden with the ban";
   EXPECT_EQ(rita.Get("/en/account").status, 303) << "the banned reader's session is gone";
   EXPECT_THAT(admin.Get("/desk/people?q=rita").body, HasSubstrs({"Rita", "banned", "Unban"}));
   EXPECT_THAT(admin.Get("/desk/people?q=rita").body, Not(HasSubstr("Edda")));
@@ -355,6 +377,7 @@ TEST_F(DeskTest, AdminsChangeRolesAndBanAndABannedReaderIsLoggedOut) {
   ASSERT_TRUE(log.ok());
   ASSERT_EQ(log->entries.size(), 2u);
   EXPECT_EQ(log->entries[0].action, "user.ban");
+  EXPECT_EQ(log->entries[0].after, "banned; 2 comments hidden");
   EXPECT_EQ(log->entries[1].action, "user.role");
   EXPECT_EQ(log->entries[1].before, "reader");
   EXPECT_EQ(log->entries[1].after, "moderator");

@@ -141,6 +141,24 @@ Status SqlStore::SetCommentStatus(int64_t id, CommentStatus status, const std::s
                        [&](Stmt& st) { st.Bind(1, std::string(CommentStatusName(status))).Bind(2, reason).Bind(3, id); });
 }
 
+Result<int64_t> SqlStore::HideUserComments(int64_t user_id, const std::string& reason) {
+  return pool_.WriteReturning<int64_t>([&](Connection& c) -> Result<int64_t> {
+    auto bind_user = [&](Stmt& st) { st.Bind(1, user_id); };
+    std::vector<int64_t> articles;
+    ND_RETURN_IF_ERROR(QueryEach(c,
+        "SELECT DISTINCT article_id FROM comments WHERE user_id = ?1 AND status IN ('visible', 'held') ORDER BY 1",
+        bind_user, [&](const Stmt& st) { articles.push_back(st.Int(0)); }));
+    auto hidden = QueryInt(c, "SELECT COUNT(*) FROM comments WHERE user_id = ?1 AND status IN ('visible', 'held')",
+                           bind_user);
+    if (!hidden.ok()) return hidden.status();
+    ND_RETURN_IF_ERROR(Exec(c,
+        "UPDATE comments SET status = 'hidden', hold_reason = ?2 WHERE user_id = ?1 AND status IN ('visible', 'held')",
+        [&](Stmt& st) { st.Bind(1, user_id).Bind(2, reason); }));
+    for (int64_t article : articles) ND_RETURN_IF_ERROR(RecordChange(c, "comment", article, NowSeconds()));
+    return *hidden;
+  });
+}
+
 Result<CommentActivity> SqlStore::CountComments(int64_t user_id, const std::string& address, TimePoint since) {
   return WithConnection<CommentActivity>([&](Connection& c) {
     return QueryRow<CommentActivity>(c,

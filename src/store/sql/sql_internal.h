@@ -189,6 +189,7 @@ class SqlStore final : public Store {
   Result<std::vector<Comment>> ListCommentsByNewAccounts(TimePoint since, int limit) override;
   Status EditComment(int64_t id, const std::string& body, const std::string& html, CommentStatus status,
                      const std::string& hold_reason, TimePoint edited_at) override;
+  Result<int64_t> HideUserComments(int64_t user_id, const std::string& reason) override;
   Status SetCommentStatus(int64_t id, CommentStatus status, const std::string& reason) override;
   Result<CommentActivity> CountComments(int64_t user_id, const std::string& address, TimePoint since) override;
   Result<int64_t> CountVisibleUserComments(int64_t user_id) override;
