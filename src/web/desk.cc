@@ -72,7 +72,7 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {false, "/desk/audit", Role::kEditor, &Impl::AuditLogPage},
   };
   for (const DeskRoute& d : kRoutes) {
-    PageFn fn = [this, h = d.handler](const DeskRequest& r) { return (this->*h)(r); };
+    DeskHandler fn = [this, h = d.handler](const DeskRequest& r) { return (this->*h)(r); };
     if (d.post) routes.Add({"POST"}, d.pattern, Action(d.least, std::move(fn)));
     else routes.Add({"GET", "HEAD"}, d.pattern, Page(d.least, std::move(fn)));
   }
@@ -94,7 +94,7 @@ std::optional<Response> Desk::Impl::Refused(const RequestContext& ctx, Role leas
   return std::nullopt;
 }
 
-RouteHandler Desk::Impl::Page(Role least, PageFn page) {
+RouteHandler Desk::Impl::Page(Role least, DeskHandler page) {
   return [this, least, page](const RequestContext& ctx) {
     const std::string lang = LanguageOf(ctx.request);
     if (auto refused = Refused(ctx, least, lang)) return *refused;
@@ -104,7 +104,7 @@ RouteHandler Desk::Impl::Page(Role least, PageFn page) {
   };
 }
 
-RouteHandler Desk::Impl::Action(Role least, PageFn act) {
+RouteHandler Desk::Impl::Action(Role least, DeskHandler act) {
   return [this, least, act](const RequestContext& ctx) {
     const std::string lang = LanguageOf(ctx.request);
     if (auto refused = Refused(ctx, least, lang)) return *refused;
@@ -144,7 +144,7 @@ Response Desk::Impl::Render(const DeskRequest& r, int status, const std::string&
                             json view, const std::string& section) {
   view["t"] = r.cat.strings();
   view["lang"] = r.lang;
-  view["csrf"] = r.ctx.viewer.session ? r.ctx.viewer.session->csrf_token : "";
+  view["csrf"] = r.csrf();
   const std::string content = templates_.Render(tmpl, view);
   json nav = json::array();
   struct Item {
@@ -232,16 +232,13 @@ Response Desk::Impl::Home(const DeskRequest& r) {
   if (AtLeast(r.user.role, Role::kEditor)) {
     auto sources = store_.ListSourceStatuses();
     if (!sources.ok()) return StoreFailed(r, sources.status());
+    // The same states the board shows and filters by.
     int failing = 0, paused = 0, followed = 0;
     for (const auto& s : *sources) {
-      bool fails = false, pauses = false;
-      for (const auto& f : s.feeds) {
-        fails |= !f.paused && f.consecutive_failures > 0;
-        pauses |= f.paused;
-      }
-      failing += fails;
-      paused += pauses;
-      followed += !s.feeds.empty();
+      const SourceState state = StateOf(s);
+      failing += state == SourceState::kFailing;
+      paused += state == SourceState::kPaused;
+      followed += state != SourceState::kNotFollowed;
     }
     auto jobs = store_.CountJobs();
     if (!jobs.ok()) return StoreFailed(r, jobs.status());

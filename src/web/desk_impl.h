@@ -38,6 +38,13 @@ inline bool AtLeast(Role role, Role least) { return static_cast<int>(role) >= st
 // SeeOther answers a change with where to look next; never cached.
 Response SeeOther(const std::string& location);
 
+// SourceState: a source as the board and the overview count it — failing
+// when an active feed's last fetch failed, paused when every feed is, not
+// followed when it has no feed (its articles came by import).
+enum class SourceState { kOk, kFailing, kPaused, kNotFollowed };
+SourceState StateOf(const SourceStatus& s);
+const char* StateName(SourceState s);
+
 }  // namespace desk_internal
 
 using namespace desk_internal;
@@ -61,6 +68,8 @@ struct DeskRequest {
 
   std::string Field(std::string_view name) const { return form ? FormValue(*form, name) : std::string(); }
   std::string Query(std::string_view name) const { return ctx.request.QueryParam(name).value_or(""); }
+  // csrf is the session's token, for the forms a page shows.
+  std::string csrf() const { return ctx.viewer.session ? ctx.viewer.session->csrf_token : ""; }
 };
 
 class Desk::Impl {
@@ -76,12 +85,12 @@ class Desk::Impl {
   void AddRoutes(RouteTable& routes);
 
  private:
-  using PageFn = std::function<Response(const DeskRequest&)>;
+  using DeskHandler = std::function<Response(const DeskRequest&)>;
 
   // Page lets GET and HEAD through to `page` for `least` and above; Action
   // lets a POST with the session's CSRF token through to `act`.
-  RouteHandler Page(Role least, PageFn page);
-  RouteHandler Action(Role least, PageFn act);
+  RouteHandler Page(Role least, DeskHandler page);
+  RouteHandler Action(Role least, DeskHandler act);
   // Gate is what both check first: a guest gets 401, a lower role 403.
   std::optional<Response> Refused(const RequestContext& ctx, Role least, const std::string& lang);
 

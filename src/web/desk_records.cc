@@ -29,7 +29,6 @@ Response Desk::Impl::People(const DeskRequest& r) {
   if (!users.ok()) return StoreFailed(r, users.status());
   const bool more = static_cast<int>(users->size()) > kPageSize;
   if (more) users->resize(kPageSize);
-  const std::string csrf = r.ctx.viewer.session ? r.ctx.viewer.session->csrf_token : "";
   json rows = json::array();
   for (const auto& o : *users) {
     const User& u = o.user;
@@ -50,7 +49,7 @@ Response Desk::Impl::People(const DeskRequest& r) {
                     {"self", u.id == r.user.id},
                     {"editable", !u.deleted && u.id != r.user.id},
                     {"banned", u.banned},
-                    {"csrf", csrf},
+                    {"csrf", r.csrf()},
                     {"role_action", fmt::format("/desk/people/{}/role", u.id)},
                     {"ban_action", fmt::format("/desk/people/{}/ban", u.id)}});
   }
@@ -116,7 +115,6 @@ Response Desk::Impl::Jobs(const DeskRequest& r) {
   if (!counts.ok()) return StoreFailed(r, counts.status());
   auto jobs = store_.ListJobs({JobState::kRunning, JobState::kFailed, JobState::kQueued}, 200);
   if (!jobs.ok()) return StoreFailed(r, jobs.status());
-  const std::string csrf = r.ctx.viewer.session ? r.ctx.viewer.session->csrf_token : "";
   json rows = json::array();
   for (const auto& j : *jobs) {
     rows.push_back({{"id", j.id},
@@ -129,7 +127,7 @@ Response Desk::Impl::Jobs(const DeskRequest& r) {
                     {"holder", j.holder},
                     {"error", j.last_error.empty() ? json(false) : json(j.last_error)},
                     {"failed", j.state == JobState::kFailed},
-                    {"csrf", csrf},
+                    {"csrf", r.csrf()},
                     {"retry_action", fmt::format("/desk/jobs/{}/retry", j.id)}});
   }
   json view = {{"rows", rows},

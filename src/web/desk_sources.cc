@@ -9,24 +9,7 @@
 
 namespace newsdesk {
 
-namespace {
-
-constexpr int kChartDays = 30;
-constexpr int kDefaultIdleDays = 7;
-constexpr int kMinIntervalMinutes = 1;
-constexpr int kMaxIntervalMinutes = 7 * 24 * 60;
-
-
-// LooksLikeLanguage: "", or a primary language subtag ("en", "ru", "fil").
-bool LooksLikeLanguage(const std::string& s) {
-  if (s.empty()) return true;
-  if (s.size() < 2 || s.size() > 3) return false;
-  for (char c : s)
-    if (c < 'a' || c > 'z') return false;
-  return true;
-}
-
-enum class SourceState { kOk, kFailing, kPaused, kNotFollowed };
+namespace desk_internal {
 
 SourceState StateOf(const SourceStatus& s) {
   if (s.feeds.empty()) return SourceState::kNotFollowed;
@@ -48,6 +31,26 @@ const char* StateName(SourceState s) {
   }
   return "ok";
 }
+
+}  // namespace desk_internal
+
+namespace {
+
+constexpr int kChartDays = 30;
+constexpr int kDefaultIdleDays = 7;
+constexpr int kMinIntervalMinutes = 1;
+constexpr int kMaxIntervalMinutes = 7 * 24 * 60;
+
+
+// LooksLikeLanguage: "", or a primary language subtag ("en", "ru", "fil").
+bool LooksLikeLanguage(const std::string& s) {
+  if (s.empty()) return true;
+  if (s.size() < 2 || s.size() > 3) return false;
+  for (char c : s)
+    if (c < 'a' || c > 'z') return false;
+  return true;
+}
+
 
 // SparkView is a month of daily counts as the templates draw it: bars of
 // an inline SVG (no script), with `label` as its accessible name.
@@ -188,9 +191,8 @@ Response Desk::Impl::SourcePage(const DeskRequest& r) {
   if (!s.ok()) return Failure(r, s.status());
   auto months = MonthsOf({s->source.id}, Now());
   if (!months.ok()) return StoreFailed(r, months.status());
-  const std::string csrf = r.ctx.viewer.session ? r.ctx.viewer.session->csrf_token : "";
   json feeds = json::array();
-  for (const auto& f : s->feeds) feeds.push_back(FeedView(r, f, csrf));
+  for (const auto& f : s->feeds) feeds.push_back(FeedView(r, f, r.csrf()));
   json drops = json::array();
   for (const auto& d : s->source.drop_selectors) drops.push_back(d);
   json view = {{"id", s->source.id},
