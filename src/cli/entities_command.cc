@@ -204,7 +204,7 @@ Status RunEntitiesRetag(const Config& config, bool full) {
   const bool tty = ::isatty(STDERR_FILENO);
   size_t done = 0, changed = 0;
   for (int64_t id : *ids) {
-    auto a = store.GetArticle(id);
+    auto a = store.GetArticleInAnyState(id);
     if (!a.ok()) {
       if (a.status().is_not_found()) continue;  // deleted meanwhile
       return a.status();

@@ -215,6 +215,12 @@ std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner
                                       t.time_since_epoch().count() / 300),
                    .payload = std::to_string(feed.id), .run_at = t, .max_attempts = 2});
     }
+    // Scheduled articles go out within a second of their time. Every node
+    // may do it: the update checks the state, so an article goes out once.
+    if (auto published = store.PublishDueArticles(t); !published.ok())
+      spdlog::warn("articles: cannot publish the scheduled: {}", published.status().ToString());
+    else if (*published > 0)
+      spdlog::info("articles: published {} scheduled article(s)", *published);
     if (translate)
       enqueue({.kind = "translate",
                .key = SlotKey("translate", std::chrono::seconds(config.translate_interval_seconds), t),

@@ -323,7 +323,7 @@ Status RunFetch(const Config& config, const std::string& only_source) {
 Status RunArticleDelete(const Config& config, int64_t id) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
-  auto article = (*store)->GetArticle(id);
+  auto article = (*store)->GetArticleInAnyState(id);
   ND_RETURN_IF_ERROR((*store)->DeleteArticle(id));
   AppendCliAudit(**store, "article delete",
                  {.action = "article.delete", .target = fmt::format("article:{}", id),

@@ -161,7 +161,7 @@ Status RunTranslate(const Config& config) {
 Status RunTranslationEdit(const Config& config, int64_t id, const std::string& language) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
-  auto article = (*store)->GetArticle(id);
+  auto article = (*store)->GetArticleInAnyState(id);
   if (!article.ok()) return article.status();
   if (article->language == language)
     return Status::InvalidArgument(

@@ -1,5 +1,7 @@
 #include "model/article.h"
 
+#include <utility>
+
 namespace newsdesk {
 
 const char* BlockTypeName(BlockType t) {
@@ -24,6 +26,30 @@ std::optional<BlockType> ParseBlockType(const std::string& name) {
 
 std::string ArticleHref(const std::string& edition, int64_t id, const std::string& slug) {
   return "/" + edition + "/articles/" + std::to_string(id) + "-" + slug;
+}
+
+ArticleContent ContentOf(const Article& a) {
+  return ArticleContent{a.headline, a.dateline, a.language, a.image, a.rights, a.body};
+}
+
+namespace {
+constexpr std::pair<Publication, const char*> kPublicationNames[] = {
+    {Publication::kPublished, "published"}, {Publication::kHeld, "held"},
+    {Publication::kScheduled, "scheduled"}, {Publication::kRejected, "rejected"},
+    {Publication::kUnpublished, "unpublished"}, {Publication::kDeleted, "deleted"},
+};
+}  // namespace
+
+const char* PublicationName(Publication p) {
+  for (const auto& [state, name] : kPublicationNames)
+    if (state == p) return name;
+  return "published";
+}
+
+std::optional<Publication> ParsePublication(std::string_view name) {
+  for (const auto& [state, n] : kPublicationNames)
+    if (name == n) return state;
+  return std::nullopt;
 }
 
 }  // namespace newsdesk

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/time.h"
@@ -30,6 +31,7 @@ struct Source {
   int fetch_interval_seconds = 900;
   std::string body_selector;                // editor's extraction rule, overrides the generic extractor
   std::vector<std::string> drop_selectors;  // parts of the page to leave out
+  bool hold_for_review = false;             // new articles wait in the desk's Incoming queue
 };
 
 // FeedStatus: one followed feed of a source (an outlet may have several, e.g.
@@ -93,12 +95,14 @@ struct Block {
   std::string url;
   std::string caption;
   std::string credit;
+  bool operator==(const Block&) const = default;
 };
 
 struct Image {
   std::string url;
   std::string credit;   // "© Sputnik / …"
   std::string caption;
+  bool operator==(const Image&) const = default;
 };
 
 enum class TranslatedBy { kHuman, kMachine };
@@ -149,6 +153,25 @@ struct ArticleRecord {
   std::vector<NameCandidate> candidates;  // replaces the stored ones
 };
 
+// Publication: where an article stands for readers. Only kPublished is on
+// the public site (pages, lists, feeds, search, the digest, the API); the
+// others are the desk's (issue 16). A source that holds its articles for
+// review stores new ones as kHeld; kScheduled waits for its publish_at;
+// kDeleted leaves a tombstone that answers 410 and keeps the article
+// reviewable.
+enum class Publication { kPublished, kHeld, kScheduled, kRejected, kUnpublished, kDeleted };
+// PublicationName is the state's stored name ("published", "held", …);
+// ParsePublication reads one back (nullopt for any other text).
+const char* PublicationName(Publication p);
+std::optional<Publication> ParsePublication(std::string_view name);
+
+// Correction: a public, dated note that an article was corrected.
+struct Correction {
+  int64_t article_id = 0;
+  TimePoint at{};
+  std::string note;
+};
+
 // Article: a stored article.
 struct Article {
   int64_t id = 0;
@@ -169,6 +192,34 @@ struct Article {
   int language_confidence = 100;
   int64_t story_id = 0;  // articles telling the same story share it
   std::vector<MentionRecord> mentions;  // most salient first
+  Publication publication = Publication::kPublished;
+  std::optional<TimePoint> publish_at;  // kScheduled: when it goes out
+  std::vector<Correction> corrections;  // public notes, oldest first
+};
+
+// ArticleContent: what an editor may change in an article, as one value a
+// revision keeps.
+struct ArticleContent {
+  std::string headline;
+  std::string dateline;
+  std::string language;
+  std::optional<Image> image;
+  std::string rights;
+  std::vector<Block> body;
+  bool operator==(const ArticleContent&) const = default;
+};
+ArticleContent ContentOf(const Article& a);
+
+// Revision: one save of an article in the desk (or, first, the text as it
+// arrived). A non-empty `correction` is the public note of a correction.
+struct Revision {
+  int64_t id = 0;
+  int64_t article_id = 0;
+  TimePoint at{};
+  std::string actor;       // "user:12", "cli:…", "ingest" for the text as it arrived
+  std::string actor_name;
+  std::string correction;
+  ArticleContent content;
 };
 
 // ArticleSummary: what lists and feeds need, without the body.
@@ -181,6 +232,8 @@ struct ArticleSummary {
   TimePoint published_at{};
   std::string lead;  // first paragraph, for feeds and API
   int64_t story_id = 0;
+  Publication publication = Publication::kPublished;
+  std::optional<TimePoint> publish_at;  // kScheduled: when it goes out
   // Present when the summary was asked for in an edition and a translation
   // into that edition exists.
   std::optional<Translation> translation;

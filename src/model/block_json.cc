@@ -115,6 +115,35 @@ Result<std::vector<Block>> BlocksFromJsonText(const std::string& text) {
   return BlocksFromJson(j);
 }
 
+std::string ContentToJsonText(const ArticleContent& c) {
+  nlohmann::json j = {{"headline", c.headline}, {"dateline", c.dateline}, {"language", c.language},
+                      {"rights", c.rights}, {"body", BlocksToJson(c.body)}};
+  if (c.image) j["image"] = {{"url", c.image->url}, {"credit", c.image->credit}, {"caption", c.image->caption}};
+  return j.dump();
+}
+
+Result<ArticleContent> ContentFromJsonText(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return Status::Internal("stored revision is not a JSON object");
+  auto str = [&](const nlohmann::json& o, const char* key) {
+    auto it = o.find(key);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  ArticleContent c;
+  c.headline = str(j, "headline");
+  c.dateline = str(j, "dateline");
+  c.language = str(j, "language");
+  c.rights = str(j, "rights");
+  if (auto image = j.find("image"); image != j.end() && image->is_object())
+    c.image = Image{str(*image, "url"), str(*image, "credit"), str(*image, "caption")};
+  auto body = j.find("body");
+  if (body == j.end()) return Status::Internal("stored revision has no body");
+  auto blocks = BlocksFromJson(*body);
+  if (!blocks.ok()) return blocks.status();
+  c.body = std::move(*blocks);
+  return c;
+}
+
 std::string PlainText(const std::vector<Block>& blocks) {
   std::string out;
   for (const auto& b : blocks) {

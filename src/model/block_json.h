@@ -26,6 +26,11 @@ nlohmann::json BlocksToJson(const std::vector<Block>& blocks);
 std::string BlocksToJsonText(const std::vector<Block>& blocks);
 Result<std::vector<Block>> BlocksFromJsonText(const std::string& text);
 
+// ContentToJsonText / ContentFromJsonText: an article's editable content
+// as one JSON object, as a revision keeps it.
+std::string ContentToJsonText(const ArticleContent& content);
+Result<ArticleContent> ContentFromJsonText(const std::string& text);
+
 // PlainText joins every block's text (list items one per line) with blank
 // lines between blocks: what search, fingerprints and `extract --json` use.
 std::string PlainText(const std::vector<Block>& blocks);

@@ -40,6 +40,25 @@ struct ArticleQuery {
   int limit = 30;                       // 1..200
   bool one_per_story = false;           // only the newest article of each story
   std::optional<std::string> entity;    // only articles that mention it
+  // Only articles in this state: the public site asks for the published
+  // (the default), the desk for the others.
+  Publication publication = Publication::kPublished;
+};
+
+// ArticleEdit: an editor's save of an article (the desk).
+struct ArticleEdit {
+  int64_t article_id = 0;
+  ArticleContent content;
+  std::string actor;          // "user:12"
+  std::string actor_name;
+  std::string correction;     // the public note, when the save corrects the article
+  TimePoint at{};
+};
+
+// PublicationCount: how many articles are in a state.
+struct PublicationCount {
+  Publication publication = Publication::kPublished;
+  int64_t count = 0;
 };
 
 // EntityCount: an entity with a number (articles or mentions).
@@ -101,8 +120,13 @@ class ArticleStore {
   // replaced by a machine one. On any error nothing is written.
   virtual Result<UpsertSummary> UpsertArticles(const std::vector<ArticleRecord>& records) = 0;
 
-  // GetArticle returns NotFound when there is no article `id`.
+  // GetArticle returns a published article: NotFound when there is no
+  // article `id` or it is not published (held, scheduled, deleted, …), so
+  // whatever the public site shows goes through it.
   virtual Result<Article> GetArticle(int64_t id) = 0;
+  // GetArticleInAnyState returns article `id` whatever its publication
+  // (`publication` says which): for the desk, translation and commands.
+  virtual Result<Article> GetArticleInAnyState(int64_t id) = 0;
 
   // GetTranslation returns NotFound when `id` has no translation into `language`.
   virtual Result<Translation> GetTranslation(int64_t id, const std::string& language) = 0;
@@ -117,6 +141,32 @@ class ArticleStore {
   // DeleteArticle removes an article and leaves a tombstone, so fetching its
   // source again never brings it back. NotFound when there is no such article.
   virtual Status DeleteArticle(int64_t id) = 0;
+
+  // --- publication and editing (the desk, issue 16) ---------------------
+  // SetPublication moves article `id` to `state` (a time for kScheduled,
+  // none otherwise; InvalidArgument when they do not match). Deleting
+  // leaves a tombstone, so fetching the source again never brings it back;
+  // moving a deleted article to any other state lifts the tombstone.
+  // NotFound when there is no article `id`.
+  virtual Status SetPublication(int64_t id, Publication state, std::optional<TimePoint> publish_at) = 0;
+  // PublishDueArticles publishes every scheduled article whose time is at
+  // or before `now`; how many. Any node may call it at any time.
+  virtual Result<int64_t> PublishDueArticles(TimePoint now) = 0;
+  // CountUnpublished counts the articles in each state but kPublished
+  // (states with none are left out): the desk's overview.
+  virtual Result<std::vector<PublicationCount>> CountUnpublished() = 0;
+  // SaveArticleEdit writes an editor's content and keeps it as a revision
+  // (the first save keeps the text as it arrived first); the revision's id.
+  // Fetching the article again then leaves its text alone. A non-empty
+  // `correction` is published with the article as a dated note.
+  // NotFound when there is no article; InvalidArgument for an empty headline.
+  virtual Result<int64_t> SaveArticleEdit(const ArticleEdit& edit) = 0;
+  // ListRevisions lists an article's revisions, newest first (at most 200).
+  virtual Result<std::vector<Revision>> ListRevisions(int64_t article_id) = 0;
+  // GetRevision returns revision `id`; NotFound when there is none.
+  virtual Result<Revision> GetRevision(int64_t id) = 0;
+  // Corrections lists the corrections of each of `article_ids`, oldest first.
+  virtual Result<std::vector<Correction>> Corrections(const std::vector<int64_t>& article_ids) = 0;
 
   // StoryArticles lists the articles of a story, newest first.
   virtual Result<std::vector<ArticleSummary>> StoryArticles(int64_t story_id) = 0;

@@ -446,5 +446,195 @@ TEST_P(PeopleListTest, HidingABannedUsersCommentsTakesTheVisibleAndHeldOnesOnly)
 
 INSTANTIATE_TEST_SUITE_P(Backends, PeopleListTest, ::testing::Values("sqlite", "postgresql"), BackendName);
 
+// --- articles: publication states, edits, revisions, corrections -----------------------
+
+class ArticlePublicationTest : public BackendStoreTest {
+ protected:
+  ArticlePublicationTest() : BackendStoreTest("nd_publication") {}
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(BackendStoreTest::SetUp());
+    Source s;
+    s.name = "Wire";
+    s.home_url = "https://wire.example/";
+    s.language = "en";
+    s.feed_url = "https://wire.example/rss";
+    auto feed = store_->AddFeedSource(s);
+    ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+    source_id_ = feed->source_id;
+  }
+  static ArticleRecord Record(const std::string& path, const std::string& headline, const std::string& text,
+                              const std::string& when = "2026-12-01T10:00:00Z") {
+    ArticleRecord r;
+    r.url = "https://wire.example/" + path;
+    r.source = Source{0, "", "Wire", "https://wire.example/", "", "en"};
+    r.language = "en";
+    r.headline = headline;
+    r.published_at = At(when);
+    r.body = {Block{BlockType::kParagraph, text, {}, {}, {}, {}}};
+    return r;
+  }
+  int64_t Store(const ArticleRecord& r) {
+    auto stored = store_->UpsertArticles({r});
+    EXPECT_TRUE(stored.ok()) << stored.status().ToString();
+    return stored.ok() && !stored->ids.empty() ? stored->ids.front() : 0;
+  }
+  std::vector<int64_t> Listed(Publication p) {
+    ArticleQuery q;
+    q.publication = p;
+    auto page = store_->ListArticles(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<int64_t> ids;
+    if (page.ok())
+      for (const auto& a : page->items) ids.push_back(a.id);
+    return ids;
+  }
+  int64_t Count(Publication p) {
+    auto counts = store_->CountUnpublished();
+    EXPECT_TRUE(counts.ok()) << counts.status().ToString();
+    if (counts.ok())
+      for (const auto& c : *counts)
+        if (c.publication == p) return c.count;
+    return 0;
+  }
+  int64_t source_id_ = 0;
+};
+
+TEST_P(ArticlePublicationTest, AHoldingSourcesNewArticlesWaitInIncomingOffTheSite) {
+  const int64_t before = Store(Record("a", "Published at once", "First text of the wire about ships."));
+  ASSERT_TRUE(store_->SetHoldForReview(source_id_, true).ok());
+  auto status = store_->GetSourceStatus(source_id_);
+  ASSERT_TRUE(status.ok());
+  EXPECT_TRUE(status->source.hold_for_review);
+  const int64_t held = Store(Record("b", "Held for review", "Second text of the wire about tanks."));
+  ASSERT_NE(held, 0);
+
+  EXPECT_TRUE(store_->GetArticle(held).status().is_not_found()) << "the public site never sees a held article";
+  auto any = store_->GetArticleInAnyState(held);
+  ASSERT_TRUE(any.ok()) << any.status().ToString();
+  EXPECT_EQ(any->publication, Publication::kHeld);
+  EXPECT_EQ(Listed(Publication::kPublished), std::vector<int64_t>{before});
+  EXPECT_EQ(Listed(Publication::kHeld), std::vector<int64_t>{held});
+  EXPECT_EQ(Count(Publication::kHeld), 1);
+
+  ASSERT_TRUE(store_->SetPublication(held, Publication::kPublished, std::nullopt).ok());
+  EXPECT_TRUE(store_->GetArticle(held).ok());
+  EXPECT_EQ(Count(Publication::kHeld), 0);
+  EXPECT_TRUE(Listed(Publication::kHeld).empty());
+}
+
+TEST_P(ArticlePublicationTest, AScheduledArticleGoesOutAtItsTimeAndNotBefore) {
+  const int64_t id = Store(Record("a", "Scheduled", "A text about a launch that is scheduled."));
+  EXPECT_EQ(store_->SetPublication(id, Publication::kScheduled, std::nullopt).code(), Code::kInvalidArgument)
+      << "scheduling needs a time";
+  EXPECT_EQ(store_->SetPublication(id, Publication::kHeld, At("2026-12-05T10:00:00Z")).code(),
+            Code::kInvalidArgument)
+      << "only scheduling takes a time";
+  ASSERT_TRUE(store_->SetPublication(id, Publication::kScheduled, At("2026-12-05T10:02:00Z")).ok());
+  auto scheduled = store_->GetArticleInAnyState(id);
+  ASSERT_TRUE(scheduled.ok());
+  EXPECT_EQ(scheduled->publish_at, At("2026-12-05T10:02:00Z"));
+
+  auto early = store_->PublishDueArticles(At("2026-12-05T10:01:59Z"));
+  ASSERT_TRUE(early.ok()) << early.status().ToString();
+  EXPECT_EQ(*early, 0);
+  EXPECT_TRUE(store_->GetArticle(id).status().is_not_found());
+  auto due = store_->PublishDueArticles(At("2026-12-05T10:02:00Z"));
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  EXPECT_EQ(*due, 1);
+  auto published = store_->GetArticle(id);
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  EXPECT_FALSE(published->publish_at.has_value());
+  EXPECT_EQ(*store_->PublishDueArticles(At("2026-12-05T10:03:00Z")), 0) << "an article goes out once";
+}
+
+TEST_P(ArticlePublicationTest, ADeletedArticleKeepsItsTombstoneUntilRestored) {
+  const int64_t id = Store(Record("a", "To delete", "A text that an editor will delete."));
+  ASSERT_TRUE(store_->DeleteArticle(id).ok());
+  EXPECT_EQ(store_->GetArticleInAnyState(id)->publication, Publication::kDeleted);
+  EXPECT_EQ(Listed(Publication::kDeleted), std::vector<int64_t>{id}) << "a deleted article stays reviewable";
+  auto again = store_->UpsertArticles({Record("a", "To delete", "A text that an editor will delete.")});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->skipped, 1) << "fetching the source again does not bring it back";
+  ASSERT_TRUE(store_->SetPublication(id, Publication::kPublished, std::nullopt).ok());
+  EXPECT_TRUE(store_->GetArticle(id).ok());
+  EXPECT_TRUE(store_->SetPublication(987654, Publication::kHeld, std::nullopt).is_not_found());
+}
+
+TEST_P(ArticlePublicationTest, AnEditKeepsTheArrivedTextAsARevisionAndSurvivesARefetch) {
+  const int64_t id = Store(Record("a", "Frigate laucnhed", "The frigate was launched on Monday."));
+  auto article = store_->GetArticleInAnyState(id);
+  ASSERT_TRUE(article.ok());
+  ArticleContent fixed = ContentOf(*article);
+  fixed.headline = "Frigate launched";
+  auto first = store_->SaveArticleEdit({id, fixed, "user:1", "Ed", "", At("2026-12-02T09:00:00Z")});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  fixed.body.push_back(Block{BlockType::kParagraph, "It was launched on Tuesday.", {}, {}, {}, {}});
+  auto second = store_->SaveArticleEdit({id, fixed, "user:1", "Ed", "The launch was on Tuesday, not Monday.",
+                                         At("2026-12-02T10:00:00Z")});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+
+  auto revisions = store_->ListRevisions(id);
+  ASSERT_TRUE(revisions.ok()) << revisions.status().ToString();
+  ASSERT_EQ(revisions->size(), 3u);
+  EXPECT_EQ((*revisions)[0].id, *second);
+  EXPECT_EQ((*revisions)[0].content, fixed);
+  EXPECT_EQ((*revisions)[2].actor, "ingest");
+  EXPECT_EQ((*revisions)[2].content.headline, "Frigate laucnhed") << "the text as it arrived can be restored";
+  auto one = store_->GetRevision((*revisions)[1].id);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->content.headline, "Frigate launched");
+  EXPECT_TRUE(store_->GetRevision(987654).status().is_not_found());
+
+  auto refetched = store_->UpsertArticles({Record("a", "Frigate laucnhed", "The frigate was launched on Monday.")});
+  ASSERT_TRUE(refetched.ok());
+  auto now = store_->GetArticle(id);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->headline, "Frigate launched") << "a new fetch does not undo the editor's text";
+  ASSERT_EQ(now->body.size(), 2u);
+  ASSERT_EQ(now->corrections.size(), 1u);
+  EXPECT_EQ(now->corrections[0].note, "The launch was on Tuesday, not Monday.");
+  EXPECT_EQ(now->corrections[0].at, At("2026-12-02T10:00:00Z"));
+  auto batch = store_->Corrections({id, 987654});
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), 1u);
+  EXPECT_EQ((*batch)[0].article_id, id);
+}
+
+TEST_P(ArticlePublicationTest, AnEditWithoutHeadlineOrArticleWritesNothing) {
+  const int64_t id = Store(Record("a", "Headline", "Some text of the article for the test."));
+  auto article = store_->GetArticleInAnyState(id);
+  ASSERT_TRUE(article.ok());
+  ArticleContent empty = ContentOf(*article);
+  empty.headline = "";
+  EXPECT_EQ(store_->SaveArticleEdit({id, empty, "user:1", "Ed", "", At("2026-12-02T09:00:00Z")}).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_TRUE(store_->ListRevisions(id)->empty());
+  EXPECT_TRUE(store_->SaveArticleEdit({987654, ContentOf(*article), "user:1", "Ed", "", At("2026-12-02T09:00:00Z")})
+                  .status()
+                  .is_not_found());
+  EXPECT_EQ(store_->GetArticle(id)->headline, "Headline");
+}
+
+TEST_P(ArticlePublicationTest, AHeldArticleIsLeftOutOfItsStoryAndTheCounts) {
+  const int64_t shown = Store(Record("a", "Shown", "Same story text about the corvette trials at sea today.",
+                                     "2026-12-01T10:00:00Z"));
+  const int64_t held = Store(Record("b", "Held", "Same story text about the corvette trials at sea today.",
+                                    "2026-12-01T11:00:00Z"));
+  ASSERT_TRUE(store_->SetPublication(held, Publication::kHeld, std::nullopt).ok());
+  auto a = store_->GetArticle(shown);
+  ASSERT_TRUE(a.ok());
+  auto story = store_->StoryArticles(a->story_id);
+  ASSERT_TRUE(story.ok());
+  for (const auto& s : *story) EXPECT_NE(s.id, held);
+  ArticleQuery q;
+  q.one_per_story = true;
+  auto front = store_->ListArticles(q);
+  ASSERT_TRUE(front.ok());
+  ASSERT_EQ(front->items.size(), 1u);
+  EXPECT_EQ(front->items[0].id, shown) << "a held newer article does not hide the published one of its story";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ArticlePublicationTest, ::testing::Values("sqlite", "postgresql"), BackendName);
+
 }  // namespace
 }  // namespace newsdesk

@@ -66,6 +66,11 @@ class SourceStore {
   // never fetched (a backoff after failures is dropped with it). NotFound
   // when there is no feed `id`.
   virtual Status SetFeedInterval(int64_t id, int seconds, TimePoint now) = 0;
+  // SetHoldForReview sets source `source_id`'s publication policy: held,
+  // its new articles wait in the desk's Incoming queue; otherwise they are
+  // published as they arrive. Articles stored before keep their state.
+  // NotFound when there is no such source.
+  virtual Status SetHoldForReview(int64_t source_id, bool hold) = 0;
   // DailyArticleCounts counts the articles of each of `sources` published
   // on each of the `days` days starting at `from` (a UTC day's start; day n
   // is [from + n days, from + n + 1 days)): source id → `days` counts,

@@ -123,7 +123,7 @@ Result<std::vector<std::string>> TranslationPass::TranslateCached(Translator& tr
 }
 
 Status TranslationPass::TranslateArticle(int64_t id, const std::string& to, PassStats& stats) {
-  auto article = articles_.GetArticle(id);
+  auto article = articles_.GetArticleInAnyState(id);
   if (!article.ok()) return article.status();
   Translator* translator = translators_.For(article->language, to);
   if (!translator)

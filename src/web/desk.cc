@@ -48,6 +48,7 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
     const char* pattern;
     Role least;
     Handler handler;
+    bool large_form = false;  // the article editor's
   };
   // Moderators reach the overview and the comments; people are for admins;
   // everything else for editors.
@@ -63,6 +64,13 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {true, "/desk/feeds/{id}/resume", Role::kEditor, &Impl::ResumeFeed},
       {true, "/desk/feeds/{id}/fetch", Role::kEditor, &Impl::FetchFeed},
       {true, "/desk/feeds/{id}/interval", Role::kEditor, &Impl::FeedInterval},
+      {false, "/desk/articles", Role::kEditor, &Impl::Articles},
+      {false, "/desk/articles/{id}", Role::kEditor, &Impl::ArticleDesk},
+      {true, "/desk/articles/{id}/state", Role::kEditor, &Impl::PostPublication},
+      {true, "/desk/articles/{id}/edit", Role::kEditor, &Impl::PostArticleEdit, true},
+      {false, "/desk/revisions/{id}", Role::kEditor, &Impl::RevisionPage},
+      {true, "/desk/revisions/{id}/restore", Role::kEditor, &Impl::PostRestoreRevision},
+      {true, "/desk/sources/{id}/hold", Role::kEditor, &Impl::PostHoldPolicy},
       {false, "/desk/comments", Role::kModerator, &Impl::Comments},
       {false, "/desk/people", Role::kAdmin, &Impl::People},
       {true, "/desk/people/{id}/role", Role::kAdmin, &Impl::PostRole},
@@ -73,7 +81,9 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
   };
   for (const DeskRoute& d : kRoutes) {
     DeskHandler fn = [this, h = d.handler](const DeskRequest& r) { return (this->*h)(r); };
-    if (d.post) routes.Add({"POST"}, d.pattern, Action(d.least, std::move(fn)));
+    if (d.post && d.large_form)
+      routes.Add({"POST"}, d.pattern, Action(d.least, std::move(fn), kMaxArticleFormBytes, kMaxArticleFormFields));
+    else if (d.post) routes.Add({"POST"}, d.pattern, Action(d.least, std::move(fn)));
     else routes.Add({"GET", "HEAD"}, d.pattern, Page(d.least, std::move(fn)));
   }
 }
@@ -104,17 +114,17 @@ RouteHandler Desk::Impl::Page(Role least, DeskHandler page) {
   };
 }
 
-RouteHandler Desk::Impl::Action(Role least, DeskHandler act) {
-  return [this, least, act](const RequestContext& ctx) {
+RouteHandler Desk::Impl::Action(Role least, DeskHandler act, size_t max_form_bytes, size_t max_fields) {
+  return [this, least, act, max_form_bytes, max_fields](const RequestContext& ctx) {
     const std::string lang = LanguageOf(ctx.request);
     if (auto refused = Refused(ctx, least, lang)) return *refused;
     const Catalog& cat = CatalogOf(lang);
     const User& user = *ctx.viewer.user();
     if (ctx.request.Header("content-type").rfind("application/x-www-form-urlencoded", 0) != 0)
       return Message(ctx, &user, lang, 415, cat.Get("error_400_title"), cat.Get("form_wrong_type"));
-    auto form = ParseForm(ctx.request.body, kMaxFormBytes);
+    auto form = ParseForm(ctx.request.body, max_form_bytes, max_fields);
     if (!form.ok())
-      return Message(ctx, &user, lang, ctx.request.body.size() > kMaxFormBytes ? 413 : 400, cat.Get("error_400_title"),
+      return Message(ctx, &user, lang, ctx.request.body.size() > max_form_bytes ? 413 : 400, cat.Get("error_400_title"),
                      cat.Format("refused", {{"reason", cat.Reason(form.status())}}));
     if (!services_.csrf_ok || !services_.csrf_ok(ctx.viewer, FormValue(*form, "csrf")))
       return Message(ctx, &user, lang, 403, cat.Get("error_403_title"), cat.Get("desk_csrf_failed"));
@@ -153,6 +163,7 @@ Response Desk::Impl::Render(const DeskRequest& r, int status, const std::string&
     Role least;
   };
   for (const Item& i : {Item{"home", "/desk/", Role::kModerator}, Item{"sources", "/desk/sources", Role::kEditor},
+                        Item{"articles", "/desk/articles", Role::kEditor},
                         Item{"comments", "/desk/comments", Role::kModerator}, Item{"jobs", "/desk/jobs", Role::kEditor},
                         Item{"people", "/desk/people", Role::kAdmin}, Item{"audit", "/desk/audit", Role::kEditor}}) {
     if (!AtLeast(r.user.role, i.least)) continue;
@@ -245,6 +256,14 @@ Response Desk::Impl::Home(const DeskRequest& r) {
     view["sources"] = {{"followed", followed}, {"failing", failing}, {"paused", paused},
                        {"failing_href", "/desk/sources?filter=failing"}};
     view["jobs"] = {{"failed", jobs->failed}, {"queued", jobs->queued}, {"running", jobs->running}};
+    auto unpublished = store_.CountUnpublished();
+    if (!unpublished.ok()) return StoreFailed(r, unpublished.status());
+    int64_t held = 0, scheduled = 0;
+    for (const auto& c : *unpublished) {
+      if (c.publication == Publication::kHeld) held = c.count;
+      if (c.publication == Publication::kScheduled) scheduled = c.count;
+    }
+    view["articles"] = {{"held", held}, {"scheduled", scheduled}};
   }
   auto held = store_.ListCommentsByStatus(CommentStatus::kHeld, 500);
   if (!held.ok()) return StoreFailed(r, held.status());

@@ -29,6 +29,10 @@ using nlohmann::json;
 
 inline constexpr const char* kLanguageCookie = "nd_desk_lang";
 inline constexpr size_t kMaxFormBytes = 64 * 1024;
+inline constexpr size_t kMaxFormFields = 64;
+// The article editor's form carries the whole body, a field or more a block.
+inline constexpr size_t kMaxArticleFormBytes = 1000 * 1000;
+inline constexpr size_t kMaxArticleFormFields = 4000;
 inline constexpr int kPageSize = 50;
 
 // AtLeast tells whether `role` reaches `least` (reader < moderator < editor < admin).
@@ -90,7 +94,8 @@ class Desk::Impl {
   // Page lets GET and HEAD through to `page` for `least` and above; Action
   // lets a POST with the session's CSRF token through to `act`.
   RouteHandler Page(Role least, DeskHandler page);
-  RouteHandler Action(Role least, DeskHandler act);
+  RouteHandler Action(Role least, DeskHandler act, size_t max_form_bytes = kMaxFormBytes,
+                      size_t max_fields = kMaxFormFields);
   // Gate is what both check first: a guest gets 401, a lower role 403.
   std::optional<Response> Refused(const RequestContext& ctx, Role least, const std::string& lang);
 
@@ -147,6 +152,19 @@ class Desk::Impl {
   // FollowSource follows it (with the editor's changes) and fetches it once.
   Response DiscoverSource(const DeskRequest& r);
   Response FollowSource(const DeskRequest& r);
+
+  // --- articles: incoming, publication, editor, revisions (desk_articles.cc) --
+  Response Articles(const DeskRequest& r);
+  Response ArticleDesk(const DeskRequest& r);
+  Response PostPublication(const DeskRequest& r);
+  // PostArticleEdit saves the editor's form (a large one: kMaxArticleFormBytes)
+  // as a revision; a correction note makes it public.
+  Response PostArticleEdit(const DeskRequest& r);
+  Response RevisionPage(const DeskRequest& r);
+  Response PostRestoreRevision(const DeskRequest& r);
+  // PostHoldPolicy sets whether a source's new articles wait in Incoming.
+  Response PostHoldPolicy(const DeskRequest& r);
+  std::string PublicationText(const DeskRequest& r, Publication p) const;
 
   // --- people, jobs, audit, comments (desk_records.cc) ----------------------
   Response People(const DeskRequest& r);

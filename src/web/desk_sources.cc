@@ -210,7 +210,9 @@ Response Desk::Impl::SourcePage(const DeskRequest& r) {
                {"drops", drops},
                {"has_drops", !drops.empty()},
                {"remove_action", fmt::format("/desk/sources/{}/remove", s->source.id)},
-               {"notice", DoneNotice(r, {"paused", "resumed", "interval", "added"})}};
+               {"hold_action", fmt::format("/desk/sources/{}/hold", s->source.id)},
+               {"holds", s->source.hold_for_review},
+               {"notice", DoneNotice(r, {"paused", "resumed", "interval", "added", "hold"})}};
   view.update(MonthView(r, (*months)[s->source.id]));
   if (r.Query("done") == "fetched") {
     // The fetch's own counts; its error, if any, is on the feed it was recorded on.

@@ -136,7 +136,8 @@ Response Site::Impl::ApiArticle(const RequestContext& ctx, const std::string& id
   if (!id) return ApiError(404, "no such article");
   auto article = store_.GetArticle(*id);
   if (!article.ok()) {
-    if (article.status().is_not_found()) return ApiError(404, "no such article");
+    if (article.status().is_not_found())
+      return Deleted(*id) ? ApiError(410, "article deleted") : ApiError(404, "no such article");
     return ApiError(503, "store unavailable");
   }
   const Article& a = *article;
@@ -173,6 +174,9 @@ Response Site::Impl::ApiArticle(const RequestContext& ctx, const std::string& id
     mentions.push_back({{"id", e->id}, {"name", e->names}, {"type", EntityTypeName(e->type)}, {"count", m.count}});
   }
   body["mentions"] = mentions;
+  json corrections = json::array();
+  for (const auto& c : a.corrections) corrections.push_back({{"at", FormatIso8601(c.at)}, {"note", c.note}});
+  body["corrections"] = corrections;
   return Json(200, body);
 }
 

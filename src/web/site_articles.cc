@@ -120,7 +120,10 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   if (!id) return ErrorPage(ctx, ed, 404, "", "article id is not a number");
   auto article = store_.GetArticle(*id);
   if (!article.ok()) {
-    if (article.status().is_not_found()) return ErrorPage(ctx, ed, 404, "", "no such article");
+    if (article.status().is_not_found()) {
+      if (Deleted(*id)) return ErrorPage(ctx, ed, 410, "", "article deleted");
+      return ErrorPage(ctx, ed, 404, "", "no such article");
+    }
     return StoreError(ctx, ed, article.status());
   }
   const Article& a = *article;
@@ -178,6 +181,14 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   json blocks = json::array();
   for (const auto& b : *body) blocks.push_back(BlockView(b));
   view["blocks"] = blocks;
+  json corrections = json::array();
+  for (const auto& c : a.corrections) {
+    corrections.push_back({{"iso", FormatIso8601(c.at)},
+                           {"time", cat.Date(c.at, config_.utc_offset_minutes, config_.zone_label)},
+                           {"note", c.note}});
+  }
+  view["has_corrections"] = !corrections.empty();
+  view["corrections"] = corrections;
   json mentions = json::array();
   for (const auto& m : a.mentions) {
     const Entity* e = FindEntity(ctx, m.entity);
@@ -236,6 +247,15 @@ Response Site::Impl::Feed(const RequestContext& ctx) {
   q.limit = kFeedSize;
   auto page = store_.ListArticles(q);
   if (!page.ok()) return StoreError(ctx, ed, page.status());
+  std::vector<int64_t> ids;
+  for (const auto& s : page->items) ids.push_back(s.id);
+  auto corrections = store_.Corrections(ids);
+  if (!corrections.ok()) return StoreError(ctx, ed, corrections.status());
+  std::map<int64_t, std::string> notes;  // a feed reader shows no page: the notes go into the description
+  for (const auto& c : *corrections) {
+    notes[c.article_id] += fmt::format("{}{} {}: {}", notes.count(c.article_id) ? " " : "", cat.Get("correction"),
+                                       cat.Date(c.at, config_.utc_offset_minutes, config_.zone_label), c.note);
+  }
   const std::string base = config_.base_url;
   pugi::xml_document doc;
   auto channel = StartXmlDocument(doc, "rss", "2.0").append_child("channel");
@@ -263,6 +283,7 @@ Response Site::Impl::Feed(const RequestContext& ctx) {
     guid.append_attribute("isPermaLink") = "true";
     guid.text().set(link.c_str());
     AppendText(item, "pubDate", FormatRfc822(s.published_at));
+    if (auto note = notes.find(s.id); note != notes.end()) lead = note->second + (lead.empty() ? "" : "\n\n" + lead);
     if (!lead.empty()) AppendText(item, "description", lead);
     auto src = item.append_child("source");
     src.append_attribute("url") = s.source.home_url.c_str();

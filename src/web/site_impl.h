@@ -158,6 +158,12 @@ class Site::Impl {
   Response Page(const RequestContext& ctx, const std::string& ed, const std::string& title, const std::string& content,
                 const std::map<std::string, std::string>& edition_hrefs, int status = 200);
   Response ErrorPage(const RequestContext& ctx, const std::string& ed, int status, const std::string& route, const std::string& why);
+  // Deleted tells whether article `id` was deleted by an editor (its page
+  // answers 410 Gone, not 404).
+  bool Deleted(int64_t id) {
+    auto a = store_.GetArticleInAnyState(id);
+    return a.ok() && a->publication == Publication::kDeleted;
+  }
   Response StoreError(const RequestContext& ctx, const std::string& ed, const Status& s) {
     int status = s.code() == Code::kIOError || s.code() == Code::kUnavailable ? 503 : 500;
     return ErrorPage(ctx, ed, status, "", s.ToString());

@@ -82,7 +82,7 @@ Response TranslationApi::Handle(const Request& req, const std::string& id_text, 
 }
 
 std::variant<Article, Response> TranslationApi::FindArticle(int64_t id) {
-  auto article = store_.GetArticle(id);
+  auto article = store_.GetArticleInAnyState(id);
   if (article.ok()) return std::move(*article);
   if (article.status().is_not_found()) return Error(404, "not_found", "no such article");
   spdlog::error("translation API: {}", article.status().ToString());

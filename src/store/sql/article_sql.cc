@@ -145,6 +145,13 @@ Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t sou
         .Bind(20, existing);
   };
   if (existing) {
+    auto edited = QueryInt(c, "SELECT COUNT(*) FROM articles WHERE id = ? AND edited_at IS NOT NULL",
+                           [&](Stmt& st) { st.Bind(1, existing); });
+    if (!edited.ok()) return edited.status();
+    if (*edited) {  // an editor's text is theirs: a new fetch does not undo it
+      ++summary.updated;
+      return existing;
+    }
     ND_RETURN_IF_ERROR(Exec(c,
         "UPDATE articles SET slug = ?1, source_id = ?2, canonical_url = ?3, language = ?4, headline = ?5, "
         "dateline = ?6, published_at = ?7, image_url = ?8, image_credit = ?9, image_caption = ?10, "
@@ -157,8 +164,10 @@ Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t sou
   ND_RETURN_IF_ERROR(Exec(c,
       "INSERT INTO articles (slug, source_id, canonical_url, language, headline, dateline, published_at, "
       "image_url, image_credit, image_caption, rights, body, lead, created_at, updated_at, url, guid, author, "
-      "language_confidence, fingerprint, story_id) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+      "language_confidence, fingerprint, story_id, state) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+      // The source's policy decides: published at once, or held for review.
+      "(SELECT CASE WHEN hold_for_review <> 0 THEN 'held' ELSE 'published' END FROM sources WHERE id = ?2))",
       bind_common));  // ?20 (existing = 0) is the provisional story
   auto id = c.LastInsertId();
   if (!id.ok()) return id.status();
@@ -173,6 +182,61 @@ Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t sou
   ++summary.inserted;
   return *id;
 }
+
+// ReadArticle reads article `id` with its mentions and translation
+// languages; NotFound when there is none, or it is not published and
+// `published_only`.
+Result<Article> ReadArticle(Connection& c, int64_t id, bool published_only) {
+  {
+    std::string body;
+    std::string state;
+    auto found = QueryFound<Article>(c,
+        std::string("SELECT a.id, a.slug, a.url, a.canonical_url, a.language, a.headline, a.dateline, a.published_at, "
+        "a.image_url, a.image_credit, a.image_caption, a.rights, a.body, a.view_count, "
+        "s.id, s.slug, s.name, s.home_url, s.country, s.language, a.author, a.language_confidence, a.story_id, "
+        "a.state, a.publish_at "
+        "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?") +
+            (published_only ? " AND a.state = 'published'" : ""),
+        [&](Stmt& st) { st.Bind(1, id); },
+        [&](const Stmt& st) {
+          Article a;
+          ReadColumns(st, 0, a.id, a.slug, a.url, a.canonical_url, a.language, a.headline, a.dateline, a.published_at);
+          if (!st.IsNull(8)) a.image = Image{st.Text(8), st.Text(9), st.Text(10)};
+          ReadColumns(st, 11, a.rights, body, a.view_count);
+          a.source = SourceFromRow(st, 14);
+          ReadColumns(st, 20, a.author, a.language_confidence, a.story_id, state, a.publish_at);
+          return a;
+        },
+        fmt::format("no article {}", id));
+    if (!found.ok()) return found.status();
+    Article a = std::move(*found);
+    a.publication = ParsePublication(state).value_or(Publication::kPublished);
+    auto blocks = BlocksFromJsonText(body);
+    if (!blocks.ok()) return blocks.status().WithContext(fmt::format("article {}", id));
+    a.body = std::move(*blocks);
+    auto bind_id = [&](Stmt& st) { st.Bind(1, id); };
+    auto mentions = QueryAll<MentionRecord>(c,
+        "SELECT entity, count, first_offset FROM article_mentions WHERE article_id = ? "
+        "ORDER BY count DESC, first_offset, entity",
+        bind_id,
+        [](const Stmt& st) { return MentionRecord{st.Text(0), static_cast<int>(st.Int(1)), static_cast<int>(st.Int(2))}; });
+    if (!mentions.ok()) return mentions.status();
+    a.mentions = std::move(*mentions);
+    auto languages = QueryAll<std::string>(c,
+        "SELECT language FROM article_translations WHERE article_id = ? ORDER BY language", bind_id,
+        [](const Stmt& st) { return st.Text(0); });
+    if (!languages.ok()) return languages.status();
+    a.translation_languages = std::move(*languages);
+    auto corrections = QueryAll<Correction>(c,
+        "SELECT article_id, at, correction FROM article_revisions WHERE article_id = ? AND correction <> '' "
+        "ORDER BY id",
+        bind_id, [](const Stmt& st) { return Correction{st.Int(0), FromSeconds(st.Int(1)), st.Text(2)}; });
+    if (!corrections.ok()) return corrections.status();
+    a.corrections = std::move(*corrections);
+    return a;
+  }
+}
+
 
 }  // namespace
 
@@ -230,44 +294,11 @@ Result<UpsertSummary> SqlStore::UpsertArticles(const std::vector<ArticleRecord>&
 }
 
 Result<Article> SqlStore::GetArticle(int64_t id) {
-  return WithConnection<Article>([&](Connection& c) -> Result<Article> {
-    std::string body;
-    auto found = QueryFound<Article>(c,
-        "SELECT a.id, a.slug, a.url, a.canonical_url, a.language, a.headline, a.dateline, a.published_at, "
-        "a.image_url, a.image_credit, a.image_caption, a.rights, a.body, a.view_count, "
-        "s.id, s.slug, s.name, s.home_url, s.country, s.language, a.author, a.language_confidence, a.story_id "
-        "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
-        [&](Stmt& st) { st.Bind(1, id); },
-        [&](const Stmt& st) {
-          Article a;
-          ReadColumns(st, 0, a.id, a.slug, a.url, a.canonical_url, a.language, a.headline, a.dateline, a.published_at);
-          if (!st.IsNull(8)) a.image = Image{st.Text(8), st.Text(9), st.Text(10)};
-          ReadColumns(st, 11, a.rights, body, a.view_count);
-          a.source = SourceFromRow(st, 14);
-          ReadColumns(st, 20, a.author, a.language_confidence, a.story_id);
-          return a;
-        },
-        fmt::format("no article {}", id));
-    if (!found.ok()) return found.status();
-    Article a = std::move(*found);
-    auto blocks = BlocksFromJsonText(body);
-    if (!blocks.ok()) return blocks.status().WithContext(fmt::format("article {}", id));
-    a.body = std::move(*blocks);
-    auto bind_id = [&](Stmt& st) { st.Bind(1, id); };
-    auto mentions = QueryAll<MentionRecord>(c,
-        "SELECT entity, count, first_offset FROM article_mentions WHERE article_id = ? "
-        "ORDER BY count DESC, first_offset, entity",
-        bind_id,
-        [](const Stmt& st) { return MentionRecord{st.Text(0), static_cast<int>(st.Int(1)), static_cast<int>(st.Int(2))}; });
-    if (!mentions.ok()) return mentions.status();
-    a.mentions = std::move(*mentions);
-    auto languages = QueryAll<std::string>(c,
-        "SELECT language FROM article_translations WHERE article_id = ? ORDER BY language", bind_id,
-        [](const Stmt& st) { return st.Text(0); });
-    if (!languages.ok()) return languages.status();
-    a.translation_languages = std::move(*languages);
-    return a;
-  });
+  return WithConnection<Article>([&](Connection& c) { return ReadArticle(c, id, /*published_only=*/true); });
+}
+
+Result<Article> SqlStore::GetArticleInAnyState(int64_t id) {
+  return WithConnection<Article>([&](Connection& c) { return ReadArticle(c, id, /*published_only=*/false); });
 }
 
 Result<Translation> SqlStore::GetTranslation(int64_t id, const std::string& language) {
@@ -297,15 +328,20 @@ Result<Translation> SqlStore::GetTranslation(int64_t id, const std::string& lang
 Result<ArticlePage> SqlStore::ListArticles(const ArticleQuery& q) {
   if (q.limit < 1 || q.limit > 200) return Status::InvalidArgument("limit must be from 1 to 200");
   // The SQL is assembled from fixed fragments only; every value is bound.
-  std::string sql = std::string(kEditionSummaryColumns) +
+  std::string sql = std::string(kEditionSummaryColumns) + ", a.publish_at " +
                     "FROM articles a JOIN sources s ON s.id = a.source_id "
                     "LEFT JOIN article_translations t ON t.article_id = a.id AND t.language = ?1 WHERE 1 = 1";
+  // The state is one of a fixed few names, written into the text; for the
+  // unpublished, the partial index's own condition is repeated word for
+  // word, which is how SQLite proves that it may use that index.
+  sql += fmt::format(" AND a.state = '{}'", PublicationName(q.publication));
+  if (q.publication != Publication::kPublished) sql += " AND a.state <> 'published'";
   if (q.language) sql += " AND a.language = ?2";
   if (q.source_id) sql += " AND a.source_id = ?3";
   if (q.after) sql += " AND (a.published_at < ?4 OR (a.published_at = ?4 AND a.id < ?5))";
   if (q.entity) sql += " AND a.id IN (SELECT article_id FROM article_mentions WHERE entity = ?7)";
   if (q.one_per_story)
-    sql += " AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND "
+    sql += " AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND b.state = a.state AND "
            "(b.published_at > a.published_at OR (b.published_at = a.published_at AND b.id > a.id)))";
   sql += " ORDER BY a.published_at DESC, a.id DESC LIMIT ?6";
   return WithConnection<ArticlePage>([&](Connection& c) -> Result<ArticlePage> {
@@ -318,7 +354,12 @@ Result<ArticlePage> SqlStore::ListArticles(const ArticleQuery& q) {
           st.Bind(6, static_cast<int64_t>(q.limit + 1));
           if (q.entity) st.Bind(7, *q.entity);
         },
-        [&](const Stmt& st) { return EditionSummaryFromRow(st, q.edition); });
+        [&](const Stmt& st) {
+          ArticleSummary a = EditionSummaryFromRow(st, q.edition);
+          a.publication = q.publication;
+          ReadColumns(st, 17, a.publish_at);
+          return a;
+        });
     if (!items.ok()) return items.status();
     ArticlePage page;
     page.items = std::move(*items);
@@ -334,18 +375,169 @@ Result<ArticleKey> SqlStore::LookupArticle(int64_t source_id, const std::string&
   return WithConnection<ArticleKey>([&](Connection& c) { return FindKey(c, source_id, url, guid); });
 }
 
-Status SqlStore::DeleteArticle(int64_t id) {
+Status SqlStore::DeleteArticle(int64_t id) { return SetPublication(id, Publication::kDeleted, std::nullopt); }
+
+Status SqlStore::SetPublication(int64_t id, Publication state, std::optional<TimePoint> publish_at) {
+  if ((state == Publication::kScheduled) != publish_at.has_value())
+    return Status::InvalidArgument("a time to publish goes with scheduling, and only with it");
   return Write([&](Connection& c) -> Status {
     const int64_t now = NowSeconds();
-    ND_RETURN_IF_ERROR(Exec(c,
-        "INSERT INTO tombstones (url, source_id, guid, deleted_at) "
-        "SELECT url, source_id, guid, ?2 FROM articles WHERE id = ?1 "
-        "ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id, guid = excluded.guid, "
-        "deleted_at = excluded.deleted_at",
-        [&](Stmt& st) { st.Bind(1, id).Bind(2, now); }));
-    ND_RETURN_IF_ERROR(Exec(c, "DELETE FROM articles WHERE id = ?", [&](Stmt& st) { st.Bind(1, id); }));
+    ND_RETURN_IF_ERROR(Exec(c, "UPDATE articles SET state = ?1, publish_at = ?2 WHERE id = ?3", [&](Stmt& st) {
+      st.Bind(1, std::string(PublicationName(state)));
+      if (publish_at) st.Bind(2, Seconds(*publish_at));
+      else st.BindNull(2);
+      st.Bind(3, id);
+    }));
     if (c.Changes() == 0) return Status::NotFound(fmt::format("no article {}", id));
+    if (state == Publication::kDeleted) {
+      ND_RETURN_IF_ERROR(Exec(c,
+          "INSERT INTO tombstones (url, source_id, guid, deleted_at) "
+          "SELECT url, source_id, guid, ?2 FROM articles WHERE id = ?1 "
+          "ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id, guid = excluded.guid, "
+          "deleted_at = excluded.deleted_at",
+          [&](Stmt& st) { st.Bind(1, id).Bind(2, now); }));
+    } else {
+      ND_RETURN_IF_ERROR(Exec(c, "DELETE FROM tombstones WHERE url = (SELECT url FROM articles WHERE id = ?)",
+                              [&](Stmt& st) { st.Bind(1, id); }));
+    }
     return RecordChange(c, "article", id, now);
+  });
+}
+
+Result<int64_t> SqlStore::PublishDueArticles(TimePoint now) {
+  // Looked for first on a reader: most seconds nothing is due, and a write
+  // would take SQLite's one writer's lock for nothing.
+  auto due = WithConnection<std::vector<int64_t>>([&](Connection& c) {
+    return QueryAll<int64_t>(c,
+        "SELECT id FROM articles WHERE state = 'scheduled' AND publish_at <= ? ORDER BY publish_at, id LIMIT 500",
+        [&](Stmt& st) { st.Bind(1, Seconds(now)); }, [](const Stmt& st) { return st.Int(0); });
+  });
+  if (!due.ok() || due->empty()) return due.ok() ? int64_t{0} : Result<int64_t>(due.status());
+  return pool_.WriteReturning<int64_t>([&](Connection& c) -> Result<int64_t> {
+    int64_t published = 0;
+    for (int64_t id : *due) {
+      // Still scheduled and due: an editor may have changed it meanwhile.
+      ND_RETURN_IF_ERROR(Exec(c,
+          "UPDATE articles SET state = 'published', publish_at = NULL "
+          "WHERE id = ?1 AND state = 'scheduled' AND publish_at <= ?2",
+          [&](Stmt& st) { st.Bind(1, id).Bind(2, Seconds(now)); }));
+      if (c.Changes() == 0) continue;
+      ++published;
+      ND_RETURN_IF_ERROR(RecordChange(c, "article", id, Seconds(now)));
+    }
+    return published;
+  });
+}
+
+Result<std::vector<PublicationCount>> SqlStore::CountUnpublished() {
+  return WithConnection<std::vector<PublicationCount>>([&](Connection& c) {
+    return QueryAll<PublicationCount>(c,
+        "SELECT state, COUNT(*) FROM articles WHERE state <> 'published' GROUP BY state ORDER BY state", NoParameters,
+        [](const Stmt& st) {
+          return PublicationCount{ParsePublication(st.Text(0)).value_or(Publication::kPublished), st.Int(1)};
+        });
+  });
+}
+
+Result<int64_t> SqlStore::SaveArticleEdit(const ArticleEdit& e) {
+  if (e.content.headline.empty()) return Status::InvalidArgument("an article needs a headline");
+  return pool_.WriteReturning<int64_t>([&](Connection& c) -> Result<int64_t> {
+    const int64_t at = Seconds(e.at);
+    auto revisions = QueryInt(c, "SELECT COUNT(*) FROM article_revisions WHERE article_id = ?",
+                              [&](Stmt& st) { st.Bind(1, e.article_id); });
+    if (!revisions.ok()) return revisions.status();
+    auto add_revision = [&](const ArticleContent& content, int64_t when, const std::string& actor,
+                            const std::string& actor_name, const std::string& correction) {
+      return Exec(c,
+          "INSERT INTO article_revisions (article_id, at, actor, actor_name, correction, content) "
+          "VALUES (?, ?, ?, ?, ?, ?)",
+          [&](Stmt& st) {
+            st.Bind(1, e.article_id).Bind(2, when).Bind(3, actor).Bind(4, actor_name).Bind(5, correction)
+                .Bind(6, ContentToJsonText(content));
+          });
+    };
+    if (*revisions == 0) {  // the text as it arrived, so that the first edit can be undone
+      auto before = ReadArticle(c, e.article_id, /*published_only=*/false);
+      if (!before.ok()) return before.status();
+      auto stored = QueryInt(c, "SELECT updated_at FROM articles WHERE id = ?",
+                             [&](Stmt& st) { st.Bind(1, e.article_id); });
+      if (!stored.ok()) return stored.status();
+      ND_RETURN_IF_ERROR(add_revision(ContentOf(*before), *stored, "ingest", "", ""));
+    }
+    const ArticleContent& n = e.content;
+    ND_RETURN_IF_ERROR(Exec(c,
+        "UPDATE articles SET headline = ?1, dateline = ?2, language = ?3, image_url = ?4, image_credit = ?5, "
+        "image_caption = ?6, rights = ?7, body = ?8, lead = ?9, updated_at = ?10, edited_at = ?10 WHERE id = ?11",
+        [&](Stmt& st) {
+          st.Bind(1, n.headline).Bind(2, n.dateline).Bind(3, n.language);
+          if (n.image) st.Bind(4, n.image->url).Bind(5, n.image->credit).Bind(6, n.image->caption);
+          else st.BindNull(4).Bind(5, std::string()).Bind(6, std::string());
+          st.Bind(7, n.rights).Bind(8, BlocksToJsonText(n.body)).Bind(9, LeadOf(n.body)).Bind(10, at)
+              .Bind(11, e.article_id);
+        }));
+    if (c.Changes() == 0) return Status::NotFound(fmt::format("no article {}", e.article_id));
+    ND_RETURN_IF_ERROR(add_revision(n, at, e.actor, e.actor_name, e.correction));
+    auto id = c.LastInsertId();
+    if (!id.ok()) return id.status();
+    ND_RETURN_IF_ERROR(RecordChange(c, "article", e.article_id, at));
+    return *id;
+  });
+}
+
+namespace {
+constexpr const char* kRevisionColumns =
+    "SELECT id, article_id, at, actor, actor_name, correction, content FROM article_revisions ";
+
+Result<Revision> RevisionFromRow(const Stmt& st) {
+  Revision r;
+  std::string content;
+  ReadColumns(st, 0, r.id, r.article_id, r.at, r.actor, r.actor_name, r.correction, content);
+  auto parsed = ContentFromJsonText(content);
+  if (!parsed.ok()) return parsed.status().WithContext(fmt::format("revision {}", r.id));
+  r.content = std::move(*parsed);
+  return r;
+}
+}  // namespace
+
+Result<std::vector<Revision>> SqlStore::ListRevisions(int64_t article_id) {
+  return WithConnection<std::vector<Revision>>([&](Connection& c) -> Result<std::vector<Revision>> {
+    std::vector<Revision> out;
+    Status failed;
+    ND_RETURN_IF_ERROR(QueryEach(c, std::string(kRevisionColumns) + "WHERE article_id = ? ORDER BY id DESC LIMIT 200",
+        [&](Stmt& st) { st.Bind(1, article_id); },
+        [&](const Stmt& st) {
+          auto r = RevisionFromRow(st);
+          if (r.ok()) out.push_back(std::move(*r));
+          else failed = r.status();
+        }));
+    if (!failed.ok()) return failed;
+    return out;
+  });
+}
+
+Result<Revision> SqlStore::GetRevision(int64_t id) {
+  return WithConnection<Revision>([&](Connection& c) -> Result<Revision> {
+    std::optional<Result<Revision>> found;
+    ND_RETURN_IF_ERROR(QueryEach(c, std::string(kRevisionColumns) + "WHERE id = ?", [&](Stmt& st) { st.Bind(1, id); },
+                                 [&](const Stmt& st) { found = RevisionFromRow(st); }));
+    if (!found) return Status::NotFound(fmt::format("no revision {}", id));
+    return std::move(*found);
+  });
+}
+
+Result<std::vector<Correction>> SqlStore::Corrections(const std::vector<int64_t>& article_ids) {
+  std::vector<Correction> out;
+  if (article_ids.empty()) return out;
+  if (article_ids.size() > 500) return Status::InvalidArgument("at most 500 articles at once");
+  std::string sql = "SELECT article_id, at, correction FROM article_revisions WHERE correction <> '' AND article_id IN (";
+  for (size_t i = 0; i < article_ids.size(); ++i) sql += i ? ", ?" : "?";
+  sql += ") ORDER BY article_id, id";
+  return WithConnection<std::vector<Correction>>([&](Connection& c) {
+    return QueryAll<Correction>(c, sql,
+        [&](Stmt& st) {
+          for (size_t i = 0; i < article_ids.size(); ++i) st.Bind(static_cast<int>(i + 1), article_ids[i]);
+        },
+        [](const Stmt& st) { return Correction{st.Int(0), FromSeconds(st.Int(1)), st.Text(2)}; });
   });
 }
 
@@ -353,7 +545,7 @@ Result<std::vector<ArticleSummary>> SqlStore::StoryArticles(int64_t story_id) {
   return WithConnection<std::vector<ArticleSummary>>([&](Connection& c) {
     return QueryAll<ArticleSummary>(c,
         std::string(kSummaryColumns) +
-            "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.story_id = ? "
+            "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.story_id = ? AND a.state = 'published' "
             "ORDER BY a.published_at DESC, a.id DESC LIMIT 50",
         [&](Stmt& st) { st.Bind(1, story_id); },
         [&](const Stmt& st) {
@@ -378,6 +570,7 @@ Result<std::vector<DayCount>> SqlStore::MentionsPerDay(const std::string& entity
     return QueryAll<DayCount>(c,
         "SELECT (a.published_at / 86400) * 86400 AS day, COUNT(*) FROM article_mentions m "
         "JOIN articles a ON a.id = m.article_id WHERE m.entity = ?1 AND a.published_at >= ?2 AND a.published_at < ?3 "
+        "AND a.state = 'published' "
         "GROUP BY day ORDER BY day",
         [&](Stmt& st) { st.Bind(1, entity).Bind(2, Seconds(from)).Bind(3, Seconds(to)); },
         [](const Stmt& st) { return DayCount{FromSeconds(st.Int(0)), st.Int(1)}; });
@@ -393,7 +586,8 @@ Result<std::vector<EntityCount>> SqlStore::EntityCounts(const char* sql, const s
 Result<std::vector<EntityCount>> SqlStore::CoMentioned(const std::string& entity, int limit) {
   return EntityCounts(
       "SELECT o.entity, COUNT(*) AS n FROM article_mentions m JOIN article_mentions o "
-      "ON o.article_id = m.article_id AND o.entity <> m.entity WHERE m.entity = ?1 "
+      "ON o.article_id = m.article_id AND o.entity <> m.entity "
+      "JOIN articles a ON a.id = m.article_id AND a.state = 'published' WHERE m.entity = ?1 "
       "GROUP BY o.entity ORDER BY n DESC, o.entity LIMIT ?2",
       [&](Stmt& st) { st.Bind(1, entity).Bind(2, static_cast<int64_t>(limit)); });
 }
@@ -401,7 +595,7 @@ Result<std::vector<EntityCount>> SqlStore::CoMentioned(const std::string& entity
 Result<std::vector<EntityCount>> SqlStore::TopEntities(TimePoint since, int limit) {
   return EntityCounts(
       "SELECT m.entity, COUNT(*) AS n FROM article_mentions m JOIN articles a ON a.id = m.article_id "
-      "WHERE a.published_at >= ?1 GROUP BY m.entity ORDER BY n DESC, m.entity LIMIT ?2",
+      "WHERE a.published_at >= ?1 AND a.state = 'published' GROUP BY m.entity ORDER BY n DESC, m.entity LIMIT ?2",
       [&](Stmt& st) { st.Bind(1, Seconds(since)).Bind(2, static_cast<int64_t>(limit)); });
 }
 

@@ -142,7 +142,8 @@ Result<std::vector<DigestItem>> SqlStore::DigestArticles(const std::string& edit
             "(SELECT COUNT(*) FROM comments m WHERE m.article_id = a.id AND m.status = 'visible') "
             "FROM articles a JOIN sources s ON s.id = a.source_id "
             "LEFT JOIN article_translations t ON t.article_id = a.id AND t.language = ?1 "
-            "WHERE a.published_at >= ?2 AND a.published_at < ?3 ORDER BY a.published_at DESC, a.id DESC LIMIT ?4",
+            "WHERE a.published_at >= ?2 AND a.published_at < ?3 AND a.state = 'published' "
+            "ORDER BY a.published_at DESC, a.id DESC LIMIT ?4",
         [&](Stmt& st) { st.Bind(1, edition).Bind(2, Seconds(from)).Bind(3, Seconds(to)).Bind(4, static_cast<int64_t>(limit)); },
         [&](const Stmt& st) {
           DigestItem item;

@@ -345,6 +345,37 @@ ALTER TABLE source_feeds ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
 -- tell it (they end, and are pruned), so CreateSession writes it here.
 ALTER TABLE users ADD COLUMN last_login_at INTEGER;
 )sql"},
+      {12, R"sql(
+-- The desk's publication (issue 16). An article is on the public site only
+-- while its state is 'published'; 'held' waits in the desk's Incoming
+-- queue (its source holds new articles for review), 'scheduled' goes out
+-- at publish_at, 'rejected', 'unpublished' and 'deleted' stay in the desk
+-- (a deleted article answers 410 and keeps its tombstone). Every article
+-- stored before stays published. The public lists walk the existing
+-- indexes and skip the few rows not published; the desk's lists of the
+-- others have an index of their own, which holds only them.
+ALTER TABLE sources ADD COLUMN hold_for_review INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN state TEXT NOT NULL DEFAULT 'published';
+ALTER TABLE articles ADD COLUMN publish_at INTEGER;
+-- Set when an editor saves the article: fetching it again then leaves the
+-- editor's text alone.
+ALTER TABLE articles ADD COLUMN edited_at INTEGER;
+CREATE INDEX articles_unpublished ON articles (state, published_at DESC, id DESC) WHERE state <> 'published';
+CREATE INDEX articles_due ON articles (publish_at, id) WHERE state = 'scheduled';
+-- Every save of an article in the desk: the content as saved (JSON, see
+-- model/block_json.h), who saved it, and the public note when the save is
+-- a correction. The first save also keeps the text as it arrived.
+CREATE TABLE article_revisions (
+  id          INTEGER PRIMARY KEY,
+  article_id  INTEGER NOT NULL REFERENCES articles(id),
+  at          INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  actor_name  TEXT NOT NULL DEFAULT '',
+  correction  TEXT NOT NULL DEFAULT '',
+  content     TEXT NOT NULL
+);
+CREATE INDEX article_revisions_by_article ON article_revisions (article_id, id);
+)sql"},
   };
   return kMigrations;
 }

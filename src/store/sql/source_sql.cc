@@ -71,7 +71,7 @@ constexpr const char* kSourceStatusColumns =
     "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id AND a.published_at >= ?1), "
     // The newest article: one step down articles_by_source_time.
     "(SELECT a.published_at FROM articles a WHERE a.source_id = s.id "
-    "ORDER BY a.published_at DESC, a.id DESC LIMIT 1) "
+    "ORDER BY a.published_at DESC, a.id DESC LIMIT 1), s.hold_for_review "
     "FROM sources s LEFT JOIN source_feeds f ON f.id = (SELECT MIN(g.id) FROM source_feeds g WHERE g.source_id = s.id) ";
 
 // The columns FeedStatusFromRow reads.
@@ -108,7 +108,7 @@ SourceStatus SourceStatusFromRow(const Stmt& st) {
   FetchStateFromRow(st, 10, out);
   out.article_count = st.Int(17);
   out.articles_per_day = static_cast<double>(st.Int(18)) / 7.0;
-  ReadColumns(st, 19, out.last_article_at);
+  ReadColumns(st, 19, out.last_article_at, out.source.hold_for_review);
   return out;
 }
 
@@ -283,6 +283,15 @@ Status SqlStore::RemoveFeed(int64_t id) {
     if (!left.ok()) return left.status();
     if (*left == 0) ND_RETURN_IF_ERROR(StopFollowing(c, *sid));
     return RecordChange(c, "source", *sid, NowSeconds());
+  });
+}
+
+Status SqlStore::SetHoldForReview(int64_t source_id, bool hold) {
+  return Write([&](Connection& c) -> Status {
+    ND_RETURN_IF_ERROR(Exec(c, "UPDATE sources SET hold_for_review = ?1 WHERE id = ?2",
+                            [&](Stmt& st) { st.Bind(1, static_cast<int64_t>(hold)).Bind(2, source_id); }));
+    if (c.Changes() == 0) return Status::NotFound(fmt::format("no source {}", source_id));
+    return Status::Ok();
   });
 }
 

@@ -120,6 +120,14 @@ class SqlStore final : public Store {
   // ArticleStore (article_sql.cc)
   Result<UpsertSummary> UpsertArticles(const std::vector<ArticleRecord>& records) override;
   Result<Article> GetArticle(int64_t id) override;
+  Result<Article> GetArticleInAnyState(int64_t id) override;
+  Status SetPublication(int64_t id, Publication state, std::optional<TimePoint> publish_at) override;
+  Result<int64_t> PublishDueArticles(TimePoint now) override;
+  Result<std::vector<PublicationCount>> CountUnpublished() override;
+  Result<int64_t> SaveArticleEdit(const ArticleEdit& edit) override;
+  Result<std::vector<Revision>> ListRevisions(int64_t article_id) override;
+  Result<Revision> GetRevision(int64_t id) override;
+  Result<std::vector<Correction>> Corrections(const std::vector<int64_t>& article_ids) override;
   Result<Translation> GetTranslation(int64_t id, const std::string& language) override;
   Result<ArticlePage> ListArticles(const ArticleQuery& q) override;
   Result<ArticleKey> LookupArticle(int64_t source_id, const std::string& url, const std::string& guid) override;
@@ -147,6 +155,7 @@ class SqlStore final : public Store {
   Status RemoveFeed(int64_t id) override;
   Status SetFeedPaused(int64_t id, bool paused, TimePoint now) override;
   Status SetFeedInterval(int64_t id, int seconds, TimePoint now) override;
+  Status SetHoldForReview(int64_t source_id, bool hold) override;
   Result<std::map<int64_t, std::vector<int>>> DailyArticleCounts(const std::vector<int64_t>& sources, TimePoint from,
                                                                  int days) override;
   Status RecordFetch(int64_t feed_id, const FetchOutcome& o) override;

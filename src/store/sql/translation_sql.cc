@@ -37,6 +37,7 @@ Result<std::vector<int64_t>> SqlStore::ArticlesNeedingTranslation(const std::str
   return WithConnection<std::vector<int64_t>>([&](Connection& c) {
     return QueryAll<int64_t>(c,
         "SELECT a.id FROM articles a WHERE a.language = ?1 AND a.id > ?3 "
+        "AND a.state NOT IN ('rejected', 'deleted') "
         "AND NOT EXISTS (SELECT 1 FROM article_translations t WHERE t.article_id = a.id AND t.language = ?2 "
         "AND (t.produced_by = 'human' OR t.updated_at >= a.updated_at)) "
         "AND NOT EXISTS (SELECT 1 FROM translation_failures f WHERE f.article_id = a.id AND f.language = ?2 "
