@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "common/time.h"
+#include "digest/desk_mail.h"
 #include "digest/digest.h"
 #include "ingest/ingest.h"
 #include "jobs/jobs.h"
@@ -160,6 +161,20 @@ void HandleDigests(JobRunner& runner, Store& store, const Config& config, Mailer
   });
 }
 
+// HandleDeskMail: the editors' daily desk mail, one job per day at [digest]
+// send_time (digest/desk_mail.h). Off without a mailer or with [desk] mail = false.
+bool HandleDeskMail(JobRunner& runner, Store& store, const Config& config, Mailer* mailer) {
+  if (!config.desk_mail_enabled || !mailer) return false;
+  runner.Handle("desk-mail", [&store, &config, mailer](const Job& job) -> Status {
+    DeskMail mail(store, config, *mailer);
+    auto sent = mail.Send(job.payload, Now());
+    if (!sent.ok()) return sent.status();
+    if (*sent > 0) spdlog::info("desk mail of {}: sent to {} editor(s)", job.payload, *sent);
+    return Status::Ok();
+  });
+  return true;
+}
+
 // HandleTranslations: a machine translation pass every [translate]
 // interval_seconds fills in the editions' missing translations. Returns the
 // pass, or null when translation is off.
@@ -188,10 +203,10 @@ std::unique_ptr<TranslationPass> HandleTranslations(JobRunner& runner, Store& st
 // Schedule queues what is due every second, under a key naming its slot,
 // so the nodes together queue it once.
 std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner& runner, bool translate,
-                                   bool digest) {
+                                   bool digest, bool desk_mail) {
   auto last_prune = std::make_shared<TimePoint>();
   return std::make_unique<Periodic>(std::chrono::seconds(1), Periodic::First::kAtOnce, [&store, &config, &runner,
-                                                                                      translate, digest,
+                                                                                      translate, digest, desk_mail,
                                                                                       last_prune] {
     const TimePoint t = Now();
     bool queued = false;
@@ -234,6 +249,17 @@ std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner
         if (day.ok())
           enqueue({.kind = "digest", .key = "digest@" + day->day, .payload = FormatIso8601(*due), .run_at = t,
                    .max_attempts = 20});
+      }
+    }
+    if (desk_mail) {
+      // The desk mail goes with the digest's clock, keyed by the local day
+      // it is sent on.
+      auto due = NextSendTime(t - std::chrono::hours(24), config.digest_send_time, config.digest_time_zone);
+      if (due.ok() && *due <= t) {
+        auto today = PreviousLocalDay(*due + std::chrono::hours(24), config.digest_time_zone);
+        if (today.ok())
+          enqueue({.kind = "desk-mail", .key = "desk-mail@" + today->day, .payload = today->day, .run_at = t,
+                   .max_attempts = 10});
       }
     }
     if (queued) runner.Wake();
@@ -334,7 +360,8 @@ Status RunServe(Config config, const ServeFlags& flags) {
   std::optional<Translators> translators;
   auto pass = HandleTranslations(runner, **store, config, translators);
   runner.Start();
-  auto schedule = Schedule(**store, config, runner, pass != nullptr, mailing.sender != nullptr);
+  const bool desk_mail = HandleDeskMail(runner, **store, config, mailer.get());
+  auto schedule = Schedule(**store, config, runner, pass != nullptr, mailing.sender != nullptr, desk_mail);
 
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   PrintWhereToStart(**store, config, url);

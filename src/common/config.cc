@@ -153,6 +153,9 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(
         ReadInteger(*s, "comment_rate_window_seconds", where, c.comment_rate_window_seconds, 10, 86400));
   }
+  if (const toml::table* s = root["desk"].as_table()) {
+    ND_RETURN_IF_ERROR(ReadBool(*s, "mail", path + " [desk]", c.desk_mail_enabled));
+  }
   if (const toml::table* s = root["digest"].as_table()) {
     const std::string where = path + " [digest]";
     ND_RETURN_IF_ERROR(ReadBool(*s, "enabled", where, c.digest_enabled));

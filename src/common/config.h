@@ -108,6 +108,7 @@ struct Config {
   unsigned comment_rate_window_seconds = 600;
 
   // [digest]: the daily mailing.
+  bool desk_mail_enabled = true;              // [desk] mail: the editors' daily summary, at digest send_time
   bool digest_enabled = true;                 // serve sends it on schedule
   std::string digest_send_time = "07:00";     // local time, HH:MM
   std::string digest_time_zone = "Europe/Moscow";  // IANA zone of send_time and of "the previous day"

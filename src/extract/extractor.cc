@@ -187,6 +187,19 @@ Status ApplyDropSelectors(Document& doc, const ExtractRules& rules) {
   return Status::Ok();
 }
 
+}  // namespace
+
+Status CheckRules(const ExtractRules& rules) {
+  if (!rules.body_selector.empty()) {
+    if (auto sel = Selector::Parse(rules.body_selector); !sel.ok()) return sel.status().WithContext("body selector");
+  }
+  for (const auto& text : rules.drop_selectors)
+    if (auto sel = Selector::Parse(text); !sel.ok()) return sel.status().WithContext("drop selector");
+  return Status::Ok();
+}
+
+namespace {
+
 Result<Node*> SelectBody(Document& doc, const ExtractRules& rules) {
   auto sel = Selector::Parse(rules.body_selector);
   if (!sel.ok()) return sel.status().WithContext("body selector");

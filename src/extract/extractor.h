@@ -89,6 +89,11 @@ struct ExtractedArticle {
   std::string Text() const;
 };
 
+// CheckRules is OK when every selector of `rules` parses (an empty body
+// selector means the generic extractor), InvalidArgument naming the first
+// that does not.
+Status CheckRules(const ExtractRules& rules);
+
 // ExtractArticle extracts the article from `html_utf8`.
 // Returns InvalidArgument when the page has no article body (or nests too
 // deeply to parse), InvalidArgument for a malformed rule selector, and

@@ -378,6 +378,32 @@ FeedTools MakeFeedTools(Ingestor& ingestor, Fetcher& fetcher) {
     for (size_t i = 0; i < found->feed.items.size() && i < 5; ++i) out.headlines.push_back(found->feed.items[i].title);
     return out;
   };
+  tools.preview_rule = [&fetcher](const std::string& url, const ExtractionRule& current,
+                                  const ExtractionRule& draft) -> Result<RulePreview> {
+    auto fetched = fetcher.Fetch({url});
+    if (!fetched.ok()) return fetched.status();
+    auto page = DecodeToUtf8(fetched->body, fetched->content_type);
+    if (!page.ok()) return page.status().WithContext(url);
+    auto extract = [&](const ExtractionRule& rule) {
+      ExtractOptions options;
+      options.url = fetched->final_url;
+      if (!rule.body_selector.empty() || !rule.drop_selectors.empty())
+        options.rules = ExtractRules{rule.body_selector, rule.drop_selectors};
+      RuleOutcome out;
+      auto extracted = ExtractArticle(page->utf8, options);
+      if (!extracted.ok()) {
+        out.status = extracted.status();
+        return out;
+      }
+      out.title = extracted->title;
+      out.blocks = std::move(extracted->blocks);
+      return out;
+    };
+    return RulePreview{fetched->final_url, extract(current), extract(draft)};
+  };
+  tools.check_rule = [](const ExtractionRule& rule) {
+    return CheckRules(ExtractRules{rule.body_selector, rule.drop_selectors});
+  };
   return tools;
 }
 

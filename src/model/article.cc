@@ -52,4 +52,25 @@ std::optional<Publication> ParsePublication(std::string_view name) {
   return std::nullopt;
 }
 
+SourceState StateOf(const SourceStatus& s) {
+  if (s.feeds.empty()) return SourceState::kNotFollowed;
+  bool all_paused = true, failing = false;
+  for (const auto& f : s.feeds) {
+    all_paused &= f.paused;
+    failing |= !f.paused && f.consecutive_failures > 0;
+  }
+  if (failing) return SourceState::kFailing;
+  return all_paused ? SourceState::kPaused : SourceState::kOk;
+}
+
+const char* SourceStateName(SourceState s) {
+  switch (s) {
+    case SourceState::kOk: return "ok";
+    case SourceState::kFailing: return "failing";
+    case SourceState::kPaused: return "paused";
+    case SourceState::kNotFollowed: return "imported";
+  }
+  return "ok";
+}
+
 }  // namespace newsdesk

@@ -70,6 +70,14 @@ struct SourceStatus {
   std::optional<TimePoint> last_article_at;  // the newest article's publication time
 };
 
+// SourceState: a source as the desk, its overview and its daily mail count
+// it: failing when an active feed's last fetch failed, paused when every
+// feed is, not followed when it has no feed (its articles came by import).
+enum class SourceState { kOk, kFailing, kPaused, kNotFollowed };
+SourceState StateOf(const SourceStatus& s);
+// SourceStateName: "ok", "failing", "paused", "imported".
+const char* SourceStateName(SourceState s);
+
 // FetchOutcome: what one fetch of a feed came to.
 struct FetchOutcome {
   TimePoint at{};

@@ -36,6 +36,30 @@ struct FoundFeed {
   size_t items = 0;
 };
 
+// ExtractionRule: an editor's rule for a source's pages (see
+// extract/extractor.h ExtractRules): the body's CSS selector, "" for the
+// generic extractor, and the parts to leave out.
+struct ExtractionRule {
+  std::string body_selector;
+  std::vector<std::string> drop_selectors;
+  bool operator==(const ExtractionRule&) const = default;
+};
+
+// RuleOutcome: one page extracted with one rule: the headline and body, or
+// why it failed (a selector that matches nothing, a page with no article).
+struct RuleOutcome {
+  Status status;
+  std::string title;
+  std::vector<Block> blocks;
+};
+
+// RulePreview: one page extracted with the rule in force and with a draft.
+struct RulePreview {
+  std::string url;  // where the page was fetched from, after redirects
+  RuleOutcome current;
+  RuleOutcome draft;
+};
+
 // FeedTools: serve's ingest stage, lent to the desk. Either may be empty;
 // the desk then says the action is not available on this server.
 struct FeedTools {
@@ -45,6 +69,14 @@ struct FeedTools {
   // Discover fetches `url` (through the fetcher's guard against internal
   // addresses) and finds its feed: the URL itself, or one its page links.
   std::function<Result<FoundFeed>(const std::string& url)> discover;
+  // PreviewRule fetches the page at `url` (through the same guard) and
+  // extracts it with `current` and with `draft`; an error when the page
+  // cannot be fetched or read.
+  std::function<Result<RulePreview>(const std::string& url, const ExtractionRule& current,
+                                    const ExtractionRule& draft)> preview_rule;
+  // CheckRule is OK for a rule whose selectors parse, InvalidArgument naming
+  // the problem otherwise.
+  std::function<Status(const ExtractionRule& rule)> check_rule;
 };
 
 }  // namespace newsdesk

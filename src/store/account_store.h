@@ -56,6 +56,7 @@ struct User {
   bool deleted = false;
   bool notify_replies = false;
   TimePoint created_at{};
+  bool desk_mail = true;  // staff: the daily desk mail (editors and admins)
 };
 
 // UserChanges: the fields UpdateUser sets; the absent ones stay.
@@ -66,6 +67,7 @@ struct UserChanges {
   std::optional<bool> email_confirmed;
   std::optional<bool> banned;
   std::optional<bool> notify_replies;
+  std::optional<bool> desk_mail;
 };
 
 // SessionRecord: a logged-in session, known by the hash of its token.
@@ -127,6 +129,12 @@ class AccountStore {
   // count, by id (deleted accounts included: they show as such). A page
   // shorter than the limit is the last.
   virtual Result<std::vector<UserOverview>> ListUsers(const UserQuery& query) = 0;
+  // DeskMailRecipients lists the staff who get day `day`'s desk mail and
+  // have not had it yet: editors and admins, confirmed, not banned or
+  // deleted, with the mail switched on; by id.
+  virtual Result<std::vector<User>> DeskMailRecipients(const std::string& day) = 0;
+  // RecordDeskMailSent notes that `user_id` has had day `day`'s desk mail.
+  virtual Status RecordDeskMailSent(const std::string& day, int64_t user_id, TimePoint at) = 0;
 
   // CreateSession stores a new session and makes its start the account's
   // last log-in (UserOverview::last_login) unless a later one is known.

@@ -71,6 +71,11 @@ class SourceStore {
   // published as they arrive. Articles stored before keep their state.
   // NotFound when there is no such source.
   virtual Status SetHoldForReview(int64_t source_id, bool hold) = 0;
+  // SetExtractionRule sets the rule its pages are extracted with: the
+  // body's selector ("" for the generic extractor) and the parts to drop.
+  // The caller checks the selectors. NotFound when there is no such source.
+  virtual Status SetExtractionRule(int64_t source_id, const std::string& body_selector,
+                                   const std::vector<std::string>& drop_selectors) = 0;
   // DailyArticleCounts counts the articles of each of `sources` published
   // on each of the `days` days starting at `from` (a UTC day's start; day n
   // is [from + n days, from + n + 1 days)): source id → `days` counts,

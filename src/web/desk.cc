@@ -55,6 +55,7 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
   static const DeskRoute kRoutes[] = {
       {false, "/desk/", Role::kModerator, &Impl::Home},
       {true, "/desk/language", Role::kModerator, &Impl::PostLanguage},
+      {true, "/desk/mail", Role::kEditor, &Impl::PostDeskMail},
       {false, "/desk/sources", Role::kEditor, &Impl::SourcesBoard},
       {true, "/desk/sources/discover", Role::kEditor, &Impl::DiscoverSource},
       {true, "/desk/sources/follow", Role::kEditor, &Impl::FollowSource},
@@ -71,6 +72,9 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {false, "/desk/revisions/{id}", Role::kEditor, &Impl::RevisionPage},
       {true, "/desk/revisions/{id}/restore", Role::kEditor, &Impl::PostRestoreRevision},
       {true, "/desk/sources/{id}/hold", Role::kEditor, &Impl::PostHoldPolicy},
+      {false, "/desk/sources/{id}/rule", Role::kEditor, &Impl::RuleEditor},
+      {true, "/desk/sources/{id}/rule", Role::kEditor, &Impl::SaveRule},
+      {true, "/desk/sources/{id}/rule/preview", Role::kEditor, &Impl::PreviewRule},
       {false, "/desk/comments", Role::kModerator, &Impl::Comments},
       {false, "/desk/people", Role::kAdmin, &Impl::People},
       {true, "/desk/people/{id}/role", Role::kAdmin, &Impl::PostRole},
@@ -264,13 +268,26 @@ Response Desk::Impl::Home(const DeskRequest& r) {
       if (c.publication == Publication::kScheduled) scheduled = c.count;
     }
     view["articles"] = {{"held", held}, {"scheduled", scheduled}};
+    view["desk_mail"] = {{"on", r.user.desk_mail}, {"site_on", config_.desk_mail_enabled}};
   }
   auto held = store_.ListCommentsByStatus(CommentStatus::kHeld, 500);
   if (!held.ok()) return StoreFailed(r, held.status());
   auto reports = store_.ListOpenReports(500);
   if (!reports.ok()) return StoreFailed(r, reports.status());
   view["comments"] = {{"held", held->size()}, {"reported", reports->size()}};
+  view["notice"] = DoneNotice(r, {"mail"});
   return Render(r, 200, r.cat.Get("desk_title"), "desk_home", view, "home");
+}
+
+Response Desk::Impl::PostDeskMail(const DeskRequest& r) {
+  const std::string on = r.Field("on");
+  if (on != "1" && on != "0") return Invalid(r, r.cat.Get("desk_unknown_state"));
+  UserChanges change;
+  change.desk_mail = on == "1";
+  if (Status s = store_.UpdateUser(r.user.id, change); !s.ok()) return Failure(r, s);
+  Audit(r, "user.desk_mail", fmt::format("user:{}", r.user.id), r.user.display_name, r.user.desk_mail ? "on" : "off",
+        on == "1" ? "on" : "off");
+  return SeeOther("/desk/?done=mail");
 }
 
 Response Desk::Impl::PostLanguage(const DeskRequest& r) {

@@ -42,20 +42,13 @@ std::optional<TimePoint> ParseUtcMinute(std::string text) {
   return *t;
 }
 
-std::string Trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return "";
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
-
 std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> lines;
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    std::string line = Trimmed(text.substr(start, end - start));
+    std::string line = Trim(text.substr(start, end - start));
     if (!line.empty()) lines.push_back(std::move(line));
     start = end + 1;
   }
@@ -78,10 +71,10 @@ Result<ArticleContent> EditedContent(const FormFields& form, const ArticleConten
   bool has_block = false;
   for (const auto& [name, raw] : form) {
     if (name == "headline") {
-      c.headline = Trimmed(raw);
+      c.headline = Trim(raw);
       if (c.headline.size() > kMaxHeadlineChars) return too_long("the headline", kMaxHeadlineChars);
     } else if (name == "dateline" || name == "rights" || name == "image_caption" || name == "image_credit") {
-      std::string value = Trimmed(raw);
+      std::string value = Trim(raw);
       if (value.size() > kMaxLineChars) return too_long(name, kMaxLineChars);
       if (name == "dateline") c.dateline = value;
       else if (name == "rights") c.rights = value;
@@ -98,10 +91,10 @@ Result<ArticleContent> EditedContent(const FormFields& form, const ArticleConten
       Block& b = c.body.back();
       if (raw.size() > kMaxBlockChars) return too_long(fmt::format("block {}", c.body.size()), kMaxBlockChars);
       if (name == "block_text" && b.type == BlockType::kList) b.items = Lines(raw);
-      else if (name == "block_text" && b.type == BlockType::kImage) b.caption = Trimmed(raw);
-      else if (name == "block_text") b.text = Trimmed(raw);
-      else if (name == "block_credit") b.credit = Trimmed(raw);
-      else if (name == "block_url") b.url = Trimmed(raw);
+      else if (name == "block_text" && b.type == BlockType::kImage) b.caption = Trim(raw);
+      else if (name == "block_text") b.text = Trim(raw);
+      else if (name == "block_credit") b.credit = Trim(raw);
+      else if (name == "block_url") b.url = Trim(raw);
     }
   }
   if (c.headline.empty()) return Status::InvalidArgument("an article needs a headline");
@@ -206,6 +199,9 @@ Response Desk::Impl::ArticleDesk(const DeskRequest& r) {
   if (!revisions.ok()) return StoreFailed(r, revisions.status());
   const Article& a = *article;
   const std::string action = fmt::format("/desk/articles/{}/state", a.id);
+  // Its own language's edition when the site has one, else the first.
+  const auto& eds = config_.editions;
+  const std::string edition = std::find(eds.begin(), eds.end(), a.language) != eds.end() ? a.language : eds.front();
   json moves = json::array();
   for (Publication p : {Publication::kPublished, Publication::kHeld, Publication::kUnpublished,
                         Publication::kRejected, Publication::kDeleted}) {
@@ -235,8 +231,8 @@ Response Desk::Impl::ArticleDesk(const DeskRequest& r) {
                {"state", PublicationName(a.publication)},
                {"state_text", PublicationText(r, a.publication)},
                {"publish_at", a.publish_at ? json(When(r, *a.publish_at)) : json(false)},
-               {"public_href", a.publication == Publication::kPublished
-                                   ? json(ArticleHref(a.language, a.id, a.slug)) : json(false)},
+               {"public_href", a.publication == Publication::kPublished ? json(ArticleHref(edition, a.id, a.slug))
+                                                                          : json(false)},
                {"original_url", a.url},
                {"state_action", action},
                {"moves", moves},
@@ -280,7 +276,7 @@ Response Desk::Impl::PostArticleEdit(const DeskRequest& r) {
   const ArticleContent before = ContentOf(*article);
   auto content = EditedContent(*r.form, before);
   if (!content.ok()) return Invalid(r, content.status().message());
-  const std::string note = Trimmed(r.Field("correction"));
+  const std::string note = Trim(r.Field("correction"));
   if (note.size() > kMaxNoteChars) return Invalid(r, r.cat.Get("desk_note_too_long"));
   if (*content == before && note.empty()) return SeeOther(fmt::format("/desk/articles/{}?done=unchanged", r.id));
   ArticleEdit edit{r.id, *content, fmt::format("user:{}", r.user.id), r.user.display_name, note, Now()};

@@ -42,12 +42,6 @@ inline bool AtLeast(Role role, Role least) { return static_cast<int>(role) >= st
 // SeeOther answers a change with where to look next; never cached.
 Response SeeOther(const std::string& location);
 
-// SourceState: a source as the board and the overview count it — failing
-// when an active feed's last fetch failed, paused when every feed is, not
-// followed when it has no feed (its articles came by import).
-enum class SourceState { kOk, kFailing, kPaused, kNotFollowed };
-SourceState StateOf(const SourceStatus& s);
-const char* StateName(SourceState s);
 
 }  // namespace desk_internal
 
@@ -133,6 +127,8 @@ class Desk::Impl {
   // --- front page, language ------------------------------------------------
   Response Home(const DeskRequest& r);
   Response PostLanguage(const DeskRequest& r);
+  // PostDeskMail switches the editor's own daily desk mail on or off.
+  Response PostDeskMail(const DeskRequest& r);
 
   // --- sources board (desk_sources.cc) --------------------------------------
   Response SourcesBoard(const DeskRequest& r);
@@ -152,6 +148,14 @@ class Desk::Impl {
   // FollowSource follows it (with the editor's changes) and fetches it once.
   Response DiscoverSource(const DeskRequest& r);
   Response FollowSource(const DeskRequest& r);
+  // The extraction rule: its editor, a preview of a page extracted with
+  // the rule in force and with the draft side by side, and saving it.
+  Response RuleEditor(const DeskRequest& r);
+  Response PreviewRule(const DeskRequest& r);
+  Response SaveRule(const DeskRequest& r);
+  Result<ExtractionRule> RuleForm(const DeskRequest& r);
+  Response RulePage(const DeskRequest& r, const SourceStatus& s, const ExtractionRule& draft,
+                    const std::string& page_url, json preview, int status);
 
   // --- articles: incoming, publication, editor, revisions (desk_articles.cc) --
   Response Articles(const DeskRequest& r);

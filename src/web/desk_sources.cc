@@ -9,31 +9,6 @@
 
 namespace newsdesk {
 
-namespace desk_internal {
-
-SourceState StateOf(const SourceStatus& s) {
-  if (s.feeds.empty()) return SourceState::kNotFollowed;
-  bool all_paused = true, failing = false;
-  for (const auto& f : s.feeds) {
-    all_paused &= f.paused;
-    failing |= !f.paused && f.consecutive_failures > 0;
-  }
-  if (failing) return SourceState::kFailing;
-  return all_paused ? SourceState::kPaused : SourceState::kOk;
-}
-
-const char* StateName(SourceState s) {
-  switch (s) {
-    case SourceState::kOk: return "ok";
-    case SourceState::kFailing: return "failing";
-    case SourceState::kPaused: return "paused";
-    case SourceState::kNotFollowed: return "imported";
-  }
-  return "ok";
-}
-
-}  // namespace desk_internal
-
 namespace {
 
 constexpr int kChartDays = 30;
@@ -152,8 +127,8 @@ Response Desk::Impl::SourcesBoard(const DeskRequest& r) {
                 {"name", s->source.name},
                 {"href", fmt::format("/desk/sources/{}", s->source.id)},
                 {"language", s->source.language},
-                {"state", StateName(state)},
-                {"state_text", r.cat.Get(std::string("desk_state_") + StateName(state))},
+                {"state", SourceStateName(state)},
+                {"state_text", r.cat.Get(std::string("desk_state_") + SourceStateName(state))},
                 {"feeds", feeds},
                 {"last_article", When(r, s->last_article_at)},
                 {"rule", s->source.body_selector.empty() ? r.cat.Get("desk_rule_generic") : s->source.body_selector}});
@@ -201,7 +176,7 @@ Response Desk::Impl::SourcePage(const DeskRequest& r) {
                {"public_href", fmt::format("/{}/sources/{}", config_.editions.front(), s->source.slug)},
                {"language", s->source.language},
                {"country", s->source.country},
-               {"state_text", r.cat.Get(std::string("desk_state_") + StateName(StateOf(*s)))},
+               {"state_text", r.cat.Get(std::string("desk_state_") + SourceStateName(StateOf(*s)))},
                {"feeds", feeds},
                {"has_feeds", !feeds.empty()},
                {"articles", s->article_count},
@@ -212,7 +187,8 @@ Response Desk::Impl::SourcePage(const DeskRequest& r) {
                {"remove_action", fmt::format("/desk/sources/{}/remove", s->source.id)},
                {"hold_action", fmt::format("/desk/sources/{}/hold", s->source.id)},
                {"holds", s->source.hold_for_review},
-               {"notice", DoneNotice(r, {"paused", "resumed", "interval", "added", "hold"})}};
+               {"rule_href", fmt::format("/desk/sources/{}/rule", s->source.id)},
+               {"notice", DoneNotice(r, {"paused", "resumed", "interval", "added", "hold", "rule", "unchanged"})}};
   view.update(MonthView(r, (*months)[s->source.id]));
   if (r.Query("done") == "fetched") {
     // The fetch's own counts; its error, if any, is on the feed it was recorded on.
@@ -345,6 +321,131 @@ Response Desk::Impl::RemoveSource(const DeskRequest& r) {
   for (const auto& f : s->feeds) feeds += (feeds.empty() ? "" : "\n") + f.feed_url;
   Audit(r, "source.remove", fmt::format("source:{}", r.id), s->source.name, feeds, "");
   return SeeOther("/desk/sources?done=removed");
+}
+
+// --- extraction rules, with a preview ----------------------------------------
+
+namespace {
+
+constexpr size_t kMaxSelectorChars = 500;
+constexpr size_t kMaxDropSelectors = 20;
+
+// BlocksView is an extraction's body as the preview shows it: the block's
+// kind and text (a list's items joined), at most `limit` blocks.
+json BlocksView(const std::vector<Block>& blocks, size_t limit = 60) {
+  json out = json::array();
+  for (size_t i = 0; i < blocks.size() && i < limit; ++i) {
+    const Block& b = blocks[i];
+    std::string text = b.type == BlockType::kImage ? b.caption.empty() ? b.url : b.caption : b.text;
+    for (const auto& item : b.items) text += (text.empty() ? "" : " · ") + item;
+    out.push_back({{"kind", BlockTypeName(b.type)}, {"text", text}});
+  }
+  return out;
+}
+
+}  // namespace
+
+// RuleForm reads the draft rule off the form (a selector, and the parts to
+// drop one a line); an error names what is wrong.
+Result<ExtractionRule> Desk::Impl::RuleForm(const DeskRequest& r) {
+  ExtractionRule rule;
+  rule.body_selector = Trim(r.Field("body_selector"));
+  if (rule.body_selector.size() > kMaxSelectorChars) return Status::InvalidArgument(r.cat.Get("desk_rule_too_long"));
+  std::string drops = r.Field("drop_selectors");
+  size_t start = 0;
+  while (start <= drops.size()) {
+    size_t end = drops.find('\n', start);
+    if (end == std::string::npos) end = drops.size();
+    std::string line = Trim(drops.substr(start, end - start));
+    if (!line.empty()) {
+      if (line.size() > kMaxSelectorChars || rule.drop_selectors.size() >= kMaxDropSelectors)
+        return Status::InvalidArgument(r.cat.Get("desk_rule_too_long"));
+      rule.drop_selectors.push_back(std::move(line));
+    }
+    start = end + 1;
+  }
+  FeedTools tools = services_.tools ? services_.tools() : FeedTools{};
+  if (tools.check_rule) ND_RETURN_IF_ERROR(tools.check_rule(rule));
+  return rule;
+}
+
+Response Desk::Impl::RulePage(const DeskRequest& r, const SourceStatus& s, const ExtractionRule& draft,
+                              const std::string& page_url, json preview, int status) {
+  std::string drops;
+  for (const auto& d : draft.drop_selectors) drops += (drops.empty() ? "" : "\n") + d;
+  json view = {{"id", s.source.id},
+               {"name", s.source.name},
+               {"source_href", fmt::format("/desk/sources/{}", s.source.id)},
+               {"current", s.source.body_selector.empty() ? json(false) : json(s.source.body_selector)},
+               {"body_selector", draft.body_selector},
+               {"drop_selectors", drops},
+               {"url", page_url},
+               {"preview_action", fmt::format("/desk/sources/{}/rule/preview", s.source.id)},
+               {"save_action", fmt::format("/desk/sources/{}/rule", s.source.id)},
+               {"preview", preview}};
+  return Render(r, status, r.cat.Format("desk_rule_title", {{"name", s.source.name}}), "desk_rule", view, "sources");
+}
+
+Response Desk::Impl::RuleEditor(const DeskRequest& r) {
+  auto s = store_.GetSourceStatus(r.id);
+  if (!s.ok()) return Failure(r, s.status());
+  // The page to try the rule on: the source's newest article, as it was
+  // last fetched from its address.
+  std::string page_url;
+  ArticleQuery q;
+  q.source_id = r.id;
+  q.limit = 1;
+  auto newest = store_.ListArticles(q);
+  if (!newest.ok()) return StoreFailed(r, newest.status());
+  if (!newest->items.empty()) {
+    auto a = store_.GetArticleInAnyState(newest->items.front().id);
+    if (a.ok()) page_url = a->url;
+  }
+  return RulePage(r, *s, {s->source.body_selector, s->source.drop_selectors}, page_url, false, 200);
+}
+
+Response Desk::Impl::PreviewRule(const DeskRequest& r) {
+  auto s = store_.GetSourceStatus(r.id);
+  if (!s.ok()) return Failure(r, s.status());
+  const std::string url = Trim(r.Field("url"));
+  ExtractionRule typed{Trim(r.Field("body_selector")), {}};
+  auto draft = RuleForm(r);
+  if (!draft.ok()) return RulePage(r, *s, typed, url, {{"error", draft.status().message()}}, 400);
+  if ((url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) || url.size() > 2000)
+    return RulePage(r, *s, *draft, url, {{"error", r.cat.Get("desk_url_invalid")}}, 400);
+  FeedTools tools = services_.tools ? services_.tools() : FeedTools{};
+  if (!tools.preview_rule)
+    return Message(r.ctx, &r.user, r.lang, 503, r.cat.Get("error_503_title"), r.cat.Get("desk_fetch_unavailable"));
+  auto preview = tools.preview_rule(url, {s->source.body_selector, s->source.drop_selectors}, *draft);
+  if (!preview.ok()) return RulePage(r, *s, *draft, url, {{"error", preview.status().message()}}, 422);
+  auto side = [&](const RuleOutcome& o) -> json {
+    return {{"ok", o.status.ok()},
+            {"error", o.status.ok() ? json(false) : json(o.status.message())},
+            {"title", o.title},
+            {"blocks", BlocksView(o.blocks)},
+            {"count", o.blocks.size()}};
+  };
+  json view = {{"error", false}, {"fetched", preview->url}, {"current", side(preview->current)},
+               {"draft", side(preview->draft)}, {"savable", preview->draft.status.ok()}};
+  return RulePage(r, *s, *draft, url, view, 200);
+}
+
+Response Desk::Impl::SaveRule(const DeskRequest& r) {
+  auto s = store_.GetSourceStatus(r.id);
+  if (!s.ok()) return Failure(r, s.status());
+  auto rule = RuleForm(r);
+  if (!rule.ok()) return Invalid(r, rule.status().message());
+  const ExtractionRule before{s->source.body_selector, s->source.drop_selectors};
+  if (*rule == before) return SeeOther(fmt::format("/desk/sources/{}?done=unchanged", r.id));
+  if (Status st = store_.SetExtractionRule(r.id, rule->body_selector, rule->drop_selectors); !st.ok())
+    return Failure(r, st);
+  auto describe = [](const ExtractionRule& x) {
+    std::string out = x.body_selector.empty() ? "(generic)" : x.body_selector;
+    for (const auto& d : x.drop_selectors) out += " − " + d;
+    return out;
+  };
+  Audit(r, "source.rule", fmt::format("source:{}", r.id), s->source.name, describe(before), describe(*rule));
+  return SeeOther(fmt::format("/desk/sources/{}?done=rule", r.id));
 }
 
 }  // namespace newsdesk

@@ -120,6 +120,9 @@ TEST_F(DeskTest, EveryRouteAsksAGuestToLogInRefusesAReaderAndKeepsModeratorsToCo
       {"GET", "/desk/", Role::kModerator},           {"GET", "/desk/comments", Role::kModerator},
       {"POST", "/desk/language", Role::kModerator},  {"GET", "/desk/sources", Role::kEditor},
       {"GET", source, Role::kEditor},                {"POST", source + "/remove", Role::kEditor},
+      {"GET", source + "/rule", Role::kEditor},      {"POST", source + "/rule", Role::kEditor},
+      {"POST", source + "/rule/preview", Role::kEditor}, {"POST", source + "/hold", Role::kEditor},
+      {"POST", "/desk/mail", Role::kEditor},
       {"POST", "/desk/sources/discover", Role::kEditor}, {"POST", "/desk/sources/follow", Role::kEditor},
       {"POST", feed + "/pause", Role::kEditor},      {"POST", feed + "/resume", Role::kEditor},
       {"POST", feed + "/fetch", Role::kEditor},      {"POST", feed + "/interval", Role::kEditor},
@@ -329,6 +332,85 @@ TEST_F(DeskTest, AnEditorAddsASourceByItsSiteSeesWhatWasFoundAndItsFirstFetch) {
   EXPECT_EQ(log->entries[1].action, "source.add");
   EXPECT_EQ(log->entries[1].after, outlet.Url("/rss"));
   served_->site().AttachFeedTools({});
+}
+
+TEST_F(DeskTest, AnEditorPreviewsARuleOnTheNewestPageSideBySideBeforeSavingIt) {
+  FixtureServer outlet;
+  ServeOutlet(outlet);
+  outlet.Serve("/rule", 200,
+               "<!doctype html><html><head><meta charset=\"utf-8\"><title>Tanker refloated</title></head><body>"
+               "<div class=\"promo\"><p>Subscribe to our newsletter today and never miss a story again, "
+               "every morning in your inbox.</p></div><div id=\"main\"><h1>Tanker refloated</h1>" +
+                   testing::ArticleParagraphs("Tanker", 3) + "</div></body></html>",
+               {{"Content-Type", "text/html; charset=utf-8"}});
+  const int64_t feed = Follow("Outlet", outlet.Url("/"), outlet.Url("/rss"), "en");
+  const int64_t source = SourceOf(feed);
+  ArticleRecord newest;
+  newest.url = outlet.Url("/rule");
+  newest.source = store_->GetSourceStatus(source)->source;
+  newest.language = "en";
+  newest.headline = "Tanker refloated";
+  newest.published_at = Now();
+  newest.body = {Block{BlockType::kParagraph, "Tanker text.", {}, {}, {}, {}}};
+  ASSERT_TRUE(store_->UpsertArticles({newest}).ok());
+  Fetcher fetcher(LoopbackOptions(outlet));
+  Ingestor ingestor(*store_, *store_, fetcher, IngestOptions{});
+  served_->site().AttachFeedTools(MakeFeedTools(ingestor, fetcher));
+  Browser editor = LoggedIn("editor@example.org");
+  const std::string rule = "/desk/sources/" + std::to_string(source) + "/rule";
+
+  RawResponse form = editor.Get(rule);
+  ASSERT_EQ(form.status, 200) << form.body;
+  EXPECT_THAT(form.body, HasSubstr("value=\"" + outlet.Url("/rule") + "\"")) << "the newest page is proposed";
+  RawResponse preview = Act(editor, rule + "/preview",
+                            {{"body_selector", "#main"}, {"drop_selectors", "h1"}, {"url", outlet.Url("/rule")}}, rule);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_THAT(preview.body, HasSubstrs({"With the rule in force", "With the draft", "Tanker", "Save this rule"}));
+  EXPECT_TRUE(store_->GetSourceStatus(source)->source.body_selector.empty()) << "a preview saves nothing";
+  RawResponse nothing = Act(editor, rule + "/preview", {{"body_selector", "div.gone"}, {"url", outlet.Url("/rule")}}, rule);
+  EXPECT_EQ(nothing.status, 200);
+  EXPECT_THAT(nothing.body, HasSubstr("matched nothing"));
+  EXPECT_THAT(nothing.body, Not(HasSubstr("Save this rule"))) << "a rule that extracts nothing is not offered";
+  RawResponse malformed = Act(editor, rule + "/preview", {{"body_selector", "p:hover"}, {"url", outlet.Url("/rule")}}, rule);
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_THAT(malformed.body, HasSubstr("selector"));
+  EXPECT_EQ(Act(editor, rule + "/preview", {{"body_selector", "#main"}, {"url", "file:///etc/passwd"}}, rule).status, 400);
+  RawResponse internal = Act(editor, rule + "/preview", {{"body_selector", "#main"}, {"url", "http://10.0.0.1/"}}, rule);
+  EXPECT_EQ(internal.status, 422) << "the fetcher's guard refuses internal addresses";
+  EXPECT_EQ(Act(editor, rule, {{"body_selector", "p:hover"}}, rule).status, 400);
+  EXPECT_TRUE(store_->GetSourceStatus(source)->source.body_selector.empty());
+
+  RawResponse saved = Act(editor, rule, {{"body_selector", "#main"}, {"drop_selectors", "h1\n.promo"}}, rule);
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  auto after = store_->GetSourceStatus(source);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->source.body_selector, "#main");
+  EXPECT_EQ(after->source.drop_selectors, (std::vector<std::string>{"h1", ".promo"}));
+  EXPECT_THAT(editor.Get(saved.headers["location"]).body, HasSubstrs({"<code>#main</code>", "extraction rule is saved"}));
+  auto log = store_->ListAudit({.action_prefix = "source.rule"});
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->entries.size(), 1u);
+  EXPECT_EQ(log->entries[0].after, "#main − h1 − .promo");
+  served_->site().AttachFeedTools({});
+}
+
+TEST_F(DeskTest, AnEditorSwitchesTheirOwnDeskMailOffAndOn) {
+  Browser editor = LoggedIn("editor@example.org");
+  EXPECT_THAT(editor.Get("/desk/").body, HasSubstrs({"You get the daily desk mail.", "Switch it off"}));
+  RawResponse off = Act(editor, "/desk/mail", {{"on", "0"}}, "/desk/");
+  ASSERT_EQ(off.status, 303) << off.body;
+  EXPECT_FALSE(store_->GetUser(editor_)->desk_mail);
+  EXPECT_TRUE(store_->GetUser(admin_)->desk_mail) << "only the editor's own";
+  EXPECT_THAT(editor.Get(off.headers["location"]).body,
+              HasSubstrs({"setting is saved", "You do not get the daily desk mail.", "Switch it on"}));
+  EXPECT_EQ(Act(editor, "/desk/mail", {{"on", "maybe"}}, "/desk/").status, 400);
+  EXPECT_EQ(Act(editor, "/desk/mail", {{"on", "1"}}, "/desk/").status, 303);
+  EXPECT_TRUE(store_->GetUser(editor_)->desk_mail);
+  auto log = store_->ListAudit({.action_prefix = "user.desk_mail"});
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->entries.size(), 2u);
+  EXPECT_EQ(log->entries[1].after, "off");
+  EXPECT_EQ(log->entries[0].after, "on");
 }
 
 TEST_F(DeskTest, AdminsChangeRolesAndBanAndABannedReaderIsLoggedOut) {

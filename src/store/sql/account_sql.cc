@@ -21,13 +21,14 @@ std::string TokenPurposeName(TokenPurpose p) { return p == TokenPurpose::kResetP
 // The columns UserFromRow reads, after SELECT.
 constexpr const char* kUserFields =
     "id, COALESCE(email, ''), display_name, password_hash, role, email_confirmed, banned, deleted, notify_replies, "
-    "created_at";
+    "created_at, desk_mail";
+constexpr int kUserFieldCount = 11;  // the columns after them start here
 
 User UserFromRow(const Stmt& st) {
   User u;
   std::string role;
   ReadColumns(st, 0, u.id, u.email, u.display_name, u.password_hash, role, u.email_confirmed, u.banned, u.deleted,
-              u.notify_replies, u.created_at);
+              u.notify_replies, u.created_at, u.desk_mail);
   u.role = ParseRole(role).value_or(Role::kReader);
   return u;
 }
@@ -109,7 +110,8 @@ Status SqlStore::UpdateUser(int64_t id, const UserChanges& ch) {
         "role = CASE WHEN ?5 <> 0 THEN ?6 ELSE role END, "
         "email_confirmed = CASE WHEN ?7 <> 0 THEN ?8 ELSE email_confirmed END, "
         "banned = CASE WHEN ?9 <> 0 THEN ?10 ELSE banned END, "
-        "notify_replies = CASE WHEN ?11 <> 0 THEN ?12 ELSE notify_replies END WHERE id = ?13",
+        "notify_replies = CASE WHEN ?11 <> 0 THEN ?12 ELSE notify_replies END, "
+        "desk_mail = CASE WHEN ?14 <> 0 THEN ?15 ELSE desk_mail END WHERE id = ?13",
         [&](Stmt& st) {
           st.Bind(1, int64_t{ch.password_hash.has_value()}).Bind(2, ch.password_hash.value_or(""))
               .Bind(3, int64_t{ch.display_name.has_value()}).Bind(4, ch.display_name.value_or(""))
@@ -117,7 +119,8 @@ Status SqlStore::UpdateUser(int64_t id, const UserChanges& ch) {
               .Bind(7, int64_t{ch.email_confirmed.has_value()}).Bind(8, int64_t{ch.email_confirmed.value_or(false)})
               .Bind(9, int64_t{ch.banned.has_value()}).Bind(10, int64_t{ch.banned.value_or(false)})
               .Bind(11, int64_t{ch.notify_replies.has_value()}).Bind(12, int64_t{ch.notify_replies.value_or(false)})
-              .Bind(13, id);
+              .Bind(13, id)
+              .Bind(14, int64_t{ch.desk_mail.has_value()}).Bind(15, int64_t{ch.desk_mail.value_or(true)});
         }));
     if (c.Changes() == 0) return Status::NotFound(fmt::format("no user {}", id));
     // A changed display name shows on the user's comments: their pages are stale.
@@ -166,7 +169,7 @@ Result<std::vector<UserOverview>> SqlStore::ListUsers(const UserQuery& q) {
         [](const Stmt& st) {
           UserOverview o;
           o.user = UserFromRow(st);
-          ReadColumns(st, 10, o.last_login, o.comments);
+          ReadColumns(st, kUserFieldCount, o.last_login, o.comments);
           return o;
         });
   });
@@ -261,6 +264,26 @@ Status SqlStore::PruneExpired(TimePoint now, TimePoint failures_before) {
       ND_RETURN_IF_ERROR(Exec(c, sql, [&, at = at](Stmt& st) { st.Bind(1, Seconds(at)); }));
     }
     return Status::Ok();
+  });
+}
+
+Result<std::vector<User>> SqlStore::DeskMailRecipients(const std::string& day) {
+  return WithConnection<std::vector<User>>([&](Connection& c) {
+    return QueryAll<User>(c,
+        std::string("SELECT ") + kUserFields +
+            " FROM users u WHERE role IN ('editor', 'admin') AND email_confirmed <> 0 AND banned = 0 AND deleted = 0 "
+            "AND desk_mail <> 0 AND NOT EXISTS (SELECT 1 FROM desk_mail_deliveries d WHERE d.day = ?1 AND d.user_id = u.id) "
+            "ORDER BY id",
+        [&](Stmt& st) { st.Bind(1, day); }, UserFromRow);
+  });
+}
+
+Status SqlStore::RecordDeskMailSent(const std::string& day, int64_t user_id, TimePoint at) {
+  return Write([&](Connection& c) {
+    return Exec(c,
+        "INSERT INTO desk_mail_deliveries (day, user_id, sent_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (day, user_id) DO NOTHING",
+        [&](Stmt& st) { st.Bind(1, day).Bind(2, user_id).Bind(3, Seconds(at)); });
   });
 }
 

@@ -375,6 +375,15 @@ CREATE TABLE article_revisions (
   content     TEXT NOT NULL
 );
 CREATE INDEX article_revisions_by_article ON article_revisions (article_id, id);
+-- The daily desk mail to editors: whether each wants it (they can switch it
+-- off), and who has had which day's, so a retried send skips them.
+ALTER TABLE users ADD COLUMN desk_mail INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE desk_mail_deliveries (
+  day      TEXT NOT NULL,
+  user_id  INTEGER NOT NULL,
+  sent_at  INTEGER NOT NULL,
+  PRIMARY KEY (day, user_id)
+);
 )sql"},
   };
   return kMigrations;

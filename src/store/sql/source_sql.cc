@@ -295,6 +295,18 @@ Status SqlStore::SetHoldForReview(int64_t source_id, bool hold) {
   });
 }
 
+Status SqlStore::SetExtractionRule(int64_t source_id, const std::string& body_selector,
+                                   const std::vector<std::string>& drop_selectors) {
+  return Write([&](Connection& c) -> Status {
+    ND_RETURN_IF_ERROR(Exec(c, "UPDATE sources SET body_selector = ?1, drop_selectors = ?2 WHERE id = ?3",
+                            [&](Stmt& st) {
+                              st.Bind(1, body_selector).Bind(2, nlohmann::json(drop_selectors).dump()).Bind(3, source_id);
+                            }));
+    if (c.Changes() == 0) return Status::NotFound(fmt::format("no source {}", source_id));
+    return Status::Ok();
+  });
+}
+
 Status SqlStore::SetFeedPaused(int64_t id, bool paused, TimePoint now) {
   // Resuming a paused feed makes it due now; pausing, or resuming a feed
   // that was not paused, keeps its schedule.

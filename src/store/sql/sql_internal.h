@@ -156,6 +156,8 @@ class SqlStore final : public Store {
   Status SetFeedPaused(int64_t id, bool paused, TimePoint now) override;
   Status SetFeedInterval(int64_t id, int seconds, TimePoint now) override;
   Status SetHoldForReview(int64_t source_id, bool hold) override;
+  Status SetExtractionRule(int64_t source_id, const std::string& body_selector,
+                           const std::vector<std::string>& drop_selectors) override;
   Result<std::map<int64_t, std::vector<int>>> DailyArticleCounts(const std::vector<int64_t>& sources, TimePoint from,
                                                                  int days) override;
   Status RecordFetch(int64_t feed_id, const FetchOutcome& o) override;
@@ -176,6 +178,8 @@ class SqlStore final : public Store {
   Status UpdateUser(int64_t id, const UserChanges& ch) override;
   Status DeleteUser(int64_t id) override;
   Result<std::vector<UserOverview>> ListUsers(const UserQuery& query) override;
+  Result<std::vector<User>> DeskMailRecipients(const std::string& day) override;
+  Status RecordDeskMailSent(const std::string& day, int64_t user_id, TimePoint at) override;
   Status CreateSession(const SessionRecord& s) override;
   Result<SessionRecord> GetSession(const std::string& token_hash) override;
   Status DeleteSession(const std::string& token_hash) override;
