@@ -92,7 +92,7 @@ Result<Message> DeskMailMessage(const DeskSummary& s, const User& to, const Conf
                         Line{s.scheduled, "desk_mail_scheduled", desk + "articles?state=scheduled"},
                         Line{s.held_comments, "desk_mail_held_comments", desk + "comments"},
                         Line{s.reported_comments, "desk_mail_reported", desk + "comments"},
-                        Line{s.translation_failures, "desk_mail_translation_failures", desk + "jobs"},
+                        Line{s.translation_failures, "desk_mail_translation_failures", desk + "translations"},
                         Line{s.failed_jobs, "desk_mail_failed_jobs", desk + "jobs"}}) {
     if (l.count == 0) continue;
     text += cat->Format(l.key, {{"n", n(l.count)}}) + "\n  " + l.href + "\n\n";

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "web/translation_api.h"
+
 namespace newsdesk {
 
 namespace desk_internal {
@@ -43,12 +45,17 @@ void Desk::AddRoutes(RouteTable& routes) { impl_->AddRoutes(routes); }
 void Desk::Impl::AddRoutes(RouteTable& routes) {
   routes.Add({"GET", "HEAD"}, "/desk", [](const RequestContext&) { return SeeOther("/desk/"); });
   using Handler = Response (Impl::*)(const DeskRequest&);
+  // A translation's form: the API's cap on a translation, URL-encoded (up
+  // to three bytes a byte), and a field per block (model/block_json.h
+  // allows 2,000) besides headline, dateline, seen and the token.
+  static constexpr FormLimits kTranslationForm{3 * TranslationApi::kMaxTranslationBytes, 2000 + 8};
+  static constexpr FormLimits kArticleForm{kMaxArticleFormBytes, kMaxArticleFormFields};
   struct DeskRoute {
     bool post;  // a change (POST, CSRF) or a page (GET, HEAD)
     const char* pattern;
     Role least;
     Handler handler;
-    bool large_form = false;  // the article editor's
+    FormLimits limits = {};
   };
   // Moderators reach the overview and the comments; people are for admins;
   // everything else for editors.
@@ -68,7 +75,7 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {false, "/desk/articles", Role::kEditor, &Impl::Articles},
       {false, "/desk/articles/{id}", Role::kEditor, &Impl::ArticleDesk},
       {true, "/desk/articles/{id}/state", Role::kEditor, &Impl::PostPublication},
-      {true, "/desk/articles/{id}/edit", Role::kEditor, &Impl::PostArticleEdit, true},
+      {true, "/desk/articles/{id}/edit", Role::kEditor, &Impl::PostArticleEdit, kArticleForm},
       {false, "/desk/revisions/{id}", Role::kEditor, &Impl::RevisionPage},
       {true, "/desk/revisions/{id}/restore", Role::kEditor, &Impl::PostRestoreRevision},
       {true, "/desk/sources/{id}/hold", Role::kEditor, &Impl::PostHoldPolicy},
@@ -82,12 +89,15 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {false, "/desk/jobs", Role::kEditor, &Impl::Jobs},
       {true, "/desk/jobs/{id}/retry", Role::kEditor, &Impl::PostRetryJob},
       {false, "/desk/audit", Role::kEditor, &Impl::AuditLogPage},
+      {false, "/desk/translations", Role::kEditor, &Impl::Translations},
+      {false, "/desk/translations/{id}/{lang}", Role::kEditor, &Impl::TranslationPage},
+      {true, "/desk/translations/{id}/{lang}/save", Role::kEditor, &Impl::SaveTranslation, kTranslationForm},
+      {true, "/desk/translations/{id}/{lang}/review", Role::kEditor, &Impl::ReviewTranslation},
+      {true, "/desk/translations/{id}/{lang}/retry", Role::kEditor, &Impl::RetryTranslation},
   };
   for (const DeskRoute& d : kRoutes) {
     DeskHandler fn = [this, h = d.handler](const DeskRequest& r) { return (this->*h)(r); };
-    if (d.post && d.large_form)
-      routes.Add({"POST"}, d.pattern, Action(d.least, std::move(fn), kMaxArticleFormBytes, kMaxArticleFormFields));
-    else if (d.post) routes.Add({"POST"}, d.pattern, Action(d.least, std::move(fn)));
+    if (d.post) routes.Add({"POST"}, d.pattern, Action(d.least, std::move(fn), d.limits));
     else routes.Add({"GET", "HEAD"}, d.pattern, Page(d.least, std::move(fn)));
   }
 }
@@ -118,17 +128,17 @@ RouteHandler Desk::Impl::Page(Role least, DeskHandler page) {
   };
 }
 
-RouteHandler Desk::Impl::Action(Role least, DeskHandler act, size_t max_form_bytes, size_t max_fields) {
-  return [this, least, act, max_form_bytes, max_fields](const RequestContext& ctx) {
+RouteHandler Desk::Impl::Action(Role least, DeskHandler act, FormLimits limits) {
+  return [this, least, act, limits](const RequestContext& ctx) {
     const std::string lang = LanguageOf(ctx.request);
     if (auto refused = Refused(ctx, least, lang)) return *refused;
     const Catalog& cat = CatalogOf(lang);
     const User& user = *ctx.viewer.user();
     if (ctx.request.Header("content-type").rfind("application/x-www-form-urlencoded", 0) != 0)
       return Message(ctx, &user, lang, 415, cat.Get("error_400_title"), cat.Get("form_wrong_type"));
-    auto form = ParseForm(ctx.request.body, max_form_bytes, max_fields);
+    auto form = ParseForm(ctx.request.body, limits.bytes, limits.fields);
     if (!form.ok())
-      return Message(ctx, &user, lang, ctx.request.body.size() > max_form_bytes ? 413 : 400, cat.Get("error_400_title"),
+      return Message(ctx, &user, lang, ctx.request.body.size() > limits.bytes ? 413 : 400, cat.Get("error_400_title"),
                      cat.Format("refused", {{"reason", cat.Reason(form.status())}}));
     if (!services_.csrf_ok || !services_.csrf_ok(ctx.viewer, FormValue(*form, "csrf")))
       return Message(ctx, &user, lang, 403, cat.Get("error_403_title"), cat.Get("desk_csrf_failed"));
@@ -169,6 +179,7 @@ Response Desk::Impl::Render(const DeskRequest& r, int status, const std::string&
   for (const Item& i : {Item{"home", "/desk/", Role::kModerator}, Item{"sources", "/desk/sources", Role::kEditor},
                         Item{"articles", "/desk/articles", Role::kEditor},
                         Item{"comments", "/desk/comments", Role::kModerator}, Item{"jobs", "/desk/jobs", Role::kEditor},
+                        Item{"translations", "/desk/translations", Role::kEditor},
                         Item{"people", "/desk/people", Role::kAdmin}, Item{"audit", "/desk/audit", Role::kEditor}}) {
     if (!AtLeast(r.user.role, i.least)) continue;
     nav.push_back({{"href", i.href}, {"text", r.cat.Get(std::string("desk_nav_") + i.section)},

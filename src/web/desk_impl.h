@@ -29,11 +29,18 @@ using nlohmann::json;
 
 inline constexpr const char* kLanguageCookie = "nd_desk_lang";
 inline constexpr size_t kMaxFormBytes = 64 * 1024;
-inline constexpr size_t kMaxFormFields = 64;
+
+inline constexpr int kPageSize = 50;
+
+// FormLimits: how large a desk form may be. Most are a few fields; a
+// translation's carries a whole article, one field per block.
+struct FormLimits {
+  size_t bytes = kMaxFormBytes;
+  size_t fields = 64;
+};
 // The article editor's form carries the whole body, a field or more a block.
 inline constexpr size_t kMaxArticleFormBytes = 1000 * 1000;
 inline constexpr size_t kMaxArticleFormFields = 4000;
-inline constexpr int kPageSize = 50;
 
 // AtLeast tells whether `role` reaches `least` (reader < moderator < editor < admin).
 inline bool AtLeast(Role role, Role least) { return static_cast<int>(role) >= static_cast<int>(least); }
@@ -88,8 +95,7 @@ class Desk::Impl {
   // Page lets GET and HEAD through to `page` for `least` and above; Action
   // lets a POST with the session's CSRF token through to `act`.
   RouteHandler Page(Role least, DeskHandler page);
-  RouteHandler Action(Role least, DeskHandler act, size_t max_form_bytes = kMaxFormBytes,
-                      size_t max_fields = kMaxFormFields);
+  RouteHandler Action(Role least, DeskHandler act, FormLimits limits = {});
   // Gate is what both check first: a guest gets 401, a lower role 403.
   std::optional<Response> Refused(const RequestContext& ctx, Role least, const std::string& lang);
 
@@ -161,7 +167,7 @@ class Desk::Impl {
   Response Articles(const DeskRequest& r);
   Response ArticleDesk(const DeskRequest& r);
   Response PostPublication(const DeskRequest& r);
-  // PostArticleEdit saves the editor's form (a large one: kMaxArticleFormBytes)
+  // PostArticleEdit saves the editor's form (a large one: kArticleForm)
   // as a revision; a correction note makes it public.
   Response PostArticleEdit(const DeskRequest& r);
   Response RevisionPage(const DeskRequest& r);
@@ -178,6 +184,21 @@ class Desk::Impl {
   Response PostRetryJob(const DeskRequest& r);
   Response AuditLogPage(const DeskRequest& r);
   Response Comments(const DeskRequest& r);
+
+  // --- translations (desk_translations.cc) -----------------------------------
+  // Translations lists an edition's unreviewed machine translations and its
+  // failures; TranslationPage shows one beside its original, block by block.
+  Response Translations(const DeskRequest& r);
+  Response TranslationPage(const DeskRequest& r);
+  // SaveTranslation stores the edited one as human; ReviewTranslation
+  // approves a machine one as it is; RetryTranslation queues a failed one again.
+  Response SaveTranslation(const DeskRequest& r);
+  Response ReviewTranslation(const DeskRequest& r);
+  Response RetryTranslation(const DeskRequest& r);
+  // TranslationEditionOf is the route's {lang} when it names an edition.
+  std::optional<std::string> TranslationEditionOf(const DeskRequest& r) const;
+  // TranslationChanged answers a form about a translation rewritten since it was read (409).
+  Response TranslationChanged(const DeskRequest& r);
 
   Store& store_;
   const Config& config_;

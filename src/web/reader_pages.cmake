@@ -16,6 +16,10 @@ target_link_libraries(comments_gen PRIVATE nd_readers nd_store fmt::fmt)
 if(BUILD_TESTING)
   nd_test(desk_test SOURCES src/web/desk_test.cc src/web/test_client.cc LIBS nd_server nd_ingest nd_fixture_server BOTH_BACKENDS)
   nd_test(desk_articles_test SOURCES src/web/desk_articles_test.cc src/web/test_client.cc LIBS nd_server BOTH_BACKENDS)
+  # The desk's translations room, with real passes through the LibreTranslate fixture.
+  nd_test(desk_translations_test SOURCES src/web/desk_translations_test.cc src/web/test_client.cc
+          LIBS nd_server nd_translate CURL::libcurl BOTH_BACKENDS)
+  target_compile_definitions(desk_translations_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
 endif()
 
 # bench/desk: the data generator (run.sh builds and uses it).

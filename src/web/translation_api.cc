@@ -81,6 +81,38 @@ Response TranslationApi::Handle(const Request& req, const std::string& id_text, 
   return write ? Put(req, *id, language) : Get(*id, language);
 }
 
+Status TranslationApi::StoreHuman(TranslationStore& store, const Article& article, const std::string& language,
+                                  const json& body) {
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  Translation t;
+  t.language = language;
+  t.by = TranslatedBy::kHuman;
+  for (const auto& [name, required, out] :
+       {std::tuple<const char*, bool, std::string*>{"headline", true, &t.headline}, {"dateline", false, &t.dateline}})
+    ND_RETURN_IF_ERROR(ReadLine(body, name, required, *out));
+  if (!body.contains("body")) return Status::InvalidArgument("\"body\" is required: an array of blocks");
+  auto blocks = BlocksFromJson(body["body"], "body");
+  if (!blocks.ok()) return blocks.status();
+  // Images keep the article's own pictures: a translation may recaption
+  // them, never bring in another picture.
+  bool has_text = false;
+  for (size_t i = 0; i < blocks->size(); ++i) {
+    const Block& b = (*blocks)[i];
+    if (b.type != BlockType::kImage) {
+      has_text = true;
+      continue;
+    }
+    const bool known = std::any_of(article.body.begin(), article.body.end(), [&](const Block& o) {
+      return o.type == BlockType::kImage && o.url == b.url;
+    });
+    if (!known)
+      return Status::InvalidArgument(fmt::format("body[{}]: an image block must keep a URL of the article's own images", i));
+  }
+  if (!has_text) return Status::InvalidArgument("\"body\" has no text block: the translation has no body");
+  t.body = std::move(*blocks);
+  return store.PutTranslation(article.id, t);
+}
+
 std::variant<Article, Response> TranslationApi::FindArticle(int64_t id) {
   auto article = store_.GetArticleInAnyState(id);
   if (article.ok()) return std::move(*article);
@@ -122,37 +154,9 @@ Response TranslationApi::Put(const Request& req, int64_t id, const std::string& 
                              id, language));
   json body = json::parse(req.body, nullptr, false);
   if (body.is_discarded()) return Error(400, "malformed", "the body is not valid JSON (or not UTF-8)");
-  if (!body.is_object()) return Error(400, "malformed", "the body must be a JSON object");
-  Translation t;
-  t.language = language;
-  t.by = TranslatedBy::kHuman;
-  for (const auto& [name, required, out] :
-       {std::tuple<const char*, bool, std::string*>{"headline", true, &t.headline}, {"dateline", false, &t.dateline}}) {
-    Status s = ReadLine(body, name, required, *out);
-    if (!s.ok()) return Error(400, "malformed", s.message());
-  }
-  if (!body.contains("body")) return Error(400, "malformed", "\"body\" is required: an array of blocks");
-  auto blocks = BlocksFromJson(body["body"], "body");
-  if (!blocks.ok()) return Error(400, "malformed", blocks.status().message());
-  // Images keep the article's own pictures: a translation may recaption
-  // them, never bring in another picture.
-  bool has_text = false;
-  for (size_t i = 0; i < blocks->size(); ++i) {
-    const Block& b = (*blocks)[i];
-    if (b.type != BlockType::kImage) {
-      has_text = true;
-      continue;
-    }
-    const bool known = std::any_of(article->body.begin(), article->body.end(), [&](const Block& o) {
-      return o.type == BlockType::kImage && o.url == b.url;
-    });
-    if (!known)
-      return Error(400, "malformed", fmt::format("body[{}]: an image block must keep a URL of the article's own images", i));
-  }
-  if (!has_text) return Error(400, "malformed", "\"body\" has no text block: the translation has no body");
-  t.body = std::move(*blocks);
-  Status stored = store_.PutTranslation(id, t);
+  Status stored = StoreHuman(store_, *article, language, body);
   if (!stored.ok()) {
+    if (stored.code() == Code::kInvalidArgument) return Error(400, "malformed", stored.message());
     if (stored.code() == Code::kNotFound) return Error(404, "not_found", "no such article");
     spdlog::error("translation API: storing article {} into {}: {}", id, language, stored.ToString());
     return Error(503, "unavailable", "store unavailable");

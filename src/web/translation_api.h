@@ -26,6 +26,8 @@
 #include <string>
 #include <variant>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "common/config.h"
 #include "store/store.h"
 #include "web/http.h"
@@ -37,6 +39,16 @@ class TranslationApi {
   // kMaxTranslationBytes caps a PUT's body (the server's own cap,
   // `max_body_bytes`, is applied before this).
   static constexpr size_t kMaxTranslationBytes = 512 * 1024;
+
+  // StoreHuman is the one path an editor's translation is stored by, here
+  // and in the desk: `body` is what a PUT carries ({"headline", "dateline",
+  // "body": [blocks]}), checked against `article` (one-line headline and
+  // dateline, known block types, the article's own images only, some text)
+  // and stored into `language` as a human translation, which no machine
+  // pass replaces. InvalidArgument says what is wrong, and nothing is
+  // written; NotFound when the article is gone.
+  static Status StoreHuman(TranslationStore& store, const Article& article, const std::string& language,
+                           const nlohmann::json& body);
 
   // `store` must outlive the object.
   TranslationApi(Store& store, const Config& config);

@@ -385,6 +385,17 @@ CREATE TABLE desk_mail_deliveries (
   PRIMARY KEY (day, user_id)
 );
 )sql"},
+      {13, R"sql(
+-- The desk's translations room (issue 16): an editor approves a machine
+-- translation as it is, and machine passes then leave it alone, as they
+-- leave human ones. NULL: not reviewed. The room lists each edition's
+-- unreviewed machine translations and its failures newest first, in keyset
+-- pages, hence an index for each ending in the article id.
+ALTER TABLE article_translations ADD COLUMN reviewed_at INTEGER;
+CREATE INDEX article_translations_unreviewed ON article_translations (language, updated_at, article_id)
+  WHERE produced_by = 'machine' AND reviewed_at IS NULL;
+CREATE INDEX translation_failures_by_time ON translation_failures (language, failed_at, article_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -100,7 +100,7 @@ Status RequireRow(Connection& c, const std::string& sql, int64_t id, const std::
 Result<int64_t> UpsertSource(Connection& c, const Source& s);
 
 // UpsertTranslation writes an article's translation, never a machine one
-// over a human one (translation_sql.cc).
+// over a human or reviewed one (translation_sql.cc).
 Status UpsertTranslation(Connection& c, int64_t article_id, const Translation& t, int64_t now);
 
 // SqlStore is the Store on either database: the SQL is written once, and
@@ -247,6 +247,17 @@ class SqlStore final : public Store {
   Status RecordTranslationFailure(int64_t article_id, const std::string& language, const std::string& error,
                                   TimePoint now, TimePoint retry_at) override;
   Result<int64_t> CountTranslationFailures() override;
+  Result<std::vector<TranslationListing>> ListUnreviewedTranslations(const std::string& language,
+                                                                     std::optional<TranslationCursor> before,
+                                                                     int limit) override;
+  Result<TranslationListing> GetTranslationListing(int64_t article_id, const std::string& language) override;
+  Status MarkTranslationReviewed(int64_t article_id, const std::string& language, TimePoint seen,
+                                 TimePoint now) override;
+  Result<std::vector<TranslationFailure>> ListTranslationFailures(const std::string& language,
+                                                                  std::optional<TranslationCursor> before,
+                                                                  int limit) override;
+  Result<TranslationFailure> RetryTranslationFailure(int64_t article_id, const std::string& language,
+                                                     TimePoint now) override;
   Result<std::vector<std::optional<std::string>>> CachedTranslations(
       const std::string& pair, const std::vector<std::string>& text_hashes) override;
   Status PutCachedTranslations(const std::string& pair,
