@@ -78,8 +78,9 @@ void AddUnique(std::vector<std::string>& list, const std::string& form) {
 Status RunEntitiesCandidates(const Config& config, const EntitiesCandidatesFlags& flags) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
-  auto list = (*store)->ListCandidates(flags.min_articles, flags.limit);
-  if (!list.ok()) return list.status();
+  auto page = (*store)->FindCandidates({.min_articles = flags.min_articles, .limit = flags.limit});
+  if (!page.ok()) return page.status();
+  const auto* list = &page->candidates;
   if (flags.json) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& c : *list)
