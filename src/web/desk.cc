@@ -70,6 +70,16 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {false, "/desk/jobs", Role::kEditor, &Impl::Jobs},
       {true, "/desk/jobs/{id}/retry", Role::kEditor, &Impl::PostRetryJob},
       {false, "/desk/audit", Role::kEditor, &Impl::AuditLogPage},
+      // entities (desk_entities.cc); the literal paths before {entity}
+      {false, "/desk/entities", Role::kEditor, &Impl::EntitiesPage},
+      {false, "/desk/entities/candidate", Role::kEditor, &Impl::CandidatePage},
+      {false, "/desk/entities/search", Role::kEditor, &Impl::EntitySearch},
+      {true, "/desk/entities/add", Role::kEditor, &Impl::PostEntityAdd},
+      {true, "/desk/entities/alias", Role::kEditor, &Impl::PostEntityAlias},
+      {true, "/desk/entities/unalias", Role::kEditor, &Impl::PostEntityUnalias},
+      {true, "/desk/entities/merge", Role::kEditor, &Impl::PostEntityMerge},
+      {true, "/desk/entities/dismiss", Role::kEditor, &Impl::PostCandidateDismiss},
+      {false, "/desk/entities/{entity}", Role::kEditor, &Impl::EntityPage},
   };
   for (const DeskRoute& d : kRoutes) {
     DeskHandler fn = [this, h = d.handler](const DeskRequest& r) { return (this->*h)(r); };
@@ -154,6 +164,7 @@ Response Desk::Impl::Render(const DeskRequest& r, int status, const std::string&
   };
   for (const Item& i : {Item{"home", "/desk/", Role::kModerator}, Item{"sources", "/desk/sources", Role::kEditor},
                         Item{"comments", "/desk/comments", Role::kModerator}, Item{"jobs", "/desk/jobs", Role::kEditor},
+                        Item{"entities", "/desk/entities", Role::kEditor},
                         Item{"people", "/desk/people", Role::kAdmin}, Item{"audit", "/desk/audit", Role::kEditor}}) {
     if (!AtLeast(r.user.role, i.least)) continue;
     nav.push_back({{"href", i.href}, {"text", r.cat.Get(std::string("desk_nav_") + i.section)},

@@ -15,6 +15,7 @@ target_link_libraries(comments_gen PRIVATE nd_readers nd_store fmt::fmt)
 # The editors' desk (issue 16) over real HTTP, with a loopback outlet.
 if(BUILD_TESTING)
   nd_test(desk_test SOURCES src/web/desk_test.cc src/web/test_client.cc LIBS nd_server nd_ingest nd_fixture_server BOTH_BACKENDS)
+  nd_test(desk_entities_test SOURCES src/web/desk_entities_test.cc src/web/test_client.cc LIBS nd_server BOTH_BACKENDS)
 endif()
 
 # bench/desk: the data generator (run.sh builds and uses it).
