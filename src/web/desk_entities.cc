@@ -310,7 +310,11 @@ Response Desk::Impl::EntityPage(const DeskRequest& r) {
                {"month", month},
                {"chart", WeeksView(weeks, r.cat.Format("desk_entities_chart", {{"n", std::to_string(year)}}))},
                {"notice", EntityNotice(r)}};
-  return Render(r, 200, e->Name(r.lang), "desk_entity", view, "entities");
+  // An entity named in one language only is called by that name, not its id.
+  const std::string& title = e->names.count(r.lang) || e->names.count("en") || e->names.empty()
+                                 ? e->Name(r.lang)
+                                 : e->names.begin()->second;
+  return Render(r, 200, title, "desk_entity", view, "entities");
 }
 
 Response Desk::Impl::PostEntityAdd(const DeskRequest& r) {

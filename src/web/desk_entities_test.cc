@@ -170,7 +170,7 @@ TEST_F(DeskEntitiesTest, ACandidateShowsItsArticlesAndBecomesAnEntityThatTagsThe
   EXPECT_EQ(added.headers["location"], "/desk/entities/kestrel-marine?done=entity_added&retagged=3");
   RawResponse page = editor.Get(added.headers["location"]);
   ASSERT_EQ(page.status, 200) << page.body;
-  EXPECT_THAT(page.body, HasSubstrs({"The entity is added.", "3 articles were tagged again.", "Кестрел Марин", "KMS",
+  EXPECT_THAT(page.body, HasSubstrs({"The entity is added.", "Articles tagged again: 3.", "Кестрел Марин", "KMS",
                                      "<svg class=\"spark\"", "Articles over the year</dt><dd>3 "}));
 
   AuditEntry e = LastAudit();
@@ -289,6 +289,14 @@ TEST_F(DeskEntitiesTest, MergingMovesMentionsAndRedirectsTheDeskAndThePublicPage
                                                         {"name_en", "Kestrel Again"}}, "/desk/entities");
   EXPECT_EQ(reuse.status, 409);
   EXPECT_THAT(reuse.body, HasSubstr("merged into"));
+}
+
+TEST_F(DeskEntitiesTest, AnEntityNamedOnlyInRussianIsCalledByThatNameNotItsId) {
+  AddThroughTheStore({.id = "shchit-2026", .type = "event", .name_ru = "Щит-2026"});
+  Browser editor = LoggedIn("editor@example.org");
+  RawResponse page = editor.Get("/desk/entities/shchit-2026");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("<h1>Щит-2026</h1>"));
 }
 
 TEST_F(DeskEntitiesTest, ADismissedCandidateLeavesTheListAndTheLogSaysSo) {
