@@ -119,6 +119,20 @@ namespace newsdesk {
   X(kSearchOperatorsAsWords, "search_operators_as_words", "") \
   X(kSearchSyntaxAsWords, "search_syntax_as_words", "") \
   X(kSearchBadDate, "search_bad_date", "filter") \
+  /* the knowledge base (mentions/knowledge.h) */ \
+  X(kEntityIdInvalid, "entity_id_invalid", "id") \
+  X(kEntityTypeUnknown, "entity_type_unknown", "type") \
+  X(kEntityNameMissing, "entity_name_missing", "") \
+  X(kEntityTextInvalid, "entity_text_invalid", "max") \
+  X(kEntityLanguageInvalid, "entity_language_invalid", "") \
+  X(kEntityExists, "entity_exists", "id") \
+  X(kEntityIdMerged, "entity_id_merged", "id,into") \
+  X(kEntityUnknown, "entity_unknown", "id") \
+  X(kEntityFormTaken, "entity_form_taken", "form") \
+  X(kEntityFormPresent, "entity_form_present", "form,id") \
+  X(kEntityFormMissing, "entity_form_missing", "form,id") \
+  X(kEntityMergeSelf, "entity_merge_self", "") \
+  X(kCandidateKeyInvalid, "candidate_key_invalid", "") \
   /* end */
 
 enum class ReasonCode {

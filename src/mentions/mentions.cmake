@@ -4,7 +4,7 @@ nd_embed(OUTPUT ${CMAKE_BINARY_DIR}/generated/gazetteer_data.cc FUNCTION Gazette
          GLOBS gazetteer/entities.jsonl)
 
 add_library(nd_mentions STATIC src/mentions/gazetteer.cc src/mentions/tagger.cc src/mentions/words.cc
-  src/mentions/candidates.cc
+  src/mentions/candidates.cc src/mentions/knowledge.cc
   ${CMAKE_BINARY_DIR}/generated/gazetteer_data.cc)
 find_library(STEMMER_LIBRARY NAMES stemmer REQUIRED)
 target_link_libraries(nd_mentions PUBLIC nd_common nd_store PRIVATE ICU::uc ${STEMMER_LIBRARY})

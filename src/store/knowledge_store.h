@@ -22,6 +22,7 @@
 
 #include "common/status.h"
 #include "model/article.h"
+#include "store/article_store.h"
 
 namespace newsdesk {
 
@@ -33,6 +34,39 @@ struct CandidateSummary {
   int64_t articles = 0;   // articles that use it
   int64_t mentions = 0;   // times, over all of them
   TimePoint last_seen{};  // publish time of the newest such article
+};
+
+// CandidateCursor: where the next page of candidates starts, in their
+// order (articles DESC, mentions DESC, key).
+struct CandidateCursor {
+  int64_t articles = 0;
+  int64_t mentions = 0;
+  std::string key;
+};
+
+// CandidateQuery: a page of unknown names used by at least `min_articles`
+// articles, counting only articles published since `since` (all when
+// unset), most used first, dismissed ones left out.
+struct CandidateQuery {
+  int min_articles = 2;
+  std::optional<TimePoint> since;
+  std::optional<CandidateCursor> after;
+  int limit = 50;  // clamped to 1..10000
+};
+
+struct CandidatePage {
+  std::vector<CandidateSummary> candidates;
+  std::optional<CandidateCursor> next;  // set when more follow
+};
+
+// CandidateUse: an article that uses an unknown name, with the form it wrote.
+struct CandidateUse {
+  int64_t article_id = 0;
+  std::string headline;
+  std::string language;
+  TimePoint published_at{};
+  std::string form;
+  int64_t count = 0;
 };
 
 // EntityEdit: an editor's definition of an entity (one line of the
@@ -47,9 +81,16 @@ class KnowledgeStore {
  public:
   virtual ~KnowledgeStore() = default;
 
-  // ListCandidates lists unknown names used by at least `min_articles`
-  // articles, most used first, leaving out dismissed ones.
-  virtual Result<std::vector<CandidateSummary>> ListCandidates(int min_articles, int limit) = 0;
+  // FindCandidates lists a page of unknown names (see CandidateQuery). Pages
+  // follow by key (CandidatePage::next), never by offset; with `since`, only
+  // the articles of that window are counted, which is what keeps a page
+  // quick on a large archive.
+  virtual Result<CandidatePage> FindCandidates(const CandidateQuery& query) = 0;
+  // CandidateArticles lists the articles that use the unknown name `key`,
+  // newest first (published_at DESC, id DESC), after `after` when given;
+  // `limit` is clamped to 1..1000.
+  virtual Result<std::vector<CandidateUse>> CandidateArticles(const std::string& key,
+                                                              const std::optional<ArticleCursor>& after, int limit) = 0;
   // DismissCandidate keeps a candidate key off the list for good.
   virtual Status DismissCandidate(const std::string& key) = 0;
   // PutEntityEdit stores an editor's definition of entity `id`.

@@ -232,24 +232,56 @@ TEST_P(StoreTest, UnknownNamesUsedByEnoughArticlesAreOfferedMostUsedFirst) {
     records.push_back(r);
   }
   ASSERT_TRUE(store_->UpsertArticles(records).ok());
-  auto list = store_->ListCandidates(2, 10);
-  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  auto page = store_->FindCandidates({.min_articles = 2, .limit = 10});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  auto* list = &page->candidates;
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].form, "Naval Group") << "the form most articles use";
   EXPECT_EQ((*list)[0].articles, 4);
   EXPECT_EQ((*list)[0].mentions, 8);
   EXPECT_EQ(FormatIso8601((*list)[0].last_seen), "2024-04-23T10:00:00Z");
   EXPECT_EQ((*list)[1].key, "thales alenia space");
+  EXPECT_FALSE(page->next);
+
+  // Pages follow by key: one at a time, the second starts after the first.
+  auto first = store_->FindCandidates({.min_articles = 1, .limit = 1});
+  ASSERT_TRUE(first.ok() && first->next);
+  EXPECT_EQ(first->candidates.at(0).key, "naval group");
+  auto second = store_->FindCandidates({.min_articles = 1, .after = first->next, .limit = 1});
+  ASSERT_TRUE(second.ok() && second->next);
+  EXPECT_EQ(second->candidates.at(0).key, "thales alenia space");
+  auto third = store_->FindCandidates({.min_articles = 1, .after = second->next, .limit = 1});
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->candidates.at(0).key, "once only");
+  EXPECT_FALSE(third->next);
+
+  // A window counts only its articles: since the 22nd, two use "naval group".
+  auto recent = store_->FindCandidates({.min_articles = 1, .since = *ParseIso8601("2024-04-22T00:00:00Z")});
+  ASSERT_TRUE(recent.ok());
+  ASSERT_EQ(recent->candidates.size(), 1u);
+  EXPECT_EQ(recent->candidates[0].articles, 2);
+
+  // The articles that use a name, newest first, by key too.
+  auto uses = store_->CandidateArticles("naval group", std::nullopt, 3);
+  ASSERT_TRUE(uses.ok()) << uses.status().ToString();
+  ASSERT_EQ(uses->size(), 3u);
+  EXPECT_EQ((*uses)[0].headline, "Story 3");
+  EXPECT_EQ((*uses)[0].form, "Naval Group");
+  auto older = store_->CandidateArticles("naval group", ArticleCursor{uses->back().published_at, uses->back().article_id}, 3);
+  ASSERT_TRUE(older.ok());
+  ASSERT_EQ(older->size(), 1u);
+  EXPECT_EQ((*older)[0].headline, "Story 0");
+  EXPECT_EQ((*older)[0].form, "Naval Groups");
 
   ASSERT_TRUE(store_->DismissCandidate("naval group").ok());
-  list = store_->ListCandidates(2, 10);
-  ASSERT_EQ(list->size(), 1u);
-  EXPECT_EQ((*list)[0].key, "thales alenia space");
+  page = store_->FindCandidates({.min_articles = 2, .limit = 10});
+  ASSERT_EQ(page->candidates.size(), 1u);
+  EXPECT_EQ(page->candidates[0].key, "thales alenia space");
 
   // Re-tagging replaces an article's unknown names.
   auto ids = store_->ArticleIds();
   for (int64_t id : *ids) ASSERT_TRUE(store_->ReplaceTags(id, {}, {}).ok());
-  EXPECT_TRUE(store_->ListCandidates(1, 10)->empty());
+  EXPECT_TRUE(store_->FindCandidates({.min_articles = 1})->candidates.empty());
 }
 
 TEST_P(StoreTest, MergingMovesMentionsAddsCountsAndRedirects) {

@@ -94,6 +94,16 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {true, "/desk/translations/{id}/{lang}/save", Role::kEditor, &Impl::SaveTranslation, kTranslationForm},
       {true, "/desk/translations/{id}/{lang}/review", Role::kEditor, &Impl::ReviewTranslation},
       {true, "/desk/translations/{id}/{lang}/retry", Role::kEditor, &Impl::RetryTranslation},
+      // entities (desk_entities.cc); the literal paths before {entity}
+      {false, "/desk/entities", Role::kEditor, &Impl::EntitiesPage},
+      {false, "/desk/entities/candidate", Role::kEditor, &Impl::CandidatePage},
+      {false, "/desk/entities/search", Role::kEditor, &Impl::EntitySearch},
+      {true, "/desk/entities/add", Role::kEditor, &Impl::PostEntityAdd},
+      {true, "/desk/entities/alias", Role::kEditor, &Impl::PostEntityAlias},
+      {true, "/desk/entities/unalias", Role::kEditor, &Impl::PostEntityUnalias},
+      {true, "/desk/entities/merge", Role::kEditor, &Impl::PostEntityMerge},
+      {true, "/desk/entities/dismiss", Role::kEditor, &Impl::PostCandidateDismiss},
+      {false, "/desk/entities/{entity}", Role::kEditor, &Impl::EntityPage},
   };
   for (const DeskRoute& d : kRoutes) {
     DeskHandler fn = [this, h = d.handler](const DeskRequest& r) { return (this->*h)(r); };
@@ -180,6 +190,7 @@ Response Desk::Impl::Render(const DeskRequest& r, int status, const std::string&
                         Item{"articles", "/desk/articles", Role::kEditor},
                         Item{"comments", "/desk/comments", Role::kModerator}, Item{"jobs", "/desk/jobs", Role::kEditor},
                         Item{"translations", "/desk/translations", Role::kEditor},
+                        Item{"entities", "/desk/entities", Role::kEditor},
                         Item{"people", "/desk/people", Role::kAdmin}, Item{"audit", "/desk/audit", Role::kEditor}}) {
     if (!AtLeast(r.user.role, i.least)) continue;
     nav.push_back({{"href", i.href}, {"text", r.cat.Get(std::string("desk_nav_") + i.section)},

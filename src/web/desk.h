@@ -26,6 +26,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "mentions/gazetteer.h"
 #include "model/feed_tools.h"
 #include "store/store.h"
 #include "web/request_context.h"
@@ -43,6 +44,9 @@ struct DeskServices {
   std::function<FeedTools()> tools;
   // Clock: now (tests may move it).
   std::function<TimePoint()> now;
+  // KnowledgeChanged hands the site the gazetteer an editor's change made, so
+  // this node's pages use it at once (other nodes reload within seconds).
+  std::function<void(std::shared_ptr<const Gazetteer>)> knowledge_changed;
 };
 
 class Desk {

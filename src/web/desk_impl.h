@@ -18,6 +18,7 @@
 #include <string>
 
 #include "common/time.h"
+#include "mentions/knowledge.h"
 #include "render/catalog.h"
 #include "render/templates.h"
 
@@ -199,6 +200,33 @@ class Desk::Impl {
   std::optional<std::string> TranslationEditionOf(const DeskRequest& r) const;
   // TranslationChanged answers a form about a translation rewritten since it was read (409).
   Response TranslationChanged(const DeskRequest& r);
+
+  // --- entities (desk_entities.cc) -----------------------------------------
+  // kRetagLimit: the most articles a change tags again at once.
+  static constexpr size_t kRetagLimit = 500;
+  Response EntitiesPage(const DeskRequest& r);
+  Response CandidatePage(const DeskRequest& r);
+  Response EntitySearch(const DeskRequest& r);
+  Response EntityPage(const DeskRequest& r);
+  Response PostEntityAdd(const DeskRequest& r);
+  Response PostEntityAlias(const DeskRequest& r);
+  Response PostEntityUnalias(const DeskRequest& r);
+  Response PostEntityMerge(const DeskRequest& r);
+  Response PostCandidateDismiss(const DeskRequest& r);
+  // GazetteerFor is the gazetteer the request was pinned to (the site's),
+  // or, on a site started without one, the store's.
+  std::shared_ptr<const Gazetteer> GazetteerFor(const DeskRequest& r);
+  // Refusal answers a change the knowledge base refused, with its reason in
+  // the desk's language (404 unknown, 409 taken, 400 otherwise).
+  Response Refusal(const DeskRequest& r, const Status& s);
+  // AfterKnowledgeChange logs `change`, hands its gazetteer to the site and
+  // tags again the articles that use unknown names `keys` and those that
+  // mention entity `mentioning` (up to kRetagLimit); how many changed.
+  size_t AfterKnowledgeChange(const DeskRequest& r, const KnowledgeChange& change, const std::vector<std::string>& keys,
+                              const std::string& mentioning);
+  // KeysOf is the candidate keys of `forms`, as FindNameCandidates makes them.
+  static std::vector<std::string> KeysOf(const std::vector<std::string>& forms);
+  static json EntityNotice(const DeskRequest& r);
 
   Store& store_;
   const Config& config_;

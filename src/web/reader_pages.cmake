@@ -20,6 +20,7 @@ if(BUILD_TESTING)
   nd_test(desk_translations_test SOURCES src/web/desk_translations_test.cc src/web/test_client.cc
           LIBS nd_server nd_translate CURL::libcurl BOTH_BACKENDS)
   target_compile_definitions(desk_translations_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
+  nd_test(desk_entities_test SOURCES src/web/desk_entities_test.cc src/web/test_client.cc LIBS nd_server BOTH_BACKENDS)
 endif()
 
 # bench/desk: the data generator (run.sh builds and uses it).

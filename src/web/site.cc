@@ -103,6 +103,7 @@ Status Site::Impl::Init() {
     return feed_tools_;
   };
   desk.now = [] { return Now(); };
+  desk.knowledge_changed = [this](std::shared_ptr<const Gazetteer> g) { ReplaceGazetteer(std::move(g)); };
   auto desk_area = Desk::Create(store_, config_, *templates_, std::move(desk));
   if (!desk_area.ok()) return desk_area.status();
   desk_ = std::move(*desk_area);

@@ -1,12 +1,15 @@
 // The editors' desk in a real browser (issue 16): one editor's morning at
 // desktop and phone widths — log in, read the overview, add a source from a
 // loopback outlet through feed discovery and see its first fetch, pause it,
-// change its interval, read every step back in the audit log, and switch the
+// change its interval, read every step back in the audit log, take two
+// unknown names in the Entities room (desk_entities.mjs), and switch the
 // desk to Russian; keyboard use (the skip link first) and no page wider than
 // a phone. Screenshots: desk-*.png.
 //
 // Used by e2e.mjs when DESK_EMAIL, DESK_PASSWORD and OUTLET_URL are set
 // (run.sh sets them).
+
+import { mergeCandidate } from './desk_entities.mjs';
 
 export async function runDeskJourney(browser, t) {
   const { BASE, NAV_TIMEOUT_MS, check, assert, short, goto, screenshot, noHorizontalScroll, VIEWPORTS } = t;
@@ -88,7 +91,10 @@ export async function runDeskJourney(browser, t) {
           return 'source.add, feed.fetch, feed.pause, feed.interval';
         });
       }
-      for (const [name, url] of [['sources', sources], ['audit', `${BASE}/desk/audit`], ['jobs', `${BASE}/desk/jobs`]]) {
+      await check(`${tag}: an unknown name becomes an entity, another one its form`, `${BASE}/desk/entities`,
+                  () => mergeCandidate(page, BASE, (name) => screenshot(page, `desk-${name}-${vp.name}.png`)));
+      for (const [name, url] of [['sources', sources], ['audit', `${BASE}/desk/audit`], ['jobs', `${BASE}/desk/jobs`],
+                                 ['entities', `${BASE}/desk/entities?days=0&min=1`]]) {
         await check(`${tag}: ${name} fits the screen`, url, async () => {
           await goto(page, url);
           const detail = await noHorizontalScroll(page, vp.viewport.width);

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
+#include <optional>
+#include <tuple>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,27 +26,70 @@ Status WriteEntityEdit(Connection& c, const EntityEdit& edit) {
 
 }  // namespace
 
-Result<std::vector<CandidateSummary>> SqlStore::ListCandidates(int min_articles, int limit) {
-  return WithConnection<std::vector<CandidateSummary>>([&](Connection& c) -> Result<std::vector<CandidateSummary>> {
-    // One row per (key, form), the most used form of each key first.
-    std::vector<CandidateSummary> out;
+Result<CandidatePage> SqlStore::FindCandidates(const CandidateQuery& q) {
+  const int limit = std::clamp(q.limit, 1, 10000);
+  return WithConnection<CandidatePage>([&](Connection& c) -> Result<CandidatePage> {
+    CandidatePage page;
+    // The page's keys first: counted over the window's articles (from the
+    // published_at index), then cut after the cursor. One more than asked
+    // tells whether a next page exists.
     ND_RETURN_IF_ERROR(QueryEach(c,
-        "WITH keys AS (SELECT key, COUNT(*) AS articles, SUM(count) AS mentions FROM article_candidates "
-        "  WHERE key NOT IN (SELECT key FROM dismissed_candidates) GROUP BY key HAVING COUNT(*) >= ?1 "
-        "  ORDER BY articles DESC, mentions DESC, key LIMIT ?2) "
-        "SELECT k.key, k.articles, k.mentions, c.form, MAX(c.language), COUNT(*) AS n, MAX(a.published_at) "
-        "FROM keys k JOIN article_candidates c ON c.key = k.key JOIN articles a ON a.id = c.article_id "
-        "GROUP BY k.key, k.articles, k.mentions, c.form ORDER BY k.articles DESC, k.mentions DESC, k.key, n DESC, c.form",
-        [&](Stmt& st) { st.Bind(1, static_cast<int64_t>(std::max(1, min_articles))).Bind(2, static_cast<int64_t>(limit)); },
+        "WITH keys AS (SELECT c.key AS key, COUNT(*) AS articles, SUM(c.count) AS mentions, "
+        "  MAX(a.published_at) AS last_seen FROM articles a JOIN article_candidates c ON c.article_id = a.id "
+        "  WHERE a.published_at >= ?1 AND c.key NOT IN (SELECT key FROM dismissed_candidates) "
+        "  GROUP BY c.key HAVING COUNT(*) >= ?2) "
+        "SELECT key, articles, mentions, last_seen FROM keys "
+        "WHERE ?3 = 0 OR articles < ?4 OR (articles = ?4 AND (mentions < ?5 OR (mentions = ?5 AND key > ?6))) "
+        "ORDER BY articles DESC, mentions DESC, key LIMIT ?7",
+        [&](Stmt& st) {
+          st.Bind(1, q.since ? Seconds(*q.since) : std::numeric_limits<int64_t>::min())
+              .Bind(2, static_cast<int64_t>(std::max(1, q.min_articles)))
+              .Bind(3, static_cast<int64_t>(q.after ? 1 : 0))
+              .Bind(4, q.after ? q.after->articles : 0)
+              .Bind(5, q.after ? q.after->mentions : 0)
+              .Bind(6, q.after ? q.after->key : std::string())
+              .Bind(7, static_cast<int64_t>(limit + 1));
+        },
         [&](const Stmt& st) {
-          const TimePoint seen = FromSeconds(st.Int(6));
-          if (!out.empty() && out.back().key == st.Text(0)) {
-            out.back().last_seen = std::max(out.back().last_seen, seen);
-            return;
-          }
-          out.push_back(CandidateSummary{st.Text(0), st.Text(3), st.Text(4), st.Int(1), st.Int(2), seen});
+          page.candidates.push_back(CandidateSummary{st.Text(0), "", "", st.Int(1), st.Int(2), FromSeconds(st.Int(3))});
         }));
-    return out;
+    if (static_cast<int>(page.candidates.size()) > limit) {
+      page.candidates.resize(limit);
+      const auto& last = page.candidates.back();
+      page.next = CandidateCursor{last.articles, last.mentions, last.key};
+    }
+    // Each key's most used form (over every article), then its language.
+    for (auto& s : page.candidates) {
+      auto form = QueryOne<std::pair<std::string, std::string>>(c,
+          "SELECT form, MAX(language) FROM article_candidates WHERE key = ?1 GROUP BY form "
+          "ORDER BY COUNT(*) DESC, form LIMIT 1",
+          [&](Stmt& st) { st.Bind(1, s.key); },
+          [](const Stmt& st) { return std::pair<std::string, std::string>{st.Text(0), st.Text(1)}; });
+      if (!form.ok()) return form.status();
+      if (*form) std::tie(s.form, s.language) = **form;
+    }
+    return page;
+  });
+}
+
+Result<std::vector<CandidateUse>> SqlStore::CandidateArticles(const std::string& key,
+                                                              const std::optional<ArticleCursor>& after, int limit) {
+  return WithConnection<std::vector<CandidateUse>>([&](Connection& c) {
+    return QueryAll<CandidateUse>(c,
+        "SELECT a.id, a.headline, a.language, a.published_at, c.form, c.count FROM article_candidates c "
+        "JOIN articles a ON a.id = c.article_id WHERE c.key = ?1 "
+        "AND (?2 = 0 OR a.published_at < ?3 OR (a.published_at = ?3 AND a.id < ?4)) "
+        "ORDER BY a.published_at DESC, a.id DESC LIMIT ?5",
+        [&](Stmt& st) {
+          st.Bind(1, key)
+              .Bind(2, static_cast<int64_t>(after ? 1 : 0))
+              .Bind(3, after ? Seconds(after->published_at) : 0)
+              .Bind(4, after ? after->id : 0)
+              .Bind(5, static_cast<int64_t>(std::clamp(limit, 1, 1000)));
+        },
+        [](const Stmt& st) {
+          return CandidateUse{st.Int(0), st.Text(1), st.Text(2), FromSeconds(st.Int(3)), st.Text(4), st.Int(5)};
+        });
   });
 }
 

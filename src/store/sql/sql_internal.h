@@ -163,7 +163,9 @@ class SqlStore final : public Store {
   Status RecordFetch(int64_t feed_id, const FetchOutcome& o) override;
 
   // KnowledgeStore (knowledge_sql.cc)
-  Result<std::vector<CandidateSummary>> ListCandidates(int min_articles, int limit) override;
+  Result<CandidatePage> FindCandidates(const CandidateQuery& query) override;
+  Result<std::vector<CandidateUse>> CandidateArticles(const std::string& key, const std::optional<ArticleCursor>& after,
+                                                      int limit) override;
   Status DismissCandidate(const std::string& key) override;
   Status PutEntityEdit(const EntityEdit& edit) override;
   Result<std::vector<EntityEdit>> ListEntityEdits() override;

@@ -32,10 +32,11 @@ inline Config ServedSiteConfig(const std::filesystem::path& dir, const std::stri
 // REQUIRES: `store` (and `config`, if Site keeps it) outlive the ServedSite.
 class ServedSite {
  public:
-  // Start creates the site and starts its server; fails with the error of
-  // whichever of the two failed.
-  static Result<std::unique_ptr<ServedSite>> Start(Store& store, const Config& config) {
-    auto site = Site::Create(store, config);
+  // Start creates the site (naming the entities of `gazetteer`, if given)
+  // and starts its server; fails with the error of whichever of the two failed.
+  static Result<std::unique_ptr<ServedSite>> Start(Store& store, const Config& config,
+                                                   std::shared_ptr<const Gazetteer> gazetteer = nullptr) {
+    auto site = Site::Create(store, config, std::move(gazetteer));
     if (!site.ok()) return site.status();
     std::unique_ptr<ServedSite> served(new ServedSite(std::move(*site)));
     ServerOptions o;

@@ -43,9 +43,10 @@ class ServedSiteTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
   }
-  // Serve starts the site over what OpenStore opened.
-  void Serve() {
-    auto served = ServedSite::Start(*store_, config_);
+  // Serve starts the site over what OpenStore opened (with `gazetteer`'s
+  // entities, if given).
+  void Serve(std::shared_ptr<const Gazetteer> gazetteer = nullptr) {
+    auto served = ServedSite::Start(*store_, config_, std::move(gazetteer));
     ASSERT_TRUE(served.ok()) << served.status().ToString();
     served_ = std::move(*served);
   }
