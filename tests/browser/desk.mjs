@@ -10,6 +10,8 @@
 // (run.sh sets them).
 
 import { mergeCandidate } from './desk_entities.mjs';
+import { appearsWhenDue, correctHeadline, holdAndFollowSecondFeed, publishAndSchedule, reviewTranslation }
+  from './desk_morning.mjs';
 
 export async function runDeskJourney(browser, t) {
   const { BASE, NAV_TIMEOUT_MS, check, assert, short, goto, screenshot, noHorizontalScroll, VIEWPORTS } = t;
@@ -37,7 +39,7 @@ export async function runDeskJourney(browser, t) {
         await page.fill('input[name=password]', password);
         await Promise.all([page.waitForURL(/\/desk\/$/), page.click('.account-form button[type=submit]')]);
         const cards = await page.locator('.desk-cards .card').count();
-        assert(cards === 3, `${cards} cards on the overview`);
+        assert(cards === 4, `${cards} cards on the overview`);
         await screenshot(page, `desk-overview-${vp.name}.png`);
         return `${cards} cards`;
       });
@@ -80,15 +82,36 @@ export async function runDeskJourney(browser, t) {
           assert(value === '30', `interval now ${value}`);
           return 'paused; every 30 min';
         });
+        const shot = (name) => screenshot(page, `desk-${name}-${vp.name}.png`);
+        let moved = null;
+        await check(`${tag}: the source's articles are held; its second feed's arrive in Incoming`, sourcePage,
+                    () => holdAndFollowSecondFeed(page, BASE, sourcePage, outlet, shot));
+        await check(`${tag}: one is published, the other scheduled a few minutes ahead`, `${BASE}/desk/articles`,
+                    async () => {
+                      moved = await publishAndSchedule(page, BASE, shot);
+                      return `published ${moved.published}, ${moved.scheduled} at ${moved.at}Z`;
+                    });
+        await check(`${tag}: a headline is corrected with a public, dated note`, `${BASE}/desk/articles`, async () => {
+          assert(moved, 'nothing was published');
+          return correctHeadline(page, BASE, moved.published, shot);
+        });
+        await check(`${tag}: a machine translation (apertium eng-spa) is reviewed and saved`,
+                    `${BASE}/desk/translations?lang=es`, () => reviewTranslation(page, BASE, shot));
+        await check(`${tag}: the scheduled article goes out at its time`, `${BASE}/desk/articles`, async () => {
+          assert(moved, 'nothing was scheduled');
+          return appearsWhenDue(page, BASE, moved.scheduled, moved.at);
+        });
         await check(`${tag}: every step is in the audit log`, `${BASE}/desk/audit`, async () => {
           await goto(page, `${BASE}/desk/audit`);
           const log = await page.locator('table.audit').innerText();
-          for (const action of ['source.add', 'feed.fetch', 'feed.pause', 'feed.interval']) {
+          for (const action of ['source.add', 'feed.fetch', 'feed.pause', 'feed.interval', 'source.hold',
+                                'article.publication', 'article.correct', 'translation.edit']) {
             assert(log.includes(action), `no ${action} in the log`);
           }
           assert(log.includes('E2E <Outlet>'), 'the source name is not shown as text');
           await screenshot(page, `desk-audit-${vp.name}.png`);
-          return 'source.add, feed.fetch, feed.pause, feed.interval';
+          return 'source.add, feed.fetch, feed.pause, feed.interval, source.hold, article.publication, ' +
+            'article.correct, translation.edit';
         });
       }
       await check(`${tag}: an unknown name becomes an entity, another one its form`, `${BASE}/desk/entities`,

@@ -40,6 +40,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-e2e.XXXXXX")
 SERVER_PID=
 SMTP_PID=
 OUTLET_PID=
+APY_PID=
 LOG=$TMP/server.log
 
 # shellcheck disable=SC2317  # invoked via trap
@@ -70,6 +71,10 @@ cleanup() {
     done
     kill -TERM "$SMTP_PID" 2>/dev/null || true
     wait "$SMTP_PID" 2>/dev/null || true
+  fi
+  if [[ -n $APY_PID ]]; then
+    kill -TERM -- "-$APY_PID" 2>/dev/null || kill -TERM "$APY_PID" 2>/dev/null || true
+    wait "$APY_PID" 2>/dev/null || true
   fi
   if [[ -n $OUTLET_PID ]]; then
     kill -TERM "$OUTLET_PID" 2>/dev/null || true
@@ -125,7 +130,14 @@ cat >"$TMP/outlet/feed.xml" <<XML
 <item><title>Radar tested</title><link>$OUTLET/a2.html</link><pubDate>$(date -u -R)</pubDate></item>
 </channel></rss>
 XML
-for n in 1 2; do
+# Its second feed, followed after the editor holds the source's articles.
+cat >"$TMP/outlet/world.xml" <<XML
+<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>E2E Outlet: World</title><link>$OUTLET/</link><language>en</language>
+<item><title>Frigate trials</title><link>$OUTLET/a3.html</link><pubDate>$(date -u -R)</pubDate></item>
+<item><title>Drone order</title><link>$OUTLET/a4.html</link><pubDate>$(date -u -R)</pubDate></item>
+</channel></rss>
+XML
+for n in 1 2 3 4; do
   cat >"$TMP/outlet/a$n.html" <<HTML
 <!doctype html><html><head><meta charset="utf-8"><title>Story $n | E2E Outlet</title></head><body><article><h1>Story $n from the northern yard</h1>$PARAS</article></body></html>
 HTML
@@ -150,7 +162,26 @@ for _ in $(seq 100); do
 done
 [[ -n $SMTP_PORT ]] || die "the SMTP server printed no port within 10 s"
 echo "run.sh: SMTP server (aiosmtpd) on 127.0.0.1:$SMTP_PORT, mail in $TMP/mail"
+# Machine translation into the Spanish edition, for the desk's review:
+# Debian's apertium-apy with apertium-eng-spa, as the editions test uses.
+if [[ ! -x /usr/bin/apertium-apy || ! -f /usr/share/apertium/modes/eng-spa.mode ]]; then
+  die "apertium-apy and apertium-eng-spa are required: scripts/install-deps --test"
+fi
+APY_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+setsid /usr/bin/apertium-apy -p "$APY_PORT" /usr/share/apertium/modes >"$TMP/apy.log" 2>&1 &
+APY_PID=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APY_PORT/listPairs" >/dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$APY_PORT/listPairs" >/dev/null || { cat -- "$TMP/apy.log" >&2; die "apertium-apy did not answer within 20 s"; }
 cat >"$TMP/newsdesk.toml" <<TOML
+[site]
+editions = ["en", "ru", "es"]
+[translate]
+enabled = true
+interval_seconds = 2
+[[translate.servers]]
+kind = "apertium"
+url = "http://127.0.0.1:$APY_PORT"
+pairs = ["en-es"]
 [ingest]
 allowed_hosts = ["127.0.0.1:$OUTLET_PORT"]
 [mail]
