@@ -345,6 +345,17 @@ ALTER TABLE source_feeds ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
 -- tell it (they end, and are pruned), so CreateSession writes it here.
 ALTER TABLE users ADD COLUMN last_login_at INTEGER;
 )sql"},
+      {14, R"sql(
+-- The desk's comments room (issue 16). A moderator can hide a comment as
+-- spam: still hidden everywhere, but kept apart from hidden comments on the
+-- desk. The desk's tabs and a reader's history are keyset pages by id, so
+-- each has an index ending in id: a status (and the spam mark), one
+-- author's comments, the open reports by comment.
+ALTER TABLE comments ADD COLUMN spam INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX comments_by_queue ON comments (status, spam, id);
+CREATE INDEX comments_by_user_id ON comments (user_id, id);
+CREATE INDEX comment_reports_open_by_comment ON comment_reports (resolved, comment_id);
+)sql"},
   };
   return kMigrations;
 }
