@@ -150,6 +150,17 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
+std::vector<std::string> NonEmptyLines(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string line = Trim(text.substr(0, nl));
+    if (!line.empty()) out.push_back(std::move(line));
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+  }
+  return out;
+}
+
 namespace {
 
 // ICU transliterators are costly to build and not thread-safe to share

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace newsdesk {
 
@@ -42,6 +43,10 @@ std::string Slugify(std::string_view text, size_t max_len = 80);
 
 // Trim removes leading and trailing ASCII whitespace.
 std::string Trim(std::string_view s);
+
+// NonEmptyLines splits a one-item-a-line form field into its lines, each
+// trimmed, leaving out blank ones.
+std::vector<std::string> NonEmptyLines(std::string_view text);
 
 // AppendUtf8 appends code point `cp` as UTF-8; NUL, surrogates and values
 // past U+10FFFF become U+FFFD.

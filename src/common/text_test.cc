@@ -5,6 +5,13 @@
 namespace newsdesk {
 namespace {
 
+TEST(NonEmptyLines, TrimsEachLineAndLeavesOutBlankOnes) {
+  EXPECT_EQ(NonEmptyLines(" spam \r\n\n\t\ncheap pills\r\nlast"),
+            (std::vector<std::string>{"spam", "cheap pills", "last"}));
+  EXPECT_TRUE(NonEmptyLines("").empty());
+  EXPECT_TRUE(NonEmptyLines("\n \r\n").empty());
+}
+
 TEST(Slugify, TransliteratesRussianReadably) {
   EXPECT_EQ(Slugify("Радиолокационная станция «Зарево»"), "radiolokatsionnaya-stantsiya-zarevo");
   EXPECT_EQ(Slugify("Шойгу выступил в Астане"), "shoygu-vystupil-v-astane");
