@@ -49,8 +49,9 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
     Role least;
     Handler handler;
   };
-  // Moderators reach the overview and the comments; people are for admins;
-  // everything else for editors.
+  // Moderators reach the overview and the comments (the hold-word list is
+  // for editors, as readers/ rules); people are for admins; everything else
+  // for editors.
   static const DeskRoute kRoutes[] = {
       {false, "/desk/", Role::kModerator, &Impl::Home},
       {true, "/desk/language", Role::kModerator, &Impl::PostLanguage},
@@ -63,7 +64,11 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {true, "/desk/feeds/{id}/resume", Role::kEditor, &Impl::ResumeFeed},
       {true, "/desk/feeds/{id}/fetch", Role::kEditor, &Impl::FetchFeed},
       {true, "/desk/feeds/{id}/interval", Role::kEditor, &Impl::FeedInterval},
-      {false, "/desk/comments", Role::kModerator, &Impl::Comments},
+      {false, "/desk/comments", Role::kModerator, &Impl::CommentsRoom},
+      {true, "/desk/comments/bulk", Role::kModerator, &Impl::PostCommentsBulk},
+      {true, "/desk/comments/{id}/ban", Role::kModerator, &Impl::PostCommentBan},
+      {true, "/desk/comments/hold-words", Role::kEditor, &Impl::PostHoldWords},
+      {false, "/desk/comments/user/{id}", Role::kModerator, &Impl::CommentHistory},
       {false, "/desk/people", Role::kAdmin, &Impl::People},
       {true, "/desk/people/{id}/role", Role::kAdmin, &Impl::PostRole},
       {true, "/desk/people/{id}/ban", Role::kAdmin, &Impl::PostBan},
@@ -246,11 +251,11 @@ Response Desk::Impl::Home(const DeskRequest& r) {
                        {"failing_href", "/desk/sources?filter=failing"}};
     view["jobs"] = {{"failed", jobs->failed}, {"queued", jobs->queued}, {"running", jobs->running}};
   }
-  auto held = store_.ListCommentsByStatus(CommentStatus::kHeld, 500);
+  auto held = store_.CountCommentQueue(CommentQueue::kPending);
   if (!held.ok()) return StoreFailed(r, held.status());
-  auto reports = store_.ListOpenReports(500);
-  if (!reports.ok()) return StoreFailed(r, reports.status());
-  view["comments"] = {{"held", held->size()}, {"reported", reports->size()}};
+  auto reported = store_.CountCommentQueue(CommentQueue::kReported);
+  if (!reported.ok()) return StoreFailed(r, reported.status());
+  view["comments"] = {{"held", *held}, {"reported", *reported}};
   return Render(r, 200, r.cat.Get("desk_title"), "desk_home", view, "home");
 }
 

@@ -41,6 +41,9 @@ struct DeskServices {
   std::function<bool(const Viewer& viewer, const std::string& token)> csrf_ok;
   // Tools gives the feed tools attached now (they come and go with serve's ingest).
   std::function<FeedTools()> tools;
+  // CommentApproved is told of each comment the desk approves (the reply
+  // notification it may owe).
+  std::function<void(const Comment& comment)> comment_approved;
   // Clock: now (tests may move it).
   std::function<TimePoint()> now;
 };

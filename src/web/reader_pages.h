@@ -72,6 +72,10 @@ class ReaderPages {
   // belongs to the viewer's session; false for guests.
   bool CsrfOk(const Viewer& viewer, const std::string& csrf_token);
 
+  // NotifyApproved mails the reply notification a comment a moderator has
+  // just approved is owed (when its thread's author asked for them).
+  void NotifyApproved(const Comment& reply);
+
   // AddRoutes adds the readers' routes (accounts, comments, moderation, the
   // Discussion page, mail links, the comments API) to the site's table.
   void AddRoutes(RouteTable& routes);

@@ -95,6 +95,9 @@ class ReaderPages::Impl {
   bool CsrfOk(const Viewer& v, const std::string& csrf_token) {
     return v.session && !csrf_token.empty() && accounts_.VerifyCsrf(v.session_token, csrf_token).ok();
   }
+  // For the desk (DeskServices): the reply notification a comment the desk
+  // approved is owed.
+  void NotifyApproved(const Comment& reply) { NotifyReply(config_.editions.front(), reply); }
 
   // --- routes ---------------------------------------------------------------
   using FormHandler = std::function<Response(const RequestContext&, const FormFields&)>;

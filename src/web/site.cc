@@ -102,6 +102,7 @@ Status Site::Impl::Init() {
     std::lock_guard<std::mutex> lock(feed_tools_mu_);
     return feed_tools_;
   };
+  desk.comment_approved = [this](const Comment& c) { readers_->NotifyApproved(c); };
   desk.now = [] { return Now(); };
   auto desk_area = Desk::Create(store_, config_, *templates_, std::move(desk));
   if (!desk_area.ok()) return desk_area.status();
