@@ -72,6 +72,7 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {false, "/desk/people", Role::kAdmin, &Impl::People},
       {true, "/desk/people/{id}/role", Role::kAdmin, &Impl::PostRole},
       {true, "/desk/people/{id}/ban", Role::kAdmin, &Impl::PostBan},
+      {true, "/desk/people/{id}/reset", Role::kAdmin, &Impl::PostPasswordReset},
       {false, "/desk/jobs", Role::kEditor, &Impl::Jobs},
       {true, "/desk/jobs/{id}/retry", Role::kEditor, &Impl::PostRetryJob},
       {false, "/desk/audit", Role::kEditor, &Impl::AuditLogPage},

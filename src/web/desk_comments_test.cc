@@ -1,11 +1,13 @@
 // The desk's comments room over real HTTP: roles, CSRF, the queue's tabs
 // and their keyset pages, bulk actions, a ban from a comment, the hold list
 // taking effect on the next comment posted, one reader's history, hostile
-// text, invalid forms, and the reply notification an approved reply owes,
-// caught by a real SMTP server (aiosmtpd).
+// text, invalid forms, and the reply notification an approved reply owes;
+// and People's password reset, whose mail (caught, as the notification, by
+// a real SMTP server: aiosmtpd) carries a link that works.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <thread>
 
 #include "common/testing/matchers.h"
@@ -124,6 +126,7 @@ TEST_F(DeskCommentsTest, ModeratorsReachTheRoomButNotPeopleReadersAreRefusedAndG
       {"POST", "/desk/comments/" + std::to_string(held) + "/ban", Role::kModerator},
       {"POST", "/desk/comments/hold-words", Role::kEditor},
       {"GET", history, Role::kModerator},
+      {"POST", "/desk/people/" + std::to_string(reader_) + "/reset", Role::kAdmin},
       {"GET", "/desk/people", Role::kAdmin}};
   Browser guest(port());
   for (const auto& r : routes) EXPECT_EQ(guest.Send(r.method, r.path, "csrf=x").status, 401) << r.path;
@@ -165,11 +168,14 @@ TEST_F(DeskCommentsTest, EveryChangeWithoutTheSessionsCsrfTokenIsRefusedAndChang
               403);
     EXPECT_EQ(admin.Post(ban, {{"csrf", token}, {"hide", "1"}}).status, 403);
     EXPECT_EQ(admin.Post("/desk/comments/hold-words", {{"csrf", token}, {"words", "poker"}}).status, 403);
+    EXPECT_EQ(admin.Post("/desk/people/" + std::to_string(reader_) + "/reset", {{"csrf", token}}).status, 403);
   }
   EXPECT_EQ(StatusOf(held), CommentStatus::kHeld);
   EXPECT_FALSE(store_->GetUser(spammer_)->banned);
   EXPECT_EQ(*store_->HoldWords(), std::vector<std::string>{"casino"});
   EXPECT_TRUE(AuditEntries().empty());
+  ASSERT_TRUE(served_->site().WaitForMail(std::chrono::seconds(5)));
+  EXPECT_TRUE(smtp_->Received(1).is_null()) << "no reset mail went out";
 }
 
 TEST_F(DeskCommentsTest, TheTabsShowEachQueueWithCountsInKeysetPages) {
@@ -438,6 +444,44 @@ TEST_F(DeskCommentsTest, AnApprovedReplyMailsItsThreadsAuthorOnceWhenTheyAskedFo
   EXPECT_THAT(mail["text"]["content"].get<std::string>(), HasSubstr("An answer held for review"));
   // Approving a visible comment again is no new reply: no second mail.
   ASSERT_EQ(Bulk(moderator, "approve", Text({held->id})).status, 303);
+  ASSERT_TRUE(served_->site().WaitForMail(std::chrono::seconds(5)));
+  EXPECT_TRUE(smtp_->Received(2).is_null());
+}
+
+TEST_F(DeskCommentsTest, AnAdminSendsAPasswordResetWhoseMailedLinkWorks) {
+  Browser admin = LoggedIn("admin@example.org");
+  RawResponse people = admin.Get("/desk/people");
+  const std::string action = "/desk/people/" + std::to_string(reader_) + "/reset";
+  ASSERT_THAT(people.body, HasSubstr(action));
+  RawResponse r = admin.Post(action, {}, "/desk/people");
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.headers["location"], "/desk/people?done=reset");
+  EXPECT_THAT(admin.Get(r.headers["location"]).body, HasSubstr("A password reset link is on its way"));
+  auto mail = WaitForMail(1);
+  ASSERT_FALSE(mail.is_null());
+  EXPECT_EQ(mail["rcpt_tos"][0], "reader@example.org");
+  const std::string text = mail["text"]["content"].get<std::string>();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex("https://news\\.example(/en/account/reset\\?token=[^\\s]+)")))
+      << text;
+  const std::string link = m[1].str();
+  const std::string token = link.substr(link.find("token=") + 6);
+  Browser rita(port());
+  RawResponse reset = rita.Post("/en/account/reset", {{"token", token}, {"password", "a brand new secret"}}, link);
+  ASSERT_EQ(reset.status, 303) << reset.body;
+  Browser again(port());
+  EXPECT_EQ(again.Post("/en/account/login", {{"email", "reader@example.org"}, {"password", "a brand new secret"}},
+                       "/en/account/login")
+                .status,
+            303)
+      << "the new password works";
+  auto log = AuditEntries();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].action, "user.password_reset");
+  EXPECT_EQ(log[0].target, "user:" + std::to_string(reader_));
+  EXPECT_EQ(log[0].actor, "user:" + std::to_string(admin_));
+  // No account, no mail.
+  EXPECT_EQ(admin.Post("/desk/people/999999/reset", {}, "/desk/people").status, 404);
   ASSERT_TRUE(served_->site().WaitForMail(std::chrono::seconds(5)));
   EXPECT_TRUE(smtp_->Received(2).is_null());
 }

@@ -154,6 +154,7 @@ class Desk::Impl {
   Response People(const DeskRequest& r);
   Response PostRole(const DeskRequest& r);
   Response PostBan(const DeskRequest& r);
+  Response PostPasswordReset(const DeskRequest& r);
   // Ban bans or unbans `target` for `r.user` and audits it; a ban logs them
   // out everywhere and, with `hide`, hides their visible and held comments.
   // InvalidArgument (with a message for the page) when `r.user` may not.

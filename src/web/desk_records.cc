@@ -1,6 +1,8 @@
 // The desk's records: people and their roles, the job queue, the audit log.
 #include "web/desk_impl.h"
 
+#include <algorithm>
+
 namespace newsdesk {
 
 namespace {
@@ -51,6 +53,7 @@ Response Desk::Impl::People(const DeskRequest& r) {
                     {"csrf", r.csrf()},
                     {"role_action", fmt::format("/desk/people/{}/role", u.id)},
                     {"ban_action", fmt::format("/desk/people/{}/ban", u.id)},
+                    {"reset_action", fmt::format("/desk/people/{}/reset", u.id)},
                     {"history_href", fmt::format("/desk/comments/user/{}", u.id)}});
   }
   json role_filter = json::array();
@@ -58,7 +61,7 @@ Response Desk::Impl::People(const DeskRequest& r) {
     role_filter.push_back({{"value", RoleName(role)}, {"text", r.cat.Get(std::string("desk_role_") + RoleName(role))},
                            {"selected", q.role && *q.role == role}});
   json view = {{"rows", rows}, {"empty", rows.empty()}, {"q", q.search}, {"roles", role_filter},
-               {"notice", DoneNotice(r, {"role", "banned", "unbanned"})}};
+               {"notice", DoneNotice(r, {"role", "banned", "unbanned", "reset"})}};
   if (more) {
     std::string next = fmt::format("/desk/people?after={}", users->back().user.id);
     if (!q.search.empty()) next += "&q=" + PercentEncode(q.search);
@@ -115,6 +118,22 @@ Status Desk::Impl::Ban(const DeskRequest& r, const User& target, bool ban, bool 
   Audit(r, ban ? "user.ban" : "user.unban", fmt::format("user:{}", target.id), target.display_name,
         target.banned ? "banned" : "active", after);
   return Status::Ok();
+}
+
+Response Desk::Impl::PostPasswordReset(const DeskRequest& r) {
+  auto user = store_.GetUser(r.id);
+  if (!user.ok()) return Failure(r, user.status());
+  if (user->deleted) return Invalid(r, r.cat.Get("desk_deleted_account"));
+  if (!services_.send_password_reset) return StoreFailed(r, Status::Unavailable("the desk was given no mail"));
+  // The mail speaks the desk's language when the site has that edition.
+  const auto& eds = config_.editions;
+  const std::string lang = std::find(eds.begin(), eds.end(), r.lang) != eds.end() ? r.lang : eds.front();
+  Status s = services_.send_password_reset(user->id, lang);
+  if (s.code() == Code::kUnavailable)
+    return Message(r.ctx, &r.user, r.lang, 503, r.cat.Get("error_503_title"), r.cat.Get("desk_people_reset_no_mail"));
+  if (!s.ok()) return Failure(r, s);
+  Audit(r, "user.password_reset", fmt::format("user:{}", user->id), user->display_name, "", "reset link mailed");
+  return SeeOther("/desk/people?done=reset");
 }
 
 Response Desk::Impl::Jobs(const DeskRequest& r) {

@@ -15,7 +15,7 @@ target_link_libraries(comments_gen PRIVATE nd_readers nd_store fmt::fmt)
 # The editors' desk (issue 16) over real HTTP, with a loopback outlet.
 if(BUILD_TESTING)
   nd_test(desk_test SOURCES src/web/desk_test.cc src/web/test_client.cc LIBS nd_server nd_ingest nd_fixture_server BOTH_BACKENDS)
-  # The desk's comments room, with a real SMTP server for the reply notifications.
+  # The desk's comments room and People's password reset, with a real SMTP server.
   nd_test(desk_comments_test SOURCES src/web/desk_comments_test.cc src/web/test_client.cc LIBS nd_server BOTH_BACKENDS)
   target_compile_definitions(desk_comments_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
 endif()
