@@ -22,6 +22,13 @@ bool IsValidUtf8(std::string_view s);
 // past U+10FFFF). REQUIRES: i < s.size().
 size_t Utf8SequenceAt(std::string_view s, size_t i);
 
+// CutWithEllipsis is `text` when it fits in `max_bytes`; otherwise its
+// longest start that ends on a character boundary and leaves room for "…",
+// with "…" appended: `max_bytes` in all. A byte that begins no well-formed
+// character counts as one, so broken input is cut too, never overrun.
+// REQUIRES: max_bytes >= 3 (the ellipsis).
+std::string CutWithEllipsis(std::string_view text, size_t max_bytes);
+
 // Utf8Census counts, in bytes that may not be valid UTF-8, the well-formed
 // multi-byte characters and the stray bytes: how much a text is "mostly
 // UTF-8" with a few broken bytes.

@@ -47,19 +47,6 @@ std::string StateName(const Comment& c) {
   return "deleted";
 }
 
-// Excerpt is the start of a comment for the audit log: at most `max_bytes`,
-// cut between characters.
-std::string Excerpt(std::string_view text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return std::string(text);
-  size_t end = 0;
-  while (end < text.size()) {
-    const size_t n = Utf8SequenceAt(text, end);
-    if (n == 0 || end + n > max_bytes) break;
-    end += n;
-  }
-  return std::string(text.substr(0, end)) + "…";
-}
-
 // ReturnTo is where a bulk action or a ban sends the moderator back: the
 // reader's history it came from, or the room's tab.
 std::string ReturnTo(const DeskRequest& r, const std::string& done) {
@@ -199,7 +186,7 @@ Response Desk::Impl::PostCommentsBulk(const DeskRequest& r) {
     auto now = store_.GetComment(c.id);
     const std::string after = now.ok() ? StateName(*now) : "?";
     Audit(r, "comment." + action, fmt::format("comment:{}", c.id),
-          (c.author_deleted ? "" : c.author_name + ": ") + Excerpt(c.body, 120), StateName(c),
+          (c.author_deleted ? "" : c.author_name + ": ") + CutWithEllipsis(c.body, 120), StateName(c),
           action == "resolve" ? after + "; reports resolved" : after);
     if (action == "approve" && c.status != CommentStatus::kVisible && now.ok() && services_.comment_approved)
       services_.comment_approved(*now);
