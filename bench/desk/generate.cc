@@ -1,7 +1,7 @@
 // desk_gen: fills a data directory for bench/desk/run.sh with a site of
 // the size the desk must stay fast at — S sources each followed through a
 // feed (one in ten failing, one in twenty paused), N articles spread over
-// them and the last two years (a specialist site's pace, ~140 a day), M comments by 2,000 readers (a few held), and
+// them and the last two years (a specialist site's pace, ~140 a day), M comments by 2,000 readers (a few held, hidden, spam or reported), and
 // A audit entries — then logs in an admin and prints "TOKEN" on stdout.
 // Writes through the Store and readers APIs, as the site does.
 //
@@ -133,10 +133,15 @@ int main(int argc, char** argv) {
     c.body = "I read this with interest; the figures differ from last year's.";
     c.html = text.html;
     c.address = fmt::format("10.1.{}.{}", (i / 250) % 250, i % 250);
-    c.status = i % 500 == 0 ? CommentStatus::kHeld : CommentStatus::kVisible;
+    c.status = i % 500 == 0 ? CommentStatus::kHeld : i % 400 == 1 ? CommentStatus::kHidden : CommentStatus::kVisible;
     c.created_at = now - std::chrono::seconds(static_cast<int64_t>(rng() % (60 * 86400)));
     auto added = db.AddComment(c);
     if (!added.ok()) return Fail(added.status());
+    // The desk's other tabs: some spam, some reported.
+    if (i % 700 == 2)
+      if (Status s = db.MarkCommentSpam(added->id, "spam"); !s.ok()) return Fail(s);
+    if (i % 300 == 3)
+      if (Status s = db.AddReport(added->id, writers[(i + 1) % writers.size()], "off topic", now); !s.ok()) return Fail(s);
     if ((i + 1) % 20000 == 0) std::cerr << fmt::format("{} comments in {:.1f} s\n", i + 1, elapsed());
   }
 

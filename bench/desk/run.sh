@@ -4,8 +4,9 @@
 # entries (bench/desk/generate.cc), then each desk page as an admin sees it,
 # one request at a time (wrk -t1 -c1), so the figures are render times:
 #   the overview, the sources board (all, failing, by language), one
-#   source's page, people, jobs, and the audit log (first page, filtered,
-#   and an older page by its cursor).
+#   source's page, people, jobs, the audit log (first page, filtered,
+#   and an older page by its cursor), and the comments room (each tab, a
+#   second page by its cursor, one reader's history).
 # Prints p50 and p99 per page and whether p99 is under the 50 ms target.
 #
 # Usage (from the repo root): bash bench/desk/run.sh
@@ -77,11 +78,17 @@ SOURCE_ID=$(get /desk/sources | grep -oE 'href="/desk/sources/[0-9]+"' | head -n
 [[ -n $SOURCE_ID ]] || die "the sources board lists no source"
 OLDER=$(get /desk/audit | grep -oE '/desk/audit\?before=[0-9]+' | head -n1)
 [[ -n $OLDER ]] || die "the audit log has no older page"
+HELD_NEXT=$(get /desk/comments | grep -oE '/desk/comments\?tab=pending&amp;after=[0-9]+' | head -n1 | sed 's/&amp;/\&/')
+[[ -n $HELD_NEXT ]] || die "the pending comments have no second page"
+HISTORY=$(get /desk/comments | grep -oE '/desk/comments/user/[0-9]+' | head -n1)
+[[ -n $HISTORY ]] || die "the pending comments link no author's history"
 
 echo "$(nproc) cores; wrk -t1 -c1 -d$DURATION per page; target: p99 under 50 ms"
 printf '%-34s %10s %10s %10s  %s\n' "page" "req/s" "p50" "p99" "under 50 ms"
 for path in /desk/ /desk/sources "/desk/sources?filter=failing" "/desk/sources?lang=ru" "/desk/sources/$SOURCE_ID" \
-            /desk/people /desk/jobs /desk/audit "/desk/audit?kind=feed" "$OLDER"; do
+            /desk/people /desk/jobs /desk/audit "/desk/audit?kind=feed" "$OLDER" \
+            /desk/comments "$HELD_NEXT" "/desk/comments?tab=reported" "/desk/comments?tab=hidden" \
+            "/desk/comments?tab=spam" "$HISTORY"; do
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "$COOKIE" "$BASE$path")
   [[ $status == 200 ]] || die "$path answered $status"
   wrk -t1 -c1 -d"$DURATION" --latency -H "$COOKIE" "$BASE$path" >"$TMP/wrk.txt"

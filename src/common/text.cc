@@ -3,6 +3,7 @@
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -148,6 +149,30 @@ std::string Trim(std::string_view s) {
   while (b < e && ws(s[b])) ++b;
   while (e > b && ws(s[e - 1])) --e;
   return std::string(s.substr(b, e - b));
+}
+
+std::string CutWithEllipsis(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  constexpr std::string_view kEllipsis = "…";
+  const size_t room = max_bytes - kEllipsis.size();
+  size_t end = 0;
+  while (end < text.size()) {
+    const size_t len = std::max<size_t>(1, Utf8SequenceAt(text, end));
+    if (end + len > room) break;
+    end += len;
+  }
+  return std::string(text.substr(0, end)).append(kEllipsis);
+}
+
+std::vector<std::string> NonEmptyLines(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string line = Trim(text.substr(0, nl));
+    if (!line.empty()) out.push_back(std::move(line));
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+  }
+  return out;
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace newsdesk {
 
@@ -20,6 +21,13 @@ bool IsValidUtf8(std::string_view s);
 // (a stray continuation byte, a truncated, overlong or surrogate sequence,
 // past U+10FFFF). REQUIRES: i < s.size().
 size_t Utf8SequenceAt(std::string_view s, size_t i);
+
+// CutWithEllipsis is `text` when it fits in `max_bytes`; otherwise its
+// longest start that ends on a character boundary and leaves room for "…",
+// with "…" appended: `max_bytes` in all. A byte that begins no well-formed
+// character counts as one, so broken input is cut too, never overrun.
+// REQUIRES: max_bytes >= 3 (the ellipsis).
+std::string CutWithEllipsis(std::string_view text, size_t max_bytes);
 
 // Utf8Census counts, in bytes that may not be valid UTF-8, the well-formed
 // multi-byte characters and the stray bytes: how much a text is "mostly
@@ -42,6 +50,10 @@ std::string Slugify(std::string_view text, size_t max_len = 80);
 
 // Trim removes leading and trailing ASCII whitespace.
 std::string Trim(std::string_view s);
+
+// NonEmptyLines splits a one-item-a-line form field into its lines, each
+// trimmed, leaving out blank ones.
+std::vector<std::string> NonEmptyLines(std::string_view text);
 
 // AppendUtf8 appends code point `cp` as UTF-8; NUL, surrogates and values
 // past U+10FFFF become U+FFFD.

@@ -5,6 +5,22 @@
 namespace newsdesk {
 namespace {
 
+TEST(CutWithEllipsis, CutsOnACharacterBoundaryWithinTheLimit) {
+  EXPECT_EQ(CutWithEllipsis("short", 10), "short");
+  EXPECT_EQ(CutWithEllipsis("abcdefghij", 10), "abcdefghij");
+  EXPECT_EQ(CutWithEllipsis("abcdefghijk", 10), "abcdefg…");
+  // "жж" is four bytes: with the ellipsis, only one fits in 6.
+  EXPECT_EQ(CutWithEllipsis("жжжж", 6), "ж…");
+  EXPECT_EQ(CutWithEllipsis("\xff\xff\xff\xff\xff", 4), "\xff…");
+}
+
+TEST(NonEmptyLines, TrimsEachLineAndLeavesOutBlankOnes) {
+  EXPECT_EQ(NonEmptyLines(" spam \r\n\n\t\ncheap pills\r\nlast"),
+            (std::vector<std::string>{"spam", "cheap pills", "last"}));
+  EXPECT_TRUE(NonEmptyLines("").empty());
+  EXPECT_TRUE(NonEmptyLines("\n \r\n").empty());
+}
+
 TEST(Slugify, TransliteratesRussianReadably) {
   EXPECT_EQ(Slugify("Радиолокационная станция «Зарево»"), "radiolokatsionnaya-stantsiya-zarevo");
   EXPECT_EQ(Slugify("Шойгу выступил в Астане"), "shoygu-vystupil-v-astane");

@@ -12,7 +12,6 @@ namespace newsdesk {
 
 namespace {
 constexpr size_t kListedSources = 20;
-constexpr int kCountLimit = 500;  // the comment lists are counted up to this
 }  // namespace
 
 bool DeskSummary::Quiet() const {
@@ -44,12 +43,12 @@ Result<DeskSummary> GatherDeskSummary(Store& store) {
     if (c.publication == Publication::kHeld) s.incoming = c.count;
     if (c.publication == Publication::kScheduled) s.scheduled = c.count;
   }
-  auto held = store.ListCommentsByStatus(CommentStatus::kHeld, kCountLimit);
+  auto held = store.CountCommentQueue(CommentQueue::kPending);
   if (!held.ok()) return held.status();
-  s.held_comments = static_cast<int64_t>(held->size());
-  auto reports = store.ListOpenReports(kCountLimit);
-  if (!reports.ok()) return reports.status();
-  s.reported_comments = static_cast<int64_t>(reports->size());
+  s.held_comments = *held;
+  auto reported = store.CountCommentQueue(CommentQueue::kReported);
+  if (!reported.ok()) return reported.status();
+  s.reported_comments = *reported;
   auto failures = store.CountTranslationFailures();
   if (!failures.ok()) return failures.status();
   s.translation_failures = *failures;
@@ -91,7 +90,7 @@ Result<Message> DeskMailMessage(const DeskSummary& s, const User& to, const Conf
   for (const Line& l : {Line{s.incoming, "desk_mail_incoming", desk + "articles?state=held"},
                         Line{s.scheduled, "desk_mail_scheduled", desk + "articles?state=scheduled"},
                         Line{s.held_comments, "desk_mail_held_comments", desk + "comments"},
-                        Line{s.reported_comments, "desk_mail_reported", desk + "comments"},
+                        Line{s.reported_comments, "desk_mail_reported", desk + "comments?tab=reported"},
                         Line{s.translation_failures, "desk_mail_translation_failures", desk + "translations"},
                         Line{s.failed_jobs, "desk_mail_failed_jobs", desk + "jobs"}}) {
     if (l.count == 0) continue;

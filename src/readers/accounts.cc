@@ -475,11 +475,17 @@ Status Accounts::SetBanned(const User& moderator, int64_t user_id, bool banned) 
     return Status::InvalidArgument("only moderators can ban readers").With(ReasonCode::kBanNotModerator);
   auto user = store_.GetUser(user_id);
   if (!user.ok()) return user.status();
-  if (user->id == moderator.id) return Status::InvalidArgument("you can't ban yourself").With(ReasonCode::kBanSelf);
-  if (static_cast<int>(user->role) >= static_cast<int>(moderator.role) && moderator.role != Role::kAdmin)
-    return Status::InvalidArgument(
-        fmt::format("a {} can't ban a {}", RoleName(moderator.role), RoleName(user->role)));
+  ND_RETURN_IF_ERROR(MayBan(moderator, *user));
   return store_.UpdateUser(user_id, UserChanges{.banned = banned});
+}
+
+Status MayBan(const User& moderator, const User& user) {
+  if (!IsModerator(moderator))
+    return Status::InvalidArgument("only moderators can ban readers").With(ReasonCode::kBanNotModerator);
+  if (user.id == moderator.id) return Status::InvalidArgument("you can't ban yourself").With(ReasonCode::kBanSelf);
+  if (static_cast<int>(user.role) >= static_cast<int>(moderator.role) && moderator.role != Role::kAdmin)
+    return Status::InvalidArgument(fmt::format("a {} can't ban a {}", RoleName(moderator.role), RoleName(user.role)));
+  return Status::Ok();
 }
 
 bool IsModerator(const User& user) { return !user.deleted && !user.banned && user.role != Role::kReader; }

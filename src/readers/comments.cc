@@ -226,25 +226,38 @@ Status Comments::Delete(const User& by, int64_t comment_id) {
 }
 
 Status Comments::Hide(const User& moderator, int64_t comment_id, const std::string& reason) {
-  return Moderate(moderator, comment_id, CommentStatus::kHidden, Trim(reason),
+  return Moderate(moderator, comment_id,
+                  [&] { return store_.SetCommentStatus(comment_id, CommentStatus::kHidden, Trim(reason)); },
                   Status::InvalidArgument("only moderators can hide comments").With(ReasonCode::kHideNotModerator),
                   Status::InvalidArgument("this comment was deleted already").With(ReasonCode::kCommentDeletedAlready));
 }
 
 Status Comments::Restore(const User& moderator, int64_t comment_id) {
   return Moderate(
-      moderator, comment_id, CommentStatus::kVisible, "",
+      moderator, comment_id, [&] { return store_.SetCommentStatus(comment_id, CommentStatus::kVisible, ""); },
       Status::InvalidArgument("only moderators can restore comments").With(ReasonCode::kRestoreNotModerator),
       Status::InvalidArgument("a deleted comment has no text left to restore").With(ReasonCode::kRestoreDeleted));
 }
 
-Status Comments::Moderate(const User& moderator, int64_t comment_id, CommentStatus status, const std::string& reason,
+Status Comments::MarkSpam(const User& moderator, int64_t comment_id) {
+  return Moderate(moderator, comment_id, [&] { return store_.MarkCommentSpam(comment_id, "spam"); },
+                  Status::InvalidArgument("only moderators can hide comments").With(ReasonCode::kHideNotModerator),
+                  Status::InvalidArgument("this comment was deleted already").With(ReasonCode::kCommentDeletedAlready));
+}
+
+Status Comments::Dismiss(const User& moderator, int64_t comment_id) {
+  return Moderate(moderator, comment_id, [] { return Status::Ok(); },
+                  Status::InvalidArgument("only moderators can see reports").With(ReasonCode::kReportsNotModerator),
+                  Status::InvalidArgument("this comment was deleted already").With(ReasonCode::kCommentDeletedAlready));
+}
+
+Status Comments::Moderate(const User& moderator, int64_t comment_id, const std::function<Status()>& change,
                           Status not_moderator, Status deleted) {
   if (!IsModerator(moderator)) return not_moderator;
   auto comment = store_.GetComment(comment_id);
   if (!comment.ok()) return comment.status();
   if (comment->status == CommentStatus::kDeleted) return deleted;
-  ND_RETURN_IF_ERROR(store_.SetCommentStatus(comment_id, status, reason));
+  ND_RETURN_IF_ERROR(change());
   return store_.ResolveReports(comment_id);
 }
 

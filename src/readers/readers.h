@@ -267,6 +267,12 @@ class Comments {
   // held comment, and resolves the comment's reports.
   Status Hide(const User& moderator, int64_t comment_id, const std::string& reason);
   Status Restore(const User& moderator, int64_t comment_id);
+  // MarkSpam hides a comment as spam (moderators and above), resolving its
+  // reports; Restore takes the mark away with the hiding.
+  Status MarkSpam(const User& moderator, int64_t comment_id);
+  // Dismiss resolves a comment's reports and leaves the comment as it is:
+  // a moderator read it and found nothing wrong.
+  Status Dismiss(const User& moderator, int64_t comment_id);
 
   // ReplyRecipient is whom to mail about `reply`: the author of the comment
   // it answers, when that reader opted in to reply notifications, is
@@ -320,10 +326,10 @@ class Comments {
   // CheckBody applies the length, link and hold rules to a new text.
   Result<Checked> CheckBody(const User& author, const std::string& body, bool first_comment_rule);
   Status CheckAuthor(const User& author);
-  // Moderate is Hide and Restore: a moderator gives a comment that is not
-  // deleted `status` and resolves its reports; `not_moderator` and
-  // `deleted` are the refusals.
-  Status Moderate(const User& moderator, int64_t comment_id, CommentStatus status, const std::string& reason,
+  // Moderate is Hide, Restore, MarkSpam and Dismiss: a moderator makes
+  // `change` to a comment that is not deleted and resolves its reports;
+  // `not_moderator` and `deleted` are the refusals.
+  Status Moderate(const User& moderator, int64_t comment_id, const std::function<Status()>& change,
                   Status not_moderator, Status deleted);
 
   CommentStore& store_;
@@ -334,6 +340,10 @@ class Comments {
 
 // IsModerator is true for moderators, editors and admins.
 bool IsModerator(const User& user);
+
+// MayBan tells whether `moderator` may ban (or unban) `user`: moderators
+// and above, never themselves, and below admin only readers of a lower role.
+Status MayBan(const User& moderator, const User& user);
 
 // --- views -----------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ struct Comment {
   CommentStatus status = CommentStatus::kVisible;
   std::string hold_reason;        // why it waits for a moderator, or was hidden
   std::string address;            // the poster's network address
+  bool spam = false;              // hidden as spam by a moderator (MarkCommentSpam); only with kHidden
   TimePoint created_at{};
   std::optional<TimePoint> edited_at;
   // Read-only, filled from the author's account.
@@ -56,6 +57,23 @@ struct CommentReport {
   int64_t reporter_id = 0;
   std::string reason;
   TimePoint created_at{};
+};
+
+// CommentQueue: the desk's tabs of the moderation queue (issue 16).
+//   kPending   held comments, oldest first (the order they are worked in);
+//   kReported  comments of any status with an open report, oldest first;
+//   kHidden    hidden comments that are not spam, newest first;
+//   kSpam      comments hidden as spam, newest first.
+enum class CommentQueue { kPending, kReported, kHidden, kSpam };
+
+// QueuedComment: a comment on a desk page, with its open reports (how many,
+// and the newest one's reason) and the article it is on.
+struct QueuedComment {
+  Comment comment;
+  int64_t open_reports = 0;
+  std::string report_reason;
+  std::string article_headline;
+  std::string article_slug;
 };
 
 // DiscussedArticle: an article on the Discussion list.
@@ -83,6 +101,15 @@ class CommentStore {
   // ListCommentsByStatus lists comments with `status` anywhere, oldest
   // first: the moderation queue.
   virtual Result<std::vector<Comment>> ListCommentsByStatus(CommentStatus status, int limit) = 0;
+  // ListCommentQueue is one page of a desk tab, in the tab's order (see
+  // CommentQueue), keyset by id: the comments that come after `after_id` in
+  // that order (0: from the start).
+  virtual Result<std::vector<QueuedComment>> ListCommentQueue(CommentQueue queue, int64_t after_id, int limit) = 0;
+  // CountCommentQueue counts a tab's comments.
+  virtual Result<int64_t> CountCommentQueue(CommentQueue queue) = 0;
+  // ListUserComments lists user `user_id`'s comments in every status,
+  // newest first, keyset by id: those older than `before_id` (0: the newest).
+  virtual Result<std::vector<QueuedComment>> ListUserComments(int64_t user_id, int64_t before_id, int limit) = 0;
   // ListCommentsByNewAccounts lists visible comments written since `since`
   // by readers (not staff) whose accounts were made since then too, newest
   // first: one query for the moderators' "new accounts" list.
@@ -92,8 +119,12 @@ class CommentStore {
   virtual Status EditComment(int64_t id, const std::string& body, const std::string& html, CommentStatus status,
                              const std::string& hold_reason, TimePoint edited_at) = 0;
   // SetCommentStatus changes a comment's status (hide, restore, approve,
-  // delete) and its reason; deleting also clears the text.
+  // delete) and its reason; deleting also clears the text. It clears the
+  // spam mark: a comment is spam only while MarkCommentSpam's hiding stands.
   virtual Status SetCommentStatus(int64_t id, CommentStatus status, const std::string& reason) = 0;
+  // MarkCommentSpam hides a comment as spam, with `reason`. NotFound when
+  // there is no comment `id`.
+  virtual Status MarkCommentSpam(int64_t id, const std::string& reason) = 0;
   // HideUserComments hides every visible or held comment of user `user_id`
   // (a banned spammer's) with `reason`, in one transaction, and returns how
   // many it hid; each thread that changed is recorded as changed.

@@ -168,16 +168,33 @@ Response ReaderPages::Impl::PostForgot(const RequestContext& ctx, const FormFiel
   }
   if (*token) {
     auto user = accounts_.FindByEmail(email);
-    if (user.ok()) {
-      const Catalog& cat = catalog(ed);
-      const std::string link = Url("/" + ed + "/account/reset?token=" + PercentEncode(**token));
-      Mail(user->email, user->display_name, cat.Format("mail_reset_subject", {{"site", config_.site_name}}),
-           cat.Format("mail_reset_text", {{"name", user->display_name}, {"link", link}, {"site", config_.site_name},
-                                          {"minutes", std::to_string(config_.reset_token_minutes)}}),
-           fmt::format("password reset for user {}", user->id));
-    }
+    if (user.ok()) MailPasswordReset(ed, *user, **token);
   }
   return ForgotForm(ctx, 200, "", true);
+}
+
+void ReaderPages::Impl::MailPasswordReset(const std::string& ed, const User& u, const std::string& token) {
+  const Catalog& cat = catalog(ed);
+  const std::string link = Url("/" + ed + "/account/reset?token=" + PercentEncode(token));
+  Mail(u.email, u.display_name, cat.Format("mail_reset_subject", {{"site", config_.site_name}}),
+       cat.Format("mail_reset_text", {{"name", u.display_name}, {"link", link}, {"site", config_.site_name},
+                                      {"minutes", std::to_string(config_.reset_token_minutes)}}),
+       fmt::format("password reset for user {}", u.id));
+}
+
+Status ReaderPages::Impl::SendPasswordReset(int64_t user_id, const std::string& ed) {
+  {
+    std::lock_guard<std::mutex> lock(mail_mu_);
+    if (!mail_) return Status::Unavailable("the site sends no mail: [mail] smtp_url or outbox is not set");
+  }
+  auto user = accounts_.Get(user_id);
+  if (!user.ok()) return user.status();
+  if (user->deleted) return Status::NotFound(fmt::format("user {} was deleted", user_id));
+  auto token = accounts_.RequestPasswordReset(user->email);
+  if (!token.ok()) return token.status();
+  if (!*token) return Status::NotFound(fmt::format("no account has user {}'s e-mail", user_id));
+  MailPasswordReset(ed, *user, **token);
+  return Status::Ok();
 }
 
 Response ReaderPages::Impl::ResetForm(const RequestContext& ctx, int status, const std::string& error, const std::string& token) {

@@ -13,18 +13,7 @@ Response ReaderPages::Impl::PostBan(const RequestContext& ctx, const std::string
 
 Response ReaderPages::Impl::PostHoldWords(const RequestContext& ctx, const FormFields& f) {
   const std::string& ed = ctx.edition;
-  std::vector<std::string> words;
-  std::string all = FormValue(f, "words");
-  size_t pos = 0;
-  while (pos <= all.size()) {
-    size_t nl = all.find('\n', pos);
-    std::string w = all.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-    while (!w.empty() && (w.back() == '\r' || w.back() == ' ')) w.pop_back();
-    while (!w.empty() && w.front() == ' ') w.erase(0, 1);
-    if (!w.empty()) words.push_back(w);
-    if (nl == std::string::npos) break;
-    pos = nl + 1;
-  }
+  const std::vector<std::string> words = NonEmptyLines(FormValue(f, "words"));
   Status s = comments_.SetHoldWords(*ctx.viewer.user(), words);
   if (!s.ok()) return Refusal(ctx, s, "/" + ed + "/moderation");
   return SeeOther("/" + ed + "/moderation?notice=saved");

@@ -57,8 +57,9 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
     Handler handler;
     FormLimits limits = {};
   };
-  // Moderators reach the overview and the comments; people are for admins;
-  // everything else for editors.
+  // Moderators reach the overview and the comments (the hold-word list is
+  // for editors, as readers/ rules); people are for admins; everything else
+  // for editors.
   static const DeskRoute kRoutes[] = {
       {false, "/desk/", Role::kModerator, &Impl::Home},
       {true, "/desk/language", Role::kModerator, &Impl::PostLanguage},
@@ -82,10 +83,15 @@ void Desk::Impl::AddRoutes(RouteTable& routes) {
       {false, "/desk/sources/{id}/rule", Role::kEditor, &Impl::RuleEditor},
       {true, "/desk/sources/{id}/rule", Role::kEditor, &Impl::SaveRule},
       {true, "/desk/sources/{id}/rule/preview", Role::kEditor, &Impl::PreviewRule},
-      {false, "/desk/comments", Role::kModerator, &Impl::Comments},
+      {false, "/desk/comments", Role::kModerator, &Impl::CommentsRoom},
+      {true, "/desk/comments/bulk", Role::kModerator, &Impl::PostCommentsBulk},
+      {true, "/desk/comments/{id}/ban", Role::kModerator, &Impl::PostCommentBan},
+      {true, "/desk/comments/hold-words", Role::kEditor, &Impl::PostHoldWords},
+      {false, "/desk/comments/user/{id}", Role::kModerator, &Impl::CommentHistory},
       {false, "/desk/people", Role::kAdmin, &Impl::People},
       {true, "/desk/people/{id}/role", Role::kAdmin, &Impl::PostRole},
       {true, "/desk/people/{id}/ban", Role::kAdmin, &Impl::PostBan},
+      {true, "/desk/people/{id}/reset", Role::kAdmin, &Impl::PostPasswordReset},
       {false, "/desk/jobs", Role::kEditor, &Impl::Jobs},
       {true, "/desk/jobs/{id}/retry", Role::kEditor, &Impl::PostRetryJob},
       {false, "/desk/audit", Role::kEditor, &Impl::AuditLogPage},
@@ -292,11 +298,11 @@ Response Desk::Impl::Home(const DeskRequest& r) {
     view["articles"] = {{"held", held}, {"scheduled", scheduled}};
     view["desk_mail"] = {{"on", r.user.desk_mail}, {"site_on", config_.desk_mail_enabled}};
   }
-  auto held = store_.ListCommentsByStatus(CommentStatus::kHeld, 500);
+  auto held = store_.CountCommentQueue(CommentQueue::kPending);
   if (!held.ok()) return StoreFailed(r, held.status());
-  auto reports = store_.ListOpenReports(500);
-  if (!reports.ok()) return StoreFailed(r, reports.status());
-  view["comments"] = {{"held", held->size()}, {"reported", reports->size()}};
+  auto reported = store_.CountCommentQueue(CommentQueue::kReported);
+  if (!reported.ok()) return StoreFailed(r, reported.status());
+  view["comments"] = {{"held", *held}, {"reported", *reported}};
   view["notice"] = DoneNotice(r, {"mail"});
   return Render(r, 200, r.cat.Get("desk_title"), "desk_home", view, "home");
 }

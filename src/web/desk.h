@@ -42,6 +42,12 @@ struct DeskServices {
   std::function<bool(const Viewer& viewer, const std::string& token)> csrf_ok;
   // Tools gives the feed tools attached now (they come and go with serve's ingest).
   std::function<FeedTools()> tools;
+  // SendPasswordReset mails a user the forgot-password form's reset link,
+  // in the language `lang` (an edition).
+  std::function<Status(int64_t user_id, const std::string& lang)> send_password_reset;
+  // CommentApproved is told of each comment the desk approves (the reply
+  // notification it may owe).
+  std::function<void(const Comment& comment)> comment_approved;
   // Clock: now (tests may move it).
   std::function<TimePoint()> now;
   // KnowledgeChanged hands the site the gazetteer an editor's change made, so

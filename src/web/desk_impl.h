@@ -2,9 +2,9 @@
 //
 // The desk's inside, shared by the files it is written in: desk.cc (the
 // gate, the layout, the front page, the language), desk_sources.cc (the
-// sources board and its actions) and desk_records.cc (people, jobs, the
-// audit log, comments). Only those files include it; everyone else uses
-// web/desk.h.
+// sources board and its actions), desk_records.cc (people, jobs, the
+// audit log) and desk_comments.cc (the comments room). Only those files
+// include it; everyone else uses web/desk.h.
 #pragma once
 
 #include "web/desk.h"
@@ -19,6 +19,7 @@
 
 #include "common/time.h"
 #include "mentions/knowledge.h"
+#include "readers/readers.h"
 #include "render/catalog.h"
 #include "render/templates.h"
 
@@ -86,7 +87,8 @@ class Desk::Impl {
         config_(config),
         templates_(templates),
         catalogs_(std::move(catalogs)),
-        services_(std::move(services)) {}
+        services_(std::move(services)),
+        comments_(store, config, [this] { return Now(); }) {}
 
   void AddRoutes(RouteTable& routes);
 
@@ -177,14 +179,30 @@ class Desk::Impl {
   Response PostHoldPolicy(const DeskRequest& r);
   std::string PublicationText(const DeskRequest& r, Publication p) const;
 
-  // --- people, jobs, audit, comments (desk_records.cc) ----------------------
+  // --- people, jobs, audit (desk_records.cc) --------------------------------
   Response People(const DeskRequest& r);
   Response PostRole(const DeskRequest& r);
   Response PostBan(const DeskRequest& r);
+  Response PostPasswordReset(const DeskRequest& r);
+  // Ban bans or unbans `target` for `r.user` and audits it; a ban logs them
+  // out everywhere and, with `hide`, hides their visible and held comments.
+  // InvalidArgument (with a message for the page) when `r.user` may not.
+  Status Ban(const DeskRequest& r, const User& target, bool ban, bool hide);
   Response Jobs(const DeskRequest& r);
   Response PostRetryJob(const DeskRequest& r);
   Response AuditLogPage(const DeskRequest& r);
-  Response Comments(const DeskRequest& r);
+
+  // --- comments room (desk_comments.cc) -------------------------------------
+  // The moderation queue's tabs (pending, reported, hidden, spam) with keyset
+  // pages and bulk actions, a ban from a comment, the hold-word list (editors
+  // and admins, as readers/ rules), and one reader's history.
+  Response CommentsRoom(const DeskRequest& r);
+  Response PostCommentsBulk(const DeskRequest& r);
+  Response PostCommentBan(const DeskRequest& r);
+  Response PostHoldWords(const DeskRequest& r);
+  Response CommentHistory(const DeskRequest& r);
+  // CommentRow is one comment of a room page, with its checkbox and ban form.
+  json CommentRow(const DeskRequest& r, const QueuedComment& q);
 
   // --- translations (desk_translations.cc) -----------------------------------
   // Translations lists an edition's unreviewed machine translations and its
@@ -233,6 +251,7 @@ class Desk::Impl {
   const Templates& templates_;
   const std::map<std::string, Catalog> catalogs_;
   DeskServices services_;
+  Comments comments_;  // readers/' moderation rules, which the desk's comments room uses
 };
 
 }  // namespace newsdesk

@@ -1,6 +1,7 @@
-// The desk's records: people and their roles, the job queue, the audit log,
-// and the way to the comments queue.
+// The desk's records: people and their roles, the job queue, the audit log.
 #include "web/desk_impl.h"
+
+#include <algorithm>
 
 namespace newsdesk {
 
@@ -51,14 +52,16 @@ Response Desk::Impl::People(const DeskRequest& r) {
                     {"banned", u.banned},
                     {"csrf", r.csrf()},
                     {"role_action", fmt::format("/desk/people/{}/role", u.id)},
-                    {"ban_action", fmt::format("/desk/people/{}/ban", u.id)}});
+                    {"ban_action", fmt::format("/desk/people/{}/ban", u.id)},
+                    {"reset_action", fmt::format("/desk/people/{}/reset", u.id)},
+                    {"history_href", fmt::format("/desk/comments/user/{}", u.id)}});
   }
   json role_filter = json::array();
   for (Role role : {Role::kReader, Role::kModerator, Role::kEditor, Role::kAdmin})
     role_filter.push_back({{"value", RoleName(role)}, {"text", r.cat.Get(std::string("desk_role_") + RoleName(role))},
                            {"selected", q.role && *q.role == role}});
   json view = {{"rows", rows}, {"empty", rows.empty()}, {"q", q.search}, {"roles", role_filter},
-               {"notice", DoneNotice(r, {"role", "banned", "unbanned"})}};
+               {"notice", DoneNotice(r, {"role", "banned", "unbanned", "reset"})}};
   if (more) {
     std::string next = fmt::format("/desk/people?after={}", users->back().user.id);
     if (!q.search.empty()) next += "&q=" + PercentEncode(q.search);
@@ -86,28 +89,51 @@ Response Desk::Impl::PostRole(const DeskRequest& r) {
 Response Desk::Impl::PostBan(const DeskRequest& r) {
   const std::string banned_field = r.Field("banned");
   if (banned_field != "1" && banned_field != "0") return Invalid(r, r.cat.Get("desk_form_incomplete"));
-  const bool ban = banned_field == "1";
   if (r.id == r.user.id) return Invalid(r, r.cat.Get("desk_own_role"));
   auto user = store_.GetUser(r.id);
   if (!user.ok()) return Failure(r, user.status());
+  const bool ban = banned_field == "1";
+  Status s = Ban(r, *user, ban, r.Field("hide") == "1");
+  if (s.code() == Code::kInvalidArgument) return Invalid(r, r.cat.Reason(s));
+  if (!s.ok()) return Failure(r, s);
+  return SeeOther(ban ? "/desk/people?done=banned" : "/desk/people?done=unbanned");
+}
+
+Status Desk::Impl::Ban(const DeskRequest& r, const User& target, bool ban, bool hide) {
+  ND_RETURN_IF_ERROR(MayBan(r.user, target));
   UserChanges change;
   change.banned = ban;
-  Status s = store_.UpdateUser(r.id, change);
-  if (!s.ok()) return Failure(r, s);
+  ND_RETURN_IF_ERROR(store_.UpdateUser(target.id, change));
   // A banned reader is logged out everywhere at once, and on request their
   // earlier comments are hidden with them (a spammer's).
   std::string after = ban ? "banned" : "active";
   if (ban) {
-    if (Status out = store_.DeleteUserSessions(r.id); !out.ok()) return StoreFailed(r, out);
-    if (r.Field("hide") == "1") {
-      auto hidden = store_.HideUserComments(r.id, "the author was banned");
-      if (!hidden.ok()) return StoreFailed(r, hidden.status());
+    ND_RETURN_IF_ERROR(store_.DeleteUserSessions(target.id));
+    if (hide) {
+      auto hidden = store_.HideUserComments(target.id, "the author was banned");
+      if (!hidden.ok()) return hidden.status();
       after += fmt::format("; {} comments hidden", *hidden);
     }
   }
-  Audit(r, ban ? "user.ban" : "user.unban", fmt::format("user:{}", r.id), user->display_name,
-        user->banned ? "banned" : "active", after);
-  return SeeOther(ban ? "/desk/people?done=banned" : "/desk/people?done=unbanned");
+  Audit(r, ban ? "user.ban" : "user.unban", fmt::format("user:{}", target.id), target.display_name,
+        target.banned ? "banned" : "active", after);
+  return Status::Ok();
+}
+
+Response Desk::Impl::PostPasswordReset(const DeskRequest& r) {
+  auto user = store_.GetUser(r.id);
+  if (!user.ok()) return Failure(r, user.status());
+  if (user->deleted) return Invalid(r, r.cat.Get("desk_deleted_account"));
+  if (!services_.send_password_reset) return StoreFailed(r, Status::Unavailable("the desk was given no mail"));
+  // The mail speaks the desk's language when the site has that edition.
+  const auto& eds = config_.editions;
+  const std::string lang = std::find(eds.begin(), eds.end(), r.lang) != eds.end() ? r.lang : eds.front();
+  Status s = services_.send_password_reset(user->id, lang);
+  if (s.code() == Code::kUnavailable)
+    return Message(r.ctx, &r.user, r.lang, 503, r.cat.Get("error_503_title"), r.cat.Get("desk_people_reset_no_mail"));
+  if (!s.ok()) return Failure(r, s);
+  Audit(r, "user.password_reset", fmt::format("user:{}", user->id), user->display_name, "", "reset link mailed");
+  return SeeOther("/desk/people?done=reset");
 }
 
 Response Desk::Impl::Jobs(const DeskRequest& r) {
@@ -206,18 +232,6 @@ Response Desk::Impl::AuditLogPage(const DeskRequest& r) {
     view["next_href"] = next;
   }
   return Render(r, 200, r.cat.Get("desk_nav_audit"), "desk_audit", view, "audit");
-}
-
-Response Desk::Impl::Comments(const DeskRequest& r) {
-  auto held = store_.ListCommentsByStatus(CommentStatus::kHeld, 500);
-  if (!held.ok()) return StoreFailed(r, held.status());
-  auto reports = store_.ListOpenReports(500);
-  if (!reports.ok()) return StoreFailed(r, reports.status());
-  json queues = json::array();
-  for (const auto& ed : config_.editions)
-    queues.push_back({{"href", "/" + ed + "/moderation"}, {"text", r.cat.LanguageName(ed)}});
-  json view = {{"held", held->size()}, {"reported", reports->size()}, {"queues", queues}};
-  return Render(r, 200, r.cat.Get("desk_nav_comments"), "desk_comments", view, "comments");
 }
 
 }  // namespace newsdesk

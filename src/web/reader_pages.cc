@@ -483,6 +483,12 @@ bool ReaderPages::HasSessionCookie(const Request& request) {
 
 Viewer ReaderPages::Identify(const Request& request) { return impl_->Identify(request); }
 
+void ReaderPages::NotifyApproved(const Comment& reply) { impl_->NotifyApproved(reply); }
+
+Status ReaderPages::SendPasswordReset(int64_t user_id, const std::string& ed) {
+  return impl_->SendPasswordReset(user_id, ed);
+}
+
 bool ReaderPages::CsrfOk(const Viewer& viewer, const std::string& csrf_token) {
   return impl_->CsrfOk(viewer, csrf_token);
 }

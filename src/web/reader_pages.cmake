@@ -21,6 +21,9 @@ if(BUILD_TESTING)
           LIBS nd_server nd_translate CURL::libcurl BOTH_BACKENDS)
   target_compile_definitions(desk_translations_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
   nd_test(desk_entities_test SOURCES src/web/desk_entities_test.cc src/web/test_client.cc LIBS nd_server BOTH_BACKENDS)
+  # The desk's comments room and People's password reset, with a real SMTP server.
+  nd_test(desk_comments_test SOURCES src/web/desk_comments_test.cc src/web/test_client.cc LIBS nd_server BOTH_BACKENDS)
+  target_compile_definitions(desk_comments_test PRIVATE ND_SYSTEM_PYTHON="${ND_SYSTEM_PYTHON}")
 endif()
 
 # bench/desk: the data generator (run.sh builds and uses it).

@@ -72,6 +72,15 @@ class ReaderPages {
   // belongs to the viewer's session; false for guests.
   bool CsrfOk(const Viewer& viewer, const std::string& csrf_token);
 
+  // SendPasswordReset mails user `user_id` the link the forgot-password form
+  // mails, in edition `ed`'s language: an admin's button on the desk's
+  // People. Unavailable when the site has no mail; NotFound for no account.
+  Status SendPasswordReset(int64_t user_id, const std::string& ed);
+
+  // NotifyApproved mails the reply notification a comment a moderator has
+  // just approved is owed (when its thread's author asked for them).
+  void NotifyApproved(const Comment& reply);
+
   // AddRoutes adds the readers' routes (accounts, comments, moderation, the
   // Discussion page, mail links, the comments API) to the site's table.
   void AddRoutes(RouteTable& routes);

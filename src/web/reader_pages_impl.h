@@ -95,6 +95,10 @@ class ReaderPages::Impl {
   bool CsrfOk(const Viewer& v, const std::string& csrf_token) {
     return v.session && !csrf_token.empty() && accounts_.VerifyCsrf(v.session_token, csrf_token).ok();
   }
+  // For the desk (DeskServices): the reset link an admin sends, and the
+  // reply notification a comment the desk approved is owed.
+  Status SendPasswordReset(int64_t user_id, const std::string& ed);
+  void NotifyApproved(const Comment& reply) { NotifyReply(config_.editions.front(), reply); }
 
   // --- routes ---------------------------------------------------------------
   using FormHandler = std::function<Response(const RequestContext&, const FormFields&)>;
@@ -182,6 +186,7 @@ class ReaderPages::Impl {
             std::vector<std::pair<std::string, std::string>> headers = {});
   std::string Url(const std::string& path) const { return config_.base_url + path; }
   void MailConfirmation(const std::string& ed, const User& u, const std::string& token);
+  void MailPasswordReset(const std::string& ed, const User& u, const std::string& token);
   void MailReplyNotification(const std::string& ed, const User& to, const Comment& reply, const std::string& path);
   void NotifyReply(const std::string& ed, const Comment& reply);
 

@@ -102,6 +102,10 @@ Status Site::Impl::Init() {
     std::lock_guard<std::mutex> lock(feed_tools_mu_);
     return feed_tools_;
   };
+  desk.send_password_reset = [this](int64_t user_id, const std::string& lang) {
+    return readers_->SendPasswordReset(user_id, lang);
+  };
+  desk.comment_approved = [this](const Comment& c) { readers_->NotifyApproved(c); };
   desk.now = [] { return Now(); };
   desk.knowledge_changed = [this](std::shared_ptr<const Gazetteer> g) { ReplaceGazetteer(std::move(g)); };
   auto desk_area = Desk::Create(store_, config_, *templates_, std::move(desk));

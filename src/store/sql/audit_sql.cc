@@ -2,7 +2,6 @@
 // nothing here updates or deletes an entry.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,23 +14,6 @@ namespace newsdesk::sql {
 namespace {
 
 constexpr int kMaxAuditPage = 500;
-constexpr const char kEllipsis[] = "…";
-
-// CappedValue is `value` when it fits AuditLog::kMaxValueBytes; otherwise
-// its longest start that ends on a character boundary and leaves room for
-// "…", with "…" appended. A byte that begins no well-formed character
-// counts as one, so broken input is cut too, never overrun.
-std::string CappedValue(const std::string& value) {
-  if (value.size() <= AuditLog::kMaxValueBytes) return value;
-  const size_t room = AuditLog::kMaxValueBytes - (sizeof(kEllipsis) - 1);
-  size_t end = 0;
-  while (end < value.size()) {
-    const size_t len = std::max<size_t>(1, Utf8SequenceAt(value, end));
-    if (end + len > room) break;
-    end += len;
-  }
-  return value.substr(0, end) + kEllipsis;
-}
 
 AuditEntry AuditEntryFromRow(const Stmt& st) {
   AuditEntry e;
@@ -50,7 +32,7 @@ Result<int64_t> SqlStore::AppendAudit(const AuditEntry& e) {
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
         [&](Stmt& st) {
           st.Bind(1, Seconds(e.at)).Bind(2, e.actor).Bind(3, e.actor_name).Bind(4, e.action).Bind(5, e.target)
-              .Bind(6, e.summary).Bind(7, CappedValue(e.before)).Bind(8, CappedValue(e.after));
+              .Bind(6, e.summary).Bind(7, CutWithEllipsis(e.before, AuditLog::kMaxValueBytes)).Bind(8, CutWithEllipsis(e.after, AuditLog::kMaxValueBytes));
         },
         [](const Stmt& st) { return st.Int(0); });
   });

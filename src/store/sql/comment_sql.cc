@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,15 +35,16 @@ CommentStatus ParseCommentStatus(const std::string& s) {
 
 constexpr const char* kCommentColumns =
     "SELECT c.id, c.article_id, c.user_id, c.parent_id, c.body, c.html, c.status, c.hold_reason, c.address, "
-    "c.created_at, c.edited_at, u.display_name, u.deleted ";
+    "c.created_at, c.edited_at, u.display_name, u.deleted, c.spam ";
 constexpr const char* kCommentsJoinUsers = "FROM comments c JOIN users u ON u.id = c.user_id ";
 
-// CommentFromRow reads the 13 columns of kCommentColumns.
+// CommentFromRow reads the 14 columns of kCommentColumns.
+constexpr int kCommentColumnCount = 14;
 Comment CommentFromRow(const Stmt& st) {
   Comment m;
   std::string status;
   ReadColumns(st, 0, m.id, m.article_id, m.user_id, m.parent_id, m.body, m.html, status, m.hold_reason, m.address,
-              m.created_at, m.edited_at, m.author_name, m.author_deleted);
+              m.created_at, m.edited_at, m.author_name, m.author_deleted, m.spam);
   m.status = ParseCommentStatus(status);
   return m;
 }
@@ -136,9 +138,83 @@ Status SqlStore::EditComment(int64_t id, const std::string& body, const std::str
 Status SqlStore::SetCommentStatus(int64_t id, CommentStatus status, const std::string& reason) {
   return UpdateComment(id,
                        status == CommentStatus::kDeleted
-                           ? "UPDATE comments SET status = ?1, hold_reason = ?2, body = '', html = '' WHERE id = ?3"
-                           : "UPDATE comments SET status = ?1, hold_reason = ?2 WHERE id = ?3",
+                           ? "UPDATE comments SET status = ?1, hold_reason = ?2, spam = 0, body = '', html = '' WHERE id = ?3"
+                           : "UPDATE comments SET status = ?1, hold_reason = ?2, spam = 0 WHERE id = ?3",
                        [&](Stmt& st) { st.Bind(1, std::string(CommentStatusName(status))).Bind(2, reason).Bind(3, id); });
+}
+
+Status SqlStore::MarkCommentSpam(int64_t id, const std::string& reason) {
+  return UpdateComment(id, "UPDATE comments SET status = 'hidden', hold_reason = ?1, spam = 1 WHERE id = ?2",
+                       [&](Stmt& st) { st.Bind(1, reason).Bind(2, id); });
+}
+
+namespace {
+
+// The open reports of the comment `c` of a desk page: how many, and the newest one's reason.
+constexpr const char* kOpenReportColumns =
+    ", (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved = 0), "
+    "COALESCE((SELECT r.reason FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved = 0 "
+    "ORDER BY r.created_at DESC, r.user_id DESC LIMIT 1), ''), a.headline, a.slug ";
+constexpr const char* kQueueFrom =
+    "FROM comments c JOIN users u ON u.id = c.user_id JOIN articles a ON a.id = c.article_id ";
+
+QueuedComment QueuedFromRow(const Stmt& st) {
+  QueuedComment q{CommentFromRow(st)};
+  ReadColumns(st, kCommentColumnCount, q.open_reports, q.report_reason, q.article_headline, q.article_slug);
+  return q;
+}
+
+// Each tab's filter and order; ?1 is the cursor, ?2 the limit. The queues
+// are worked oldest first, what was taken away is looked at newest first.
+const char* QueueWhere(CommentQueue queue) {
+  switch (queue) {
+    case CommentQueue::kPending:
+      return "WHERE c.status = 'held' AND c.spam = 0 AND c.id > ?1 ORDER BY c.id LIMIT ?2";
+    case CommentQueue::kReported:
+      return "WHERE c.id IN (SELECT comment_id FROM comment_reports WHERE resolved = 0 AND comment_id > ?1) "
+             "ORDER BY c.id LIMIT ?2";
+    case CommentQueue::kHidden:
+      return "WHERE c.status = 'hidden' AND c.spam = 0 AND c.id < ?1 ORDER BY c.id DESC LIMIT ?2";
+    case CommentQueue::kSpam: break;
+  }
+  return "WHERE c.status = 'hidden' AND c.spam = 1 AND c.id < ?1 ORDER BY c.id DESC LIMIT ?2";
+}
+
+const char* QueueCount(CommentQueue queue) {
+  switch (queue) {
+    case CommentQueue::kPending: return "SELECT COUNT(*) FROM comments WHERE status = 'held' AND spam = 0";
+    case CommentQueue::kReported:
+      return "SELECT COUNT(DISTINCT comment_id) FROM comment_reports WHERE resolved = 0";
+    case CommentQueue::kHidden: return "SELECT COUNT(*) FROM comments WHERE status = 'hidden' AND spam = 0";
+    case CommentQueue::kSpam: break;
+  }
+  return "SELECT COUNT(*) FROM comments WHERE status = 'hidden' AND spam = 1";
+}
+
+}  // namespace
+
+Result<std::vector<QueuedComment>> SqlStore::ListCommentQueue(CommentQueue queue, int64_t after_id, int limit) {
+  const bool newest_first = queue == CommentQueue::kHidden || queue == CommentQueue::kSpam;
+  const int64_t cursor = after_id > 0 ? after_id : newest_first ? std::numeric_limits<int64_t>::max() : 0;
+  return WithConnection<std::vector<QueuedComment>>([&](Connection& c) {
+    return QueryAll<QueuedComment>(c, std::string(kCommentColumns) + kOpenReportColumns + kQueueFrom + QueueWhere(queue),
+                                   [&](Stmt& st) { st.Bind(1, cursor).Bind(2, static_cast<int64_t>(limit)); },
+                                   QueuedFromRow);
+  });
+}
+
+Result<int64_t> SqlStore::CountCommentQueue(CommentQueue queue) {
+  return WithConnection<int64_t>([&](Connection& c) { return QueryInt(c, QueueCount(queue), NoParameters); });
+}
+
+Result<std::vector<QueuedComment>> SqlStore::ListUserComments(int64_t user_id, int64_t before_id, int limit) {
+  const int64_t cursor = before_id > 0 ? before_id : std::numeric_limits<int64_t>::max();
+  return WithConnection<std::vector<QueuedComment>>([&](Connection& c) {
+    return QueryAll<QueuedComment>(c,
+        std::string(kCommentColumns) + kOpenReportColumns + kQueueFrom +
+            "WHERE c.user_id = ?1 AND c.id < ?2 ORDER BY c.id DESC LIMIT ?3",
+        [&](Stmt& st) { st.Bind(1, user_id).Bind(2, cursor).Bind(3, static_cast<int64_t>(limit)); }, QueuedFromRow);
+  });
 }
 
 Result<int64_t> SqlStore::HideUserComments(int64_t user_id, const std::string& reason) {
@@ -221,7 +297,8 @@ Result<std::vector<CommentReport>> SqlStore::ListOpenReports(int limit) {
             "WHERE r.resolved = 0 ORDER BY r.created_at, r.comment_id, r.user_id LIMIT ?",
         [&](Stmt& st) { st.Bind(1, static_cast<int64_t>(limit)); },
         [](const Stmt& st) {
-          return CommentReport{CommentFromRow(st), st.Int(13), st.Text(14), FromSeconds(st.Int(15))};
+          constexpr int n = kCommentColumnCount;
+          return CommentReport{CommentFromRow(st), st.Int(n), st.Text(n + 1), FromSeconds(st.Int(n + 2))};
         });
   });
 }

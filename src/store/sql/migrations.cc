@@ -396,6 +396,17 @@ CREATE INDEX article_translations_unreviewed ON article_translations (language, 
   WHERE produced_by = 'machine' AND reviewed_at IS NULL;
 CREATE INDEX translation_failures_by_time ON translation_failures (language, failed_at, article_id);
 )sql"},
+      {14, R"sql(
+-- The desk's comments room (issue 16). A moderator can hide a comment as
+-- spam: still hidden everywhere, but kept apart from hidden comments on the
+-- desk. The desk's tabs and a reader's history are keyset pages by id, so
+-- each has an index ending in id: a status (and the spam mark), one
+-- author's comments, the open reports by comment.
+ALTER TABLE comments ADD COLUMN spam INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX comments_by_queue ON comments (status, spam, id);
+CREATE INDEX comments_by_user_id ON comments (user_id, id);
+CREATE INDEX comment_reports_open_by_comment ON comment_reports (resolved, comment_id);
+)sql"},
   };
   return kMigrations;
 }

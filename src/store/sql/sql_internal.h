@@ -206,6 +206,10 @@ class SqlStore final : public Store {
                      const std::string& hold_reason, TimePoint edited_at) override;
   Result<int64_t> HideUserComments(int64_t user_id, const std::string& reason) override;
   Status SetCommentStatus(int64_t id, CommentStatus status, const std::string& reason) override;
+  Status MarkCommentSpam(int64_t id, const std::string& reason) override;
+  Result<std::vector<QueuedComment>> ListCommentQueue(CommentQueue queue, int64_t after_id, int limit) override;
+  Result<int64_t> CountCommentQueue(CommentQueue queue) override;
+  Result<std::vector<QueuedComment>> ListUserComments(int64_t user_id, int64_t before_id, int limit) override;
   Result<CommentActivity> CountComments(int64_t user_id, const std::string& address, TimePoint since) override;
   Result<int64_t> CountVisibleUserComments(int64_t user_id) override;
   Result<std::vector<std::pair<int64_t, int64_t>>> CommentCounts(const std::vector<int64_t>& article_ids) override;
