@@ -56,14 +56,15 @@ check "… and nothing was added" test "$(psql -tAq "$pgdb" -c 'SELECT COUNT(*) 
 check "migrate-store PostgreSQL → SQLite succeeds" test $? -eq 0
 # Serving on PostgreSQL wrote a session (and the editor's last log-in on
 # `users`), the shared site secret, its jobs and (mail going to the outbox
-# when no SMTP server is set, issue 14) the run of yesterday's digest;
+# when no SMTP server is set, issue 14) the run of yesterday's digest and
+# the day's desk mail to the editor (a job and its delivery);
 # every table the site did not write to comes back row for row, the audit
 # log of the import and the account with them.
 same='^(sources|articles|article_translations|article_mentions|article_candidates|entity_edits|comments|subscribers|translation_cache|audit_log) '
 check "… with the same rows and checksums as the way there" bash -c \
   "diff <(grep -E '$same' '$tmp/to_pg.txt') <(grep -E '$same' '$tmp/back.txt') && grep -qE '^audit_log +2 ' '$tmp/back.txt'"
 check "… and the rows the site wrote meanwhile" bash -c \
-  "grep -qE '^jobs +5 ' '$tmp/back.txt' && grep -qE '^settings +1 ' '$tmp/back.txt' && grep -qE '^sessions +1 ' '$tmp/back.txt' &&
+  "grep -qE '^jobs +6 ' '$tmp/back.txt' && grep -qE '^settings +1 ' '$tmp/back.txt' && grep -qE '^sessions +1 ' '$tmp/back.txt' &&
    grep -qE '^digest_runs +[01] ' '$tmp/back.txt'"
 
 "$nd" migrate-store --from "sqlite:$data/newsdesk.db" --to "postgresql://nobody@127.0.0.1:1/none" >/dev/null 2>"$tmp/down.err"

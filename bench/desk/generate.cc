@@ -12,6 +12,7 @@
 #include <iostream>
 #include <random>
 
+#include "common/text.h"
 #include "readers/readers.h"
 #include "store/store.h"
 
@@ -104,6 +105,11 @@ int main(int argc, char** argv) {
       std::string text;
       for (int w = 0; w < 60; ++w) text += std::string(w ? " " : "") + Word(rng);
       r.body = {Block{BlockType::kParagraph, text + ".", {}, {}, {}, {}}};
+      // Unknown names for the entities room: 300 of them, in one article in 20.
+      if (j % 20 == 0) {
+        const std::string name = fmt::format("Bench Name {}", j % 300);
+        r.candidates = {NameCandidate{AsciiLower(name), name, "en", 2}};
+      }
       batch.push_back(std::move(r));
     }
     auto up = db.UpsertArticles(batch);
@@ -111,6 +117,26 @@ int main(int argc, char** argv) {
     ids.insert(ids.end(), up->ids.begin(), up->ids.end());
     if ((i + 500) % 20000 == 0) std::cerr << fmt::format("{} articles in {:.1f} s\n", i + 500, elapsed());
   }
+
+  // The articles room: one in 100 waits in Incoming, one in 1,000 is
+  // scheduled, one in 500 was corrected (two revisions each).
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const int64_t id = ids[k];
+    if (k % 100 == 7) {
+      if (Status s = db.SetPublication(id, Publication::kHeld, std::nullopt); !s.ok()) return Fail(s);
+    } else if (k % 1000 == 9) {
+      if (Status s = db.SetPublication(id, Publication::kScheduled, now + std::chrono::days(1 + k % 30)); !s.ok())
+        return Fail(s);
+    } else if (k % 500 == 11) {
+      auto a = db.GetArticleInAnyState(id);
+      if (!a.ok()) return Fail(a.status());
+      ArticleContent c = ContentOf(*a);
+      c.headline += " (corrected)";
+      auto saved = db.SaveArticleEdit({id, c, "user:1", "Bench Editor", "The headline named the wrong yard.", now});
+      if (!saved.ok()) return Fail(saved.status());
+    }
+  }
+  std::cerr << fmt::format("publication states and corrections in {:.1f} s\n", elapsed());
 
   // Readers and their comments.
   std::vector<int64_t> writers;

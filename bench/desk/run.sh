@@ -5,8 +5,11 @@
 # one request at a time (wrk -t1 -c1), so the figures are render times:
 #   the overview, the sources board (all, failing, by language), one
 #   source's page, people, jobs, the audit log (first page, filtered,
-#   and an older page by its cursor), and the comments room (each tab, a
-#   second page by its cursor, one reader's history).
+#   and an older page by its cursor), the comments room (each tab, a
+#   second page by its cursor, one reader's history), the articles room
+#   (Incoming and its next page, scheduled, published, an article with its
+#   editor, a revision's diff), a source's rule editor, the entities room
+#   (unknown names, search, an entity's page) and the translations room.
 # Prints p50 and p99 per page and whether p99 is under the 50 ms target.
 #
 # Usage (from the repo root): bash bench/desk/run.sh
@@ -83,12 +86,24 @@ HELD_NEXT=$(get /desk/comments | grep -oE '/desk/comments\?tab=pending&amp;after
 HISTORY=$(get /desk/comments | grep -oE '/desk/comments/user/[0-9]+' | head -n1)
 [[ -n $HISTORY ]] || die "the pending comments link no author's history"
 
+HELD_MORE=$(get /desk/articles | grep -oE '/desk/articles\?state=held&amp;after=[0-9.]+' | head -n1 | sed 's/&amp;/\&/')
+[[ -n $HELD_MORE ]] || die "Incoming has no second page"
+# The generator corrected one article in 500, the twelfth first.
+REVISION=$(get /desk/articles/12 | grep -oE '/desk/revisions/[0-9]+' | head -n1)
+[[ -n $REVISION ]] || die "article 12 lists no revision"
+ENTITY=$(get "/desk/entities/search?q=a" | grep -oE 'href="/desk/entities/[a-z0-9-]+"' | grep -v -e search -e candidate | head -n1 | cut -d'"' -f2)
+[[ -n $ENTITY ]] || die "the gazetteer search found no entity"
+
 echo "$(nproc) cores; wrk -t1 -c1 -d$DURATION per page; target: p99 under 50 ms"
 printf '%-34s %10s %10s %10s  %s\n' "page" "req/s" "p50" "p99" "under 50 ms"
 for path in /desk/ /desk/sources "/desk/sources?filter=failing" "/desk/sources?lang=ru" "/desk/sources/$SOURCE_ID" \
             /desk/people /desk/jobs /desk/audit "/desk/audit?kind=feed" "$OLDER" \
             /desk/comments "$HELD_NEXT" "/desk/comments?tab=reported" "/desk/comments?tab=hidden" \
-            "/desk/comments?tab=spam" "$HISTORY"; do
+            "/desk/comments?tab=spam" "$HISTORY" \
+            /desk/articles "$HELD_MORE" "/desk/articles?state=scheduled" "/desk/articles?state=published" \
+            /desk/articles/12 "$REVISION" "/desk/sources/$SOURCE_ID/rule" \
+            "/desk/entities" "/desk/entities?days=0&min=1" "/desk/entities/search?q=bench" "$ENTITY" \
+            "/desk/translations?lang=en"; do
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "$COOKIE" "$BASE$path")
   [[ $status == 200 ]] || die "$path answered $status"
   wrk -t1 -c1 -d"$DURATION" --latency -H "$COOKIE" "$BASE$path" >"$TMP/wrk.txt"

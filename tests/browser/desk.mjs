@@ -10,8 +10,8 @@
 // (run.sh sets them).
 
 import { mergeCandidate } from './desk_entities.mjs';
-import { appearsWhenDue, correctHeadline, holdAndFollowSecondFeed, publishAndSchedule, reviewTranslation }
-  from './desk_morning.mjs';
+import { appearsWhenDue, banSpammer, correctHeadline, holdAndFollowSecondFeed, publishAndSchedule,
+  reviewTranslation } from './desk_morning.mjs';
 
 export async function runDeskJourney(browser, t) {
   const { BASE, NAV_TIMEOUT_MS, check, assert, short, goto, screenshot, noHorizontalScroll, VIEWPORTS } = t;
@@ -97,6 +97,10 @@ export async function runDeskJourney(browser, t) {
         });
         await check(`${tag}: a machine translation (apertium eng-spa) is reviewed and saved`,
                     `${BASE}/desk/translations?lang=es`, () => reviewTranslation(page, BASE, shot));
+        await check(`${tag}: a hold word catches a spammer, who is banned with their comments hidden`,
+                    `${BASE}/desk/comments`, () => banSpammer(browser, page, BASE, {
+                      email: process.env.SPAMMER_EMAIL, password: process.env.SPAMMER_PASSWORD,
+                    }, shot));
         await check(`${tag}: the scheduled article goes out at its time`, `${BASE}/desk/articles`, async () => {
           assert(moved, 'nothing was scheduled');
           return appearsWhenDue(page, BASE, moved.scheduled, moved.at);
@@ -105,13 +109,14 @@ export async function runDeskJourney(browser, t) {
           await goto(page, `${BASE}/desk/audit`);
           const log = await page.locator('table.audit').innerText();
           for (const action of ['source.add', 'feed.fetch', 'feed.pause', 'feed.interval', 'source.hold',
-                                'article.publication', 'article.correct', 'translation.edit']) {
+                                'article.publication', 'article.correct', 'translation.edit', 'comment.hold_words',
+                                'user.ban']) {
             assert(log.includes(action), `no ${action} in the log`);
           }
           assert(log.includes('E2E <Outlet>'), 'the source name is not shown as text');
           await screenshot(page, `desk-audit-${vp.name}.png`);
           return 'source.add, feed.fetch, feed.pause, feed.interval, source.hold, article.publication, ' +
-            'article.correct, translation.edit';
+            'article.correct, translation.edit, comment.hold_words, user.ban';
         });
       }
       await check(`${tag}: an unknown name becomes an entity, another one its form`, `${BASE}/desk/entities`,

@@ -115,3 +115,54 @@ export async function reviewTranslation(page, base, shot) {
   await submit(page, /done=translation/, page.locator('form.desk-translation button[type=submit]'));
   return `saved "${revised.slice(0, 50)}"`;
 }
+
+// A hold word catches a spammer's comment; the editor bans them from it and
+// hides their earlier comments, which leave the article's page.
+export async function banSpammer(browser, page, base, spammer, shot) {
+  await page.goto(`${base}/desk/comments`, { waitUntil: 'load' });
+  const words = page.locator('textarea[name=words]');
+  await words.fill(`${await words.inputValue()}\ncasino`.trim());
+  await submit(page, /done=hold_words/, page.locator('form[action="/desk/comments/hold-words"] button'));
+
+  const context = await browser.newContext({ locale: 'en-US' });
+  let article = '';
+  try {
+    const sp = await context.newPage();
+    await sp.goto(`${base}/en/account/login`, { waitUntil: 'load' });
+    await sp.fill('input[name=email]', spammer.email);
+    await sp.fill('input[name=password]', spammer.password);
+    await Promise.all([sp.waitForLoadState('load'), sp.click('.account-form button[type=submit]')]);
+    await sp.goto(`${base}/en/`, { waitUntil: 'load' });
+    article = new URL(await sp.locator('a[href*="/en/articles/"]').first().getAttribute('href'), base).href;
+    for (const text of ['Thanks for the report, see my profile.', 'Cheap casino chips, ask me how.']) {
+      await sp.goto(article, { waitUntil: 'load' });
+      await sp.fill('.comment-form textarea[name=body]', text);
+      await Promise.all([sp.waitForLoadState('load'), sp.click('.comment-form button[type=submit]')]);
+    }
+  } finally {
+    await context.close();
+  }
+  const guest = await browser.newContext();
+  try {
+    const before = await (await guest.request.get(article)).text();
+    ensure(before.includes('Thanks for the report'), 'the spammer\'s first comment is not on the article');
+    ensure(!before.includes('casino chips'), 'the held comment is on the article');
+
+    await page.goto(`${base}/desk/comments?tab=pending`, { waitUntil: 'load' });
+    const row = page.locator('table.desk-comments tbody tr').filter({ hasText: 'casino chips' }).first();
+    ensure(await row.count() === 1, 'the held comment is not pending');
+    await row.locator('input[name=hide]').check();
+    await shot('comments');
+    await submit(page, /done=banned/, row.locator('form[action$="/ban"] button'));
+    const notice = await page.locator('.notice').innerText();
+    ensure(/banned/i.test(notice), `notice: ${notice}`);
+    const after = await (await guest.request.get(article)).text();
+    ensure(!after.includes('Thanks for the report'), 'the spammer\'s earlier comment is still on the article');
+    await page.goto(`${base}/desk/comments?tab=hidden`, { waitUntil: 'load' });
+    const hidden = await page.locator('table.desk-comments tbody tr').filter({ hasText: 'Thanks for the report' }).count();
+    ensure(hidden === 1, `${hidden} of the spammer's comments in the hidden tab`);
+    return `${notice.replace(/\s+/g, ' ').slice(0, 60)}; their comment is off the article`;
+  } finally {
+    await guest.close();
+  }
+}

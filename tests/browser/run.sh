@@ -106,6 +106,11 @@ DESK_EMAIL=editor@e2e.example
 DESK_PASSWORD='e2e editor passphrase'
 "$BIN" user add "$DESK_EMAIL" --role editor --name "E2E Editor" --password "$DESK_PASSWORD" --data "$TMP/data" \
   >"$TMP/user.log" 2>&1 || { cat -- "$TMP/user.log" >&2; die "user add failed"; }
+# A reader who will spam the comments, for the desk to ban.
+SPAMMER_EMAIL=spammer@e2e.example
+SPAMMER_PASSWORD='e2e spammer passphrase'
+"$BIN" user add "$SPAMMER_EMAIL" --role reader --name "Spam Bot" --password "$SPAMMER_PASSWORD" --data "$TMP/data" \
+  >"$TMP/spammer.log" 2>&1 || { cat -- "$TMP/spammer.log" >&2; die "user add (spammer) failed"; }
 mkdir -p -- "$TMP/outlet"
 /usr/bin/python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$TMP/outlet" >"$TMP/outlet.log" 2>&1 &
 OUTLET_PID=$!
@@ -212,6 +217,7 @@ echo "run.sh: server pid $SERVER_PID at $BASE"
 
 status=0
 MAIL_DIR=$TMP/mail DESK_EMAIL=$DESK_EMAIL DESK_PASSWORD=$DESK_PASSWORD OUTLET_URL=$OUTLET \
+  SPAMMER_EMAIL=$SPAMMER_EMAIL SPAMMER_PASSWORD=$SPAMMER_PASSWORD \
   node "$HERE/e2e.mjs" "$BASE" "$OUT" || status=$?
 if [[ $status -ne 0 ]]; then
   show_log
