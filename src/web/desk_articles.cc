@@ -57,11 +57,18 @@ std::vector<std::string> Lines(std::string_view text) {
 
 bool WebAddress(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
 
+// LanguageCode: two or three lowercase letters ("en", "ru", "fil").
+bool LanguageCode(const std::string& s) {
+  if (s.size() < 2 || s.size() > 3) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
 // EditedContent reads the editor's form over `current`: the headline,
 // dateline, lead image's caption and credit, rights, and the body's blocks
-// in order (each `block_kind` starts one; an emptied block is dropped). The
-// article's language and image address are not the form's to change. An
-// error names the field ("headline", "block 3", …) and why.
+// in order (each `block_kind` starts one; an emptied block is dropped), the
+// language, and the lead image's address (empty: no lead image). Only
+// http(s) image addresses are taken. An error names the field ("headline",
+// "block 3", …) and why.
 Result<ArticleContent> EditedContent(const FormFields& form, const ArticleContent& current) {
   ArticleContent c = current;
   c.body.clear();
@@ -73,6 +80,20 @@ Result<ArticleContent> EditedContent(const FormFields& form, const ArticleConten
     if (name == "headline") {
       c.headline = Trim(raw);
       if (c.headline.size() > kMaxHeadlineChars) return too_long("the headline", kMaxHeadlineChars);
+    } else if (name == "language") {
+      c.language = Trim(raw);
+      if (!LanguageCode(c.language))
+        return Status::InvalidArgument("the language is a two- or three-letter code, such as en or ru");
+    } else if (name == "image_url") {
+      const std::string url = Trim(raw);
+      if (url.empty()) {
+        c.image.reset();
+      } else {
+        if (!WebAddress(url) || url.size() > kMaxLineChars)
+          return Status::InvalidArgument("the lead image's address starts with http:// or https://");
+        if (!c.image) c.image = Image{};
+        c.image->url = url;
+      }
     } else if (name == "dateline" || name == "rights" || name == "image_caption" || name == "image_credit") {
       std::string value = Trim(raw);
       if (value.size() > kMaxLineChars) return too_long(name, kMaxLineChars);
@@ -99,9 +120,19 @@ Result<ArticleContent> EditedContent(const FormFields& form, const ArticleConten
   }
   if (c.headline.empty()) return Status::InvalidArgument("an article needs a headline");
   for (size_t i = 0; i < c.body.size(); ++i) {
-    const Block& b = c.body[i];
-    if (b.type == BlockType::kImage && !WebAddress(b.url))
-      return Status::InvalidArgument(fmt::format("block {}: an image's address starts with http:// or https://", i + 1));
+    Block& b = c.body[i];
+    // A block keeps only its kind's fields (the new block's form has them all).
+    if (b.type == BlockType::kImage) {
+      b.text.clear();
+      b.items.clear();
+      if (!b.url.empty() && !WebAddress(b.url))
+        return Status::InvalidArgument(fmt::format("block {}: an image's address starts with http:// or https://", i + 1));
+    } else {
+      b.url.clear();
+      b.caption.clear();
+      b.credit.clear();
+      if (b.type != BlockType::kList) b.items.clear();
+    }
   }
   c.body.erase(std::remove_if(c.body.begin(), c.body.end(),
                               [](const Block& b) {

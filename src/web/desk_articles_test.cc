@@ -245,6 +245,43 @@ TEST_F(DeskArticlesTest, ACorrectionIsSavedAsARevisionAndShownDatedToReaders) {
   EXPECT_EQ(store_->ListRevisions(article_)->size(), 3u);
 }
 
+TEST_F(DeskArticlesTest, TheBlockEditorChangesKindsAddsAnImageAndSetsLanguageAndLeadImage) {
+  Browser editor = LoggedIn("editor@example.org");
+  Browser::Fields fields = {{"headline", "Фрегат спущен на воду"},
+                            {"language", "ru"},
+                            {"image_url", ""},
+                            {"block_kind", "list"},
+                            {"block_text", "first point\n\n  second point  \n"},
+                            {"block_kind", "heading"},
+                            {"block_text", "We are proud of the crew."},
+                            {"block_kind", "image"},
+                            {"block_text", "The frigate at sea"},
+                            {"block_url", "https://wire.example/sea.jpg"},
+                            {"block_credit", "Wire photo"}};
+  ASSERT_EQ(editor.Post(Desk(article_) + "/edit", fields, Desk(article_)).status, 303);
+  auto a = store_->GetArticle(article_);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->language, "ru");
+  EXPECT_FALSE(a->image.has_value()) << "an emptied address takes the lead image off";
+  ASSERT_EQ(a->body.size(), 3u);
+  EXPECT_EQ(a->body[0].type, BlockType::kList);
+  EXPECT_EQ(a->body[0].items, (std::vector<std::string>{"first point", "second point"}));
+  EXPECT_EQ(a->body[1].type, BlockType::kHeading);
+  EXPECT_EQ(a->body[2].type, BlockType::kImage);
+  EXPECT_EQ(a->body[2].url, "https://wire.example/sea.jpg");
+  EXPECT_EQ(a->body[2].caption, "The frigate at sea");
+  EXPECT_EQ(a->body[2].credit, "Wire photo");
+  EXPECT_TRUE(a->body[2].text.empty());
+  RawResponse form = editor.Get(Desk(article_));
+  EXPECT_THAT(form.body, HasSubstrs({"name=\"language\" value=\"ru\"", "<option value=\"list\" selected>",
+                                     "value=\"https://wire.example/sea.jpg\""}));
+  Browser::Fields lead = fields;
+  lead[2].second = "https://wire.example/lead.jpg";
+  ASSERT_EQ(editor.Post(Desk(article_) + "/edit", lead, Desk(article_)).status, 303);
+  ASSERT_TRUE(store_->GetArticle(article_)->image.has_value());
+  EXPECT_EQ(store_->GetArticle(article_)->image->url, "https://wire.example/lead.jpg");
+}
+
 TEST_F(DeskArticlesTest, HostileTextInEveryEditableFieldComesOutEscaped) {
   Browser editor = LoggedIn("editor@example.org");
   Browser::Fields fields = {{"headline", std::string("Headline ") + kXss},
@@ -283,6 +320,12 @@ TEST_F(DeskArticlesTest, AnInvalidOrOversizedEditIsRefusedAndWritesNothing) {
   EXPECT_EQ(editor.Post(edit, {{"headline", "Fine"}, {"block_kind", "marquee"}, {"block_text", "x"}}, Desk(article_)).status,
             400);
   EXPECT_EQ(editor.Post(edit, EditFields("Fine", "Text.", std::string(3000, 'n')), Desk(article_)).status, 400);
+  Browser::Fields bad_language = EditFields("Fine", "Text.", "");
+  bad_language.push_back({"language", "english"});
+  EXPECT_EQ(editor.Post(edit, bad_language, Desk(article_)).status, 400);
+  Browser::Fields script_lead = EditFields("Fine", "Text.", "");
+  script_lead.push_back({"image_url", "javascript:alert(1)"});
+  EXPECT_EQ(editor.Post(edit, script_lead, Desk(article_)).status, 400);
   EXPECT_EQ(editor.Post(edit, EditFields("Fine", std::string(1'100'000, 'x'), ""), Desk(article_)).status, 413);
   EXPECT_EQ(store_->GetArticle(article_)->headline, "Frigate laucnhed at the yard");
   EXPECT_TRUE(store_->ListRevisions(article_)->empty());
