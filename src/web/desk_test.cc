@@ -391,6 +391,19 @@ TEST_F(DeskTest, AnEditorPreviewsARuleOnTheNewestPageSideBySideBeforeSavingIt) {
   ASSERT_TRUE(log.ok());
   ASSERT_EQ(log->entries.size(), 1u);
   EXPECT_EQ(log->entries[0].after, "#main − h1 − .promo");
+
+  // Rule text is the editor's, shown back escaped wherever it appears.
+  const std::string hostile = "div[data-x=\"<script>alert(1)</script>\"]";
+  RawResponse shown = Act(editor, rule + "/preview", {{"body_selector", hostile}, {"url", outlet.Url("/rule")}}, rule);
+  EXPECT_THAT(shown.body, Not(HasSubstr("<script>alert(1)")));
+  ASSERT_EQ(Act(editor, rule, {{"body_selector", hostile}}, rule).status, 303);
+  for (const std::string& page : {std::string("/desk/sources"), "/desk/sources/" + std::to_string(source), rule,
+                                  std::string("/desk/audit")}) {
+    RawResponse res = editor.Get(page);
+    EXPECT_EQ(res.status, 200) << page;
+    EXPECT_THAT(res.body, Not(HasSubstr("<script>alert(1)"))) << page;
+    EXPECT_THAT(res.body, HasSubstr("&lt;script&gt;alert(1)")) << page;
+  }
   served_->site().AttachFeedTools({});
 }
 
