@@ -115,12 +115,15 @@ check "the /en/ front page labels it too" grep -qF 'title="In Russian, not yet t
 # Spanish ones the pages use are there.
 no_english() {  # no_english FILE...
   python3 - "$root/i18n/en.json" "$root/i18n/es.json" "$@" <<'PY'
-import html, json, sys
+import html, json, re, sys
 en = json.load(open(sys.argv[1]))["strings"]
 es = json.load(open(sys.argv[2]))["strings"]
 bad = 0
 for path in sys.argv[3:]:
-    page = html.unescape(open(path, encoding="utf-8").read())
+    # JSON-LD is for machines, in schema.org's English vocabulary
+    # ("datePublished", "SearchAction"): not interface text.
+    raw = re.sub(r'<script type="application/ld\+json">.*?</script>', "", open(path, encoding="utf-8").read(), flags=re.S)
+    page = html.unescape(raw)
     for key, value in en.items():
         if "{" in value or len(value) < 5 or value == es[key]:
             continue
