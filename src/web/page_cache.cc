@@ -30,11 +30,13 @@ std::string_view OpaqueTag(std::string_view tag) {
   return tag;
 }
 
-// VariantTag is the page's tag for a coding: a coded body is another
-// representation, so another strong tag (RFC 9110 §8.8.3).
-std::string VariantTag(const CachedPage& page, ContentCoding coding) {
-  if (coding == ContentCoding::kIdentity) return page.etag;
-  return page.etag.substr(0, page.etag.size() - 1) + (coding == ContentCoding::kGzip ? "-gz\"" : "-br\"");
+const std::string& VariantTag(const CachedPage& page, ContentCoding coding) {
+  switch (coding) {
+    case ContentCoding::kGzip: return page.gzip_etag;
+    case ContentCoding::kBrotli: return page.brotli_etag;
+    case ContentCoding::kIdentity: break;
+  }
+  return page.etag;
 }
 
 bool NoneMatch(const CachedPage& page, std::string_view header) {
@@ -64,7 +66,14 @@ void AddVary(Response& r, std::string_view field) {
 std::shared_ptr<const CachedPage> PageCache::Prepare(Response response, TimePoint now) {
   auto page = std::make_shared<CachedPage>();
   page->last_modified = now;
-  if (response.status == 200) page->etag = "\"" + ContentDigest(response.body) + "\"";
+  page->last_modified_header = HttpDate(now);
+  if (response.status == 200) {
+    // A coded body is another representation, so another strong tag (RFC 9110 §8.8.3).
+    const std::string digest = ContentDigest(response.body);
+    page->etag = "\"" + digest + "\"";
+    page->gzip_etag = "\"" + digest + "-gz\"";
+    page->brotli_etag = "\"" + digest + "-br\"";
+  }
   if (response.status == 200 && response.body.size() >= kMinCompressedBytes && Compressible(response.content_type)) {
     // A coding that saves nothing is not kept: the plain body is served.
     if (auto gz = Gzip(response.body); gz && gz->size() < response.body.size()) page->gzip = std::move(*gz);
@@ -81,7 +90,7 @@ Response ServeCached(const CachedPage& page, const Request& request) {
   ContentCoding coding = ChooseCoding(request.Header("accept-encoding"));
   if (coding == ContentCoding::kBrotli && page.brotli.empty()) coding = page.gzip.empty() ? ContentCoding::kIdentity : ContentCoding::kGzip;
   if (coding == ContentCoding::kGzip && page.gzip.empty()) coding = ContentCoding::kIdentity;
-  const std::string last_modified = HttpDate(page.last_modified);
+  const std::string& last_modified = page.last_modified_header;
 
   // RFC 9110 §13.2.2: If-None-Match when sent, If-Modified-Since only without it.
   bool not_modified = false;
@@ -109,7 +118,8 @@ Response ServeCached(const CachedPage& page, const Request& request) {
   Response r;
   r.status = full.status;
   r.content_type = full.content_type;
-  r.headers = full.headers;
+  r.headers.reserve(full.headers.size() + 3);
+  r.headers.assign(full.headers.begin(), full.headers.end());
   r.route = full.route;
   r.cacheable = full.cacheable;
   r.headers.emplace_back("ETag", VariantTag(page, coding));

@@ -42,7 +42,9 @@ struct CachedPage {
   std::string gzip;    // empty when not compressed
   std::string brotli;  // empty when not compressed
   std::string etag;    // the plain body's tag, quoted; a variant's adds "-gz" or "-br" inside the quotes
+  std::string gzip_etag, brotli_etag;
   TimePoint last_modified;
+  std::string last_modified_header;  // as the header writes it, made once
 };
 
 // ServeCached is the answer to `request` from `page`: for a 200, 304 with an
