@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Serving benchmark: newsdesk article page vs nginx serving the same bytes as
 # a static file, both with T = $(nproc) workers, measured with
-# `wrk -t1 -c50 -d$DURATION --latency`.
+# `wrk -t1 -c50 -d$DURATION --latency`. A second row asks both for gzip:
+# newsdesk serves the variant its page cache made when the entry was filled,
+# nginx (`gzip_static on`) the same precompressed bytes from index.html.gz.
 #
 # Usage (from the repo root): bash bench/serve.sh [--db postgresql]
 #   --db postgresql  also runs newsdesk on a throwaway PostgreSQL 15 cluster
@@ -94,6 +96,12 @@ ND_URL=$ND_BASE$ARTICLE_PATH
 # Warm the cache, and keep the exact bytes for nginx to serve.
 curl -fsS -o "$TMP/www/index.html" "$ND_URL" || die "GET $ND_URL failed"
 BYTES=$(wc -c <"$TMP/www/index.html")
+# The gzip variant newsdesk sends, byte for byte, for nginx's gzip_static.
+curl -fsS -H 'Accept-Encoding: gzip' -D "$TMP/gzip-headers.txt" -o "$TMP/www/index.html.gz" "$ND_URL" \
+  || die "GET $ND_URL with Accept-Encoding: gzip failed"
+grep -qi '^content-encoding: gzip' "$TMP/gzip-headers.txt" || die "newsdesk did not answer gzip for $ND_URL"
+gzip -dc "$TMP/www/index.html.gz" | cmp -s - "$TMP/www/index.html" || die "newsdesk's gzip body is not the plain page"
+GZ_BYTES=$(wc -c <"$TMP/www/index.html.gz")
 
 # ---- nginx ------------------------------------------------------------------
 NGX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
@@ -127,7 +135,10 @@ http {
     server {
         listen 127.0.0.1:$NGX_PORT;
         root $TMP/www;
-        location / { }
+        location / {
+            gzip_static on;  # index.html.gz to clients that accept gzip
+            gzip_vary on;    # Vary: Accept-Encoding, as newsdesk sends
+        }
     }
 }
 EOF
@@ -144,6 +155,8 @@ for _ in $(seq 50); do  # up to 5 s
   sleep 0.1
 done
 cmp -s "$TMP/www/index.html" "$TMP/nginx-check.html" || die "nginx is not serving the saved page at $NGX_URL"
+curl -fsS -H 'Accept-Encoding: gzip' -o "$TMP/nginx-check.html.gz" "$NGX_URL" || die "GET $NGX_URL with gzip failed"
+cmp -s "$TMP/www/index.html.gz" "$TMP/nginx-check.html.gz" || die "nginx is not serving the saved gzip bytes at $NGX_URL"
 NGX_CT=$(curl -fsS -o /dev/null -w '%{content_type}' "$NGX_URL")
 ND_CT=$(curl -fsS -o /dev/null -w '%{content_type}' "$ND_URL")
 
@@ -159,11 +172,12 @@ to_ms() {
   }'
 }
 
-# run_wrk NAME URL -> writes "REQ_PER_SEC P99_MS" to $TMP/result-NAME; warns about errors
+# run_wrk NAME URL [WRK-ARGS…] -> writes "REQ_PER_SEC P99_MS" to $TMP/result-NAME; warns about errors
 run_wrk() {
   local name=$1 url=$2 out=$TMP/wrk-$1.txt
-  echo "serve.sh: wrk -t1 -c50 -d$DURATION --latency $url" >&2
-  wrk -t1 -c50 -d"$DURATION" --latency "$url" >"$out" 2>&1 || { cat -- "$out" >&2; die "wrk failed against $url"; }
+  shift 2
+  echo "serve.sh: wrk -t1 -c50 -d$DURATION --latency $* $url" >&2
+  wrk -t1 -c50 -d"$DURATION" --latency "$@" "$url" >"$out" 2>&1 || { cat -- "$out" >&2; die "wrk failed against $url"; }
   local rps p99
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
   p99=$(awk '$1 == "99%" { print $2 }' "$out")
@@ -180,6 +194,11 @@ run_wrk newsdesk "$ND_URL"
 run_wrk nginx "$NGX_URL"
 read -r RPS_newsdesk P99_newsdesk <"$TMP/result-newsdesk"
 read -r RPS_nginx P99_nginx <"$TMP/result-nginx"
+echo "serve.sh: gzip: $GZ_BYTES bytes on the wire (plain $BYTES)" >&2
+run_wrk newsdesk-gzip "$ND_URL" -H 'Accept-Encoding: gzip'
+run_wrk nginx-gzip "$NGX_URL" -H 'Accept-Encoding: gzip'
+read -r RPS_newsdesk_gzip P99_newsdesk_gzip <"$TMP/result-newsdesk-gzip"
+read -r RPS_nginx_gzip P99_nginx_gzip <"$TMP/result-nginx-gzip"
 
 # A new address each request: past the page cache, to the store.
 cat >"$TMP/miss.lua" <<'LUA'
@@ -231,6 +250,11 @@ printf 'newsdesk: %.0f req/s, p99 %.2f ms\n' "$RPS_newsdesk" "$P99_newsdesk"
 printf 'nginx:    %.0f req/s, p99 %.2f ms\n' "$RPS_nginx" "$P99_nginx"
 printf 'ratio (newsdesk/nginx): %s   target >= 0.7\n' "$RATIO"
 printf 'newsdesk p99: %.2f ms        target < 5 ms\n' "$P99_newsdesk"
+GZ_RATIO=$(awk -v a="$RPS_newsdesk_gzip" -v b="$RPS_nginx_gzip" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }')
+printf '\ngzip (%s bytes): newsdesk from its page cache vs nginx gzip_static, same bytes:\n' "$GZ_BYTES"
+printf 'newsdesk gzip: %.0f req/s, p99 %.2f ms\n' "$RPS_newsdesk_gzip" "$P99_newsdesk_gzip"
+printf 'nginx gzip:    %.0f req/s, p99 %.2f ms\n' "$RPS_nginx_gzip" "$P99_nginx_gzip"
+printf 'ratio gzip (newsdesk/nginx): %s   target >= 0.7\n' "$GZ_RATIO"
 if [[ $DB_MODE == postgresql ]]; then
   printf '\nsame run, newsdesk on each store:\n'
   printf '  cached article page   SQLite %7.0f req/s p99 %6.2f ms | PostgreSQL %7.0f req/s p99 %6.2f ms\n' \

@@ -62,6 +62,22 @@ mustache::data ToData(const nlohmann::json& j) {
   }
 }
 
+// WithHashedStaticLinks is `text` with every quoted link to a built-in
+// static file ("/static/site.css") turned into its content-hashed address,
+// which browsers may keep for a year (issue 17): a template links the plain
+// name, and a changed file is fetched anew under its new name.
+std::string WithHashedStaticLinks(std::string_view text) {
+  std::string out(text);
+  for (const auto& asset : EmbeddedAssets()) {
+    if (asset.path.rfind("static/", 0) != 0) continue;
+    const std::string plain = "\"/" + std::string(asset.path) + "\"";
+    const std::string hashed = "\"" + AssetHref(asset.path) + "\"";
+    for (size_t at = out.find(plain); at != std::string::npos; at = out.find(plain, at + hashed.size()))
+      out.replace(at, plain.size(), hashed);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Templates>> Templates::Load() {
@@ -73,7 +89,7 @@ Result<std::unique_ptr<Templates>> Templates::Load() {
     if (path.rfind(prefix, 0) != 0 || path.size() <= suffix.size() ||
         path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
       continue;
-    auto compiled = std::make_unique<Compiled>(std::string(asset.content), copies);
+    auto compiled = std::make_unique<Compiled>(WithHashedStaticLinks(asset.content), copies);
     if (!compiled->first().is_valid())
       return Status::InvalidArgument(fmt::format("{}: {}", path, compiled->first().error_message()));
     std::string name = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());

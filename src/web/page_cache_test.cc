@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "web/compression.h"
+
 namespace newsdesk {
 namespace {
 
@@ -17,7 +19,7 @@ TEST(PageCache, ReturnsWhatWasPut) {
   c.Put("/en/", Page("front"), 1);
   auto hit = c.Get("/en/");
   ASSERT_NE(hit, nullptr);
-  EXPECT_EQ(hit->body, "front");
+  EXPECT_EQ(hit->response.body, "front");
   EXPECT_EQ(c.Get("/ru/"), nullptr);
 }
 
@@ -55,6 +57,38 @@ TEST(PageCache, AZeroBudgetKeepsNothing) {
   c.Observe(1);
   c.Put("/a", Page("x"), 1);
   EXPECT_EQ(c.Get("/a"), nullptr);
+}
+
+TEST(PageCache, CompressesOnlyTextBodiesWorthItOnceWhenFilled) {
+  const TimePoint now{std::chrono::seconds{1700000000}};
+  auto small = PageCache::Prepare(Page("<p>short</p>"), now);
+  EXPECT_TRUE(small->gzip.empty());
+  EXPECT_TRUE(small->brotli.empty());
+  EXPECT_FALSE(small->response.HasHeader("Vary"));
+  EXPECT_FALSE(small->etag.empty());
+
+  Response png = Page(std::string(4000, 'p'));
+  png.content_type = "image/png";
+  EXPECT_TRUE(PageCache::Prepare(png, now)->gzip.empty());
+
+  std::string html;
+  for (int i = 0; i < 200; ++i) html += "<p>paragraph " + std::to_string(i) + "</p>\n";
+  auto page = PageCache::Prepare(Page(html), now);
+  EXPECT_EQ(Gunzip(page->gzip).value_or(""), html);
+  EXPECT_EQ(Unbrotli(page->brotli).value_or(""), html);
+  EXPECT_TRUE(page->response.HasHeader("Vary"));
+  EXPECT_EQ(page->last_modified, now);
+}
+
+TEST(PageCache, ARedirectGetsNoValidatorsAndIsNeverAnswered304) {
+  Response moved = Response::Redirect(301, "/en/");
+  auto page = PageCache::Prepare(moved, TimePoint{std::chrono::seconds{1700000000}});
+  Request req;
+  req.method = "GET";
+  req.headers = {{"if-none-match", "*"}};
+  Response r = ServeCached(*page, req);
+  EXPECT_EQ(r.status, 301);
+  EXPECT_FALSE(r.HasHeader("ETag"));
 }
 
 }  // namespace

@@ -134,12 +134,17 @@ class ReaderPages::Impl {
 
   // --- responses ------------------------------------------------------------
   std::string CookieFlags() const { return secure_ ? "; Path=/; HttpOnly; SameSite=Lax; Secure" : "; Path=/; HttpOnly; SameSite=Lax"; }
+  // Issue 17, HTTP caching: guests' pages may be kept a minute by the
+  // browser, so logging in or out empties its cache of this site; else the
+  // guest's page (with "Log in") would show after logging in.
   void SetSessionCookie(Response& r, const std::string& token) {
     r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Max-Age={}{}", kSessionCookie, token,
                                                      static_cast<int64_t>(config_.session_days) * 86400, CookieFlags()));
+    r.headers.emplace_back("Clear-Site-Data", "\"cache\"");
   }
   void ClearSessionCookie(Response& r) {
     r.headers.emplace_back("Set-Cookie", fmt::format("{}=; Max-Age=0{}", kSessionCookie, CookieFlags()));
+    r.headers.emplace_back("Clear-Site-Data", "\"cache\"");
   }
   static Response SeeOther(const std::string& location);
   Response Render(const RequestContext& ctx, int status, const std::string& title, const std::string& tmpl, json view);

@@ -112,12 +112,13 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.emplace(static_cast<http::status>(out.status), version);
     auto& res = *res_;
     res.set(http::field::server, "newsdesk");
-    res.set(http::field::content_type, out.content_type);
+    if (!out.content_type.empty()) res.set(http::field::content_type, out.content_type);
     for (auto& [k, v] : out.headers) res.insert(k, v);  // insert: Set-Cookie may repeat
     res.keep_alive(keep_alive);
     const size_t length = out.body.size();
     if (!head) res.body() = std::move(out.body);
-    res.content_length(length);
+    // A 304's Content-Length would be the full body's (RFC 9110 §8.6): none.
+    if (out.status != 304) res.content_length(length);
     stream_.expires_after(state_.options.read_timeout);
     http::async_write(stream_, res,
                       beast::bind_front_handler(&Session::OnWrite, shared_from_this(), !keep_alive));

@@ -9,7 +9,9 @@ TimePoint Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::s
 
 const char* const kSecurityPolicy =
     "default-src 'none'; style-src 'self'; img-src 'self' https: http: data:; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'";
+    "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'";
+
+const char* const kPublicPageCaching = "public, max-age=60, stale-while-revalidate=600";
 
 
 std::string EncodeCursor(const ArticleCursor& c) {
@@ -211,6 +213,14 @@ void Site::Impl::AddOperationsRoutes() {
   routes_.Add(get, "/static/{file}", [this](const RequestContext& c) { return StaticFile(c, "static/" + c.Param("file")); });
   routes_.Add(get, "/static/demo/{file}",
               [this](const RequestContext& c) { return StaticFile(c, "static/demo/" + c.Param("file")); });
+  // Issue 17, HTTP caching: the icon browsers ask for at the root, and the
+  // web app manifest.
+  routes_.Add(get, "/favicon.ico", [](const RequestContext&) {
+    Response r = Response::Redirect(301, AssetHref("static/favicon.svg"));
+    r.cacheable = true;
+    return r;
+  });
+  routes_.Add(get, "/manifest.webmanifest", [this](const RequestContext&) { return Manifest(); });
 }
 
 void Site::Impl::AddApiRoutes() {
@@ -253,12 +263,14 @@ Response Site::Impl::HandleSteps(const Request& req, const Gazetteer* gazetteer)
   // 2. The page cache, for guests only: a request with a session cookie
   // gets pages with the reader's name and forms, never cached or shared.
   const bool readable = req.method == "GET" || req.method == "HEAD";
-  const bool personal = ReaderPages::HasSessionCookie(req);
+  // Static files are the same for everyone: a logged-in reader gets them
+  // from the cache too, hashed, compressed and immutable (issue 17).
+  const bool personal = ReaderPages::HasSessionCookie(req) && req.path.rfind("/static/", 0) != 0;
   if (readable && !personal) {
     if (auto hit = cache_.Get(req.target)) {
       metrics_.RecordCacheHit();
-      if (hit->route == kArticleRoute && hit->status == 200) CountArticleView(req.path);
-      return *hit;
+      if (hit->response.route == kArticleRoute && hit->response.status == 200) CountArticleView(req.path);
+      return ServeCached(*hit, req);
     }
   }
   // 3. Who is asking.
@@ -305,10 +317,21 @@ Response Site::Impl::HandleSteps(const Request& req, const Gazetteer* gazetteer)
   if (res.route == kArticleRoute && res.status == 200 && readable) CountArticleView(req.path);
   if (readable && !personal && res.cacheable && (res.status == 200 || res.status == 301)) {
     metrics_.RecordCacheMiss();
-    // Not a page drawn with a gazetteer replaced meanwhile: checked and
-    // kept under the lock ReplaceGazetteer swaps and clears under.
-    std::lock_guard<std::mutex> lock(gazetteer_mu_);
-    if (gazetteer_.get() == gazetteer) cache_.Put(req.target, res, seq);
+    // Issue 17 (HTTP caching): a guest's page may be kept by browsers and
+    // proxies a minute, and served stale while they revalidate; its
+    // validators and compressed variants are made once, here, outside the
+    // lock, and every hit is served from them. A logged-in reader's page
+    // never comes this way: never kept, never compressed (no BREACH oracle
+    // over its CSRF token).
+    if (!res.HasHeader("Cache-Control")) res.headers.emplace_back("Cache-Control", kPublicPageCaching);
+    std::shared_ptr<const CachedPage> page = PageCache::Prepare(std::move(res), Now());
+    {
+      // Not a page drawn with a gazetteer replaced meanwhile: checked and
+      // kept under the lock ReplaceGazetteer swaps and clears under.
+      std::lock_guard<std::mutex> lock(gazetteer_mu_);
+      if (gazetteer_.get() == gazetteer) cache_.Put(req.target, page, seq);
+    }
+    return ServeCached(*page, req);
   }
   return res;
 }
@@ -420,13 +443,42 @@ Response Site::Impl::Health() {
   return Response::Text(200, "ok\n");
 }
 
+// StaticFile serves a built-in file by its plain name (kept for old
+// links, cached an hour) or by its content-hashed one (cached for ever:
+// new content, new name). A hashed name of older content, asked for by a
+// page cached before a deploy, gets today's file, cached briefly.
 Response Site::Impl::StaticFile(const RequestContext& ctx, const std::string& path) {
   auto content = FindAsset(path);
+  const char* caching = "public, max-age=3600";
+  std::string plain = path;
+  if (!content) {
+    auto hashed = HashedAsset(path);
+    if (hashed) {
+      plain = hashed->path;
+      content = FindAsset(plain);
+      caching = hashed->current ? "public, max-age=31536000, immutable" : "public, max-age=60";
+    }
+  }
   if (!content) return ErrorPage(ctx, DefaultEdition(), 404, "", "no static file");
   Response r;
-  r.content_type = ContentTypeFor(path);
+  r.content_type = ContentTypeFor(plain);
   r.body = std::string(*content);
-  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  r.headers.emplace_back("Cache-Control", caching);
+  r.cacheable = true;
+  return r;
+}
+
+// Manifest is the web app manifest: the site's name and its icon.
+Response Site::Impl::Manifest() {
+  json icon = {{"src", AssetHref("static/favicon.svg")}, {"sizes", "any"}, {"type", "image/svg+xml"}};
+  json m = {{"name", config_.site_name},       {"short_name", config_.site_name},
+            {"start_url", "/"},                {"display", "browser"},
+            {"lang", DefaultEdition()},        {"icons", json::array({icon})},
+            {"background_color", "#ffffff"},   {"theme_color", "#14263a"}};
+  Response r;
+  r.content_type = "application/manifest+json";
+  r.body = m.dump(2);
+  r.cacheable = true;
   return r;
 }
 

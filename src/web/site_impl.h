@@ -48,6 +48,8 @@ inline constexpr int kSidebarSize = 10;
 inline constexpr int kDiscussionBlockSize = 8;
 inline constexpr int kFeedSize = 50;
 extern const char* const kSecurityPolicy;
+// Issue 17, HTTP caching: what a guest's cacheable page tells caches.
+extern const char* const kPublicPageCaching;
 
 TimePoint Now();
 // EncodeCursor writes a list position as "<epoch seconds>.<id>"; DecodeCursor reads it.
@@ -209,6 +211,8 @@ class Site::Impl {
   Response Feed(const RequestContext& ctx);
   Response Health();
   Response StaticFile(const RequestContext& ctx, const std::string& path);
+  // Issue 17, HTTP caching: the web app manifest (site.cc).
+  Response Manifest();
 
   // --- JSON API -----------------------------------------------------------
   Response Json(int status, const json& body);

@@ -382,6 +382,29 @@ async function runReaderJourney(browser) {
   }
 }
 
+// Issue 17: chromium asks for br; the front page comes brotli-coded from the
+// page cache, and renders with its content-hashed stylesheet applied.
+async function runBrotliCheck(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const url = `${BASE}/en/`;
+  try {
+    await check('http: a page renders from a brotli response', url, async () => {
+      const resp = await goto(page, url);
+      const asked = (await resp.request().allHeaders())['accept-encoding'] || '';
+      const coding = (await resp.allHeaders())['content-encoding'] || '(none)';
+      assert(coding === 'br', `content-encoding ${coding}, chromium sent accept-encoding '${asked}'`);
+      const links = await page.locator('a[href*="/en/articles/"]').count();
+      assert(links > 0, 'no article links rendered');
+      const header = await page.locator('.site-header').evaluate((e) => getComputedStyle(e).backgroundColor);
+      assert(header === 'rgb(20, 38, 58)', `the stylesheet did not apply (header background ${header})`);
+      return `content-encoding br, ${links} article links, styled`;
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   if (!fs.existsSync(CHROMIUM)) {
@@ -420,6 +443,11 @@ async function main() {
           fail(`${ed}/${vp.name}: unexpected error`, (err.message || String(err)).split('\n')[0]);
         }
       }
+    }
+    try {
+      await runBrotliCheck(browser);
+    } catch (err) {
+      fail('http: unexpected error', (err.message || String(err)).split('\n')[0]);
     }
     if (MAIL_DIR) {
       try {
