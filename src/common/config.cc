@@ -102,6 +102,9 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(ReadInteger(*s, "utc_offset_minutes", where, c.utc_offset_minutes, -14 * 60, 14 * 60));
     ND_RETURN_IF_ERROR(ReadStrings(*s, "editions", where, "language codes", c.editions));
   }
+  if (const toml::table* s = root["publish"].as_table()) {  // issue 17
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "sitemap_max_urls", path + " [publish]", c.sitemap_max_urls, 1, 50000));
+  }
   if (const toml::table* s = root["ingest"].as_table()) {
     const std::string where = path + " [ingest]";
     ND_RETURN_IF_ERROR(ReadBool(*s, "enabled", where, c.ingest_enabled));

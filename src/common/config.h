@@ -58,6 +58,11 @@ struct Config {
   int utc_offset_minutes = 0;                // zone in which times are shown
   std::string zone_label = "UTC";            // printed after times
 
+  // [publish] (issue 17): what the site tells search engines and aggregators.
+  // sitemap_max_urls: articles per sitemap file, at most the protocol's
+  // 50,000; a month with more (or more than 50 MB) is split into numbered files.
+  unsigned sitemap_max_urls = 50000;
+
   // [ingest]
   bool ingest_enabled = true;              // serve fetches due sources in the background
   unsigned ingest_workers = 2;             // sources fetched at once
