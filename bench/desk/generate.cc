@@ -105,9 +105,10 @@ int main(int argc, char** argv) {
       std::string text;
       for (int w = 0; w < 60; ++w) text += std::string(w ? " " : "") + Word(rng);
       r.body = {Block{BlockType::kParagraph, text + ".", {}, {}, {}, {}}};
-      // Unknown names for the entities room: 300 of them, in one article in 20.
+      // Unknown names for the entities room: 300 of them, each in about 17
+      // of every 20th article, and one in every 200th (a name in the news).
       if (j % 20 == 0) {
-        const std::string name = fmt::format("Bench Name {}", j % 300);
+        const std::string name = j % 200 == 0 ? std::string("Bench Name Popular") : fmt::format("Bench Name {}", (j / 20) % 300);
         r.candidates = {NameCandidate{AsciiLower(name), name, "en", 2}};
       }
       batch.push_back(std::move(r));

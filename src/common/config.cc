@@ -101,6 +101,7 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(ReadString(*s, "zone_label", where, c.zone_label));
     ND_RETURN_IF_ERROR(ReadInteger(*s, "utc_offset_minutes", where, c.utc_offset_minutes, -14 * 60, 14 * 60));
     ND_RETURN_IF_ERROR(ReadStrings(*s, "editions", where, "language codes", c.editions));
+    ND_RETURN_IF_ERROR(ReadBool(*s, "noindex_machine_translations", where, c.noindex_machine_translations));
   }
   if (const toml::table* s = root["publish"].as_table()) {  // issue 17
     ND_RETURN_IF_ERROR(ReadInteger(*s, "sitemap_max_urls", path + " [publish]", c.sitemap_max_urls, 1, 50000));

@@ -57,6 +57,9 @@ struct Config {
   std::vector<std::string> editions = {"en", "ru"};  // the first is the default
   int utc_offset_minutes = 0;                // zone in which times are shown
   std::string zone_label = "UTC";            // printed after times
+  // Machine translations no editor has reviewed are marked noindex: search
+  // engines count automatically translated text as spam, and a review lifts it.
+  bool noindex_machine_translations = true;
 
   // [publish] (issue 17): what the site tells search engines and aggregators.
   // sitemap_max_urls: articles per sitemap file, at most the protocol's

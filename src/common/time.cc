@@ -96,6 +96,14 @@ std::string FormatIso8601(TimePoint t) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year, c.month, c.day, c.hour, c.minute, c.second);
 }
 
+std::string FormatIso8601(TimePoint t, int offset_minutes) {
+  if (offset_minutes == 0) return FormatIso8601(t);
+  CivilTime c = ToCivil(t, offset_minutes);
+  const int m = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute,
+                     c.second, offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
+}
+
 std::string FormatRfc822(TimePoint t) {
   static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

@@ -40,6 +40,9 @@ std::optional<TimePoint> ParseFeedDate(std::string_view s);
 
 // FormatIso8601 writes "2024-04-26T09:40:00Z".
 std::string FormatIso8601(TimePoint t);
+// FormatIso8601 with an offset writes the local time and its offset:
+// "2024-04-26T12:40:00+03:00" for offset 180 (and "…Z" for 0).
+std::string FormatIso8601(TimePoint t, int offset_minutes);
 
 // FormatRfc822 writes "Fri, 26 Apr 2024 09:40:00 +0000" (RSS pubDate).
 std::string FormatRfc822(TimePoint t);

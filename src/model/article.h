@@ -121,6 +121,7 @@ struct Translation {
   std::string dateline;
   std::vector<Block> body;
   TranslatedBy by = TranslatedBy::kMachine;
+  bool reviewed = false;  // a machine translation an editor approved as it is
 };
 
 // MentionRecord: an entity an article names (see mentions/tagger.h).
@@ -203,6 +204,7 @@ struct Article {
   Publication publication = Publication::kPublished;
   std::optional<TimePoint> publish_at;  // kScheduled: when it goes out
   std::vector<Correction> corrections;  // public notes, oldest first
+  TimePoint updated_at{};               // its last change: a new fetch or an editor's save
 };
 
 // ArticleContent: what an editor may change in an article, as one value a

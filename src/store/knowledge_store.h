@@ -27,6 +27,16 @@
 namespace newsdesk {
 
 // CandidateSummary: an unknown name (see NameCandidate) over all articles.
+// CandidateUse: an article that uses an unknown name, with the form it wrote.
+struct CandidateUse {
+  int64_t article_id = 0;
+  std::string headline;
+  std::string language;
+  TimePoint published_at{};
+  std::string form;
+  int64_t count = 0;
+};
+
 struct CandidateSummary {
   std::string key;
   std::string form;       // the form most articles use
@@ -34,6 +44,7 @@ struct CandidateSummary {
   int64_t articles = 0;   // articles that use it
   int64_t mentions = 0;   // times, over all of them
   TimePoint last_seen{};  // publish time of the newest such article
+  std::vector<CandidateUse> newest;  // its newest articles, when the query asked for them
 };
 
 // CandidateCursor: where the next page of candidates starts, in their
@@ -52,21 +63,12 @@ struct CandidateQuery {
   std::optional<TimePoint> since;
   std::optional<CandidateCursor> after;
   int limit = 50;  // clamped to 1..10000
+  int newest_uses = 0;  // each candidate's newest articles to list with it (0..20)
 };
 
 struct CandidatePage {
   std::vector<CandidateSummary> candidates;
   std::optional<CandidateCursor> next;  // set when more follow
-};
-
-// CandidateUse: an article that uses an unknown name, with the form it wrote.
-struct CandidateUse {
-  int64_t article_id = 0;
-  std::string headline;
-  std::string language;
-  TimePoint published_at{};
-  std::string form;
-  int64_t count = 0;
 };
 
 // EntityEdit: an editor's definition of an entity (one line of the

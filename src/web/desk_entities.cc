@@ -172,6 +172,7 @@ Response Desk::Impl::EntitiesPage(const DeskRequest& r) {
   if (window > 0) q.since = std::chrono::floor<std::chrono::days>(Now()) - std::chrono::days(window);
   q.min_articles = static_cast<int>(std::clamp<int64_t>(ParseCount(r.Query("min"), 2), 1, 1000000));
   q.limit = kPageSize;
+  q.newest_uses = kUsesShown;
   if (r.ctx.request.QueryParam("after_key"))
     q.after = CandidateCursor{ParseCount(r.Query("after_articles"), 0), ParseCount(r.Query("after_mentions"), 0),
                               r.Query("after_key")};
@@ -180,10 +181,8 @@ Response Desk::Impl::EntitiesPage(const DeskRequest& r) {
   const std::string ed = config_.editions.front();
   json rows = json::array();
   for (const auto& c : page->candidates) {
-    auto uses = store_.CandidateArticles(c.key, std::nullopt, kUsesShown);
-    if (!uses.ok()) return StoreFailed(r, uses.status());
     json articles = json::array();
-    for (const auto& u : *uses)
+    for (const auto& u : c.newest)
       articles.push_back({{"headline", u.headline}, {"href", fmt::format("/{}/articles/{}", ed, u.article_id)},
                           {"published", When(r, u.published_at)}, {"language", u.language}});
     rows.push_back({{"key", c.key},

@@ -370,7 +370,7 @@ Response Site::Impl::RootRedirect(const Request& req) {
 
 // Page wraps `content` in the layout. `edition_hrefs` gives, per edition,
 // where the same page is in it (the edition's front page when absent).
-Response Site::Impl::Page(const RequestContext& ctx, const std::string& ed, const std::string& title, const std::string& content, const std::map<std::string, std::string>& edition_hrefs, int status) {
+Response Site::Impl::Page(const RequestContext& ctx, const std::string& ed, const std::string& title, const std::string& content, const std::map<std::string, std::string>& edition_hrefs, int status, const PageHead* head) {
   const Catalog& cat = CatalogFor(ed);
   json editions = json::array();
   for (const auto& e : config_.editions) {
@@ -386,10 +386,27 @@ Response Site::Impl::Page(const RequestContext& ctx, const std::string& ed, cons
   view["discussion"] = readers_->DiscussionView(ed, kDiscussionBlockSize);
   view["discussion_href"] = "/" + ed + "/discussion";
   view["subscribe"] = subscription_pages_ ? subscription_pages_->BoxView(ed) : json(false);
+  if (head) view["head"] = HeadView(*head);
+  else if (status == 200) view["head"] = HeadView(BasicHead(ctx, edition_hrefs));
   Response r;
   r.status = status;
   r.body = templates_->Render("layout", view);
   return r;
+}
+
+PageHead Site::Impl::BasicHead(const RequestContext& ctx, const std::map<std::string, std::string>& edition_hrefs) {
+  // Every page names itself and its versions in the other editions, as
+  // absolute addresses; x-default is the first edition's.
+  PageHead head;
+  head.canonical = config_.base_url + ctx.request.target;
+  auto href = [&](const std::string& e) {
+    auto it = edition_hrefs.find(e);
+    return config_.base_url + (it == edition_hrefs.end() ? "/" + e + "/" : it->second);
+  };
+  for (const auto& e : config_.editions) head.alternates.emplace_back(e, href(e));
+  head.alternates.emplace_back("x-default", href(config_.editions.front()));
+  head.names.emplace_back("robots", "max-image-preview:large");
+  return head;
 }
 
 Response Site::Impl::ErrorPage(const RequestContext& ctx, const std::string& ed, int status, const std::string& route, const std::string& why) {

@@ -97,7 +97,9 @@ Response Site::Impl::ListPage(const RequestContext& ctx, std::optional<Source> s
   std::map<std::string, std::string> hrefs;
   for (const auto& e : config_.editions)
     hrefs[e] = source ? fmt::format("/{}/sources/{}", e, source->slug) : "/" + e + "/";
-  Response r = Page(ctx, ed, heading, templates_->Render("front", view), hrefs);
+  PageHead head = BasicHead(ctx, hrefs);
+  if (!source && !*cursor) head.json_ld = SiteJsonLd(config_, config_.base_url, ed);  // the front page
+  Response r = Page(ctx, ed, heading, templates_->Render("front", view), hrefs, 200, &head);
   r.cacheable = true;
   return r;
 }
@@ -234,7 +236,19 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   view["latest"] = items;
   view["comments_html"] = readers_->CommentsHtml(a.id, ed, path, ctx.viewer, req);
 
-  Response r = Page(ctx, ed, headline, templates_->Render("article", view), hrefs);
+  // What the page tells search engines and social sites (web/page_meta.h).
+  ArticlePageFacts facts;
+  facts.article = &a;
+  facts.translation = translation ? &*translation : nullptr;
+  facts.edition = ed;
+  facts.base_url = config_.base_url;
+  for (const auto& e : config_.editions) {
+    const bool carries = e == a.language || std::count(a.translation_languages.begin(), a.translation_languages.end(), e);
+    if (carries) facts.edition_urls[e] = config_.base_url + hrefs[e];
+  }
+  for (const auto& m : mentions) facts.mention_names.push_back(m["name"].get<std::string>());
+  const PageHead head = ArticleHead(facts, config_);
+  Response r = Page(ctx, ed, headline, templates_->Render("article", view), hrefs, 200, &head);
   r.cacheable = true;
   return r;
 }

@@ -28,6 +28,7 @@
 #include "render/assets.h"
 #include "render/catalog.h"
 #include "web/metrics.h"
+#include "web/page_meta.h"
 #include "web/page_cache.h"
 #include "web/mail_queue.h"
 #include "web/reader_pages.h"
@@ -156,9 +157,14 @@ class Site::Impl {
   // --- rendering ----------------------------------------------------------
   // Page wraps `content` in the layout. `edition_hrefs` gives, per edition,
   // where the same page is in it (the edition's front page when absent).
+  // A 200 page's head names its canonical address and its alternates
+  // (absolute, with x-default) unless `head` gives its own (web/page_meta.h).
   Response Page(const RequestContext& ctx, const std::string& ed, const std::string& title, const std::string& content,
-                const std::map<std::string, std::string>& edition_hrefs, int status = 200);
+                const std::map<std::string, std::string>& edition_hrefs, int status = 200,
+                const PageHead* head = nullptr);
   Response ErrorPage(const RequestContext& ctx, const std::string& ed, int status, const std::string& route, const std::string& why);
+  // BasicHead: a page's canonical address and its alternates in every edition.
+  PageHead BasicHead(const RequestContext& ctx, const std::map<std::string, std::string>& edition_hrefs);
   // Deleted tells whether article `id` was deleted by an editor (its page
   // answers 410 Gone, not 404).
   bool Deleted(int64_t id) {

@@ -68,15 +68,6 @@ std::optional<SitemapFile> ParseSitemapFile(std::string_view name) {
   return SitemapFile{{static_cast<int>(year), static_cast<unsigned>(month)}, piece};
 }
 
-// W3cDateTime writes `t` in the site's zone with its offset, as sitemaps
-// want it: "2026-12-07T23:00:00+03:00".
-std::string W3cDateTime(TimePoint t, int offset_minutes) {
-  std::string local = FormatIso8601(t + std::chrono::minutes(offset_minutes));
-  local.pop_back();  // the "Z"
-  const int m = std::abs(offset_minutes);
-  return fmt::format("{}{}{:02}:{:02}", local, offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
-}
-
 Response XmlResponse(const pugi::xml_document& doc) {
   Response r;
   r.content_type = "application/xml; charset=utf-8";
@@ -166,7 +157,7 @@ Response Site::Impl::SitemapIndex(const RequestContext& ctx) {
               pieces->size() == 1 ? m.Name() : fmt::format("{}-{}", m.Name(), i + 1);
           auto sitemap = index.append_child("sitemap");
           AppendText(sitemap, "loc", fmt::format("{}/sitemaps/{}/{}.xml", base, ed, name));
-          AppendText(sitemap, "lastmod", W3cDateTime((*pieces)[i].last_modified, config_.utc_offset_minutes));
+          AppendText(sitemap, "lastmod", FormatIso8601((*pieces)[i].last_modified, config_.utc_offset_minutes));
         }
       }
     }
@@ -212,7 +203,7 @@ Response Site::Impl::MonthSitemap(const RequestContext& ctx, const std::string& 
   for (const auto& e : entries) {
     auto url = urlset.append_child("url");
     AppendText(url, "loc", base + ArticleHref(ed, e.id, e.slug));
-    AppendText(url, "lastmod", W3cDateTime(e.modified_at, config_.utc_offset_minutes));
+    AppendText(url, "lastmod", FormatIso8601(e.modified_at, config_.utc_offset_minutes));
     // Every edition shows the article (translated, or the original with a
     // label), each version canonical to itself; a reader of no edition's
     // language gets the original's edition, if the site has one.
@@ -268,7 +259,7 @@ Response Site::Impl::NewsSitemap(const RequestContext& ctx) {
       auto publication = item.append_child("news:publication");
       AppendText(publication, "news:name", config_.site_name);
       AppendText(publication, "news:language", ed);
-      AppendText(item, "news:publication_date", W3cDateTime(s.published_at, config_.utc_offset_minutes));
+      AppendText(item, "news:publication_date", FormatIso8601(s.published_at, config_.utc_offset_minutes));
       AppendText(item, "news:title", *title);
       if (++listed == kMaxNewsUrls) break;
     }

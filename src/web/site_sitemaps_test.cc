@@ -33,12 +33,8 @@ TimePoint At(int year, unsigned month, unsigned day, int hour = 12) {
          std::chrono::hours(hour);
 }
 
-// W3c is how the site writes `t` at UTC offset 0.
-std::string W3c(TimePoint t) {
-  std::string s = FormatIso8601(t);
-  s.pop_back();
-  return s + "+00:00";
-}
+// W3c is how the site writes `t` at UTC offset 0 (W3C's "Z").
+std::string W3c(TimePoint t) { return FormatIso8601(t, 0); }
 
 const std::string kSchemas = std::string(ND_SOURCE_DIR) + "/tests/sitemaps/";
 

@@ -222,6 +222,105 @@ TEST_F(SiteTest, MarkupInStoredTextIsEscaped) {
   EXPECT_THAT(r.body, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
 }
 
+// JsonLd parses every JSON-LD block of a page.
+std::vector<nlohmann::json> JsonLd(const std::string& body) {
+  std::vector<nlohmann::json> out;
+  const std::string open = "<script type=\"application/ld+json\">";
+  for (size_t at = body.find(open); at != std::string::npos; at = body.find(open, at + 1)) {
+    const size_t start = at + open.size();
+    out.push_back(nlohmann::json::parse(body.substr(start, body.find("</script>", start) - start), nullptr, false));
+  }
+  return out;
+}
+
+TEST_F(SiteTest, AnArticleDescribesItselfToSearchEnginesAndSocialSites) {
+  auto r = Get("/ru/articles/1-shoygu-vystupil-v-astane");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstrs({
+      "<link rel=\"canonical\" href=\"https://news.example/ru/articles/1-shoygu-vystupil-v-astane\">",
+      "<link rel=\"alternate\" hreflang=\"ru\" href=\"https://news.example/ru/articles/1-shoygu-vystupil-v-astane\">",
+      "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://news.example/ru/articles/1-shoygu-vystupil-v-astane\">",
+      "<meta name=\"robots\" content=\"max-image-preview:large\">",
+      "<meta name=\"twitter:card\" content=\"summary_large_image\">",
+      "<meta property=\"og:type\" content=\"article\">",
+      "<meta property=\"og:title\" content=\"Шойгу выступил в Астане\">",
+      "<meta property=\"og:locale\" content=\"ru_RU\">",
+      "<meta property=\"og:image\" content=\"https://tass.example/1.jpg\">",
+      "<meta property=\"article:published_time\" content=\"2024-04-26T09:40:00Z\">"}));
+  EXPECT_THAT(r.body, Not(HasSubstr("<link rel=\"alternate\" hreflang=\"en\"")))
+      << "the English edition does not carry it: untranslated";
+  auto ld = JsonLd(r.body);
+  ASSERT_EQ(ld.size(), 1u);
+  const auto& a = ld[0];
+  EXPECT_EQ(a["@type"], "NewsArticle");
+  EXPECT_EQ(a["headline"], "Шойгу выступил в Астане");
+  EXPECT_EQ(a["datePublished"], "2024-04-26T09:40:00Z");
+  EXPECT_TRUE(a.contains("dateModified"));
+  EXPECT_EQ(a["author"]["name"], "ТАСС");
+  EXPECT_EQ(a["author"]["url"], "https://tass.example/");
+  EXPECT_EQ(a["publisher"]["url"], "https://news.example/");
+  EXPECT_EQ(a["image"]["creditText"], "© Sputnik / Болат Шайхинов");
+  EXPECT_EQ(a["inLanguage"], "ru");
+  EXPECT_EQ(a["isBasedOn"], "https://tass.example/1");
+  EXPECT_FALSE(a.contains("translationOfWork"));
+  EXPECT_FALSE(a.contains("correction"));
+}
+
+TEST_F(SiteTest, AMachineTranslationSaysWhatItTranslatesAndIsNotIndexedUntilReviewed) {
+  auto r = Get("/en/articles/2-ucheniya-odkb-nachalis");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstrs({
+      "<link rel=\"canonical\" href=\"https://news.example/en/articles/2-ucheniya-odkb-nachalis\">",
+      "<link rel=\"alternate\" hreflang=\"ru\" href=\"https://news.example/ru/articles/2-ucheniya-odkb-nachalis\">",
+      "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://news.example/ru/articles/2-ucheniya-odkb-nachalis\">",
+      "<meta name=\"robots\" content=\"noindex, max-image-preview:large\">",
+      "<meta property=\"og:locale:alternate\" content=\"ru_RU\">"}));
+  auto ld = JsonLd(r.body);
+  ASSERT_EQ(ld.size(), 1u);
+  EXPECT_EQ(ld[0]["inLanguage"], "en");
+  EXPECT_EQ(ld[0]["headline"], "CSTO exercises begin");
+  EXPECT_EQ(ld[0]["translationOfWork"]["url"], "https://news.example/ru/articles/2-ucheniya-odkb-nachalis");
+  EXPECT_EQ(ld[0]["translationOfWork"]["inLanguage"], "ru");
+  EXPECT_EQ(ld[0]["translator"]["@type"], "SoftwareApplication");
+
+  // A human translation is indexed, translated by the site.
+  ASSERT_TRUE(store_->PutTranslation(2, Translation{"en", "CSTO drills begin", "TASS, April 25th",
+                                                    {Block{BlockType::kParagraph, "The drills began.", {}, {}, {}, {}}},
+                                                    TranslatedBy::kHuman}).ok());
+  site_->SyncWithStore();
+  auto human = Get("/en/articles/2-ucheniya-odkb-nachalis");
+  EXPECT_THAT(human.body, HasSubstr("<meta name=\"robots\" content=\"max-image-preview:large\">"));
+  auto hld = JsonLd(human.body);
+  ASSERT_EQ(hld.size(), 1u);
+  EXPECT_EQ(hld[0]["translator"]["@type"], "Organization");
+  EXPECT_EQ(hld[0]["translationOfWork"]["url"], "https://news.example/ru/articles/2-ucheniya-odkb-nachalis");
+}
+
+TEST_F(SiteTest, TheFrontPageNamesTheSiteAndItsSearch) {
+  auto r = Get("/en/");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstrs({"<link rel=\"canonical\" href=\"https://news.example/en/\">",
+                                  "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://news.example/en/\">"}));
+  auto ld = JsonLd(r.body);
+  ASSERT_EQ(ld.size(), 2u);
+  EXPECT_EQ(ld[0]["@type"], "NewsMediaOrganization");
+  EXPECT_EQ(ld[1]["@type"], "WebSite");
+  EXPECT_EQ(ld[1]["potentialAction"]["target"]["urlTemplate"], "https://news.example/en/search?q={search_term_string}");
+}
+
+TEST_F(SiteTest, HostileTextCannotLeaveTheJsonLdScript) {
+  auto rec = Record("https://wire.example/y", "en", "</script><script>alert(1)</script> <!--", "2024-04-27T10:00:00Z");
+  int64_t id = Add(rec);
+  site_->SyncWithStore();
+  auto r = Get("/en/articles/" + std::to_string(id) + "-script-script-alert-1-script");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, Not(HasSubstr("<script>alert")));
+  EXPECT_THAT(r.body, Not(HasSubstr("<!--")));
+  auto ld = JsonLd(r.body);
+  ASSERT_EQ(ld.size(), 1u);
+  EXPECT_EQ(ld[0]["headline"], "</script><script>alert(1)</script> <!--") << "the text survives, escaped";
+}
+
 TEST_F(SiteTest, CachedPagesAreReplacedWhenTheStoreChanges) {
   auto before = Get("/en/");
   ASSERT_EQ(before.status, 200);

@@ -194,7 +194,7 @@ Result<Article> ReadArticle(Connection& c, int64_t id, bool published_only) {
         std::string("SELECT a.id, a.slug, a.url, a.canonical_url, a.language, a.headline, a.dateline, a.published_at, "
         "a.image_url, a.image_credit, a.image_caption, a.rights, a.body, a.view_count, "
         "s.id, s.slug, s.name, s.home_url, s.country, s.language, a.author, a.language_confidence, a.story_id, "
-        "a.state, a.publish_at "
+        "a.state, a.publish_at, a.updated_at "
         "FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?") +
             (published_only ? " AND a.state = 'published'" : ""),
         [&](Stmt& st) { st.Bind(1, id); },
@@ -204,7 +204,7 @@ Result<Article> ReadArticle(Connection& c, int64_t id, bool published_only) {
           if (!st.IsNull(8)) a.image = Image{st.Text(8), st.Text(9), st.Text(10)};
           ReadColumns(st, 11, a.rights, body, a.view_count);
           a.source = SourceFromRow(st, 14);
-          ReadColumns(st, 20, a.author, a.language_confidence, a.story_id, state, a.publish_at);
+          ReadColumns(st, 20, a.author, a.language_confidence, a.story_id, state, a.publish_at, a.updated_at);
           return a;
         },
         fmt::format("no article {}", id));
@@ -305,7 +305,8 @@ Result<Translation> SqlStore::GetTranslation(int64_t id, const std::string& lang
   return WithConnection<Translation>([&](Connection& c) -> Result<Translation> {
     std::string body;
     auto found = QueryFound<Translation>(c,
-        "SELECT headline, dateline, body, produced_by FROM article_translations WHERE article_id = ? AND language = ?",
+        "SELECT headline, dateline, body, produced_by, reviewed_at IS NOT NULL FROM article_translations "
+        "WHERE article_id = ? AND language = ?",
         [&](Stmt& st) { st.Bind(1, id).Bind(2, language); },
         [&](const Stmt& st) {
           Translation t;
@@ -314,6 +315,7 @@ Result<Translation> SqlStore::GetTranslation(int64_t id, const std::string& lang
           t.dateline = st.Text(1);
           body = st.Text(2);
           t.by = st.Text(3) == "human" ? TranslatedBy::kHuman : TranslatedBy::kMachine;
+          t.reviewed = st.Int(4) != 0;
           return t;
         },
         fmt::format("translation of article {} into {}", id, language));

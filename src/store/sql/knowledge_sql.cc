@@ -33,10 +33,15 @@ Result<CandidatePage> SqlStore::FindCandidates(const CandidateQuery& q) {
     // The page's keys first: counted over the window's articles (from the
     // published_at index), then cut after the cursor. One more than asked
     // tells whether a next page exists.
+    // With a window, the window's articles come first (the published_at
+    // index) and their names after (CROSS JOIN keeps SQLite to that order,
+    // which costs the window's size, not the whole table's).
+    const std::string from = q.since ? "FROM articles a CROSS JOIN article_candidates c "
+                                     : "FROM articles a JOIN article_candidates c ON c.article_id = a.id ";
     ND_RETURN_IF_ERROR(QueryEach(c,
         "WITH keys AS (SELECT c.key AS key, COUNT(*) AS articles, SUM(c.count) AS mentions, "
-        "  MAX(a.published_at) AS last_seen FROM articles a JOIN article_candidates c ON c.article_id = a.id "
-        "  WHERE a.published_at >= ?1 AND c.key NOT IN (SELECT key FROM dismissed_candidates) "
+        "  MAX(a.published_at) AS last_seen " + from +
+        "  WHERE c.article_id = a.id AND a.published_at >= ?1 AND c.key NOT IN (SELECT key FROM dismissed_candidates) "
         "  GROUP BY c.key HAVING COUNT(*) >= ?2) "
         "SELECT key, articles, mentions, last_seen FROM keys "
         "WHERE ?3 = 0 OR articles < ?4 OR (articles = ?4 AND (mentions < ?5 OR (mentions = ?5 AND key > ?6))) "
@@ -67,6 +72,16 @@ Result<CandidatePage> SqlStore::FindCandidates(const CandidateQuery& q) {
           [](const Stmt& st) { return std::pair<std::string, std::string>{st.Text(0), st.Text(1)}; });
       if (!form.ok()) return form.status();
       if (*form) std::tie(s.form, s.language) = **form;
+      if (q.newest_uses <= 0) continue;
+      auto newest = QueryAll<CandidateUse>(c,
+          "SELECT a.id, a.headline, a.language, a.published_at, c.form, c.count FROM article_candidates c "
+          "JOIN articles a ON a.id = c.article_id WHERE c.key = ?1 ORDER BY a.published_at DESC, a.id DESC LIMIT ?2",
+          [&](Stmt& st) { st.Bind(1, s.key).Bind(2, static_cast<int64_t>(std::min(q.newest_uses, 20))); },
+          [](const Stmt& st) {
+            return CandidateUse{st.Int(0), st.Text(1), st.Text(2), FromSeconds(st.Int(3)), st.Text(4), st.Int(5)};
+          });
+      if (!newest.ok()) return newest.status();
+      s.newest = std::move(*newest);
     }
     return page;
   });
