@@ -103,6 +103,9 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(ReadStrings(*s, "editions", where, "language codes", c.editions));
     ND_RETURN_IF_ERROR(ReadBool(*s, "noindex_machine_translations", where, c.noindex_machine_translations));
   }
+  if (const toml::table* s = root["publish"].as_table()) {  // issue 17
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "sitemap_max_urls", path + " [publish]", c.sitemap_max_urls, 1, 50000));
+  }
   if (const toml::table* s = root["ingest"].as_table()) {
     const std::string where = path + " [ingest]";
     ND_RETURN_IF_ERROR(ReadBool(*s, "enabled", where, c.ingest_enabled));

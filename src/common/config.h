@@ -61,6 +61,11 @@ struct Config {
   // engines count automatically translated text as spam, and a review lifts it.
   bool noindex_machine_translations = true;
 
+  // [publish] (issue 17): what the site tells search engines and aggregators.
+  // sitemap_max_urls: articles per sitemap file, at most the protocol's
+  // 50,000; a month with more (or more than 50 MB) is split into numbered files.
+  unsigned sitemap_max_urls = 50000;
+
   // [ingest]
   bool ingest_enabled = true;              // serve fetches due sources in the background
   unsigned ingest_workers = 2;             // sources fetched at once

@@ -46,6 +46,16 @@ zone_label = "MSK"
   EXPECT_EQ(c.zone_label, "MSK");
 }
 
+// [publish] (issue 17): the sitemap files' size, never past the protocol's 50,000.
+TEST(LoadConfigFile, ReadsSitemapMaxUrlsUpToTheProtocolsLimit) {
+  Config c;
+  ASSERT_TRUE(LoadConfigFile(WriteTemp("nd_config_publish.toml", "[publish]\nsitemap_max_urls = 1000\n"), c).ok());
+  EXPECT_EQ(c.sitemap_max_urls, 1000u);
+  Status s = LoadWrittenConfig("nd_config_publish_big.toml", "[publish]\nsitemap_max_urls = 50001\n");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("sitemap_max_urls"), std::string::npos) << s.message();
+}
+
 TEST(LoadConfigFile, SyntaxErrorNamesFileAndLine) {
   Status s = LoadWrittenConfig("nd_config_bad.toml", "[server]\nlisten = \n");
   ASSERT_FALSE(s.ok());

@@ -9,13 +9,18 @@
 
 namespace newsdesk {
 
-// StartXmlDocument gives `doc` its declaration and a root element `root`
-// with the attribute version="`version`".
-inline pugi::xml_node StartXmlDocument(pugi::xml_document& doc, const char* root, const char* version) {
+// StartXmlDocument gives `doc` its declaration and a root element `root`.
+inline pugi::xml_node StartXmlDocument(pugi::xml_document& doc, const char* root) {
   auto decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
   decl.append_attribute("encoding") = "UTF-8";
-  auto element = doc.append_child(root);
+  return doc.append_child(root);
+}
+
+// StartXmlDocument gives `doc` its declaration and a root element `root`
+// with the attribute version="`version`".
+inline pugi::xml_node StartXmlDocument(pugi::xml_document& doc, const char* root, const char* version) {
+  auto element = StartXmlDocument(doc, root);
   element.append_attribute("version") = version;
   return element;
 }

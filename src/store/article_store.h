@@ -75,6 +75,27 @@ struct DayCount {
 
 
 
+// --- sitemaps (issue 17, part 1) ----------------------------------------
+// SitemapEntry: a published article as an edition's sitemap lists it.
+struct SitemapEntry {
+  int64_t id = 0;
+  std::string slug;
+  std::string language;     // the original's
+  TimePoint published_at{};
+  // modified_at: the last write to the article's text or to its translation
+  // into the edition, whichever is later (the sitemap's `lastmod`).
+  TimePoint modified_at{};
+};
+
+// PublishedSpan: the published articles of a span of time, as an edition's
+// sitemap index describes them.
+struct PublishedSpan {
+  int64_t count = 0;
+  TimePoint first_published{};  // these three only when count > 0
+  TimePoint last_published{};
+  TimePoint last_modified{};    // the latest SitemapEntry::modified_at
+};
+
 // Change: one committed write, in the order of the change sequence.
 struct Change {
   int64_t seq = 0;
@@ -133,6 +154,18 @@ class ArticleStore {
 
   virtual Result<ArticlePage> ListArticles(const ArticleQuery& query) = 0;
 
+  // --- sitemaps (issue 17, part 1) --------------------------------------
+  // SummarizePublished describes the published articles whose published_at
+  // is in [from, to), their modification times as seen in `edition`: one
+  // ranged aggregate, whatever the span.
+  virtual Result<PublishedSpan> SummarizePublished(const std::string& edition, TimePoint from, TimePoint to) = 0;
+  // ListSitemapEntries lists up to `limit` (1..50,000) published articles
+  // whose published_at is in [from, to), oldest first (published_at, id),
+  // starting after `after` in that order when given (keyset, never OFFSET).
+  // InvalidArgument for a limit out of range.
+  virtual Result<std::vector<SitemapEntry>> ListSitemapEntries(const std::string& edition, TimePoint from,
+                                                               TimePoint to, std::optional<ArticleCursor> after,
+                                                               int limit) = 0;
 
   // LookupArticle tells whether an article of `source_id` with `url` or
   // (when non-empty) `guid` is stored, deleted by an editor, or new.

@@ -195,6 +195,7 @@ Response Site::Impl::Handle(const Request& req) {
 // fixed paths come first, so that "/{ed}" and "/{ed}/…" never take them.
 void Site::Impl::AddRoutes() {
   AddOperationsRoutes();
+  AddSitemapRoutes();
   desk_->AddRoutes(routes_);
   AddApiRoutes();
   readers_->AddRoutes(routes_);
@@ -221,6 +222,16 @@ void Site::Impl::AddOperationsRoutes() {
     return r;
   });
   routes_.Add(get, "/manifest.webmanifest", [this](const RequestContext&) { return Manifest(); });
+}
+
+// Robots and sitemaps (issue 17, part 1; the handlers are in site_sitemaps.cc).
+// news.xml comes before {file}, which would take it.
+void Site::Impl::AddSitemapRoutes() {
+  const std::vector<std::string> get = {"GET", "HEAD"};
+  routes_.Add(get, "/robots.txt", [this](const RequestContext&) { return RobotsTxt(); });
+  routes_.Add(get, "/sitemap.xml", [this](const RequestContext& c) { return SitemapIndex(c); });
+  routes_.Add(get, "/sitemaps/{ed}/news.xml", [this](const RequestContext& c) { return NewsSitemap(c); });
+  routes_.Add(get, "/sitemaps/{ed}/{file}", [this](const RequestContext& c) { return MonthSitemap(c, c.Param("file")); });
 }
 
 void Site::Impl::AddApiRoutes() {

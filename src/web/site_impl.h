@@ -2,7 +2,8 @@
 //
 // The site's inside, shared by the files it is written in: site.cc (the
 // request pipeline, the route table, editions, the layout, operations),
-// site_articles.cc (lists, article pages, the RSS feed), site_mentions.cc
+// site_articles.cc (lists, article pages, the RSS feed), site_sitemaps.cc
+// (robots.txt and sitemaps), site_mentions.cc
 // (the entities' pages), site_search.cc (search page and API) and
 // site_api.cc (the JSON API). Only those files include it; everyone else
 // uses web/site.h.
@@ -209,6 +210,19 @@ class Site::Impl {
   Response ApiEntities(const RequestContext& ctx);
   Response ApiEntity(const RequestContext& ctx, const std::string& slug);
   Response Feed(const RequestContext& ctx);
+
+  // --- robots.txt and sitemaps (issue 17, part 1: site_sitemaps.cc) -------
+  // AddSitemapRoutes adds /robots.txt, /sitemap.xml and /sitemaps/… (site.cc).
+  void AddSitemapRoutes();
+  Response RobotsTxt();
+  Response SitemapIndex(const RequestContext& ctx);
+  // MonthSitemap answers "/sitemaps/{ed}/{yyyy}-{mm}.xml" and, for a split
+  // month, "…-{n}.xml"; any other name is not found.
+  Response MonthSitemap(const RequestContext& ctx, const std::string& file_name);
+  Response NewsSitemap(const RequestContext& ctx);
+  // SitemapUrlsPerFile is how many articles one sitemap file takes.
+  size_t SitemapUrlsPerFile() const;
+
   Response Health();
   Response StaticFile(const RequestContext& ctx, const std::string& path);
   // Issue 17, HTTP caching: the web app manifest (site.cc).

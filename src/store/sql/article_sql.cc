@@ -373,6 +373,59 @@ Result<ArticlePage> SqlStore::ListArticles(const ArticleQuery& q) {
   });
 }
 
+// --- sitemaps (issue 17, part 1) -------------------------------------------
+// An article's modification as an edition shows it: its own last write or
+// its translation's into the edition, the later (CASE, not MAX/GREATEST,
+// so that one text serves both backends; no translation leaves a.updated_at).
+constexpr const char* kEditionModified =
+    "CASE WHEN t.updated_at > a.updated_at THEN t.updated_at ELSE a.updated_at END";
+
+Result<PublishedSpan> SqlStore::SummarizePublished(const std::string& edition, TimePoint from, TimePoint to) {
+  const std::string sql = fmt::format(
+      "SELECT COUNT(*), COALESCE(MIN(a.published_at), 0), COALESCE(MAX(a.published_at), 0), "
+      "COALESCE(MAX({}), 0) FROM articles a "
+      "LEFT JOIN article_translations t ON t.article_id = a.id AND t.language = ?1 "
+      "WHERE a.state = 'published' AND a.published_at >= ?2 AND a.published_at < ?3",
+      kEditionModified);
+  return WithConnection<PublishedSpan>([&](Connection& c) {
+    return QueryRow<PublishedSpan>(c, sql,
+        [&](Stmt& st) { st.Bind(1, edition).Bind(2, Seconds(from)).Bind(3, Seconds(to)); },
+        [](const Stmt& st) {
+          PublishedSpan span;
+          ReadColumns(st, 0, span.count, span.first_published, span.last_published, span.last_modified);
+          return span;
+        });
+  });
+}
+
+Result<std::vector<SitemapEntry>> SqlStore::ListSitemapEntries(const std::string& edition, TimePoint from,
+                                                               TimePoint to, std::optional<ArticleCursor> after,
+                                                               int limit) {
+  if (limit < 1 || limit > 50000) return Status::InvalidArgument("limit must be from 1 to 50000");
+  // Without a cursor the keyset starts at (from, 0): every id is above it,
+  // so one text serves the first page and the next.
+  const ArticleCursor start = after.value_or(ArticleCursor{from, 0});
+  const std::string sql = fmt::format(
+      "SELECT a.id, a.slug, a.language, a.published_at, {} FROM articles a "
+      "LEFT JOIN article_translations t ON t.article_id = a.id AND t.language = ?1 "
+      "WHERE a.state = 'published' AND a.published_at >= ?2 AND a.published_at < ?3 "
+      "AND (a.published_at > ?4 OR (a.published_at = ?4 AND a.id > ?5)) "
+      "ORDER BY a.published_at, a.id LIMIT ?6",
+      kEditionModified);
+  return WithConnection<std::vector<SitemapEntry>>([&](Connection& c) {
+    return QueryAll<SitemapEntry>(c, sql,
+        [&](Stmt& st) {
+          st.Bind(1, edition).Bind(2, Seconds(from)).Bind(3, Seconds(to)).Bind(4, Seconds(start.published_at))
+              .Bind(5, start.id).Bind(6, static_cast<int64_t>(limit));
+        },
+        [](const Stmt& st) {
+          SitemapEntry e;
+          ReadColumns(st, 0, e.id, e.slug, e.language, e.published_at, e.modified_at);
+          return e;
+        });
+  });
+}
+
 Result<ArticleKey> SqlStore::LookupArticle(int64_t source_id, const std::string& url, const std::string& guid) {
   return WithConnection<ArticleKey>([&](Connection& c) { return FindKey(c, source_id, url, guid); });
 }

@@ -130,6 +130,10 @@ class SqlStore final : public Store {
   Result<std::vector<Correction>> Corrections(const std::vector<int64_t>& article_ids) override;
   Result<Translation> GetTranslation(int64_t id, const std::string& language) override;
   Result<ArticlePage> ListArticles(const ArticleQuery& q) override;
+  // sitemaps (issue 17, part 1)
+  Result<PublishedSpan> SummarizePublished(const std::string& edition, TimePoint from, TimePoint to) override;
+  Result<std::vector<SitemapEntry>> ListSitemapEntries(const std::string& edition, TimePoint from, TimePoint to,
+                                                       std::optional<ArticleCursor> after, int limit) override;
   Result<ArticleKey> LookupArticle(int64_t source_id, const std::string& url, const std::string& guid) override;
   Status DeleteArticle(int64_t id) override;
   Result<std::vector<ArticleSummary>> StoryArticles(int64_t story_id) override;
