@@ -42,19 +42,6 @@ std::optional<TimePoint> ParseUtcMinute(std::string text) {
   return *t;
 }
 
-std::vector<std::string> Lines(std::string_view text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string line = Trim(text.substr(start, end - start));
-    if (!line.empty()) lines.push_back(std::move(line));
-    start = end + 1;
-  }
-  return lines;
-}
-
 bool WebAddress(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
 
 // LanguageCode: two or three lowercase letters ("en", "ru", "fil").
@@ -111,7 +98,7 @@ Result<ArticleContent> EditedContent(const FormFields& form, const ArticleConten
       if (!has_block) return Status::InvalidArgument(fmt::format("{} comes before any block", name));
       Block& b = c.body.back();
       if (raw.size() > kMaxBlockChars) return too_long(fmt::format("block {}", c.body.size()), kMaxBlockChars);
-      if (name == "block_text" && b.type == BlockType::kList) b.items = Lines(raw);
+      if (name == "block_text" && b.type == BlockType::kList) b.items = NonEmptyLines(raw);
       else if (name == "block_text" && b.type == BlockType::kImage) b.caption = Trim(raw);
       else if (name == "block_text") b.text = Trim(raw);
       else if (name == "block_credit") b.credit = Trim(raw);

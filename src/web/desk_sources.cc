@@ -351,18 +351,10 @@ Result<ExtractionRule> Desk::Impl::RuleForm(const DeskRequest& r) {
   ExtractionRule rule;
   rule.body_selector = Trim(r.Field("body_selector"));
   if (rule.body_selector.size() > kMaxSelectorChars) return Status::InvalidArgument(r.cat.Get("desk_rule_too_long"));
-  std::string drops = r.Field("drop_selectors");
-  size_t start = 0;
-  while (start <= drops.size()) {
-    size_t end = drops.find('\n', start);
-    if (end == std::string::npos) end = drops.size();
-    std::string line = Trim(drops.substr(start, end - start));
-    if (!line.empty()) {
-      if (line.size() > kMaxSelectorChars || rule.drop_selectors.size() >= kMaxDropSelectors)
-        return Status::InvalidArgument(r.cat.Get("desk_rule_too_long"));
-      rule.drop_selectors.push_back(std::move(line));
-    }
-    start = end + 1;
+  for (std::string& line : NonEmptyLines(r.Field("drop_selectors"))) {
+    if (line.size() > kMaxSelectorChars || rule.drop_selectors.size() >= kMaxDropSelectors)
+      return Status::InvalidArgument(r.cat.Get("desk_rule_too_long"));
+    rule.drop_selectors.push_back(std::move(line));
   }
   FeedTools tools = services_.tools ? services_.tools() : FeedTools{};
   if (tools.check_rule) ND_RETURN_IF_ERROR(tools.check_rule(rule));
