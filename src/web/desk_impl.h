@@ -214,6 +214,15 @@ class Desk::Impl {
   Response SaveTranslation(const DeskRequest& r);
   Response ReviewTranslation(const DeskRequest& r);
   Response RetryTranslation(const DeskRequest& r);
+  // TranslationParts: what a translation's page and its save both read —
+  // LoadTranslation gives it, NotFound for an unknown edition or article.
+  struct TranslationParts {
+    std::string edition;
+    TranslationListing listing;
+    Article article;
+    Translation translation;
+  };
+  Result<TranslationParts> LoadTranslation(const DeskRequest& r);
   // TranslationEditionOf is the route's {lang} when it names an edition.
   std::optional<std::string> TranslationEditionOf(const DeskRequest& r) const;
   // TranslationChanged answers a form about a translation rewritten since it was read (409).

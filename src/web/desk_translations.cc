@@ -51,20 +51,6 @@ std::string OneLine(const std::string& text) {
   return out;
 }
 
-// Lines splits a list's textarea into its items, one a line, blank lines left out.
-nlohmann::json Lines(const std::string& text) {
-  nlohmann::json items = nlohmann::json::array();
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string item = Trim(text.substr(start, end - start));
-    if (!item.empty()) items.push_back(std::move(item));
-    start = end + 1;
-  }
-  return items;
-}
-
 // TextOf is what an editor edits of a block: its text, its items one a
 // line, or an image's caption.
 std::string TextOf(const Block& b) {
@@ -162,24 +148,31 @@ Response Desk::Impl::Translations(const DeskRequest& r) {
   return Render(r, 200, r.cat.Get("desk_nav_translations"), "desk_translations", view, "translations");
 }
 
-Response Desk::Impl::TranslationPage(const DeskRequest& r) {
+Result<Desk::Impl::TranslationParts> Desk::Impl::LoadTranslation(const DeskRequest& r) {
   auto edition = TranslationEditionOf(r);
-  if (!edition) return NotFound(r);
+  if (!edition) return Status::NotFound("no such edition");
   auto listing = store_.GetTranslationListing(r.id, *edition);
-  if (!listing.ok()) return Failure(r, listing.status());
+  if (!listing.ok()) return listing.status();
   auto article = store_.GetArticleInAnyState(r.id);
-  if (!article.ok()) return Failure(r, article.status());
+  if (!article.ok()) return article.status();
   auto translation = store_.GetTranslation(r.id, *edition);
-  if (!translation.ok()) return Failure(r, translation.status());
+  if (!translation.ok()) return translation.status();
+  return TranslationParts{*edition, std::move(*listing), std::move(*article), std::move(*translation)};
+}
+
+Response Desk::Impl::TranslationPage(const DeskRequest& r) {
+  auto parts = LoadTranslation(r);
+  if (!parts.ok()) return Failure(r, parts.status());
+  const auto& [edition, listing, article, translation] = *parts;
 
   // One row per block, the original's beside the translation's; they match
   // one to one unless a person gave the translation another shape.
   json blocks = json::array();
-  const size_t n = std::max(article->body.size(), translation->body.size());
+  const size_t n = std::max(article.body.size(), translation.body.size());
   for (size_t i = 0; i < n; ++i) {
     json row = {{"original", false}, {"field", false}};
-    if (i < article->body.size()) {
-      const Block& b = article->body[i];
+    if (i < article.body.size()) {
+      const Block& b = article.body[i];
       json lines = json::array();
       if (b.type == BlockType::kList) lines = b.items;
       row["original"] = {{"type_text", r.cat.Get(std::string("desk_translations_block_") + BlockTypeName(b.type))},
@@ -188,8 +181,8 @@ Response Desk::Impl::TranslationPage(const DeskRequest& r) {
                          {"is_list", b.type == BlockType::kList},
                          {"credit", b.credit}};
     }
-    if (i < translation->body.size()) {
-      const Block& b = translation->body[i];
+    if (i < translation.body.size()) {
+      const Block& b = translation.body[i];
       const std::string value = TextOf(b);
       row["field"] = {{"index", i},
                       {"number", i + 1},
@@ -200,57 +193,52 @@ Response Desk::Impl::TranslationPage(const DeskRequest& r) {
     }
     blocks.push_back(std::move(row));
   }
-  const std::string state = StateName(listing->state);
-  const std::string action = fmt::format("/desk/translations/{}/{}", r.id, PercentEncode(*edition));
+  const std::string state = StateName(listing.state);
+  const std::string action = fmt::format("/desk/translations/{}/{}", r.id, PercentEncode(edition));
   json view = {{"state", state},
                {"state_text", r.cat.Get("desk_translations_state_" + state)},
-               {"unreviewed", listing->state == TranslationState::kUnreviewed},
-               {"original_language", article->language},
-               {"original_language_name", r.cat.LanguageName(article->language)},
-               {"language", *edition},
-               {"language_name", r.cat.LanguageName(*edition)},
-               {"original_headline", article->headline},
-               {"original_dateline", article->dateline},
-               {"headline", translation->headline},
-               {"dateline", translation->dateline},
+               {"unreviewed", listing.state == TranslationState::kUnreviewed},
+               {"original_language", article.language},
+               {"original_language_name", r.cat.LanguageName(article.language)},
+               {"language", edition},
+               {"language_name", r.cat.LanguageName(edition)},
+               {"original_headline", article.headline},
+               {"original_dateline", article.dateline},
+               {"headline", translation.headline},
+               {"dateline", translation.dateline},
                {"blocks", blocks},
-               {"seen", listing->updated_at.time_since_epoch().count()},
-               {"written", When(r, listing->updated_at)},
-               {"public_href", ArticleHref(*edition, r.id, article->slug)},
-               {"back_href", "/desk/translations?lang=" + PercentEncode(*edition)},
+               {"seen", listing.updated_at.time_since_epoch().count()},
+               {"written", When(r, listing.updated_at)},
+               {"public_href", ArticleHref(edition, r.id, article.slug)},
+               {"back_href", "/desk/translations?lang=" + PercentEncode(edition)},
                {"save_action", action + "/save"},
                {"review_action", action + "/review"},
                {"notice", DoneNotice(r, {"translation_saved"})}};
-  return Render(r, 200, article->headline, "desk_translation", view, "translations");
+  return Render(r, 200, article.headline, "desk_translation", view, "translations");
 }
 
 Response Desk::Impl::SaveTranslation(const DeskRequest& r) {
-  auto edition = TranslationEditionOf(r);
-  if (!edition) return NotFound(r);
-  auto listing = store_.GetTranslationListing(r.id, *edition);
-  if (!listing.ok()) return Failure(r, listing.status());
-  auto article = store_.GetArticleInAnyState(r.id);
-  if (!article.ok()) return Failure(r, article.status());
-  auto current = store_.GetTranslation(r.id, *edition);
-  if (!current.ok()) return Failure(r, current.status());
+  auto parts = LoadTranslation(r);
+  if (!parts.ok()) return Failure(r, parts.status());
+  const auto& [edition, listing, article, current] = *parts;
   auto seen = SeenAt(r);
   if (!seen) return Invalid(r, r.cat.Get("desk_form_incomplete"));
-  if (*seen != listing->updated_at) return TranslationChanged(r);
+  if (*seen != listing.updated_at) return TranslationChanged(r);
 
   // The form keeps the translation's shape: one field per block, in order.
   std::vector<std::string> fields;
   for (const auto& [name, value] : *r.form)
     if (name == "block") fields.push_back(value);
-  if (fields.size() != current->body.size())
-    return Invalid(r, r.cat.Format("desk_translations_block_count", {{"expected", std::to_string(current->body.size())},
+  if (fields.size() != current.body.size())
+    return Invalid(r, r.cat.Format("desk_translations_block_count", {{"expected", std::to_string(current.body.size())},
                                                                      {"got", std::to_string(fields.size())}}));
   json body = json::array();
   for (size_t i = 0; i < fields.size(); ++i) {
-    const Block& shape = current->body[i];
+    const Block& shape = current.body[i];
     json b = {{"type", BlockTypeName(shape.type)}};
     switch (shape.type) {
       case BlockType::kList:
-        b["items"] = Lines(fields[i]);
+        b["items"] = NonEmptyLines(fields[i]);
         break;
       case BlockType::kImage:
         b["url"] = shape.url;
@@ -264,15 +252,15 @@ Response Desk::Impl::SaveTranslation(const DeskRequest& r) {
     body.push_back(std::move(b));
   }
   const json translation = {{"headline", r.Field("headline")}, {"dateline", r.Field("dateline")}, {"body", body}};
-  Status stored = TranslationApi::StoreHuman(store_, *article, *edition, translation);
+  Status stored = TranslationApi::StoreHuman(store_, article, edition, translation);
   if (stored.code() == Code::kInvalidArgument)
     return Invalid(r, r.cat.Format("desk_translations_invalid", {{"reason", stored.message()}}));
   if (!stored.ok()) return Failure(r, stored);
-  auto now = store_.GetTranslation(r.id, *edition);
-  Audit(r, "translation.edit", TranslationTarget(r.id), fmt::format("{}: {}", *edition, article->headline),
-        AsText(current->headline, current->dateline, current->body),
+  auto now = store_.GetTranslation(r.id, edition);
+  Audit(r, "translation.edit", TranslationTarget(r.id), fmt::format("{}: {}", edition, article.headline),
+        AsText(current.headline, current.dateline, current.body),
         now.ok() ? AsText(now->headline, now->dateline, now->body) : "");
-  return SeeOther(fmt::format("/desk/translations/{}/{}?done=translation_saved", r.id, PercentEncode(*edition)));
+  return SeeOther(fmt::format("/desk/translations/{}/{}?done=translation_saved", r.id, PercentEncode(edition)));
 }
 
 Response Desk::Impl::ReviewTranslation(const DeskRequest& r) {
