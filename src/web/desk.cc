@@ -18,6 +18,11 @@ bool IdFound(DeskRequest& r) {
   return true;
 }
 
+std::string ReturnPath(const std::string& back, std::string_view prefix, std::string fallback) {
+  if (back.rfind(prefix, 0) != 0 || back.find("//") != std::string::npos) return fallback;
+  return back;
+}
+
 Response SeeOther(const std::string& location) {
   Response r = Response::Redirect(303, location);
   r.headers.emplace_back("Cache-Control", "no-store");
@@ -321,8 +326,7 @@ Response Desk::Impl::PostDeskMail(const DeskRequest& r) {
 Response Desk::Impl::PostLanguage(const DeskRequest& r) {
   std::string lang = r.Field("lang");
   if (!catalogs_.count(lang)) return Invalid(r, r.cat.Get("desk_unknown_language"));
-  std::string back = r.Field("back");
-  if (back.rfind("/desk/", 0) != 0 || back.find("//") != std::string::npos) back = "/desk/";
+  const std::string back = ReturnPath(r.Field("back"), "/desk/", "/desk/");
   Response res = SeeOther(back);
   const bool secure = config_.base_url.rfind("https://", 0) == 0;
   res.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Max-Age=31536000; Path=/desk; SameSite=Lax{}", kLanguageCookie,

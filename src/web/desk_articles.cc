@@ -281,9 +281,7 @@ Response Desk::Impl::PostPublication(const DeskRequest& r) {
   std::string after = PublicationName(*to);
   if (at) after += " " + FormatIso8601(*at);
   Audit(r, "article.publication", ArticleTarget(r.id), article->headline, PublicationName(article->publication), after);
-  std::string back = r.Field("back");
-  if (back.rfind("/desk/articles", 0) != 0 || back.find("//") != std::string::npos)
-    back = fmt::format("/desk/articles/{}", r.id);
+  std::string back = ReturnPath(r.Field("back"), "/desk/articles", fmt::format("/desk/articles/{}", r.id));
   back += back.find('?') == std::string::npos ? "?done=state" : "&done=state";
   return SeeOther(back);
 }

@@ -51,6 +51,10 @@ inline bool AtLeast(Role role, Role least) { return static_cast<int>(role) >= st
 // SeeOther answers a change with where to look next; never cached.
 Response SeeOther(const std::string& location);
 
+// ReturnPath is a form's `back` when it is a desk path starting with
+// `prefix` (never another host's: no "//"), else `fallback`.
+std::string ReturnPath(const std::string& back, std::string_view prefix, std::string fallback);
+
 
 }  // namespace desk_internal
 
