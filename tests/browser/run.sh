@@ -218,8 +218,12 @@ echo "run.sh: server pid $SERVER_PID at $BASE"
 status=0
 MAIL_DIR=$TMP/mail DESK_EMAIL=$DESK_EMAIL DESK_PASSWORD=$DESK_PASSWORD OUTLET_URL=$OUTLET \
   SPAMMER_EMAIL=$SPAMMER_EMAIL SPAMMER_PASSWORD=$SPAMMER_PASSWORD \
-  node "$HERE/e2e.mjs" "$BASE" "$OUT" || status=$?
+  node "$HERE/e2e.mjs" "$BASE" "$OUT" | tee "$TMP/e2e.out" || status=${PIPESTATUS[0]}
 if [[ $status -ne 0 ]]; then
   show_log
+  # CI shows the head and the tail of a long output: repeat the failed
+  # checks last, where the tail keeps them.
+  echo "---- failed checks ----" >&2
+  grep -E '^FAIL ' -- "$TMP/e2e.out" >&2 || true
 fi
 exit "$status"
