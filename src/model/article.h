@@ -197,6 +197,10 @@ struct Article {
   std::vector<Block> body;
   int64_t view_count = 0;
   std::vector<std::string> translation_languages;  // editions it is translated into
+  // unreviewed_machine_translations: those of translation_languages made by
+  // machine and not yet reviewed by an editor (their pages may ask not to be
+  // indexed: [site] noindex_machine_translations).
+  std::vector<std::string> unreviewed_machine_translations;
   std::string author;
   int language_confidence = 100;
   int64_t story_id = 0;  // articles telling the same story share it

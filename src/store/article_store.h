@@ -85,6 +85,18 @@ struct SitemapEntry {
   // modified_at: the last write to the article's text or to its translation
   // into the edition, whichever is later (the sitemap's `lastmod`).
   TimePoint modified_at{};
+  // offered_translations: the languages of its translations that the
+  // sitemaps offer (its hreflang alternates besides its own language).
+  std::vector<std::string> offered_translations;
+};
+
+// SitemapScope: what an edition's sitemaps offer search engines — the
+// published articles the edition carries (written in its language, or
+// translated into it), without unreviewed machine translations unless
+// `with_unreviewed_machine` (their pages say noindex otherwise).
+struct SitemapScope {
+  std::string edition;
+  bool with_unreviewed_machine = false;
 };
 
 // PublishedSpan: the published articles of a span of time, as an edition's
@@ -155,15 +167,16 @@ class ArticleStore {
   virtual Result<ArticlePage> ListArticles(const ArticleQuery& query) = 0;
 
   // --- sitemaps (issue 17, part 1) --------------------------------------
-  // SummarizePublished describes the published articles whose published_at
-  // is in [from, to), their modification times as seen in `edition`: one
-  // ranged aggregate, whatever the span.
-  virtual Result<PublishedSpan> SummarizePublished(const std::string& edition, TimePoint from, TimePoint to) = 0;
-  // ListSitemapEntries lists up to `limit` (1..50,000) published articles
-  // whose published_at is in [from, to), oldest first (published_at, id),
-  // starting after `after` in that order when given (keyset, never OFFSET).
+  // SummarizePublished describes the articles `scope` offers whose
+  // published_at is in [from, to), their modification times as seen in the
+  // edition: one ranged aggregate, whatever the span.
+  virtual Result<PublishedSpan> SummarizePublished(const SitemapScope& scope, TimePoint from, TimePoint to) = 0;
+  // ListSitemapEntries lists up to `limit` (1..50,000) articles `scope`
+  // offers whose published_at is in [from, to), oldest first (published_at,
+  // id), starting after `after` in that order when given (keyset, never
+  // OFFSET), each with the translations the same scope offers.
   // InvalidArgument for a limit out of range.
-  virtual Result<std::vector<SitemapEntry>> ListSitemapEntries(const std::string& edition, TimePoint from,
+  virtual Result<std::vector<SitemapEntry>> ListSitemapEntries(const SitemapScope& scope, TimePoint from,
                                                                TimePoint to, std::optional<ArticleCursor> after,
                                                                int limit) = 0;
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/text.h"
 #include "common/time.h"
 
@@ -71,6 +73,31 @@ json HeadView(const PageHead& head) {
           {"json_ld", ld}};
 }
 
+std::vector<std::string> OfferedTranslations(const Article& a, const Config& config) {
+  std::vector<std::string> offered;
+  for (const auto& language : a.translation_languages) {
+    const bool unreviewed = std::count(a.unreviewed_machine_translations.begin(),
+                                       a.unreviewed_machine_translations.end(), language) > 0;
+    if (!(unreviewed && config.noindex_machine_translations)) offered.push_back(language);
+  }
+  return offered;
+}
+
+std::vector<std::string> OfferedEditions(const std::string& language, const std::vector<std::string>& offered_translations,
+                                         const Config& config) {
+  std::vector<std::string> editions;
+  for (const auto& e : config.editions)
+    if (e == language || std::count(offered_translations.begin(), offered_translations.end(), e)) editions.push_back(e);
+  return editions;
+}
+
+std::string XDefaultEdition(const std::vector<std::string>& offered, const std::string& language, const Config& config) {
+  auto has = [&](const std::string& e) { return std::count(offered.begin(), offered.end(), e) > 0; };
+  if (has(language)) return language;
+  if (has(config.editions.front())) return config.editions.front();
+  return offered.empty() ? std::string() : offered.front();
+}
+
 std::string OgLocale(const std::string& edition) {
   static const std::map<std::string, std::string> kLocales = {
       {"en", "en_US"}, {"ru", "ru_RU"}, {"es", "es_ES"}, {"de", "de_DE"}, {"fr", "fr_FR"},
@@ -84,17 +111,18 @@ PageHead ArticleHead(const ArticlePageFacts& f, const Config& config) {
   const Translation* t = f.translation;
   const int offset = config.utc_offset_minutes;
   PageHead head;
-  auto own = f.edition_urls.find(f.edition);
-  head.canonical = own != f.edition_urls.end() ? own->second : f.base_url + ArticleHref(f.edition, a.id, a.slug);
   for (const auto& [edition, url] : f.edition_urls) head.alternates.emplace_back(edition, url);
-  // x-default: the version in the article's own language when the site has
-  // that edition, else the site's first edition's.
-  auto original = f.edition_urls.find(a.language);
-  const std::string x_default = original != f.edition_urls.end() ? original->second
-                                : f.edition_urls.count(config.editions.front())
-                                    ? f.edition_urls.at(config.editions.front())
-                                    : head.canonical;
+  std::vector<std::string> offered;
+  for (const auto& [edition, url] : f.edition_urls) offered.push_back(edition);
+  const std::string x_default_edition = XDefaultEdition(offered, a.language, config);
+  const std::string self = f.base_url + ArticleHref(f.edition, a.id, a.slug);
+  const std::string x_default = x_default_edition.empty() ? self : f.edition_urls.at(x_default_edition);
   head.alternates.emplace_back("x-default", x_default);
+  // The page itself, in its edition; but an edition that shows the original
+  // untranslated, under a language label, repeats another edition's page:
+  // that one is canonical.
+  const bool untranslated_foreign = !t && a.language != f.edition;
+  head.canonical = untranslated_foreign ? x_default : self;
 
   const std::string headline = t ? t->headline : a.headline;
   const std::string description = CutChars(FirstText(t ? t->body : a.body), kDescriptionBytes);

@@ -43,6 +43,23 @@ std::string ScriptSafeJson(const nlohmann::json& value);
 // properties, names, json_ld).
 nlohmann::json HeadView(const PageHead& head);
 
+// --- which versions of an article search engines are offered -------------
+// An article is offered in its own language's edition and in those it is
+// translated into, less the unreviewed machine translations while
+// [site] noindex_machine_translations is on (their pages say noindex). The
+// article pages' hreflang alternates and the sitemaps both follow this.
+
+// OfferedTranslations is the languages of `a`'s translations offered.
+std::vector<std::string> OfferedTranslations(const Article& a, const Config& config);
+// OfferedEditions is the configured editions offering an article written in
+// `language` with `offered_translations`, in the configured order.
+std::vector<std::string> OfferedEditions(const std::string& language, const std::vector<std::string>& offered_translations,
+                                         const Config& config);
+// XDefaultEdition is the version for a reader of no edition's language: the
+// original's edition when offered, else the site's first edition when
+// offered, else the first offered; empty when none is.
+std::string XDefaultEdition(const std::vector<std::string>& offered, const std::string& language, const Config& config);
+
 // OgLocale is the OpenGraph locale of an edition: "en_US", "ru_RU", …
 std::string OgLocale(const std::string& edition);
 
@@ -52,13 +69,14 @@ struct ArticlePageFacts {
   const Translation* translation = nullptr;  // the version shown, when it is a translation
   std::string edition;                       // the page's edition
   std::string base_url;                      // the site's, no trailing slash
-  // The article's address in each edition that carries it (absolute): its
-  // own language's edition and those it is translated into.
+  // The article's address in each edition that offers it (absolute):
+  // OfferedEditions.
   std::map<std::string, std::string> edition_urls;
   std::vector<std::string> mention_names;    // most salient first
 };
 
-// ArticleHead: the canonical address (the page itself, in its edition),
+// ArticleHead: the canonical address (the page itself, in its edition; the
+// original's edition's when the page shows the original untranslated),
 // hreflang alternates with x-default, OpenGraph, the X card, robots
 // (max-image-preview:large; noindex for an unreviewed machine translation
 // when [site] noindex_machine_translations) and the NewsArticle JSON-LD.

@@ -242,10 +242,8 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   facts.translation = translation ? &*translation : nullptr;
   facts.edition = ed;
   facts.base_url = config_.base_url;
-  for (const auto& e : config_.editions) {
-    const bool carries = e == a.language || std::count(a.translation_languages.begin(), a.translation_languages.end(), e);
-    if (carries) facts.edition_urls[e] = config_.base_url + hrefs[e];
-  }
+  for (const auto& e : OfferedEditions(a.language, OfferedTranslations(a, config_), config_))
+    facts.edition_urls[e] = config_.base_url + hrefs[e];
   for (const auto& m : mentions) facts.mention_names.push_back(m["name"].get<std::string>());
   const PageHead head = ArticleHead(facts, config_);
   Response r = Page(ctx, ed, headline, templates_->Render("article", view), hrefs, 200, &head);

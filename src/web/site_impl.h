@@ -220,6 +220,9 @@ class Site::Impl {
   // month, "…-{n}.xml"; any other name is not found.
   Response MonthSitemap(const RequestContext& ctx, const std::string& file_name);
   Response NewsSitemap(const RequestContext& ctx);
+  // ScopeOf: what edition `edition`'s sitemaps offer (unreviewed machine
+  // translations only when their pages may be indexed).
+  SitemapScope ScopeOf(const std::string& edition) const;
   // SitemapUrlsPerFile is how many articles one sitemap file takes.
   size_t SitemapUrlsPerFile() const;
 

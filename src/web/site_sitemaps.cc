@@ -83,7 +83,7 @@ struct Piece {
 // MonthPieces splits edition `ed`'s `month` (`span` its summary) into files
 // of `per_file` articles, reading it a file at a time by keyset; a month
 // that fits is one piece, known from its summary alone.
-Result<std::vector<Piece>> MonthPieces(ArticleStore& store, const std::string& ed, const Month& month,
+Result<std::vector<Piece>> MonthPieces(ArticleStore& store, const SitemapScope& scope, const Month& month,
                                        const PublishedSpan& span, size_t per_file) {
   std::vector<Piece> pieces;
   if (span.count == 0) return pieces;
@@ -93,7 +93,7 @@ Result<std::vector<Piece>> MonthPieces(ArticleStore& store, const std::string& e
   }
   std::optional<ArticleCursor> after;
   while (true) {
-    auto entries = store.ListSitemapEntries(ed, month.Start(), month.End(), after, static_cast<int>(per_file));
+    auto entries = store.ListSitemapEntries(scope, month.Start(), month.End(), after, static_cast<int>(per_file));
     if (!entries.ok()) return entries.status();
     if (entries->empty()) break;
     TimePoint last_modified{};
@@ -112,6 +112,10 @@ Result<std::vector<Piece>> MonthPieces(ArticleStore& store, const std::string& e
 // entry's size is bounded: its address and one per edition plus x-default,
 // each with an id of at most 20 digits and a slug of at most 80 characters
 // (Slugify); the base URL is counted five times over for escaping.
+SitemapScope Site::Impl::ScopeOf(const std::string& edition) const {
+  return SitemapScope{edition, !config_.noindex_machine_translations};
+}
+
 size_t Site::Impl::SitemapUrlsPerFile() const {
   const size_t url = 5 * config_.base_url.size() + 120;
   const size_t links = config_.editions.size() + 1;
@@ -144,13 +148,14 @@ Response Site::Impl::SitemapIndex(const RequestContext& ctx) {
   auto index = StartXmlDocument(doc, "sitemapindex");
   index.append_attribute("xmlns") = kSitemapNs;
   for (const auto& ed : config_.editions) {
-    auto all = store_.SummarizePublished(ed, TimePoint{}, current.End());
+    const SitemapScope scope = ScopeOf(ed);
+    auto all = store_.SummarizePublished(scope, TimePoint{}, current.End());
     if (!all.ok()) return StoreError(ctx, ed, all.status());
     if (all->count > 0) {
       for (Month m = Month::Of(all->first_published); m <= current; m = m.Next()) {
-        auto span = store_.SummarizePublished(ed, m.Start(), m.End());
+        auto span = store_.SummarizePublished(scope, m.Start(), m.End());
         if (!span.ok()) return StoreError(ctx, ed, span.status());
-        auto pieces = MonthPieces(store_, ed, m, *span, per_file);
+        auto pieces = MonthPieces(store_, scope, m, *span, per_file);
         if (!pieces.ok()) return StoreError(ctx, ed, pieces.status());
         for (size_t i = 0; i < pieces->size(); ++i) {
           const std::string name =
@@ -176,7 +181,8 @@ Response Site::Impl::MonthSitemap(const RequestContext& ctx, const std::string& 
   auto file = ParseSitemapFile(file_name);
   if (!file) return ErrorPage(ctx, ed, 404, "", "not a sitemap's name");
   const Month month = file->month;
-  auto span = store_.SummarizePublished(ed, month.Start(), month.End());
+  const SitemapScope scope = ScopeOf(ed);
+  auto span = store_.SummarizePublished(scope, month.Start(), month.End());
   if (!span.ok()) return StoreError(ctx, ed, span.status());
   const size_t per_file = SitemapUrlsPerFile();
   const int64_t pieces = (span->count + static_cast<int64_t>(per_file) - 1) / static_cast<int64_t>(per_file);
@@ -188,7 +194,7 @@ Response Site::Impl::MonthSitemap(const RequestContext& ctx, const std::string& 
   std::optional<ArticleCursor> after;
   std::vector<SitemapEntry> entries;
   for (int64_t i = 1; i <= std::max<int64_t>(file->piece, 1); ++i) {
-    auto page = store_.ListSitemapEntries(ed, month.Start(), month.End(), after, static_cast<int>(per_file));
+    auto page = store_.ListSitemapEntries(scope, month.Start(), month.End(), after, static_cast<int>(per_file));
     if (!page.ok()) return StoreError(ctx, ed, page.status());
     if (page->empty()) return ErrorPage(ctx, ed, 404, "", "no such sitemap");
     after = ArticleCursor{page->back().published_at, page->back().id};
@@ -204,18 +210,17 @@ Response Site::Impl::MonthSitemap(const RequestContext& ctx, const std::string& 
     auto url = urlset.append_child("url");
     AppendText(url, "loc", base + ArticleHref(ed, e.id, e.slug));
     AppendText(url, "lastmod", FormatIso8601(e.modified_at, config_.utc_offset_minutes));
-    // Every edition shows the article (translated, or the original with a
-    // label), each version canonical to itself; a reader of no edition's
-    // language gets the original's edition, if the site has one.
-    const bool original_edition = std::count(config_.editions.begin(), config_.editions.end(), e.language) > 0;
+    // The versions search engines are offered, as the article's page lists
+    // them (web/page_meta.h), each canonical to itself.
+    const auto offered = OfferedEditions(e.language, e.offered_translations, config_);
     auto link = [&](const std::string& hreflang, const std::string& edition) {
       auto l = url.append_child("xhtml:link");
       l.append_attribute("rel") = "alternate";
       l.append_attribute("hreflang") = hreflang.c_str();
       l.append_attribute("href") = (base + ArticleHref(edition, e.id, e.slug)).c_str();
     };
-    for (const auto& other : config_.editions) link(other, other);
-    link("x-default", original_edition ? e.language : DefaultEdition());
+    for (const auto& other : offered) link(other, other);
+    link("x-default", XDefaultEdition(offered, e.language, config_));
   }
   Response r = XmlResponse(doc);
   // A past month changes only when an editor edits, holds or deletes one of
@@ -253,6 +258,10 @@ Response Site::Impl::NewsSitemap(const RequestContext& ctx) {
       // foreign original is left to the month sitemaps.
       const std::string* title = s.language == ed ? &s.headline : s.translation ? &s.translation->headline : nullptr;
       if (!title) continue;
+      // An unreviewed machine translation's page asks not to be indexed.
+      if (s.language != ed && !ScopeOf(ed).with_unreviewed_machine && s.translation->by == TranslatedBy::kMachine &&
+          !s.translation->reviewed)
+        continue;
       auto news = urlset.append_child("url");
       AppendText(news, "loc", base + ArticleHref(ed, s.id, s.slug));
       auto item = news.append_child("news:news");

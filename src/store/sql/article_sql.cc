@@ -2,6 +2,7 @@
 // and fetched, their mentions, stories, and the change sequence.
 #include <fmt/format.h>
 
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -30,6 +31,7 @@ ArticleSummary EditionSummaryFromRow(const Stmt& st, const std::string& edition)
     t.dateline = st.Text(13);
     t.body = {Block{BlockType::kParagraph, st.Text(14), {}, {}, {}, {}}};
     t.by = st.Text(15) == "human" ? TranslatedBy::kHuman : TranslatedBy::kMachine;
+    t.reviewed = st.Int(17) != 0;
     s.translation = std::move(t);
   }
   return s;
@@ -222,11 +224,15 @@ Result<Article> ReadArticle(Connection& c, int64_t id, bool published_only) {
         [](const Stmt& st) { return MentionRecord{st.Text(0), static_cast<int>(st.Int(1)), static_cast<int>(st.Int(2))}; });
     if (!mentions.ok()) return mentions.status();
     a.mentions = std::move(*mentions);
-    auto languages = QueryAll<std::string>(c,
-        "SELECT language FROM article_translations WHERE article_id = ? ORDER BY language", bind_id,
-        [](const Stmt& st) { return st.Text(0); });
+    auto languages = QueryAll<std::pair<std::string, bool>>(c,
+        "SELECT language, CASE WHEN produced_by = 'machine' AND reviewed_at IS NULL THEN 1 ELSE 0 END "
+        "FROM article_translations WHERE article_id = ? ORDER BY language",
+        bind_id, [](const Stmt& st) { return std::make_pair(st.Text(0), st.Int(1) != 0); });
     if (!languages.ok()) return languages.status();
-    a.translation_languages = std::move(*languages);
+    for (auto& [language, unreviewed_machine] : *languages) {
+      if (unreviewed_machine) a.unreviewed_machine_translations.push_back(language);
+      a.translation_languages.push_back(std::move(language));
+    }
     auto corrections = QueryAll<Correction>(c,
         "SELECT article_id, at, correction FROM article_revisions WHERE article_id = ? AND correction <> '' "
         "ORDER BY id",
@@ -359,7 +365,7 @@ Result<ArticlePage> SqlStore::ListArticles(const ArticleQuery& q) {
         [&](const Stmt& st) {
           ArticleSummary a = EditionSummaryFromRow(st, q.edition);
           a.publication = q.publication;
-          ReadColumns(st, 17, a.publish_at);
+          ReadColumns(st, 18, a.publish_at);
           return a;
         });
     if (!items.ok()) return items.status();
@@ -380,16 +386,31 @@ Result<ArticlePage> SqlStore::ListArticles(const ArticleQuery& q) {
 constexpr const char* kEditionModified =
     "CASE WHEN t.updated_at > a.updated_at THEN t.updated_at ELSE a.updated_at END";
 
-Result<PublishedSpan> SqlStore::SummarizePublished(const std::string& edition, TimePoint from, TimePoint to) {
+// Whether a translation is offered: made or reviewed by a person, or any
+// when the scope takes unreviewed machine ones (parameter {0}, 1 or 0).
+constexpr const char* kTranslationOffered =
+    "(?{0} = 1 OR t.produced_by = 'human' OR t.reviewed_at IS NOT NULL)";
+
+// The articles an edition's sitemaps offer: written in its language (?1),
+// or translated into it (t joined on ?1) by an offered translation.
+std::string OfferedInEdition(int with_unreviewed_param) {
+  return fmt::format("(a.language = ?1 OR (t.article_id IS NOT NULL AND {}))",
+                     fmt::format(kTranslationOffered, with_unreviewed_param));
+}
+
+Result<PublishedSpan> SqlStore::SummarizePublished(const SitemapScope& scope, TimePoint from, TimePoint to) {
   const std::string sql = fmt::format(
       "SELECT COUNT(*), COALESCE(MIN(a.published_at), 0), COALESCE(MAX(a.published_at), 0), "
       "COALESCE(MAX({}), 0) FROM articles a "
       "LEFT JOIN article_translations t ON t.article_id = a.id AND t.language = ?1 "
-      "WHERE a.state = 'published' AND a.published_at >= ?2 AND a.published_at < ?3",
-      kEditionModified);
+      "WHERE a.state = 'published' AND a.published_at >= ?2 AND a.published_at < ?3 AND {}",
+      kEditionModified, OfferedInEdition(4));
   return WithConnection<PublishedSpan>([&](Connection& c) {
     return QueryRow<PublishedSpan>(c, sql,
-        [&](Stmt& st) { st.Bind(1, edition).Bind(2, Seconds(from)).Bind(3, Seconds(to)); },
+        [&](Stmt& st) {
+          st.Bind(1, scope.edition).Bind(2, Seconds(from)).Bind(3, Seconds(to))
+              .Bind(4, static_cast<int64_t>(scope.with_unreviewed_machine));
+        },
         [](const Stmt& st) {
           PublishedSpan span;
           ReadColumns(st, 0, span.count, span.first_published, span.last_published, span.last_modified);
@@ -398,7 +419,7 @@ Result<PublishedSpan> SqlStore::SummarizePublished(const std::string& edition, T
   });
 }
 
-Result<std::vector<SitemapEntry>> SqlStore::ListSitemapEntries(const std::string& edition, TimePoint from,
+Result<std::vector<SitemapEntry>> SqlStore::ListSitemapEntries(const SitemapScope& scope, TimePoint from,
                                                                TimePoint to, std::optional<ArticleCursor> after,
                                                                int limit) {
   if (limit < 1 || limit > 50000) return Status::InvalidArgument("limit must be from 1 to 50000");
@@ -409,20 +430,46 @@ Result<std::vector<SitemapEntry>> SqlStore::ListSitemapEntries(const std::string
       "SELECT a.id, a.slug, a.language, a.published_at, {} FROM articles a "
       "LEFT JOIN article_translations t ON t.article_id = a.id AND t.language = ?1 "
       "WHERE a.state = 'published' AND a.published_at >= ?2 AND a.published_at < ?3 "
-      "AND (a.published_at > ?4 OR (a.published_at = ?4 AND a.id > ?5)) "
+      "AND (a.published_at > ?4 OR (a.published_at = ?4 AND a.id > ?5)) AND {} "
       "ORDER BY a.published_at, a.id LIMIT ?6",
-      kEditionModified);
-  return WithConnection<std::vector<SitemapEntry>>([&](Connection& c) {
-    return QueryAll<SitemapEntry>(c, sql,
+      kEditionModified, OfferedInEdition(7));
+  // The listed articles' offered translations, in one query over the same
+  // stretch of the keyset (first to last entry, both included).
+  const std::string translations_sql = fmt::format(
+      "SELECT t.article_id, t.language FROM article_translations t JOIN articles a ON a.id = t.article_id "
+      "WHERE a.state = 'published' AND (a.published_at > ?1 OR (a.published_at = ?1 AND a.id >= ?2)) "
+      "AND (a.published_at < ?3 OR (a.published_at = ?3 AND a.id <= ?4)) AND {} "
+      "ORDER BY t.article_id, t.language",
+      fmt::format(kTranslationOffered, 5));
+  const int64_t with_unreviewed = scope.with_unreviewed_machine;
+  return WithConnection<std::vector<SitemapEntry>>([&](Connection& c) -> Result<std::vector<SitemapEntry>> {
+    auto entries = QueryAll<SitemapEntry>(c, sql,
         [&](Stmt& st) {
-          st.Bind(1, edition).Bind(2, Seconds(from)).Bind(3, Seconds(to)).Bind(4, Seconds(start.published_at))
-              .Bind(5, start.id).Bind(6, static_cast<int64_t>(limit));
+          st.Bind(1, scope.edition).Bind(2, Seconds(from)).Bind(3, Seconds(to)).Bind(4, Seconds(start.published_at))
+              .Bind(5, start.id).Bind(6, static_cast<int64_t>(limit)).Bind(7, with_unreviewed);
         },
         [](const Stmt& st) {
           SitemapEntry e;
           ReadColumns(st, 0, e.id, e.slug, e.language, e.published_at, e.modified_at);
           return e;
         });
+    if (!entries.ok() || entries->empty()) return entries;
+    std::map<int64_t, SitemapEntry*> by_id;
+    for (auto& e : *entries) by_id[e.id] = &e;
+    const SitemapEntry& first = entries->front();
+    const SitemapEntry& last = entries->back();
+    auto translations = QueryAll<std::pair<int64_t, std::string>>(c, translations_sql,
+        [&](Stmt& st) {
+          st.Bind(1, Seconds(first.published_at)).Bind(2, first.id).Bind(3, Seconds(last.published_at))
+              .Bind(4, last.id).Bind(5, with_unreviewed);
+        },
+        [](const Stmt& st) { return std::make_pair(st.Int(0), st.Text(1)); });
+    if (!translations.ok()) return translations.status();
+    // The stretch may hold articles the edition does not carry: they are
+    // not in `by_id`, and their translations are not wanted.
+    for (auto& [id, language] : *translations)
+      if (auto it = by_id.find(id); it != by_id.end()) it->second->offered_translations.push_back(std::move(language));
+    return entries;
   });
 }
 

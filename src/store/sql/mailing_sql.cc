@@ -148,8 +148,8 @@ Result<std::vector<DigestItem>> SqlStore::DigestArticles(const std::string& edit
         [&](const Stmt& st) {
           DigestItem item;
           item.summary = EditionSummaryFromRow(st, edition);
-          item.views = st.Int(17);
-          item.comments = st.Int(18);
+          item.views = st.Int(18);
+          item.comments = st.Int(19);
           by_id.emplace(item.summary.id, out.size());
           out.push_back(std::move(item));
         }));

@@ -77,11 +77,13 @@ ArticleSummary SummaryFromRow(const Stmt& st);
 
 // kEditionSummaryColumns: an article's summary (the 12 columns
 // SummaryFromRow reads), then its translation `t` into an edition and its
-// story: 17 columns, which EditionSummaryFromRow reads.
+// story, and whether an editor reviewed the translation: 18 columns, which
+// EditionSummaryFromRow reads.
 inline constexpr const char* kEditionSummaryColumns =
     "SELECT a.id, a.slug, a.language, a.headline, a.published_at, a.lead, "
     "s.id, s.slug, s.name, s.home_url, s.country, s.language, "
-    "t.headline, t.dateline, t.lead, t.produced_by, a.story_id ";
+    "t.headline, t.dateline, t.lead, t.produced_by, a.story_id, "
+    "CASE WHEN t.reviewed_at IS NULL THEN 0 ELSE 1 END ";
 ArticleSummary EditionSummaryFromRow(const Stmt& st, const std::string& edition);
 
 const char* TranslatedByName(TranslatedBy by);
@@ -131,8 +133,8 @@ class SqlStore final : public Store {
   Result<Translation> GetTranslation(int64_t id, const std::string& language) override;
   Result<ArticlePage> ListArticles(const ArticleQuery& q) override;
   // sitemaps (issue 17, part 1)
-  Result<PublishedSpan> SummarizePublished(const std::string& edition, TimePoint from, TimePoint to) override;
-  Result<std::vector<SitemapEntry>> ListSitemapEntries(const std::string& edition, TimePoint from, TimePoint to,
+  Result<PublishedSpan> SummarizePublished(const SitemapScope& scope, TimePoint from, TimePoint to) override;
+  Result<std::vector<SitemapEntry>> ListSitemapEntries(const SitemapScope& scope, TimePoint from, TimePoint to,
                                                        std::optional<ArticleCursor> after, int limit) override;
   Result<ArticleKey> LookupArticle(int64_t source_id, const std::string& url, const std::string& guid) override;
   Status DeleteArticle(int64_t id) override;
