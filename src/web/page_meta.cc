@@ -181,6 +181,7 @@ PageHead ArticleHead(const ArticlePageFacts& f, const Config& config) {
     // The original by its address and language: its headline would put the
     // other language's words on the page (the editions never mix them).
     json work = {{"@type", "NewsArticle"}, {"inLanguage", a.language}};
+    auto original = f.edition_urls.find(a.language);
     work["url"] = original != f.edition_urls.end() ? original->second : original_url;
     article["translationOfWork"] = work;
     article["translator"] = t->by == TranslatedBy::kMachine

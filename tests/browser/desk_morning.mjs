@@ -97,7 +97,8 @@ export async function appearsWhenDue(page, base, id, at) {
 
 export async function reviewTranslation(page, base, shot) {
   const list = `${base}/desk/translations?lang=es`;
-  const deadline = Date.now() + 60 * 1000;
+  // Generous: under a loaded CI machine apertium-apy may take its time.
+  const deadline = Date.now() + 180 * 1000;
   let open = 0;
   while (Date.now() < deadline) {
     await page.goto(list, { waitUntil: 'load' });
@@ -105,7 +106,7 @@ export async function reviewTranslation(page, base, shot) {
     if (open > 0) break;
     await new Promise((r) => setTimeout(r, 2000));
   }
-  ensure(open > 0, 'no machine translation to review within 60 s (apertium eng-spa)');
+  ensure(open > 0, 'no machine translation to review within 180 s (apertium eng-spa)');
   await shot('translations');
   await Promise.all([page.waitForLoadState('load'), page.locator('table.desk-table tbody tr a').first().click()]);
   const headline = page.locator('form.desk-translation input[name=headline]');

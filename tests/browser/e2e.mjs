@@ -246,7 +246,7 @@ async function runCombo(browser, ed, vp) {
 // waitForMailTo waits for the first message to `address` in MAIL_DIR (the
 // server also mails the desk's editor their daily desk mail) and returns
 // what the SMTP server read from it.
-async function waitForMailTo(address, timeoutMs = 15000) {
+async function waitForMailTo(address, timeoutMs = 60000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const files = fs.readdirSync(MAIL_DIR).filter((f) => /^\d+\.json$/.test(f))
