@@ -160,14 +160,18 @@ TEST_F(SitemapsTest, IndexNamesEachEditionsMonthsWithTheLastChangeAndTheNewsSite
   for (const char* ed : {"en", "ru"}) {
     const std::string base = fmt::format("http://news.example/sitemaps/{}/", ed);
     EXPECT_THAT(locs, ::testing::Contains(base + "2025-03.xml"));
-    EXPECT_THAT(locs, ::testing::Contains(base + "2025-05.xml"));
     EXPECT_THAT(locs, ::testing::Contains(base + "news.xml"));
     EXPECT_THAT(locs, Not(::testing::Contains(base + "2025-04.xml")));  // a month without articles
   }
+  EXPECT_THAT(locs, ::testing::Contains("http://news.example/sitemaps/en/2025-05.xml"));
+  EXPECT_THAT(locs, Not(::testing::Contains("http://news.example/sitemaps/ru/2025-05.xml")));
   std::map<std::string, std::string> lastmod;
   for (auto s : doc.document_element().children("sitemap")) lastmod[s.child_value("loc")] = s.child_value("lastmod");
   EXPECT_EQ(lastmod["http://news.example/sitemaps/en/2025-03.xml"], W3c(edited));
-  EXPECT_EQ(lastmod["http://news.example/sitemaps/ru/2025-03.xml"], W3c(edited));
+  // The Russian edition offers only the article translated into Russian:
+  // the edited one is not its, and May has nothing in Russian.
+  EXPECT_NE(lastmod["http://news.example/sitemaps/ru/2025-03.xml"], W3c(edited));
+  EXPECT_FALSE(lastmod["http://news.example/sitemaps/ru/2025-03.xml"].empty());
   EXPECT_EQ(lastmod["http://news.example/sitemaps/en/news.xml"], "");
   EXPECT_EQ(Valid("siteindex.xsd"), "");
 
@@ -179,10 +183,22 @@ TEST_F(SitemapsTest, IndexNamesEachEditionsMonthsWithTheLastChangeAndTheNewsSite
   EXPECT_STRNE(UrlOf(doc, Href("en", a, slug_a)).child_value("lastmod"), W3c(edited).c_str());
 }
 
-TEST_F(SitemapsTest, MonthSitemapListsPublishedArticlesWithTheirAlternatesInEveryEdition) {
+// An edition's sitemap offers what its pages let search engines index: the
+// articles written in its language or translated into it, without unreviewed
+// machine translations (their pages say noindex), each with the alternates
+// its page lists.
+TEST_F(SitemapsTest, MonthSitemapListsTheArticlesAnEditionOffersWithTheAlternatesTheirPagesList) {
   const int64_t en = Add("a", "Frigate launched", "en", At(2025, 3, 10), Into("ru", "Фрегат спущен на воду"));
-  const int64_t ru = Add("r", "Навигация открыта", "ru", At(2025, 3, 11));
+  Translation machine = Into("en", "Navigation is open");
+  machine.by = TranslatedBy::kMachine;
+  const int64_t ru_machine = Add("r", "Навигация открыта", "ru", At(2025, 3, 11), machine);
+  machine.headline = "The port is closed";
+  const int64_t ru_reviewed = Add("p", "Порт закрыт", "ru", At(2025, 3, 11, 13), machine);
+  auto listing = store_->GetTranslationListing(ru_reviewed, "en");
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  ASSERT_TRUE(store_->MarkTranslationReviewed(ru_reviewed, "en", listing->updated_at, Now()).ok());
   const int64_t de = Add("d", "Hafen offen", "de", At(2025, 3, 12));
+  const int64_t ru_only = Add("n", "Учения завершены", "ru", At(2025, 3, 12, 14));
   const int64_t held = Add("h", "Held story", "en", At(2025, 3, 13));
   const int64_t deleted = Add("x", "Deleted story", "en", At(2025, 3, 14));
   const int64_t other_month = Add("o", "April story", "en", At(2025, 4, 1));
@@ -194,25 +210,55 @@ TEST_F(SitemapsTest, MonthSitemapListsPublishedArticlesWithTheirAlternatesInEver
   pugi::xml_document doc;
   ASSERT_NO_FATAL_FAILURE(Xml("/sitemaps/en/2025-03.xml", doc));
   EXPECT_STREQ(doc.document_element().name(), "urlset");
-  EXPECT_THAT(Locs(doc, "url"), ElementsAre(Href("en", en, slug(en)), Href("en", ru, slug(ru)), Href("en", de, slug(de))));
-  for (int64_t kept_out : {held, deleted, other_month})
+  EXPECT_THAT(Locs(doc, "url"), ElementsAre(Href("en", en, slug(en)), Href("en", ru_reviewed, slug(ru_reviewed))));
+  for (int64_t kept_out : {ru_machine, de, ru_only, held, deleted, other_month})
     EXPECT_THAT(last_body_, Not(HasSubstr(fmt::format("/articles/{}-", kept_out))));
   EXPECT_EQ(Alternates(UrlOf(doc, Href("en", en, slug(en)))),
             (std::map<std::string, std::string>{{"en", Href("en", en, slug(en))},
                                                 {"ru", Href("ru", en, slug(en))},
                                                 {"x-default", Href("en", en, slug(en))}}));
-  // x-default is the original's edition, or the default edition when the
-  // site has none in the original's language.
-  EXPECT_EQ(Alternates(UrlOf(doc, Href("en", ru, slug(ru))))["x-default"], Href("ru", ru, slug(ru)));
-  EXPECT_EQ(Alternates(UrlOf(doc, Href("en", de, slug(de))))["x-default"], Href("en", de, slug(de)));
+  // x-default is the original's edition.
+  EXPECT_EQ(Alternates(UrlOf(doc, Href("en", ru_reviewed, slug(ru_reviewed)))),
+            (std::map<std::string, std::string>{{"en", Href("en", ru_reviewed, slug(ru_reviewed))},
+                                                {"ru", Href("ru", ru_reviewed, slug(ru_reviewed))},
+                                                {"x-default", Href("ru", ru_reviewed, slug(ru_reviewed))}}));
   EXPECT_FALSE(std::string(UrlOf(doc, Href("en", en, slug(en))).child_value("lastmod")).empty());
   EXPECT_EQ(Valid("urlset.xsd"), "");
 
-  // The Russian edition's file lists its own addresses, with the same alternates.
+  // The Russian edition lists its own addresses; the unreviewed machine
+  // translation is no alternate of its original.
   ASSERT_NO_FATAL_FAILURE(Xml("/sitemaps/ru/2025-03.xml", doc));
-  EXPECT_THAT(Locs(doc, "url"), ElementsAre(Href("ru", en, slug(en)), Href("ru", ru, slug(ru)), Href("ru", de, slug(de))));
+  EXPECT_THAT(Locs(doc, "url"), ElementsAre(Href("ru", en, slug(en)), Href("ru", ru_machine, slug(ru_machine)),
+                                            Href("ru", ru_reviewed, slug(ru_reviewed)), Href("ru", ru_only, slug(ru_only))));
   EXPECT_EQ(Alternates(UrlOf(doc, Href("ru", en, slug(en))))["en"], Href("en", en, slug(en)));
+  EXPECT_EQ(Alternates(UrlOf(doc, Href("ru", ru_machine, slug(ru_machine)))),
+            (std::map<std::string, std::string>{{"ru", Href("ru", ru_machine, slug(ru_machine))},
+                                                {"x-default", Href("ru", ru_machine, slug(ru_machine))}}));
   EXPECT_EQ(Valid("urlset.xsd"), "");
+
+  // The article pages say the same: the unreviewed machine translation's
+  // page is noindex and no alternate; the reviewed one's is both.
+  RawResponse page = Fetch(fmt::format("/ru/articles/{}-{}", ru_machine, slug(ru_machine)));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, Not(HasSubstr("rel=\"alternate\" hreflang=\"en\"")));
+  page = Fetch(fmt::format("/en/articles/{}-{}", ru_machine, slug(ru_machine)));
+  EXPECT_THAT(page.body, HasSubstr("noindex"));
+  page = Fetch(fmt::format("/ru/articles/{}-{}", ru_reviewed, slug(ru_reviewed)));
+  EXPECT_THAT(page.body, HasSubstr(fmt::format("hreflang=\"en\" href=\"{}\"", Href("en", ru_reviewed, slug(ru_reviewed)))));
+  // A page showing an original untranslated, under a label, repeats the
+  // original's edition's page: that one is canonical.
+  page = Fetch(fmt::format("/en/articles/{}-{}", ru_only, slug(ru_only)));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr(fmt::format("rel=\"canonical\" href=\"{}\"", Href("ru", ru_only, slug(ru_only)))));
+  // One in a language the site has no edition for has no other page.
+  page = Fetch(fmt::format("/en/articles/{}-{}", de, slug(de)));
+  EXPECT_THAT(page.body, HasSubstr(fmt::format("rel=\"canonical\" href=\"{}\"", Href("en", de, slug(de)))));
+
+  // With the switch off, every machine translation is offered.
+  config_.noindex_machine_translations = false;
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  ASSERT_NO_FATAL_FAILURE(Xml("/sitemaps/en/2025-03.xml", doc));
+  EXPECT_THAT(Locs(doc, "url"), ::testing::Contains(Href("en", ru_machine, slug(ru_machine))));
 
   // Names the index would not give are not found.
   for (const char* bad : {"/sitemaps/en/2025-02.xml", "/sitemaps/en/2025-03-1.xml", "/sitemaps/en/2025-3.xml",
