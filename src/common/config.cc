@@ -104,7 +104,11 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(ReadBool(*s, "noindex_machine_translations", where, c.noindex_machine_translations));
   }
   if (const toml::table* s = root["publish"].as_table()) {  // issue 17
-    ND_RETURN_IF_ERROR(ReadInteger(*s, "sitemap_max_urls", path + " [publish]", c.sitemap_max_urls, 1, 50000));
+    const std::string where = path + " [publish]";
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "sitemap_max_urls", where, c.sitemap_max_urls, 1, 50000));
+    ND_RETURN_IF_ERROR(ReadStrings(*s, "websub_hubs", where, "hub URLs", c.websub_hubs));
+    ND_RETURN_IF_ERROR(ReadString(*s, "indexnow_key", where, c.indexnow_key));
+    ND_RETURN_IF_ERROR(ReadString(*s, "indexnow_endpoint", where, c.indexnow_endpoint));
   }
   if (const toml::table* s = root["ingest"].as_table()) {
     const std::string where = path + " [ingest]";
@@ -231,6 +235,18 @@ Status ValidateConfig(const Config& c) {
   }
   if (c.listen.rfind(':') == std::string::npos)
     return Status::InvalidArgument(fmt::format("listen address '{}' must be host:port", c.listen));
+  auto http_url = [](const std::string& u) { return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0; };
+  for (const auto& hub : c.websub_hubs)
+    if (!http_url(hub)) return Status::InvalidArgument(fmt::format("publish websub_hubs: '{}' is not an http(s) URL", hub));
+  if (!c.indexnow_key.empty()) {
+    bool ok = c.indexnow_key.size() >= 8 && c.indexnow_key.size() <= 128;
+    for (char ch : c.indexnow_key) ok = ok && (isalnum(static_cast<unsigned char>(ch)) || ch == '-');
+    if (!ok)
+      return Status::InvalidArgument("publish indexnow_key must be 8 to 128 letters, digits or '-' (IndexNow's rule)");
+    if (!http_url(c.indexnow_endpoint))
+      return Status::InvalidArgument(
+          fmt::format("publish indexnow_endpoint '{}' is not an http(s) URL", c.indexnow_endpoint));
+  }
   if (!c.mail_smtp_url.empty() && c.mail_smtp_url.rfind("smtp://", 0) != 0 && c.mail_smtp_url.rfind("smtps://", 0) != 0)
     return Status::InvalidArgument(
         fmt::format("mail smtp_url '{}' must start with smtp:// or smtps://", c.mail_smtp_url));

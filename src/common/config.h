@@ -65,6 +65,14 @@ struct Config {
   // sitemap_max_urls: articles per sitemap file, at most the protocol's
   // 50,000; a month with more (or more than 50 MB) is split into numbered files.
   unsigned sitemap_max_urls = 50000;
+  // websub_hubs: WebSub hubs every feed names (rel="hub") and the site
+  // pings when articles are published (http(s) URLs).
+  std::vector<std::string> websub_hubs;
+  // indexnow_key: when set (8–128 letters, digits or '-'), published and
+  // changed article addresses go to indexnow_endpoint, and /{key}.txt
+  // proves the site's ownership of the key.
+  std::string indexnow_key;
+  std::string indexnow_endpoint = "https://api.indexnow.org/indexnow";
 
   // [ingest]
   bool ingest_enabled = true;              // serve fetches due sources in the background

@@ -56,6 +56,24 @@ TEST(LoadConfigFile, ReadsSitemapMaxUrlsUpToTheProtocolsLimit) {
   EXPECT_NE(s.message().find("sitemap_max_urls"), std::string::npos) << s.message();
 }
 
+TEST(LoadConfigFile, ReadsWebSubHubsAndIndexNowAndRefusesWhatCannotWork) {
+  Config c;
+  ASSERT_TRUE(LoadConfigFile(WriteTemp("nd_config_hubs.toml",
+                                       "[publish]\nwebsub_hubs = [\"https://pubsubhubbub.appspot.com/\"]\n"
+                                       "indexnow_key = \"a1b2c3d4-e5f6\"\n"),
+                             c).ok());
+  EXPECT_EQ(c.websub_hubs, std::vector<std::string>{"https://pubsubhubbub.appspot.com/"});
+  EXPECT_EQ(c.indexnow_key, "a1b2c3d4-e5f6");
+  EXPECT_EQ(c.indexnow_endpoint, "https://api.indexnow.org/indexnow");
+  for (const char* bad : {"websub_hubs = [\"ftp://hub.example/\"]", "indexnow_key = \"short\"",
+                          "indexnow_key = \"has a space in it\"",
+                          "indexnow_key = \"a1b2c3d4\"\nindexnow_endpoint = \"file:///etc/passwd\""}) {
+    Status s = LoadWrittenConfig("nd_config_hubs_bad.toml", std::string("[publish]\n") + bad + "\n");
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.message().find("publish"), std::string::npos) << s.message();
+  }
+}
+
 TEST(LoadConfigFile, SyntaxErrorNamesFileAndLine) {
   Status s = LoadWrittenConfig("nd_config_bad.toml", "[server]\nlisten = \n");
   ASSERT_FALSE(s.ok());
