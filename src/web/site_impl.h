@@ -2,8 +2,8 @@
 //
 // The site's inside, shared by the files it is written in: site.cc (the
 // request pipeline, the route table, editions, the layout, operations),
-// site_articles.cc (lists, article pages, the RSS feed), site_sitemaps.cc
-// (robots.txt and sitemaps), site_mentions.cc
+// site_articles.cc (lists, article pages), site_feeds.cc (the outgoing
+// feeds), site_sitemaps.cc (robots.txt and sitemaps), site_mentions.cc
 // (the entities' pages), site_search.cc (search page and API) and
 // site_api.cc (the JSON API). Only those files include it; everyone else
 // uses web/site.h.
