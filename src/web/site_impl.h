@@ -62,6 +62,14 @@ std::string ContentTypeFor(std::string_view path);
 // BlockView is a body block as the article template reads it.
 json BlockView(const Block& b);
 
+// issue 17, part 5: lang attributes, so that screen readers switch voice.
+// LangAttribute is `lang` for a `lang="…"` on text of that language shown
+// in edition `ed`, or false (no attribute) when it is the edition's own or
+// unknown.
+inline json LangAttribute(const std::string& lang, const std::string& ed) {
+  return lang.empty() || lang == ed ? json(false) : json(lang);
+}
+
 }  // namespace site_internal
 
 class Site::Impl {
