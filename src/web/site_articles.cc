@@ -264,6 +264,11 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
     view["has_also"] = true;
   }
 
+  // issue 17, part 5: related articles, from the search index when there is one.
+  json related = RelatedItems(a, ed);
+  view["has_related"] = !related.empty();
+  view["related"] = std::move(related);
+
   ArticleQuery latest;
   latest.edition = ed;
   latest.limit = kSidebarSize;

@@ -187,6 +187,62 @@ TEST_F(SitePagesTest, TheArticlePageSaysHowLongTheTextShownTakesToReadInItsLangu
               HasSubstr("<span class=\"reading-time\">3 min read</span>"));
 }
 
+// RelatedBlock is the article page's "related articles" section, or "".
+std::string RelatedBlock(const std::string& html) {
+  const size_t start = html.find("<section class=\"related\"");
+  if (start == std::string::npos) return "";
+  return html.substr(start, html.find("</section>", start) - start);
+}
+
+class SiteRelatedTest : public SitePagesTest {
+ protected:
+  void SetUp() override {
+    SitePagesTest::SetUp();
+    const std::string frigate =
+        "The navy's new frigate was launched at the northern shipyard on Monday. The frigate's hull was built in "
+        "eighteen months, and the shipyard expects sea trials of the frigate in the spring, officials said.";
+    auto launched = Record("https://wire.example/frigate", "en", "Frigate launched at the northern shipyard", 5, frigate);
+    launched.fingerprint = EncodeFingerprint(MinHash(frigate));
+    launched_ = Add(launched);
+    // The same report from another outlet: the same story.
+    auto copy = Record("https://harbour.example/frigate", "en", "Harbour Post: new frigate afloat", 5, frigate);
+    copy.source = Source{0, "", "Harbour Post", "https://harbour.example/", "GB", "en"};
+    copy.fingerprint = launched.fingerprint;
+    copy_ = Add(copy);
+    trials_ = Add(Record("https://wire.example/trials", "en", "Frigate begins sea trials", 4,
+                         "The frigate launched at the northern shipyard began sea trials; the hull performed well."));
+    russian_ = Add(Record("https://tass.example/frigate", "ru", "Верфь спустила фрегат", 4,
+                          "На верфи Northern спустили фрегат: frigate, shipyard, hull."));
+  }
+  int64_t launched_ = 0, copy_ = 0, trials_ = 0, russian_ = 0;
+};
+
+TEST_F(SiteRelatedTest, TheArticlePageListsRelatedArticlesButNotItsOwnStory) {
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  ASSERT_NO_FATAL_FAILURE(Index());
+  auto a = store_->GetArticle(launched_), b = store_->GetArticle(copy_);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->story_id, b->story_id) << "the fixture's copy must join the story";
+  const std::string block = RelatedBlock(Page(PathOf(launched_)));
+  ASSERT_THAT(block, HasSubstr("<h2 id=\"related-heading\">Related articles</h2>"));
+  EXPECT_THAT(block, HasSubstr("href=\"" + PathOf(trials_) + "\">Frigate begins sea trials</a>"));
+  // The Russian original, untranslated: its language label and its lang, as in every list.
+  EXPECT_THAT(block, HasSubstr("href=\"" + PathOf(russian_) + "\" lang=\"ru\">Верфь спустила фрегат</a> "
+                               "<span class=\"lang-label\""));
+  EXPECT_THAT(block, Not(HasSubstr(PathOf(launched_) + "\"")));
+  EXPECT_THAT(block, Not(HasSubstr(PathOf(copy_)))) << "the same story is in \"also reported by\", not here";
+  EXPECT_THAT(block, Not(HasSubstr("NATO"))) << "nothing in common";
+  // In the Russian edition the block is Russian too.
+  EXPECT_THAT(RelatedBlock(Page(PathOf(launched_, "ru"))), HasSubstr(">Читайте также</h2>"));
+}
+
+TEST_F(SiteRelatedTest, WithoutASearchIndexTheArticlePageGoesWithoutTheBlock) {
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  const std::string html = Page(PathOf(launched_));
+  EXPECT_THAT(html, HasSubstr("Frigate launched at the northern shipyard"));
+  EXPECT_THAT(html, Not(HasSubstr("class=\"related\"")));
+}
+
 TEST_F(SitePagesTest, TheCheckFindsCyrillicInTheWrongVoice) {
   EXPECT_THAT(CyrillicOutsideRussian("<html lang=en><body><p>Шойгу</p><p lang=ru>Астана</p></body></html>"),
               ::testing::ElementsAre("Шойгу (lang=\"en\")"));
