@@ -6,9 +6,10 @@
 // "Standardized Assessment of Reading Performance: The New International
 // Reading Speed Texts IReST", Invest Ophthalmol Vis Sci 53(9):5452–5461,
 // doi:10.1167/iovs.11-8284. English 228 ± 30 and Russian 184 ± 32 words a
-// minute; any other language gets the mean over the study's 17 languages,
-// 184 ± 29. The texts were read aloud by adults of 18–35, so the estimate
-// errs on the slow side for silent reading. docs/publishing.md has more.
+// minute (the paper's table, as issue 17 quotes it); any other language
+// gets the mean over the study's 17 languages, 184 ± 29 (its abstract).
+// The texts were read aloud by adults of 18–35, so the estimate errs on the
+// slow side for silent reading. docs/publishing.md says what was checked.
 //
 //   int minutes = ReadingMinutes(translation.body, "en");  // 0: nothing to read
 //

@@ -179,12 +179,12 @@ TEST_F(SitePagesTest, TheArticlePageSaysHowLongTheTextShownTakesToReadInItsLangu
   const int64_t with_translation = Add(translated);
   config_.editions = {"en", "ru", "es"};
   ASSERT_NO_FATAL_FAILURE(Serve());
-  EXPECT_THAT(Page(PathOf(russian, "en")), HasSubstr("<span class=\"reading-time\">3 min read</span>"));
-  EXPECT_THAT(Page(PathOf(russian, "ru")), HasSubstr("<span class=\"reading-time\">3 мин чтения</span>"));
-  EXPECT_THAT(Page(PathOf(russian, "es")), HasSubstr("<span class=\"reading-time\">3 min de lectura</span>"));
-  EXPECT_THAT(Page(PathOf(with_translation, "en")), HasSubstr("<span class=\"reading-time\">2 min read</span>"));
+  EXPECT_THAT(Page(PathOf(russian, "en")), HasSubstr("<span class=\"reading-time\"> · 3 min read</span>"));
+  EXPECT_THAT(Page(PathOf(russian, "ru")), HasSubstr("<span class=\"reading-time\"> · 3 мин чтения</span>"));
+  EXPECT_THAT(Page(PathOf(russian, "es")), HasSubstr("<span class=\"reading-time\"> · 3 min de lectura</span>"));
+  EXPECT_THAT(Page(PathOf(with_translation, "en")), HasSubstr("<span class=\"reading-time\"> · 2 min read</span>"));
   EXPECT_THAT(Page(PathOf(with_translation, "en") + "?original=1"),
-              HasSubstr("<span class=\"reading-time\">3 min read</span>"));
+              HasSubstr("<span class=\"reading-time\"> · 3 min read</span>"));
 }
 
 // RelatedBlock is the article page's "related articles" section, or "".
