@@ -173,9 +173,6 @@ json Site::Impl::ArticleContentView(const Article& a, const Translation* transla
                      {"caption", a.image->caption},
                      {"alt", a.image->caption.empty() ? headline : a.image->caption}};
   }
-  // issue 17, part 5: the reading time of the text shown, at its language's rate.
-  if (int minutes = ReadingMinutes(*body, translation ? ed : a.language); minutes > 0)
-    view["reading_time"] = cat.Format("reading_time", {{"minutes", std::to_string(minutes)}});
   json blocks = json::array();
   for (const auto& b : *body) blocks.push_back(BlockView(b));
   view["blocks"] = blocks;
@@ -224,6 +221,11 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   }
   json view = ArticleContentView(a, translation ? &*translation : nullptr, ed, show_original);
   if (translation) view["original_href"] = path + "?original=1";
+  // issue 17, part 5: the reading time of the text shown, at its language's
+  // rate (the page's only: feeds share the view above and need none).
+  if (int minutes = ReadingMinutes(translation ? translation->body : a.body, translation ? ed : a.language);
+      minutes > 0)
+    view["reading_time"] = cat.Format("reading_time", {{"minutes", std::to_string(minutes)}});
   const std::string headline = view["headline"].get<std::string>();
   json mentions = json::array();
   for (const auto& m : a.mentions) {
