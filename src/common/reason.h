@@ -40,6 +40,8 @@ namespace newsdesk {
   X(kDisplayNameEmpty, "display_name_empty", "") \
   X(kDisplayNameNotUtf8, "display_name_not_utf8", "") \
   X(kDisplayNameControl, "display_name_control", "") \
+  X(kDisplayNameInvisible, "display_name_invisible", "") \
+  X(kDisplayNameLikeStaff, "display_name_like_staff", "name") \
   X(kDisplayNameTooLong, "display_name_too_long", "length,max") \
   X(kEmailEmpty, "email_empty", "") \
   X(kEmailTooLong, "email_too_long", "max") \

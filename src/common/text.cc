@@ -1,6 +1,8 @@
 #include "common/text.h"
 
 #include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unicode/translit.h>
 #include <unicode/utext.h>
 #include <unicode/unistr.h>
@@ -75,6 +77,40 @@ std::string WithoutControlChars(std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     if ((c >= 0x20 && c != 0x7F) || c == '\t' || c == '\n' || c == '\r') out += ch;
+  }
+  return out;
+}
+
+namespace {
+
+bool Invisible(UChar32 c) {
+  if (c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF)) return false;
+  return u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || u_hasBinaryProperty(c, UCHAR_BIDI_CONTROL);
+}
+
+}  // namespace
+
+bool HasInvisibleChars(std::string_view s) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t length = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= 0 && Invisible(c)) return true;
+  }
+  return false;
+}
+
+std::string WithoutInvisibleChars(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t length = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < length;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= 0 && !Invisible(c)) out.append(s.data() + start, static_cast<size_t>(i - start));
   }
   return out;
 }

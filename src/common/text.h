@@ -44,6 +44,15 @@ bool HasControlChars(std::string_view s);
 // WithoutControlChars is `s` without the characters HasControlChars finds.
 std::string WithoutControlChars(std::string_view s);
 
+// HasInvisibleChars is true when UTF-8 `s` holds a character that shows
+// nothing yet can hide or reorder what follows: the bidi controls
+// (U+202E shows "\u202enimdA" as "Admin"), zero-width spaces, and the other
+// default-ignorable code points — all but the zero-width joiner and the
+// variation selectors, which emoji need.
+bool HasInvisibleChars(std::string_view s);
+// WithoutInvisibleChars is `s` without them (and without ill-formed bytes).
+std::string WithoutInvisibleChars(std::string_view s);
+
 // Slugify transliterates any script to ASCII (ICU "Russian-Latin/BGN;
 // Any-Latin; Latin-ASCII"),
 // lower-cases, and joins the alphanumeric runs with '-', at most `max_len`

@@ -76,6 +76,19 @@ TEST(HasControlChars, AllowsWhitespaceButNotOtherControls) {
   EXPECT_TRUE(HasControlChars("a\x1b[31m"));
 }
 
+TEST(InvisibleChars, FindsAndDropsBidiControlsAndZeroWidthSpacesButKeepsWhatEmojiNeed) {
+  EXPECT_TRUE(HasInvisibleChars("\u202enimdA"));
+  EXPECT_TRUE(HasInvisibleChars("Ad\u200bmin"));
+  EXPECT_TRUE(HasInvisibleChars("a\u2066b\u2069"));
+  EXPECT_TRUE(HasInvisibleChars("\u061c"));
+  EXPECT_TRUE(HasInvisibleChars("\ufeffBOM"));
+  EXPECT_TRUE(HasInvisibleChars("\u3164"));  // Hangul filler: a blank name
+  EXPECT_FALSE(HasInvisibleChars("Шойгу and Müller"));
+  EXPECT_FALSE(HasInvisibleChars("\u2764\ufe0f \U0001F469\u200d\U0001F52C"));  // ❤️ and 👩‍🔬
+  EXPECT_EQ(WithoutInvisibleChars("\u202enimdA, Ad\u200bmin"), "nimdA, Admin");
+  EXPECT_EQ(WithoutInvisibleChars("\U0001F469\u200d\U0001F52C"), "\U0001F469\u200d\U0001F52C");
+}
+
 TEST(Utf8Length, CountsCodePoints) { EXPECT_EQ(Utf8Length("Шойгу"), 5u); }
 
 TEST(AsciiCase, ChangesOnlyAsciiLettersWhateverTheText) {

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 #include <sodium.h>
+#include <unicode/unistr.h>
+#include <unicode/uspoof.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -52,6 +54,9 @@ Status ValidateDisplayName(const std::string& name) {
     if (ch < 0x20 || ch == 0x7f)
       return Status::InvalidArgument("the display name may not contain control characters")
           .With(ReasonCode::kDisplayNameControl);
+  if (HasInvisibleChars(name))
+    return Status::InvalidArgument("the display name may not contain invisible or direction-changing characters")
+        .With(ReasonCode::kDisplayNameInvisible);
   const size_t length = Utf8Length(name);
   if (length == 0) return Status::InvalidArgument("the display name is empty").With(ReasonCode::kDisplayNameEmpty);
   if (length > kMaxDisplayNameChars)
@@ -62,6 +67,26 @@ Status ValidateDisplayName(const std::string& name) {
   return Status::Ok();
 }
 
+// NameSkeleton is what a name looks like: ICU's confusable skeleton (UTS
+// #39) of it as written, or (`folded`) of its case fold. Names with one
+// skeleton either way ("Admin", "Аdmin" with a Cyrillic А; "ADMIN") are
+// told apart by no reader. Both, since the fold loses look-alikes that
+// differ in case (a Latin M and a Cyrillic М, but m and м).
+std::string NameSkeleton(const std::string& name, bool folded) {
+  static USpoofChecker* const checker = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    return uspoof_open(&status);
+  }();
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(name);
+  if (folded) text.foldCase();
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString skeleton;
+  if (checker) uspoof_getSkeletonUnicodeString(checker, 0, text, skeleton, &status);
+  if (!checker || U_FAILURE(status)) skeleton = text;
+  std::string out;
+  skeleton.toUTF8String(out);
+  return out;
+}
 
 // DummyHash is verified against when an e-mail is unknown, so a log-in takes
 // as long for a missing account as for a wrong password.
@@ -213,6 +238,30 @@ Result<std::string> Accounts::NewToken(int64_t user_id, TokenPurpose purpose, st
   return token;
 }
 
+Status Accounts::CheckNotLikeStaff(const std::string& name, int64_t self_id) {
+  const std::string skeleton = NameSkeleton(name, false), folded = NameSkeleton(name, true);
+  for (Role role : {Role::kModerator, Role::kEditor, Role::kAdmin}) {
+    UserQuery q;
+    q.role = role;
+    q.limit = 500;
+    for (;;) {
+      auto page = store_.ListUsers(q);
+      if (!page.ok()) return page.status();
+      for (const auto& o : *page) {
+        if (o.user.id == self_id || o.user.deleted) continue;
+        if (NameSkeleton(o.user.display_name, false) == skeleton || NameSkeleton(o.user.display_name, true) == folded)
+          return Status::InvalidArgument(fmt::format("the display name looks too much like the name of one of the "
+                                                     "site's staff ({})",
+                                                     o.user.display_name))
+              .With(ReasonCode::kDisplayNameLikeStaff, {{"name", o.user.display_name}});
+      }
+      if (page->size() < static_cast<size_t>(q.limit)) break;
+      q.after_id = page->back().user.id;
+    }
+  }
+  return Status::Ok();
+}
+
 Result<Registration> Accounts::Register(const RegistrationForm& form) {
   if (!form.honeypot.empty())
     return Status::InvalidArgument("this form looks filled in by a robot: the last field must stay empty")
@@ -221,6 +270,7 @@ Result<Registration> Accounts::Register(const RegistrationForm& form) {
   if (!email.ok()) return email.status();
   const std::string name = Trim(form.display_name);
   ND_RETURN_IF_ERROR(ValidateDisplayName(name));
+  ND_RETURN_IF_ERROR(CheckNotLikeStaff(name, 0));
   ND_RETURN_IF_ERROR(CheckPassword(form.password, *email));
   auto hash = ri::HashPassword(form.password);
   if (!hash.ok()) return hash.status();
@@ -418,6 +468,7 @@ Status Accounts::ChangePassword(int64_t user_id, const std::string& current_pass
 Status Accounts::ChangeDisplayName(int64_t user_id, const std::string& display_name) {
   const std::string name = Trim(display_name);
   ND_RETURN_IF_ERROR(ValidateDisplayName(name));
+  ND_RETURN_IF_ERROR(CheckNotLikeStaff(name, user_id));
   return store_.UpdateUser(user_id, UserChanges{.display_name = name});
 }
 

@@ -94,6 +94,34 @@ TEST_F(AccountsTest, RefusesWeakPasswordsBadNamesTakenEmailsAndRobots) {
   EXPECT_EQ(acc.Register(robot).status().code(), Code::kInvalidArgument);
 }
 
+// Issue 18, finding 4: "\u202enimdA" showed as "Admin". Invisible and
+// direction-changing characters are refused, and so is a name no reader
+// could tell from a staff member's (ICU's confusable skeleton, case aside).
+TEST_F(AccountsTest, RefusesInvisibleCharactersAndNamesConfusableWithStaff) {
+  AddReader("admin@example.org", "Admin", 48, Role::kAdmin);
+  AddReader("mod@example.org", "Ольга Модератор", 48, Role::kModerator);
+  auto acc = accounts();
+  for (const char* name : {"\u202enimdA", "Ann\u200b", "\u2066Ann\u2069", "\u3164"}) {
+    auto r = acc.Register(Form("x@example.org", name));
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.status().message().find("invisible"), std::string::npos) << r.status().ToString();
+  }
+  // "Аdmin" with a Cyrillic А; other cases; a Latin M among Cyrillic letters.
+  for (const char* name : {"\u0410dmin", "ADMIN", "AdmIn", "\u041eльга \u041cодератор", "Ольга Mодератор"}) {
+    auto r = acc.Register(Form("y@example.org", name));
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.status().message().find("staff"), std::string::npos) << r.status().ToString();
+  }
+  EXPECT_TRUE(acc.Register(Form("z@example.org", "Admiral")).ok());
+  EXPECT_TRUE(acc.Register(Form("w@example.org", "❤️ Ann 👩‍🔬")).ok()) << "emoji keep their joiners";
+  // A reader may not take a staff name by renaming either; staff keep theirs.
+  const User reader = AddReader("r@example.org", "Reader One");
+  EXPECT_FALSE(acc.ChangeDisplayName(reader.id, "admin").ok());
+  auto admin = acc.FindByEmail("admin@example.org");
+  ASSERT_TRUE(admin.ok());
+  EXPECT_TRUE(acc.ChangeDisplayName(admin->id, "ADMIN").ok());
+}
+
 TEST_F(AccountsTest, WrongPasswordAndUnknownEmailGetTheSameAnswer) {
   AddReader("ann@example.org");
   auto wrong = accounts().Login("ann@example.org", "not the password", "192.0.2.1");

@@ -41,6 +41,20 @@ TEST(RenderCommentMarkdownTest, RemovesJavascriptLinks) {
   EXPECT_THAT(r.html, HasSubstr(">click</a>"));
 }
 
+// Issue 18: cmark's safe mode keeps data:image/… URLs, and docs/readers.md
+// promises a comment's data: links lose their href.
+TEST(RenderCommentMarkdownTest, DataLinksAndImagesLoseTheirUrl) {
+  auto r = RenderCommentMarkdown("[pic](data:image/png;base64,iVBORw0KGgo=) ![img](DATA:image/gif;base64,R0lGOD=)");
+  EXPECT_THAT(r.html, LacksSubstrs({"data:", "DATA:", "base64"}));
+  EXPECT_EQ(r.links, 2);
+}
+
+// Issue 18, finding 4: U+202E and zero-width characters never reach a page.
+TEST(RenderCommentMarkdownTest, DropsInvisibleAndDirectionChangingCharacters) {
+  auto r = RenderCommentMarkdown("Signed: \u202enimdA and Ad\u200bmin");
+  EXPECT_THAT(r.html, HasSubstr("Signed: nimdA and Admin"));
+}
+
 TEST(RenderCommentMarkdownTest, AutolinksGetNofollowUgcAndAreCounted) {
   auto r = RenderCommentMarkdown("See https://example.org/a and [b](https://example.org/b) and www.example.com");
   EXPECT_EQ(r.links, 3);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "common/text.h"
 #include "readers/readers.h"
 
 namespace newsdesk {
@@ -81,14 +82,23 @@ RenderedComment RenderCommentMarkdown(const std::string& markdown) {
     if (ev != CMARK_EVENT_ENTER) continue;
     cmark_node* node = cmark_iter_get_node(iter);
     const cmark_node_type type = cmark_node_get_type(node);
-    if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) ++out.links;
+    if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
+      ++out.links;
+      // cmark's safe mode keeps data:image/… URLs; a comment's link never
+      // carries data (docs/readers.md), so it loses its URL like javascript:.
+      const char* url = cmark_node_get_url(node);
+      std::string scheme = url ? AsciiLower(Trim(std::string(url).substr(0, 16))) : "";
+      if (scheme.rfind("data:", 0) == 0) cmark_node_set_url(node, "");
+    }
     if (type == CMARK_NODE_IMAGE) images.push_back(node);
   }
   cmark_iter_free(iter);
   for (cmark_node* image : images) ImageToLink(image);
 
   char* html = cmark_render_html(doc.get(), options, cmark_parser_get_syntax_extensions(parser.get()));
-  out.html = AddRelToLinks(html ? html : "");
+  // Characters that show nothing but reorder or hide text (U+202E, U+200B)
+  // never reach a page (issue 18).
+  out.html = WithoutInvisibleChars(AddRelToLinks(html ? html : ""));
   std::free(html);
   return out;
 }

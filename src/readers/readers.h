@@ -217,6 +217,9 @@ class Accounts {
 
  private:
   Status CheckPassword(const std::string& password, const std::string& email);
+  // CheckNotLikeStaff refuses a reader's display name that a reader could
+  // not tell from a moderator's, editor's or admin's (but `self_id`'s own).
+  Status CheckNotLikeStaff(const std::string& name, int64_t self_id);
   Result<std::string> NewToken(int64_t user_id, TokenPurpose purpose, std::chrono::seconds lifetime);
   // ConsumeLinkToken uses up the one-time token of a mailed link for
   // `purpose`, refusing a malformed, unknown, used or expired one with

@@ -266,7 +266,10 @@ json ReaderPages::Impl::CommentView(const Comment& c, const std::string& ed, con
   const bool own = user && user->id == c.user_id;
   json item = {{"id", c.id},
                {"is_reply", c.parent_id != 0},
-               {"author", c.author_deleted ? cat.Get("deleted_user") : c.author_name},
+               // Invisible and direction-changing characters are dropped on
+               // output too: names and comments stored before they were
+               // refused (issue 18) must not reorder the page either.
+               {"author", c.author_deleted ? cat.Get("deleted_user") : WithoutInvisibleChars(c.author_name)},
                {"iso", FormatIso8601(c.created_at)},
                {"time", cat.Date(c.created_at, config_.utc_offset_minutes, config_.zone_label)},
                {"edited", c.edited_at.has_value()},
@@ -278,7 +281,7 @@ json ReaderPages::Impl::CommentView(const Comment& c, const std::string& ed, con
   const bool text_shown = !c.html.empty() && c.status != CommentStatus::kDeleted;
   if (c.status == CommentStatus::kDeleted) item["placeholder"] = cat.Get("comment_deleted");
   else if (c.status == CommentStatus::kHidden && !moderator) item["placeholder"] = cat.Get("comment_hidden");
-  else if (text_shown) item["html"] = c.html;  // from RenderCommentMarkdown only
+  else if (text_shown) item["html"] = WithoutInvisibleChars(c.html);  // from RenderCommentMarkdown only
   if (c.status == CommentStatus::kHeld)
     item["status_note"] = cat.Format("comment_held", {{"reason", Reason(ed, c.hold_reason)}});
   else if (c.status == CommentStatus::kHidden && moderator)
