@@ -196,11 +196,12 @@ Response Site::Impl::Handle(const Request& req) {
 void Site::Impl::AddRoutes() {
   AddOperationsRoutes();
   AddSitemapRoutes();
-  AddFeedRoutes();  // issue 17, part 3
   desk_->AddRoutes(routes_);
   AddApiRoutes();
   readers_->AddRoutes(routes_);
   subscription_pages_->AddRoutes(routes_);
+  // After the desk's, whose "/desk/sources/{id}/rule" has a feed's shape.
+  AddFeedRoutes();  // issue 17, part 3
   AddPublicRoutes();
 }
 

@@ -230,7 +230,8 @@ class Site::Impl {
 
   // --- outgoing feeds (issue 17, part 3: site_feeds.cc) -------------------
   // AddFeedRoutes adds every feed of model/feed_address.h (site.cc calls it
-  // before the public routes, so "/{ed}/sources/{slug}" never takes them).
+  // after the desk's routes, one of which has a feed's shape, and before the
+  // public pages').
   void AddFeedRoutes();
   // ScopeFeed answers `scope`'s feed as `type`: its newest published
   // articles as edition `ctx.edition` shows them, full text included.

@@ -18,7 +18,7 @@ const std::vector<std::string>& TablesInOrder() {
   static const std::vector<std::string> kTables = {
       "sources", "source_feeds", "articles", "article_translations", "article_revisions", "changes", "tombstones", "article_mentions",
       "article_candidates", "dismissed_candidates", "entity_edits", "entity_redirects", "users", "sessions",
-      "user_tokens", "login_failures", "comments", "comment_reports", "hold_words", "subscribers", "digest_runs",
+      "user_tokens", "login_failures", "account_mails", "comments", "comment_reports", "hold_words", "subscribers", "digest_runs",
       "digest_deliveries", "desk_mail_deliveries", "translation_cache", "translation_failures", "jobs", "settings", "audit_log"};
   return kTables;
 }
