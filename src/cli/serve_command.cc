@@ -217,7 +217,14 @@ std::shared_ptr<PingSchedule> HandlePublishPings(JobRunner& runner, Store& store
     spdlog::error("publish pings off: {}", mark.status().ToString());
     return nullptr;
   }
-  runner.Handle(kPublishPingJob, [p = pings.get()](const Job& job) { return p->RunJob(job); });
+  runner.Handle(kPublishPingJob, [p = pings.get(), &config](const Job& job) -> Status {
+    auto report = p->RunJob(job);
+    if (!report.ok()) return report.status();
+    if (report->articles > 0)
+      spdlog::info("publish pings: {} article(s): {} feed(s) to {} hub(s), {} address(es) to IndexNow", report->articles,
+                   report->topics, config.websub_hubs.size(), config.indexnow_key.empty() ? 0 : report->urls);
+    return Status::Ok();
+  });
   spdlog::info("publish pings: {} WebSub hub(s){}", config.websub_hubs.size(),
                config.indexnow_key.empty() ? "" : " and IndexNow");
   return std::make_shared<PingSchedule>(*mark);

@@ -150,7 +150,7 @@ Result<PingReport> PublishPings::Run(int64_t through) {
   return report;
 }
 
-Status PublishPings::RunJob(const Job& job) {
+Result<PingReport> PublishPings::RunJob(const Job& job) {
   int64_t through = 0;
   try {
     through = std::stoll(job.payload);
@@ -158,8 +158,7 @@ Status PublishPings::RunJob(const Job& job) {
     return Status::InvalidArgument(
         fmt::format("a publish-ping job's payload is a change sequence number, not '{}'", job.payload.substr(0, 40)));
   }
-  auto report = Run(through);
-  return report.status();
+  return Run(through);
 }
 
 Status PublishPings::Send(const std::vector<std::string>& topics, const std::vector<std::string>& urls) {

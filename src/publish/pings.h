@@ -17,7 +17,7 @@
 //   PublishPings pings(store, store, config, fetcher);
 //   if (pings.enabled()) {
 //     pings.Start();                                  // no back catalogue
-//     runner.Handle(kPublishPingJob, [&](const Job& j) { return pings.RunJob(j); });
+//     runner.Handle(kPublishPingJob, [&](const Job& j) { return pings.RunJob(j).status(); });
 //   }
 //   PingSchedule schedule(*pings.Watermark());        // in the schedule's tick:
 //   if (auto job = schedule.Next(*store.ChangeSequence(), now)) store.EnqueueJob(*job, now);
@@ -103,7 +103,7 @@ class PublishPings {
   // failed and how, and the watermark stays for the retry.
   Result<PingReport> Run(int64_t through);
   // RunJob is Run for a "publish-ping" job, whose payload is `through`.
-  Status RunJob(const Job& job);
+  Result<PingReport> RunJob(const Job& job);
 
  private:
   Status Send(const std::vector<std::string>& topics, const std::vector<std::string>& urls);

@@ -210,7 +210,7 @@ TEST_F(PingsTest, AHubAnsweringAnErrorFailsTheJobAndTheRetrySendsAgain) {
   Job job;
   job.kind = kPublishPingJob;
   job.payload = std::to_string(through);
-  Status failed = pings_->RunJob(job);
+  Status failed = pings_->RunJob(job).status();
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.code(), Code::kUnavailable);
   EXPECT_THAT(failed.message(), HasSubstr("WebSub hub " + hub_.Url("/hub") + ": HTTP 500"));
@@ -314,7 +314,7 @@ TEST_F(PingsTest, TheJobRunnerRetriesAFailedPingUntilTheHubRecovers) {
   ASSERT_TRUE(store_->EnqueueJob(*request, Now()).ok());
   JobRunner runner(*store_, {.holder = "test", .workers = 1, .idle_poll = std::chrono::milliseconds(50),
                              .retry_after = std::chrono::seconds(1)});
-  runner.Handle(kPublishPingJob, [this](const Job& job) { return pings_->RunJob(job); });
+  runner.Handle(kPublishPingJob, [this](const Job& job) { return pings_->RunJob(job).status(); });
   runner.Start();
   for (int i = 0; i < 100 && hub_.Hits("/hub") < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   hub_.Serve("/hub", 204, "");
