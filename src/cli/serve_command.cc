@@ -297,7 +297,17 @@ std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner
     if (pings) {
       auto seq = store.ChangeSequence();
       if (!seq.ok()) spdlog::warn("jobs: cannot read the change sequence: {}", seq.status().ToString());
-      else if (auto job = pings->Next(*seq, t)) enqueue(std::move(*job));
+      else if (auto job = pings->Next(*seq, t)) {
+        // Asked again next second unless it is in the queue (or was queued
+        // by another node: the key is taken).
+        auto id = store.EnqueueJob(*job, t);
+        if (!id.ok()) {
+          spdlog::warn("jobs: cannot queue {} {}: {}", job->kind, job->key, id.status().ToString());
+        } else {
+          pings->Queued(*job, t);
+          queued = queued || id->has_value();
+        }
+      }
     }
     if (queued) runner.Wake();
     if (t - *last_prune > std::chrono::hours(1)) {

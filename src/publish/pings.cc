@@ -196,14 +196,17 @@ std::optional<JobRequest> PingSchedule::Next(int64_t sequence, TimePoint now) {
   if (!first_seen_) first_seen_ = now;
   if (now < *first_seen_ + settle_) return std::nullopt;
   if (last_queued_ && now < *last_queued_ + every_) return std::nullopt;
-  queued_through_ = sequence;
-  last_queued_ = now;
-  first_seen_.reset();
   return JobRequest{.kind = kPublishPingJob,
                     .key = fmt::format("{}@{}", kPublishPingJob, sequence),
                     .payload = std::to_string(sequence),
                     .run_at = now,
                     .max_attempts = 8};
+}
+
+void PingSchedule::Queued(const JobRequest& job, TimePoint now) {
+  queued_through_ = std::max(queued_through_, static_cast<int64_t>(std::stoll(job.payload)));
+  last_queued_ = now;
+  first_seen_.reset();
 }
 
 }  // namespace newsdesk

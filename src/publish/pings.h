@@ -20,7 +20,8 @@
 //     runner.Handle(kPublishPingJob, [&](const Job& j) { return pings.RunJob(j).status(); });
 //   }
 //   PingSchedule schedule(*pings.Watermark());        // in the schedule's tick:
-//   if (auto job = schedule.Next(*store.ChangeSequence(), now)) store.EnqueueJob(*job, now);
+//   if (auto job = schedule.Next(*store.ChangeSequence(), now); job && store.EnqueueJob(*job, now).ok())
+//     schedule.Queued(*job, now);
 //
 // Thread-safety: PublishPings may run jobs on many threads (and nodes) at
 // once; they may send the same ping twice, never move the watermark back.
@@ -123,8 +124,10 @@ class PingSchedule {
   explicit PingSchedule(int64_t queued_through, std::chrono::seconds every = std::chrono::seconds(10),
                         std::chrono::seconds settle = std::chrono::seconds(2));
   // Next is the job to queue now, if any: {kind "publish-ping", key
-  // "publish-ping@<seq>", payload "<seq>", 8 attempts}.
+  // "publish-ping@<seq>", payload "<seq>", 8 attempts}. Call Queued once it
+  // is in the queue (or another node's is); until then it is asked again.
   std::optional<JobRequest> Next(int64_t sequence, TimePoint now);
+  void Queued(const JobRequest& job, TimePoint now);
 
  private:
   int64_t queued_through_;
