@@ -67,6 +67,16 @@ bool HasControlChars(std::string_view s) {
   return false;
 }
 
+std::string WithoutControlChars(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 0x20 && c != 0x7F) || c == '\t' || c == '\n' || c == '\r') out += ch;
+  }
+  return out;
+}
+
 size_t Utf8Length(std::string_view s) {
   size_t count = 0;
   for (unsigned char c : s) {

@@ -41,6 +41,8 @@ Utf8Census CountUtf8(std::string_view s);
 // HasControlChars is true when `s` holds C0 controls other than tab, CR, LF,
 // or DEL.
 bool HasControlChars(std::string_view s);
+// WithoutControlChars is `s` without the characters HasControlChars finds.
+std::string WithoutControlChars(std::string_view s);
 
 // Slugify transliterates any script to ASCII (ICU "Russian-Latin/BGN;
 // Any-Latin; Latin-ASCII"),

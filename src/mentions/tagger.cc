@@ -424,6 +424,7 @@ void TagRecord(const Tagger& tagger, ArticleRecord& record) {
 }
 
 void PrepareArticle(const Tagger& tagger, ArticleRecord& record) {
+  RemoveControlChars(record);
   TagRecord(tagger, record);
   record.fingerprint = ArticleFingerprint(record.headline, record.body);
 }

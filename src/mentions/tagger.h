@@ -101,7 +101,8 @@ ArticleTags TagArticle(const Tagger& tagger, const std::string& headline, const 
 void TagRecord(const Tagger& tagger, ArticleRecord& record);
 
 // PrepareArticle makes a record ready for the store: the one step import,
-// ingest and the demo share. It tags the record (TagRecord) and sets its
+// ingest and the demo share. It drops control characters from its text
+// (RemoveControlChars), tags the record (TagRecord) and sets its
 // fingerprint (ArticleFingerprint). The story the article joins is decided
 // by `ChooseStory` (model/story.h) from that fingerprint, among near-copies
 // published close in time; the store calls it inside the transaction that

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/text.h"
+
 namespace newsdesk {
 
 const char* BlockTypeName(BlockType t) {
@@ -71,6 +73,40 @@ const char* SourceStateName(SourceState s) {
     case SourceState::kNotFollowed: return "imported";
   }
   return "ok";
+}
+
+namespace {
+
+void Clean(std::string& s) {
+  if (HasControlChars(s)) s = WithoutControlChars(s);
+}
+
+void Clean(std::vector<Block>& blocks) {
+  for (Block& b : blocks) {
+    Clean(b.text);
+    for (std::string& item : b.items) Clean(item);
+    Clean(b.caption);
+    Clean(b.credit);
+  }
+}
+
+}  // namespace
+
+void RemoveControlChars(ArticleRecord& r) {
+  Clean(r.headline);
+  Clean(r.dateline);
+  Clean(r.rights);
+  Clean(r.author);
+  if (r.image) {
+    Clean(r.image->caption);
+    Clean(r.image->credit);
+  }
+  Clean(r.body);
+  for (Translation& t : r.translations) {
+    Clean(t.headline);
+    Clean(t.dateline);
+    Clean(t.body);
+  }
 }
 
 }  // namespace newsdesk

@@ -162,6 +162,11 @@ struct ArticleRecord {
   std::vector<NameCandidate> candidates;  // replaces the stored ones
 };
 
+// RemoveControlChars drops C0 controls (but tab and line breaks) and DEL
+// from every text of `r`: the store refuses text that holds them, and an
+// outlet's stray control byte must not cost the whole article.
+void RemoveControlChars(ArticleRecord& r);
+
 // Publication: where an article stands for readers. Only kPublished is on
 // the public site (pages, lists, feeds, search, the digest, the API); the
 // others are the desk's (issue 16). A source that holds its articles for

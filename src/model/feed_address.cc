@@ -2,37 +2,37 @@
 
 namespace newsdesk {
 
-const char* FeedFileName(FeedFormat format) {
-  switch (format) {
-    case FeedFormat::kAtom:
+const char* FeedFileName(FeedType type) {
+  switch (type) {
+    case FeedType::kAtom:
       return "feed.atom";
-    case FeedFormat::kJson:
+    case FeedType::kJson:
       return "feed.json";
-    case FeedFormat::kRss:
+    case FeedType::kRss:
       break;
   }
   return "feed.xml";
 }
 
-std::optional<FeedFormat> FeedFormatOf(std::string_view file_name) {
-  for (FeedFormat f : kFeedFormats)
+std::optional<FeedType> FeedTypeOf(std::string_view file_name) {
+  for (FeedType f : kFeedTypes)
     if (file_name == FeedFileName(f)) return f;
   return std::nullopt;
 }
 
-const char* FeedContentType(FeedFormat format) {
-  switch (format) {
-    case FeedFormat::kAtom:
+const char* FeedContentType(FeedType type) {
+  switch (type) {
+    case FeedType::kAtom:
       return "application/atom+xml; charset=utf-8";
-    case FeedFormat::kJson:
+    case FeedType::kJson:
       return "application/feed+json; charset=utf-8";
-    case FeedFormat::kRss:
+    case FeedType::kRss:
       break;
   }
   return "application/rss+xml; charset=utf-8";
 }
 
-std::string FeedPath(const FeedScope& scope, FeedFormat format) {
+std::string FeedPath(const FeedScope& scope, FeedType type) {
   std::string path = "/" + scope.edition + "/";
   switch (scope.kind) {
     case FeedScope::Kind::kSource:
@@ -47,7 +47,7 @@ std::string FeedPath(const FeedScope& scope, FeedFormat format) {
     case FeedScope::Kind::kEdition:
       break;
   }
-  return path + FeedFileName(format);
+  return path + FeedFileName(type);
 }
 
 }  // namespace newsdesk

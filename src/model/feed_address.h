@@ -19,9 +19,10 @@
 
 namespace newsdesk {
 
-enum class FeedFormat { kRss, kAtom, kJson };
+// FeedType: the formats the site writes (ingest/feed.h's FeedFormat is what it reads).
+enum class FeedType { kRss, kAtom, kJson };
 
-inline constexpr FeedFormat kFeedFormats[] = {FeedFormat::kRss, FeedFormat::kAtom, FeedFormat::kJson};
+inline constexpr FeedType kFeedTypes[] = {FeedType::kRss, FeedType::kAtom, FeedType::kJson};
 
 // FeedScope: whose articles a feed carries.
 struct FeedScope {
@@ -33,13 +34,13 @@ struct FeedScope {
 
 // FeedFileName is the last segment of a feed's path: "feed.xml",
 // "feed.atom" or "feed.json".
-const char* FeedFileName(FeedFormat format);
-// FeedFormatOf reads a feed's file name; nullopt for any other name.
-std::optional<FeedFormat> FeedFormatOf(std::string_view file_name);
+const char* FeedFileName(FeedType type);
+// FeedTypeOf reads a feed's file name; nullopt for any other name.
+std::optional<FeedType> FeedTypeOf(std::string_view file_name);
 // FeedContentType is the media type a feed is served with.
-const char* FeedContentType(FeedFormat format);
+const char* FeedContentType(FeedType type);
 // FeedPath is a feed's path on the site (no query: a search feed's
 // parameters are the caller's to add).
-std::string FeedPath(const FeedScope& scope, FeedFormat format);
+std::string FeedPath(const FeedScope& scope, FeedType type);
 
 }  // namespace newsdesk

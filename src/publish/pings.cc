@@ -56,7 +56,7 @@ std::vector<std::string> PingTopics(const Article& a, const Config& config) {
     for (size_t i = 0; i < a.mentions.size() && i < kPingedMentions; ++i)
       scopes.push_back({FeedScope::Kind::kEntity, ed, a.mentions[i].entity});
     for (const auto& scope : scopes)
-      for (FeedFormat format : kFeedFormats) topics.push_back(config.base_url + FeedPath(scope, format));
+      for (FeedType type : kFeedTypes) topics.push_back(config.base_url + FeedPath(scope, type));
   }
   return topics;
 }

@@ -78,22 +78,50 @@ std::string WithHashedStaticLinks(std::string_view text) {
   return out;
 }
 
+// WithPartials is `text` with each `{{> name}}` replaced by template
+// `name`'s text, once, when the templates are loaded: one fragment (an
+// article's body blocks) serves the page and the feeds.
+Result<std::string> WithPartials(const std::string& path, std::string text,
+                                 const std::map<std::string, std::string>& sources) {
+  for (size_t at = text.find("{{>"); at != std::string::npos; at = text.find("{{>", at)) {
+    const size_t end = text.find("}}", at);
+    if (end == std::string::npos) return Status::InvalidArgument(fmt::format("{}: unclosed {{{{>", path));
+    std::string name = text.substr(at + 3, end - at - 3);
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    auto it = sources.find(name);
+    if (it == sources.end()) return Status::InvalidArgument(fmt::format("{}: no template '{}' to include", path, name));
+    if (it->second.find("{{>") != std::string::npos)
+      return Status::InvalidArgument(fmt::format("{}: '{}' includes another template (one level only)", path, name));
+    text.replace(at, end + 2 - at, it->second);
+    at += it->second.size();
+  }
+  return text;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Templates>> Templates::Load() {
   auto t = std::unique_ptr<Templates>(new Templates());
   const size_t copies = std::max(2u, std::thread::hardware_concurrency());
   const std::string prefix = "templates/", suffix = ".mustache";
+  std::map<std::string, std::string> sources;
   for (const auto& asset : EmbeddedAssets()) {
     std::string path(asset.path);
     if (path.rfind(prefix, 0) != 0 || path.size() <= suffix.size() ||
         path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
       continue;
-    auto compiled = std::make_unique<Compiled>(WithHashedStaticLinks(asset.content), copies);
+    sources.emplace(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()),
+                    WithHashedStaticLinks(asset.content));
+  }
+  for (const auto& [name, source] : sources) {
+    const std::string path = prefix + name + suffix;
+    auto text = WithPartials(path, source, sources);
+    if (!text.ok()) return text.status();
+    auto compiled = std::make_unique<Compiled>(*text, copies);
     if (!compiled->first().is_valid())
       return Status::InvalidArgument(fmt::format("{}: {}", path, compiled->first().error_message()));
-    std::string name = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
-    t->templates_.emplace(std::move(name), std::move(compiled));
+    t->templates_.emplace(name, std::move(compiled));
   }
   return t;
 }

@@ -91,6 +91,54 @@ TEST_P(StoreTest, AFailingRecordRollsBackTheWholeBatch) {
   EXPECT_TRUE(sources->empty());
 }
 
+// A body that could not be read back (a stray control byte) is refused
+// with a clear message, and nothing of its batch is written: no article
+// left behind that every page showing it would answer with a 500.
+TEST_P(StoreTest, ABodyThatCouldNotBeReadBackIsRefusedAndNothingIsWritten) {
+  auto bad = Record("https://tsamto.example/bell", "Bell", "2024-04-26T10:00:00Z");
+  bad.body = {Block{BlockType::kParagraph, "A bell\x07 rings.", {}, {}, {}, {}}};
+  auto result = store_->UpsertArticles({Record("https://tsamto.example/a", "Good", "2024-04-26T10:00:00Z"), bad});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("record 2"), std::string::npos) << result.status().message();
+  EXPECT_NE(result.status().message().find("control characters"), std::string::npos) << result.status().message();
+  EXPECT_TRUE(store_->ListArticles({})->items.empty());
+
+  auto translated = Record("https://tsamto.example/t", "Translated", "2024-04-26T10:00:00Z");
+  Translation t;
+  t.language = "ru";
+  t.headline = "Перевод";
+  t.body = {Block{BlockType::kParagraph, "Звонок\x07.", {}, {}, {}, {}}};
+  translated.translations.push_back(t);
+  result = store_->UpsertArticles({translated});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("translation into ru"), std::string::npos) << result.status().message();
+  EXPECT_TRUE(store_->ListArticles({})->items.empty());
+}
+
+// The step import, ingest and the demo share drops such bytes instead, so
+// an outlet's stray control byte does not cost the article.
+TEST(RemoveControlChars, DropsControlBytesFromEveryTextButKeepsLineBreaks) {
+  ArticleRecord r;
+  r.headline = "Bell\x07 rings";
+  r.rights = "\x01© TSAMTO";
+  r.image = Image{"https://tsamto.example/1.jpg", "©\x1f Sputnik", "A\x7f caption"};
+  r.body = {Block{BlockType::kList, "", {"one\x02", "two"}, {}, {}, {}},
+            Block{BlockType::kParagraph, "Line one\nline two\x0b.", {}, {}, {}, {}}};
+  Translation t;
+  t.headline = "Звонок\x07";
+  t.body = {Block{BlockType::kParagraph, "Текст\x08.", {}, {}, {}, {}}};
+  r.translations.push_back(t);
+  RemoveControlChars(r);
+  EXPECT_EQ(r.headline, "Bell rings");
+  EXPECT_EQ(r.rights, "© TSAMTO");
+  EXPECT_EQ(r.image->credit, "© Sputnik");
+  EXPECT_EQ(r.image->caption, "A caption");
+  EXPECT_EQ(r.body[0].items[0], "one");
+  EXPECT_EQ(r.body[1].text, "Line one\nline two.");
+  EXPECT_EQ(r.translations[0].headline, "Звонок");
+  EXPECT_EQ(r.translations[0].body[0].text, "Текст.");
+}
+
 TEST_P(StoreTest, MissingArticleIsNotFound) {
   auto a = store_->GetArticle(12345);
   ASSERT_FALSE(a.ok());

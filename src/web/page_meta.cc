@@ -66,11 +66,18 @@ json HeadView(const PageHead& head) {
   for (const auto& [key, value] : head.properties) properties.push_back({{"key", key}, {"value", value}});
   for (const auto& [key, value] : head.names) names.push_back({{"key", key}, {"value", value}});
   for (const auto& object : head.json_ld) ld.push_back({{"text", ScriptSafeJson(object)}});
+  json feeds = json::array();
+  for (const auto& f : head.feeds) feeds.push_back({{"type", f.type}, {"title", f.title}, {"href", f.href}});
   return {{"canonical", head.canonical.empty() ? json(false) : json(head.canonical)},
           {"alternates", alternates},
           {"properties", properties},
           {"names", names},
-          {"json_ld", ld}};
+          {"json_ld", ld},
+          {"feeds", feeds}};
+}
+
+std::string ArticleDescription(const Article& a, const Translation* t) {
+  return CutChars(FirstText(t ? t->body : a.body), kDescriptionBytes);
 }
 
 std::string XDefaultEdition(const std::vector<std::string>& offered, const std::string& language, const Config& config) {
@@ -107,7 +114,7 @@ PageHead ArticleHead(const ArticlePageFacts& f, const Config& config) {
   head.canonical = untranslated_foreign ? x_default : self;
 
   const std::string headline = t ? t->headline : a.headline;
-  const std::string description = CutChars(FirstText(t ? t->body : a.body), kDescriptionBytes);
+  const std::string description = ArticleDescription(a, t);
   const std::string shown_language = t ? t->language : a.language;
   const std::string published = FormatIso8601(a.published_at, offset);
   const std::string modified = FormatIso8601(std::max(a.updated_at, a.published_at), offset);

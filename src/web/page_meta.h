@@ -27,6 +27,13 @@
 
 namespace newsdesk {
 
+// FeedLink: a feed a page offers (autodiscovery: <link rel="alternate">).
+struct FeedLink {
+  std::string type;   // "application/atom+xml"
+  std::string title;
+  std::string href;
+};
+
 // PageHead: the <head> tags of one page.
 struct PageHead {
   std::string canonical;                                          // absolute
@@ -34,6 +41,7 @@ struct PageHead {
   std::vector<std::pair<std::string, std::string>> properties;    // <meta property=…> (og:, article:)
   std::vector<std::pair<std::string, std::string>> names;         // <meta name=…> (twitter:, robots)
   std::vector<nlohmann::json> json_ld;                            // schema.org objects
+  std::vector<FeedLink> feeds;                                    // this page's own, before the edition's
 };
 
 // ScriptSafeJson is `value` as JSON text that cannot end a <script>
@@ -41,8 +49,13 @@ struct PageHead {
 std::string ScriptSafeJson(const nlohmann::json& value);
 
 // HeadView is `head` as the layout's view ("head": canonical, alternates,
-// properties, names, json_ld).
+// properties, names, json_ld, feeds).
 nlohmann::json HeadView(const PageHead& head);
+
+// ArticleDescription is the article's first paragraph as shown (the
+// translation's when `t`), cut at 300 characters: og:description, the
+// feeds' summaries.
+std::string ArticleDescription(const Article& a, const Translation* t);
 
 // --- which versions of an article search engines are offered -------------
 // OfferedTranslations and OfferedEditions: model/offered_editions.h, the one

@@ -196,6 +196,7 @@ Response Site::Impl::Handle(const Request& req) {
 void Site::Impl::AddRoutes() {
   AddOperationsRoutes();
   AddSitemapRoutes();
+  AddFeedRoutes();  // issue 17, part 3
   desk_->AddRoutes(routes_);
   AddApiRoutes();
   readers_->AddRoutes(routes_);
@@ -266,7 +267,6 @@ void Site::Impl::AddPublicRoutes() {
   routes_.Add(get, "/{ed}/", [this](const RequestContext& c) { return ListPage(c, std::nullopt); });
   routes_.Add(get, kArticleRoute, [this](const RequestContext& c) { return ArticlePage(c, c.Param("idslug")); });
   routes_.Add(get, "/{ed}/sources/{slug}", [this](const RequestContext& c) { return SourcePage(c, c.Param("slug")); });
-  routes_.Add(get, "/{ed}/feed.xml", [this](const RequestContext& c) { return Feed(c); });
   routes_.Add(get, "/{ed}/mentions/", [this](const RequestContext& c) { return MentionsIndex(c); });
   routes_.Add(get, "/{ed}/mentions/{slug}", [this](const RequestContext& c) { return EntityPage(c, c.Param("slug")); });
   routes_.Add(get, "/{ed}/search", [this](const RequestContext& c) { return SearchPage(c); });
@@ -418,8 +418,15 @@ Response Site::Impl::Page(const RequestContext& ctx, const std::string& ed, cons
   view["discussion"] = readers_->DiscussionView(ed, kDiscussionBlockSize);
   view["discussion_href"] = "/" + ed + "/discussion";
   view["subscribe"] = subscription_pages_ ? subscription_pages_->BoxView(ed) : json(false);
-  if (head) view["head"] = HeadView(*head);
-  else if (status == 200) view["head"] = HeadView(BasicHead(ctx, edition_hrefs));
+  if (status == 200) {
+    PageHead page_head = head ? *head : BasicHead(ctx, edition_hrefs);
+    // Every page offers its edition's feeds, after any of its own.
+    for (auto& link : FeedLinks({FeedScope::Kind::kEdition, ed, ""}, config_.site_name + " — " + cat.language_name(), ""))
+      page_head.feeds.push_back(std::move(link));
+    view["head"] = HeadView(page_head);
+  } else if (head) {
+    view["head"] = HeadView(*head);
+  }
   Response r;
   r.status = status;
   r.body = templates_->Render("layout", view);

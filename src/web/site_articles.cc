@@ -99,6 +99,8 @@ Response Site::Impl::ListPage(const RequestContext& ctx, std::optional<Source> s
     hrefs[e] = source ? fmt::format("/{}/sources/{}", e, source->slug) : "/" + e + "/";
   PageHead head = BasicHead(ctx, hrefs);
   if (!source && !*cursor) head.json_ld = SiteJsonLd(config_, config_.base_url, ed);  // the front page
+  if (source)
+    head.feeds = FeedLinks({FeedScope::Kind::kSource, ed, source->slug}, config_.site_name + " — " + source->name, "");
   Response r = Page(ctx, ed, heading, templates_->Render("front", view), hrefs, 200, &head);
   r.cacheable = true;
   return r;
@@ -114,42 +116,17 @@ Response Site::Impl::SourcePage(const RequestContext& ctx, const std::string& sl
   return ListPage(ctx, *source);
 }
 
-Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& idslug) {
-  const Request& req = ctx.request;
-  const std::string& ed = ctx.edition;
+// ArticleContentView is what an article shows in edition `ed` — headline,
+// dateline, the translation's or the original's notice and body, lead
+// image with its credit, rights, corrections — for its page and for the
+// feeds' entries alike. `translation` is the edition's, when shown.
+json Site::Impl::ArticleContentView(const Article& a, const Translation* translation, const std::string& ed,
+                                    bool show_original) {
   const Catalog& cat = CatalogFor(ed);
-  auto id = ParsePositiveId(std::string_view(idslug).substr(0, idslug.find('-')));
-  if (!id) return ErrorPage(ctx, ed, 404, "", "article id is not a number");
-  auto article = store_.GetArticle(*id);
-  if (!article.ok()) {
-    if (article.status().is_not_found()) {
-      if (Deleted(*id)) return ErrorPage(ctx, ed, 410, "", "article deleted");
-      return ErrorPage(ctx, ed, 404, "", "no such article");
-    }
-    return StoreError(ctx, ed, article.status());
-  }
-  const Article& a = *article;
-  const std::string path = ArticleHref(ed, a.id, a.slug);
-  const bool show_original = req.QueryParam("original") == std::optional<std::string>("1");
-  if (idslug != fmt::format("{}-{}", a.id, a.slug)) {
-    Response r = Response::Redirect(301, show_original ? path + "?original=1" : path);
-    r.cacheable = true;
-    return r;
-  }
-
   json view = {{"lang", ed}, {"t", cat.strings()}, {"original_lang", a.language}};
   std::string headline = a.headline, dateline = a.dateline;
   const std::vector<Block>* body = &a.body;
-  std::optional<Translation> translation;
   const std::string original_language = cat.LanguageName(a.language);
-  if (a.language != ed && !show_original) {
-    auto t = store_.GetTranslation(a.id, ed);
-    if (t.ok()) {
-      translation = std::move(*t);
-    } else if (!t.status().is_not_found()) {
-      return StoreError(ctx, ed, t.status());
-    }
-  }
   if (translation) {
     headline = translation->headline;
     if (!translation->dateline.empty()) dateline = translation->dateline;
@@ -157,7 +134,6 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
     view["notice"] = cat.Format(translation->by == TranslatedBy::kMachine ? "machine_translation_notice"
                                                                            : "human_translation_notice",
                                 {{"language", original_language}});
-    view["original_href"] = path + "?original=1";
   } else if (a.language != ed) {
     view["content_lang"] = a.language;
     view["label"] = show_original ? cat.Format("original_notice", {{"language", original_language}})
@@ -191,6 +167,44 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   }
   view["has_corrections"] = !corrections.empty();
   view["corrections"] = corrections;
+  return view;
+}
+
+Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& idslug) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
+  const Catalog& cat = CatalogFor(ed);
+  auto id = ParsePositiveId(std::string_view(idslug).substr(0, idslug.find('-')));
+  if (!id) return ErrorPage(ctx, ed, 404, "", "article id is not a number");
+  auto article = store_.GetArticle(*id);
+  if (!article.ok()) {
+    if (article.status().is_not_found()) {
+      if (Deleted(*id)) return ErrorPage(ctx, ed, 410, "", "article deleted");
+      return ErrorPage(ctx, ed, 404, "", "no such article");
+    }
+    return StoreError(ctx, ed, article.status());
+  }
+  const Article& a = *article;
+  const std::string path = ArticleHref(ed, a.id, a.slug);
+  const bool show_original = req.QueryParam("original") == std::optional<std::string>("1");
+  if (idslug != fmt::format("{}-{}", a.id, a.slug)) {
+    Response r = Response::Redirect(301, show_original ? path + "?original=1" : path);
+    r.cacheable = true;
+    return r;
+  }
+
+  std::optional<Translation> translation;
+  if (a.language != ed && !show_original) {
+    auto t = store_.GetTranslation(a.id, ed);
+    if (t.ok()) {
+      translation = std::move(*t);
+    } else if (!t.status().is_not_found()) {
+      return StoreError(ctx, ed, t.status());
+    }
+  }
+  json view = ArticleContentView(a, translation ? &*translation : nullptr, ed, show_original);
+  if (translation) view["original_href"] = path + "?original=1";
+  const std::string headline = view["headline"].get<std::string>();
   json mentions = json::array();
   for (const auto& m : a.mentions) {
     const Entity* e = FindEntity(ctx, m.entity);
@@ -247,63 +261,6 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   for (const auto& m : mentions) facts.mention_names.push_back(m["name"].get<std::string>());
   const PageHead head = ArticleHead(facts, config_);
   Response r = Page(ctx, ed, headline, templates_->Render("article", view), hrefs, 200, &head);
-  r.cacheable = true;
-  return r;
-}
-
-Response Site::Impl::Feed(const RequestContext& ctx) {
-  const std::string& ed = ctx.edition;
-  const Catalog& cat = CatalogFor(ed);
-  ArticleQuery q;
-  q.edition = ed;
-  q.limit = kFeedSize;
-  auto page = store_.ListArticles(q);
-  if (!page.ok()) return StoreError(ctx, ed, page.status());
-  std::vector<int64_t> ids;
-  for (const auto& s : page->items) ids.push_back(s.id);
-  auto corrections = store_.Corrections(ids);
-  if (!corrections.ok()) return StoreError(ctx, ed, corrections.status());
-  std::map<int64_t, std::string> notes;  // a feed reader shows no page: the notes go into the description
-  for (const auto& c : *corrections) {
-    notes[c.article_id] += fmt::format("{}{} {}: {}", notes.count(c.article_id) ? " " : "", cat.Get("correction"),
-                                       cat.Date(c.at, config_.utc_offset_minutes, config_.zone_label), c.note);
-  }
-  const std::string base = config_.base_url;
-  pugi::xml_document doc;
-  auto channel = StartXmlDocument(doc, "rss", "2.0").append_child("channel");
-  AppendText(channel, "title", fmt::format("{} — {}", config_.site_name, cat.language_name()));
-  AppendText(channel, "link", base + "/" + ed + "/");
-  AppendText(channel, "description", cat.Get("feed_description"));
-  AppendText(channel, "language", ed);
-  if (!page->items.empty()) AppendText(channel, "lastBuildDate", FormatRfc822(page->items.front().published_at));
-  for (const auto& s : page->items) {
-    auto item = channel.append_child("item");
-    std::string title = s.headline, lead = s.lead;
-    if (s.language != ed) {
-      if (s.translation) {
-        title = s.translation->headline;
-        lead = s.translation->body.empty() ? std::string() : s.translation->body.front().text;
-      } else {
-        // Feed readers show no styles: the label goes into the text.
-        title = fmt::format("[{}] {}", AsciiUpper(s.language), s.headline);
-      }
-    }
-    const std::string link = base + ArticleHref(ed, s.id, s.slug);
-    AppendText(item, "title", title);
-    AppendText(item, "link", link);
-    auto guid = item.append_child("guid");
-    guid.append_attribute("isPermaLink") = "true";
-    guid.text().set(link.c_str());
-    AppendText(item, "pubDate", FormatRfc822(s.published_at));
-    if (auto note = notes.find(s.id); note != notes.end()) lead = note->second + (lead.empty() ? "" : "\n\n" + lead);
-    if (!lead.empty()) AppendText(item, "description", lead);
-    auto src = item.append_child("source");
-    src.append_attribute("url") = s.source.home_url.c_str();
-    src.text().set(s.source.name.c_str());
-  }
-  Response r;
-  r.content_type = "application/rss+xml; charset=utf-8";
-  r.body = XmlToString(doc);
   r.cacheable = true;
   return r;
 }

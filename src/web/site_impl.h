@@ -2,8 +2,8 @@
 //
 // The site's inside, shared by the files it is written in: site.cc (the
 // request pipeline, the route table, editions, the layout, operations),
-// site_articles.cc (lists, article pages, the RSS feed), site_sitemaps.cc
-// (robots.txt and sitemaps), site_mentions.cc
+// site_articles.cc (lists, article pages), site_feeds.cc (the outgoing
+// feeds), site_sitemaps.cc (robots.txt and sitemaps), site_mentions.cc
 // (the entities' pages), site_search.cc (search page and API) and
 // site_api.cc (the JSON API). Only those files include it; everyone else
 // uses web/site.h.
@@ -28,6 +28,7 @@
 #include "render/assets.h"
 #include "render/catalog.h"
 #include "web/metrics.h"
+#include "model/feed_address.h"
 #include "web/page_meta.h"
 #include "web/page_cache.h"
 #include "web/mail_queue.h"
@@ -188,6 +189,10 @@ class Site::Impl {
   Response ListPage(const RequestContext& ctx, std::optional<Source> source);
   Response SourcePage(const RequestContext& ctx, const std::string& slug);
   Response ArticlePage(const RequestContext& ctx, const std::string& idslug);
+  // ArticleContentView: what an article shows in edition `ed` (its page's
+  // article template, a feed entry's content); `translation` when shown.
+  json ArticleContentView(const Article& a, const Translation* translation, const std::string& ed,
+                          bool show_original);
 
   // --- mentions -------------------------------------------------------------
   const Entity* FindEntity(const RequestContext& ctx, const std::string& slug) const {
@@ -209,7 +214,17 @@ class Site::Impl {
   }
   Response ApiEntities(const RequestContext& ctx);
   Response ApiEntity(const RequestContext& ctx, const std::string& slug);
-  Response Feed(const RequestContext& ctx);
+
+  // --- outgoing feeds (issue 17, part 3: site_feeds.cc) -------------------
+  // AddFeedRoutes adds every feed of model/feed_address.h (site.cc calls it
+  // before the public routes, so "/{ed}/sources/{slug}" never takes them).
+  void AddFeedRoutes();
+  // ScopeFeed answers `scope`'s feed as `type`: its newest published
+  // articles as edition `ctx.edition` shows them, full text included.
+  Response ScopeFeed(const RequestContext& ctx, const FeedScope& scope, FeedType type);
+  // FeedLinks: `scope`'s feeds in every format, for a page's autodiscovery
+  // links; `query` follows a search feed's path.
+  std::vector<FeedLink> FeedLinks(const FeedScope& scope, const std::string& title, const std::string& query) const;
 
   // --- robots.txt and sitemaps (issue 17, part 1: site_sitemaps.cc) -------
   // AddSitemapRoutes adds /robots.txt, /sitemap.xml and /sitemaps/… (site.cc).

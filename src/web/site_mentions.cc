@@ -92,7 +92,9 @@ Response Site::Impl::EntityPage(const RequestContext& ctx, const std::string& sl
                {"list", templates_->Render("article_list", list)}};
   std::map<std::string, std::string> hrefs;
   for (const auto& other : config_.editions) hrefs[other] = fmt::format("/{}/mentions/{}", other, e->id);
-  Response r = Page(ctx, ed, e->Name(ed), templates_->Render("entity", view), hrefs);
+  PageHead head = BasicHead(ctx, hrefs);
+  head.feeds = FeedLinks({FeedScope::Kind::kEntity, ed, e->id}, config_.site_name + " — " + e->Name(ed), "");
+  Response r = Page(ctx, ed, e->Name(ed), templates_->Render("entity", view), hrefs, 200, &head);
   r.cacheable = true;
   return r;
 }

@@ -126,9 +126,17 @@ Response Site::Impl::SearchPage(const RequestContext& ctx) {
   view["notices"] = notice_list;
   std::map<std::string, std::string> hrefs;
   for (const auto& other : config_.editions) hrefs[other] = SearchHref(other, q);
+  // Readers may follow a query: its feeds, with the same parameters.
+  PageHead head = BasicHead(ctx, hrefs);
+  if (!q.text.empty()) {
+    const size_t query_at = ctx.request.target.find('?');
+    head.feeds = FeedLinks({FeedScope::Kind::kSearch, ed, ""},
+                           config_.site_name + " — " + cat.Get("search") + ": " + q.text.substr(0, 80),
+                           query_at == std::string::npos ? "" : ctx.request.target.substr(query_at + 1));
+  }
   // Not cached: the index follows the store a moment behind it.
   return Page(ctx, ed, q.text.empty() ? cat.Get("search") : cat.Get("search") + ": " + q.text.substr(0, 80),
-              templates_->Render("search", view), hrefs);
+              templates_->Render("search", view), hrefs, 200, &head);
 }
 
 // LocalNotice gives the search module's notices in the catalog's

@@ -21,6 +21,13 @@ ArticleSummary SummaryFromRow(const Stmt& st) {
   return a;
 }
 
+Result<std::string> StoredBody(const std::vector<Block>& body) {
+  std::string text = BlocksToJsonText(body);
+  if (auto back = BlocksFromJsonText(text); !back.ok())
+    return Status::InvalidArgument("the body cannot be stored: " + back.status().message());
+  return text;
+}
+
 ArticleSummary EditionSummaryFromRow(const Stmt& st, const std::string& edition) {
   ArticleSummary s = SummaryFromRow(st);
   s.story_id = st.Int(16);
@@ -127,7 +134,9 @@ Result<int64_t> UpsertArticle(Connection& c, const ArticleRecord& r, int64_t sou
     return int64_t{0};
   }
   const int64_t existing = key->id;
-  const std::string body = BlocksToJsonText(r.body);
+  auto stored_body = StoredBody(r.body);
+  if (!stored_body.ok()) return stored_body.status();
+  const std::string& body = *stored_body;
   const std::string lead = LeadOf(r.body);
   const std::string canonical = r.canonical_url.empty() ? r.url : r.canonical_url;
   const std::string slug = Slugify(r.headline);
@@ -567,6 +576,8 @@ Result<int64_t> SqlStore::SaveArticleEdit(const ArticleEdit& e) {
       ND_RETURN_IF_ERROR(add_revision(ContentOf(*before), *stored, "ingest", "", ""));
     }
     const ArticleContent& n = e.content;
+    auto body = StoredBody(n.body);
+    if (!body.ok()) return body.status();
     ND_RETURN_IF_ERROR(Exec(c,
         "UPDATE articles SET headline = ?1, dateline = ?2, language = ?3, image_url = ?4, image_credit = ?5, "
         "image_caption = ?6, rights = ?7, body = ?8, lead = ?9, updated_at = ?10, edited_at = ?10 WHERE id = ?11",
@@ -574,7 +585,7 @@ Result<int64_t> SqlStore::SaveArticleEdit(const ArticleEdit& e) {
           st.Bind(1, n.headline).Bind(2, n.dateline).Bind(3, n.language);
           if (n.image) st.Bind(4, n.image->url).Bind(5, n.image->credit).Bind(6, n.image->caption);
           else st.BindNull(4).Bind(5, std::string()).Bind(6, std::string());
-          st.Bind(7, n.rights).Bind(8, BlocksToJsonText(n.body)).Bind(9, LeadOf(n.body)).Bind(10, at)
+          st.Bind(7, n.rights).Bind(8, *body).Bind(9, LeadOf(n.body)).Bind(10, at)
               .Bind(11, e.article_id);
         }));
     if (c.Changes() == 0) return Status::NotFound(fmt::format("no article {}", e.article_id));

@@ -85,6 +85,11 @@ inline constexpr const char* kEditionSummaryColumns =
     "t.headline, t.dateline, t.lead, t.produced_by, a.story_id, "
     "CASE WHEN t.reviewed_at IS NULL THEN 0 ELSE 1 END ";
 ArticleSummary EditionSummaryFromRow(const Stmt& st, const std::string& edition);
+// StoredBody is `body` as the JSON text the articles and translations keep,
+// when it reads back (BlocksFromJsonText): a body that would not — a
+// control character, an empty block — is InvalidArgument, and nothing is
+// written, rather than a row no page could show again.
+Result<std::string> StoredBody(const std::vector<Block>& body);
 
 const char* TranslatedByName(TranslatedBy by);
 

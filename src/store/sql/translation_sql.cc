@@ -19,6 +19,8 @@ const char* TranslatedByName(TranslatedBy by) { return by == TranslatedBy::kHuma
 Status UpsertTranslation(Connection& c, int64_t article_id, const Translation& t, int64_t now) {
   // A human or reviewed translation is never overwritten by a machine one;
   // whatever is written anew is not reviewed (a human one needs no review).
+  auto body = StoredBody(t.body);
+  if (!body.ok()) return body.status().WithContext("translation into " + t.language);
   return Exec(c,
       "INSERT INTO article_translations (article_id, language, headline, dateline, body, lead, produced_by, "
       "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
@@ -29,7 +31,7 @@ Status UpsertTranslation(Connection& c, int64_t article_id, const Translation& t
       "OR (article_translations.produced_by = 'machine' AND article_translations.reviewed_at IS NULL)",
       [&](Stmt& st) {
         st.Bind(1, article_id).Bind(2, t.language).Bind(3, t.headline).Bind(4, t.dateline)
-            .Bind(5, BlocksToJsonText(t.body)).Bind(6, LeadOf(t.body)).Bind(7, std::string(TranslatedByName(t.by)))
+            .Bind(5, *body).Bind(6, LeadOf(t.body)).Bind(7, std::string(TranslatedByName(t.by)))
             .Bind(8, now);
       });
 }
