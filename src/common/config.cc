@@ -148,6 +148,8 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(ReadInteger(*s, "reset_token_minutes", where, c.reset_token_minutes, 5, 24 * 60));
     ND_RETURN_IF_ERROR(ReadInteger(*s, "login_failures_per_account", where, c.login_failures_per_account, 1, 1000));
     ND_RETURN_IF_ERROR(ReadInteger(*s, "login_failures_per_address", where, c.login_failures_per_address, 1, 100000));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "account_mails_per_day", where, c.account_mails_per_day, 1, 100));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "account_mail_gap_seconds", where, c.account_mail_gap_seconds, 0, 86400));
     ND_RETURN_IF_ERROR(
         ReadInteger(*s, "login_failure_window_seconds", where, c.login_failure_window_seconds, 60, 86400));
     ND_RETURN_IF_ERROR(ReadString(*s, "premoderation", where, c.premoderation));

@@ -113,6 +113,11 @@ struct Config {
   unsigned login_failures_per_account = 5;    // then wait out the window
   unsigned login_failures_per_address = 20;   // higher: many readers may share an address
   unsigned login_failure_window_seconds = 900;
+  // Mail the account forms send to an address anyone may type (a reset
+  // link, "this address has an account"): at most this many a day per
+  // account and kind, and none sooner than the gap after the last.
+  unsigned account_mails_per_day = 3;
+  unsigned account_mail_gap_seconds = 120;
   std::string premoderation = "none";         // none | all | first (a user's first comment)
   unsigned comment_max_chars = 5000;
   unsigned comment_hold_links = 3;            // more links than this: held for a moderator

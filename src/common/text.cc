@@ -1,6 +1,8 @@
 #include "common/text.h"
 
+#include <unicode/brkiter.h>
 #include <unicode/translit.h>
+#include <unicode/utext.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -243,6 +245,29 @@ std::string Slugify(std::string_view text, size_t max_len) {
   }
   if (slug.empty()) slug = "item";
   return slug;
+}
+
+size_t CountWords(std::string_view text) {
+  // A word iterator is costly to build and not thread-safe: one per thread.
+  thread_local std::unique_ptr<icu::BreakIterator> words = [] {
+    UErrorCode err = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), err));
+    return U_SUCCESS(err) ? std::move(it) : nullptr;
+  }();
+  if (!words || text.empty()) return 0;
+  UErrorCode err = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &err);
+  if (U_FAILURE(err)) return 0;
+  words->setText(ut, err);
+  size_t n = 0;
+  if (U_SUCCESS(err)) {
+    for (int32_t end = words->next(); end != icu::BreakIterator::DONE; end = words->next())
+      if (words->getRuleStatus() >= UBRK_WORD_NONE_LIMIT) ++n;  // a word, not spaces or punctuation
+  }
+  // The iterator keeps its own clone of the text; forget it before the bytes go.
+  words->setText(icu::UnicodeString());
+  utext_close(ut);
+  return n;
 }
 
 }  // namespace newsdesk

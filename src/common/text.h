@@ -83,4 +83,10 @@ inline bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
 // Utf8Length counts code points. REQUIRES: IsValidUtf8(s).
 size_t Utf8Length(std::string_view s);
 
+// CountWords counts the words of `text` as ICU's word break rules find them
+// (UAX #29: runs of letters, digits, kana or ideographs; punctuation and
+// spaces are no words, and "air-defence" is two). For reading times (issue
+// 17, part 5). Invalid UTF-8 counts as what ICU makes of it.
+size_t CountWords(std::string_view text);
+
 }  // namespace newsdesk

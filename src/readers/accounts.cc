@@ -273,8 +273,12 @@ Result<User> Accounts::ConfirmEmail(const std::string& token) {
   return store_.GetUser(record->user_id);
 }
 
+std::string Accounts::DeviceToken(int64_t user_id) const {
+  return ri::KeyedHash(fmt::format("device that logged in to {}", user_id), secret_.bytes);
+}
+
 Result<LoginResult> Accounts::Login(const std::string& raw_email, const std::string& password,
-                                    const std::string& address) {
+                                    const std::string& address, const std::string& device) {
   static const char* kWrong = "wrong e-mail address or password";
   // A malformed address is counted as a failure of the string as typed.
   auto normalized = NormalizeEmail(raw_email);
@@ -283,19 +287,27 @@ Result<LoginResult> Accounts::Login(const std::string& raw_email, const std::str
   const TimePoint since = now - std::chrono::seconds(config_.login_failure_window_seconds);
   auto failures = store_.CountLoginFailures(email, address, since);
   if (!failures.ok()) return failures.status();
-  if (failures->by_account >= config_.login_failures_per_account ||
-      failures->by_address >= config_.login_failures_per_address)
+  auto throttled = [&] {
     return Status::Unavailable(fmt::format("too many failed log-ins; try again in {}",
                                            ri::MinutesText(config_.login_failure_window_seconds)))
         .With(ri::MinutesReason(config_.login_failure_window_seconds, ReasonCode::kLoginThrottledMinute,
-                            ReasonCode::kLoginThrottled));
+                                ReasonCode::kLoginThrottled));
+  };
+  if (failures->by_address >= config_.login_failures_per_address) return throttled();
 
   Result<User> user = normalized.ok() ? store_.GetUserByEmail(email) : Result<User>(Status::NotFound(""));
   if (!user.ok() && !user.status().is_not_found()) return user.status();
+  const bool locked = failures->by_account >= config_.login_failures_per_account;
+  // A locked account lets in only the right password from a device that
+  // logged in to it before or from an address that has not failed: the
+  // guesser's addresses have, its owner's usually not.
+  const bool known_device = user.ok() && !device.empty() && ri::EqualConstantTime(DeviceToken(user->id), device);
+  if (locked && !known_device && failures->by_address > 0) return throttled();
   const bool valid = user.ok() ? ri::VerifyPassword(user->password_hash, password)
                                : (ri::VerifyPassword(DummyHash(), password), false);
   if (!valid) {
     ND_RETURN_IF_ERROR(store_.RecordLoginFailure(email, address, now, since));
+    if (locked) return throttled();
     return Status::InvalidArgument(kWrong).With(ReasonCode::kWrongLogin);
   }
   if (!user->email_confirmed)
@@ -355,6 +367,11 @@ Result<std::optional<std::string>> Accounts::RequestPasswordReset(const std::str
   auto token = NewToken(user->id, TokenPurpose::kResetPassword, std::chrono::minutes(config_.reset_token_minutes));
   if (!token.ok()) return token.status();
   return std::optional<std::string>(std::move(*token));
+}
+
+Result<bool> Accounts::MayMailAccount(int64_t user_id, const std::string& kind) {
+  return store_.ClaimAccountMail(user_id, kind, clock_(), std::chrono::seconds(config_.account_mail_gap_seconds),
+                                 static_cast<int>(config_.account_mails_per_day));
 }
 
 Status Accounts::ResetPassword(const std::string& token, const std::string& new_password) {

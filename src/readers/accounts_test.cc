@@ -103,17 +103,41 @@ TEST_F(AccountsTest, WrongPasswordAndUnknownEmailGetTheSameAnswer) {
   EXPECT_EQ(wrong.status().message(), unknown.status().message());
 }
 
-TEST_F(AccountsTest, ThrottlesAnAccountAfterFiveFailuresEvenWithTheRightPassword) {
+TEST_F(AccountsTest, ThrottlesAnAccountAfterFiveFailuresEvenWithTheRightPasswordFromAFailingAddress) {
   AddReader("ann@example.org");
   auto acc = accounts();
   for (int i = 0; i < 5; ++i)
     EXPECT_EQ(acc.Login("ann@example.org", "wrong password!", fmt::format("198.51.100.{}", i)).status().code(),
               Code::kInvalidArgument);
-  auto throttled = acc.Login("ann@example.org", kPassword, "192.0.2.1");
+  auto throttled = acc.Login("ann@example.org", kPassword, "198.51.100.4");
   ASSERT_EQ(throttled.status().code(), Code::kUnavailable) << throttled.status().ToString();
   EXPECT_NE(throttled.status().message().find("try again in 15 minutes"), std::string::npos);
   now_ += std::chrono::minutes(16);
-  EXPECT_TRUE(acc.Login("ann@example.org", kPassword, "192.0.2.1").ok());
+  EXPECT_TRUE(acc.Login("ann@example.org", kPassword, "198.51.100.4").ok());
+}
+
+// Issue 18, finding 3: five wrong passwords from one address locked the
+// owner out for 15 minutes. The lock stays for the guesser, but the right
+// password gets through from a device that logged in before, or from an
+// address with no failures; a wrong one from there counts and is refused.
+TEST_F(AccountsTest, ALockedAccountLetsItsOwnerInFromAKnownDeviceOrACleanAddress) {
+  const int64_t ann = AddReader("ann@example.org").id;
+  auto acc = accounts();
+  const std::string device = acc.DeviceToken(ann);
+  EXPECT_NE(device, acc.DeviceToken(ann + 1));
+  for (int i = 0; i < 5; ++i) (void)acc.Login("ann@example.org", "wrong password!", "203.0.113.66");
+  EXPECT_EQ(acc.Login("ann@example.org", kPassword, "203.0.113.66").status().code(), Code::kUnavailable)
+      << "the guesser's address stays locked out, right password or not";
+  EXPECT_TRUE(acc.Login("ann@example.org", kPassword, "203.0.113.66", device).ok()) << "a known device";
+  for (int i = 0; i < 5; ++i) (void)acc.Login("ann@example.org", "wrong password!", "203.0.113.66");
+  EXPECT_EQ(acc.Login("ann@example.org", kPassword, "203.0.113.66", acc.DeviceToken(ann + 1)).status().code(),
+            Code::kUnavailable)
+      << "another account's device is no key";
+  EXPECT_TRUE(acc.Login("ann@example.org", kPassword, "192.0.2.1").ok()) << "an address with no failures";
+  for (int i = 0; i < 5; ++i) (void)acc.Login("ann@example.org", "wrong password!", "203.0.113.66");
+  EXPECT_EQ(acc.Login("ann@example.org", "another guess!", "192.0.2.7").status().code(), Code::kUnavailable)
+      << "a wrong password from a clean address while locked is refused and counted";
+  EXPECT_EQ(acc.Login("ann@example.org", kPassword, "192.0.2.7").status().code(), Code::kUnavailable);
 }
 
 TEST_F(AccountsTest, ThrottlesAnAddressTryingManyAccounts) {

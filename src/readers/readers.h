@@ -128,11 +128,20 @@ class Accounts {
   Result<User> ConfirmEmail(const std::string& token);
 
   // Login checks the password and starts a session. Log-ins are throttled:
-  // after `login_failures_per_account` failures for the e-mail, or
-  // `login_failures_per_address` from the address, within the window,
-  // Unavailable until the window has passed (even with the right password).
-  // A wrong e-mail and a wrong password get the same message.
-  Result<LoginResult> Login(const std::string& email, const std::string& password, const std::string& address);
+  // after `login_failures_per_address` failures from the address within the
+  // window, Unavailable until the window has passed. After
+  // `login_failures_per_account` failures for the e-mail the account is
+  // locked the same way — but the right password still gets through from a
+  // device that logged in to it before (`device`, the token DeviceToken
+  // gave it) or from an address with no failures in the window, so nobody
+  // can lock another out by guessing (issue 18). A wrong e-mail and a wrong
+  // password get the same message.
+  Result<LoginResult> Login(const std::string& email, const std::string& password, const std::string& address,
+                            const std::string& device = "");
+
+  // DeviceToken is what a browser keeps after logging in to `user_id`
+  // (a cookie), to be recognised by Login as a device that did before.
+  std::string DeviceToken(int64_t user_id) const;
 
   // Authenticate returns the session of a cookie's token; NotFound when the
   // token is unknown, expired, or its account is deleted.
@@ -149,6 +158,14 @@ class Accounts {
   // account has the e-mail (the caller shows the same page either way, so
   // nobody learns which addresses have accounts).
   Result<std::optional<std::string>> RequestPasswordReset(const std::string& email);
+
+  // MayMailAccount tells whether a mail of `kind` ("reset", "exists",
+  // "confirm") may go to account `user_id` now, from a form anyone can fill
+  // in with any address, and counts it when it may: at most
+  // [readers] account_mails_per_day a day per kind, none sooner than
+  // account_mail_gap_seconds after the last. The form answers the same
+  // either way, so nothing tells whether a mail went.
+  Result<bool> MayMailAccount(int64_t user_id, const std::string& kind);
 
   // ResetPassword sets a new password with a reset token (single use,
   // expiring after `reset_token_minutes`), ends every session of the account

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -372,6 +373,77 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query) {
   const s::CleanedQuery cleaned = s::CleanQuery(query.text, FilterNames());
   return impl_->WithReader<SearchResults>("search",
                                           [&](Xapian::Database& db) { return impl_->Run(db, query, cleaned); });
+}
+
+// issue 17, part 5: related articles.
+namespace {
+
+constexpr int kMaxRelated = 20;
+constexpr int kMaxRelatedTerms = 200;
+
+// WordStems lets only word stems (Z terms) that are no stop words into the
+// expansion: boolean terms carry no words, and lemma terms (XH) repeat
+// their word's stem.
+class WordStems : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    return term.size() > 1 && term.rfind(s::kStemPrefix, 0) == 0 && !s::IsStopword(term.substr(1));
+  }
+};
+
+bool HasPrefix(const std::string& term, std::string_view prefix) { return term.compare(0, prefix.size(), prefix) == 0; }
+
+}  // namespace
+
+Result<std::vector<int64_t>> SearchIndex::Related(int64_t id, const RelatedQuery& query) {
+  using Q = Xapian::Query;
+  return impl_->WithReader<std::vector<int64_t>>("related", [&](Xapian::Database& db) {
+    std::vector<int64_t> out;
+    const std::string id_term = IdTerm(id);
+    Xapian::PostingIterator posting = db.postlist_begin(id_term);
+    if (posting == db.postlist_end(id_term)) return out;
+    const Xapian::docid doc = *posting;
+
+    std::vector<Q> left_out{Q(id_term)};
+    std::vector<Q> parts;
+    // Entities are boolean terms (no wdf, so no BM25 weight of their own):
+    // a fixed weight, their idf, for each article that shares one. The
+    // "+ 1" keeps it positive when half the articles mention the entity.
+    const double articles = db.get_doccount();
+    for (Xapian::TermIterator t = db.termlist_begin(doc); t != db.termlist_end(doc); ++t) {
+      const std::string term = *t;
+      if (HasPrefix(term, s::kStoryPrefix)) {
+        left_out.emplace_back(term);
+      } else if (HasPrefix(term, s::kMentionPrefix)) {
+        const double having = db.get_termfreq(term);
+        const double idf = std::log(1 + (articles - having + 0.5) / (having + 0.5));
+        parts.emplace_back(Q::OP_FILTER, Q((new Xapian::FixedWeightPostingSource(idf))->release()), Q(term));
+      }
+    }
+
+    Xapian::Enquire enquire(db);
+    Xapian::RSet relevant;
+    relevant.add_document(doc);
+    const WordStems words;
+    const Xapian::ESet eset =
+        enquire.get_eset(static_cast<Xapian::termcount>(std::clamp(query.terms, 1, kMaxRelatedTerms)), relevant, &words);
+    for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t) {
+      // The ESet's weight says how telling the term is of the article; BM25
+      // then weighs how much of it each candidate has.
+      if (t.get_weight() > 0) parts.emplace_back(Q::OP_SCALE_WEIGHT, Q(*t), t.get_weight());
+    }
+    if (parts.empty()) return out;
+
+    enquire.set_query(Q(Q::OP_AND_NOT, Q(Q::OP_OR, parts.begin(), parts.end()),
+                        Q(Q::OP_OR, left_out.begin(), left_out.end())));
+    const Xapian::MSet matches =
+        enquire.get_mset(0, static_cast<Xapian::doccount>(std::clamp(query.limit, 1, kMaxRelated)));
+    for (Xapian::MSetIterator m = matches.begin(); m != matches.end(); ++m) {
+      const StoredDocument stored = DecodeData(m.get_document().get_data());
+      if (stored.id != 0) out.push_back(stored.id);
+    }
+    return out;
+  });
 }
 
 Result<SearchResults> SearchIndex::Impl::Run(Xapian::Database& db, const SearchQuery& query,

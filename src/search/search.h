@@ -127,6 +127,13 @@ struct SearchResults {
   std::vector<Reason> notices;
 };
 
+// issue 17, part 5: "related articles".
+// RelatedQuery: how SearchIndex::Related looks for an article's relations.
+struct RelatedQuery {
+  int limit = 5;   // related articles wanted, 1..20
+  int terms = 40;  // the article's most telling word terms the search is made of (1..200)
+};
+
 struct SearchOptions {
   bool read_only = false;  // open an existing index for searching only
   // Hunspell dictionary (path without .aff/.dic) for Russian lemmas; "" or a
@@ -178,6 +185,14 @@ class SearchIndex {
   Status Commit();
 
   Result<SearchResults> Search(const SearchQuery& query);
+  // issue 17, part 5: SearchIndex::Related lists the ids of the articles
+  // most related to article `id`, most related first: Xapian's relevance
+  // feedback (an ESet of the article's most telling word stems, with the
+  // article as the relevance set), and the entities it mentions, each
+  // shared one adding its BM25 idf. Neither the article itself nor any
+  // article of its story is among them. An article the index does not hold
+  // has no relations (an empty list, no error).
+  Result<std::vector<int64_t>> Related(int64_t id, const RelatedQuery& query = {});
   // SearchIndex::DocumentCount counts committed articles.
   Result<int64_t> DocumentCount();
   // SearchIndex::ShardCount is the number of shard databases.

@@ -161,8 +161,16 @@ class AccountStore {
                                                         TimePoint since) = 0;
   // ClearLoginFailures forgets the failures of an account (after a log-in).
   virtual Status ClearLoginFailures(const std::string& email) = 0;
+  // ClaimAccountMail records that a mail of `kind` ("reset", "exists", …)
+  // goes to account `user_id` at `now`, and says true, unless one went less
+  // than `gap` ago or `per_day` went in the last 24 hours: then false and
+  // nothing is recorded. The forms that mail an address anyone may type
+  // are limited by it (issue 18).
+  virtual Result<bool> ClaimAccountMail(int64_t user_id, const std::string& kind, TimePoint now,
+                                        std::chrono::seconds gap, int per_day) = 0;
   // PruneExpired removes sessions and one-time tokens that expired at or
-  // before `now`, and log-in failures older than `failures_before`.
+  // before `now`, log-in failures older than `failures_before`, and account
+  // mails older than a day before `now`.
   virtual Status PruneExpired(TimePoint now, TimePoint failures_before) = 0;
 };
 

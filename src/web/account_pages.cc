@@ -81,7 +81,11 @@ Response ReaderPages::Impl::PostRegister(const RequestContext& ctx, const FormFi
   } else if (reg.status().code() == Code::kAlreadyExists) {
     // Same page as a new account: nobody learns which addresses have one.
     // The owner hears of it by mail.
-    if (auto owner = accounts_.FindByEmail(form.email); owner.ok()) {
+    auto owner = accounts_.FindByEmail(form.email);
+    // Limited per account: anyone can type the address again and again.
+    auto may = owner.ok() ? accounts_.MayMailAccount(owner->id, "exists") : Result<bool>(false);
+    if (!may.ok()) spdlog::error("account mail limit: {}", may.status().ToString());
+    if (owner.ok() && may.ok() && *may) {
       const Catalog& cat = catalog(ed);
       Mail(owner->email, owner->display_name, cat.Format("mail_exists_subject", {{"site", config_.site_name}}),
            cat.Format("mail_exists_text", {{"name", owner->display_name}, {"site", config_.site_name},
@@ -126,7 +130,8 @@ Response ReaderPages::Impl::PostLogin(const RequestContext& ctx, const FormField
   const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
   if (!PreSessionOk(req, f)) return Forbidden(ctx);
-  auto login = accounts_.Login(FormValue(f, "email"), FormValue(f, "password"), req.remote_address);
+  auto login = accounts_.Login(FormValue(f, "email"), FormValue(f, "password"), req.remote_address,
+                               CookieValue(req.Header("cookie"), kDeviceCookie).value_or(""));
   if (!login.ok()) {
     // The right password for an account not confirmed yet (the library
     // says so only then): mail a fresh confirmation link.
@@ -145,6 +150,8 @@ Response ReaderPages::Impl::PostLogin(const RequestContext& ctx, const FormField
   }
   Response r = SeeOther(LocalPath(FormValue(f, "next"), "/" + ed + "/"));
   SetSessionCookie(r, login->session_token);
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Max-Age={}{}", kDeviceCookie,
+                                                   accounts_.DeviceToken(login->user.id), 400 * 86400, CookieFlags()));
   return r;
 }
 
@@ -161,15 +168,21 @@ Response ReaderPages::Impl::PostForgot(const RequestContext& ctx, const FormFiel
   const std::string& ed = ctx.edition;
   if (!PreSessionOk(req, f)) return Forbidden(ctx);
   const std::string email = FormValue(f, "email");
+  if (auto malformed = NormalizeEmail(email); !malformed.ok())
+    return ForgotForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, malformed.status())}}), false);
+  // Limited per account before a link is made: a new link would void the
+  // one the owner may be about to follow. The page is the same either way.
+  auto user = accounts_.FindByEmail(email);
+  if (!user.ok() && !user.status().is_not_found()) return Refusal(ctx, user.status());
+  auto may = user.ok() ? accounts_.MayMailAccount(user->id, "reset") : Result<bool>(false);
+  if (!may.ok()) return Refusal(ctx, may.status());
+  if (!*may) return ForgotForm(ctx, 200, "", true);
   auto token = accounts_.RequestPasswordReset(email);
   if (!token.ok()) {
     if (StatusFor(token.status()) >= 500) return Refusal(ctx, token.status());
     return ForgotForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status())}}), false);
   }
-  if (*token) {
-    auto user = accounts_.FindByEmail(email);
-    if (user.ok()) MailPasswordReset(ed, *user, **token);
-  }
+  if (*token) MailPasswordReset(ed, *user, **token);
   return ForgotForm(ctx, 200, "", true);
 }
 

@@ -38,6 +38,9 @@ namespace reader_pages_internal {
 enum class CommentActionKind { kDelete, kReport, kHide, kRestore };
 
 inline constexpr const char* kSessionCookie = "nd_session";
+// kDeviceCookie marks a browser that logged in to an account before: a
+// locked account still lets its owner in from it (issue 18).
+inline constexpr const char* kDeviceCookie = "nd_device";
 inline constexpr const char* kPreCookie = "nd_pre";
 inline constexpr int kPreCookieSeconds = 2 * 3600;
 inline constexpr size_t kMaxFormBytes = 64 * 1024;

@@ -333,6 +333,26 @@ TEST_F(ReaderPagesTest, RepeatedWrongPasswordsAreThrottled) {
   EXPECT_FALSE(eve.HasCookie("nd_session"));
 }
 
+// Issue 18, finding 3: the guesser's lock does not keep the owner out of a
+// browser that logged in to the account before.
+TEST_F(ReaderPagesTest, ALockedAccountLetsItsOwnerInFromABrowserThatLoggedInBefore) {
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client ann = LoggedIn("ann@example.org");
+  EXPECT_TRUE(ann.HasCookie("nd_device"));
+  ann.Post("/en/account/logout", {}, "/en/account");
+  EXPECT_FALSE(ann.HasCookie("nd_session"));
+  Client eve(port());
+  for (unsigned i = 0; i < config_.login_failures_per_account; ++i)
+    eve.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", "wrong password"}}, "/en/account/login");
+  const Client::Fields right = {{"email", "ann@example.org"}, {"password", kPassword}};
+  EXPECT_EQ(eve.Post("/en/account/login", right, "/en/account/login").status, 429);
+  EXPECT_EQ(Client(port()).Post("/en/account/login", right, "/en/account/login").status, 429)
+      << "a new browser from the guesser's address (all of this test's come from 127.0.0.1)";
+  EXPECT_EQ(ann.Post("/en/account/login", right, "/en/account/login").status, 303);
+  EXPECT_TRUE(ann.HasCookie("nd_session"));
+}
+
 TEST_F(ReaderPagesTest, ABannedUserCannotPost) {
   Start();
   const int64_t ann_id = AddUser("ann@example.org", "Ann");
@@ -400,6 +420,40 @@ TEST_F(ReaderPagesTest, AResetLinkWorksOnceAndExpires) {
       << "the old password is gone";
   ASSERT_TRUE(served_->site().WaitForMail(std::chrono::seconds(5)));
   EXPECT_TRUE(smtp_->Received(2).is_null()) << "no mail for an unknown address";
+}
+
+// Issue 18, finding 2: anyone could flood a mailbox through the account
+// forms. 25 requests for one address send one mail per kind (the gap), the
+// page answering the same each time; the link the owner got keeps working.
+TEST_F(ReaderPagesTest, TheAccountFormsMailAnAddressOnceInABurstAndTheSameAnswerHidesIt) {
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client anyone(port());
+  std::string first_page;
+  for (int i = 0; i < 25; ++i) {
+    RawResponse r = anyone.Post("/en/account/forgot", {{"email", "ann@example.org"}}, "/en/account/forgot");
+    ASSERT_EQ(r.status, 200) << i;
+    if (i == 0) first_page = r.body;
+    else EXPECT_EQ(r.body.find("notice"), first_page.find("notice")) << "the same page, mailed or not";
+  }
+  for (int i = 0; i < 25; ++i) {
+    Client stranger(port());
+    RawResponse r = stranger.Post("/en/account/register",
+                                  {{"email", "ann@example.org"}, {"display_name", "Not Ann"}, {"password", "a long secret pass"}},
+                                  "/en/account/register");
+    ASSERT_EQ(r.status, 303) << i << r.body;
+  }
+  ASSERT_TRUE(served_->site().WaitForMail(std::chrono::seconds(10)));
+  ASSERT_FALSE(WaitForMail(*smtp_, 2).is_null());
+  EXPECT_EQ(smtp_->Count(), 2) << "one reset link and one 'this address has an account'";
+  // The one link sent still works: the refused requests made no new one.
+  auto mail = smtp_->Received(1);
+  const std::string text = mail["text"]["content"].get<std::string>();
+  std::string link = LinkIn(text, "reset");
+  if (link.empty()) link = LinkIn(smtp_->Received(2)["text"]["content"].get<std::string>(), "reset");
+  ASSERT_FALSE(link.empty());
+  const std::string token = link.substr(link.find("token=") + 6);
+  EXPECT_EQ(anyone.Post("/en/account/reset", {{"token", token}, {"password", "a brand new secret"}}, link).status, 303);
 }
 
 TEST_F(ReaderPagesTest, AnExpiredResetLinkFails) {

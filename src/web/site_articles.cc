@@ -1,6 +1,7 @@
 #include "web/site_impl.h"
 
 #include "common/xml.h"
+#include "model/reading_time.h"  // issue 17, part 5
 
 namespace newsdesk {
 
@@ -36,6 +37,8 @@ json Site::Impl::ListItem(const ArticleSummary& s, const std::string& ed) {
   v["label_title"] = "";
   v["machine"] = false;
   v["machine_title"] = "";
+  // issue 17, part 5: an outlet's name in another language is read in its own voice.
+  v["source_lang"] = LangAttribute(s.source.language, ed);
   if (s.language == ed) {
     v["headline"] = s.headline;
   } else if (s.translation) {
@@ -93,7 +96,19 @@ Response Site::Impl::ListPage(const RequestContext& ctx, std::optional<Source> s
   const std::string heading =
       source ? cat.Format("source_heading", {{"source", source->name}}) : cat.Get("latest_news");
   json view = {{"heading", heading}, {"list", templates_->Render("article_list", list)}};
-  if (source) view["source"] = {{"home_url", source->home_url}, {"country", source->country}};
+  if (source) {
+    view["source"] = {{"home_url", source->home_url}, {"country", source->country}};
+    // issue 17, part 5: the heading around the outlet's name, so that the
+    // name alone carries its language.
+    const std::string pattern = cat.Get("source_heading");
+    const size_t at = pattern.find("{source}");
+    if (at != std::string::npos) {
+      view["source_heading"] = {{"before", pattern.substr(0, at)},
+                                {"name", source->name},
+                                {"name_lang", LangAttribute(source->language, ed)},
+                                {"after", pattern.substr(at + std::string_view("{source}").size())}};
+    }
+  }
   std::map<std::string, std::string> hrefs;
   for (const auto& e : config_.editions)
     hrefs[e] = source ? fmt::format("/{}/sources/{}", e, source->slug) : "/" + e + "/";
@@ -143,6 +158,8 @@ json Site::Impl::ArticleContentView(const Article& a, const Translation* transla
   view["headline"] = headline;
   view["dateline"] = dateline;
   view["source_name"] = a.source.name;
+  // issue 17, part 5: the outlet's name in its own language's voice.
+  view["source_lang"] = LangAttribute(a.source.language, ed);
   view["source_href"] = fmt::format("/{}/sources/{}", ed, a.source.slug);
   view["source_url"] = a.source.home_url;
   view["original_url"] = a.canonical_url.empty() ? a.url : a.canonical_url;
@@ -204,6 +221,11 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   }
   json view = ArticleContentView(a, translation ? &*translation : nullptr, ed, show_original);
   if (translation) view["original_href"] = path + "?original=1";
+  // issue 17, part 5: the reading time of the text shown, at its language's
+  // rate (the page's only: feeds share the view above and need none).
+  if (int minutes = ReadingMinutes(translation ? translation->body : a.body, translation ? ed : a.language);
+      minutes > 0)
+    view["reading_time"] = cat.Format("reading_time", {{"minutes", std::to_string(minutes)}});
   const std::string headline = view["headline"].get<std::string>();
   json mentions = json::array();
   for (const auto& m : a.mentions) {
@@ -233,13 +255,21 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   json also = json::array();
   for (const auto& s : *story) {
     if (s.id == a.id) continue;
-    also.push_back({{"href", ArticleHref(ed, s.id, s.slug)}, {"source_name", s.source.name}});
+    also.push_back({{"href", ArticleHref(ed, s.id, s.slug)},
+                    {"source_name", s.source.name},
+                    // issue 17, part 5: the outlet's name in its own language's voice.
+                    {"source_lang", LangAttribute(s.source.language, ed)}});
   }
   if (!also.empty()) {
     also.back()["last"] = true;
     view["also_reported"] = also;
     view["has_also"] = true;
   }
+
+  // issue 17, part 5: related articles, from the search index when there is one.
+  json related = RelatedItems(a, ed);
+  view["has_related"] = !related.empty();
+  view["related"] = std::move(related);
 
   ArticleQuery latest;
   latest.edition = ed;

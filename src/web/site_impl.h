@@ -62,6 +62,14 @@ std::string ContentTypeFor(std::string_view path);
 // BlockView is a body block as the article template reads it.
 json BlockView(const Block& b);
 
+// issue 17, part 5: lang attributes, so that screen readers switch voice.
+// LangAttribute is `lang` for a `lang="…"` on text of that language shown
+// in edition `ed`, or false (no attribute) when it is the edition's own or
+// unknown.
+inline json LangAttribute(const std::string& lang, const std::string& ed) {
+  return lang.empty() || lang == ed ? json(false) : json(lang);
+}
+
 }  // namespace site_internal
 
 class Site::Impl {
@@ -189,6 +197,11 @@ class Site::Impl {
   Response ListPage(const RequestContext& ctx, std::optional<Source> source);
   Response SourcePage(const RequestContext& ctx, const std::string& slug);
   Response ArticlePage(const RequestContext& ctx, const std::string& idslug);
+  // issue 17, part 5: RelatedItems lists up to five articles the search
+  // index finds related to `a` (never of its story) as list items of
+  // edition `ed` (site_related.cc); empty when there is no index or it
+  // fails: the page goes without the block.
+  json RelatedItems(const Article& a, const std::string& ed);
   // ArticleContentView: what an article shows in edition `ed` (its page's
   // article template, a feed entry's content); `translation` when shown.
   json ArticleContentView(const Article& a, const Translation* translation, const std::string& ed,

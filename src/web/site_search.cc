@@ -159,7 +159,9 @@ json Site::Impl::SearchHitView(const SearchHit& h, const std::string& ed, const 
             {"time", cat.Date(h.published_at, config_.utc_offset_minutes, config_.zone_label)},
             {"content_lang", false},
             {"label", false},
-            {"label_title", ""}};
+            {"label_title", ""},
+            // issue 17, part 5: an outlet's name in another language is read in its own voice.
+            {"source_lang", src == sources.end() ? json(false) : LangAttribute(src->second.language, ed)}};
   if (h.language != ed) {  // never silently mixed: the original, labelled
     v["content_lang"] = h.language;
     v["label"] = AsciiUpper(h.language);
@@ -171,25 +173,41 @@ json Site::Impl::SearchHitView(const SearchHit& h, const std::string& ed, const 
 json Site::Impl::FacetGroups(const RequestContext& ctx, const SearchResults& r, const SearchQuery& q, const std::string& ed, const std::map<std::string, Source>& sources) {
   const Catalog& cat = CatalogFor(ed);
   json groups = json::array();
-  auto group = [&](const char* title, const char* key, const std::vector<Facet>& facets, auto name_of) {
+  // issue 17, part 5: `lang_of` gives a name's lang attribute (LangAttribute), so an
+  // outlet's name in another language is read in its own voice.
+  auto group = [&](const char* title, const char* key, const std::vector<Facet>& facets, auto name_of,
+                   auto lang_of) {
     json items = json::array();
     for (const auto& f : facets) {
       std::string name = name_of(f.value);
       if (name.empty()) continue;
-      items.push_back({{"name", name}, {"count", f.count}, {"href", SearchHref(ed, q, key, f.value)}});
+      items.push_back({{"name", name},
+                       {"name_lang", lang_of(f.value)},
+                       {"count", f.count},
+                       {"href", SearchHref(ed, q, key, f.value)}});
     }
     if (!items.empty()) groups.push_back({{"title", cat.Get(title)}, {"items", items}});
   };
-  group("search_facet_sources", "source", r.sources, [&](const std::string& slug) {
-    auto it = sources.find(slug);
-    return it == sources.end() ? slug : it->second.name;
-  });
+  const auto in_edition = [](const std::string&) { return json(false); };
+  group(
+      "search_facet_sources", "source", r.sources,
+      [&](const std::string& slug) {
+        auto it = sources.find(slug);
+        return it == sources.end() ? slug : it->second.name;
+      },
+      [&](const std::string& slug) {
+        auto it = sources.find(slug);
+        return it == sources.end() ? json(false) : LangAttribute(it->second.language, ed);
+      });
   group("search_facet_languages", "lang", r.languages,
-        [&](const std::string& code) { return cat.LanguageName(code); });
-  group("search_facet_mentions", "mention", r.mentions, [&](const std::string& id) {
-    const Entity* e = FindEntity(ctx, id);
-    return e ? e->Name(ed) : std::string();
-  });
+        [&](const std::string& code) { return cat.LanguageName(code); }, in_edition);
+  group(
+      "search_facet_mentions", "mention", r.mentions,
+      [&](const std::string& id) {
+        const Entity* e = FindEntity(ctx, id);
+        return e ? e->Name(ed) : std::string();
+      },
+      in_edition);
   return groups;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <regex>
+#include <sstream>
 
 #include "common/testing/socket_io.h"
 #include "web/http.h"
@@ -60,7 +61,10 @@ RawResponse TestConnection::Read(std::chrono::milliseconds timeout) {
       std::string name = line.substr(0, colon);
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       size_t v = line.find_first_not_of(' ', colon + 1);
-      r.headers[name] = v == std::string::npos ? "" : line.substr(v);
+      std::string value = v == std::string::npos ? "" : line.substr(v);
+      // Set-Cookie may come more than once: each on a line of its own.
+      if (name == "set-cookie" && r.headers.count(name)) r.headers[name] += "\n" + value;
+      else r.headers[name] = std::move(value);
     }
     if (next == std::string::npos) break;
     pos = next + 2;
@@ -105,13 +109,18 @@ std::string CookieJar::Header() const {
 void CookieJar::Take(const RawResponse& response) {
   auto it = response.headers.find("set-cookie");
   if (it == response.headers.end()) return;
-  last_set_cookie_ = it->second;
-  const std::string pair = last_set_cookie_.substr(0, last_set_cookie_.find(';'));
-  const size_t eq = pair.find('=');
-  if (eq == std::string::npos) return;
-  const std::string name = pair.substr(0, eq), value = pair.substr(eq + 1);
-  if (value.empty() || last_set_cookie_.find("Max-Age=0") != std::string::npos) cookies_.erase(name);
-  else cookies_[name] = value;
+  std::istringstream lines(it->second);
+  bool first = true;
+  for (std::string line; std::getline(lines, line);) {
+    if (first) last_set_cookie_ = line;  // the session's comes first
+    first = false;
+    const std::string pair = line.substr(0, line.find(';'));
+    const size_t eq = pair.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string name = pair.substr(0, eq), value = pair.substr(eq + 1);
+    if (value.empty() || line.find("Max-Age=0") != std::string::npos) cookies_.erase(name);
+    else cookies_[name] = value;
+  }
 }
 
 std::string CsrfField(const std::string& html) {

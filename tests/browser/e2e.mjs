@@ -16,6 +16,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { runDeskJourney } from './desk.mjs';
+// issue 17, part 5: printing an article.
+import { runPrintCheck } from './print.mjs';
 
 const [baseArg, outDir] = process.argv.slice(2);
 // MAIL_DIR: where run.sh's SMTP server (aiosmtpd) keeps the mail it catches
@@ -463,6 +465,14 @@ async function main() {
         });
       } catch (err) {
         fail('desk: unexpected error', (err.message || String(err)).split('\n')[0]);
+      }
+    }
+    // issue 17, part 5: printing an article, with a logged-in reader's comment form to hide.
+    if (process.env.DESK_EMAIL) {
+      try {
+        await runPrintCheck(browser, { BASE, NAV_TIMEOUT_MS, check, assert, goto, screenshot });
+      } catch (err) {
+        fail('print: unexpected error', (err.message || String(err)).split('\n')[0]);
       }
     }
   } finally {

@@ -260,10 +260,31 @@ Status SqlStore::PruneExpired(TimePoint now, TimePoint failures_before) {
   return Write([&](Connection& c) -> Status {
     for (const auto& [sql, at] : {std::pair{"DELETE FROM sessions WHERE expires_at <= ?", now},
                                   std::pair{"DELETE FROM user_tokens WHERE expires_at <= ?", now},
-                                  std::pair{"DELETE FROM login_failures WHERE at < ?", failures_before}}) {
+                                  std::pair{"DELETE FROM login_failures WHERE at < ?", failures_before},
+                                  std::pair{"DELETE FROM account_mails WHERE sent_at < ?", now - std::chrono::hours(24)}}) {
       ND_RETURN_IF_ERROR(Exec(c, sql, [&, at = at](Stmt& st) { st.Bind(1, Seconds(at)); }));
     }
     return Status::Ok();
+  });
+}
+
+Result<bool> SqlStore::ClaimAccountMail(int64_t user_id, const std::string& kind, TimePoint now,
+                                        std::chrono::seconds gap, int per_day) {
+  return pool_.WriteReturning<bool>([&](Connection& c) -> Result<bool> {
+    struct Sent {
+      int64_t count = 0;
+      int64_t last = 0;
+    };
+    auto sent = QueryRow<Sent>(c,
+        "SELECT COUNT(*), COALESCE(MAX(sent_at), 0) FROM account_mails WHERE user_id = ?1 AND kind = ?2 "
+        "AND sent_at > ?3",
+        [&](Stmt& st) { st.Bind(1, user_id).Bind(2, kind).Bind(3, Seconds(now - std::chrono::hours(24))); },
+        [](const Stmt& st) { return Sent{st.Int(0), st.Int(1)}; });
+    if (!sent.ok()) return sent.status();
+    if (sent->count >= per_day || (sent->count > 0 && Seconds(now) - sent->last < gap.count())) return false;
+    ND_RETURN_IF_ERROR(Exec(c, "INSERT INTO account_mails (user_id, kind, sent_at) VALUES (?1, ?2, ?3)",
+                            [&](Stmt& st) { st.Bind(1, user_id).Bind(2, kind).Bind(3, Seconds(now)); }));
+    return true;
   });
 }
 

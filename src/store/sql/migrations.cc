@@ -407,6 +407,17 @@ CREATE INDEX comments_by_queue ON comments (status, spam, id);
 CREATE INDEX comments_by_user_id ON comments (user_id, id);
 CREATE INDEX comment_reports_open_by_comment ON comment_reports (resolved, comment_id);
 )sql"},
+      {15, R"sql(
+-- Mail to an account that anyone may set off by typing its address (a
+-- password reset, "this address has an account"): kept a day, so the forms
+-- can send at most a few a day and none in a burst (issue 18).
+CREATE TABLE account_mails (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  kind    TEXT NOT NULL,
+  sent_at INTEGER NOT NULL
+);
+CREATE INDEX account_mails_by_user ON account_mails (user_id, kind, sent_at);
+)sql"},
   };
   return kMigrations;
 }

@@ -205,6 +205,8 @@ class SqlStore final : public Store {
                                                 TimePoint since) override;
   Status ClearLoginFailures(const std::string& email) override;
   Status PruneExpired(TimePoint now, TimePoint failures_before) override;
+  Result<bool> ClaimAccountMail(int64_t user_id, const std::string& kind, TimePoint now, std::chrono::seconds gap,
+                                int per_day) override;
 
   // CommentStore (comment_sql.cc)
   Result<Comment> AddComment(const Comment& m) override;
