@@ -17,6 +17,7 @@ allowed = {
     "ingest": {"common", "model", "store", "extract", "mentions"},
     "digest": {"common", "store", "mail", "mentions", "readers", "render"},
     "web": {"common", "model", "store", "mail", "mentions", "readers", "render", "search", "digest"},
+    "publish": {"common", "model", "store", "ingest"},  # issue 17, part 3: pings
     "cli": None,  # the top: anything
 }
 bad = checked = 0

@@ -11,6 +11,7 @@
 #include "ingest/ingest.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
+#include "publish/pings.h"  // issue 17, part 3: pings
 #include "search/follower.h"
 #include "translate/translate.h"
 #include "mentions/tagger.h"
@@ -200,14 +201,43 @@ std::unique_ptr<TranslationPass> HandleTranslations(JobRunner& runner, Store& st
   return pass;
 }
 
+// issue 17, part 3: pings
+// HandlePublishPings: with WebSub hubs or an IndexNow key configured, each
+// "publish-ping" job tells them which feeds and articles changed
+// (publish/pings.h). Returns the schedule that queues those jobs, or null
+// when there is no one to ping.
+std::shared_ptr<PingSchedule> HandlePublishPings(JobRunner& runner, Store& store, const Config& config,
+                                                 std::unique_ptr<Fetcher>& fetcher,
+                                                 std::unique_ptr<PublishPings>& pings) {
+  if (config.websub_hubs.empty() && config.indexnow_key.empty()) return nullptr;
+  fetcher = std::make_unique<Fetcher>(PingFetchOptions(FetchOptionsFrom(config)));
+  pings = std::make_unique<PublishPings>(store, store, config, *fetcher);
+  auto mark = pings->Start();
+  if (!mark.ok()) {
+    spdlog::error("publish pings off: {}", mark.status().ToString());
+    return nullptr;
+  }
+  runner.Handle(kPublishPingJob, [p = pings.get(), &config](const Job& job) -> Status {
+    auto report = p->RunJob(job);
+    if (!report.ok()) return report.status();
+    if (report->articles > 0)
+      spdlog::info("publish pings: {} article(s): {} feed(s) to {} hub(s), {} address(es) to IndexNow", report->articles,
+                   report->topics, config.websub_hubs.size(), config.indexnow_key.empty() ? 0 : report->urls);
+    return Status::Ok();
+  });
+  spdlog::info("publish pings: {} WebSub hub(s){}", config.websub_hubs.size(),
+               config.indexnow_key.empty() ? "" : " and IndexNow");
+  return std::make_shared<PingSchedule>(*mark);
+}
+
 // Schedule queues what is due every second, under a key naming its slot,
 // so the nodes together queue it once.
 std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner& runner, bool translate,
-                                   bool digest, bool desk_mail) {
+                                   bool digest, bool desk_mail, std::shared_ptr<PingSchedule> pings) {
   auto last_prune = std::make_shared<TimePoint>();
   return std::make_unique<Periodic>(std::chrono::seconds(1), Periodic::First::kAtOnce, [&store, &config, &runner,
                                                                                       translate, digest, desk_mail,
-                                                                                      last_prune] {
+                                                                                      pings, last_prune] {
     const TimePoint t = Now();
     bool queued = false;
     auto enqueue = [&](JobRequest r) {
@@ -260,6 +290,23 @@ std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner
         if (today.ok())
           enqueue({.kind = "desk-mail", .key = "desk-mail@" + today->day, .payload = today->day, .run_at = t,
                    .max_attempts = 10});
+      }
+    }
+    // issue 17, part 3: pings. Publishing never waits for them: a write
+    // moves the change sequence, and a job pings up to it a moment later.
+    if (pings) {
+      auto seq = store.ChangeSequence();
+      if (!seq.ok()) spdlog::warn("jobs: cannot read the change sequence: {}", seq.status().ToString());
+      else if (auto job = pings->Next(*seq, t)) {
+        // Asked again next second unless it is in the queue (or was queued
+        // by another node: the key is taken).
+        auto id = store.EnqueueJob(*job, t);
+        if (!id.ok()) {
+          spdlog::warn("jobs: cannot queue {} {}: {}", job->kind, job->key, id.status().ToString());
+        } else {
+          pings->Queued(*job, t);
+          queued = queued || id->has_value();
+        }
       }
     }
     if (queued) runner.Wake();
@@ -359,9 +406,13 @@ Status RunServe(Config config, const ServeFlags& flags) {
   HandleDigests(runner, **store, config, mailer.get(), tagger, digest_stats, mailing);
   std::optional<Translators> translators;
   auto pass = HandleTranslations(runner, **store, config, translators);
+  // issue 17, part 3: pings
+  std::unique_ptr<Fetcher> ping_fetcher;
+  std::unique_ptr<PublishPings> pings;
+  auto ping_schedule = HandlePublishPings(runner, **store, config, ping_fetcher, pings);
   runner.Start();
   const bool desk_mail = HandleDeskMail(runner, **store, config, mailer.get());
-  auto schedule = Schedule(**store, config, runner, pass != nullptr, mailing.sender != nullptr, desk_mail);
+  auto schedule = Schedule(**store, config, runner, pass != nullptr, mailing.sender != nullptr, desk_mail, ping_schedule);
 
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   PrintWhereToStart(**store, config, url);

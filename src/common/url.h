@@ -64,4 +64,8 @@ bool IsAbsoluteHttpUrl(std::string_view url);
 // choices listed at the top of this file). Both are cleaned first.
 std::string ResolveUrl(std::string_view base, std::string_view ref);
 
+// PercentEncode escapes everything but RFC 3986 unreserved characters (a
+// query's or a form's keys and values: the site's links, the publish pings).
+std::string PercentEncode(std::string_view s);
+
 }  // namespace newsdesk

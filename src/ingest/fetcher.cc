@@ -297,6 +297,7 @@ class Fetcher::Impl {
       f.http_status = status;
       if (!s.ok()) return s;
       if (status >= 300 && status < 400 && status != 304) {
+        if (req.body) return Status::IOError(fmt::format("HTTP {}: a POST follows no redirect", status));
         auto loc = t.headers.find("location");
         if (loc == t.headers.end()) return Status::IOError(fmt::format("HTTP {} without a Location", status));
         if (hop >= o_.max_redirects)
@@ -355,7 +356,18 @@ class Fetcher::Impl {
     if (!req.etag.empty() && url == req.url) headers = curl_slist_append(headers, ("If-None-Match: " + req.etag).c_str());
     if (!req.last_modified.empty() && url == req.url)
       headers = curl_slist_append(headers, ("If-Modified-Since: " + req.last_modified).c_str());
+    if (req.body) {
+      if (!req.content_type.empty())
+        headers = curl_slist_append(headers, ("Content-Type: " + req.content_type).c_str());
+      // Without a body sent at once, curl waits for a "100 Continue" many
+      // servers never send.
+      headers = curl_slist_append(headers, "Expect:");
+    }
     std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_guard(headers, curl_slist_free_all);
+    if (req.body) {
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body->size()));
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body->data());
+    }
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);

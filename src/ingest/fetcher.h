@@ -8,6 +8,10 @@
 // host, retries with backoff on 5xx and timeouts, and `Retry-After` on 429
 // and 503 reported back as the floor of the next attempt.
 //
+// A request with a body is a POST (the publish pings, issue 17): it follows
+// no redirect, a 3xx being an error naming the status, since a POST must
+// not silently become a GET elsewhere; everything else is as for a GET.
+//
 // Outbound requests never reach private, loopback, link-local or multicast
 // addresses: the address is checked after DNS resolution, on the socket
 // curl is about to open, for the first request and for every redirect,
@@ -55,6 +59,9 @@ struct FetchRequest {
   std::string url;
   std::string etag;           // from the last 200, for If-None-Match
   std::string last_modified;  // from the last 200, for If-Modified-Since
+  // A POST when set: its body, sent as `content_type`.
+  std::optional<std::string> body;
+  std::string content_type;
 };
 
 struct FetchResult {

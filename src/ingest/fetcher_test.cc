@@ -209,6 +209,68 @@ TEST(Fetcher, WaitsBetweenRequestsToOneHost) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
 }
 
+// --- POST (the publish pings, issue 17, part 3) -----------------------------
+
+FetchRequest Post(const std::string& url, std::string body, std::string content_type) {
+  FetchRequest r;
+  r.url = url;
+  r.body = std::move(body);
+  r.content_type = std::move(content_type);
+  return r;
+}
+
+TEST(Fetcher, APostSendsItsBodyAndContentType) {
+  FixtureServer server;
+  server.Serve("/hub", 202, "accepted");
+  Fetcher f(TestOptions(server));
+  // Longer than curl's threshold for "Expect: 100-continue".
+  const std::string body = "hub.mode=publish&hub.url=" + std::string(4000, 'x');
+  auto r = f.Fetch(Post(server.Url("/hub"), body, "application/x-www-form-urlencoded"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 202);
+  EXPECT_EQ(r->body, "accepted");
+  EXPECT_THAT(server.LastHead("/hub"), ::testing::StartsWith("POST /hub HTTP/1.1\r\n"));
+  EXPECT_THAT(server.LastHead("/hub"), HasSubstr("Content-Type: application/x-www-form-urlencoded\r\n"));
+  EXPECT_THAT(server.LastHead("/hub"), ::testing::Not(HasSubstr("100-continue")));
+  EXPECT_EQ(server.LastBody("/hub"), body);
+}
+
+TEST(Fetcher, APostFollowsNoRedirect) {
+  FixtureServer server;
+  server.Serve("/old", 307, "", {{"Location", "/new"}});
+  server.Serve("/new", 200, "moved");
+  Fetcher f(TestOptions(server));
+  auto r = f.Fetch(Post(server.Url("/old"), "{}", "application/json"));
+  EXPECT_THAT(WhyFailed(r), HasSubstr("HTTP 307"));
+  EXPECT_EQ(server.Hits("/new"), 0);
+}
+
+TEST(Fetcher, APostToAPrivateAddressIsRefusedUnlessAllowed) {
+  FixtureServer server;
+  server.Serve("/ping", 200, "ok");
+  FetchOptions strict = TestOptions(server);
+  strict.allowed_hosts.clear();
+  Fetcher guarded(strict);
+  EXPECT_THAT(WhyFailed(guarded.Fetch(Post(server.Url("/ping"), "x=1", "application/x-www-form-urlencoded"))),
+              HasSubstr("refused: 127.0.0.1"));
+  EXPECT_EQ(server.Hits("/ping"), 0);
+  FetchOptions open = strict;
+  open.allow_private_networks = true;
+  Fetcher allowed(open);
+  EXPECT_TRUE(allowed.Fetch(Post(server.Url("/ping"), "x=1", "application/x-www-form-urlencoded")).ok());
+  EXPECT_EQ(server.LastBody("/ping"), "x=1");
+}
+
+TEST(Fetcher, APostAnswerIsCappedLikeAnyOther) {
+  FixtureServer server;
+  server.Serve("/big", 200, std::string(4096, 'x'));
+  FetchOptions o = TestOptions(server);
+  o.max_bytes = 1024;
+  Fetcher f(o);
+  EXPECT_THAT(WhyFailed(f.Fetch(Post(server.Url("/big"), "x=1", "application/x-www-form-urlencoded"))),
+              HasSubstr("body larger than 1024 bytes"));
+}
+
 TEST(Fetcher, RefusesOtherSchemes) {
   Fetcher f(FetchOptions{});
   for (const char* url : {"file:///etc/passwd", "ftp://example.org/", "gopher://x/", "not a url"}) {

@@ -1,7 +1,8 @@
 // File: store/settings.h
 //
 // Settings: site-wide values every node shares (the site secret, the demo
-// editor), written once by whichever node comes first.
+// editor), written once by whichever node comes first, and watermarks that
+// only move forward.
 //
 // One of the store's narrow interfaces: `Store` (store/store.h) is all of
 // them, opened by OpenStore; a stage takes only the ones it uses.
@@ -33,6 +34,10 @@ class Settings {
   // PutSettingIfAbsent stores `value` unless `name` has one already, and
   // returns the stored one: whoever writes first wins, on every node.
   virtual Result<std::string> PutSettingIfAbsent(const std::string& name, const std::string& value) = 0;
+  // RaiseSetting stores `value` as `name`'s number unless it holds a larger
+  // one already, and returns the number stored: a watermark that nodes
+  // racing each other only ever move forward (the publish pings').
+  virtual Result<int64_t> RaiseSetting(const std::string& name, int64_t value) = 0;
 };
 
 }  // namespace newsdesk

@@ -221,6 +221,19 @@ TEST_P(StoreTest, MachineTranslationNeverReplacesAHumanOne) {
   EXPECT_TRUE(store_->GetTranslation(first->ids[0], "de").status().is_not_found());
 }
 
+// The publish pings' watermark (issue 17, part 3): nodes racing to record
+// how far they pinged never move it back.
+TEST_P(StoreTest, ARaisedSettingOnlyMovesForward) {
+  EXPECT_EQ(*store_->RaiseSetting("publish.test_seq", 5), 5);
+  EXPECT_EQ(*store_->RaiseSetting("publish.test_seq", 120), 120);
+  EXPECT_EQ(*store_->RaiseSetting("publish.test_seq", 7), 120);
+  EXPECT_EQ(**store_->GetSetting("publish.test_seq"), "120");
+  std::vector<std::thread> nodes;
+  for (int64_t v : {300, 200, 250, 150}) nodes.emplace_back([&, v] { EXPECT_TRUE(store_->RaiseSetting("publish.test_seq", v).ok()); });
+  for (auto& t : nodes) t.join();
+  EXPECT_EQ(**store_->GetSetting("publish.test_seq"), "300");
+}
+
 TEST_P(StoreTest, ChangeSequenceGrowsWithEveryWrite) {
   auto before = store_->ChangeSequence();
   ASSERT_TRUE(before.ok());

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/url.h"  // PercentEncode, which the pages use with these
 
 namespace newsdesk {
 
@@ -60,9 +61,6 @@ Status ParseTarget(Request& request);
 
 // PercentDecode decodes %XX escapes (and '+' as space when `plus_is_space`).
 Result<std::string> PercentDecode(std::string_view s, bool plus_is_space);
-
-// PercentEncode escapes everything but RFC 3986 unreserved characters.
-std::string PercentEncode(std::string_view s);
 
 // FormFields: the fields of a posted form, in order.
 using FormFields = std::vector<std::pair<std::string, std::string>>;

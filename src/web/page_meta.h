@@ -23,6 +23,7 @@
 
 #include "common/config.h"
 #include "model/article.h"
+#include "model/offered_editions.h"
 
 namespace newsdesk {
 
@@ -57,17 +58,9 @@ nlohmann::json HeadView(const PageHead& head);
 std::string ArticleDescription(const Article& a, const Translation* t);
 
 // --- which versions of an article search engines are offered -------------
-// An article is offered in its own language's edition and in those it is
-// translated into, less the unreviewed machine translations while
-// [site] noindex_machine_translations is on (their pages say noindex). The
-// article pages' hreflang alternates and the sitemaps both follow this.
+// OfferedTranslations and OfferedEditions: model/offered_editions.h, the one
+// rule for the pages, the sitemaps and the publish pings.
 
-// OfferedTranslations is the languages of `a`'s translations offered.
-std::vector<std::string> OfferedTranslations(const Article& a, const Config& config);
-// OfferedEditions is the configured editions offering an article written in
-// `language` with `offered_translations`, in the configured order.
-std::vector<std::string> OfferedEditions(const std::string& language, const std::vector<std::string>& offered_translations,
-                                         const Config& config);
 // XDefaultEdition is the version for a reader of no edition's language: the
 // original's edition when offered, else the site's first edition when
 // offered, else the first offered; empty when none is.

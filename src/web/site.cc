@@ -234,6 +234,15 @@ void Site::Impl::AddSitemapRoutes() {
   routes_.Add(get, "/sitemap.xml", [this](const RequestContext& c) { return SitemapIndex(c); });
   routes_.Add(get, "/sitemaps/{ed}/news.xml", [this](const RequestContext& c) { return NewsSitemap(c); });
   routes_.Add(get, "/sitemaps/{ed}/{file}", [this](const RequestContext& c) { return MonthSitemap(c, c.Param("file")); });
+  // issue 17, part 3: IndexNow key. Search engines check that the key the
+  // publish pings send is the site's at {base_url}/{key}.txt; without a
+  // key there is no such file (404).
+  if (!config_.indexnow_key.empty())
+    routes_.Add(get, "/" + config_.indexnow_key + ".txt", [this](const RequestContext&) {
+      Response r = Response::Text(200, config_.indexnow_key);
+      r.cacheable = true;
+      return r;
+    });
 }
 
 void Site::Impl::AddApiRoutes() {

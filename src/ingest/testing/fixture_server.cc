@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/testing/socket_io.h"
@@ -68,6 +70,12 @@ std::string FixtureServer::LastHead(const std::string& path) const {
   return it == heads_.end() ? std::string() : it->second;
 }
 
+std::string FixtureServer::LastBody(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = bodies_.find(path);
+  return it == bodies_.end() ? std::string() : it->second;
+}
+
 bool FixtureServer::SendAll(int fd, const std::string& bytes) { return SendAllBytes(fd, bytes); }
 
 void FixtureServer::Write(int fd, int status, const std::string& body,
@@ -98,6 +106,24 @@ void FixtureServer::HandleConnection(int fd) {
     if (n <= 0) break;
     head.append(buf, static_cast<size_t>(n));
   }
+  // The body: what came after the head, read on up to its Content-Length.
+  std::string body;
+  if (size_t end = head.find("\r\n\r\n"); end != std::string::npos) {
+    body = head.substr(end + 4);
+    head.resize(end + 4);
+    size_t length = 0;
+    std::string lower = head;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (size_t at = lower.find("\r\ncontent-length:"); at != std::string::npos)
+      length = std::strtoul(head.c_str() + at + 17, nullptr, 10);
+    while (body.size() < length) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 5000) <= 0) break;
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      body.append(buf, static_cast<size_t>(n));
+    }
+  }
   size_t sp1 = head.find(' ');
   size_t sp2 = head.find(' ', sp1 + 1);
   std::string target = sp1 == std::string::npos ? "" : head.substr(sp1 + 1, sp2 - sp1 - 1);
@@ -107,6 +133,7 @@ void FixtureServer::HandleConnection(int fd) {
     std::lock_guard<std::mutex> lock(mu_);
     ++hits_[path];
     heads_[path] = head;
+    bodies_[path] = body;
     auto it = handlers_.find(path);
     if (it != handlers_.end()) handler = it->second;
   }

@@ -48,6 +48,9 @@ class FixtureServer {
 
   int Hits(const std::string& path) const;
   std::string LastHead(const std::string& path) const;
+  // LastBody is the body of the last request for `path` (read up to its
+  // Content-Length).
+  std::string LastBody(const std::string& path) const;
 
   // Write sends a whole response; SendAll sends raw bytes.
   static void Write(int fd, int status, const std::string& body,
@@ -66,6 +69,7 @@ class FixtureServer {
   std::map<std::string, Handler> handlers_;     // GUARDED_BY(mu_)
   std::map<std::string, int> hits_;             // GUARDED_BY(mu_)
   std::map<std::string, std::string> heads_;    // GUARDED_BY(mu_)
+  std::map<std::string, std::string> bodies_;   // GUARDED_BY(mu_)
   std::vector<std::thread> workers_;            // GUARDED_BY(mu_)
 };
 

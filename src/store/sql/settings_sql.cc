@@ -27,4 +27,16 @@ Result<std::string> SqlStore::PutSettingIfAbsent(const std::string& name, const 
   return **stored;
 }
 
+Result<int64_t> SqlStore::RaiseSetting(const std::string& name, int64_t value) {
+  // One statement raises, so two nodes raising at once keep the larger value.
+  return pool_.WriteReturning<int64_t>([&](Connection& c) -> Result<int64_t> {
+    ND_RETURN_IF_ERROR(Exec(c,
+                            "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE "
+                            "SET value = excluded.value "
+                            "WHERE CAST(settings.value AS BIGINT) < CAST(excluded.value AS BIGINT)",
+                            [&](Stmt& st) { st.Bind(1, name).Bind(2, std::to_string(value)); }));
+    return QueryInt(c, "SELECT CAST(value AS BIGINT) FROM settings WHERE name = ?1", [&](Stmt& st) { st.Bind(1, name); });
+  });
+}
+
 }  // namespace newsdesk::sql

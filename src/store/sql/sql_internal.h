@@ -298,6 +298,7 @@ class SqlStore final : public Store {
   // Settings (settings_sql.cc)
   Result<std::optional<std::string>> GetSetting(const std::string& name) override;
   Result<std::string> PutSettingIfAbsent(const std::string& name, const std::string& value) override;
+  Result<int64_t> RaiseSetting(const std::string& name, int64_t value) override;
 
   // AuditLog (audit_sql.cc)
   Result<int64_t> AppendAudit(const AuditEntry& entry) override;
