@@ -67,6 +67,7 @@ namespace newsdesk {
   X(kBannedFromCommenting, "banned_from_commenting", "") \
   X(kCommentUnconfirmed, "comment_unconfirmed", "") \
   X(kCommentEmpty, "comment_empty", "") \
+  X(kCommentControl, "comment_control", "") \
   X(kCommentNotUtf8, "comment_not_utf8", "") \
   X(kCommentTooLong, "comment_too_long", "length,max") \
   X(kNewAccountNoLinks, "new_account_no_links", "hours,links") \

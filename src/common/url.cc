@@ -138,6 +138,16 @@ bool IsAbsoluteHttpUrl(std::string_view url) {
   return IsHttpScheme(u.scheme) && u.authority && !u.authority->empty();
 }
 
+bool IsSitePath(std::string_view url) {
+  if (url.size() < 1 || url[0] != '/') return false;
+  if (url.size() > 1 && url[1] == '/') return false;
+  for (char ch : url)
+    if (ch == '\\' || static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7F) return false;
+  return true;
+}
+
+bool IsImageSource(std::string_view url) { return IsAbsoluteHttpUrl(url) || IsSitePath(url); }
+
 std::string ResolveUrl(std::string_view base_in, std::string_view ref_in) {
   std::string ref = CleanUrl(ref_in);
   if (ref.empty()) return ref;

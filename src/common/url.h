@@ -60,6 +60,15 @@ bool IsAbsoluteUrl(std::string_view url);
 // host.
 bool IsAbsoluteHttpUrl(std::string_view url);
 
+// IsSitePath is true for a path on this site: one '/' first, then no
+// second '/' or any '\\' (browsers read "/\\evil.example/x.jpg" as
+// "//evil.example/x.jpg", another host), and no spaces or control
+// characters (issue 18).
+bool IsSitePath(std::string_view url);
+// IsImageSource is what an <img src> may be: an absolute http(s) URL or a
+// site path.
+bool IsImageSource(std::string_view url);
+
 // ResolveUrl resolves `ref` against `base` (RFC 3986 section 5.2, with the
 // choices listed at the top of this file). Both are cleaned first.
 std::string ResolveUrl(std::string_view base, std::string_view ref);

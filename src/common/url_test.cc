@@ -100,6 +100,19 @@ TEST(SplitUrl, SplitsByAppendixB) {
   EXPECT_FALSE(SplitUrl("1a:b").scheme.size());
 }
 
+// Issue 18, finding 5: "/\\evil.example/x.jpg" is another host to a browser.
+TEST(IsSitePath, IsOneSlashThenNoSlashAndNoBackslashAnywhere) {
+  EXPECT_TRUE(IsSitePath("/static/demo/1.jpg"));
+  EXPECT_TRUE(IsSitePath("/"));
+  for (const char* bad : {"//evil.example/x.jpg", "/\\evil.example/x.jpg", "\\\\evil.example/x.jpg",
+                          "/img\\..\\x.jpg", "/a b.jpg", "/a\tb", "static/x.jpg", "", "javascript:alert(1)"})
+    EXPECT_FALSE(IsSitePath(bad)) << bad;
+  EXPECT_TRUE(IsImageSource("https://cdn.example/x.jpg"));
+  EXPECT_TRUE(IsImageSource("/static/x.jpg"));
+  EXPECT_FALSE(IsImageSource("/\\evil.example/x.jpg"));
+  EXPECT_FALSE(IsImageSource("data:image/png;base64,AAAA"));
+}
+
 TEST(IsAbsoluteUrl, NeedsASchemeAndForHttpAHost) {
   EXPECT_TRUE(IsAbsoluteUrl("urn:isbn:123"));
   EXPECT_FALSE(IsAbsoluteUrl("//a.example/x"));

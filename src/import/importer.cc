@@ -10,6 +10,7 @@
 
 #include "common/text.h"
 #include "common/time.h"
+#include "common/url.h"
 #include "mentions/gazetteer.h"
 #include "mentions/tagger.h"
 #include "model/block_json.h"
@@ -65,8 +66,7 @@ Status ReadUrl(const json& j, const char* key, bool required, bool allow_site_pa
   std::string v;
   ND_RETURN_IF_ERROR(ReadString(j, key, {2048, required}, v, prefix));
   if (v.empty()) return Status::Ok();
-  bool site_path = allow_site_path && v.size() > 1 && v[0] == '/' && v[1] != '/' &&
-                   std::none_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20; });
+  const bool site_path = allow_site_path && v.size() > 1 && IsSitePath(v);
   if (!IsHttpUrl(v) && !site_path)
     return Status::InvalidArgument(fmt::format("{}{}: '{}' is not an absolute http(s) URL{}", prefix, key,
                                                v.substr(0, 80), allow_site_path ? " or a site path" : ""));
@@ -124,7 +124,9 @@ Result<std::vector<ArticleRecord>> ParseRecords(const std::string& name, const j
 Result<json> ParseJson(const std::string& text) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // A parse error, and also a number too large for a double ("1e999999",
+    // out_of_range.406): either way the record is not usable JSON.
     return Status::InvalidArgument(std::string("not valid JSON: ") + e.what());
   }
 }

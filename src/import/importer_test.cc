@@ -62,6 +62,9 @@ TEST(ParseArticleRecord, RejectsEachInvalidFieldByName) {
       {[](json& j) { j["published_at"] = "yesterday"; }, "published_at:"},
       {[](json& j) { j["image"] = "https://x.example/1.jpg"; }, "image: must be an object"},
       {[](json& j) { j["image"]["url"] = "//evil.example/x.jpg"; }, "image.url"},
+      // Issue 18, finding 5: browsers read a backslash as a slash.
+      {[](json& j) { j["image"]["url"] = "/\\evil.example/x.jpg"; }, "image.url"},
+      {[](json& j) { j["image"]["url"] = "/a\\..\\..\\evil"; }, "image.url"},
       {[](json& j) { j["body"] = json::array(); }, "body: must hold at least one block"},
       {[](json& j) { j["body"][1]["type"] = "video"; }, "body[1]: unknown type 'video'"},
       {[](json& j) { j["translations"] = json::array({{{"language", "en"}, {"headline", "x"}}}); },
@@ -94,6 +97,17 @@ TEST(ParseImportText, MalformedJsonLineIsReportedWithItsLine) {
   auto r = ParseImportText("feed.jsonl", ValidRecord().dump() + "\n{not json\n");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("feed.jsonl:2: not valid JSON"), std::string::npos) << r.status().message();
+}
+
+// Issue 18: a number too large for a double escaped as a raw
+// "[json.exception.out_of_range.406]" without file or line.
+TEST(ParseImportText, ANumberTooLargeIsMalformedJsonWithItsLine) {
+  auto r = ParseImportText("feed.jsonl", ValidRecord().dump() + "\n{\"url\": \"https://x.example/\", \"n\": 1e999999}\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("feed.jsonl:2: not valid JSON", 0), 0u) << r.status().message();
+  auto whole = ParseImportText("feed.json", "[{\"n\": -1e999999}]");
+  ASSERT_FALSE(whole.ok());
+  EXPECT_NE(whole.status().message().find("not valid JSON"), std::string::npos) << whole.status().message();
 }
 
 TEST(ParseImportText, JsonArrayErrorsGiveTheRecordNumber) {

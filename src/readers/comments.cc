@@ -65,6 +65,10 @@ Result<Comments::Checked> Comments::CheckBody(const User& author, const std::str
   if (!IsValidUtf8(body))
     return Status::InvalidArgument("the comment is not valid UTF-8 text").With(ReasonCode::kCommentNotUtf8);
   if (body.empty()) return Status::InvalidArgument("the comment is empty").With(ReasonCode::kCommentEmpty);
+  // The forms refuse a NUL on reading; the JSON API's "\u0000" arrives here
+  // (issue 18). Line breaks and tabs are text.
+  if (HasControlChars(body))
+    return Status::InvalidArgument("the comment may not contain control characters").With(ReasonCode::kCommentControl);
   const size_t length = Utf8Length(body);
   if (length > config_.comment_max_chars)
     return Status::InvalidArgument(

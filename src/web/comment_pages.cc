@@ -324,8 +324,7 @@ Response ReaderPages::Impl::ApiComments(const Request& req, const std::string& i
   if (!v.session) return ApiError(401, "not_logged_in", "log in first: the session cookie is missing or expired");
   if (!accounts_.VerifyCsrf(v.session_token, std::string(req.Header("x-csrf-token"))).ok())
     return ApiError(403, "csrf", "the X-CSRF-Token header is missing or wrong");
-  if (req.Header("content-type").rfind("application/json", 0) != 0)
-    return ApiError(415, "content_type", "send application/json");
+  if (!IsJsonContentType(req.Header("content-type"))) return ApiError(415, "content_type", "send application/json");
   if (req.body.size() > kMaxFormBytes) return ApiError(413, "too_large", "the request body is too large");
   json body = json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) return ApiError(400, "malformed", "the body is not a JSON object");

@@ -62,6 +62,11 @@ Status ParseTarget(Request& request);
 // PercentDecode decodes %XX escapes (and '+' as space when `plus_is_space`).
 Result<std::string> PercentDecode(std::string_view s, bool plus_is_space);
 
+// IsJsonContentType is true for a Content-Type of application/json, with
+// or without parameters ("; charset=utf-8"), in any letter case — and not
+// for look-alikes such as "application/jsonx" (issue 18).
+bool IsJsonContentType(std::string_view content_type);
+
 // FormFields: the fields of a posted form, in order.
 using FormFields = std::vector<std::pair<std::string, std::string>>;
 

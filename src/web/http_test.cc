@@ -25,6 +25,16 @@ TEST(ParseTarget, RejectsMalformedEscapesAndInvalidUtf8) {
   }
 }
 
+// Issue 18: "application/jsonx" was taken as JSON.
+TEST(IsJsonContentType, IsApplicationJsonWithOrWithoutParametersAndNothingLikeIt) {
+  for (const char* yes : {"application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8",
+                          " application/json "})
+    EXPECT_TRUE(IsJsonContentType(yes)) << yes;
+  for (const char* no : {"application/jsonx", "application/json-patch+json", "text/json", "", "application/",
+                         "application/jso"})
+    EXPECT_FALSE(IsJsonContentType(no)) << no;
+}
+
 TEST(PercentEncode, EscapesAllButUnreserved) {
   EXPECT_EQ(PercentEncode("a b/ж~"), "a%20b%2F%D0%B6~");
 }

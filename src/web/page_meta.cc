@@ -6,6 +6,7 @@
 
 #include "common/text.h"
 #include "common/time.h"
+#include "common/url.h"
 
 namespace newsdesk {
 
@@ -76,6 +77,11 @@ json HeadView(const PageHead& head) {
           {"feeds", feeds}};
 }
 
+std::optional<std::string> AbsoluteImageUrl(const Article& a, const std::string& base_url) {
+  if (!a.image || !IsImageSource(a.image->url)) return std::nullopt;
+  return IsSitePath(a.image->url) ? base_url + a.image->url : a.image->url;
+}
+
 std::string ArticleDescription(const Article& a, const Translation* t) {
   return CutChars(FirstText(t ? t->body : a.body), kDescriptionBytes);
 }
@@ -124,8 +130,11 @@ PageHead ArticleHead(const ArticlePageFacts& f, const Config& config) {
                      {"og:site_name", config.site_name}, {"og:locale", OgLocale(f.edition)}};
   for (const auto& [edition, url] : f.edition_urls)
     if (edition != f.edition) head.properties.emplace_back("og:locale:alternate", OgLocale(edition));
-  if (a.image) {
-    head.properties.emplace_back("og:image", a.image->url);
+  // Social sites and search engines want the image's absolute address; one
+  // a browser would take to another host ("/\\evil") is left out.
+  const std::optional<std::string> image_url = AbsoluteImageUrl(a, f.base_url);
+  if (image_url) {
+    head.properties.emplace_back("og:image", *image_url);
     if (!a.image->caption.empty()) head.properties.emplace_back("og:image:alt", a.image->caption);
   }
   head.properties.emplace_back("article:published_time", published);
@@ -134,10 +143,10 @@ PageHead ArticleHead(const ArticlePageFacts& f, const Config& config) {
   for (size_t i = 0; i < f.mention_names.size() && i < kMaxTags; ++i)
     head.properties.emplace_back("article:tag", f.mention_names[i]);
 
-  head.names = {{"twitter:card", a.image ? "summary_large_image" : "summary"},
+  head.names = {{"twitter:card", image_url ? "summary_large_image" : "summary"},
                 {"twitter:title", headline},
                 {"twitter:description", description}};
-  if (a.image) head.names.emplace_back("twitter:image", a.image->url);
+  if (image_url) head.names.emplace_back("twitter:image", *image_url);
   const bool unreviewed_machine = t && t->by == TranslatedBy::kMachine && !t->reviewed;
   head.names.emplace_back("robots", unreviewed_machine && config.noindex_machine_translations
                                         ? "noindex, max-image-preview:large"
@@ -160,8 +169,8 @@ PageHead ArticleHead(const ArticlePageFacts& f, const Config& config) {
                   {"url", head.canonical},
                   {"mainEntityOfPage", head.canonical}};
   if (!description.empty()) article["description"] = description;
-  if (a.image) {
-    json image = {{"@type", "ImageObject"}, {"url", a.image->url}};
+  if (image_url) {
+    json image = {{"@type", "ImageObject"}, {"url", *image_url}};
     if (!a.image->credit.empty()) image["creditText"] = a.image->credit;
     if (!a.image->caption.empty()) image["caption"] = a.image->caption;
     article["image"] = image;

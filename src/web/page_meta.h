@@ -52,6 +52,11 @@ std::string ScriptSafeJson(const nlohmann::json& value);
 // properties, names, json_ld, feeds).
 nlohmann::json HeadView(const PageHead& head);
 
+// AbsoluteImageUrl is the article's lead image as an absolute address (a
+// site path joined to `base_url`), or nullopt when it has none or its
+// address is no image source (common/url.h IsImageSource).
+std::optional<std::string> AbsoluteImageUrl(const Article& a, const std::string& base_url);
+
 // ArticleDescription is the article's first paragraph as shown (the
 // translation's when `t`), cut at 300 characters: og:description, the
 // feeds' summaries.

@@ -509,6 +509,11 @@ TEST_F(ReaderPagesTest, TheJsonApiListsAndPostsCommentsWithTheSameChecks) {
   EXPECT_EQ(ann.Send("POST", api, "{\"body\":", "application/json", token).status, 400);
   EXPECT_EQ(ann.Send("POST", api, "{\"body\":\"\"}", "application/json", token).status, 400);
   EXPECT_EQ(ann.Send("POST", api, "body=x", "application/x-www-form-urlencoded", token).status, 415);
+  // Issue 18: a look-alike media type is not JSON, and a NUL is no text.
+  EXPECT_EQ(ann.Send("POST", api, "{\"body\":\"x\"}", "application/jsonx", token).status, 415);
+  RawResponse nul = ann.Send("POST", api, "{\"body\":\"a\\u0000b\"}", "application/json", token);
+  EXPECT_EQ(nul.status, 400) << nul.body;
+  EXPECT_THAT(nul.body, HasSubstr("control characters"));
   EXPECT_EQ(ann.Send("POST", "/api/v1/articles/999999/comments", "{\"body\":\"x\"}", "application/json", token).status,
             404);
   RawResponse r = ann.Send("POST", api, "{\"body\":\"via **API**\"}", "application/json", token);

@@ -53,6 +53,13 @@ json BlockView(const Block& b) {
     case BlockType::kQuote: v["is_quote"] = true; break;
     case BlockType::kList: v["is_list"] = true; v["items"] = b.items; break;
     case BlockType::kImage:
+      // An address a browser would take to another host ("/\\evil.example")
+      // is never written into a page, whatever the store holds (issue 18).
+      if (!IsImageSource(b.url)) {
+        v["is_paragraph"] = true;
+        v["text"] = b.caption;
+        break;
+      }
       v["is_image"] = true;
       v["url"] = b.url;
       v["caption"] = b.caption;
@@ -279,6 +286,12 @@ Response Site::Impl::HandleSteps(const Request& req, const Gazetteer* gazetteer)
   RequestContext ctx{req, viewer, gazetteer, EditionOfPath(req.path), {}};
   // 1. A target we could not decode.
   if (!req.target_error.empty()) {
+    // The JSON API answers in JSON, even a target it cannot read (issue 18).
+    if (req.target.rfind("/api/", 0) == 0) {
+      Response r = ApiError(400, req.target_error);
+      r.route = "unmatched";
+      return Finish(req, std::move(r));
+    }
     return Finish(req, ErrorPage(ctx, DefaultEdition(), 400, "unmatched", req.target_error));
   }
   // 2. The page cache, for guests only: a request with a session cookie

@@ -167,7 +167,7 @@ json Site::Impl::ArticleContentView(const Article& a, const Translation* transla
   view["time"] = cat.Date(a.published_at, config_.utc_offset_minutes, config_.zone_label);
   view["views"] = std::to_string(a.view_count);
   view["rights"] = a.rights.empty() ? fmt::format("© {}", a.source.name) : a.rights;
-  if (a.image) {
+  if (a.image && IsImageSource(a.image->url)) {
     view["image"] = {{"url", a.image->url},
                      {"credit", a.image->credit},
                      {"caption", a.image->caption},

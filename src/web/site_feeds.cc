@@ -169,8 +169,8 @@ Response Site::Impl::ScopeFeed(const RequestContext& ctx, const FeedScope& scope
     e.source_name = a.source.name;
     e.source_url = a.source.home_url;
     e.rights = view["rights"].get<std::string>();
-    if (a.image) {
-      e.image_url = a.image->url;
+    if (auto image_url = AbsoluteImageUrl(a, base)) {
+      e.image_url = *image_url;
       e.image_caption = a.image->caption;
       e.image_credit = a.image->credit;
     }

@@ -23,6 +23,7 @@
 
 #include "common/text.h"
 #include "common/time.h"
+#include "common/url.h"
 #include "model/block_json.h"
 #include "search/search.h"
 #include "render/assets.h"

@@ -168,6 +168,22 @@ std::string Words(int n, const std::string& word) {
   return out + ".";
 }
 
+// Issue 18, finding 5: "/\\evil.example/x.jpg" reached pages as an <img>
+// source, which browsers load from another host. Whatever the store holds,
+// a page writes only http(s) addresses and site paths.
+TEST_F(SitePagesTest, AnImageAddressABrowserWouldTakeToAnotherHostNeverReachesThePage) {
+  auto r = Record("https://wire.example/evil", "en", "Harbour works", 1, "Text.");
+  r.image = Image{"/\\evil.example/lead.jpg", "© Wire", "The harbour"};
+  r.body.push_back(Block{BlockType::kImage, "", {}, "/\\evil.example/inline.jpg", "A crane", "© Wire"});
+  r.body.push_back(Block{BlockType::kImage, "", {}, "/static/demo/ok.jpg", "A ship", "© Wire"});
+  const int64_t id = Add(r);
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  const std::string page = Page(PathOf(id));
+  EXPECT_THAT(page, Not(HasSubstr("evil.example")));
+  EXPECT_THAT(page, HasSubstr("src=\"/static/demo/ok.jpg\""));
+  EXPECT_THAT(page, HasSubstr("A crane")) << "the caption stays, as text";
+}
+
 TEST_F(SitePagesTest, TheArticlePageSaysHowLongTheTextShownTakesToReadInItsLanguage) {
   // 552 Russian words: 3 minutes at Russian's 184 a minute (2 at English's 228).
   const int64_t russian = Add(Record("https://tass.example/long", "ru", "Длинный репортаж", 5, Words(552, "слово")));

@@ -381,6 +381,20 @@ TEST_F(SiteTest, FeedIsRss2WithLabelsForUntranslatedItems) {
   EXPECT_STREQ(channel.child("item").child_value("link"), "https://news.example/en/articles/1-shoygu-vystupil-v-astane");
 }
 
+// Issue 18: the API answered a target it could not decode with the HTML
+// error page; a JSON client gets JSON.
+TEST_F(SiteTest, ApiAnswersAnUndecodableTargetInJson) {
+  for (const char* target : {"/api/v1/search?q=%FF%FE", "/api/v1/articles/%C3%28", "/api/v1/articles?cursor=%zz"}) {
+    Response r = Get(target);
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_THAT(r.content_type, HasSubstr("application/json")) << target;
+    auto j = nlohmann::json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << r.body;
+    EXPECT_FALSE(j["error"].get<std::string>().empty());
+  }
+  EXPECT_THAT(Get("/en/search?q=%FF").content_type, HasSubstr("text/html")) << "pages keep their HTML page";
+}
+
 TEST_F(SiteTest, ApiListsAndShowsArticles) {
   auto j = GetJson("/api/v1/articles?lang=ru&limit=1");
   ASSERT_EQ(j["articles"].size(), 1u);

@@ -133,7 +133,7 @@ Response SubscriptionPages::Subscribe(const RequestContext& ctx, bool api) {
   std::string email, edition = ed;
   std::vector<std::string> follow;
   if (api) {
-    if (req.Header("content-type").substr(0, 16) != "application/json")
+    if (!IsJsonContentType(req.Header("content-type")))
       return answer(415, "send application/json: {\"email\": \"…\", \"edition\": \"en\", \"follow\": [\"nato\"]}");
     auto body = json::parse(req.body, nullptr, false);
     if (!body.is_object() || !body.contains("email") || !body["email"].is_string())

@@ -139,7 +139,7 @@ Response TranslationApi::Get(int64_t id, const std::string& language) {
 }
 
 Response TranslationApi::Put(const Request& req, int64_t id, const std::string& language) {
-  if (req.Header("content-type").rfind("application/json", 0) != 0)
+  if (!IsJsonContentType(req.Header("content-type")))
     return Error(415, "content_type",
                  "send application/json: {\"headline\": \"…\", \"dateline\": \"…\", \"body\": [{\"type\": "
                  "\"paragraph\", \"text\": \"…\"}]}");
