@@ -41,6 +41,7 @@ namespace newsdesk {
   X(kDisplayNameNotUtf8, "display_name_not_utf8", "") \
   X(kDisplayNameControl, "display_name_control", "") \
   X(kDisplayNameInvisible, "display_name_invisible", "") \
+  X(kBanHigherRole, "ban_higher_role", "") \
   X(kDisplayNameLikeStaff, "display_name_like_staff", "name") \
   X(kDisplayNameTooLong, "display_name_too_long", "length,max") \
   X(kEmailEmpty, "email_empty", "") \

@@ -11,6 +11,7 @@ const char* CodeName(Code c) {
     case Code::kIOError: return "I/O error";
     case Code::kUnavailable: return "unavailable";
     case Code::kInternal: return "internal error";
+    case Code::kPermissionDenied: return "permission denied";
   }
   return "unknown";
 }

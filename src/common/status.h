@@ -31,6 +31,7 @@ enum class Code {
   kIOError,          // filesystem, database or network failure
   kUnavailable,      // a dependency is down; retrying later may work
   kInternal,         // a bug
+  kPermissionDenied, // the caller's role or ownership does not allow it (HTTP 403)
 };
 
 class [[nodiscard]] Status {
@@ -43,6 +44,7 @@ class [[nodiscard]] Status {
   static Status IOError(std::string m) { return {Code::kIOError, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
+  static Status PermissionDenied(std::string m) { return {Code::kPermissionDenied, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -540,7 +540,7 @@ Status Accounts::PruneExpired() {
 
 Status Accounts::SetBanned(const User& moderator, int64_t user_id, bool banned) {
   if (!IsModerator(moderator))
-    return Status::InvalidArgument("only moderators can ban readers").With(ReasonCode::kBanNotModerator);
+    return Status::PermissionDenied("only moderators can ban readers").With(ReasonCode::kBanNotModerator);
   auto user = store_.GetUser(user_id);
   if (!user.ok()) return user.status();
   ND_RETURN_IF_ERROR(MayBan(moderator, *user));
@@ -549,10 +549,11 @@ Status Accounts::SetBanned(const User& moderator, int64_t user_id, bool banned) 
 
 Status MayBan(const User& moderator, const User& user) {
   if (!IsModerator(moderator))
-    return Status::InvalidArgument("only moderators can ban readers").With(ReasonCode::kBanNotModerator);
+    return Status::PermissionDenied("only moderators can ban readers").With(ReasonCode::kBanNotModerator);
   if (user.id == moderator.id) return Status::InvalidArgument("you can't ban yourself").With(ReasonCode::kBanSelf);
   if (static_cast<int>(user.role) >= static_cast<int>(moderator.role) && moderator.role != Role::kAdmin)
-    return Status::InvalidArgument(fmt::format("a {} can't ban a {}", RoleName(moderator.role), RoleName(user.role)));
+    return Status::PermissionDenied(fmt::format("a {} can't ban a {}", RoleName(moderator.role), RoleName(user.role)))
+        .With(ReasonCode::kBanHigherRole);
   return Status::Ok();
 }
 

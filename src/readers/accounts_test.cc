@@ -323,8 +323,8 @@ TEST_F(AccountsTest, ModeratorsBanReadersButNotTheirBetters) {
   User mod = AddReader("mod@example.org", "Mod", 48, Role::kModerator);
   User admin = AddReader("admin@example.org", "Admin", 48, Role::kAdmin);
   auto acc = accounts();
-  EXPECT_EQ(acc.SetBanned(ann, mod.id, true).code(), Code::kInvalidArgument);
-  EXPECT_EQ(acc.SetBanned(mod, admin.id, true).code(), Code::kInvalidArgument);
+  EXPECT_EQ(acc.SetBanned(ann, mod.id, true).code(), Code::kPermissionDenied);
+  EXPECT_EQ(acc.SetBanned(mod, admin.id, true).code(), Code::kPermissionDenied);
   ASSERT_TRUE(acc.SetBanned(mod, ann.id, true).ok());
   EXPECT_TRUE(store_->GetUser(ann.id)->banned);
   ASSERT_TRUE(acc.SetBanned(admin, mod.id, true).ok());

@@ -232,26 +232,26 @@ Status Comments::Delete(const User& by, int64_t comment_id) {
 Status Comments::Hide(const User& moderator, int64_t comment_id, const std::string& reason) {
   return Moderate(moderator, comment_id,
                   [&] { return store_.SetCommentStatus(comment_id, CommentStatus::kHidden, Trim(reason)); },
-                  Status::InvalidArgument("only moderators can hide comments").With(ReasonCode::kHideNotModerator),
+                  Status::PermissionDenied("only moderators can hide comments").With(ReasonCode::kHideNotModerator),
                   Status::InvalidArgument("this comment was deleted already").With(ReasonCode::kCommentDeletedAlready));
 }
 
 Status Comments::Restore(const User& moderator, int64_t comment_id) {
   return Moderate(
       moderator, comment_id, [&] { return store_.SetCommentStatus(comment_id, CommentStatus::kVisible, ""); },
-      Status::InvalidArgument("only moderators can restore comments").With(ReasonCode::kRestoreNotModerator),
+      Status::PermissionDenied("only moderators can restore comments").With(ReasonCode::kRestoreNotModerator),
       Status::InvalidArgument("a deleted comment has no text left to restore").With(ReasonCode::kRestoreDeleted));
 }
 
 Status Comments::MarkSpam(const User& moderator, int64_t comment_id) {
   return Moderate(moderator, comment_id, [&] { return store_.MarkCommentSpam(comment_id, "spam"); },
-                  Status::InvalidArgument("only moderators can hide comments").With(ReasonCode::kHideNotModerator),
+                  Status::PermissionDenied("only moderators can hide comments").With(ReasonCode::kHideNotModerator),
                   Status::InvalidArgument("this comment was deleted already").With(ReasonCode::kCommentDeletedAlready));
 }
 
 Status Comments::Dismiss(const User& moderator, int64_t comment_id) {
   return Moderate(moderator, comment_id, [] { return Status::Ok(); },
-                  Status::InvalidArgument("only moderators can see reports").With(ReasonCode::kReportsNotModerator),
+                  Status::PermissionDenied("only moderators can see reports").With(ReasonCode::kReportsNotModerator),
                   Status::InvalidArgument("this comment was deleted already").With(ReasonCode::kCommentDeletedAlready));
 }
 
@@ -335,13 +335,13 @@ Result<std::vector<Comment>> Comments::ForArticle(int64_t article_id, const User
 
 Result<std::vector<Comment>> Comments::Queue(const User& moderator, int limit) {
   if (!IsModerator(moderator))
-    return Status::InvalidArgument("only moderators can see the moderation queue").With(ReasonCode::kQueueNotModerator);
+    return Status::PermissionDenied("only moderators can see the moderation queue").With(ReasonCode::kQueueNotModerator);
   return store_.ListCommentsByStatus(CommentStatus::kHeld, limit);
 }
 
 Result<std::vector<CommentReport>> Comments::Reports(const User& moderator, int limit) {
   if (!IsModerator(moderator))
-    return Status::InvalidArgument("only moderators can see reports").With(ReasonCode::kReportsNotModerator);
+    return Status::PermissionDenied("only moderators can see reports").With(ReasonCode::kReportsNotModerator);
   return store_.ListOpenReports(limit);
 }
 

@@ -143,7 +143,7 @@ TEST_F(CommentsTest, PremoderationAllHoldsEveryReadersComment) {
   ASSERT_TRUE(queue.ok());
   ASSERT_EQ(queue->size(), 1u);
   EXPECT_EQ((*queue)[0].id, c->id);
-  EXPECT_EQ(comments().Queue(ann_, 10).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(comments().Queue(ann_, 10).status().code(), Code::kPermissionDenied);
   ASSERT_TRUE(comments().Restore(mod_, c->id).ok());
   EXPECT_EQ(comments().ForArticle(article_, nullptr)->size(), 2u);
 }
@@ -327,7 +327,7 @@ TEST_F(CommentsTest, DeleteOwnOrAsModeratorKeepsRepliesUnderAPlaceholder) {
 
 TEST_F(CommentsTest, ModeratorsHideAndRestore) {
   auto c = Post(ann_, "rude words");
-  EXPECT_EQ(comments().Hide(bob_, c->id, "no").code(), Code::kInvalidArgument);
+  EXPECT_EQ(comments().Hide(bob_, c->id, "no").code(), Code::kPermissionDenied);
   ASSERT_TRUE(comments().Hide(mod_, c->id, "rude").ok());
   EXPECT_TRUE(comments().ForArticle(article_, nullptr)->empty());
   auto seen_by_mod = comments().ForArticle(article_, &mod_);
@@ -349,7 +349,7 @@ TEST_F(CommentsTest, ReportsReachTheModeratorsUntilResolved) {
   EXPECT_EQ((*reports)[0].comment.id, c->id);
   EXPECT_EQ((*reports)[0].reporter_id, bob_.id);
   EXPECT_EQ((*reports)[0].reason, "very offensive");
-  EXPECT_EQ(comments().Reports(bob_, 10).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(comments().Reports(bob_, 10).status().code(), Code::kPermissionDenied);
   ASSERT_TRUE(comments().Hide(mod_, c->id, "offensive").ok());
   EXPECT_TRUE(comments().Reports(mod_, 10)->empty());
 }

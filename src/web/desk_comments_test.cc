@@ -325,7 +325,7 @@ TEST_F(DeskCommentsTest, AModeratorBansASpammerFromACommentAndHidesTheirEarlierC
   // A moderator cannot ban an editor (readers/' rule), and nothing changes.
   const int64_t editors = AddComment(editor_, "An editor's note");
   EXPECT_EQ(moderator.Post("/desk/comments/" + std::to_string(editors) + "/ban", {{"hide", "1"}}, "/desk/comments").status,
-            400);
+            403);
   EXPECT_FALSE(store_->GetUser(editor_)->banned);
   EXPECT_EQ(StatusOf(editors), CommentStatus::kVisible);
   EXPECT_EQ(moderator.Post("/desk/comments/999999/ban", {}, "/desk/comments").status, 404);

@@ -120,8 +120,14 @@ class Desk::Impl {
   Response NotFound(const DeskRequest& r) { return Message(r.ctx, &r.user, r.lang, 404, r.cat.Get("error_404_title"), r.cat.Get("error_404_text")); }
   Response StoreFailed(const DeskRequest& r, const Status& s);
   // Failure answers a lookup or change that failed: 404 when what it names
-  // is not there, 503 (logged) when the store failed.
-  Response Failure(const DeskRequest& r, const Status& s) { return s.is_not_found() ? NotFound(r) : StoreFailed(r, s); }
+  // is not there, 403 with why when the editor's role does not allow it
+  // (a moderator banning an editor), 503 (logged) when the store failed.
+  Response Failure(const DeskRequest& r, const Status& s) {
+    if (s.is_not_found()) return NotFound(r);
+    if (s.code() == Code::kPermissionDenied)
+      return Message(r.ctx, &r.user, r.lang, 403, r.cat.Get("error_403_title"), r.cat.Reason(s));
+    return StoreFailed(r, s);
+  }
   // DoneNotice is the notice a page shows after a change, by its `done`
   // parameter, when it is one of `known`; false otherwise.
   static json DoneNotice(const DeskRequest& r, std::initializer_list<const char*> known);

@@ -17,6 +17,7 @@ int StatusFor(const Status& s) {
     case Code::kNotFound: return 404;
     case Code::kAlreadyExists: return 409;
     case Code::kUnavailable: return 429;
+    case Code::kPermissionDenied: return 403;
     default: return 503;
   }
 }

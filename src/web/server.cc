@@ -71,8 +71,12 @@ class Session : public std::enable_shared_from_this<Session> {
         return SendError(400, "Bad request", ec.message());
       return Close();
     }
-    busy_ = true;
     auto& in = parser_->get();
+    // RFC 9112 section 3.2: an HTTP/1.1 request without exactly one Host
+    // is answered 400 (issue 18).
+    if (in.version() == 11 && in.count(http::field::host) != 1)
+      return SendError(400, "Bad request", "an HTTP/1.1 request needs exactly one Host header");
+    busy_ = true;
     Request req;
     req.method = std::string(in.method_string());
     req.target = std::string(in.target());

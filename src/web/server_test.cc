@@ -76,6 +76,31 @@ TEST(HttpServer, OversizedHeadersGet431) {
   EXPECT_EQ(c.Read().status, 431);
 }
 
+// Issue 18: an HTTP/1.1 request without Host was accepted (RFC 9112
+// section 3.2 asks for 400, and for two Host headers too).
+TEST(HttpServer, AnHttp11RequestNeedsExactlyOneHost) {
+  auto s = HttpServer::Start(TestOptions(), Echo);
+  ASSERT_TRUE(s.ok());
+  {
+    TestConnection c((*s)->port());
+    c.Send("GET / HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(c.Read().status, 400);
+  }
+  {
+    TestConnection c((*s)->port());
+    c.Send("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+    EXPECT_EQ(c.Read().status, 400);
+  }
+  {
+    TestConnection c((*s)->port());
+    c.Send("GET / HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(c.Read().status, 200) << "HTTP/1.0 has no Host to ask for";
+  }
+  TestConnection c((*s)->port());
+  c.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(c.Read().status, 200);
+}
+
 TEST(HttpServer, OversizedBodiesGet413) {
   auto s = HttpServer::Start(TestOptions(), Echo);
   ASSERT_TRUE(s.ok());
