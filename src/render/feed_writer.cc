@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
 #include "common/time.h"
 #include "common/xml.h"
 
@@ -14,17 +15,9 @@ constexpr const char* kDcNs = "http://purl.org/dc/elements/1.1/";
 constexpr const char* kMediaNs = "http://search.yahoo.com/mrss/";
 
 // XmlText drops the characters XML 1.0 cannot carry (C0 controls other
-// than tab and line breaks): one in an outlet's text would make the whole
-// feed unreadable to a strict reader.
-std::string XmlText(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-  }
-  return out;
-}
+// than tab and line breaks; DEL with them): one in an outlet's text would
+// make the whole feed unreadable to a strict reader.
+std::string XmlText(const std::string& s) { return HasControlChars(s) ? WithoutControlChars(s) : s; }
 
 pugi::xml_node Text(pugi::xml_node parent, const char* name, const std::string& value) {
   return AppendText(parent, name, XmlText(value));

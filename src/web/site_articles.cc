@@ -131,6 +131,15 @@ Response Site::Impl::SourcePage(const RequestContext& ctx, const std::string& sl
   return ListPage(ctx, *source);
 }
 
+Result<std::optional<Translation>> Site::Impl::EditionTranslation(const Article& a, const std::string& ed) {
+  if (a.language == ed || !std::count(a.translation_languages.begin(), a.translation_languages.end(), ed))
+    return std::optional<Translation>();
+  auto t = store_.GetTranslation(a.id, ed);
+  if (t.status().is_not_found()) return std::optional<Translation>();  // removed since the article was read
+  if (!t.ok()) return t.status();
+  return std::optional<Translation>(std::move(*t));
+}
+
 // ArticleContentView is what an article shows in edition `ed` — headline,
 // dateline, the translation's or the original's notice and body, lead
 // image with its credit, rights, corrections — for its page and for the
@@ -211,13 +220,10 @@ Response Site::Impl::ArticlePage(const RequestContext& ctx, const std::string& i
   }
 
   std::optional<Translation> translation;
-  if (a.language != ed && !show_original) {
-    auto t = store_.GetTranslation(a.id, ed);
-    if (t.ok()) {
-      translation = std::move(*t);
-    } else if (!t.status().is_not_found()) {
-      return StoreError(ctx, ed, t.status());
-    }
+  if (!show_original) {
+    auto t = EditionTranslation(a, ed);
+    if (!t.ok()) return StoreError(ctx, ed, t.status());
+    translation = std::move(*t);
   }
   json view = ArticleContentView(a, translation ? &*translation : nullptr, ed, show_original);
   if (translation) view["original_href"] = path + "?original=1";

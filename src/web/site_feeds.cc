@@ -142,13 +142,9 @@ Response Site::Impl::ScopeFeed(const RequestContext& ctx, const FeedScope& scope
     if (article.status().is_not_found()) continue;  // unpublished since it was listed
     if (!article.ok()) return StoreError(ctx, ed, article.status());
     const Article& a = *article;
-    std::optional<Translation> translation;
-    if (a.language != ed && std::count(a.translation_languages.begin(), a.translation_languages.end(), ed)) {
-      auto t = store_.GetTranslation(a.id, ed);
-      if (t.ok()) translation = std::move(*t);
-      else if (!t.status().is_not_found()) return StoreError(ctx, ed, t.status());
-    }
-    const Translation* shown = translation ? &*translation : nullptr;
+    auto translation = EditionTranslation(a, ed);
+    if (!translation.ok()) return StoreError(ctx, ed, translation.status());
+    const Translation* shown = *translation ? &**translation : nullptr;
     json view = ArticleContentView(a, shown, ed, false);
     FeedEntry e;
     e.url = base + ArticleHref(ed, a.id, a.slug);

@@ -203,6 +203,9 @@ class Site::Impl {
   // edition `ed` (site_related.cc); empty when there is no index or it
   // fails: the page goes without the block.
   json RelatedItems(const Article& a, const std::string& ed);
+  // EditionTranslation is `a`'s translation into edition `ed`, when the
+  // article has one (none for an article in the edition's own language).
+  Result<std::optional<Translation>> EditionTranslation(const Article& a, const std::string& ed);
   // ArticleContentView: what an article shows in edition `ed` (its page's
   // article template, a feed entry's content); `translation` when shown.
   json ArticleContentView(const Article& a, const Translation* translation, const std::string& ed,
