@@ -7,9 +7,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <atomic>
@@ -17,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "common/testing/free_port.h"
 #include "ingest/testing/fixture_server.h"
 #include "jobs/jobs.h"
 #include "web/http.h"
@@ -35,17 +33,7 @@ constexpr const char* kKey = "a1b2c3d4-key";
 TimePoint Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 // ClosedPort is a loopback port nothing listens on.
-uint16_t ClosedPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+uint16_t ClosedPort() { return static_cast<uint16_t>(FreeLoopbackPort()); }
 
 // HubUrls is the hub.url values of a WebSub ping's form, after checking
 // that it asks to publish.
