@@ -193,4 +193,21 @@ Status RunAudit(const Config& config, const AuditFlags& flags);
 // rows and checksum; prints the table of counts.
 Status RunMigrateStore(const std::string& from, const std::string& to);
 
+// --- issue 18, backups that restore (cli/backup_command.cc) ---
+// RunBackup writes the site `config` names (its database, the site secret
+// of its data directory, and `config_file` when given) to a new archive at
+// `archive`, while the site serves; prints each table's rows and checksum.
+Status RunBackup(const Config& config, const std::string& config_file, const std::string& archive);
+// RunRestore restores `archive` into the empty data directory and (for a
+// PostgreSQL backup) the empty database `config` names, then rebuilds the
+// search index there as `newsdesk reindex` does; all or nothing.
+Status RunRestore(const Config& config, const std::string& archive);
+// RebuildSearchIndex is `newsdesk reindex` without its report: how many
+// articles went into SearchIndexPath(config), in how many shards.
+struct Reindexed {
+  int64_t articles = 0;
+  int shards = 0;
+};
+Result<Reindexed> RebuildSearchIndex(const Config& config);
+
 }  // namespace newsdesk

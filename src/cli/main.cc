@@ -209,6 +209,15 @@ int main(int argc, char** argv) {
   migrate_store->add_option("--to", migrate_to, "postgresql://… or sqlite:PATH (empty; created and migrated)")->required();
   add_common(migrate_store);
 
+  // issue 18, backups that restore: backup and restore (cli/backup_command.cc)
+  std::string backup_to, restore_from;
+  auto* backup = app.add_subcommand("backup", "write the whole site (a consistent snapshot of its database while it serves, the site secret, the config file) to one archive with a manifest and checksums");
+  backup->add_option("--to", backup_to, "the new archive, e.g. newsdesk-2026-12-08.tar (.tar.gz, .tar.xz compress)")->required();
+  add_common(backup);
+  auto* restore = app.add_subcommand("restore", "restore a backup into an empty data directory (--data) and, for a PostgreSQL site, an empty database (--db), verifying every checksum first and rebuilding the search index; all or nothing");
+  restore->add_option("FILE", restore_from, "the archive `newsdesk backup` wrote")->required()->check(CLI::ExistingFile);
+  add_common(restore);
+
   auto* jobs = app.add_subcommand("jobs", "the queue of background work all nodes share: list (default), retry, enqueue, work");
   JobsListFlags jobs_list_flags;
   jobs->add_option("--state", jobs_list_flags.states, "queued, running, done, failed or all (repeatable) [default: all but done]");
@@ -290,6 +299,8 @@ int main(int argc, char** argv) {
     else if (*translate_run) status = RunTranslate(config);
     else if (*translation_edit) status = RunTranslationEdit(config, translation_id, translation_lang);
     else if (*migrate_store) status = RunMigrateStore(migrate_from, migrate_to);
+    else if (*backup) status = RunBackup(config, config_file, backup_to);  // issue 18, backups
+    else if (*restore) status = RunRestore(config, restore_from);
     else if (*jobs_retry) status = RunJobsRetry(config, jobs_retry_id);
     else if (*jobs_enqueue) status = RunJobsEnqueue(config, jobs_enqueue_flags);
     else if (*jobs_work) status = RunJobsWork(config, jobs_work_flags);

@@ -14,7 +14,7 @@ std::string SearchIndexPath(const Config& config) {
   return (std::filesystem::path(config.data_dir) / "search").string();
 }
 
-Status RunReindex(const Config& config) {
+Result<Reindexed> RebuildSearchIndex(const Config& config) {
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
   SearchOptions options;
@@ -38,7 +38,13 @@ Status RunReindex(const Config& config) {
     if (n == total) fmt::print(stderr, "\n");
   });
   if (!done.ok()) return done.status();
-  fmt::print("indexed {} articles into {} ({} shards)\n", *done, SearchIndexPath(config), (*index)->ShardCount());
+  return Reindexed{*done, (*index)->ShardCount()};
+}
+
+Status RunReindex(const Config& config) {
+  auto done = RebuildSearchIndex(config);
+  if (!done.ok()) return done.status();
+  fmt::print("indexed {} articles into {} ({} shards)\n", done->articles, SearchIndexPath(config), done->shards);
   return Status::Ok();
 }
 

@@ -13,6 +13,7 @@
 //   store/job_queue.h          JobQueue          background jobs every node shares
 //   store/settings.h           Settings          site-wide values
 //   store/audit_log.h          AuditLog          who changed what, append-only
+//   store/backup.h             BackupSite        a whole site as one archive, and back (issue 18)
 //
 // `Store` is all of them, as OpenStore opens it; a stage takes only the
 // interfaces it uses. All SQL lives behind them, in src/store/sql/, written
@@ -37,6 +38,7 @@
 #include "store/account_store.h"
 #include "store/audit_log.h"
 #include "store/article_store.h"
+#include "store/backup.h"
 #include "store/comment_store.h"
 #include "store/job_queue.h"
 #include "store/knowledge_store.h"

@@ -2,10 +2,12 @@
 // e.g. SQLite to PostgreSQL when a site outgrows one machine.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "store/sql/connection.h"
 #include "store/sql/pool.h"
+#include "store/sql/table_summary.h"
 #include "store/store.h"
 
 namespace newsdesk {
@@ -99,6 +101,25 @@ Result<std::pair<int64_t, uint64_t>> Summarize(sql::Connection& c, const std::st
 }
 
 }  // namespace
+
+namespace sql {
+
+Result<std::vector<TableCopy>> SummarizeTables(Connection& c) {
+  auto tables = ListTables(c);
+  if (!tables.ok()) return tables.status();
+  std::sort(tables->begin(), tables->end());
+  std::vector<TableCopy> out;
+  for (const auto& table : *tables) {
+    auto columns = ListColumns(c, table);
+    if (!columns.ok()) return columns.status();
+    auto summary = Summarize(c, table, *columns);
+    if (!summary.ok()) return summary.status();
+    out.push_back(TableCopy{table, summary->first, summary->second, false});
+  }
+  return out;
+}
+
+}  // namespace sql
 
 Result<std::vector<TableCopy>> CopyStore(const std::string& from, const std::string& to,
                                          const std::function<void(const TableCopy&)>& progress) {
