@@ -44,6 +44,17 @@ writer() {
   done
 }
 
+# slow_start: after start_server, waits up to 20 s more for a machine under
+# load (start_server gives serve 10 s), and shows serve's log if it never listens.
+slow_start() {
+  for _ in $(seq 1 200); do
+    [[ -n "$port" ]] && return
+    sleep 0.1
+    port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$tmp/serve.log" | grep -o '[0-9]*$' || true)
+  done
+  echo "serve did not start:"
+  cat "$tmp/serve.log"
+}
 lines() { if [[ -e "$1" ]]; then wc -l <"$1"; else echo 0; fi; }
 # query KIND DATABASE SQL: one value, from SQLite (a file) or PostgreSQL (a URL).
 query() {
@@ -71,6 +82,7 @@ run_backend() {
   "$nd" demo "$src/demo" "${site[@]}" >/dev/null 2>&1
   "$nd" entities add northern-yard --type organisation --en "Northern Yard" --ru "Северная верфь" "${site[@]}" >/dev/null
   start_server "$nd" "${site[@]}"
+  slow_start
   check "$kind: serve runs" test -n "$port"
 
   writer "$w/load" "${site[@]}" &
@@ -139,6 +151,7 @@ assert {t[\"table\"] for t in m[\"tables\"]} >= {\"articles\", \"entity_edits\",
   check "$kind: the restored config file is the backup's" cmp -s "$w/site.toml" "$w/restored/newsdesk.toml"
 
   start_server "$nd" "${restored[@]}"
+  slow_start
   check "$kind: the restored site serves its front page" bash -c "curl -sf 'http://127.0.0.1:$port/en/' | grep -q '/en/articles/'"
   local known
   known=$(head -1 "$w/acked_before")
