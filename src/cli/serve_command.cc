@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "common/health.h"
 #include "common/time.h"
 #include "digest/desk_mail.h"
 #include "digest/digest.h"
@@ -42,15 +43,39 @@ void PrintWhereToStart(Store& store, const Config& config, const std::string& ur
 
 // FollowSearchIndex keeps the search index level with the store from a
 // thread of its own: at once (what was written while no server ran, or
-// before a crash), then every half second.
-std::unique_ptr<Periodic> FollowSearchIndex(Store& store, SearchIndex& index) {
+// before a crash), then every half second. A failed catch-up (a full disk,
+// the database restarting) is the "search" part going down: retried with
+// backoff up to every 30 s, the index reopening what the failure closed, and
+// it catches up by itself once the fault is gone.
+std::unique_ptr<Periodic> FollowSearchIndex(Store& store, SearchIndex& index, Health& health) {
   auto follower = std::make_shared<IndexFollower>(store, index);
   auto first = std::make_shared<bool>(true);
-  return std::make_unique<Periodic>(std::chrono::milliseconds(500), Periodic::First::kAtOnce, [follower, first] {
+  auto backoff = std::make_shared<Backoff>(std::chrono::milliseconds(500), std::chrono::seconds(30));
+  health.Register("search");
+  return std::make_unique<Periodic>(std::chrono::milliseconds(500), Periodic::First::kAtOnce, [follower, first,
+                                                                                            backoff, &health] {
+    if (!backoff->Due()) return;
     auto applied = follower->CatchUp();
-    if (!applied.ok()) spdlog::error("search index: {}", applied.status().ToString());
-    else if (*applied > 0 || *first) spdlog::info("search index: {} articles brought up to date", *applied);
+    if (!applied.ok()) {
+      backoff->Failed();
+      health.Down("search", applied.status());
+      return;
+    }
+    backoff->Succeeded();
+    health.Up("search");
+    if (*applied > 0 || *first) spdlog::info("search index: {} articles brought up to date", *applied);
     *first = false;
+  });
+}
+
+// ProbeStore asks the store every 2 s whether it answers: the "store" part
+// of /readyz, which answers from what the parts reported rather than wait
+// on a database that is down.
+std::unique_ptr<Periodic> ProbeStore(Store& store, Health& health) {
+  health.Register("store");
+  return std::make_unique<Periodic>(std::chrono::seconds(2), Periodic::First::kAtOnce, [&store, &health] {
+    if (Status s = store.Ping(); s.ok()) health.Up("store");
+    else health.Down("store", s);
   });
 }
 
@@ -77,12 +102,18 @@ std::unique_ptr<Periodic> ReloadGazetteer(Store& store, int64_t version, SharedT
 
 // KeepReaders writes the article views counted in memory every few seconds
 // and prunes expired sessions, tokens and old log-in failures hourly.
-std::unique_ptr<Periodic> KeepReaders(Site& site) {
+// Their failures are the store's ("store" down, said once): the views stay
+// counted in memory until a flush succeeds.
+std::unique_ptr<Periodic> KeepReaders(Site& site, Health& health) {
   auto last_prune = std::make_shared<std::chrono::steady_clock::time_point>();
-  return std::make_unique<Periodic>(std::chrono::seconds(5), Periodic::First::kAfterInterval, [&site, last_prune] {
-    if (Status s = site.FlushViews(); !s.ok()) spdlog::warn("views not written yet: {}", s.ToString());
+  return std::make_unique<Periodic>(std::chrono::seconds(5), Periodic::First::kAfterInterval, [&site, &health,
+                                                                                             last_prune] {
+    if (Status s = site.FlushViews(); !s.ok()) {
+      health.Down("store", s.WithContext("views not written yet"));
+      return;
+    }
     if (std::chrono::steady_clock::now() - *last_prune > std::chrono::hours(1)) {
-      if (Status s = site.Housekeeping(); !s.ok()) spdlog::warn("pruning sessions: {}", s.ToString());
+      if (Status s = site.Housekeeping(); !s.ok()) health.Down("store", s.WithContext("pruning sessions"));
       *last_prune = std::chrono::steady_clock::now();
     }
   });
@@ -92,8 +123,14 @@ TimePoint Now() { return std::chrono::time_point_cast<std::chrono::seconds>(std:
 
 // HandleFetches: one job per feed and due time. How the fetch went is the
 // feed's status (and its backoff), not the job's.
-void HandleFetches(JobRunner& runner, SourceStore& store, Ingestor& ingestor) {
-  runner.Handle("fetch", [&store, &ingestor](const Job& job) -> Status {
+void HandleFetches(JobRunner& runner, SourceStore& store, Ingestor& ingestor, Health& health) {
+  // The "fetch" part is down when the last kUnreachable fetches, whichever
+  // feeds they were for, found no outlet at all (DNS or the network gone):
+  // one outlet failing is its feed's status, not this node's.
+  static constexpr int kUnreachable = 5;
+  auto unreachable_in_a_row = std::make_shared<std::atomic<int>>(0);
+  health.Register("fetch");
+  runner.Handle("fetch", [&store, &ingestor, &health, unreachable_in_a_row](const Job& job) -> Status {
     int64_t id = 0;
     try {
       id = std::stoll(job.payload);
@@ -118,6 +155,12 @@ void HandleFetches(JobRunner& runner, SourceStore& store, Ingestor& ingestor) {
     }
     for (const auto& feed : feeds) {
       auto r = ingestor.FetchFeed(feed, Now());
+      if (r.status.ok()) {
+        *unreachable_in_a_row = 0;
+        health.Up("fetch");
+      } else if (r.status.code() == Code::kUnavailable && ++*unreachable_in_a_row >= kUnreachable) {
+        health.Down("fetch", r.status.WithContext(fmt::format("the last {} fetches reached no outlet", kUnreachable)));
+      }
       if (r.new_articles || r.failed)
         spdlog::info("fetched {} ({}): {} new, {} updated, {} failed", r.source_name, r.feed_url, r.new_articles,
                      r.updated, r.failed);
@@ -136,7 +179,7 @@ struct DailyMailing {
 };
 
 void HandleDigests(JobRunner& runner, Store& store, const Config& config, Mailer* mailer, const SharedTagger& tagger,
-                   DigestStats& stats, DailyMailing& mailing) {
+                   DigestStats& stats, DailyMailing& mailing, Health& health) {
   if (!config.digest_enabled) return;
   if (!mailer) {
     spdlog::info("daily mailing off: no [mail] smtp_url or outbox");
@@ -149,7 +192,7 @@ void HandleDigests(JobRunner& runner, Store& store, const Config& config, Mailer
   }
   mailing.composer = std::make_unique<DigestComposer>(store, config, *secret, tagger.Get().gazetteer);
   mailing.sender = std::make_unique<DigestSender>(store, config, *mailing.composer, *mailer, &stats);
-  runner.Handle("digest", [&store, &config, &mailing](const Job& job) -> Status {
+  runner.Handle("digest", [&store, &config, &mailing, &health](const Job& job) -> Status {
     auto at = ParseIso8601(job.payload);
     if (!at.ok()) return Status::InvalidArgument(fmt::format("a digest job's payload is a time, not '{}'", job.payload));
     auto day = PreviousLocalDay(*at, config.digest_time_zone);
@@ -157,7 +200,11 @@ void HandleDigests(JobRunner& runner, Store& store, const Config& config, Mailer
     auto run = store.FindDigestRun(day->day);
     if (run.ok() && *run && (*run)->finished_at) return Status::Ok();  // sent already
     auto report = mailing.sender->Run(*day, nullptr, &mailing.stop);
+    // A run the SMTP server refused is retried by its job; meanwhile the
+    // node's "mail" part is down, as the account mail's queue would say.
+    if (!report.ok() && report.status().code() == Code::kUnavailable) health.Down("mail", report.status());
     if (!report.ok()) return report.status().WithContext("daily mailing of " + day->day);
+    health.Up("mail");
     return Status::Ok();
   });
 }
@@ -180,7 +227,7 @@ bool HandleDeskMail(JobRunner& runner, Store& store, const Config& config, Maile
 // interval_seconds fills in the editions' missing translations. Returns the
 // pass, or null when translation is off.
 std::unique_ptr<TranslationPass> HandleTranslations(JobRunner& runner, Store& store, const Config& config,
-                                                    std::optional<Translators>& translators) {
+                                                    std::optional<Translators>& translators, Health& health) {
   auto made = Translators::FromConfig(config);
   if (!made.ok()) {
     spdlog::error("machine translation off: {}", made.status().ToString());
@@ -189,9 +236,21 @@ std::unique_ptr<TranslationPass> HandleTranslations(JobRunner& runner, Store& st
   translators.emplace(std::move(*made));
   if (!config.translate_enabled || translators->Pairs().empty()) return nullptr;
   auto pass = std::make_unique<TranslationPass>(store, store, *translators, PassOptionsFromConfig(config));
-  runner.Handle("translate", [p = pass.get()](const Job&) -> Status {
+  health.Register("translate");
+  runner.Handle("translate", [p = pass.get(), &health](const Job&) -> Status {
     auto stats = p->RunOnce();
-    if (!stats.ok()) return stats.status();
+    if (!stats.ok()) {
+      health.Down("translate", stats.status());
+      return stats.status();
+    }
+    // A pass that translated nothing of what it tried could not reach its
+    // servers (or they refused everything): the articles keep their error
+    // and are tried again after [translate] retry_failed_seconds. A pass
+    // with nothing to try says nothing about the servers.
+    if (stats->failed > 0 && stats->translated == 0)
+      health.Down("translate", Status::Unavailable(stats->last_error));
+    else if (stats->translated > 0)
+      health.Up("translate");
     if (stats->articles_seen > 0)
       spdlog::info("machine translation: {} translated, {} failed{}, {} of {} texts from the cache", stats->translated,
                    stats->failed, stats->last_error.empty() ? "" : " (last: " + stats->last_error + ")",
@@ -233,21 +292,32 @@ std::shared_ptr<PingSchedule> HandlePublishPings(JobRunner& runner, Store& store
 // Schedule queues what is due every second, under a key naming its slot,
 // so the nodes together queue it once.
 std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner& runner, bool translate,
-                                   bool digest, bool desk_mail, std::shared_ptr<PingSchedule> pings) {
+                                   bool digest, bool desk_mail, std::shared_ptr<PingSchedule> pings,
+                                   Health& health) {
   auto last_prune = std::make_shared<TimePoint>();
+  auto backoff = std::make_shared<Backoff>(std::chrono::seconds(1), std::chrono::seconds(30));
+  health.Register("schedule");
   return std::make_unique<Periodic>(std::chrono::seconds(1), Periodic::First::kAtOnce, [&store, &config, &runner,
                                                                                       translate, digest, desk_mail,
-                                                                                      pings, last_prune] {
+                                                                                      pings, last_prune, backoff,
+                                                                                      &health] {
+    // While the store cannot be reached, the schedule asks it less often and
+    // says so once ("schedule" down), not every second.
+    if (!backoff->Due()) return;
     const TimePoint t = Now();
     bool queued = false;
+    Status failure = Status::Ok();
+    // The first failure ends the tick: while the store is down each call
+    // would wait out the pool's retries in turn.
     auto enqueue = [&](JobRequest r) {
+      if (!failure.ok()) return;
       auto id = store.EnqueueJob(r, t);
-      if (!id.ok()) spdlog::warn("jobs: cannot queue {} {}: {}", r.kind, r.key, id.status().ToString());
+      if (!id.ok()) failure = id.status().WithContext(fmt::format("cannot queue {} {}", r.kind, r.key));
       else if (id->has_value()) queued = true;
     };
     if (config.ingest_enabled) {
       auto due = store.DueFeeds(t, 1000);
-      if (!due.ok()) spdlog::warn("jobs: cannot list due feeds: {}", due.status().ToString());
+      if (!due.ok()) failure = due.status().WithContext("cannot list due feeds");
       else
         // Keyed by the feed's due time and a five-minute window: nodes
         // queue a due feed once, and a feed whose fetch could not record
@@ -262,10 +332,11 @@ std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner
     }
     // Scheduled articles go out within a second of their time. Every node
     // may do it: the update checks the state, so an article goes out once.
-    if (auto published = store.PublishDueArticles(t); !published.ok())
-      spdlog::warn("articles: cannot publish the scheduled: {}", published.status().ToString());
-    else if (*published > 0)
-      spdlog::info("articles: published {} scheduled article(s)", *published);
+    if (failure.ok()) {
+      auto published = store.PublishDueArticles(t);
+      if (!published.ok()) failure = published.status().WithContext("cannot publish the scheduled articles");
+      else if (*published > 0) spdlog::info("articles: published {} scheduled article(s)", *published);
+    }
     if (translate)
       enqueue({.kind = "translate",
                .key = SlotKey("translate", std::chrono::seconds(config.translate_interval_seconds), t),
@@ -294,15 +365,15 @@ std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner
     }
     // issue 17, part 3: pings. Publishing never waits for them: a write
     // moves the change sequence, and a job pings up to it a moment later.
-    if (pings) {
+    if (pings && failure.ok()) {
       auto seq = store.ChangeSequence();
-      if (!seq.ok()) spdlog::warn("jobs: cannot read the change sequence: {}", seq.status().ToString());
+      if (!seq.ok()) failure = seq.status().WithContext("cannot read the change sequence");
       else if (auto job = pings->Next(*seq, t)) {
         // Asked again next second unless it is in the queue (or was queued
         // by another node: the key is taken).
         auto id = store.EnqueueJob(*job, t);
         if (!id.ok()) {
-          spdlog::warn("jobs: cannot queue {} {}: {}", job->kind, job->key, id.status().ToString());
+          failure = id.status().WithContext(fmt::format("cannot queue {} {}", job->kind, job->key));
         } else {
           pings->Queued(*job, t);
           queued = queued || id->has_value();
@@ -310,10 +381,17 @@ std::unique_ptr<Periodic> Schedule(Store& store, const Config& config, JobRunner
       }
     }
     if (queued) runner.Wake();
-    if (t - *last_prune > std::chrono::hours(1)) {
+    if (t - *last_prune > std::chrono::hours(1) && failure.ok()) {
       *last_prune = t;
       auto pruned = store.PruneJobs(t - std::chrono::hours(24 * 7));
-      if (!pruned.ok()) spdlog::warn("jobs: cannot prune: {}", pruned.status().ToString());
+      if (!pruned.ok()) failure = pruned.status().WithContext("cannot prune old jobs");
+    }
+    if (failure.ok()) {
+      backoff->Succeeded();
+      health.Up("schedule");
+    } else {
+      backoff->Failed();
+      health.Down("schedule", failure);
     }
   });
 }
@@ -331,6 +409,10 @@ Status RunServe(Config config, const ServeFlags& flags) {
   options.max_header_bytes = config.max_header_bytes;
   options.max_body_bytes = config.max_body_bytes;
 
+  // Each background part reports here: /readyz, the component gauge, and
+  // one log line per change of state. Declared first, it outlives every
+  // part that reports to it.
+  Health health;
   auto store = OpenStore(config);
   if (!store.ok()) return store.status();
 
@@ -368,6 +450,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
     (*server)->Wait();
     return site.status();
   }
+  (*site)->AttachHealth(&health);
   (*site)->WatchStore(std::chrono::milliseconds(250));
   site_ptr.store(site->get(), std::memory_order_release);
   (*server)->ShutdownOnSignals();
@@ -380,10 +463,11 @@ Status RunServe(Config config, const ServeFlags& flags) {
   std::unique_ptr<Periodic> indexer;
   if (index.ok()) {
     (*site)->AttachSearch(index->get());
-    indexer = FollowSearchIndex(**store, **index);
+    indexer = FollowSearchIndex(**store, **index, health);
   }
+  auto store_probe = ProbeStore(**store, health);
   auto reloader = ReloadGazetteer(**store, *knowledge_version, tagger, **site);
-  auto readers_keeper = KeepReaders(**site);
+  auto readers_keeper = KeepReaders(**site, health);
 
   // Background work is jobs in the store's queue, shared by every node on
   // the same database: the schedule enqueues each piece of work once per
@@ -392,27 +476,30 @@ Status RunServe(Config config, const ServeFlags& flags) {
   JobRunner runner(**store, {.holder = NodeName(),
                              .workers = config.jobs_workers ? static_cast<int>(config.jobs_workers)
                                                             : static_cast<int>(config.ingest_workers) + 1,
-                             .lease = std::chrono::seconds(config.jobs_lease_seconds)});
+                             .lease = std::chrono::seconds(config.jobs_lease_seconds),
+                             .health = &health});
   AddProbeHandler(runner);
   Fetcher fetcher(FetchOptionsFrom(config));
   Ingestor ingestor(**store, **store, fetcher, IngestOptionsFrom(config), &tagger);
-  if (config.ingest_enabled) HandleFetches(runner, **store, ingestor);
+  if (config.ingest_enabled) HandleFetches(runner, **store, ingestor, health);
   // The desk's "fetch now" takes the path a scheduled fetch takes, and its
   // discovery the fetcher (and its guard) `source add` uses.
-  (*site)->AttachFeedTools(MakeFeedTools(ingestor, fetcher));
+  Fetcher image_fetcher(ImageFetchOptions(config));
+  (*site)->AttachFeedTools(MakeFeedTools(ingestor, fetcher, &image_fetcher));
   DigestStats digest_stats;
   (*site)->SetDigestStats(&digest_stats);
   DailyMailing mailing;
-  HandleDigests(runner, **store, config, mailer.get(), tagger, digest_stats, mailing);
+  HandleDigests(runner, **store, config, mailer.get(), tagger, digest_stats, mailing, health);
   std::optional<Translators> translators;
-  auto pass = HandleTranslations(runner, **store, config, translators);
+  auto pass = HandleTranslations(runner, **store, config, translators, health);
   // issue 17, part 3: pings
   std::unique_ptr<Fetcher> ping_fetcher;
   std::unique_ptr<PublishPings> pings;
   auto ping_schedule = HandlePublishPings(runner, **store, config, ping_fetcher, pings);
   runner.Start();
   const bool desk_mail = HandleDeskMail(runner, **store, config, mailer.get());
-  auto schedule = Schedule(**store, config, runner, pass != nullptr, mailing.sender != nullptr, desk_mail, ping_schedule);
+  auto schedule = Schedule(**store, config, runner, pass != nullptr, mailing.sender != nullptr, desk_mail, ping_schedule,
+                           health);
 
   spdlog::info("newsdesk listening on {} ({} threads, data in {})", url, (*server)->threads(), config.data_dir);
   PrintWhereToStart(**store, config, url);
@@ -426,6 +513,7 @@ Status RunServe(Config config, const ServeFlags& flags) {
   readers_keeper->Stop();
   if (Status s = (*site)->FlushViews(); !s.ok()) spdlog::error("views lost at shutdown: {}", s.ToString());
   reloader->Stop();
+  store_probe->Stop();
   if (indexer) indexer->Stop();
   (*site)->AttachSearch(nullptr);
   (*site)->AttachFeedTools({});

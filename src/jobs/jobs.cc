@@ -29,6 +29,7 @@ std::string SlotKey(const std::string& name, std::chrono::seconds every, TimePoi
 
 JobRunner::JobRunner(JobQueue& queue, JobRunnerOptions options) : store_(queue), options_(std::move(options)) {
   if (options_.holder.empty()) options_.holder = NodeName();
+  if (options_.health) options_.health->Register("jobs");
   if (options_.workers < 1) options_.workers = 1;
   if (options_.lease.count() < 3) options_.lease = std::chrono::seconds(3);
 }
@@ -67,6 +68,9 @@ void JobRunner::Stop() {
 JobRunnerStats JobRunner::stats() const { return {claimed_.load(), done_.load(), failed_.load()}; }
 
 void JobRunner::Work() {
+  // While the queue cannot be reached (the database restarting), each
+  // worker asks less and less often, up to every 10 s.
+  Backoff backoff(options_.idle_poll, std::max<std::chrono::milliseconds>(options_.idle_poll, std::chrono::seconds(10)));
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -74,8 +78,17 @@ void JobRunner::Work() {
     }
     const TimePoint now = Now();
     auto job = store_.ClaimJob(kinds_, options_.holder, now, now + options_.lease);
-    if (!job.ok()) spdlog::warn("jobs: cannot claim: {}", job.status().ToString());
-    if (!job.ok() || !job->has_value()) {
+    if (!job.ok()) {
+      backoff.Failed();
+      if (options_.health) options_.health->Down("jobs", job.status());
+      else spdlog::warn("jobs: cannot claim: {}", job.status().ToString());
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, backoff.delay(), [&] { return stop_; });
+      continue;
+    }
+    backoff.Succeeded();
+    if (options_.health) options_.health->Up("jobs");
+    if (!job->has_value()) {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, options_.idle_poll, [&] { return stop_ || woken_; });
       woken_ = false;

@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/health.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -44,6 +45,7 @@ struct JobRunnerOptions {
   std::chrono::seconds lease{30};                      // renewed every lease/3 while a job runs
   std::chrono::milliseconds idle_poll{500};            // how often an idle worker looks
   std::chrono::seconds retry_after{60};                // a failed job's next try
+  Health* health = nullptr;  // when set, reaching the queue is its "jobs" part (outliving the runner)
 };
 
 struct JobRunnerStats {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -112,6 +113,10 @@ class DocumentBuilder {
     generator_.set_database(db);
     generator_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
   }
+  // ForgetDatabase drops the generator's handle on the database: Xapian
+  // handles share one open database, which (with its write lock) closes
+  // only when the last handle goes.
+  void ForgetDatabase() { generator_.set_database(Xapian::WritableDatabase()); }
 
   Xapian::Document Build(const SearchDocument& in);
 
@@ -238,6 +243,30 @@ class ShardWriter {
   Xapian::WritableDatabase& db() { return *db_; }
   DocumentBuilder& builder() { return builder_; }
 
+  // Broken: a write to the database failed in Xapian's database layer (a
+  // full disk, an I/O error), after which Xapian refuses every call with
+  // DatabaseClosedError until the database is opened again.
+  bool broken() const { return broken_.load(); }
+  void MarkBroken() { broken_ = true; }
+
+  // Reopen opens the shard's database again at its last commit: the work
+  // that failed is lost, and the index's committed sequence says what to
+  // replay. REQUIRES: idle (after Wait). Throws Xapian::Error.
+  void Reopen() {
+    // close() commits what is pending if it can (a consistent state: the
+    // sequence is set only after every Put of its batch succeeded) and
+    // closes the database either way.
+    try {
+      if (db_) db_->close();
+    } catch (const Xapian::Error&) {
+    }
+    builder_.ForgetDatabase();
+    db_.reset();
+    db_.emplace(directory_, Xapian::DB_OPEN);
+    builder_.RecordSpellingIn(*db_);
+    broken_ = false;
+  }
+
  private:
   void Run() {
     std::unique_lock<std::mutex> lock(mu_);
@@ -252,6 +281,9 @@ class ShardWriter {
       Status st = Status::Ok();
       try {
         task(*this);
+      } catch (const Xapian::DatabaseError& e) {
+        st = FromXapian(e, what);
+        broken_ = true;
       } catch (const Xapian::Error& e) {
         st = FromXapian(e, what);
       } catch (const std::exception& e) {
@@ -271,6 +303,7 @@ class ShardWriter {
   std::mutex mu_;
   std::condition_variable work_cv_, idle_cv_;
   std::deque<std::pair<const char*, Task>> queue_;  // GUARDED_BY(mu_)
+  std::atomic<bool> broken_{false};
   bool busy_ = false;                               // GUARDED_BY(mu_)
   bool stopping_ = false;                           // GUARDED_BY(mu_)
   Status error_ = Status::Ok();                     // GUARDED_BY(mu_)
@@ -377,6 +410,21 @@ Status SearchIndex::Impl::Writable(const char* what) const {
   return Status::Ok();
 }
 
+Status SearchIndex::Impl::Heal() {
+  if (std::none_of(shards_.begin(), shards_.end(), [](const auto& shard) { return shard->broken(); }))
+    return Status::Ok();
+  Status pending = WaitAll();
+  for (auto& shard : shards_) {
+    if (!shard->broken()) continue;
+    try {
+      shard->Reopen();
+    } catch (const Xapian::Error& e) {
+      return FromXapian(e, "reopen after a failed write");
+    }
+  }
+  return pending;
+}
+
 ShardWriter& SearchIndex::Impl::ShardOf(int64_t id) {
   return *shards_[static_cast<size_t>(id % static_cast<int64_t>(shards_.size()))];
 }
@@ -460,6 +508,7 @@ Status SearchIndex::Impl::Open() {
 Status SearchIndex::Put(const SearchDocument& in) {
   std::lock_guard<std::mutex> lock(impl_->write_mu_);
   ND_RETURN_IF_ERROR(impl_->Writable("put"));
+  ND_RETURN_IF_ERROR(impl_->Heal());
   if (in.id < 0 || in.id > kMaxArticleId) {
     return Status::InvalidArgument(fmt::format("search index: put: article id {} out of range", in.id));
   }
@@ -476,6 +525,7 @@ Status SearchIndex::Put(const SearchDocument& in) {
 Status SearchIndex::Remove(int64_t id) {
   std::lock_guard<std::mutex> lock(impl_->write_mu_);
   ND_RETURN_IF_ERROR(impl_->Writable("remove"));
+  ND_RETURN_IF_ERROR(impl_->Heal());
   if (id < 0 || id > kMaxArticleId) return Status::Ok();  // never indexed
   impl_->ShardOf(id).Post("remove", [id](ShardWriter& w) { w.db().delete_document(IdTerm(id)); });
   return Status::Ok();
@@ -484,6 +534,7 @@ Status SearchIndex::Remove(int64_t id) {
 Status SearchIndex::Clear() {
   std::lock_guard<std::mutex> lock(impl_->write_mu_);
   ND_RETURN_IF_ERROR(impl_->Writable("clear"));
+  ND_RETURN_IF_ERROR(impl_->Heal());
   return impl_->OnEveryShard("clear", [](Xapian::WritableDatabase& db) {
     std::vector<Xapian::docid> ids;
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
@@ -494,6 +545,7 @@ Status SearchIndex::Clear() {
 Status SearchIndex::SetIndexedSequence(int64_t sequence) {
   std::lock_guard<std::mutex> lock(impl_->write_mu_);
   ND_RETURN_IF_ERROR(impl_->Writable("set sequence"));
+  ND_RETURN_IF_ERROR(impl_->Heal());
   // After the Puts it covers are done, or not at all: a failed Put must not
   // be skipped by the next catch-up.
   return impl_->OnEveryShard("set sequence", [sequence](Xapian::WritableDatabase& db) {
@@ -516,8 +568,16 @@ Result<int64_t> SearchIndex::IndexedSequence() {
       for (const std::string& path : impl_->shard_paths_) sequences.push_back(ParseSequence(Xapian::Database(path).get_metadata(kSequenceKey)));
       return lowest(sequences);
     }
+    ND_RETURN_IF_ERROR(impl_->Heal());
     ND_RETURN_IF_ERROR(impl_->WaitAll());
-    for (auto& shard : impl_->shards_) sequences.push_back(ParseSequence(shard->db().get_metadata(kSequenceKey)));
+    for (auto& shard : impl_->shards_) {
+      try {
+        sequences.push_back(ParseSequence(shard->db().get_metadata(kSequenceKey)));
+      } catch (const Xapian::DatabaseError&) {
+        shard->MarkBroken();
+        throw;
+      }
+    }
   } catch (const Xapian::Error& e) {
     return FromXapian(e, "read sequence");
   } catch (const std::exception& e) {
@@ -529,6 +589,7 @@ Result<int64_t> SearchIndex::IndexedSequence() {
 Status SearchIndex::Commit() {
   std::lock_guard<std::mutex> lock(impl_->write_mu_);
   ND_RETURN_IF_ERROR(impl_->Writable("commit"));
+  ND_RETURN_IF_ERROR(impl_->Heal());
   ND_RETURN_IF_ERROR(impl_->WaitAll());
   // The shards commit in parallel, each with its sequence; readers wait to
   // reopen until all have, so a search never mixes two commits.

@@ -196,6 +196,11 @@ class SearchIndex::Impl {
   Status OnEveryShard(const char* what, Fn fn);  // REQUIRES: write_mu_
   // Writable: InvalidArgument when the index was opened read-only.
   Status Writable(const char* what) const;
+  // Heal opens again the shards a failed write left closed (ShardWriter::
+  // Broken), so the index works again once the fault is gone (the disk has
+  // room) without a restart. It returns a failure still waiting to be
+  // reported, which leaves the caller's batch uncommitted and so replayed.
+  Status Heal();  // REQUIRES: write_mu_
   ShardWriter& ShardOf(int64_t id);
   Status OpenReadOnly();
   Status LockDirectory();

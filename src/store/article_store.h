@@ -141,6 +141,9 @@ class ChangeListener {
   virtual ~ChangeListener() = default;
   // Wait returns true when a change was announced within `timeout`.
   virtual bool Wait(std::chrono::milliseconds timeout) = 0;
+  // Connected: whether the link that carries the notices was up after the
+  // last Wait (it is reconnected by the next one).
+  virtual bool Connected() const = 0;
 };
 
 class ArticleStore {

@@ -29,7 +29,8 @@ void MailQueue::Enqueue(Message message, std::string what) {
       spdlog::error("mail: the queue is full; dropped {}", what);
       return;
     }
-    items_.push_back({std::move(message), std::move(what), 0, std::chrono::steady_clock::now()});
+    const auto now = std::chrono::steady_clock::now();
+    items_.push_back({std::move(message), std::move(what), 0, now, now});
   }
   cv_.notify_all();
 }
@@ -63,14 +64,22 @@ void MailQueue::Run() {
     lock.lock();
     sending_ = false;
     ++item.attempts;
+    Health* health = health_.load();
+    if (health && (s.ok() || s.code() == Code::kUnavailable)) {
+      if (s.ok()) health->Up("mail");
+      else health->Down("mail", s);
+    }
+    const auto now = std::chrono::steady_clock::now();
     if (s.ok()) {
       ++sent_;
       spdlog::info("mail: sent {}", item.what);
-    } else if (s.code() == Code::kUnavailable && item.attempts <= retry_delays_.size()) {
-      auto delay = retry_delays_[item.attempts - 1];
-      spdlog::warn("mail: {} not sent ({}); retrying in {} s", item.what, s.message(),
-                   std::chrono::duration_cast<std::chrono::seconds>(delay).count());
-      item.due = std::chrono::steady_clock::now() + delay;
+    } else if (s.code() == Code::kUnavailable && !retry_delays_.empty() && now - item.queued < kGiveUpAfter) {
+      auto delay = retry_delays_[std::min(item.attempts, retry_delays_.size()) - 1];
+      // While the server is down every message is retried: the Health line
+      // says so once, each message's retry only at debug level.
+      spdlog::log(health ? spdlog::level::debug : spdlog::level::warn, "mail: {} not sent ({}); retrying in {} s",
+                  item.what, s.message(), std::chrono::duration_cast<std::chrono::seconds>(delay).count());
+      item.due = now + delay;
       items_.push_back(std::move(item));
     } else {
       ++dropped_;

@@ -103,6 +103,12 @@ void ReaderPages::Impl::AddRoutes(RouteTable& routes) {
   routes.Add(both, "/{ed}/account/reset",
              PublicForm([this, token](const RequestContext& c) { return ResetForm(c, 200, "", token(c)); },
                         [this](const RequestContext& c, const FormFields& f) { return PostReset(c, f); }));
+  routes.Add(both, "/{ed}/account/login-link",
+             PublicForm([this](const RequestContext& c) { return LoginLinkForm(c, 200, "", false); },
+                        [this](const RequestContext& c, const FormFields& f) { return PostLoginLink(c, f); }));
+  routes.Add(both, "/{ed}/account/login-link/use",
+             PublicForm([this, token](const RequestContext& c) { return UseLoginLinkForm(c, 200, "", token(c)); },
+                        [this](const RequestContext& c, const FormFields& f) { return PostUseLoginLink(c, f); }));
   routes.Add(get, "/{ed}/account", [this](const RequestContext& c) { return AccountPage(c); });
   routes.Add(post, "/{ed}/account/name", ReaderForm([this](const RequestContext& c, const FormFields& f) {
                return AccountResult(c, accounts_.ChangeDisplayName(c.viewer.user()->id, FormValue(f, "display_name")));
@@ -478,6 +484,7 @@ Result<std::unique_ptr<ReaderPages>> ReaderPages::Create(Store& store, const Con
 }
 
 void ReaderPages::UseMailer(std::shared_ptr<Mailer> mailer) { impl_->UseMailer(std::move(mailer)); }
+void ReaderPages::ReportMailTo(Health* health) { impl_->ReportMailTo(health); }
 bool ReaderPages::WaitForMail(std::chrono::milliseconds timeout) { return impl_->WaitForMail(timeout); }
 
 bool ReaderPages::HasSessionCookie(const Request& request) {

@@ -42,6 +42,7 @@
 namespace newsdesk {
 
 class Catalog;
+class Health;
 class Mailer;
 class Templates;
 
@@ -58,6 +59,8 @@ class ReaderPages {
 
   // UseMailer sends account mail through `mailer` from now on (tests).
   void UseMailer(std::shared_ptr<Mailer> mailer);
+  // ReportMailTo makes account mail's sending the "mail" part of `health`.
+  void ReportMailTo(Health* health);
   // WaitForMail waits until no mail is waiting to be sent now (tests).
   bool WaitForMail(std::chrono::milliseconds timeout);
 

@@ -89,6 +89,12 @@ class ReaderPages::Impl {
   void UseMailer(std::shared_ptr<Mailer> mailer) {
     std::lock_guard<std::mutex> lock(mail_mu_);
     mail_ = std::make_unique<MailQueue>(std::move(mailer));
+    mail_->ReportTo(health_);
+  }
+  void ReportMailTo(Health* health) {
+    std::lock_guard<std::mutex> lock(mail_mu_);
+    health_ = health;
+    if (mail_) mail_->ReportTo(health);
   }
   bool WaitForMail(std::chrono::milliseconds timeout) {
     std::lock_guard<std::mutex> lock(mail_mu_);
@@ -224,6 +230,16 @@ class ReaderPages::Impl {
   Response ResetForm(const RequestContext& ctx, int status, const std::string& error,
                      const std::string& token);
   Response PostReset(const RequestContext& ctx, const FormFields& f);
+  // The one-time log-in link (issue 18): asked for by address, mailed,
+  // and used through a button, so that a mail scanner opening the link
+  // does not spend it.
+  Response LoginLinkForm(const RequestContext& ctx, int status, const std::string& error, bool sent);
+  Response PostLoginLink(const RequestContext& ctx, const FormFields& f);
+  Response UseLoginLinkForm(const RequestContext& ctx, int status, const std::string& error, const std::string& token);
+  Response PostUseLoginLink(const RequestContext& ctx, const FormFields& f);
+  // LoggedIn answers a successful log-in: the session and device cookies,
+  // then on to `next` (a local path) or the edition's front page.
+  Response LoggedIn(const RequestContext& ctx, const LoginResult& login, const std::string& next);
   Response AccountPage(const RequestContext& ctx, int status = 200,
                        const Status& error = Status::Ok());
   Response AccountResult(const RequestContext& ctx, const Status& s);
@@ -277,6 +293,7 @@ class ReaderPages::Impl {
   const bool secure_;
   std::mutex mail_mu_;
   std::unique_ptr<MailQueue> mail_;
+  Health* health_ = nullptr;  // GUARDED_BY(mail_mu_)
 
   // GUARDED_BY(mail_mu_); null when mail is not configured
   std::mutex discussion_mu_;

@@ -7,9 +7,10 @@ using namespace site_internal;
 namespace site_internal {
 TimePoint Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
-const char* const kSecurityPolicy =
-    "default-src 'none'; style-src 'self'; img-src 'self' https: http: data:; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'";
+std::string SecurityPolicy(const std::string& img_src) {
+  return "default-src 'none'; style-src 'self'; img-src " + img_src +
+         "; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; manifest-src 'self'";
+}
 
 const char* const kPublicPageCaching = "public, max-age=60, stale-while-revalidate=600";
 
@@ -45,7 +46,7 @@ std::string ContentTypeFor(std::string_view path) {
   return "application/octet-stream";
 }
 
-json BlockView(const Block& b) {
+json BlockView(const Block& b, const std::function<std::string(const std::string&)>& image_src) {
   json v = {{"text", b.text}};
   switch (b.type) {
     case BlockType::kParagraph: v["is_paragraph"] = true; break;
@@ -61,7 +62,7 @@ json BlockView(const Block& b) {
         break;
       }
       v["is_image"] = true;
-      v["url"] = b.url;
+      v["url"] = image_src ? image_src(b.url) : b.url;
       v["caption"] = b.caption;
       v["credit"] = b.credit;
       break;
@@ -98,6 +99,12 @@ Status Site::Impl::Init() {
     if (!c.ok()) return c.status();
     catalogs_.emplace(ed, std::move(*c));
   }
+  // Remote images reach pages through the image proxy, signed with the
+  // secret every node shares, so the CSP can allow only known hosts.
+  auto secret = LoadSharedSiteSecret(store_, config_.data_dir);
+  if (!secret.ok()) return secret.status();
+  images_ = std::make_unique<ImageProxy>(config_, *secret);
+  security_policy_ = SecurityPolicy(images_->ImgSrc());
   auto readers = ReaderPages::Create(
       store_, config_, *templates_, catalogs_,
       [this](const RequestContext& ctx, const std::string& ed, const std::string& title, const std::string& content,
@@ -111,6 +118,7 @@ Status Site::Impl::Init() {
     std::lock_guard<std::mutex> lock(feed_tools_mu_);
     return feed_tools_;
   };
+  desk.image_src = [this](const std::string& url) { return images_->PageSrc(url); };
   desk.send_password_reset = [this](int64_t user_id, const std::string& lang) {
     return readers_->SendPasswordReset(user_id, lang);
   };
@@ -180,6 +188,7 @@ void Site::Impl::ReplaceGazetteer(std::shared_ptr<const Gazetteer> gazetteer) {
 void Site::Impl::SyncWithStore() {
   auto seq = store_.ChangeSequence();
   if (seq.ok()) cache_.Observe(*seq);
+  else if (newsdesk::Health* h = health()) h->Down("store", seq.status());  // said once, not every poll
   else spdlog::warn("cannot read the store's change sequence: {}", seq.status().ToString());
 }
 
@@ -215,6 +224,15 @@ void Site::Impl::AddRoutes() {
 void Site::Impl::AddOperationsRoutes() {
   const std::vector<std::string> get = {"GET", "HEAD"};
   routes_.Add(get, "/healthz", [this](const RequestContext&) { return Health(); });
+  routes_.Add(get, "/readyz", [this](const RequestContext& c) { return Readiness(c); });
+  routes_.Add(get, "/images/{signature}", [this](const RequestContext& c) {
+    ImageProxy::Fetch fetch;
+    {
+      std::lock_guard<std::mutex> lock(feed_tools_mu_);
+      fetch = feed_tools_.fetch_image;
+    }
+    return images_->Serve(c.Param("signature"), c.request.QueryParam("u").value_or(""), fetch);
+  });
   routes_.Add(get, "/metrics", [this](const RequestContext&) {
     Response r = Response::Text(200, metrics_.Render());
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -382,7 +400,7 @@ void Site::Impl::CountArticleView(const std::string& path) {
 // Finish adds the headers every response carries and logs failures.
 Response Site::Impl::Finish(const Request& req, Response res) {
   if (res.content_type.rfind("text/html", 0) == 0) {
-    res.headers.emplace_back("Content-Security-Policy", kSecurityPolicy);
+    res.headers.emplace_back("Content-Security-Policy", security_policy_);
     res.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
   }
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -484,6 +502,40 @@ Response Site::Impl::Health() {
   return Response::Text(200, "ok\n");
 }
 
+Response Site::Impl::Readiness(const RequestContext& ctx) {
+  // Why a part is down can name internal hosts and paths: said only to
+  // whoever asks from this machine (an operator, a local load balancer).
+  const std::string& from = ctx.request.remote_address;
+  const bool local = from == "127.0.0.1" || from == "::1" || from.starts_with("::ffff:127.");
+  json parts = json::array();
+  bool ready = true;
+  auto add = [&](const ComponentState& part) {
+    json j = {{"name", part.name}, {"up", part.up}, {"since", FormatIso8601(part.since)}};
+    if (!part.up) {
+      j["failures"] = part.failures;
+      if (local) j["error"] = part.error;
+    }
+    parts.push_back(std::move(j));
+    ready = ready && part.up;
+  };
+  // The parts report as they work, the store through serve's probe every
+  // few seconds, so the answer is immediate even while the database is
+  // unreachable (a ping would wait out the pool's retries). Without them
+  // (a site not started by serve) the store is asked now.
+  if (newsdesk::Health* h = health()) {
+    for (const auto& part : h->Components()) add(part);
+  } else {
+    Status store = store_.Ping();
+    add(ComponentState{.name = "store", .up = store.ok(),
+                       .since = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()),
+                       .failures = store.ok() ? 0 : 1, .error = store.ok() ? "" : store.ToString()});
+  }
+  Response r = Json(ready ? 200 : 503, {{"ready", ready}, {"components", std::move(parts)}});
+  r.cacheable = false;  // asked now, every time
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
 // StaticFile serves a built-in file by its plain name (kept for old
 // links, cached an hour) or by its content-hashed one (cached for ever:
 // new content, new name). A hashed name of older content, asked for by a
@@ -552,6 +604,27 @@ void Site::SyncWithStore() { impl_->SyncWithStore(); }
 void Site::AttachSearch(SearchIndex* index) { impl_->AttachSearch(index); }
 
 void Site::AttachFeedTools(FeedTools tools) { impl_->AttachFeedTools(std::move(tools)); }
+void Site::AttachHealth(Health* health) { impl_->AttachHealth(health); }
+
+void Site::Impl::AttachHealth(newsdesk::Health* health) {
+  const bool first = health_.exchange(health, std::memory_order_acq_rel) == nullptr && health &&
+                     !component_gauge_registered_.exchange(true);
+  if (health && mailer_) health->Register("mail");
+  {
+    std::lock_guard<std::mutex> lock(subscription_mu_);
+    if (subscription_queue_) subscription_queue_->ReportTo(health);
+  }
+  readers_->ReportMailTo(health);
+  if (!first) return;
+  metrics_.Register("newsdesk_component_up", "Whether each background part of this node works (1) or is retrying (0).",
+                    "gauge", [this] {
+                      std::vector<Metrics::Sample> samples;
+                      if (newsdesk::Health* h = this->health())
+                        for (const auto& part : h->Components())
+                          samples.push_back({fmt::format("component=\"{}\"", part.name), part.up ? 1.0 : 0.0});
+                      return samples;
+                    });
+}
 
 Status Site::FlushViews() { return impl_->readers().FlushViews(); }
 
@@ -575,11 +648,17 @@ void Site::WatchStore(std::chrono::milliseconds interval) {
     // On PostgreSQL another node's commit is announced: wake at once, and
     // poll as well in case a notice is lost with a broken link.
     std::unique_ptr<ChangeListener> listener = impl_->store().ListenForChanges();
+    newsdesk::Health* health = impl_->health();
+    if (listener && health) health->Register("notify");
     std::unique_lock<std::mutex> lock(watch_mu_);
     while (!stop_watch_) {
       if (listener) {
         lock.unlock();
         listener->Wait(interval);
+        if (health) {
+          if (listener->Connected()) health->Up("notify");
+          else health->Down("notify", Status::Unavailable("LISTEN/NOTIFY: no link to PostgreSQL; polling meanwhile"));
+        }
         lock.lock();
         if (stop_watch_) break;
       } else if (watch_cv_.wait_for(lock, interval, [this] { return stop_watch_; })) {

@@ -33,6 +33,7 @@
 
 namespace newsdesk {
 
+class Health;
 class Mailer;
 struct DigestStats;
 class SearchIndex;
@@ -64,6 +65,12 @@ class Site {
   // by the caller, outliving the site); until then they say search is
   // unavailable.
   void AttachSearch(SearchIndex* index);
+
+  // AttachHealth reports the node's background parts (common/health.h) at
+  // /readyz and as the `newsdesk_component_up` gauge in /metrics, and makes
+  // the site's mail queues and its store watcher report to it. `health`
+  // outlives the site or is detached with nullptr; attach it before serving.
+  void AttachHealth(Health* health);
 
   // AttachFeedTools lends the desk serve's ingest stage (fetch now, feed
   // discovery; what they use must outlive them or be detached with {});

@@ -32,6 +32,7 @@
 #include "model/feed_address.h"
 #include "web/page_meta.h"
 #include "web/page_cache.h"
+#include "web/image_proxy.h"
 #include "web/mail_queue.h"
 #include "web/reader_pages.h"
 #include "web/subscription_pages.h"
@@ -50,7 +51,8 @@ inline constexpr int kPageSize = 30;
 inline constexpr int kSidebarSize = 10;
 inline constexpr int kDiscussionBlockSize = 8;
 inline constexpr int kFeedSize = 50;
-extern const char* const kSecurityPolicy;
+// SecurityPolicy: the Content-Security-Policy of HTML responses, images from `img_src`.
+std::string SecurityPolicy(const std::string& img_src);
 // Issue 17, HTTP caching: what a guest's cacheable page tells caches.
 extern const char* const kPublicPageCaching;
 
@@ -60,8 +62,10 @@ std::string EncodeCursor(const ArticleCursor& c);
 std::optional<ArticleCursor> DecodeCursor(const std::string& s);
 bool IsLanguageCode(const std::string& s);
 std::string ContentTypeFor(std::string_view path);
-// BlockView is a body block as the article template reads it.
-json BlockView(const Block& b);
+// BlockView is a body block as the article template reads it; an image's
+// address as `image_src` writes it (the image proxy on pages; as it is,
+// when null, for feeds).
+json BlockView(const Block& b, const std::function<std::string(const std::string&)>& image_src);
 
 // issue 17, part 5: lang attributes, so that screen readers switch voice.
 // LangAttribute is `lang` for a `lang="…"` on text of that language shown
@@ -85,6 +89,8 @@ class Site::Impl {
         translation_api_(store, config) {
   }
   void AttachSearch(SearchIndex* index) { search_.store(index, std::memory_order_release); }
+  void AttachHealth(newsdesk::Health* health);
+  newsdesk::Health* health() const { return health_.load(std::memory_order_acquire); }
   void AttachFeedTools(FeedTools tools) {
     std::lock_guard<std::mutex> lock(feed_tools_mu_);
     feed_tools_ = std::move(tools);
@@ -94,7 +100,10 @@ class Site::Impl {
   // UseSubscriptionMailer sends subscription mail through `mailer` (tests).
   void UseSubscriptionMailer(std::shared_ptr<Mailer> mailer) {
     std::lock_guard<std::mutex> lock(subscription_mu_);
-    if (subscription_queue_) subscription_queue_ = std::make_unique<MailQueue>(std::move(mailer));
+    if (subscription_queue_) {
+      subscription_queue_ = std::make_unique<MailQueue>(std::move(mailer));
+      subscription_queue_->ReportTo(health());
+    }
   }
   bool WaitForSubscriptionMail(std::chrono::milliseconds timeout) {
     std::lock_guard<std::mutex> lock(subscription_mu_);
@@ -208,8 +217,11 @@ class Site::Impl {
   Result<std::optional<Translation>> EditionTranslation(const Article& a, const std::string& ed);
   // ArticleContentView: what an article shows in edition `ed` (its page's
   // article template, a feed entry's content); `translation` when shown.
+  // A page's images go through the image proxy, a feed's keep their
+  // addresses (feed readers fetch them, under no CSP of ours).
+  enum class Images { kProxied, kAsStored };
   json ArticleContentView(const Article& a, const Translation* translation, const std::string& ed,
-                          bool show_original);
+                          bool show_original, Images images = Images::kProxied);
 
   // --- mentions -------------------------------------------------------------
   const Entity* FindEntity(const RequestContext& ctx, const std::string& slug) const {
@@ -260,6 +272,9 @@ class Site::Impl {
   size_t SitemapUrlsPerFile() const;
 
   Response Health();
+  // Readiness: /readyz, every background part and the store (200 when all
+  // work, else 503); the reasons only to a caller on this machine.
+  Response Readiness(const RequestContext& ctx);
   Response StaticFile(const RequestContext& ctx, const std::string& path);
   // Issue 17, HTTP caching: the web app manifest (site.cc).
   Response Manifest();
@@ -298,6 +313,10 @@ class Site::Impl {
   TranslationApi translation_api_;
   std::mutex subscription_mu_;
   std::unique_ptr<MailQueue> subscription_queue_;
+  std::atomic<newsdesk::Health*> health_{nullptr};
+  std::unique_ptr<ImageProxy> images_;  // made by Init
+  std::string security_policy_;         // the CSP of HTML responses, with the image proxy's img-src
+  std::atomic<bool> component_gauge_registered_{false};
 
   // GUARDED_BY(subscription_mu_); null without mail
   std::unique_ptr<Mailer> subscription_mailer_;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include "common/health.h"
 #include "common/testing/matchers.h"
 #include "common/testing/test_directory.h"
 #include "common/time.h"
@@ -500,6 +501,70 @@ TEST_F(SiteTest, HealthAndStaticFiles) {
   EXPECT_EQ(Get("/static/demo/ship.svg").content_type, "image/svg+xml");
   EXPECT_EQ(Get("/static/..%2Fsrc%2Fmain.cc").status, 404);
   EXPECT_EQ(Get("/static/nope.css").status, 404);
+}
+
+// Issue 18, finding 5: images only from the site (and configured hosts):
+// a remote lead image is shown through the site's image proxy.
+TEST_F(SiteTest, RemoteImagesGoThroughTheImageProxyAndTheCspAllowsNoOtherHost) {
+  auto r = Get("/en/articles/1-shoygu-vystupil-v-astane");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("src=\"/images/"));
+  EXPECT_THAT(r.body, HasSubstr("?u=https%3A%2F%2Ftass.example%2F1.jpg"));
+  EXPECT_THAT(r.body, Not(HasSubstr("src=\"https://tass.example/1.jpg\"")));
+  const std::string csp = Header(r, "Content-Security-Policy");
+  EXPECT_THAT(csp, HasSubstr("img-src 'self' data:;"));
+  EXPECT_THAT(csp, Not(HasSubstr("https:")));
+  EXPECT_THAT(Get("/en/feed.xml").body, HasSubstr("https://tass.example/1.jpg")) << "feeds keep the address";
+  EXPECT_EQ(Get("/images/forged?u=https%3A%2F%2Ftass.example%2F1.jpg").status, 404);
+}
+
+TEST_F(SiteTest, ReadyzAsksTheStoreWhenNoPartReports) {
+  auto j = GetJson("/readyz");
+  EXPECT_EQ(j["ready"], true);
+  ASSERT_EQ(j["components"].size(), 1u);
+  EXPECT_EQ(j["components"][0]["name"], "store");
+  EXPECT_EQ(j["components"][0]["up"], true);
+}
+
+TEST_F(SiteTest, ReadyzAndTheGaugeFollowEachPartAndGiveReasonsOnlyToThisMachine) {
+  Health health;
+  health.Register("store");
+  health.Register("search");
+  site_->AttachHealth(&health);
+  EXPECT_EQ(GetJson("/readyz")["ready"], true);
+  EXPECT_THAT(Get("/metrics").body, HasSubstr("newsdesk_component_up{component=\"search\"} 1"));
+
+  health.Down("search", Status::IOError("search index: commit: No space left on device"));
+  auto ask = [&](const std::string& from) {
+    Request r;
+    r.method = "GET";
+    r.target = "/readyz";
+    r.remote_address = from;
+    EXPECT_TRUE(ParseTarget(r).ok());
+    return site_->Handle(r);
+  };
+  Response local = ask("127.0.0.1");
+  EXPECT_EQ(local.status, 503);
+  EXPECT_THAT(Header(local, "Cache-Control"), HasSubstr("no-store"));
+  auto j = nlohmann::json::parse(local.body);
+  EXPECT_EQ(j["ready"], false);
+  bool seen = false;
+  for (const auto& part : j["components"]) {
+    if (part["name"] != "search") continue;
+    seen = true;
+    EXPECT_EQ(part["up"], false);
+    EXPECT_EQ(part["failures"], 1);
+    EXPECT_THAT(part["error"].get<std::string>(), HasSubstr("No space left"));
+  }
+  EXPECT_TRUE(seen);
+  Response remote = ask("203.0.113.9");
+  EXPECT_EQ(remote.status, 503);
+  EXPECT_THAT(remote.body, Not(HasSubstr("No space left"))) << "internal reasons stay on this machine";
+  EXPECT_THAT(Get("/metrics").body, HasSubstr("newsdesk_component_up{component=\"search\"} 0"));
+
+  health.Up("search");
+  EXPECT_EQ(ask("127.0.0.1").status, 200) << "answered now, never from the page cache";
+  site_->AttachHealth(nullptr);
 }
 
 TEST_F(SiteTest, HtmlResponsesCarrySecurityHeaders) {

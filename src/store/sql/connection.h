@@ -129,6 +129,8 @@ class Listener {
   // Wait returns true when a notice came within `timeout`; false on timeout
   // or a broken link (it reconnects on the next call).
   virtual bool Wait(std::chrono::milliseconds timeout) = 0;
+  // Connected: whether the link was up after the last Wait.
+  virtual bool Connected() const = 0;
 };
 Result<std::unique_ptr<Listener>> ListenPostgres(const std::string& url, const std::string& channel);
 

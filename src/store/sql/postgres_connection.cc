@@ -323,6 +323,8 @@ class PostgresListener final : public Listener {
     return ok ? Status::Ok() : Status::IOError("LISTEN failed");
   }
 
+  bool Connected() const override { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+
   bool Wait(std::chrono::milliseconds timeout) override {
     if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
       if (!Connect().ok()) {

@@ -20,6 +20,7 @@ std::unique_ptr<ChangeListener> SqlStore::ListenForChanges() {
   struct Adapter final : ChangeListener {
     explicit Adapter(std::unique_ptr<Listener> l) : l_(std::move(l)) {}
     bool Wait(std::chrono::milliseconds timeout) override { return l_->Wait(timeout); }
+    bool Connected() const override { return l_->Connected(); }
     std::unique_ptr<Listener> l_;
   };
   auto l = listen_();
