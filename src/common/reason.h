@@ -63,6 +63,9 @@ namespace newsdesk {
   X(kResetLinkInvalid, "reset_link_invalid", "") \
   X(kResetLinkUnknown, "reset_link_unknown", "") \
   X(kResetLinkExpired, "reset_link_expired", "") \
+  X(kLoginLinkInvalid, "login_link_invalid", "") \
+  X(kLoginLinkUnknown, "login_link_unknown", "") \
+  X(kLoginLinkExpired, "login_link_expired", "") \
   X(kRepliesUnsubscribeLinkInvalid, "replies_unsubscribe_link_invalid", "") \
   X(kAccountDeleted, "account_deleted", "") \
   X(kBannedFromCommenting, "banned_from_commenting", "") \

@@ -138,6 +138,18 @@ Result<SiteSecret> LoadOrCreateSiteSecret(const std::string& data_dir) {
   return SiteSecret{std::move(bytes)};
 }
 
+std::string SiteSignature(const SiteSecret& secret, std::string_view purpose, std::string_view message) {
+  std::string framed(purpose);
+  framed += '\n';  // a purpose never holds a newline: no message of one purpose signs for another
+  framed += message;
+  return ri::KeyedHash(framed, secret.bytes);
+}
+
+bool SignatureMatches(const SiteSecret& secret, std::string_view purpose, std::string_view message,
+                      std::string_view signature) {
+  return ri::EqualConstantTime(SiteSignature(secret, purpose, message), signature);
+}
+
 Result<SiteSecret> LoadSharedSiteSecret(Settings& store, const std::string& data_dir) {
   constexpr const char* kName = "site_secret";
   auto decode = [](const std::string& hex) -> Result<SiteSecret> {
@@ -365,15 +377,49 @@ Result<LoginResult> Accounts::Login(const std::string& raw_email, const std::str
                fmt::format("confirm your e-mail address first: follow the link we mailed to {}", user->email))
         .With(ReasonCode::kLoginUnconfirmed, {{"email", user->email}});
   ND_RETURN_IF_ERROR(store_.ClearLoginFailures(email));
+  return StartSession(std::move(*user));
+}
 
+Result<LoginResult> Accounts::StartSession(User user) {
+  const TimePoint now = clock_();
   LoginResult out;
   out.session_token = ri::RandomToken();
   const std::string hash = ri::TokenHash(out.session_token);
   out.expires_at = now + std::chrono::days(config_.session_days);
-  ND_RETURN_IF_ERROR(store_.CreateSession(SessionRecord{hash, user->id, now, out.expires_at}));
+  ND_RETURN_IF_ERROR(store_.CreateSession(SessionRecord{hash, user.id, now, out.expires_at}));
   out.csrf_token = ri::KeyedHash(hash, secret_.bytes);
-  out.user = std::move(*user);
+  out.user = std::move(user);
   return out;
+}
+
+Result<std::optional<std::string>> Accounts::RequestLogInLink(const std::string& raw_email) {
+  auto email = NormalizeEmail(raw_email);
+  if (!email.ok()) return email.status();
+  auto user = store_.GetUserByEmail(*email);
+  if (!user.ok()) {
+    if (user.status().is_not_found()) return std::optional<std::string>();
+    return user.status();
+  }
+  if (user->deleted) return std::optional<std::string>();
+  auto token = NewToken(user->id, TokenPurpose::kLogIn, std::chrono::minutes(config_.reset_token_minutes));
+  if (!token.ok()) return token.status();
+  return std::optional<std::string>(std::move(*token));
+}
+
+Result<LoginResult> Accounts::LogInWithLink(const std::string& token) {
+  auto record = ConsumeLinkToken(token, TokenPurpose::kLogIn,
+                                 {"log-in", "; ask for a new one", ReasonCode::kLoginLinkInvalid,
+                                  ReasonCode::kLoginLinkUnknown, ReasonCode::kLoginLinkExpired});
+  if (!record.ok()) return record.status();
+  auto user = store_.GetUser(record->user_id);
+  if (!user.ok()) return user.status();
+  if (user->deleted) return Status::NotFound("this account was deleted").With(ReasonCode::kAccountDeleted);
+  if (!user->email_confirmed) {
+    ND_RETURN_IF_ERROR(store_.UpdateUser(user->id, UserChanges{.email_confirmed = true}));
+    user->email_confirmed = true;
+  }
+  ND_RETURN_IF_ERROR(store_.ClearLoginFailures(user->email));
+  return StartSession(std::move(*user));
 }
 
 Result<Session> Accounts::Authenticate(const std::string& session_token) {

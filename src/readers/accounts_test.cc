@@ -168,6 +168,31 @@ TEST_F(AccountsTest, ALockedAccountLetsItsOwnerInFromAKnownDeviceOrACleanAddress
   EXPECT_EQ(acc.Login("ann@example.org", kPassword, "192.0.2.7").status().code(), Code::kUnavailable);
 }
 
+// Issue 18, finding 3: a mailed one-time link is the way past a lock from
+// a new device on a guessed-at address: it works once, expires, unlocks.
+TEST_F(AccountsTest, AMailedLogInLinkGetsPastALockOnceAndExpires) {
+  AddReader("ann@example.org");
+  auto acc = accounts();
+  for (int i = 0; i < 5; ++i) (void)acc.Login("ann@example.org", "wrong password!", "203.0.113.66");
+  ASSERT_EQ(acc.Login("ann@example.org", kPassword, "203.0.113.66").status().code(), Code::kUnavailable);
+  auto token = acc.RequestLogInLink("ann@example.org");
+  ASSERT_TRUE(token.ok() && token->has_value()) << token.status().ToString();
+  auto login = acc.LogInWithLink(**token);
+  ASSERT_TRUE(login.ok()) << login.status().ToString();
+  EXPECT_EQ(login->user.email, "ann@example.org");
+  EXPECT_TRUE(acc.Authenticate(login->session_token).ok());
+  EXPECT_TRUE(acc.LogInWithLink(**token).status().is_not_found()) << "used once";
+  EXPECT_TRUE(acc.Login("ann@example.org", kPassword, "203.0.113.66").ok()) << "the link cleared the lock";
+
+  EXPECT_FALSE(acc.RequestLogInLink("nobody@example.org")->has_value()) << "an unknown address gets no link";
+  EXPECT_TRUE(acc.LogInWithLink("not-a-token").status().is_not_found());
+  auto reset = acc.RequestPasswordReset("ann@example.org");
+  EXPECT_TRUE(acc.LogInWithLink(**reset).status().is_not_found()) << "a reset link does not log in";
+  auto late = acc.RequestLogInLink("ann@example.org");
+  now_ += std::chrono::minutes(61);
+  EXPECT_EQ(acc.LogInWithLink(**late).status().code(), Code::kInvalidArgument) << "expired";
+}
+
 TEST_F(AccountsTest, ThrottlesAnAddressTryingManyAccounts) {
   config_.login_failures_per_address = 3;
   AddReader("ann@example.org");

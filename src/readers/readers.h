@@ -70,6 +70,13 @@ Result<SiteSecret> LoadOrCreateSiteSecret(const std::string& data_dir);
 // SQLite machine keeps its links and tokens valid on every node.
 Result<SiteSecret> LoadSharedSiteSecret(Settings& store, const std::string& data_dir);
 
+// SiteSignature is what the site signs `message` with for `purpose` (a
+// keyed BLAKE2b, URL-safe): the same on every node of the site, and
+// different for each purpose. SignatureMatches compares in constant time.
+std::string SiteSignature(const SiteSecret& secret, std::string_view purpose, std::string_view message);
+bool SignatureMatches(const SiteSecret& secret, std::string_view purpose, std::string_view message,
+                      std::string_view signature);
+
 // --- accounts and sessions -----------------------------------------------------
 
 // NormalizeEmail trims and lower-cases an address and checks its shape
@@ -159,8 +166,19 @@ class Accounts {
   // nobody learns which addresses have accounts).
   Result<std::optional<std::string>> RequestPasswordReset(const std::string& email);
 
+  // RequestLogInLink returns a one-time log-in token to mail, or nullopt
+  // when no account has the e-mail (the same page either way). Whoever
+  // reads the owner's mail may log in with it without the password: the way
+  // past a locked account (issue 18), as a password reset already is.
+  Result<std::optional<std::string>> RequestLogInLink(const std::string& email);
+
+  // LogInWithLink starts a session with a mailed log-in token (single use,
+  // expiring after `reset_token_minutes`). It confirms the e-mail (the link
+  // came by mail) and clears the account's failed log-ins, unlocking it.
+  Result<LoginResult> LogInWithLink(const std::string& token);
+
   // MayMailAccount tells whether a mail of `kind` ("reset", "exists",
-  // "confirm") may go to account `user_id` now, from a form anyone can fill
+  // "confirm", "login") may go to account `user_id` now, from a form anyone can fill
   // in with any address, and counts it when it may: at most
   // [readers] account_mails_per_day a day per kind, none sooner than
   // account_mail_gap_seconds after the last. The form answers the same
@@ -217,6 +235,8 @@ class Accounts {
 
  private:
   Status CheckPassword(const std::string& password, const std::string& email);
+  // StartSession makes a session for `user`, who has just proven who they are.
+  Result<LoginResult> StartSession(User user);
   // CheckNotLikeStaff refuses a reader's display name that a reader could
   // not tell from a moderator's, editor's or admin's (but `self_id`'s own).
   Status CheckNotLikeStaff(const std::string& name, int64_t self_id);

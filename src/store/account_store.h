@@ -78,7 +78,7 @@ struct SessionRecord {
   TimePoint expires_at{};
 };
 
-enum class TokenPurpose { kConfirmEmail, kResetPassword };
+enum class TokenPurpose { kConfirmEmail, kResetPassword, kLogIn };
 
 // TokenRecord: a one-time token mailed to a user, known by its hash.
 struct TokenRecord {

@@ -121,7 +121,8 @@ Response ReaderPages::Impl::LoginForm(const RequestContext& ctx, int status, con
                              Field("input", "password", cat.Get("field_password"), "", "password", "current-password", 1024),
                              Field("hidden", "next", "", next)});
   json links = json::array({{{"href", "/" + ed + "/account/register"}, {"text", cat.Get("no_account")}},
-                            {{"href", "/" + ed + "/account/forgot"}, {"text", cat.Get("forgot_password")}}});
+                            {{"href", "/" + ed + "/account/forgot"}, {"text", cat.Get("forgot_password")}},
+                            {{"href", "/" + ed + "/account/login-link"}, {"text", cat.Get("login_by_mail")}}});
   return FormPage(ctx, status, "login_title", error, notice.empty() ? "" : cat.Get(notice), "",
                   "/" + ed + "/account/login", "log_in", fields, links);
 }
@@ -148,11 +149,76 @@ Response ReaderPages::Impl::PostLogin(const RequestContext& ctx, const FormField
     if (status == 429) r.headers.emplace_back("Retry-After", std::to_string(config_.login_failure_window_seconds));
     return r;
   }
-  Response r = SeeOther(LocalPath(FormValue(f, "next"), "/" + ed + "/"));
-  SetSessionCookie(r, login->session_token);
+  return LoggedIn(ctx, *login, FormValue(f, "next"));
+}
+
+Response ReaderPages::Impl::LoggedIn(const RequestContext& ctx, const LoginResult& login, const std::string& next) {
+  Response r = SeeOther(LocalPath(next, "/" + ctx.edition + "/"));
+  SetSessionCookie(r, login.session_token);
   r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Max-Age={}{}", kDeviceCookie,
-                                                   accounts_.DeviceToken(login->user.id), 400 * 86400, CookieFlags()));
+                                                   accounts_.DeviceToken(login.user.id), 400 * 86400, CookieFlags()));
   return r;
+}
+
+Response ReaderPages::Impl::LoginLinkForm(const RequestContext& ctx, int status, const std::string& error, bool sent) {
+  const std::string& ed = ctx.edition;
+  const Catalog& cat = catalog(ed);
+  json fields = json::array({Field("input", "email", cat.Get("field_email"), "", "email", "email", 254)});
+  return FormPage(ctx, status, "login_link_title", error, sent ? cat.Get("notice_login_link_sent") : "",
+                  cat.Get("login_link_intro"), "/" + ed + "/account/login-link", "send_login_link", fields,
+                  json::array());
+}
+
+Response ReaderPages::Impl::PostLoginLink(const RequestContext& ctx, const FormFields& f) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
+  if (!PreSessionOk(req, f)) return Forbidden(ctx);
+  const std::string email = FormValue(f, "email");
+  if (auto malformed = NormalizeEmail(email); !malformed.ok())
+    return LoginLinkForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, malformed.status())}}), false);
+  // As for resets: limited per account before a link is made (a new link
+  // voids the last), and the same page whether a mail went or not.
+  auto user = accounts_.FindByEmail(email);
+  if (!user.ok() && !user.status().is_not_found()) return Refusal(ctx, user.status());
+  auto may = user.ok() ? accounts_.MayMailAccount(user->id, "login") : Result<bool>(false);
+  if (!may.ok()) return Refusal(ctx, may.status());
+  if (!*may) return LoginLinkForm(ctx, 200, "", true);
+  auto token = accounts_.RequestLogInLink(email);
+  if (!token.ok()) {
+    if (StatusFor(token.status()) >= 500) return Refusal(ctx, token.status());
+    return LoginLinkForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status())}}), false);
+  }
+  if (*token) {
+    const Catalog& cat = catalog(ed);
+    const std::string link = Url("/" + ed + "/account/login-link/use?token=" + PercentEncode(**token));
+    Mail(user->email, user->display_name, cat.Format("mail_login_subject", {{"site", config_.site_name}}),
+         cat.Format("mail_login_text", {{"name", user->display_name}, {"link", link}, {"site", config_.site_name},
+                                        {"minutes", std::to_string(config_.reset_token_minutes)}}),
+         fmt::format("log-in link for user {}", user->id));
+  }
+  return LoginLinkForm(ctx, 200, "", true);
+}
+
+Response ReaderPages::Impl::UseLoginLinkForm(const RequestContext& ctx, int status, const std::string& error,
+                                             const std::string& token) {
+  const std::string& ed = ctx.edition;
+  const Catalog& cat = catalog(ed);
+  json fields = json::array({Field("hidden", "token", "", token)});
+  json links = json::array({{{"href", "/" + ed + "/account/login-link"}, {"text", cat.Get("login_by_mail")}}});
+  return FormPage(ctx, status, "login_link_use_title", error, "", cat.Get("login_link_use_intro"),
+                  "/" + ed + "/account/login-link/use", "log_in", fields, links);
+}
+
+Response ReaderPages::Impl::PostUseLoginLink(const RequestContext& ctx, const FormFields& f) {
+  const Request& req = ctx.request;
+  const std::string& ed = ctx.edition;
+  if (!PreSessionOk(req, f)) return Forbidden(ctx);
+  auto login = accounts_.LogInWithLink(FormValue(f, "token"));
+  if (!login.ok()) {
+    if (StatusFor(login.status()) >= 500) return Refusal(ctx, login.status());
+    return UseLoginLinkForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, login.status())}}), "");
+  }
+  return LoggedIn(ctx, *login, "/" + ed + "/account");
 }
 
 Response ReaderPages::Impl::ForgotForm(const RequestContext& ctx, int status, const std::string& error, bool sent) {

@@ -353,6 +353,44 @@ TEST_F(ReaderPagesTest, ALockedAccountLetsItsOwnerInFromABrowserThatLoggedInBefo
   EXPECT_TRUE(ann.HasCookie("nd_session"));
 }
 
+// Issue 18, finding 3: the login page offers a mailed one-time link, which
+// logs the owner in past the guesser's lock, through a button (a scanner
+// opening the link spends nothing), once.
+TEST_F(ReaderPagesTest, AMailedLogInLinkLetsTheOwnerInPastALock) {
+  Start();
+  AddUser("ann@example.org", "Ann");
+  Client eve(port());
+  for (unsigned i = 0; i < config_.login_failures_per_account; ++i)
+    eve.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", "wrong password"}}, "/en/account/login");
+  Client ann(port());
+  RawResponse locked = ann.Post("/en/account/login", {{"email", "ann@example.org"}, {"password", kPassword}},
+                                "/en/account/login");
+  ASSERT_EQ(locked.status, 429);
+  EXPECT_THAT(locked.body, HasSubstr("href=\"/en/account/login-link\""));
+  RawResponse asked = ann.Post("/en/account/login-link", {{"email", "ann@example.org"}}, "/en/account/login-link");
+  EXPECT_EQ(asked.status, 200);
+  EXPECT_THAT(asked.body, HasSubstr("If an account has this address"));
+  RawResponse same = ann.Post("/en/account/login-link", {{"email", "nobody@example.org"}}, "/en/account/login-link");
+  EXPECT_EQ(same.status, 200) << "an unknown address gets the same page";
+  auto mail = WaitForMail(*smtp_, 1);
+  ASSERT_FALSE(mail.is_null());
+  const std::string link = LinkIn(mail["text"]["content"].get<std::string>(), "login-link/use");
+  ASSERT_FALSE(link.empty());
+  RawResponse page = ann.Get(link);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_FALSE(ann.HasCookie("nd_session")) << "opening the link logs nobody in";
+  const std::string token = link.substr(link.find("token=") + 6);
+  RawResponse in = ann.Post("/en/account/login-link/use", {{"token", token}}, link);
+  EXPECT_EQ(in.status, 303) << in.body;
+  EXPECT_TRUE(ann.HasCookie("nd_session"));
+  EXPECT_TRUE(ann.HasCookie("nd_device"));
+  Client again(port());
+  EXPECT_EQ(again.Post("/en/account/login-link/use", {{"token", token}}, "/en/account/login-link/use").status, 400)
+      << "used once";
+  ASSERT_TRUE(served_->site().WaitForMail(std::chrono::seconds(5)));
+  EXPECT_TRUE(smtp_->Received(2).is_null()) << "no mail for an unknown address";
+}
+
 TEST_F(ReaderPagesTest, ABannedUserCannotPost) {
   Start();
   const int64_t ann_id = AddUser("ann@example.org", "Ann");

@@ -16,7 +16,14 @@ namespace newsdesk::sql {
 
 namespace {
 
-std::string TokenPurposeName(TokenPurpose p) { return p == TokenPurpose::kResetPassword ? "reset" : "confirm"; }
+std::string TokenPurposeName(TokenPurpose p) {
+  switch (p) {
+    case TokenPurpose::kResetPassword: return "reset";
+    case TokenPurpose::kLogIn: return "login";
+    case TokenPurpose::kConfirmEmail: break;
+  }
+  return "confirm";
+}
 
 // The columns UserFromRow reads, after SELECT.
 constexpr const char* kUserFields =

@@ -418,6 +418,22 @@ CREATE TABLE account_mails (
 );
 CREATE INDEX account_mails_by_user ON account_mails (user_id, kind, sent_at);
 )sql"},
+      {16, R"sql(
+-- One-time log-in links, mailed to the owner as a way past a locked
+-- account (issue 18): a third purpose of mailed tokens. A CHECK cannot be
+-- altered in SQLite, so the table is made again with its rows.
+CREATE TABLE user_tokens_new (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  purpose    TEXT NOT NULL CHECK (purpose IN ('confirm', 'reset', 'login')),
+  expires_at INTEGER NOT NULL
+);
+INSERT INTO user_tokens_new (token_hash, user_id, purpose, expires_at)
+  SELECT token_hash, user_id, purpose, expires_at FROM user_tokens;
+DROP TABLE user_tokens;
+ALTER TABLE user_tokens_new RENAME TO user_tokens;
+CREATE INDEX user_tokens_by_user ON user_tokens (user_id, purpose);
+)sql"},
   };
   return kMigrations;
 }
