@@ -102,6 +102,8 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     ND_RETURN_IF_ERROR(ReadInteger(*s, "utc_offset_minutes", where, c.utc_offset_minutes, -14 * 60, 14 * 60));
     ND_RETURN_IF_ERROR(ReadStrings(*s, "editions", where, "language codes", c.editions));
     ND_RETURN_IF_ERROR(ReadBool(*s, "noindex_machine_translations", where, c.noindex_machine_translations));
+    ND_RETURN_IF_ERROR(ReadStrings(*s, "image_hosts", where, "host names", c.image_hosts));
+    ND_RETURN_IF_ERROR(ReadInteger(*s, "image_cache_bytes", where, c.image_cache_bytes, 0, int64_t{1} << 40));
   }
   if (const toml::table* s = root["publish"].as_table()) {  // issue 17
     const std::string where = path + " [publish]";
@@ -240,6 +242,15 @@ Status ValidateConfig(const Config& c) {
   auto http_url = [](const std::string& u) { return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0; };
   for (const auto& hub : c.websub_hubs)
     if (!http_url(hub)) return Status::InvalidArgument(fmt::format("publish websub_hubs: '{}' is not an http(s) URL", hub));
+  // The hosts go into the Content-Security-Policy header as they are: a
+  // host name and nothing else.
+  for (const auto& host : c.image_hosts) {
+    bool ok = !host.empty() && host.size() <= 253 && host.front() != '.' && host.front() != '-';
+    for (char ch : host) ok = ok && (isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-');
+    if (!ok)
+      return Status::InvalidArgument(
+          fmt::format("site image_hosts: '{}' is not a host name (letters, digits, '.' and '-')", host));
+  }
   if (!c.indexnow_key.empty()) {
     bool ok = c.indexnow_key.size() >= 8 && c.indexnow_key.size() <= 128;
     for (char ch : c.indexnow_key) ok = ok && (isalnum(static_cast<unsigned char>(ch)) || ch == '-');

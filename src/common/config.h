@@ -60,6 +60,14 @@ struct Config {
   // Machine translations no editor has reviewed are marked noindex: search
   // engines count automatically translated text as spam, and a review lifts it.
   bool noindex_machine_translations = true;
+  // image_hosts: hosts whose images pages may show directly ("cdn.example.com");
+  // every other remote image in a page goes through the site's image proxy
+  // (/images/…, web/image_proxy.h), so the pages' CSP allows images only
+  // from the site and these hosts (issue 18).
+  std::vector<std::string> image_hosts;
+  // image_cache_bytes: what the proxy keeps of fetched images under
+  // DATA/images/; the least recently fetched go first.
+  int64_t image_cache_bytes = int64_t{512} << 20;
 
   // [publish] (issue 17): what the site tells search engines and aggregators.
   // sitemap_max_urls: articles per sitemap file, at most the protocol's

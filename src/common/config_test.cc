@@ -74,6 +74,22 @@ TEST(LoadConfigFile, ReadsWebSubHubsAndIndexNowAndRefusesWhatCannotWork) {
   }
 }
 
+// Issue 18: the image hosts go into the CSP header, so only host names pass.
+TEST(LoadConfigFile, ReadsImageHostsAndRefusesWhatIsNotAHostName) {
+  Config c;
+  ASSERT_TRUE(LoadConfigFile(WriteTemp("nd_config_images.toml", "[site]\nimage_hosts = [\"cdn.tass.example\"]\n"), c)
+                  .ok());
+  EXPECT_EQ(c.image_hosts, std::vector<std::string>{"cdn.tass.example"});
+  for (const char* bad : {"*", "cdn.example; script-src *", "https://cdn.example", "cdn.example/x", "", "'self'"}) {
+    Status s = LoadWrittenConfig("nd_config_images_bad.toml",
+                                 std::string("[site]\nimage_hosts = [\"") + bad + "\"]\n");
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.message().find("image_hosts"), std::string::npos) << s.message();
+  }
+  std::filesystem::remove(std::filesystem::temp_directory_path() / "nd_config_images.toml");
+  std::filesystem::remove(std::filesystem::temp_directory_path() / "nd_config_images_bad.toml");
+}
+
 TEST(LoadConfigFile, SyntaxErrorNamesFileAndLine) {
   Status s = LoadWrittenConfig("nd_config_bad.toml", "[server]\nlisten = \n");
   ASSERT_FALSE(s.ok());

@@ -356,8 +356,24 @@ Source ProposedSource(const DiscoveredFeed& found, const std::string& asked_url)
   return s;
 }
 
-FeedTools MakeFeedTools(Ingestor& ingestor, Fetcher& fetcher) {
+FetchOptions ImageFetchOptions(const Config& config) {
+  FetchOptions o = FetchOptionsFrom(config);
+  o.honour_robots = false;
+  o.per_host_delay = std::chrono::milliseconds(0);
+  o.max_attempts = 1;
+  o.max_bytes = std::min<size_t>(o.max_bytes, 5 * 1024 * 1024);
+  o.total_timeout = std::min<std::chrono::milliseconds>(o.total_timeout, std::chrono::seconds(15));
+  return o;
+}
+
+FeedTools MakeFeedTools(Ingestor& ingestor, Fetcher& fetcher, Fetcher* images) {
   FeedTools tools;
+  if (images)
+    tools.fetch_image = [images](const std::string& url) -> Result<FetchedImage> {
+      auto fetched = images->Fetch({url});
+      if (!fetched.ok()) return fetched.status();
+      return FetchedImage{fetched->content_type, std::move(fetched->body)};
+    };
   tools.fetch_now = [&ingestor](const FeedStatus& feed) {
     SourceReport r = ingestor.FetchFeed(feed, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
     FeedFetch out;

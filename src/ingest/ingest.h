@@ -116,9 +116,16 @@ Result<DiscoveredFeed> DiscoverFeed(Fetcher& fetcher, const std::string& url);
 Source ProposedSource(const DiscoveredFeed& found, const std::string& asked_url);
 
 // MakeFeedTools lends the desk `ingestor` (fetch now, as a scheduled fetch
-// would) and `fetcher` (discovery, behind the fetcher's address guard); both
-// must outlive the tools.
-FeedTools MakeFeedTools(Ingestor& ingestor, Fetcher& fetcher);
+// would) and `fetcher` (discovery, behind the fetcher's address guard), and
+// the image proxy `images` when given (a fetcher made with
+// ImageFetchOptions); all must outlive the tools.
+FeedTools MakeFeedTools(Ingestor& ingestor, Fetcher& fetcher, Fetcher* images = nullptr);
+
+// ImageFetchOptions: the fetcher's options for the image proxy, fetching
+// on a reader's behalf as their browser would: the same address guard and
+// timeouts, no robots.txt and no per-host delay (a page's images come from
+// one host at once), one attempt, at most 5 MB.
+FetchOptions ImageFetchOptions(const Config& config);
 
 // OPML, the list of feeds that feed readers exchange: one outline per feed,
 // the feeds of a source under its name and home page (`htmlUrl`).

@@ -1,7 +1,8 @@
 // File: model/feed_tools.h
 //
 // What the ingest stage lends the editors' desk: fetching a feed now, and
-// finding the feed behind a URL an editor gives. The types are plain data
+// finding the feed behind a URL an editor gives, and the images the pages
+// show through the image proxy. The types are plain data
 // and functions, so that the desk (web/) and ingest (ingest/) meet here
 // without either including the other; `MakeFeedTools` (ingest/ingest.h)
 // makes the real ones.
@@ -62,6 +63,13 @@ struct RulePreview {
 
 // FeedTools: serve's ingest stage, lent to the desk. Either may be empty;
 // the desk then says the action is not available on this server.
+// FetchedImage: an image fetched for the site's image proxy, as the remote
+// server sent it (the proxy checks what it is).
+struct FetchedImage {
+  std::string content_type;
+  std::string body;
+};
+
 struct FeedTools {
   // FetchNow fetches a feed at once and records the outcome on it, as the
   // scheduled fetch would (FeedFetch::attempted false when it cannot).
@@ -77,6 +85,9 @@ struct FeedTools {
   // CheckRule is OK for a rule whose selectors parse, InvalidArgument naming
   // the problem otherwise.
   std::function<Status(const ExtractionRule& rule)> check_rule;
+  // FetchImage fetches an image a page shows, for the image proxy (issue
+  // 18), through a fetcher with the same guard against internal addresses.
+  std::function<Result<FetchedImage>(const std::string& url)> fetch_image;
 };
 
 }  // namespace newsdesk

@@ -42,6 +42,9 @@ struct DeskServices {
   std::function<bool(const Viewer& viewer, const std::string& token)> csrf_ok;
   // Tools gives the feed tools attached now (they come and go with serve's ingest).
   std::function<FeedTools()> tools;
+  // ImageSrc: what a desk page writes in <img src> for an image address (the
+  // site's image proxy, web/image_proxy.h); empty for one no page may show.
+  std::function<std::string(const std::string& url)> image_src;
   // SendPasswordReset mails a user the forgot-password form's reset link,
   // in the language `lang` (an edition).
   std::function<Status(int64_t user_id, const std::string& lang)> send_password_reset;

@@ -228,7 +228,10 @@ Response Desk::Impl::ArticleDesk(const DeskRequest& r) {
                      {"danger", p == Publication::kDeleted}});
   }
   json blocks = json::array();
-  for (size_t i = 0; i < a.body.size(); ++i) blocks.push_back(BlockFormView(a.body[i], i));
+  for (size_t i = 0; i < a.body.size(); ++i) {
+    blocks.push_back(BlockFormView(a.body[i], i));
+    if (a.body[i].type == BlockType::kImage) blocks.back()["src"] = ImageSrc(a.body[i].url);
+  }
   blocks.push_back(BlockFormView(Block{}, a.body.size()));  // a new paragraph at the end
   blocks.back()["is_new"] = true;
   json revs = json::array();
@@ -256,8 +259,8 @@ Response Desk::Impl::ArticleDesk(const DeskRequest& r) {
                {"moves", moves},
                {"back", fmt::format("/desk/articles/{}", a.id)},
                {"edit_action", fmt::format("/desk/articles/{}/edit", a.id)},
-               {"image", a.image ? json{{"url", a.image->url}, {"caption", a.image->caption},
-                                        {"credit", a.image->credit}}
+               {"image", a.image ? json{{"url", a.image->url}, {"src", ImageSrc(a.image->url)},
+                                        {"caption", a.image->caption}, {"credit", a.image->credit}}
                                  : json(false)},
                {"blocks", blocks},
                {"revisions", revs},

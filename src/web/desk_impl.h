@@ -18,6 +18,7 @@
 #include <string>
 
 #include "common/time.h"
+#include "common/url.h"
 #include "mentions/knowledge.h"
 #include "readers/readers.h"
 #include "render/catalog.h"
@@ -142,6 +143,11 @@ class Desk::Impl {
              const std::string& before = "", const std::string& after = "");
   // When writes a time in the desk's language ("—" for none).
   std::string When(const DeskRequest& r, std::optional<TimePoint> t) const;
+  // ImageSrc: an image address as a desk page may show it ("" for none).
+  std::string ImageSrc(const std::string& url) const {
+    if (!IsImageSource(url)) return "";
+    return services_.image_src ? services_.image_src(url) : url;
+  }
 
   // --- front page, language ------------------------------------------------
   Response Home(const DeskRequest& r);

@@ -145,7 +145,9 @@ Result<std::optional<Translation>> Site::Impl::EditionTranslation(const Article&
 // image with its credit, rights, corrections — for its page and for the
 // feeds' entries alike. `translation` is the edition's, when shown.
 json Site::Impl::ArticleContentView(const Article& a, const Translation* translation, const std::string& ed,
-                                    bool show_original) {
+                                    bool show_original, Images images) {
+  std::function<std::string(const std::string&)> image_src;
+  if (images == Images::kProxied) image_src = [this](const std::string& url) { return images_->PageSrc(url); };
   const Catalog& cat = CatalogFor(ed);
   json view = {{"lang", ed}, {"t", cat.strings()}, {"original_lang", a.language}};
   std::string headline = a.headline, dateline = a.dateline;
@@ -177,13 +179,13 @@ json Site::Impl::ArticleContentView(const Article& a, const Translation* transla
   view["views"] = std::to_string(a.view_count);
   view["rights"] = a.rights.empty() ? fmt::format("© {}", a.source.name) : a.rights;
   if (a.image && IsImageSource(a.image->url)) {
-    view["image"] = {{"url", a.image->url},
+    view["image"] = {{"url", image_src ? image_src(a.image->url) : a.image->url},
                      {"credit", a.image->credit},
                      {"caption", a.image->caption},
                      {"alt", a.image->caption.empty() ? headline : a.image->caption}};
   }
   json blocks = json::array();
-  for (const auto& b : *body) blocks.push_back(BlockView(b));
+  for (const auto& b : *body) blocks.push_back(BlockView(b, image_src));
   view["blocks"] = blocks;
   json corrections = json::array();
   for (const auto& c : a.corrections) {

@@ -145,7 +145,7 @@ Response Site::Impl::ScopeFeed(const RequestContext& ctx, const FeedScope& scope
     auto translation = EditionTranslation(a, ed);
     if (!translation.ok()) return StoreError(ctx, ed, translation.status());
     const Translation* shown = *translation ? &**translation : nullptr;
-    json view = ArticleContentView(a, shown, ed, false);
+    json view = ArticleContentView(a, shown, ed, false, Images::kAsStored);
     FeedEntry e;
     e.url = base + ArticleHref(ed, a.id, a.slug);
     e.id = e.url;
