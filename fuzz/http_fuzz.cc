@@ -8,10 +8,15 @@
 // report, a crash, an exception out of Site::Handle, or any 5xx but 503
 // (the one a site may give when a part is down).
 //
-// The inputs may hold the placeholders SESSIONTOKEN and CSRFTOKEN, replaced
-// by the editor's session cookie value and CSRF token before sending, so
-// that the desk's forms and the editors' API are reached past their checks
-// (fuzz/http.dict has them; fuzz/corpus/http/ uses them).
+// The inputs may hold the placeholders kSessionPlaceholder and
+// kCsrfPlaceholder, replaced by the editor's session cookie value and CSRF
+// token before sending, so that the desk's forms and the editors' API are
+// reached past their checks (fuzz/http.dict has them; fuzz/corpus/http/ uses
+// them). They are as long as the tokens (43 characters of base64url), so
+// the Content-Length of a body that holds one stays right.
+//
+// HTTP_FUZZ_ECHO=1 prints what the server answered (to check that a seed
+// reaches what it is meant to: ./http_fuzz fuzz/corpus/http/desk).
 //
 //   fuzz/run.sh http SECONDS BINARY      (make test: 20 s; see docs/testing.md)
 #include <arpa/inet.h>
@@ -51,6 +56,8 @@ constexpr const char* kEditorPassword = "fuzz-editor-password-1";
 // Log-ins the harness makes come from an address no input can use, so the
 // inputs' failed log-ins (from 127.0.0.1) never throttle them.
 constexpr const char* kHarnessAddress = "192.0.2.77";
+constexpr std::string_view kSessionPlaceholder = "SESSIONTOKEN...............................";
+constexpr std::string_view kCsrfPlaceholder = "CSRFTOKEN..................................";
 
 struct Harness {
   fs::path dir;
@@ -86,6 +93,9 @@ void LogIn() {
   Check(login.status(), "logging the editor in");
   harness->session_token = login->session_token;
   harness->csrf_token = login->csrf_token;
+  if (harness->session_token.size() != kSessionPlaceholder.size() ||
+      harness->csrf_token.size() != kCsrfPlaceholder.size())
+    std::fprintf(stderr, "http_fuzz: the tokens are no longer 43 characters; the placeholders need their length\n");
 }
 
 void TearDown() {
@@ -146,6 +156,8 @@ void Exchange(const std::string& wire) {
     ::shutdown(fd, SHUT_WR);
     writing = false;
   }
+  static const bool echo = std::getenv("HTTP_FUZZ_ECHO") != nullptr;
+  std::string answer;
   char buffer[64 * 1024];
   for (;;) {
     pollfd p{fd, static_cast<short>(POLLIN | (writing ? POLLOUT : 0)), 0};
@@ -168,9 +180,11 @@ void Exchange(const std::string& wire) {
     if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
       ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) break;
+      if (echo && n > 0) answer.append(buffer, static_cast<size_t>(n));
     }
   }
   ::close(fd);
+  if (echo) std::fprintf(stderr, "http_fuzz: answer:\n%s\n", answer.substr(0, 2000).c_str());
 }
 
 }  // namespace
@@ -229,8 +243,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string wire(reinterpret_cast<const char*>(data), size);
   if (!harness->accounts->Authenticate(harness->session_token).ok()) LogIn();
-  wire = ReplaceAll(std::move(wire), "SESSIONTOKEN", harness->session_token);
-  wire = ReplaceAll(std::move(wire), "CSRFTOKEN", harness->csrf_token);
+  wire = ReplaceAll(std::move(wire), kSessionPlaceholder, harness->session_token);
+  wire = ReplaceAll(std::move(wire), kCsrfPlaceholder, harness->csrf_token);
   Exchange(wire);
   return 0;
 }
