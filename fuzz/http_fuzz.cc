@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -190,7 +191,15 @@ void Exchange(const std::string& wire) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  spdlog::set_level(spdlog::level::off);
+  // Quiet while fuzzing; with HTTP_FUZZ_ECHO the site's errors show, and
+  // HTTP_FUZZ_LOG=FILE keeps them in FILE: a 503 is allowed, but the store
+  // error behind a desk's 503 may be an input that should have been a 400.
+  spdlog::set_level(std::getenv("HTTP_FUZZ_ECHO") ? spdlog::level::warn : spdlog::level::off);
+  if (const char* log = std::getenv("HTTP_FUZZ_LOG")) {
+    spdlog::set_default_logger(spdlog::basic_logger_mt("http_fuzz", log));
+    spdlog::set_level(spdlog::level::warn);
+    spdlog::flush_every(std::chrono::seconds(5));
+  }
   harness = new Harness;
   std::string templ = (fs::temp_directory_path() / "http_fuzz.XXXXXX").string();
   if (!::mkdtemp(templ.data())) {
