@@ -148,9 +148,19 @@ void Exchange(const std::string& wire) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(harness->server->port());
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-    Fail(std::string("connect: ") + std::strerror(errno));
+  // Non-blocking from the start: libFuzzer's timer signal can interrupt a
+  // blocking connect (EINTR), which then completes in the background.
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (errno != EINPROGRESS && errno != EINTR) Fail(std::string("connect: ") + std::strerror(errno));
+    pollfd p{fd, POLLOUT, 0};
+    while (::poll(&p, 1, 30'000) < 0 && errno == EINTR) {
+    }
+    int error = 0;
+    socklen_t length = sizeof error;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    if (error != 0) Fail(std::string("connect: ") + std::strerror(error));
+  }
   size_t sent = 0;
   bool writing = true;
   if (wire.empty()) {
