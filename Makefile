@@ -6,7 +6,7 @@ DATA ?= ./data
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build deps test-deps configure configure-tests bench clean
+.PHONY: run test build deps test-deps configure configure-tests bench clean configure-sanitize sanitize fuzz-http
 
 deps:
 	@scripts/install-deps
@@ -59,6 +59,35 @@ bench: test-deps
 	bash bench/comments/run.sh
 	bash bench/digest
 	bash bench/translate/run.sh
+
+# issue 18, fuzzed front door and sanitizer run (docs/testing.md): one clang
+# build with ASan+UBSan and libFuzzer coverage in $(SANITIZE_BUILD) serves
+# both. `make sanitize` runs the whole suite in it; `make fuzz-http` fuzzes
+# the front door for FUZZ_SECONDS and merges what it found into a copy of
+# the corpus ($(SANITIZE_BUILD)/http-corpus).
+SANITIZE_BUILD ?= $(BUILD)/sanitize
+FUZZ_SECONDS ?= 600
+configure-sanitize:
+	@if [ ! -f $(SANITIZE_BUILD)/.configured ]; then \
+	  mkdir -p $(SANITIZE_BUILD) && CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DBUILD_TESTING=ON -DND_SANITIZE=address,undefined -DND_FUZZ=ON && touch $(SANITIZE_BUILD)/.configured; \
+	fi
+
+sanitize: test-deps
+	@$(MAKE) --no-print-directory configure-sanitize
+	nice -n 10 cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=$(SANITIZE_ASAN_OPTIONS) UBSAN_OPTIONS=$(SANITIZE_UBSAN_OPTIONS) \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp nice -n 10 ctest --output-on-failure -j $(JOBS) --timeout 600
+
+SANITIZE_ASAN_OPTIONS = detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
+SANITIZE_UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+
+fuzz-http: test-deps
+	@$(MAKE) --no-print-directory configure-sanitize
+	nice -n 10 cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target http_fuzz
+	mkdir -p $(SANITIZE_BUILD)/http-corpus && cp -rn fuzz/corpus/http/. $(SANITIZE_BUILD)/http-corpus/
+	cd $(SANITIZE_BUILD) && nice -n 10 ./http_fuzz http-corpus -dict=$(CURDIR)/fuzz/http.dict -max_len=16384 -timeout=20 \
+	  -rss_limit_mb=3072 -detect_leaks=0 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=http-
 
 clean:
 	rm -rf $(BUILD)

@@ -128,6 +128,9 @@ Result<ArticleContent> EditedContent(const FormFields& form, const ArticleConten
                                                                      : b.text.empty();
                               }),
                c.body.end());
+  // The store refuses an article without a block; refused here, the editor
+  // is told why instead of getting the desk's 503 (found by fuzz/http_fuzz.cc).
+  if (c.body.empty()) return Status::InvalidArgument("an article needs at least one block of text");
   return c;
 }
 

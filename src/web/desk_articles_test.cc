@@ -338,5 +338,21 @@ TEST_F(DeskArticlesTest, AnInvalidOrOversizedEditIsRefusedAndWritesNothing) {
   EXPECT_EQ(store_->GetArticle(article_)->body.size(), 300u);
 }
 
+// Issue 18, found by fuzz/http_fuzz.cc: an edit whose blocks were all empty
+// (or that sent none) reached the store, which refused it, and the desk
+// answered 503 "briefly unavailable" instead of saying what was wrong.
+TEST_F(DeskArticlesTest, AnEditThatLeavesNoBlockIsRefusedAsInvalidNotUnavailable) {
+  Browser editor = LoggedIn("editor@example.org");
+  const std::string edit = Desk(article_) + "/edit";
+  const Browser::Fields no_block = {{"headline", "Fine"}};
+  const Browser::Fields empty_block = {{"headline", "Fine"}, {"block_kind", "paragraph"}, {"block_text", "  "}};
+  for (const Browser::Fields& fields : {no_block, empty_block}) {
+    RawResponse r = editor.Post(edit, fields, Desk(article_));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_THAT(r.body, HasSubstr("at least one block"));
+  }
+  EXPECT_TRUE(store_->ListRevisions(article_)->empty());
+}
+
 }  // namespace
 }  // namespace newsdesk
