@@ -127,6 +127,9 @@ class Desk::Impl {
     if (s.is_not_found()) return NotFound(r);
     if (s.code() == Code::kPermissionDenied)
       return Message(r.ctx, &r.user, r.lang, 403, r.cat.Get("error_403_title"), r.cat.Reason(s));
+    // A refusal of what the editor asked (the fuzzer found these answered
+    // 503, "try again", which no retry mends) is 400 with its reason.
+    if (s.code() == Code::kInvalidArgument || s.code() == Code::kAlreadyExists) return Invalid(r, r.cat.Reason(s));
     return StoreFailed(r, s);
   }
   // DoneNotice is the notice a page shows after a change, by its `done`
