@@ -479,13 +479,17 @@ def load(args):
     # server's own digest, a minute in, fills the SMTP connection pool): at
     # minute 5 of a long run, two fifths into a short one.
     base_at = start + (300 if args.minutes >= 10 else args.minutes * 24)
-    samples, baseline = [], None
+    mid_at = (base_at + end) / 2
+    samples, baseline, middle = [], None, None
     while time.time() < end:
         time.sleep(min(10, max(0, end - time.time())))
         try:
             if baseline is None and time.time() >= base_at:
                 baseline = quiet_sample(args.pid, pause)
                 samples.append(baseline)
+            elif middle is None and time.time() >= mid_at:
+                middle = quiet_sample(args.pid, pause)
+                samples.append(middle)
             else:
                 samples.append(sample(args.pid))
         except (OSError, AttributeError) as e:
@@ -531,18 +535,30 @@ def load(args):
     if digests == 0:
         print("no digest reached the sink")
         ok = False
-    if baseline and final:
+    if baseline and middle and final:
         ratio = final["rss_kb"] / baseline["rss_kb"]
         print("RSS      at %.1f min %7.1f MB, at the end %7.1f MB, ratio %.3f (limit 1.10)"
               % ((baseline["t"] - start) / 60, baseline["rss_kb"] / 1024, final["rss_kb"] / 1024, ratio))
         print("fds      at %.1f min %5d, at the end %5d" % ((baseline["t"] - start) / 60, baseline["fds"], final["fds"]))
         print("threads  at %.1f min %5d, at the end %5d" % ((baseline["t"] - start) / 60, baseline["threads"],
                                                            final["threads"]))
-        ok = ok and ratio <= 1.10 and final["fds"] <= baseline["fds"] and final["threads"] <= baseline["threads"]
+        print("fds      at %.1f min %5d (at rest, halfway to the end)" % ((middle["t"] - start) / 60, middle["fds"]))
         grown = final["fd_kinds"] - baseline["fd_kinds"]
         if grown:
             print("descriptors more at the end than at the baseline: " +
                   ", ".join("%s +%d" % kv for kv in sorted(grown.items())))
+        fds_ok = final["fds"] <= baseline["fds"]
+        # The store's connection pool (SQLite's has no cap: it keeps as many
+        # connections as were ever busy at once) and the mailer's idle SMTP
+        # connections may reach a new high-water mark after minute 5. That
+        # is no leak when it is all that grew and nothing grew over the
+        # second half of the run; a leak keeps growing.
+        pooled = re.compile(r".*/newsdesk\.db(-wal|-shm)?$|tcp \S+ (PostgreSQL|the SMTP sink)$")
+        if not fds_ok and final["fds"] <= middle["fds"] and all(pooled.match(k) for k in grown):
+            print("fds: only pooled connections grew (%s), and not over the second half: a pool's "
+                  "high-water mark, not a leak" % ", ".join(sorted(grown)))
+            fds_ok = True
+        ok = ok and ratio <= 1.10 and fds_ok and final["threads"] <= baseline["threads"]
         peak = max(samples, key=lambda s: s["rss_kb"])
         print("peak RSS %.1f MB at %.1f min; samples every 10 s: %d" % (peak["rss_kb"] / 1024,
                                                                          (peak["t"] - start) / 60, len(samples)))
