@@ -48,6 +48,8 @@ test: test-deps
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# issue 18, soak: the last line runs bench/soak for 5 minutes on SQLite, then
+# on PostgreSQL (the 30-minute figures are in docs/deploy.md, "Soak").
 bench: test-deps
 	@$(MAKE) --no-print-directory configure-tests
 	cmake --build $(BUILD) -j $(JOBS) --target newsdesk mentions_bench extract_score search_bench comments_gen translate_bench
@@ -59,6 +61,7 @@ bench: test-deps
 	bash bench/comments/run.sh
 	bash bench/digest
 	bash bench/translate/run.sh
+	bash bench/soak --minutes 5
 
 # issue 18, fuzzed front door and sanitizer run (docs/testing.md): one clang
 # build with ASan+UBSan and libFuzzer coverage in $(SANITIZE_BUILD) serves

@@ -5,23 +5,31 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/testing/test_directory.h"
+
 namespace newsdesk {
 namespace {
 
-std::string WriteTemp(const std::string& name, const std::string& text) {
-  auto path = std::filesystem::temp_directory_path() / name;
-  std::ofstream(path) << text;
-  return path.string();
-}
+// LoadConfigFileTest writes its configuration files in a directory of the
+// running test, which goes with the fixture, failed or passed.
+class LoadConfigFileTest : public ::testing::Test {
+ protected:
+  std::string WriteTemp(const std::string& name, const std::string& text) {
+    auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+  // LoadWrittenConfig writes `text` to the file `name` and loads it into a
+  // default Config.
+  Status LoadWrittenConfig(const std::string& name, const std::string& text) {
+    Config c;
+    return LoadConfigFile(WriteTemp(name, text), c);
+  }
 
-// LoadWrittenConfig writes `text` to the temporary file `name` and loads it
-// into a default Config.
-Status LoadWrittenConfig(const std::string& name, const std::string& text) {
-  Config c;
-  return LoadConfigFile(WriteTemp(name, text), c);
-}
+  testing::TestDirectory dir_{"nd_config"};
+};
 
-TEST(LoadConfigFile, ReadsEverySection) {
+TEST_F(LoadConfigFileTest, ReadsEverySection) {
   auto path = WriteTemp("nd_config_ok.toml", R"(
 data_dir = "/srv/newsdesk"
 [server]
@@ -47,7 +55,7 @@ zone_label = "MSK"
 }
 
 // [publish] (issue 17): the sitemap files' size, never past the protocol's 50,000.
-TEST(LoadConfigFile, ReadsSitemapMaxUrlsUpToTheProtocolsLimit) {
+TEST_F(LoadConfigFileTest, ReadsSitemapMaxUrlsUpToTheProtocolsLimit) {
   Config c;
   ASSERT_TRUE(LoadConfigFile(WriteTemp("nd_config_publish.toml", "[publish]\nsitemap_max_urls = 1000\n"), c).ok());
   EXPECT_EQ(c.sitemap_max_urls, 1000u);
@@ -56,7 +64,7 @@ TEST(LoadConfigFile, ReadsSitemapMaxUrlsUpToTheProtocolsLimit) {
   EXPECT_NE(s.message().find("sitemap_max_urls"), std::string::npos) << s.message();
 }
 
-TEST(LoadConfigFile, ReadsWebSubHubsAndIndexNowAndRefusesWhatCannotWork) {
+TEST_F(LoadConfigFileTest, ReadsWebSubHubsAndIndexNowAndRefusesWhatCannotWork) {
   Config c;
   ASSERT_TRUE(LoadConfigFile(WriteTemp("nd_config_hubs.toml",
                                        "[publish]\nwebsub_hubs = [\"https://pubsubhubbub.appspot.com/\"]\n"
@@ -75,7 +83,7 @@ TEST(LoadConfigFile, ReadsWebSubHubsAndIndexNowAndRefusesWhatCannotWork) {
 }
 
 // Issue 18: the image hosts go into the CSP header, so only host names pass.
-TEST(LoadConfigFile, ReadsImageHostsAndRefusesWhatIsNotAHostName) {
+TEST_F(LoadConfigFileTest, ReadsImageHostsAndRefusesWhatIsNotAHostName) {
   Config c;
   ASSERT_TRUE(LoadConfigFile(WriteTemp("nd_config_images.toml", "[site]\nimage_hosts = [\"cdn.tass.example\"]\n"), c)
                   .ok());
@@ -86,23 +94,21 @@ TEST(LoadConfigFile, ReadsImageHostsAndRefusesWhatIsNotAHostName) {
     EXPECT_FALSE(s.ok()) << bad;
     EXPECT_NE(s.message().find("image_hosts"), std::string::npos) << s.message();
   }
-  std::filesystem::remove(std::filesystem::temp_directory_path() / "nd_config_images.toml");
-  std::filesystem::remove(std::filesystem::temp_directory_path() / "nd_config_images_bad.toml");
 }
 
-TEST(LoadConfigFile, SyntaxErrorNamesFileAndLine) {
+TEST_F(LoadConfigFileTest, SyntaxErrorNamesFileAndLine) {
   Status s = LoadWrittenConfig("nd_config_bad.toml", "[server]\nlisten = \n");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("nd_config_bad.toml:2"), std::string::npos) << s.message();
 }
 
-TEST(LoadConfigFile, WrongTypeNamesTheKey) {
+TEST_F(LoadConfigFileTest, WrongTypeNamesTheKey) {
   Status s = LoadWrittenConfig("nd_config_type.toml", "[server]\nthreads = \"many\"\n");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("threads"), std::string::npos) << s.message();
 }
 
-TEST(LoadConfigFile, MissingFileIsAnError) {
+TEST_F(LoadConfigFileTest, MissingFileIsAnError) {
   Config c;
   EXPECT_FALSE(LoadConfigFile("/nonexistent/newsdesk.toml", c).ok());
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "common/testing/test_directory.h"
 #include "common/time.h"
 #include "import/importer.h"
 
@@ -98,8 +99,8 @@ TEST(ReadDemoCorpus, PostsTheDiscussionAfterItsArticlesAndNeverInTheFuture) {
 
 TEST(ReadDemoCorpus, NamesTheFileAndRecordOfABadDiscussion) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("nd_demo_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const testing::TestDirectory tmp("nd_demo");
+  const fs::path& dir = tmp.path();
   fs::copy_file(kDemo + "/articles.jsonl", dir / "articles.jsonl", fs::copy_options::overwrite_existing);
   auto write = [&](const std::string& toml) { std::ofstream(dir / "discussion.toml") << toml; };
 
@@ -120,7 +121,6 @@ TEST(ReadDemoCorpus, NamesTheFileAndRecordOfABadDiscussion) {
   r = ReadDemoCorpus(dir.string(), At("2027-02-10T12:00:00Z"));
   EXPECT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("discussion.toml:1"), std::string::npos) << r.status().ToString();
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -402,13 +402,13 @@ TEST_P(StoreTest, ChangesAreListedInOrderFromASequenceNumber) {
 }
 
 TEST(OpenSqliteStore, DataDirectoryThatIsAFileIsAClearError) {
-  auto file = fs::temp_directory_path() / "nd_store_not_a_dir";
+  testing::TestDirectory tmp("nd_store");
+  auto file = tmp / "not_a_dir";
   std::ofstream(file) << "x";
   auto s = OpenSqliteStore(file.string());
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), Code::kIOError);
   EXPECT_NE(s.status().message().find(file.string()), std::string::npos) << s.status().message();
-  fs::remove(file);
 }
 
 }  // namespace

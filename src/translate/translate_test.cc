@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/testing/test_directory.h"
 #include "store/store.h"
 #include "store/testing/sqlite_store_test.h"
 #include "translate/testing/servers.h"
@@ -343,7 +344,8 @@ TEST_F(LibreTranslateTest, APairWithoutAServerStaysUntranslated) {
 // --- configuration and helpers ---------------------------------------------------
 
 TEST(TranslateConfig, ServersArePairsByKindFromToml) {
-  const fs::path path = fs::temp_directory_path() / ("nd_translate_config_" + std::to_string(::getpid()) + ".toml");
+  const testing::TestDirectory tmp("nd_translate_config");
+  const fs::path path = tmp / "newsdesk.toml";
   std::ofstream(path) << R"(
 [site]
 editions = ["en", "es", "ru"]
@@ -376,7 +378,6 @@ pairs = ["ru-en", "en-es"]
   std::ofstream(path) << "[[translate.servers]]\nkind = \"deepl\"\nurl = \"http://x\"\n";
   Config bad;
   EXPECT_EQ(LoadConfigFile(path.string(), bad).code(), Code::kInvalidArgument);
-  fs::remove(path);
 }
 
 TEST(TranslateHelpers, ApertiumCodesAndStableHashes) {
