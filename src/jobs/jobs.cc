@@ -137,11 +137,16 @@ void JobRunner::KeepLeases() {
     std::vector<int64_t> ids;
     for (const auto& [id, n] : running_) ids.push_back(id);
     lock.unlock();
+    std::vector<std::pair<int64_t, Status>> failed;
     for (int64_t id : ids) {
       Status s = store_.ExtendJobLease(id, options_.holder, Now() + options_.lease);
-      if (!s.ok()) spdlog::warn("job {}: lease not extended: {}", id, s.ToString());
+      if (!s.ok()) failed.emplace_back(id, std::move(s));
     }
     lock.lock();
+    // A job that finished since the list was taken has no lease to extend:
+    // only a job still running is worth a warning.
+    for (const auto& [id, s] : failed)
+      if (running_.count(id)) spdlog::warn("job {}: lease not extended: {}", id, s.ToString());
   }
 }
 
