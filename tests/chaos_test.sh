@@ -75,12 +75,7 @@ TOML
 "${ns[@]}" bash -c 'mount -t tmpfs -o size=8m tmpfs "$0/search" && exec "$1" serve --data "$0" --config "$2" --listen 127.0.0.1:0' \
   "$data" "$nd" "$tmp/disk.toml" 2>"$tmp/serve.log" &
 server_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$tmp/serve.log" | grep -o '[0-9]*$' || true)
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+await_port
 check "serve starts with its index on a 8 MB tmpfs" test -n "$port"
 base="http://127.0.0.1:$port"
 in_ns() { "${enter[@]}" -t "$server_pid" -- "$@"; }

@@ -15,6 +15,9 @@ check() {  # check NAME COMMAND...: passes when COMMAND succeeds
 start_server() {  # start_server NEWSDESK ARGS...: serve on a free port; $server_pid, $port ("" if it did not start)
   "$1" serve "${@:2}" --listen 127.0.0.1:0 2>"$tmp/serve.log" &
   server_pid=$!
+  await_port
+}
+await_port() {  # await_port: $port, read from $tmp/serve.log within 10 s ("" if serve never listened)
   port=""
   for _ in $(seq 1 100); do
     port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$tmp/serve.log" | grep -o '[0-9]*$' || true)

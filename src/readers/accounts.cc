@@ -393,17 +393,7 @@ Result<LoginResult> Accounts::StartSession(User user) {
 }
 
 Result<std::optional<std::string>> Accounts::RequestLogInLink(const std::string& raw_email) {
-  auto email = NormalizeEmail(raw_email);
-  if (!email.ok()) return email.status();
-  auto user = store_.GetUserByEmail(*email);
-  if (!user.ok()) {
-    if (user.status().is_not_found()) return std::optional<std::string>();
-    return user.status();
-  }
-  if (user->deleted) return std::optional<std::string>();
-  auto token = NewToken(user->id, TokenPurpose::kLogIn, std::chrono::minutes(config_.reset_token_minutes));
-  if (!token.ok()) return token.status();
-  return std::optional<std::string>(std::move(*token));
+  return MailedLinkToken(raw_email, TokenPurpose::kLogIn);
 }
 
 Result<LoginResult> Accounts::LogInWithLink(const std::string& token) {
@@ -453,6 +443,10 @@ Status Accounts::Logout(const std::string& session_token) {
 }
 
 Result<std::optional<std::string>> Accounts::RequestPasswordReset(const std::string& raw_email) {
+  return MailedLinkToken(raw_email, TokenPurpose::kResetPassword);
+}
+
+Result<std::optional<std::string>> Accounts::MailedLinkToken(const std::string& raw_email, TokenPurpose purpose) {
   auto email = NormalizeEmail(raw_email);
   if (!email.ok()) return email.status();
   auto user = store_.GetUserByEmail(*email);
@@ -460,7 +454,8 @@ Result<std::optional<std::string>> Accounts::RequestPasswordReset(const std::str
     if (user.status().is_not_found()) return std::optional<std::string>();
     return user.status();
   }
-  auto token = NewToken(user->id, TokenPurpose::kResetPassword, std::chrono::minutes(config_.reset_token_minutes));
+  if (user->deleted) return std::optional<std::string>();
+  auto token = NewToken(user->id, purpose, std::chrono::minutes(config_.reset_token_minutes));
   if (!token.ok()) return token.status();
   return std::optional<std::string>(std::move(*token));
 }

@@ -241,6 +241,9 @@ class Accounts {
   // not tell from a moderator's, editor's or admin's (but `self_id`'s own).
   Status CheckNotLikeStaff(const std::string& name, int64_t self_id);
   Result<std::string> NewToken(int64_t user_id, TokenPurpose purpose, std::chrono::seconds lifetime);
+  // MailedLinkToken: a fresh token of `purpose` for the account with the
+  // e-mail, to mail; nullopt when no (live) account has it.
+  Result<std::optional<std::string>> MailedLinkToken(const std::string& email, TokenPurpose purpose);
   // ConsumeLinkToken uses up the one-time token of a mailed link for
   // `purpose`, refusing a malformed, unknown, used or expired one with
   // `link` ("confirmation", "password reset") and the purpose's codes.
