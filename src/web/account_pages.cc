@@ -170,33 +170,19 @@ Response ReaderPages::Impl::LoginLinkForm(const RequestContext& ctx, int status,
 }
 
 Response ReaderPages::Impl::PostLoginLink(const RequestContext& ctx, const FormFields& f) {
-  const Request& req = ctx.request;
   const std::string& ed = ctx.edition;
-  if (!PreSessionOk(req, f)) return Forbidden(ctx);
-  const std::string email = FormValue(f, "email");
-  if (auto malformed = NormalizeEmail(email); !malformed.ok())
-    return LoginLinkForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, malformed.status())}}), false);
-  // As for resets: limited per account before a link is made (a new link
-  // voids the last), and the same page whether a mail went or not.
-  auto user = accounts_.FindByEmail(email);
-  if (!user.ok() && !user.status().is_not_found()) return Refusal(ctx, user.status());
-  auto may = user.ok() ? accounts_.MayMailAccount(user->id, "login") : Result<bool>(false);
-  if (!may.ok()) return Refusal(ctx, may.status());
-  if (!*may) return LoginLinkForm(ctx, 200, "", true);
-  auto token = accounts_.RequestLogInLink(email);
-  if (!token.ok()) {
-    if (StatusFor(token.status()) >= 500) return Refusal(ctx, token.status());
-    return LoginLinkForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status())}}), false);
-  }
-  if (*token) {
-    const Catalog& cat = catalog(ed);
-    const std::string link = Url("/" + ed + "/account/login-link/use?token=" + PercentEncode(**token));
-    Mail(user->email, user->display_name, cat.Format("mail_login_subject", {{"site", config_.site_name}}),
-         cat.Format("mail_login_text", {{"name", user->display_name}, {"link", link}, {"site", config_.site_name},
-                                        {"minutes", std::to_string(config_.reset_token_minutes)}}),
-         fmt::format("log-in link for user {}", user->id));
-  }
-  return LoginLinkForm(ctx, 200, "", true);
+  return PostMailedLinkForm(
+      ctx, f, "login",
+      [&](int status, const std::string& error, bool sent) { return LoginLinkForm(ctx, status, error, sent); },
+      [&](const std::string& email) { return accounts_.RequestLogInLink(email); },
+      [&](const User& u, const std::string& token) {
+        const Catalog& cat = catalog(ed);
+        const std::string link = Url("/" + ed + "/account/login-link/use?token=" + PercentEncode(token));
+        Mail(u.email, u.display_name, cat.Format("mail_login_subject", {{"site", config_.site_name}}),
+             cat.Format("mail_login_text", {{"name", u.display_name}, {"link", link}, {"site", config_.site_name},
+                                            {"minutes", std::to_string(config_.reset_token_minutes)}}),
+             fmt::format("log-in link for user {}", u.id));
+      });
 }
 
 Response ReaderPages::Impl::UseLoginLinkForm(const RequestContext& ctx, int status, const std::string& error,
@@ -230,26 +216,35 @@ Response ReaderPages::Impl::ForgotForm(const RequestContext& ctx, int status, co
 }
 
 Response ReaderPages::Impl::PostForgot(const RequestContext& ctx, const FormFields& f) {
-  const Request& req = ctx.request;
+  return PostMailedLinkForm(
+      ctx, f, "reset",
+      [&](int status, const std::string& error, bool sent) { return ForgotForm(ctx, status, error, sent); },
+      [&](const std::string& email) { return accounts_.RequestPasswordReset(email); },
+      [&](const User& u, const std::string& token) { MailPasswordReset(ctx.edition, u, token); });
+}
+
+Response ReaderPages::Impl::PostMailedLinkForm(const RequestContext& ctx, const FormFields& f, const char* kind,
+                                               const MailedLinkPage& page, const MailedLinkToken& make,
+                                               const MailedLinkMail& mail) {
   const std::string& ed = ctx.edition;
-  if (!PreSessionOk(req, f)) return Forbidden(ctx);
+  if (!PreSessionOk(ctx.request, f)) return Forbidden(ctx);
   const std::string email = FormValue(f, "email");
   if (auto malformed = NormalizeEmail(email); !malformed.ok())
-    return ForgotForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, malformed.status())}}), false);
+    return page(400, catalog(ed).Format("refused", {{"reason", Reason(ed, malformed.status())}}), false);
   // Limited per account before a link is made: a new link would void the
   // one the owner may be about to follow. The page is the same either way.
   auto user = accounts_.FindByEmail(email);
   if (!user.ok() && !user.status().is_not_found()) return Refusal(ctx, user.status());
-  auto may = user.ok() ? accounts_.MayMailAccount(user->id, "reset") : Result<bool>(false);
+  auto may = user.ok() ? accounts_.MayMailAccount(user->id, kind) : Result<bool>(false);
   if (!may.ok()) return Refusal(ctx, may.status());
-  if (!*may) return ForgotForm(ctx, 200, "", true);
-  auto token = accounts_.RequestPasswordReset(email);
+  if (!*may) return page(200, "", true);
+  auto token = make(email);
   if (!token.ok()) {
     if (StatusFor(token.status()) >= 500) return Refusal(ctx, token.status());
-    return ForgotForm(ctx, 400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status())}}), false);
+    return page(400, catalog(ed).Format("refused", {{"reason", Reason(ed, token.status())}}), false);
   }
-  if (*token) MailPasswordReset(ed, *user, **token);
-  return ForgotForm(ctx, 200, "", true);
+  if (*token) mail(*user, **token);
+  return page(200, "", true);
 }
 
 void ReaderPages::Impl::MailPasswordReset(const std::string& ed, const User& u, const std::string& token) {

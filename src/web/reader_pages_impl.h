@@ -227,6 +227,16 @@ class ReaderPages::Impl {
   Response PostLogin(const RequestContext& ctx, const FormFields& f);
   Response ForgotForm(const RequestContext& ctx, int status, const std::string& error, bool sent);
   Response PostForgot(const RequestContext& ctx, const FormFields& f);
+  // PostMailedLinkForm answers a form that mails an account a one-time link
+  // (a password reset, a log-in link): limited per account by `kind`
+  // (MayMailAccount), the same page whether a mail went or not. `page`
+  // renders the form (status, error, sent), `make` the token for an address
+  // (nullopt when no account has it), `mail` sends it to its account.
+  using MailedLinkPage = std::function<Response(int status, const std::string& error, bool sent)>;
+  using MailedLinkToken = std::function<Result<std::optional<std::string>>(const std::string& email)>;
+  using MailedLinkMail = std::function<void(const User& user, const std::string& token)>;
+  Response PostMailedLinkForm(const RequestContext& ctx, const FormFields& f, const char* kind,
+                              const MailedLinkPage& page, const MailedLinkToken& make, const MailedLinkMail& mail);
   Response ResetForm(const RequestContext& ctx, int status, const std::string& error,
                      const std::string& token);
   Response PostReset(const RequestContext& ctx, const FormFields& f);
